@@ -1,0 +1,15 @@
+"""The long-lived dependencies handlers receive by parameter name (Dispatcher workflow data)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from bot.settings import Settings
+from storage.database import Database
+from storage.vault import Vault
+
+
+class Deps(TypedDict):
+    settings: Settings
+    db: Database
+    vault: Vault

@@ -1,0 +1,15 @@
+"""All routers of the bot, composed in one place.
+
+Each feature module exposes ``build_router()`` rather than a module-level router, so
+every Dispatcher (the process's, and each test's) gets its own router tree.
+"""
+
+from aiogram import Router
+
+from bot.handlers import start
+
+
+def build_router() -> Router:
+    root = Router(name="root")
+    root.include_router(start.build_router())
+    return root

@@ -1,0 +1,155 @@
+"""Runtime settings: read once at start-up from the environment and an optional ``.env``.
+
+The environment names are a public contract (ops scripts, docker-compose and tests use
+them), so every field maps to exactly one documented variable with no prefix.
+A bad value must stop start-up with one readable line that names the variable and
+never echoes a secret, which is why validation errors are rendered by
+:func:`describe_settings_error` instead of pydantic's default text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from cryptography.fernet import Fernet
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+DEFAULT_OZON_API_URL = "https://api-seller.ozon.ru"
+DEFAULT_LLM_BASE_URL = "https://api.deepseek.com"
+
+# A token from @BotFather: numeric bot id, a colon, then 35 URL-safe characters. Accept a
+# little more variety than that, because emulators and test bots use shorter secrets.
+_BOT_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+
+# Variables whose values must never be repeated back in an error message.
+SECRET_FIELDS = frozenset({"bot_token", "fernet_keys", "llm_api_key", "database_url"})
+
+
+class Settings(BaseSettings):
+    """Every knob of the product; see ``.env.example`` for the documented list."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        hide_input_in_errors=True,
+    )
+
+    bot_token: SecretStr | None = None
+    database_url: SecretStr | None = None
+    data_dir: Path = Path("./data")
+    fernet_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    telegram_api_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_TELEGRAM_API_URL)
+    ozon_api_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_OZON_API_URL)
+    llm_base_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_LLM_BASE_URL)
+    llm_api_key: SecretStr | None = None
+    llm_model: str = Field(default="deepseek-chat", min_length=1)
+    poll_interval_seconds: int = Field(default=60, ge=5, le=3600)
+    locale: Literal["ru", "en"] = "ru"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("bot_token", "llm_api_key", "database_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """An empty ``BOT_TOKEN=`` line in ``.env`` means "not configured", not "empty token"."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _BOT_TOKEN_RE.match(value.get_secret_value()):
+            raise ValueError(
+                "does not look like a token from @BotFather (expected digits, a colon, "
+                "then letters, digits, '-' or '_')"
+            )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError(
+                "must start with postgresql:// (for example postgresql://user:pass@host/db)"
+            )
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        ids: set[int] = set()
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ValueError(
+                    f"{part!r} is not a Telegram user id; use comma-separated numbers "
+                    "such as 123456789,987654321"
+                )
+            ids.add(int(part))
+        return frozenset(ids)
+
+    @field_validator("fernet_keys", mode="before")
+    @classmethod
+    def _parse_fernet_keys(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        keys = [part.strip() for part in value.split(",") if part.strip()]
+        for position, key in enumerate(keys, start=1):
+            try:
+                Fernet(key.encode())
+            except (ValueError, TypeError):
+                raise ValueError(
+                    f"key #{position} is not a valid Fernet key (44 characters of URL-safe "
+                    'base64); generate one with: python -c "from cryptography.fernet import '
+                    'Fernet; print(Fernet.generate_key().decode())"'
+                ) from None
+        return tuple(SecretStr(key) for key in keys)
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line per bad variable, naming it as the operator wrote it, never its value.
+
+    Pydantic's own messages for built-in checks do not echo inputs once
+    ``hide_input_in_errors`` is set, and our validators only quote values of
+    non-secret fields, so the text is safe to print and to log.
+    """
+    lines = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "settings"
+        message = item["msg"].removeprefix("Value error, ")
+        if field in SECRET_FIELDS:
+            message = _strip_quoted(message)
+        lines.append(f"Setting {field.upper()}: {message}")
+    return "; ".join(lines)
+
+
+def _strip_quoted(message: str) -> str:
+    """Belt and braces for secret fields: drop anything quoted in the message."""
+    return re.sub(r"'[^']*'", "'…'", message)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment (``overrides`` win; tests use them)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

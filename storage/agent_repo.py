@@ -1,0 +1,129 @@
+"""People known to the bot and their per-workspace roles."""
+
+from __future__ import annotations
+
+from storage.errors import NotFound
+from storage.records import Agent, Member
+from storage.sql import Executor, Repository, columns, to_record, to_records
+
+_AGENT = columns(Agent)
+_MEMBER = columns(Member)
+
+
+class AgentRepo(Repository):
+    async def upsert(
+        self,
+        *,
+        tg_user_id: int,
+        display_name: str,
+        username: str | None = None,
+        conn: Executor | None = None,
+    ) -> Agent:
+        """Create the person on first contact; refresh name and last-seen afterwards."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO agents (tg_user_id, display_name, username, last_seen_at)
+            VALUES ($1, $2, $3, now())
+            ON CONFLICT (tg_user_id) DO UPDATE
+               SET display_name = EXCLUDED.display_name,
+                   username = EXCLUDED.username,
+                   last_seen_at = now()
+            RETURNING {_AGENT}
+            """,
+            tg_user_id,
+            display_name,
+            username,
+        )
+        assert row is not None
+        return to_record(Agent, row)
+
+    async def get(self, *, agent_id: int, conn: Executor | None = None) -> Agent:
+        row = await self._db(conn).fetchrow(f"SELECT {_AGENT} FROM agents WHERE id = $1", agent_id)
+        if row is None:
+            raise NotFound(f"agent {agent_id}")
+        return to_record(Agent, row)
+
+    async def get_by_tg_user(self, *, tg_user_id: int, conn: Executor | None = None) -> Agent:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_AGENT} FROM agents WHERE tg_user_id = $1", tg_user_id
+        )
+        if row is None:
+            raise NotFound(f"agent with Telegram id {tg_user_id}")
+        return to_record(Agent, row)
+
+    async def set_locale(
+        self, *, agent_id: int, locale: str | None, conn: Executor | None = None
+    ) -> None:
+        await self._db(conn).execute(
+            "UPDATE agents SET locale = $2 WHERE id = $1", agent_id, locale
+        )
+
+    async def set_member(
+        self,
+        *,
+        workspace_id: int,
+        agent_id: int,
+        role: str,
+        conn: Executor | None = None,
+    ) -> Member:
+        """Record a role as Telegram reported it; the check time is the cache stamp."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO workspace_members (workspace_id, agent_id, role)
+            VALUES ($1, $2, $3)
+            ON CONFLICT (workspace_id, agent_id) DO UPDATE
+               SET role = EXCLUDED.role, role_checked_at = now()
+            RETURNING {_MEMBER}
+            """,
+            workspace_id,
+            agent_id,
+            role,
+        )
+        assert row is not None
+        return to_record(Member, row)
+
+    async def get_member(
+        self, *, workspace_id: int, agent_id: int, conn: Executor | None = None
+    ) -> Member:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_MEMBER} FROM workspace_members WHERE workspace_id = $1 AND agent_id = $2",
+            workspace_id,
+            agent_id,
+        )
+        if row is None:
+            raise NotFound(f"agent {agent_id} in workspace {workspace_id}")
+        return to_record(Member, row)
+
+    async def set_can_reply(
+        self, *, workspace_id: int, agent_id: int, can_reply: bool, conn: Executor | None = None
+    ) -> None:
+        status = await self._db(conn).execute(
+            """
+            UPDATE workspace_members SET can_reply = $3
+             WHERE workspace_id = $1 AND agent_id = $2
+            """,
+            workspace_id,
+            agent_id,
+            can_reply,
+        )
+        if status.endswith(" 0"):
+            raise NotFound(f"agent {agent_id} in workspace {workspace_id}")
+
+    async def list_members(
+        self, *, workspace_id: int, conn: Executor | None = None
+    ) -> list[Member]:
+        rows = await self._db(conn).fetch(
+            f"SELECT {_MEMBER} FROM workspace_members WHERE workspace_id = $1 ORDER BY created_at",
+            workspace_id,
+        )
+        return to_records(Member, rows)
+
+    async def remove_member(
+        self, *, workspace_id: int, agent_id: int, conn: Executor | None = None
+    ) -> bool:
+        status = await self._db(conn).execute(
+            "DELETE FROM workspace_members WHERE workspace_id = $1 AND agent_id = $2",
+            workspace_id,
+            agent_id,
+        )
+        return not status.endswith(" 0")

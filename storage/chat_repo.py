@@ -1,0 +1,263 @@
+"""Buyer chats and their mapping to forum topics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from storage.errors import Conflict, NotFound
+from storage.records import Chat
+from storage.sql import Executor, Repository, columns, to_record, to_records
+
+_CHAT = columns(Chat)
+
+
+class ChatRepo(Repository):
+    async def upsert(
+        self,
+        *,
+        seller_id: int,
+        external_id: str,
+        chat_type: str = "BUYER_SELLER",
+        status: str = "open",
+        buyer_external_id: str | None = None,
+        order_number: str | None = None,
+        posting_number: str | None = None,
+        sku: str | None = None,
+        conn: Executor | None = None,
+    ) -> tuple[Chat, bool]:
+        """Insert the chat or refresh what the marketplace says about it.
+
+        Context fields only fill gaps (a later message without an order number must not
+        erase the one we know). Returns the chat and whether it was created now.
+        """
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO chats (seller_id, external_id, chat_type, status, buyer_external_id,
+                               order_number, posting_number, sku)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (seller_id, external_id) DO UPDATE
+               SET chat_type = EXCLUDED.chat_type,
+                   status = EXCLUDED.status,
+                   buyer_external_id = coalesce(chats.buyer_external_id,
+                                                EXCLUDED.buyer_external_id),
+                   order_number = coalesce(chats.order_number, EXCLUDED.order_number),
+                   posting_number = coalesce(chats.posting_number, EXCLUDED.posting_number),
+                   sku = coalesce(chats.sku, EXCLUDED.sku),
+                   updated_at = now()
+            RETURNING {_CHAT}, (xmax = 0) AS inserted
+            """,
+            seller_id,
+            external_id,
+            chat_type,
+            status,
+            buyer_external_id,
+            order_number,
+            posting_number,
+            sku,
+        )
+        assert row is not None
+        values = dict(row)
+        inserted = values.pop("inserted")
+        return Chat(**values), inserted
+
+    async def get(self, *, chat_id: int, conn: Executor | None = None) -> Chat:
+        row = await self._db(conn).fetchrow(f"SELECT {_CHAT} FROM chats WHERE id = $1", chat_id)
+        if row is None:
+            raise NotFound(f"chat {chat_id}")
+        return to_record(Chat, row)
+
+    async def get_for_update(self, *, chat_id: int, conn: asyncpg.Connection) -> Chat:
+        """Lock the chat row for the caller's transaction (e.g. creating its topic once)."""
+        row = await conn.fetchrow(f"SELECT {_CHAT} FROM chats WHERE id = $1 FOR UPDATE", chat_id)
+        if row is None:
+            raise NotFound(f"chat {chat_id}")
+        return to_record(Chat, row)
+
+    async def get_by_external(
+        self, *, seller_id: int, external_id: str, conn: Executor | None = None
+    ) -> Chat:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_CHAT} FROM chats WHERE seller_id = $1 AND external_id = $2",
+            seller_id,
+            external_id,
+        )
+        if row is None:
+            raise NotFound(f"chat {external_id} of seller {seller_id}")
+        return to_record(Chat, row)
+
+    async def get_by_topic(
+        self, *, workspace_id: int, thread_id: int, conn: Executor | None = None
+    ) -> Chat:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_CHAT} FROM chats WHERE topic_workspace_id = $1 AND topic_thread_id = $2",
+            workspace_id,
+            thread_id,
+        )
+        if row is None:
+            raise NotFound(f"chat for topic {thread_id} in workspace {workspace_id}")
+        return to_record(Chat, row)
+
+    async def last_message_ids(
+        self, *, seller_id: int, conn: Executor | None = None
+    ) -> dict[str, str | None]:
+        """external chat id → last known message id: what a poll compares the list against."""
+        rows = await self._db(conn).fetch(
+            "SELECT external_id, last_message_external_id FROM chats WHERE seller_id = $1",
+            seller_id,
+        )
+        return {row["external_id"]: row["last_message_external_id"] for row in rows}
+
+    async def set_last_message(
+        self,
+        *,
+        chat_id: int,
+        external_id: str,
+        at: datetime,
+        conn: Executor | None = None,
+    ) -> None:
+        """Advance the per-chat cursor; never moves it backwards (ids grow with time)."""
+        await self._db(conn).execute(
+            """
+            UPDATE chats
+               SET last_message_external_id = $2, last_message_at = $3, updated_at = now()
+             WHERE id = $1
+               AND (last_message_external_id IS NULL
+                    OR length(last_message_external_id) < length($2)
+                    OR (length(last_message_external_id) = length($2)
+                        AND last_message_external_id < $2))
+            """,
+            chat_id,
+            external_id,
+            at,
+        )
+
+    async def set_topic(
+        self,
+        *,
+        chat_id: int,
+        workspace_id: int,
+        thread_id: int,
+        name: str,
+        conn: Executor | None = None,
+    ) -> None:
+        try:
+            await self._db(conn).execute(
+                """
+                UPDATE chats
+                   SET topic_workspace_id = $2, topic_thread_id = $3, topic_name = $4,
+                       topic_closed = false, context_posted = false, updated_at = now()
+                 WHERE id = $1
+                """,
+                chat_id,
+                workspace_id,
+                thread_id,
+                name,
+            )
+        except asyncpg.UniqueViolationError:
+            raise Conflict(f"topic {thread_id} already belongs to another chat") from None
+
+    async def clear_topic(self, *, chat_id: int, conn: Executor | None = None) -> None:
+        """Forget a topic Telegram no longer has; the next delivery creates a new one."""
+        await self._db(conn).execute(
+            """
+            UPDATE chats
+               SET topic_thread_id = NULL, topic_name = NULL, topic_icon = NULL,
+                   topic_closed = false, context_posted = false, updated_at = now()
+             WHERE id = $1
+            """,
+            chat_id,
+        )
+
+    async def set_topic_appearance(
+        self,
+        *,
+        chat_id: int,
+        name: str | None = None,
+        icon: str | None = None,
+        closed: bool | None = None,
+        conn: Executor | None = None,
+    ) -> None:
+        await self._db(conn).execute(
+            """
+            UPDATE chats
+               SET topic_name = coalesce($2, topic_name),
+                   topic_icon = coalesce($3, topic_icon),
+                   topic_closed = coalesce($4, topic_closed),
+                   updated_at = now()
+             WHERE id = $1
+            """,
+            chat_id,
+            name,
+            icon,
+            closed,
+        )
+
+    async def mark_context_posted(self, *, chat_id: int, conn: Executor | None = None) -> None:
+        await self._db(conn).execute(
+            "UPDATE chats SET context_posted = true, updated_at = now() WHERE id = $1", chat_id
+        )
+
+    async def set_status(self, *, chat_id: int, status: str, conn: Executor | None = None) -> None:
+        await self._db(conn).execute(
+            "UPDATE chats SET status = $2, updated_at = now() WHERE id = $1", chat_id, status
+        )
+
+    async def set_owner(
+        self, *, chat_id: int, agent_id: int | None, conn: Executor | None = None
+    ) -> None:
+        status = await self._db(conn).execute(
+            "UPDATE chats SET owner_agent_id = $2, updated_at = now() WHERE id = $1",
+            chat_id,
+            agent_id,
+        )
+        if status.endswith(" 0"):
+            raise NotFound(f"chat {chat_id}")
+
+    async def set_sla(
+        self,
+        *,
+        chat_id: int,
+        priority: str,
+        waiting_since: datetime | None,
+        sla_deadline: datetime | None,
+        reply_window_ends_at: datetime | None,
+        unanswered_count: int,
+        conn: Executor | None = None,
+    ) -> None:
+        await self._db(conn).execute(
+            """
+            UPDATE chats
+               SET priority = $2, waiting_since = $3, sla_deadline = $4,
+                   reply_window_ends_at = $5, unanswered_count = $6, updated_at = now()
+             WHERE id = $1
+            """,
+            chat_id,
+            priority,
+            waiting_since,
+            sla_deadline,
+            reply_window_ends_at,
+            unanswered_count,
+        )
+
+    async def list_waiting(
+        self,
+        *,
+        seller_ids: list[int] | None = None,
+        limit: int = 1000,
+        conn: Executor | None = None,
+    ) -> list[Chat]:
+        """Open chats whose last word is the buyer's, most urgent deadline first."""
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {_CHAT} FROM chats
+             WHERE waiting_since IS NOT NULL AND status = 'open'
+               AND ($1::bigint[] IS NULL OR seller_id = ANY($1::bigint[]))
+             ORDER BY sla_deadline NULLS LAST, waiting_since
+             LIMIT $2
+            """,
+            seller_ids,
+            limit,
+        )
+        return to_records(Chat, rows)

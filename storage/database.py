@@ -1,0 +1,46 @@
+"""The storage facade handed to the rest of the program: one pool, one repository each."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from storage.agent_repo import AgentRepo
+from storage.audit_repo import AuditRepo
+from storage.chat_repo import ChatRepo
+from storage.message_repo import MessageRepo
+from storage.reply_outbox_repo import ReplyOutboxRepo
+from storage.seller_repo import SellerRepo
+from storage.sla_repo import SlaRepo
+from storage.suggestion_repo import SuggestionRepo
+from storage.sync_state_repo import SyncStateRepo
+from storage.tg_outbox_repo import TgOutboxRepo
+from storage.turn_repo import TurnRepo
+from storage.workspace_repo import WorkspaceRepo
+
+
+class Database:
+    """Built once in the composition root; handlers get it from the dispatcher's data."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self.agents = AgentRepo(pool)
+        self.workspaces = WorkspaceRepo(pool)
+        self.sellers = SellerRepo(pool)
+        self.sync_state = SyncStateRepo(pool)
+        self.chats = ChatRepo(pool)
+        self.messages = MessageRepo(pool)
+        self.turns = TurnRepo(pool)
+        self.tg_outbox = TgOutboxRepo(pool)
+        self.replies = ReplyOutboxRepo(pool)
+        self.suggestions = SuggestionRepo(pool)
+        self.sla = SlaRepo(pool)
+        self.audit = AuditRepo(pool)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection in a transaction, to pass as ``conn=`` to several repository calls."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield conn

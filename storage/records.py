@@ -1,0 +1,255 @@
+"""Typed rows returned by the repositories (never raw asyncpg records).
+
+Field names equal column names, so a repository selects exactly ``columns(Record)``.
+Secrets are not part of any record: a seller's encrypted key is read by a dedicated
+repository method only where it is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any, Literal
+
+Priority = Literal["urgent", "high", "normal", "low"]
+PRIORITIES: tuple[Priority, ...] = ("urgent", "high", "normal", "low")
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    id: int
+    tg_user_id: int
+    display_name: str
+    username: str | None
+    locale: str | None
+    created_at: datetime
+    last_seen_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    id: int
+    tg_chat_id: int
+    title: str
+    state: Literal["active", "detached"]
+    locale: Literal["ru", "en"]
+    mark_read_in_marketplace: bool
+    queue_board_message_id: int | None
+    queue_board_hash: str | None
+    queue_board_edited_at: datetime | None
+    bound_by_tg_user_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    workspace_id: int
+    agent_id: int
+    role: Literal["admin", "agent"]
+    can_reply: bool
+    role_checked_at: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    id: int
+    workspace_id: int
+    marketplace: Literal["ozon", "wildberries"]
+    name: str
+    client_id: str
+    state: Literal["active", "paused", "failing"]
+    state_reason: str | None
+    ai_instructions: str
+    ai_tone: str
+    auto_reply_enabled: bool
+    auto_reply_intents: list[str]
+    business_hours_enabled: bool
+    timezone: str
+    work_days: list[int]
+    work_start: time
+    work_end: time
+    created_by_tg_user_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    seller_id: int
+    cursor: str | None
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    consecutive_failures: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    full_scan_at: datetime | None
+    initial_sync_done_at: datetime | None
+    health_notice: Literal["ok", "failing"]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    id: int
+    seller_id: int
+    external_id: str
+    chat_type: str
+    status: Literal["open", "closed"]
+    buyer_external_id: str | None
+    buyer_name: str
+    order_number: str | None
+    posting_number: str | None
+    sku: str | None
+    product_title: str | None
+    product_url: str | None
+    priority: Priority
+    sla_deadline: datetime | None
+    reply_window_ends_at: datetime | None
+    waiting_since: datetime | None
+    unanswered_count: int
+    last_message_external_id: str | None
+    last_message_at: datetime | None
+    last_buyer_message_at: datetime | None
+    last_seller_message_at: datetime | None
+    owner_agent_id: int | None
+    topic_workspace_id: int | None
+    topic_thread_id: int | None
+    topic_name: str | None
+    topic_icon: str | None
+    topic_closed: bool
+    context_posted: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerTurn:
+    id: int
+    chat_id: int
+    kind: Literal["first", "next"]
+    started_at: datetime
+    priority: Priority
+    matched_rule_id: int | None
+    deadline: datetime | None
+    hard_deadline: datetime | None
+    buyer_message_count: int
+    answered_at: datetime | None
+    answered_via: Literal["bot", "cabinet", "auto"] | None
+    answered_by_agent_id: int | None
+    warned_at: datetime | None
+    escalated_at: datetime | None
+    hard_breached_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: int
+    chat_id: int
+    external_id: str
+    direction: Literal["in", "out"]
+    author_type: str
+    author_external_id: str | None
+    source: Literal["marketplace", "bot", "cabinet"]
+    agent_id: int | None
+    turn_id: int | None
+    text: str
+    attachments: list[dict[str, Any]]
+    sent_at: datetime
+    tg_message_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TgOutboxItem:
+    id: int
+    workspace_id: int
+    chat_id: int | None
+    message_id: int | None
+    kind: str
+    priority: int
+    payload: dict[str, Any]
+    dedup_key: str | None
+    status: Literal["pending", "done", "failed"]
+    attempts: int
+    not_before: datetime
+    lease_until: datetime | None
+    last_error: str | None
+    result: dict[str, Any] | None
+    created_at: datetime
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    id: int
+    chat_id: int
+    turn_id: int | None
+    text: str
+    source: Literal["llm", "template"]
+    model: str
+    intent: str | None
+    latency_ms: int | None
+    guardrail_findings: list[dict[str, Any]]
+    outcome: str
+    tg_message_id: int | None
+    decided_by_agent_id: int | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyItem:
+    id: int
+    chat_id: int
+    idempotency_key: str
+    origin: Literal["agent", "draft", "auto"]
+    agent_id: int | None
+    suggestion_id: int | None
+    tg_chat_id: int | None
+    tg_message_id: int | None
+    kind: Literal["text", "file"]
+    text: str
+    file: dict[str, Any] | None
+    status: Literal["pending", "sending", "sent", "failed"]
+    attempts: int
+    not_before: datetime
+    lease_until: datetime | None
+    error_code: str | None
+    error_detail: str | None
+    marketplace_message_id: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaRule:
+    id: int
+    seller_id: int
+    position: int
+    kind: str
+    pattern: str | None
+    threshold: int | None
+    priority: Priority
+    enabled: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SlaTarget:
+    seller_id: int
+    priority: Priority
+    target_minutes: int
+    hard_limit_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_tg_user_id: int
+    action: str
+    workspace_id: int | None
+    seller_id: int | None
+    details: dict[str, Any]

@@ -1,0 +1,212 @@
+"""Marketplace accounts. The API key only ever passes through here encrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import time
+
+import asyncpg
+
+from storage.errors import Conflict, NotFound
+from storage.records import Seller
+from storage.sql import Executor, Repository, columns, to_record, to_records
+
+_SELLER = columns(Seller)
+
+
+class SellerRepo(Repository):
+    async def create(
+        self,
+        *,
+        workspace_id: int,
+        marketplace: str,
+        name: str,
+        client_id: str,
+        api_key_encrypted: bytes,
+        created_by_tg_user_id: int | None = None,
+    ) -> Seller:
+        """Register a seller together with its empty sync state (one transaction)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            try:
+                row = await conn.fetchrow(
+                    f"""
+                    INSERT INTO sellers (workspace_id, marketplace, name, client_id,
+                                         api_key_encrypted, created_by_tg_user_id)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    RETURNING {_SELLER}
+                    """,
+                    workspace_id,
+                    marketplace,
+                    name,
+                    client_id,
+                    api_key_encrypted,
+                    created_by_tg_user_id,
+                )
+            except asyncpg.UniqueViolationError:
+                raise Conflict(f"{marketplace} seller {client_id} is already registered") from None
+            assert row is not None
+            await conn.execute("INSERT INTO sync_state (seller_id) VALUES ($1)", row["id"])
+        return to_record(Seller, row)
+
+    async def get(self, *, seller_id: int, conn: Executor | None = None) -> Seller:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_SELLER} FROM sellers WHERE id = $1", seller_id
+        )
+        if row is None:
+            raise NotFound(f"seller {seller_id}")
+        return to_record(Seller, row)
+
+    async def find(
+        self, *, marketplace: str, client_id: str, conn: Executor | None = None
+    ) -> Seller | None:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_SELLER} FROM sellers WHERE marketplace = $1 AND client_id = $2",
+            marketplace,
+            client_id,
+        )
+        return None if row is None else to_record(Seller, row)
+
+    async def list_all(
+        self,
+        *,
+        workspace_id: int | None = None,
+        states: Sequence[str] | None = None,
+        conn: Executor | None = None,
+    ) -> list[Seller]:
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {_SELLER} FROM sellers
+             WHERE ($1::bigint IS NULL OR workspace_id = $1)
+               AND ($2::text[] IS NULL OR state = ANY($2::text[]))
+             ORDER BY id
+            """,
+            workspace_id,
+            None if states is None else list(states),
+        )
+        return to_records(Seller, rows)
+
+    async def get_encrypted_key(self, *, seller_id: int, conn: Executor | None = None) -> bytes:
+        value = await self._db(conn).fetchval(
+            "SELECT api_key_encrypted FROM sellers WHERE id = $1", seller_id
+        )
+        if value is None:
+            raise NotFound(f"seller {seller_id}")
+        return bytes(value)
+
+    async def replace_key(
+        self, *, seller_id: int, api_key_encrypted: bytes, conn: Executor | None = None
+    ) -> None:
+        """New key: the seller becomes active again (the old failure was about the old key)."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE sellers
+               SET api_key_encrypted = $2, state = 'active', state_reason = NULL,
+                   updated_at = now()
+             WHERE id = $1
+            """,
+            seller_id,
+            api_key_encrypted,
+        )
+        if status.endswith(" 0"):
+            raise NotFound(f"seller {seller_id}")
+
+    async def set_state(
+        self,
+        *,
+        seller_id: int,
+        state: str,
+        reason: str | None = None,
+        conn: Executor | None = None,
+    ) -> Seller:
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE sellers SET state = $2, state_reason = $3, updated_at = now()
+             WHERE id = $1
+            RETURNING {_SELLER}
+            """,
+            seller_id,
+            state,
+            reason,
+        )
+        if row is None:
+            raise NotFound(f"seller {seller_id}")
+        return to_record(Seller, row)
+
+    async def update_ai(
+        self,
+        *,
+        seller_id: int,
+        instructions: str,
+        tone: str,
+        auto_reply_enabled: bool,
+        auto_reply_intents: Sequence[str],
+        conn: Executor | None = None,
+    ) -> Seller:
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE sellers
+               SET ai_instructions = $2, ai_tone = $3, auto_reply_enabled = $4,
+                   auto_reply_intents = $5, updated_at = now()
+             WHERE id = $1
+            RETURNING {_SELLER}
+            """,
+            seller_id,
+            instructions,
+            tone,
+            auto_reply_enabled,
+            list(auto_reply_intents),
+        )
+        if row is None:
+            raise NotFound(f"seller {seller_id}")
+        return to_record(Seller, row)
+
+    async def update_business_hours(
+        self,
+        *,
+        seller_id: int,
+        enabled: bool,
+        timezone: str,
+        work_days: Sequence[int],
+        work_start: time,
+        work_end: time,
+        conn: Executor | None = None,
+    ) -> Seller:
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE sellers
+               SET business_hours_enabled = $2, timezone = $3, work_days = $4,
+                   work_start = $5, work_end = $6, updated_at = now()
+             WHERE id = $1
+            RETURNING {_SELLER}
+            """,
+            seller_id,
+            enabled,
+            timezone,
+            list(work_days),
+            work_start,
+            work_end,
+        )
+        if row is None:
+            raise NotFound(f"seller {seller_id}")
+        return to_record(Seller, row)
+
+    async def delete(self, *, seller_id: int, conn: Executor | None = None) -> None:
+        """Remove the seller with its chats, messages and queues (ON DELETE CASCADE)."""
+        status = await self._db(conn).execute("DELETE FROM sellers WHERE id = $1", seller_id)
+        if status.endswith(" 0"):
+            raise NotFound(f"seller {seller_id}")
+
+    async def reencrypt_keys(self, rotate: Callable[[bytes], bytes]) -> int:
+        """Rewrite every stored key with ``rotate`` in one transaction; returns the count.
+
+        All or nothing: if one key cannot be decrypted, nothing changes.
+        """
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch("SELECT id, api_key_encrypted FROM sellers FOR UPDATE")
+            for row in rows:
+                await conn.execute(
+                    "UPDATE sellers SET api_key_encrypted = $2 WHERE id = $1",
+                    row["id"],
+                    rotate(bytes(row["api_key_encrypted"])),
+                )
+        return len(rows)

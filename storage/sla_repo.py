@@ -1,0 +1,140 @@
+"""Per-seller SLA configuration: ordered priority rules and response targets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storage.errors import NotFound
+from storage.records import SlaRule, SlaTarget
+from storage.sql import Executor, Repository, columns, to_record, to_records
+
+_RULE = columns(SlaRule)
+_TARGET = columns(SlaTarget)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """A rule to store (no id or position yet)."""
+
+    kind: str
+    priority: str
+    pattern: str | None = None
+    threshold: int | None = None
+    enabled: bool = True
+
+
+class SlaRepo(Repository):
+    async def list_rules(self, *, seller_id: int, conn: Executor | None = None) -> list[SlaRule]:
+        rows = await self._db(conn).fetch(
+            f"SELECT {_RULE} FROM sla_rules WHERE seller_id = $1 ORDER BY position",
+            seller_id,
+        )
+        return to_records(SlaRule, rows)
+
+    async def add_rule(
+        self, *, seller_id: int, rule: RuleSpec, conn: Executor | None = None
+    ) -> SlaRule:
+        """Append a rule after the existing ones."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO sla_rules (seller_id, position, kind, pattern, threshold, priority,
+                                   enabled)
+            SELECT $1, coalesce(max(position) + 1, 0), $2, $3, $4, $5, $6
+              FROM sla_rules WHERE seller_id = $1
+            RETURNING {_RULE}
+            """,
+            seller_id,
+            rule.kind,
+            rule.pattern,
+            rule.threshold,
+            rule.priority,
+            rule.enabled,
+        )
+        assert row is not None
+        return to_record(SlaRule, row)
+
+    async def replace_rules(self, *, seller_id: int, rules: Sequence[RuleSpec]) -> list[SlaRule]:
+        """Swap the whole list at once (defaults for a new seller, or a reset)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("DELETE FROM sla_rules WHERE seller_id = $1", seller_id)
+            await conn.executemany(
+                """
+                INSERT INTO sla_rules (seller_id, position, kind, pattern, threshold, priority,
+                                       enabled)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                [
+                    (seller_id, position, r.kind, r.pattern, r.threshold, r.priority, r.enabled)
+                    for position, r in enumerate(rules)
+                ],
+            )
+            return await self.list_rules(seller_id=seller_id, conn=conn)
+
+    async def remove_rule(self, *, seller_id: int, rule_id: int) -> None:
+        """Delete a rule and close the gap, so positions stay 0..n-1."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            position = await conn.fetchval(
+                "DELETE FROM sla_rules WHERE id = $1 AND seller_id = $2 RETURNING position",
+                rule_id,
+                seller_id,
+            )
+            if position is None:
+                raise NotFound(f"rule {rule_id} of seller {seller_id}")
+            await conn.execute("SET CONSTRAINTS ALL DEFERRED")
+            await conn.execute(
+                "UPDATE sla_rules SET position = position - 1 "
+                "WHERE seller_id = $1 AND position > $2",
+                seller_id,
+                position,
+            )
+
+    async def move_rule(self, *, seller_id: int, rule_id: int, to_position: int) -> list[SlaRule]:
+        """Move a rule to ``to_position`` (clamped), shifting the others; returns the list."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            rules = await self.list_rules(seller_id=seller_id, conn=conn)
+            moving = next((r for r in rules if r.id == rule_id), None)
+            if moving is None:
+                raise NotFound(f"rule {rule_id} of seller {seller_id}")
+            order = [r.id for r in rules if r.id != rule_id]
+            order.insert(max(0, min(to_position, len(order))), rule_id)
+            await conn.execute("SET CONSTRAINTS ALL DEFERRED")
+            await conn.executemany(
+                "UPDATE sla_rules SET position = $2 WHERE id = $1",
+                list(zip(order, range(len(order)), strict=True)),
+            )
+            return await self.list_rules(seller_id=seller_id, conn=conn)
+
+    async def get_targets(
+        self, *, seller_id: int, conn: Executor | None = None
+    ) -> dict[str, SlaTarget]:
+        rows = await self._db(conn).fetch(
+            f"SELECT {_TARGET} FROM sla_targets WHERE seller_id = $1", seller_id
+        )
+        return {row["priority"]: to_record(SlaTarget, row) for row in rows}
+
+    async def set_target(
+        self,
+        *,
+        seller_id: int,
+        priority: str,
+        target_minutes: int,
+        hard_limit_minutes: int,
+        conn: Executor | None = None,
+    ) -> SlaTarget:
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO sla_targets (seller_id, priority, target_minutes, hard_limit_minutes)
+            VALUES ($1, $2, $3, $4)
+            ON CONFLICT (seller_id, priority) DO UPDATE
+               SET target_minutes = EXCLUDED.target_minutes,
+                   hard_limit_minutes = EXCLUDED.hard_limit_minutes
+            RETURNING {_TARGET}
+            """,
+            seller_id,
+            priority,
+            target_minutes,
+            hard_limit_minutes,
+        )
+        assert row is not None
+        return to_record(SlaTarget, row)

@@ -1,0 +1,159 @@
+"""The durable queue toward Telegram.
+
+Rows are claimed with a lease (``FOR UPDATE SKIP LOCKED``), so two workers never take
+the same row and a crashed worker's rows come back when the lease expires. Enqueueing
+with a ``dedup_key`` is idempotent: the same buyer message is queued once, however often
+ingestion runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.errors import NotFound
+from storage.records import TgOutboxItem
+from storage.sql import Executor, Repository, columns, to_record, to_records
+
+_ITEM = columns(TgOutboxItem)
+
+# Priorities (lower goes first). Buyer content is what agents wait for; cosmetics can wait.
+PRIORITY_BUYER_CONTENT = 10
+PRIORITY_AGENT_FEEDBACK = 20
+PRIORITY_DRAFT = 30
+PRIORITY_NOTICE = 40
+PRIORITY_COSMETIC = 90
+
+MAX_ERROR_LENGTH = 500
+
+
+class TgOutboxRepo(Repository):
+    async def enqueue(
+        self,
+        *,
+        workspace_id: int,
+        kind: str,
+        payload: dict[str, Any] | None = None,
+        priority: int = PRIORITY_NOTICE,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+        dedup_key: str | None = None,
+        not_before: datetime | None = None,
+        conn: Executor | None = None,
+    ) -> int | None:
+        """Queue one unit of work; returns its id, or ``None`` if ``dedup_key`` was queued."""
+        return await self._db(conn).fetchval(
+            """
+            INSERT INTO tg_outbox (workspace_id, chat_id, message_id, kind, priority, payload,
+                                   dedup_key, not_before)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()))
+            ON CONFLICT (dedup_key) DO NOTHING
+            RETURNING id
+            """,
+            workspace_id,
+            chat_id,
+            message_id,
+            kind,
+            priority,
+            payload or {},
+            dedup_key,
+            not_before,
+        )
+
+    async def get(self, *, item_id: int, conn: Executor | None = None) -> TgOutboxItem:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_ITEM} FROM tg_outbox WHERE id = $1", item_id
+        )
+        if row is None:
+            raise NotFound(f"telegram outbox item {item_id}")
+        return to_record(TgOutboxItem, row)
+
+    async def claim(
+        self,
+        *,
+        workspace_id: int,
+        now: datetime,
+        limit: int = 1,
+        lease: timedelta = timedelta(seconds=60),
+        conn: Executor | None = None,
+    ) -> list[TgOutboxItem]:
+        """Take the most important ready rows of one workspace (its budget is per group)."""
+        rows = await self._db(conn).fetch(
+            f"""
+            UPDATE tg_outbox SET lease_until = $3, attempts = attempts + 1
+             WHERE id IN (
+                SELECT id FROM tg_outbox
+                 WHERE workspace_id = $1 AND status = 'pending' AND not_before <= $2
+                   AND (lease_until IS NULL OR lease_until <= $2)
+                 ORDER BY priority, id
+                 LIMIT $4
+                 FOR UPDATE SKIP LOCKED)
+            RETURNING {_ITEM}
+            """,
+            workspace_id,
+            now,
+            now + lease,
+            limit,
+        )
+        return sorted(to_records(TgOutboxItem, rows), key=lambda item: (item.priority, item.id))
+
+    async def complete(
+        self,
+        *,
+        item_id: int,
+        result: dict[str, Any] | None = None,
+        conn: Executor | None = None,
+    ) -> None:
+        await self._db(conn).execute(
+            """
+            UPDATE tg_outbox SET status = 'done', result = $2, done_at = now(),
+                                 lease_until = NULL, last_error = NULL
+             WHERE id = $1
+            """,
+            item_id,
+            result,
+        )
+
+    async def retry_later(
+        self, *, item_id: int, not_before: datetime, error: str, conn: Executor | None = None
+    ) -> None:
+        await self._db(conn).execute(
+            """
+            UPDATE tg_outbox SET not_before = $2, last_error = $3, lease_until = NULL
+             WHERE id = $1 AND status = 'pending'
+            """,
+            item_id,
+            not_before,
+            error[:MAX_ERROR_LENGTH],
+        )
+
+    async def fail(self, *, item_id: int, error: str, conn: Executor | None = None) -> None:
+        """Give up on a row that can never succeed (kept for inspection, never deleted)."""
+        await self._db(conn).execute(
+            """
+            UPDATE tg_outbox SET status = 'failed', last_error = $2, lease_until = NULL,
+                                 done_at = now()
+             WHERE id = $1
+            """,
+            item_id,
+            error[:MAX_ERROR_LENGTH],
+        )
+
+    async def ready_workspaces(self, *, now: datetime, conn: Executor | None = None) -> list[int]:
+        """Workspaces that have something to deliver now (the dispatcher's round-robin)."""
+        rows = await self._db(conn).fetch(
+            """
+            SELECT DISTINCT workspace_id FROM tg_outbox
+             WHERE status = 'pending' AND not_before <= $1
+               AND (lease_until IS NULL OR lease_until <= $1)
+            """,
+            now,
+        )
+        return sorted(row["workspace_id"] for row in rows)
+
+    async def count_pending(self, *, workspace_id: int, conn: Executor | None = None) -> int:
+        value = await self._db(conn).fetchval(
+            "SELECT count(*) FROM tg_outbox WHERE workspace_id = $1 AND status = 'pending'",
+            workspace_id,
+        )
+        return int(value)

@@ -1,0 +1,128 @@
+"""Buyer turns: the unit the SLA clock, its notices and the reports are counted in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.records import BuyerTurn
+from storage.sql import Executor, Repository, columns, to_record, to_records
+
+_TURN = columns(BuyerTurn)
+
+# The notice columns a caller may stamp; a whitelist, because the name goes into SQL.
+_NOTICE_COLUMNS = {
+    "warned": "warned_at",
+    "escalated": "escalated_at",
+    "hard_breached": "hard_breached_at",
+}
+
+
+class TurnRepo(Repository):
+    async def open_or_extend(
+        self,
+        *,
+        chat_id: int,
+        at: datetime,
+        kind: str,
+        priority: str,
+        deadline: datetime | None,
+        hard_deadline: datetime | None,
+        matched_rule_id: int | None = None,
+        conn: Executor | None = None,
+    ) -> tuple[BuyerTurn, bool]:
+        """Open a turn for a buyer message, or count it into the turn already open.
+
+        Returns the turn and whether it was opened now. The partial unique index on open
+        turns guarantees one open turn per chat even under concurrent ingestion.
+        """
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE buyer_turns SET buyer_message_count = buyer_message_count + 1
+             WHERE chat_id = $1 AND answered_at IS NULL
+            RETURNING {_TURN}
+            """,
+            chat_id,
+        )
+        if row is not None:
+            return to_record(BuyerTurn, row), False
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO buyer_turns (chat_id, kind, started_at, priority, deadline,
+                                     hard_deadline, matched_rule_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            RETURNING {_TURN}
+            """,
+            chat_id,
+            kind,
+            at,
+            priority,
+            deadline,
+            hard_deadline,
+            matched_rule_id,
+        )
+        assert row is not None
+        return to_record(BuyerTurn, row), True
+
+    async def get_open(self, *, chat_id: int, conn: Executor | None = None) -> BuyerTurn | None:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_TURN} FROM buyer_turns WHERE chat_id = $1 AND answered_at IS NULL",
+            chat_id,
+        )
+        return None if row is None else to_record(BuyerTurn, row)
+
+    async def close(
+        self,
+        *,
+        chat_id: int,
+        answered_at: datetime,
+        via: str,
+        agent_id: int | None = None,
+        conn: Executor | None = None,
+    ) -> BuyerTurn | None:
+        """Stop the clock: the seller answered. ``None`` when no turn was open."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE buyer_turns
+               SET answered_at = $2, answered_via = $3, answered_by_agent_id = $4
+             WHERE chat_id = $1 AND answered_at IS NULL
+            RETURNING {_TURN}
+            """,
+            chat_id,
+            answered_at,
+            via,
+            agent_id,
+        )
+        return None if row is None else to_record(BuyerTurn, row)
+
+    async def mark_notice(
+        self, *, turn_id: int, notice: str, at: datetime, conn: Executor | None = None
+    ) -> bool:
+        """Stamp a notice once; False when it was already sent for this turn."""
+        column = _NOTICE_COLUMNS[notice]
+        status = await self._db(conn).execute(
+            f"UPDATE buyer_turns SET {column} = $2 WHERE id = $1 AND {column} IS NULL",
+            turn_id,
+            at,
+        )
+        return not status.endswith(" 0")
+
+    async def list_started_between(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        seller_ids: list[int] | None = None,
+        conn: Executor | None = None,
+    ) -> list[BuyerTurn]:
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {columns(BuyerTurn, "t.")} FROM buyer_turns t JOIN chats c ON c.id = t.chat_id
+             WHERE t.started_at >= $1 AND t.started_at < $2
+               AND ($3::bigint[] IS NULL OR c.seller_id = ANY($3::bigint[]))
+             ORDER BY t.started_at
+            """,
+            since,
+            until,
+            seller_ids,
+        )
+        return to_records(BuyerTurn, rows)

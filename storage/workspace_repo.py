@@ -1,0 +1,151 @@
+"""Telegram forum groups bound as workspaces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.errors import Conflict, NotFound
+from storage.records import Workspace
+from storage.sql import Executor, Repository, columns, to_record, to_records
+
+_WORKSPACE = columns(Workspace)
+
+
+class WorkspaceRepo(Repository):
+    async def bind(
+        self,
+        *,
+        tg_chat_id: int,
+        title: str,
+        bound_by_tg_user_id: int,
+        locale: str = "ru",
+        conn: Executor | None = None,
+    ) -> Workspace:
+        """Bind a group, or re-activate and re-title one bound before (its data is kept)."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO workspaces (tg_chat_id, title, bound_by_tg_user_id, locale)
+            VALUES ($1, $2, $3, $4)
+            ON CONFLICT (tg_chat_id) DO UPDATE
+               SET title = EXCLUDED.title, state = 'active', updated_at = now()
+            RETURNING {_WORKSPACE}
+            """,
+            tg_chat_id,
+            title,
+            bound_by_tg_user_id,
+            locale,
+        )
+        assert row is not None
+        return to_record(Workspace, row)
+
+    async def get(self, *, workspace_id: int, conn: Executor | None = None) -> Workspace:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_WORKSPACE} FROM workspaces WHERE id = $1", workspace_id
+        )
+        if row is None:
+            raise NotFound(f"workspace {workspace_id}")
+        return to_record(Workspace, row)
+
+    async def get_by_chat(self, *, tg_chat_id: int, conn: Executor | None = None) -> Workspace:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_WORKSPACE} FROM workspaces WHERE tg_chat_id = $1", tg_chat_id
+        )
+        if row is None:
+            raise NotFound(f"workspace for Telegram chat {tg_chat_id}")
+        return to_record(Workspace, row)
+
+    async def list_all(
+        self, *, only_active: bool = True, conn: Executor | None = None
+    ) -> list[Workspace]:
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {_WORKSPACE} FROM workspaces
+             WHERE NOT $1 OR state = 'active'
+             ORDER BY id
+            """,
+            only_active,
+        )
+        return to_records(Workspace, rows)
+
+    async def list_for_agent(
+        self,
+        *,
+        agent_id: int,
+        roles: tuple[str, ...] = ("admin", "agent"),
+        conn: Executor | None = None,
+    ) -> list[Workspace]:
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {columns(Workspace, "w.")} FROM workspaces w
+              JOIN workspace_members m ON m.workspace_id = w.id
+             WHERE m.agent_id = $1 AND m.role = ANY($2::text[]) AND w.state = 'active'
+             ORDER BY w.id
+            """,
+            agent_id,
+            list(roles),
+        )
+        return to_records(Workspace, rows)
+
+    async def set_state(
+        self, *, workspace_id: int, state: str, conn: Executor | None = None
+    ) -> None:
+        status = await self._db(conn).execute(
+            "UPDATE workspaces SET state = $2, updated_at = now() WHERE id = $1",
+            workspace_id,
+            state,
+        )
+        if status.endswith(" 0"):
+            raise NotFound(f"workspace {workspace_id}")
+
+    async def set_locale(
+        self, *, workspace_id: int, locale: str, conn: Executor | None = None
+    ) -> None:
+        await self._db(conn).execute(
+            "UPDATE workspaces SET locale = $2, updated_at = now() WHERE id = $1",
+            workspace_id,
+            locale,
+        )
+
+    async def move_to_chat(
+        self, *, old_tg_chat_id: int, new_tg_chat_id: int, conn: Executor | None = None
+    ) -> Workspace:
+        """Follow a group migrated to a supergroup (Telegram's ``migrate_to_chat_id``)."""
+        row = await self._db(conn).fetchrow(
+            "SELECT id FROM workspaces WHERE tg_chat_id = $1", new_tg_chat_id
+        )
+        if row is not None:
+            raise Conflict(f"Telegram chat {new_tg_chat_id} is already a workspace")
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE workspaces SET tg_chat_id = $2, updated_at = now()
+             WHERE tg_chat_id = $1
+            RETURNING {_WORKSPACE}
+            """,
+            old_tg_chat_id,
+            new_tg_chat_id,
+        )
+        if row is None:
+            raise NotFound(f"workspace for Telegram chat {old_tg_chat_id}")
+        return to_record(Workspace, row)
+
+    async def set_queue_board(
+        self,
+        *,
+        workspace_id: int,
+        message_id: int | None,
+        content_hash: str | None,
+        edited_at: datetime | None,
+        conn: Executor | None = None,
+    ) -> None:
+        await self._db(conn).execute(
+            """
+            UPDATE workspaces
+               SET queue_board_message_id = $2, queue_board_hash = $3,
+                   queue_board_edited_at = $4, updated_at = now()
+             WHERE id = $1
+            """,
+            workspace_id,
+            message_id,
+            content_hash,
+            edited_at,
+        )

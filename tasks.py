@@ -1,0 +1,61 @@
+"""The two entry points of the README: ``python3 tasks.py run`` and ``python3 tasks.py test``.
+
+Each command prepares its own ``.venv`` (created once, reinstalled only when
+``pyproject.toml`` changes) so a fresh machine with Python 3.11+ and PyPI access
+needs nothing else. Only the standard library is used here, because this file
+runs before any dependency is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".installed-pyproject.sha256"
+
+
+def _venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _ensure_venv() -> Path:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
+    python = _venv_python()
+    if not python.exists():
+        print("Creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        print("Installing the project and its dependencies into .venv …", flush=True)
+        pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+        STAMP.write_text(wanted)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print("usage: python3 tasks.py run [bot options] | python3 tasks.py test [pytest options]")
+        return 2
+    python = str(_ensure_venv())
+    command, rest = argv[0], argv[1:]
+    os.chdir(ROOT)
+    if command == "run":
+        return subprocess.call([python, "-m", "bot", *rest])
+    for lint in (["check", "."], ["format", "--check", "."]):
+        if subprocess.call([python, "-m", "ruff", *lint]) != 0:
+            print("Lint failed: fix the above (ruff format . rewrites formatting).")
+            return 1
+    return subprocess.call([python, "-m", "pytest", *rest])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

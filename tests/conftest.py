@@ -1,0 +1,95 @@
+"""Shared fixtures: one real embedded PostgreSQL per test session, a fresh database per test.
+
+The server starts once; a template database is migrated once; each test gets its own
+database cloned from the template (a file copy inside PostgreSQL, ~0.1 s), so tests are
+isolated without sharing rows or transactions, and may use several connections at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from storage.database import Database
+from storage.embedded import EmbeddedPostgres, with_database
+from storage.migrate import apply_migrations
+from storage.pool import create_pool
+
+TEMPLATE_DB = "agentiq_template"
+
+
+@dataclass(frozen=True)
+class PgServer:
+    admin_dsn: str
+    data_dir: Path
+
+    def dsn(self, database: str) -> str:
+        return with_database(self.admin_dsn, database)
+
+
+@pytest.fixture(scope="session")
+async def pg_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[PgServer]:
+    data_dir = tmp_path_factory.mktemp("embedded-pg")
+    embedded = EmbeddedPostgres(data_dir)
+    admin_dsn = await embedded.start()
+    server = PgServer(admin_dsn=admin_dsn, data_dir=data_dir)
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        await admin.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    finally:
+        await admin.close()
+    template = await asyncpg.connect(server.dsn(TEMPLATE_DB))
+    try:
+        await apply_migrations(template)
+    finally:
+        await template.close()
+    yield server
+    await embedded.stop()
+
+
+async def _create_database(server: PgServer, *, template: str) -> str:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(server.admin_dsn)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    finally:
+        await admin.close()
+    return name
+
+
+async def _drop_database(server: PgServer, name: str) -> None:
+    admin = await asyncpg.connect(server.admin_dsn)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def migrated_dsn(pg_server: PgServer) -> AsyncIterator[str]:
+    """A fresh, fully migrated database of this test's own."""
+    name = await _create_database(pg_server, template=TEMPLATE_DB)
+    yield pg_server.dsn(name)
+    await _drop_database(pg_server, name)
+
+
+@pytest.fixture
+async def empty_dsn(pg_server: PgServer) -> AsyncIterator[str]:
+    """A fresh database with no schema at all (for migration tests)."""
+    name = await _create_database(pg_server, template="template0")
+    yield pg_server.dsn(name)
+    await _drop_database(pg_server, name)
+
+
+@pytest.fixture
+async def db(migrated_dsn: str) -> AsyncIterator[Database]:
+    pool = await create_pool(migrated_dsn, min_size=1, max_size=5)
+    try:
+        yield Database(pool)
+    finally:
+        await pool.close()
