@@ -1,0 +1,213 @@
+"""Pydantic models that normalise what Ozon sends.
+
+Ozon's docs and live responses disagree on casing, id types and even shape (v2 flat vs v3
+nested chat items), so every model here is lenient on input and strict on output: ids are
+always ``str``, enums are always our members (``UNKNOWN`` for values we have never seen, so a new
+Ozon chat type cannot break a whole page), datetimes are always aware UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from connectors.ozon.markdown import MessageContent, parse_markdown
+
+# Cyrillic letters that look like Latin ones; Ozon's own examples spell "Сustomer" with U+0421.
+_HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХаеорсух", "ABEKMHOPCTXaeopcyx")
+_NON_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
+def _enum_key(value: str) -> str:
+    return _NON_ALNUM.sub("", value.translate(_HOMOGLYPHS).upper())
+
+
+class _LenientEnum(StrEnum):
+    """StrEnum matched ignoring case, underscores and Cyrillic look-alikes; unknown → UNKNOWN."""
+
+    @classmethod
+    def parse(cls, value: Any) -> Self:
+        if isinstance(value, cls):
+            return value
+        key = _enum_key(str(value)) if value is not None else ""
+        for member in cls:
+            if _enum_key(member.value) == key:
+                return member
+        return cls["UNKNOWN"]
+
+
+class ChatType(_LenientEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    SELLER_SUPPORT = "SELLER_SUPPORT"
+    BUYER_SELLER = "BUYER_SELLER"
+    BUYER_SELLER_SELECT = "BUYER_SELLER_SELECT"
+    SELLER_NOTIFICATION = "SELLER_NOTIFICATION"
+    SELLER_API_UPDATES = "SELLER_API_UPDATES"
+    SELLER_API_NOTIFICATIONS = "SELLER_API_NOTIFICATIONS"
+    SELLER_NOTIFICATION_LOGISTICS = "SELLER_NOTIFICATION_LOGISTICS"
+    SELLER_NOTIFICATION_UPDATE_CONTENT = "SELLER_NOTIFICATION_UPDATE_CONTENT"
+    SELLER_PERSONAL_MANAGER_UNITY_CRM = "SELLER_PERSONAL_MANAGER_UNITY_CRM"
+    SELLER_BUSINESS_DEVELOPMENT_GROUP = "SELLER_BUSINESS_DEVELOPMENT_GROUP"
+    UNKNOWN = "UNKNOWN"
+
+
+class ChatStatus(_LenientEnum):
+    UNSPECIFIED = "UNSPECIFIED"
+    OPENED = "OPENED"
+    CLOSED = "CLOSED"
+    UNKNOWN = "UNKNOWN"
+
+
+class AuthorType(_LenientEnum):
+    CUSTOMER = "Customer"
+    SELLER = "Seller"
+    SUPPORT = "Support"
+    NOTIFICATION_USER = "NotificationUser"
+    CHAT_BOT = "ChatBot"
+    CRM = "Crm"
+    COURIER = "Courier"
+    UNKNOWN = "Unknown"
+
+
+def _id_str(value: Any) -> Any:
+    """Ids arrive as JSON strings or numbers (uint64, beyond 2^53): keep them as exact strings."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def _optional_id(value: Any) -> Any:
+    """Ozon writes "0", 0 or "" for "none" (no unread message, no SKU, no order)."""
+    value = _id_str(value)
+    return None if value in (None, "", "0") else value
+
+
+def _utc(value: Any) -> Any:
+    """Seller API works in UTC: a naive timestamp is UTC, an aware one is converted to UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+Id = Annotated[str, BeforeValidator(_id_str)]
+OptionalId = Annotated[str | None, BeforeValidator(_optional_id)]
+UtcDatetime = Annotated[datetime, BeforeValidator(_utc)]
+ChatTypeField = Annotated[ChatType, BeforeValidator(ChatType.parse)]
+ChatStatusField = Annotated[ChatStatus, BeforeValidator(ChatStatus.parse)]
+AuthorTypeField = Annotated[AuthorType, BeforeValidator(AuthorType.parse)]
+
+_CONFIG = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+
+class ChatSummary(BaseModel):
+    """One chat row of ``/v3/chat/list`` (nested ``chat``) or a flat v2-style item."""
+
+    model_config = _CONFIG
+    chat_id: Id
+    status: ChatStatusField = Field(ChatStatus.UNSPECIFIED, alias="chat_status")
+    type: ChatTypeField = Field(ChatType.UNSPECIFIED, alias="chat_type")
+    created_at: Annotated[datetime | None, BeforeValidator(_utc)] = None
+    first_unread_message_id: OptionalId = None
+    last_message_id: OptionalId = None
+    unread_count: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("chat"), dict):
+            return {**{k: v for k, v in data.items() if k != "chat"}, **data["chat"]}
+        return data
+
+    @property
+    def is_buyer_chat(self) -> bool:
+        """Only these types are conversations with buyers; the rest are Ozon system chats."""
+        return self.type in (ChatType.BUYER_SELLER, ChatType.BUYER_SELLER_SELECT)
+
+
+class ChatPage(BaseModel):
+    """One page of ``/v3/chat/list``; ``cursor`` is None when Ozon sent none."""
+
+    model_config = _CONFIG
+    chats: list[ChatSummary] = []
+    cursor: Annotated[str | None, BeforeValidator(lambda v: _id_str(v) or None)] = None
+    has_next: bool = False
+    total_unread_count: int = 0
+
+
+class ChatMessage(BaseModel):
+    """One message of ``/v3/chat/history`` with ``user`` and ``context`` flattened."""
+
+    model_config = _CONFIG
+    message_id: Id
+    author_type: AuthorTypeField = AuthorType.UNKNOWN
+    author_id: Annotated[str | None, BeforeValidator(_id_str)] = None
+    created_at: UtcDatetime
+    is_read: bool = False
+    is_image: bool = False
+    moderate_image_status: Annotated[str | None, BeforeValidator(lambda v: v or None)] = None
+    data: list[str] = []
+    content: MessageContent = MessageContent()
+    order_number: Annotated[str | None, BeforeValidator(_optional_id)] = None
+    sku: Annotated[str | None, BeforeValidator(_optional_id)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        if "message_id" not in out and "messageId" in out:
+            out["message_id"] = out["messageId"]
+        user = out.get("user")
+        if isinstance(user, dict):
+            out.setdefault("author_type", user.get("type"))
+            out.setdefault("author_id", user.get("id"))
+        context = out.get("context")
+        if isinstance(context, dict):
+            out.setdefault("order_number", context.get("order_number"))
+            out.setdefault("sku", context.get("sku"))
+        raw = out.get("data")
+        if raw is None:
+            raw = []
+        elif isinstance(raw, str):
+            raw = [raw]
+        out["data"] = raw
+        if "content" not in out and all(isinstance(item, str) for item in raw):
+            out["content"] = parse_markdown(raw)
+        return out
+
+    @property
+    def is_from_buyer(self) -> bool:
+        return self.author_type is AuthorType.CUSTOMER
+
+    @property
+    def is_from_seller(self) -> bool:
+        return self.author_type is AuthorType.SELLER
+
+
+class HistoryPage(BaseModel):
+    """One page of ``/v3/chat/history``, in the order Ozon returned it."""
+
+    model_config = _CONFIG
+    messages: list[ChatMessage] = []
+    has_next: bool = False
+
+
+@dataclass(frozen=True)
+class DownloadedFile:
+    """An attachment fetched with the seller's credentials (browsers cannot fetch it directly)."""
+
+    content: bytes
+    content_type: str
+    name: str
