@@ -278,7 +278,7 @@ CREATE TABLE sla_rules (
     created_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (seller_id, position) DEFERRABLE INITIALLY IMMEDIATE,
     CHECK (kind NOT IN ('keyword', 'regex') OR coalesce(length(pattern), 0) > 0),
-    CHECK (kind <> 'unanswered_at_least' OR threshold >= 1)
+    CHECK (kind <> 'unanswered_at_least' OR coalesce(threshold, 0) >= 1)
 );
 
 -- Response targets per seller and priority, in minutes of (business) time.

@@ -15,6 +15,18 @@ _ENTRY = columns(AuditEntry)
 _SECRET_NAME = re.compile(r"(key|token|secret|password)", re.IGNORECASE)
 
 
+def _secret_names(value: Any) -> list[str]:
+    """Secret-looking names anywhere in ``value``, nested dicts and lists included."""
+    if isinstance(value, dict):
+        found = [str(name) for name in value if _SECRET_NAME.search(str(name))]
+        for item in value.values():
+            found.extend(_secret_names(item))
+        return found
+    if isinstance(value, list | tuple):
+        return [name for item in value for name in _secret_names(item)]
+    return []
+
+
 class AuditRepo(Repository):
     async def record(
         self,
@@ -27,7 +39,7 @@ class AuditRepo(Repository):
         conn: Executor | None = None,
     ) -> None:
         details = details or {}
-        forbidden = [name for name in details if _SECRET_NAME.search(name)]
+        forbidden = _secret_names(details)
         if forbidden:
             raise ValueError(f"audit details must not carry secrets: {forbidden}")
         await self._db(conn).execute(

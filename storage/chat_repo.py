@@ -25,6 +25,7 @@ class ChatRepo(Repository):
         order_number: str | None = None,
         posting_number: str | None = None,
         sku: str | None = None,
+        product_url: str | None = None,
         conn: Executor | None = None,
     ) -> tuple[Chat, bool]:
         """Insert the chat or refresh what the marketplace says about it.
@@ -35,8 +36,8 @@ class ChatRepo(Repository):
         row = await self._db(conn).fetchrow(
             f"""
             INSERT INTO chats (seller_id, external_id, chat_type, status, buyer_external_id,
-                               order_number, posting_number, sku)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                               order_number, posting_number, sku, product_url)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (seller_id, external_id) DO UPDATE
                SET chat_type = EXCLUDED.chat_type,
                    status = EXCLUDED.status,
@@ -45,6 +46,7 @@ class ChatRepo(Repository):
                    order_number = coalesce(chats.order_number, EXCLUDED.order_number),
                    posting_number = coalesce(chats.posting_number, EXCLUDED.posting_number),
                    sku = coalesce(chats.sku, EXCLUDED.sku),
+                   product_url = coalesce(chats.product_url, EXCLUDED.product_url),
                    updated_at = now()
             RETURNING {_CHAT}, (xmax = 0) AS inserted
             """,
@@ -56,6 +58,7 @@ class ChatRepo(Repository):
             order_number,
             posting_number,
             sku,
+            product_url,
         )
         assert row is not None
         values = dict(row)
@@ -108,6 +111,72 @@ class ChatRepo(Repository):
             seller_id,
         )
         return {row["external_id"]: row["last_message_external_id"] for row in rows}
+
+    async def remember(
+        self,
+        *,
+        seller_id: int,
+        chats: list[tuple[str, str, str, str]],
+        conn: Executor | None = None,
+    ) -> None:
+        """Bulk-record chats by cursor only: (external id, type, status, last message id).
+
+        Used by a seller's first sync for chats older than the reply window: known, so an
+        idle poll skips them, but not mirrored (no messages, no topic).
+        """
+        if not chats:
+            return
+        external_ids, types, statuses, last_ids = (
+            list(column) for column in zip(*chats, strict=True)
+        )
+        await self._db(conn).execute(
+            """
+            INSERT INTO chats (seller_id, external_id, chat_type, status,
+                               last_message_external_id)
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
+            ON CONFLICT (seller_id, external_id) DO UPDATE
+               SET last_message_external_id = EXCLUDED.last_message_external_id,
+                   status = EXCLUDED.status, updated_at = now()
+            """,
+            seller_id,
+            external_ids,
+            types,
+            statuses,
+            last_ids,
+        )
+
+    async def record_activity(
+        self,
+        *,
+        chat_id: int,
+        last_message_external_id: str,
+        last_message_at: datetime,
+        last_buyer_message_at: datetime | None,
+        last_seller_message_at: datetime | None,
+        waiting_since: datetime | None,
+        unanswered_count: int,
+        reply_window_ends_at: datetime | None,
+        conn: Executor | None = None,
+    ) -> None:
+        """Write the conversation state computed by ingestion (caller holds the row lock)."""
+        await self._db(conn).execute(
+            """
+            UPDATE chats
+               SET last_message_external_id = $2, last_message_at = $3,
+                   last_buyer_message_at = $4, last_seller_message_at = $5,
+                   waiting_since = $6, unanswered_count = $7, reply_window_ends_at = $8,
+                   updated_at = now()
+             WHERE id = $1
+            """,
+            chat_id,
+            last_message_external_id,
+            last_message_at,
+            last_buyer_message_at,
+            last_seller_message_at,
+            waiting_since,
+            unanswered_count,
+            reply_window_ends_at,
+        )
 
     async def set_last_message(
         self,

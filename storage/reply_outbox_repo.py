@@ -115,14 +115,15 @@ class ReplyOutboxRepo(Repository):
         marketplace_message_id: str | None = None,
         conn: Executor | None = None,
     ) -> bool:
-        """False when the row was already sent (a second worker must not report twice)."""
+        """False when the row was already sent (a second worker must not report twice) or
+        had failed for good (a final refusal is not overturned)."""
         status = await self._db(conn).execute(
             """
             UPDATE reply_outbox
                SET status = 'sent', sent_at = $2, lease_until = NULL, error_code = NULL,
                    error_detail = NULL,
                    marketplace_message_id = coalesce($3, marketplace_message_id)
-             WHERE id = $1 AND status <> 'sent'
+             WHERE id = $1 AND status IN ('pending', 'sending')
             """,
             item_id,
             at,
@@ -185,12 +186,14 @@ class ReplyOutboxRepo(Repository):
     async def list_unmatched_sent(
         self, *, chat_id: int, conn: Executor | None = None
     ) -> list[ReplyItem]:
-        """Sent replies not yet matched to a history message (so sync can tell them apart
-        from replies typed in the marketplace cabinet)."""
+        """Replies sent (or being sent) not yet matched to a history message, so sync can
+        tell our own replies from ones typed in the marketplace cabinet. ``sending`` counts:
+        Ozon may have stored the message before the worker recorded the outcome."""
         rows = await self._db(conn).fetch(
             f"""
             SELECT {_ITEM} FROM reply_outbox
-             WHERE chat_id = $1 AND status = 'sent' AND marketplace_message_id IS NULL
+             WHERE chat_id = $1 AND status IN ('sending', 'sent')
+               AND marketplace_message_id IS NULL
              ORDER BY id
             """,
             chat_id,

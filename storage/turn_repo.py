@@ -35,22 +35,16 @@ class TurnRepo(Repository):
         Returns the turn and whether it was opened now. The partial unique index on open
         turns guarantees one open turn per chat even under concurrent ingestion.
         """
-        row = await self._db(conn).fetchrow(
-            f"""
-            UPDATE buyer_turns SET buyer_message_count = buyer_message_count + 1
-             WHERE chat_id = $1 AND answered_at IS NULL
-            RETURNING {_TURN}
-            """,
-            chat_id,
-        )
-        if row is not None:
-            return to_record(BuyerTurn, row), False
+        # One statement, so two concurrent messages of a chat cannot both try to open a
+        # turn (an UPDATE-then-INSERT would let the second fail on the unique index).
         row = await self._db(conn).fetchrow(
             f"""
             INSERT INTO buyer_turns (chat_id, kind, started_at, priority, deadline,
                                      hard_deadline, matched_rule_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            RETURNING {_TURN}
+            ON CONFLICT (chat_id) WHERE answered_at IS NULL DO UPDATE
+               SET buyer_message_count = buyer_turns.buyer_message_count + 1
+            RETURNING {_TURN}, (xmax = 0) AS opened
             """,
             chat_id,
             kind,
@@ -61,7 +55,9 @@ class TurnRepo(Repository):
             matched_rule_id,
         )
         assert row is not None
-        return to_record(BuyerTurn, row), True
+        values = dict(row)
+        opened = values.pop("opened")
+        return BuyerTurn(**values), opened
 
     async def get_open(self, *, chat_id: int, conn: Executor | None = None) -> BuyerTurn | None:
         row = await self._db(conn).fetchrow(

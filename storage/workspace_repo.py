@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import asyncpg
+
 from storage.errors import Conflict, NotFound
 from storage.records import Workspace
 from storage.sql import Executor, Repository, columns, to_record, to_records
@@ -115,15 +117,19 @@ class WorkspaceRepo(Repository):
         )
         if row is not None:
             raise Conflict(f"Telegram chat {new_tg_chat_id} is already a workspace")
-        row = await self._db(conn).fetchrow(
-            f"""
-            UPDATE workspaces SET tg_chat_id = $2, updated_at = now()
-             WHERE tg_chat_id = $1
-            RETURNING {_WORKSPACE}
-            """,
-            old_tg_chat_id,
-            new_tg_chat_id,
-        )
+        try:
+            row = await self._db(conn).fetchrow(
+                f"""
+                UPDATE workspaces SET tg_chat_id = $2, updated_at = now()
+                 WHERE tg_chat_id = $1
+                RETURNING {_WORKSPACE}
+                """,
+                old_tg_chat_id,
+                new_tg_chat_id,
+            )
+        except asyncpg.UniqueViolationError:
+            # Bound concurrently between the check above and this update.
+            raise Conflict(f"Telegram chat {new_tg_chat_id} is already a workspace") from None
         if row is None:
             raise NotFound(f"workspace for Telegram chat {old_tg_chat_id}")
         return to_record(Workspace, row)
