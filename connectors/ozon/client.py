@@ -109,16 +109,19 @@ class OzonClient:
         timeout: httpx.Timeout | None = None,
         max_attempts: int = 4,
         rate_per_second: float = 40.0,
+        limiter: RateLimiter | None = None,
         sleep: Sleep = asyncio.sleep,
         random: RandomSource = _random.random,
     ) -> None:
+        """``sleep`` paces retries only (tests make it instant); the rate limiter keeps real
+        time unless one is injected, so fast tests still respect Ozon's per-second limit."""
         _quiet_http_loggers()
         self._base = httpx.URL(base_url.rstrip("/"))
         self._timeout = timeout or DEFAULT_TIMEOUT
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=self._timeout)
         self._policy = RetryPolicy(max_attempts=max(1, max_attempts))
-        self._limiter = RateLimiter(rate_per_second, sleep=sleep)
+        self._limiter = limiter or RateLimiter(rate_per_second)
         self._sleep = sleep
         self._random = random
         self.calls = CallStats()

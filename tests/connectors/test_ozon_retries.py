@@ -11,8 +11,9 @@ from connectors.errors import (
     RateLimited,
     ServerError,
 )
+from connectors.ratelimit import RateLimiter
 
-from .fakes import FakeOzon, make_api, ok, rpc_error
+from .fakes import FakeOzon, RecordingSleep, make_api, ok, rpc_error
 
 LIST = "/v3/chat/list"
 EMPTY = {"chats": [], "has_next": False}
@@ -125,10 +126,11 @@ async def test_no_retry_on_client_errors(reply: httpx.Response, cls: type) -> No
 async def test_requests_go_through_the_rate_limiter() -> None:
     fake = FakeOzon()
     fake.default(LIST, lambda r: ok(EMPTY))
-    client, api, sleep = make_api(fake)
-    client._limiter.rate = 1.0  # tighten: burst of 1, one token per second
-    client._limiter.burst = 1.0
+    limiter_sleep = RecordingSleep()
+    limiter = RateLimiter(1.0, burst=1, sleep=limiter_sleep)  # one token per second
+    _, api, retry_sleep = make_api(fake, limiter=limiter)
     for _ in range(3):
         await api.list_chats()
-    assert len(sleep.delays) == 2  # second and third call had to wait for a token
-    assert all(d > 0.9 for d in sleep.delays)
+    assert len(limiter_sleep.delays) == 2  # second and third call had to wait for a token
+    assert all(d > 0.9 for d in limiter_sleep.delays)
+    assert retry_sleep.delays == []  # waiting for a token is not a retry

@@ -1,0 +1,304 @@
+"""Storing what a poll fetched: one transaction per chat, idempotent, nothing lost.
+
+Everything that must follow a new buyer message is written in the same transaction as the
+message itself (the delivery row toward Telegram, the buyer turn that runs the SLA clock,
+the chat's cursor), so a crash either keeps all of it or none of it, and the next poll
+re-fetches from the old cursor and skips what is already stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
+from storage.database import Database
+from storage.records import Chat, ReplyItem, Seller
+from storage.records import Message as StoredMessage
+from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_BUYER_CONTENT
+
+# How our schema names Ozon's authors.
+AUTHOR_TYPES: dict[AuthorType, str] = {
+    AuthorType.CUSTOMER: "customer",
+    AuthorType.SELLER: "seller",
+    AuthorType.SUPPORT: "support",
+    AuthorType.NOTIFICATION_USER: "system",
+    AuthorType.CHAT_BOT: "chatbot",
+    AuthorType.CRM: "crm",
+    AuthorType.COURIER: "courier",
+}
+
+# Telegram outbox kinds produced here (the Telegram bridge consumes them).
+DELIVER_BUYER_MESSAGE = "buyer_message"
+DELIVER_CABINET_REPLY = "cabinet_reply"
+
+_PRODUCT_URL_MARK = "ozon.ru/product"
+
+
+def message_order(message_id: str) -> tuple[int, str]:
+    """Ozon ids are uint64 in decimal: order by length, then lexically (no float rounding)."""
+    return len(message_id), message_id
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    chat_id: int
+    created: bool
+    stored: int
+    buyer_messages: int
+
+
+@dataclass(slots=True)
+class _Activity:
+    """The chat's conversation state, advanced message by message inside the transaction."""
+
+    last_buyer_at: datetime | None
+    last_seller_at: datetime | None
+    waiting_since: datetime | None
+    unanswered: int
+
+    @classmethod
+    def of(cls, chat: Chat) -> _Activity:
+        return cls(
+            chat.last_buyer_message_at,
+            chat.last_seller_message_at,
+            chat.waiting_since,
+            chat.unanswered_count,
+        )
+
+    def buyer_wrote(self, at: datetime) -> None:
+        self.last_buyer_at = max(filter(None, (self.last_buyer_at, at)))
+        self.waiting_since = self.waiting_since or at
+        self.unanswered += 1
+
+    def seller_wrote(self, at: datetime) -> None:
+        self.last_seller_at = max(filter(None, (self.last_seller_at, at)))
+        self.waiting_since = None
+        self.unanswered = 0
+
+
+def _attachments(message: ChatMessage) -> list[dict[str, Any]]:
+    content = message.content
+    return [{"kind": "image", "url": url} for url in content.images] + [
+        {"kind": "file", "name": f.name, "url": f.url} for f in content.files
+    ]
+
+
+def _first(values: Iterable[str | None]) -> str | None:
+    return next((v for v in values if v), None)
+
+
+def _product_url(messages: Sequence[ChatMessage]) -> str | None:
+    return _first(
+        link.url for m in messages for link in m.content.links if _PRODUCT_URL_MARK in link.url
+    )
+
+
+def _take_matching_reply(unmatched: list[ReplyItem], text: str) -> ReplyItem | None:
+    """A seller message in history that we sent ourselves (same text, oldest first)."""
+    wanted = text.strip()
+    for index, item in enumerate(unmatched):
+        if item.kind == "text" and item.text.strip() == wanted:
+            return unmatched.pop(index)
+    return None
+
+
+async def remember_chats(
+    db: Database, *, seller: Seller, summaries: Sequence[ChatSummary]
+) -> None:
+    """Know chats without mirroring them (first sync: activity older than the reply window).
+
+    Their cursor is stored, so an idle poll does not fetch them again; a new buyer message
+    changes ``last_message_id`` and brings the chat in normally.
+    """
+    await db.chats.remember(
+        seller_id=seller.id,
+        chats=[
+            (s.chat_id, s.type.value, _status(s), s.last_message_id)
+            for s in summaries
+            if s.last_message_id
+        ],
+    )
+
+
+def _status(summary: ChatSummary) -> str:
+    return "closed" if summary.status is ChatStatus.CLOSED else "open"
+
+
+async def ingest_chat(
+    db: Database,
+    *,
+    seller: Seller,
+    summary: ChatSummary,
+    messages: Sequence[ChatMessage],
+    reply_window: timedelta,
+) -> IngestResult:
+    """Store a chat's new messages and everything that follows from them, exactly once."""
+    ordered = sorted({m.message_id: m for m in messages}.values(),
+                     key=lambda m: message_order(m.message_id))  # fmt: skip
+    async with db.transaction() as conn:
+        # The upsert locks the chat row until commit: a concurrent ingest of the same chat
+        # (a push and a poll at once) waits here instead of interleaving.
+        chat, created = await db.chats.upsert(
+            seller_id=seller.id,
+            external_id=summary.chat_id,
+            chat_type=summary.type.value,
+            status=_status(summary),
+            buyer_external_id=_first(m.author_id for m in ordered if m.is_from_buyer),
+            order_number=_first(m.order_number for m in ordered),
+            sku=_first(m.sku for m in ordered),
+            product_url=_product_url(ordered),
+            conn=conn,
+        )
+        existing = await db.messages.existing_ids(
+            chat_id=chat.id, external_ids=[m.message_id for m in ordered], conn=conn
+        )
+        fresh = [m for m in ordered if m.message_id not in existing]
+        unmatched = (
+            await db.replies.list_unmatched_sent(chat_id=chat.id, conn=conn)
+            if any(m.is_from_seller for m in fresh)
+            else []
+        )
+        writer = _ChatWriter(
+            db, conn, seller=seller, chat=chat, reply_window=reply_window, unmatched=unmatched
+        )
+        for message in fresh:
+            await writer.write(message)
+        activity = writer.activity
+        if ordered:
+            last = ordered[-1]
+            await db.chats.record_activity(
+                chat_id=chat.id,
+                last_message_external_id=last.message_id,
+                last_message_at=last.created_at,
+                last_buyer_message_at=activity.last_buyer_at,
+                last_seller_message_at=activity.last_seller_at,
+                waiting_since=activity.waiting_since,
+                unanswered_count=activity.unanswered,
+                reply_window_ends_at=(
+                    activity.last_buyer_at + reply_window if activity.last_buyer_at else None
+                ),
+                conn=conn,
+            )
+    return IngestResult(chat.id, created, len(fresh), writer.buyer_messages)
+
+
+_DELIVERY_PRIORITY = {
+    DELIVER_BUYER_MESSAGE: PRIORITY_BUYER_CONTENT,
+    DELIVER_CABINET_REPLY: PRIORITY_AGENT_FEEDBACK,
+}
+
+
+class _ChatWriter:
+    """Writes one chat's fresh messages inside the caller's transaction."""
+
+    def __init__(
+        self,
+        db: Database,
+        conn: Any,
+        *,
+        seller: Seller,
+        chat: Chat,
+        reply_window: timedelta,
+        unmatched: list[ReplyItem],
+    ) -> None:
+        self._db = db
+        self._conn = conn
+        self._seller = seller
+        self._chat = chat
+        self._reply_window = reply_window
+        self._unmatched = unmatched
+        self.activity = _Activity.of(chat)
+        self.buyer_messages = 0
+
+    async def write(self, message: ChatMessage) -> None:
+        if message.is_from_buyer:
+            await self._buyer(message)
+        elif message.is_from_seller:
+            await self._seller_reply(message)
+        else:
+            await self._other(message)
+
+    async def _buyer(self, message: ChatMessage) -> None:
+        self.buyer_messages += 1
+        turn, _ = await self._db.turns.open_or_extend(
+            chat_id=self._chat.id,
+            at=message.created_at,
+            kind="next" if self.activity.last_seller_at else "first",
+            priority=self._chat.priority,
+            deadline=None,
+            hard_deadline=message.created_at + self._reply_window,
+            conn=self._conn,
+        )
+        stored = await self._insert(message, "in", "customer", turn_id=turn.id)
+        self.activity.buyer_wrote(message.created_at)
+        if stored is not None:
+            await self._enqueue(stored, DELIVER_BUYER_MESSAGE)
+
+    async def _seller_reply(self, message: ChatMessage) -> None:
+        """Ours (sent through the bot) or typed in the Ozon cabinet: either way the SLA
+        clock stops; only a cabinet reply is shown in the topic (ours is already there)."""
+        ours = _take_matching_reply(self._unmatched, message.content.text)
+        if ours is not None:
+            await self._db.replies.set_marketplace_id(
+                item_id=ours.id, marketplace_message_id=message.message_id, conn=self._conn
+            )
+        source = "bot" if ours is not None else "cabinet"
+        agent_id = ours.agent_id if ours is not None else None
+        await self._db.turns.close(
+            chat_id=self._chat.id,
+            answered_at=message.created_at,
+            via="auto" if ours is not None and ours.origin == "auto" else source,
+            agent_id=agent_id,
+            conn=self._conn,
+        )
+        stored = await self._insert(message, "out", "seller", source=source, agent_id=agent_id)
+        self.activity.seller_wrote(message.created_at)
+        if stored is not None and ours is None:
+            await self._enqueue(stored, DELIVER_CABINET_REPLY)
+
+    async def _other(self, message: ChatMessage) -> None:
+        """Ozon support or a courier writing in a buyer chat: shown, but no SLA turn."""
+        author = AUTHOR_TYPES.get(message.author_type, "unknown")
+        stored = await self._insert(message, "in", author)
+        if stored is not None:
+            await self._enqueue(stored, DELIVER_BUYER_MESSAGE)
+
+    async def _insert(
+        self,
+        message: ChatMessage,
+        direction: str,
+        author_type: str,
+        *,
+        source: str = "marketplace",
+        agent_id: int | None = None,
+        turn_id: int | None = None,
+    ) -> StoredMessage | None:
+        return await self._db.messages.insert(
+            chat_id=self._chat.id,
+            external_id=message.message_id,
+            direction=direction,
+            author_type=author_type,
+            author_external_id=message.author_id,
+            source=source,
+            agent_id=agent_id,
+            turn_id=turn_id,
+            text=message.content.text,
+            attachments=_attachments(message),
+            sent_at=message.created_at,
+            conn=self._conn,
+        )
+
+    async def _enqueue(self, stored: StoredMessage, kind: str) -> None:
+        """Queue the message for its topic; the key makes a repeated ingest queue nothing."""
+        await self._db.tg_outbox.enqueue(
+            workspace_id=self._seller.workspace_id,
+            kind=kind,
+            priority=_DELIVERY_PRIORITY[kind],
+            chat_id=self._chat.id,
+            message_id=stored.id,
+            dedup_key=f"deliver:{stored.id}",
+            conn=self._conn,
+        )

@@ -1,0 +1,249 @@
+"""One poll of one seller: find chats with new activity, fetch only their new messages.
+
+Ozon has no "updates" endpoint, so activity is found from ``/v3/chat/list``:
+
+1. the unread-only list (new buyer messages; usually one page);
+2. the full list, which Ozon (and our emulator) orders by last activity, newest first:
+   pages are read until one page holds no change, because older pages cannot have
+   changed if the order holds (the unread walk stops the same way). That order is
+   undocumented, so every ``full_scan_every`` the whole list is walked to catch anything
+   the guess missed (cabinet replies to old chats, for instance).
+
+A chat "changed" when its ``last_message_id`` differs from the cursor stored for it. An
+idle seller therefore costs two list calls per poll whatever its number of chats, and a
+changed chat costs one ``/v3/chat/history`` call from its cursor.
+
+The first poll of a new seller mirrors only chats with activity inside the reply window
+(older ones are remembered by cursor, not mirrored), walking history newest first and
+stopping history reads after a run of chats older than the window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.sync.ingest import ingest_chat, message_order, remember_chats
+from connectors.errors import ChatNotFound
+from connectors.ozon.client import OzonClient, OzonCredentials, OzonSellerApi
+from connectors.ozon.models import ChatMessage, ChatSummary
+from storage.database import Database
+from storage.records import Seller
+from storage.vault import Vault
+
+logger = logging.getLogger(__name__)
+
+LIST_PAGE = 100  # Ozon's documented maximum for /v3/chat/list
+HISTORY_PAGE = 100
+NEW_CHAT_HISTORY = 50  # newest messages read for a chat we have never seen
+OLD_RUN_TO_STOP = 20  # first sync: consecutive chats older than the window before we trust order
+
+
+@dataclass(slots=True)
+class PollReport:
+    """What a poll saw and did; shown to admins (first sync progress) and used by tests."""
+
+    seller_id: int
+    chats_listed: int = 0
+    chats_changed: int = 0
+    chats_imported: int = 0
+    chats_remembered: int = 0
+    messages_stored: int = 0
+    calls: int = 0
+    full_scan: bool = False
+    initial: bool = False
+    skipped_chats: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[PollReport], Awaitable[None]]
+
+
+class SellerPoller:
+    """Polls sellers; holds no per-seller state (that lives in the database)."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        vault: Vault,
+        ozon: OzonClient,
+        reply_window: timedelta = timedelta(hours=48),
+        full_scan_every: timedelta = timedelta(hours=6),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._db = db
+        self._vault = vault
+        self._ozon = ozon
+        self._reply_window = reply_window
+        self._full_scan_every = full_scan_every
+        self._clock = clock
+
+    def api_for(self, seller: Seller, encrypted_key: bytes) -> OzonSellerApi:
+        creds = OzonCredentials(
+            client_id=seller.client_id, api_key=self._vault.decrypt(encrypted_key)
+        )
+        return self._ozon.for_seller(creds)
+
+    async def poll(self, seller: Seller, progress: Progress | None = None) -> PollReport:
+        """Poll once; raises the connector's errors (the runner decides what they mean)."""
+        api = self.api_for(seller, await self._db.sellers.get_encrypted_key(seller_id=seller.id))
+        state = await self._db.sync_state.get(seller_id=seller.id)
+        now = self._clock()
+        report = PollReport(seller_id=seller.id, initial=state.initial_sync_done_at is None)
+        report.full_scan = report.initial or (
+            state.full_scan_at is None or now - state.full_scan_at >= self._full_scan_every
+        )
+        calls_before = self._ozon.calls.for_account(seller.client_id).total()
+        known = await self._db.chats.last_message_ids(seller_id=seller.id)
+
+        changed = await self._find_changed(api, known, report)
+        report.chats_changed = len(changed)
+        if progress:
+            await progress(report)
+        if report.initial:
+            await self._import_first_time(
+                api, seller, changed, now=now, report=report, progress=progress
+            )
+        else:
+            for summary in changed:
+                await self._sync_chat(api, seller, summary, known.get(summary.chat_id), report)
+        report.calls = self._ozon.calls.for_account(seller.client_id).total() - calls_before
+        await self._db.sync_state.record_success(
+            seller_id=seller.id, at=now, full_scan=report.full_scan, initial_sync=report.initial
+        )
+        logger.info(
+            "poll seller=%d listed=%d changed=%d stored=%d calls=%d full=%s",
+            seller.id, report.chats_listed, report.chats_changed, report.messages_stored,
+            report.calls, report.full_scan,
+        )  # fmt: skip
+        return report
+
+    async def _find_changed(
+        self, api: OzonSellerApi, known: dict[str, str | None], report: PollReport
+    ) -> list[ChatSummary]:
+        changed: dict[str, ChatSummary] = {}
+
+        def is_changed(summary: ChatSummary) -> bool:
+            return (
+                summary.is_buyer_chat
+                and summary.last_message_id is not None
+                and known.get(summary.chat_id, "") != summary.last_message_id
+            )
+
+        for unread_only in (True, False):
+            async for page in self._pages(api, unread_only=unread_only):
+                if not unread_only:
+                    report.chats_listed += len(page)
+                page_changes = [s for s in page if is_changed(s)]
+                changed.update((s.chat_id, s) for s in page_changes)
+                # Chats left unread (marking read is optional) must not make every poll walk
+                # them all: both lists are by activity, so an unchanged page ends the walk.
+                if not page_changes and not report.full_scan:
+                    break
+        return list(changed.values())
+
+    @staticmethod
+    async def _pages(api: OzonSellerApi, *, unread_only: bool) -> AsyncIterator[list[ChatSummary]]:
+        cursor: str | None = None
+        while True:
+            page = await api.list_chats(cursor=cursor, limit=LIST_PAGE, unread_only=unread_only)
+            yield page.chats
+            if not page.has_next or not page.cursor or page.cursor == cursor:
+                return
+            cursor = page.cursor
+
+    async def _sync_chat(
+        self,
+        api: OzonSellerApi,
+        seller: Seller,
+        summary: ChatSummary,
+        cursor: str | None,
+        report: PollReport,
+    ) -> None:
+        try:
+            messages = (
+                await self._messages_after(api, summary.chat_id, cursor)
+                if cursor
+                else await self._newest_messages(api, summary.chat_id)
+            )
+        except ChatNotFound:
+            # Listed a moment ago, gone now: nothing to store; the next poll will tell.
+            report.skipped_chats.append(summary.chat_id)
+            return
+        result = await ingest_chat(
+            self._db,
+            seller=seller,
+            summary=summary,
+            messages=messages,
+            reply_window=self._reply_window,
+        )
+        report.messages_stored += result.stored
+        report.chats_imported += int(result.created)
+
+    async def _messages_after(
+        self, api: OzonSellerApi, chat_id: str, cursor: str
+    ) -> list[ChatMessage]:
+        """Everything after ``cursor``, oldest first; works whether Ozon's
+        ``from_message_id`` is inclusive or exclusive (the reference cannot tell)."""
+        collected: list[ChatMessage] = []
+        position = cursor
+        while True:
+            page = await api.history(
+                chat_id, direction="Forward", from_message_id=position, limit=HISTORY_PAGE
+            )
+            newer = [
+                m for m in page.messages if message_order(m.message_id) > message_order(position)
+            ]
+            collected.extend(newer)
+            if not page.has_next or not newer:
+                return collected
+            position = max((m.message_id for m in newer), key=message_order)
+
+    async def _newest_messages(self, api: OzonSellerApi, chat_id: str) -> list[ChatMessage]:
+        page = await api.history(chat_id, direction="Backward", limit=NEW_CHAT_HISTORY)
+        return page.messages
+
+    async def _import_first_time(
+        self,
+        api: OzonSellerApi,
+        seller: Seller,
+        changed: list[ChatSummary],
+        *,
+        now: datetime,
+        report: PollReport,
+        progress: Progress | None,
+    ) -> None:
+        """Mirror chats active inside the reply window; remember the rest by cursor."""
+        horizon = now - self._reply_window
+        old_run = 0
+        to_remember: list[ChatSummary] = []
+        for summary in changed:
+            if old_run >= OLD_RUN_TO_STOP:
+                to_remember.append(summary)
+                continue
+            try:
+                messages = await self._newest_messages(api, summary.chat_id)
+            except ChatNotFound:
+                report.skipped_chats.append(summary.chat_id)
+                continue
+            recent = [m for m in messages if m.created_at >= horizon]
+            if not recent:
+                old_run += 1
+                to_remember.append(summary)
+                continue
+            old_run = 0
+            result = await ingest_chat(
+                self._db,
+                seller=seller,
+                summary=summary,
+                messages=recent,
+                reply_window=self._reply_window,
+            )
+            report.messages_stored += result.stored
+            report.chats_imported += int(result.created)
+            if progress:
+                await progress(report)
+        await remember_chats(self._db, seller=seller, summaries=to_remember)
+        report.chats_remembered = len(to_remember)

@@ -1,0 +1,107 @@
+"""Running a seller's poll and deciding what its failures mean.
+
+Authentication and subscription problems will not fix themselves: the seller is marked
+failing with a reason a person can act on, and is retried only rarely (so a restored
+subscription is noticed) instead of hammering Ozon. Anything else (429, 5xx, network)
+backs off exponentially per seller; other sellers are unaffected.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from bot.sync.poller import PollReport, Progress, SellerPoller
+from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
+from storage.database import Database
+from storage.errors import NotFound
+from storage.vault import VaultError
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(minutes=30)
+PERMANENT_RETRY = timedelta(minutes=30)
+
+# Reasons stored for people (admins read them in /sellers); never carry a key or a body.
+REASON_INVALID_KEY = "auth_failed"
+REASON_PREMIUM = "premium_required"
+REASON_UNDECRYPTABLE = "key_undecryptable"
+
+
+def backoff(consecutive_failures: int) -> timedelta:
+    """30 s, 1 min, 2 min, … capped at 30 min."""
+    doublings = min(max(0, consecutive_failures - 1), 16)  # bounded: no overflow after days
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2**doublings)
+
+
+def describe_failure(error: Exception) -> str:
+    """The sanitised text kept in sync_state.last_error."""
+    message = str(getattr(error, "message", "") or "")
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+class SyncRunner:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        poller: SellerPoller,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._db = db
+        self._poller = poller
+        self._clock = clock
+
+    async def run(
+        self, seller_id: int, *, force: bool = False, progress: Progress | None = None
+    ) -> PollReport | None:
+        """Poll if due; ``None`` when skipped (paused, removed, or backing off)."""
+        try:
+            seller = await self._db.sellers.get(seller_id=seller_id)
+            state = await self._db.sync_state.get(seller_id=seller_id)
+        except NotFound:
+            return None
+        now = self._clock()
+        if seller.state == "paused":
+            return None
+        if not force and state.next_attempt_at is not None and state.next_attempt_at > now:
+            return None
+        try:
+            report = await self._poller.poll(seller, progress)
+        except (AuthFailed, PremiumRequired, VaultError) as exc:
+            await self._mark_failing(seller_id, exc, now)
+            return None
+        except MarketplaceError as exc:
+            failures = state.consecutive_failures + 1
+            await self._db.sync_state.record_failure(
+                seller_id=seller_id,
+                at=now,
+                error=describe_failure(exc),
+                next_attempt_at=now + backoff(failures),
+            )
+            logger.warning(
+                "poll seller=%d failed (%s), attempt %d", seller_id, type(exc).__name__, failures
+            )
+            return None
+        if seller.state == "failing":
+            await self._db.sellers.set_state(seller_id=seller_id, state="active", reason=None)
+            logger.info("seller=%d recovered", seller_id)
+        return report
+
+    async def _mark_failing(self, seller_id: int, error: Exception, now: datetime) -> None:
+        if isinstance(error, PremiumRequired):
+            reason = REASON_PREMIUM
+        elif isinstance(error, VaultError):
+            reason = REASON_UNDECRYPTABLE
+        else:
+            reason = REASON_INVALID_KEY
+        await self._db.sellers.set_state(seller_id=seller_id, state="failing", reason=reason)
+        await self._db.sync_state.record_failure(
+            seller_id=seller_id,
+            at=now,
+            error=describe_failure(error),
+            next_attempt_at=now + PERMANENT_RETRY,
+        )
+        logger.warning("seller=%d is failing: %s", seller_id, reason)

@@ -1,0 +1,90 @@
+"""apscheduler jobs: one poll job per seller, kept in step with the sellers table.
+
+Each seller has its own interval job (jittered, one run at a time, missed runs coalesced),
+so a slow or failing seller never delays another. A reconcile job adds jobs for new
+sellers and drops jobs of removed or paused ones; admin commands may also call
+:meth:`SyncScheduler.reconcile` directly for an immediate effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.sync.runner import SyncRunner
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+RECONCILE_JOB = "sync:reconcile"
+
+
+def poll_job_id(seller_id: int) -> str:
+    return f"sync:seller:{seller_id}"
+
+
+class SyncScheduler:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        runner: SyncRunner,
+        interval_seconds: float,
+        reconcile_seconds: float = 60.0,
+        scheduler: AsyncIOScheduler | None = None,
+    ) -> None:
+        self._db = db
+        self._runner = runner
+        self._interval = interval_seconds
+        self._reconcile_every = reconcile_seconds
+        self._scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+
+    async def start(self) -> None:
+        self._scheduler.start()
+        self._scheduler.add_job(
+            self.reconcile,
+            "interval",
+            seconds=self._reconcile_every,
+            id=RECONCILE_JOB,
+            max_instances=1,
+            coalesce=True,
+        )
+        await self.reconcile()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def seller_ids(self) -> set[int]:
+        prefix = poll_job_id(0)[:-1]
+        return {
+            int(job.id.removeprefix(prefix))
+            for job in self._scheduler.get_jobs()
+            if job.id.startswith(prefix)
+        }
+
+    async def reconcile(self) -> None:
+        """Make the set of poll jobs equal to the set of sellers that should be polled."""
+        wanted = {
+            seller.id for seller in await self._db.sellers.list_all(states=("active", "failing"))
+        }
+        scheduled = self.seller_ids()
+        for seller_id in scheduled - wanted:
+            self._scheduler.remove_job(poll_job_id(seller_id))
+        for seller_id in wanted - scheduled:
+            self._scheduler.add_job(
+                self._runner.run,
+                "interval",
+                args=[seller_id],
+                seconds=self._interval,
+                jitter=max(0.0, self._interval * 0.1),
+                id=poll_job_id(seller_id),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=max(1, int(self._interval)),
+                next_run_time=datetime.now(UTC) + timedelta(milliseconds=10),
+            )
+        if wanted != scheduled:
+            logger.info("poll jobs: %d sellers", len(wanted))

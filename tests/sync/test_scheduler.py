@@ -1,0 +1,51 @@
+"""Poll jobs per seller: kept in step with the sellers table; a slow seller delays no one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bot.sync.scheduler import SyncScheduler
+from tests.sync.conftest import CLIENT_ID, SyncWorld
+
+
+async def _wait_until(condition: Callable[[], Awaitable[bool]], seconds: float) -> None:
+    async with asyncio.timeout(seconds):
+        while not await condition():  # noqa: ASYNC110 - the database has no event to await
+            await asyncio.sleep(0.05)
+
+
+async def test_a_slow_seller_does_not_delay_another(world: SyncWorld) -> None:
+    fast = await world.add_seller("3003")
+    world.emu.state.add_fault("slow", seconds=5, client_id=CLIENT_ID)
+    world.emu.state.buyer_writes(CLIENT_ID, text="медленный продавец")
+    world.emu.state.buyer_writes("3003", text="быстрый продавец")
+    scheduler = SyncScheduler(db=world.db, runner=world.runner, interval_seconds=0.3)
+    await scheduler.start()
+    try:
+        assert scheduler.seller_ids() == {world.seller.id, fast.id}
+
+        async def fast_seller_synced() -> bool:
+            return bool(await world.db.pool.fetchval(
+                "SELECT count(*) FROM chats WHERE seller_id = $1", fast.id))  # fmt: skip
+
+        await _wait_until(fast_seller_synced, seconds=3)
+        slow_chats = await world.count(
+            "SELECT count(*) FROM chats WHERE seller_id = $1", world.seller.id
+        )
+        assert slow_chats == 0, "the slow seller's poll should still be waiting on Ozon"
+    finally:
+        scheduler.shutdown()
+
+
+async def test_reconcile_follows_pauses_and_new_sellers(world: SyncWorld) -> None:
+    scheduler = SyncScheduler(db=world.db, runner=world.runner, interval_seconds=3600)
+    await scheduler.start()
+    try:
+        assert scheduler.seller_ids() == {world.seller.id}
+        other = await world.add_seller("4004")
+        await world.db.sellers.set_state(seller_id=world.seller.id, state="paused")
+        await scheduler.reconcile()
+        assert scheduler.seller_ids() == {other.id}
+    finally:
+        scheduler.shutdown()
