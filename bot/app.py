@@ -1,4 +1,4 @@
-"""The running bot: Telegram session, dispatcher and polling, wired to storage."""
+"""The running bot: Telegram session, dispatcher and polling, wired to storage and Ozon."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from bot.deps import Deps
 from bot.handlers import build_router
 from bot.runtime import open_database
 from bot.settings import Settings
+from bot.sync.poller import SellerPoller
+from bot.sync.runner import SyncRunner
+from bot.sync.scheduler import SyncScheduler
+from connectors.ozon.client import OzonClient
 from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -36,9 +40,18 @@ def build_dispatcher(deps: Deps) -> Dispatcher:
 
 
 async def run_bot(settings: Settings, vault: Vault) -> None:
-    async with open_database(settings) as db:
+    async with (
+        open_database(settings) as db,
+        OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
+    ):
+        runner = SyncRunner(db=db, poller=SellerPoller(db=db, vault=vault, ozon=ozon))
+        sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
         bot = build_bot(settings)
-        dispatcher = build_dispatcher(Deps(settings=settings, db=db, vault=vault))
+        dispatcher = build_dispatcher(
+            Deps(settings=settings, db=db, vault=vault, ozon=ozon, sync=sync)
+        )
+        dispatcher.startup.register(sync.start)
+        dispatcher.shutdown.register(sync.shutdown)
         try:
             logger.info("Bot is starting (long polling)")
             await dispatcher.start_polling(bot)

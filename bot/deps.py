@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TypedDict
 
 from bot.settings import Settings
+from bot.sync.scheduler import SyncScheduler
+from connectors.ozon.client import OzonClient
 from storage.database import Database
 from storage.vault import Vault
 
@@ -13,3 +15,5 @@ class Deps(TypedDict):
     settings: Settings
     db: Database
     vault: Vault
+    ozon: OzonClient
+    sync: SyncScheduler

@@ -43,6 +43,37 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "To answer a buyer, just write a message in their topic."
         ),
     },
+    # Why a seller is failing (sellers.state_reason codes written by bot/sync/runner.py).
+    "seller_reason.auth_failed": {
+        "ru": (
+            "Ozon не принимает ключ API (неверный или отозван). Создайте новый ключ "
+            "в кабинете Ozon и замените его в боте."
+        ),
+        "en": (
+            "Ozon rejects the API key (wrong or revoked). Create a new key in the Ozon "
+            "seller cabinet and replace it in the bot."
+        ),
+    },
+    "seller_reason.premium_required": {
+        "ru": (
+            "Чаты с покупателями доступны только с подпиской Premium Plus или Premium Pro. "
+            "После продления бот подключится сам (проверка раз в 30 минут)."
+        ),
+        "en": (
+            "Buyer chats need a Premium Plus or Premium Pro subscription. Once it is "
+            "renewed the bot reconnects by itself (it checks every 30 minutes)."
+        ),
+    },
+    "seller_reason.key_undecryptable": {
+        "ru": (
+            "Сохранённый ключ не расшифровывается текущими FERNET_KEYS. Верните прежний "
+            "ключ шифрования в FERNET_KEYS или замените ключ API."
+        ),
+        "en": (
+            "The stored key cannot be decrypted with the current FERNET_KEYS. Put the "
+            "previous encryption key back into FERNET_KEYS or replace the API key."
+        ),
+    },
 }
 
 

@@ -103,12 +103,17 @@ class ChatRepo(Repository):
         return to_record(Chat, row)
 
     async def last_message_ids(
-        self, *, seller_id: int, conn: Executor | None = None
+        self, *, seller_id: int, external_ids: list[str], conn: Executor | None = None
     ) -> dict[str, str | None]:
-        """external chat id → last known message id: what a poll compares the list against."""
+        """external chat id → stored cursor, for the given chats (one listed page at a time:
+        a poll never loads every chat of a seller)."""
         rows = await self._db(conn).fetch(
-            "SELECT external_id, last_message_external_id FROM chats WHERE seller_id = $1",
+            """
+            SELECT external_id, last_message_external_id FROM chats
+             WHERE seller_id = $1 AND external_id = ANY($2::text[])
+            """,
             seller_id,
+            external_ids,
         )
         return {row["external_id"]: row["last_message_external_id"] for row in rows}
 

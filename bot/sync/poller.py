@@ -20,6 +20,7 @@ stopping history reads after a run of chats older than the window.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ class PollReport:
 Progress = Callable[[PollReport], Awaitable[None]]
 
 
+Change = tuple[ChatSummary, str | None]  # a listed chat and our stored cursor (None: new)
+
+
 class SellerPoller:
     """Polls sellers; holds no per-seller state (that lives in the database)."""
 
@@ -71,6 +75,7 @@ class SellerPoller:
         ozon: OzonClient,
         reply_window: timedelta = timedelta(hours=48),
         full_scan_every: timedelta = timedelta(hours=6),
+        max_concurrent_polls: int = 16,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
@@ -78,6 +83,9 @@ class SellerPoller:
         self._ozon = ozon
         self._reply_window = reply_window
         self._full_scan_every = full_scan_every
+        # Bounds the HTTP and database connections polls hold at once, however many
+        # sellers' jobs fire together.
+        self._slots = asyncio.Semaphore(max_concurrent_polls)
         self._clock = clock
 
     def api_for(self, seller: Seller, encrypted_key: bytes) -> OzonSellerApi:
@@ -88,6 +96,10 @@ class SellerPoller:
 
     async def poll(self, seller: Seller, progress: Progress | None = None) -> PollReport:
         """Poll once; raises the connector's errors (the runner decides what they mean)."""
+        async with self._slots:
+            return await self._poll(seller, progress)
+
+    async def _poll(self, seller: Seller, progress: Progress | None) -> PollReport:
         api = self.api_for(seller, await self._db.sellers.get_encrypted_key(seller_id=seller.id))
         state = await self._db.sync_state.get(seller_id=seller.id)
         now = self._clock()
@@ -96,19 +108,11 @@ class SellerPoller:
             state.full_scan_at is None or now - state.full_scan_at >= self._full_scan_every
         )
         calls_before = self._ozon.calls.for_account(seller.client_id).total()
-        known = await self._db.chats.last_message_ids(seller_id=seller.id)
-
-        changed = await self._find_changed(api, known, report)
-        report.chats_changed = len(changed)
-        if progress:
-            await progress(report)
         if report.initial:
-            await self._import_first_time(
-                api, seller, changed, now=now, report=report, progress=progress
-            )
+            await self._first_sync(api, seller, now=now, report=report, progress=progress)
         else:
-            for summary in changed:
-                await self._sync_chat(api, seller, summary, known.get(summary.chat_id), report)
+            for summary, cursor in await self._find_changed(api, seller, report):
+                await self._sync_chat(api, seller, summary, cursor, report)
         report.calls = self._ozon.calls.for_account(seller.client_id).total() - calls_before
         await self._db.sync_state.record_success(
             seller_id=seller.id, at=now, full_scan=report.full_scan, initial_sync=report.initial
@@ -120,28 +124,35 @@ class SellerPoller:
         )  # fmt: skip
         return report
 
+    async def _changes_on(self, seller: Seller, page: list[ChatSummary]) -> list[Change]:
+        """The buyer chats of a listed page whose last message differs from our cursor."""
+        buyer_chats = [s for s in page if s.is_buyer_chat and s.last_message_id]
+        if not buyer_chats:
+            return []
+        known = await self._db.chats.last_message_ids(
+            seller_id=seller.id, external_ids=[s.chat_id for s in buyer_chats]
+        )
+        return [
+            (s, known.get(s.chat_id))
+            for s in buyer_chats
+            if s.chat_id not in known or known[s.chat_id] != s.last_message_id
+        ]
+
     async def _find_changed(
-        self, api: OzonSellerApi, known: dict[str, str | None], report: PollReport
-    ) -> list[ChatSummary]:
-        changed: dict[str, ChatSummary] = {}
-
-        def is_changed(summary: ChatSummary) -> bool:
-            return (
-                summary.is_buyer_chat
-                and summary.last_message_id is not None
-                and known.get(summary.chat_id, "") != summary.last_message_id
-            )
-
+        self, api: OzonSellerApi, seller: Seller, report: PollReport
+    ) -> list[Change]:
+        changed: dict[str, Change] = {}
         for unread_only in (True, False):
             async for page in self._pages(api, unread_only=unread_only):
                 if not unread_only:
                     report.chats_listed += len(page)
-                page_changes = [s for s in page if is_changed(s)]
-                changed.update((s.chat_id, s) for s in page_changes)
+                page_changes = await self._changes_on(seller, page)
+                changed.update((change[0].chat_id, change) for change in page_changes)
                 # Chats left unread (marking read is optional) must not make every poll walk
                 # them all: both lists are by activity, so an unchanged page ends the walk.
                 if not page_changes and not report.full_scan:
                     break
+        report.chats_changed = len(changed)
         return list(changed.values())
 
     @staticmethod
@@ -154,6 +165,18 @@ class SellerPoller:
                 return
             cursor = page.cursor
 
+    async def _fetch(
+        self, api: OzonSellerApi, chat_id: str, cursor: str | None
+    ) -> list[ChatMessage] | None:
+        """New messages of a chat (None if it vanished since it was listed)."""
+        try:
+            if cursor:
+                return await self._messages_after(api, chat_id, cursor)
+            page = await api.history(chat_id, direction="Backward", limit=NEW_CHAT_HISTORY)
+        except ChatNotFound:
+            return None
+        return page.messages
+
     async def _sync_chat(
         self,
         api: OzonSellerApi,
@@ -162,16 +185,20 @@ class SellerPoller:
         cursor: str | None,
         report: PollReport,
     ) -> None:
-        try:
-            messages = (
-                await self._messages_after(api, summary.chat_id, cursor)
-                if cursor
-                else await self._newest_messages(api, summary.chat_id)
-            )
-        except ChatNotFound:
+        messages = await self._fetch(api, summary.chat_id, cursor)
+        if messages is None:
             # Listed a moment ago, gone now: nothing to store; the next poll will tell.
             report.skipped_chats.append(summary.chat_id)
             return
+        await self._ingest(seller, summary, messages, report)
+
+    async def _ingest(
+        self,
+        seller: Seller,
+        summary: ChatSummary,
+        messages: list[ChatMessage],
+        report: PollReport,
+    ) -> None:
         result = await ingest_chat(
             self._db,
             seller=seller,
@@ -201,49 +228,43 @@ class SellerPoller:
                 return collected
             position = max((m.message_id for m in newer), key=message_order)
 
-    async def _newest_messages(self, api: OzonSellerApi, chat_id: str) -> list[ChatMessage]:
-        page = await api.history(chat_id, direction="Backward", limit=NEW_CHAT_HISTORY)
-        return page.messages
-
-    async def _import_first_time(
+    async def _first_sync(
         self,
         api: OzonSellerApi,
         seller: Seller,
-        changed: list[ChatSummary],
         *,
         now: datetime,
         report: PollReport,
         progress: Progress | None,
     ) -> None:
-        """Mirror chats active inside the reply window; remember the rest by cursor."""
+        """Mirror chats active inside the reply window; remember the rest by cursor.
+
+        Page by page, so memory stays flat for any number of chats, and resumable: chats
+        handled before a crash are known and skipped when the first sync runs again.
+        """
         horizon = now - self._reply_window
         old_run = 0
-        to_remember: list[ChatSummary] = []
-        for summary in changed:
-            if old_run >= OLD_RUN_TO_STOP:
-                to_remember.append(summary)
-                continue
-            try:
-                messages = await self._newest_messages(api, summary.chat_id)
-            except ChatNotFound:
-                report.skipped_chats.append(summary.chat_id)
-                continue
-            recent = [m for m in messages if m.created_at >= horizon]
-            if not recent:
-                old_run += 1
-                to_remember.append(summary)
-                continue
-            old_run = 0
-            result = await ingest_chat(
-                self._db,
-                seller=seller,
-                summary=summary,
-                messages=recent,
-                reply_window=self._reply_window,
-            )
-            report.messages_stored += result.stored
-            report.chats_imported += int(result.created)
+        async for page in self._pages(api, unread_only=False):
+            report.chats_listed += len(page)
+            changes = await self._changes_on(seller, page)
+            report.chats_changed += len(changes)
+            to_remember: list[ChatSummary] = []
+            for summary, cursor in changes:
+                if old_run >= OLD_RUN_TO_STOP:
+                    to_remember.append(summary)
+                    continue
+                messages = await self._fetch(api, summary.chat_id, cursor)
+                if messages is None:
+                    report.skipped_chats.append(summary.chat_id)
+                    continue
+                recent = [m for m in messages if m.created_at >= horizon]
+                if not recent:
+                    old_run += 1
+                    to_remember.append(summary)
+                    continue
+                old_run = 0
+                await self._ingest(seller, summary, recent, report)
+            await remember_chats(self._db, seller=seller, summaries=to_remember)
+            report.chats_remembered += len(to_remember)
             if progress:
                 await progress(report)
-        await remember_chats(self._db, seller=seller, summaries=to_remember)
-        report.chats_remembered = len(to_remember)

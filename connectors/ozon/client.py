@@ -43,6 +43,11 @@ from connectors.stats import CallStats
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# Every poll reuses a kept-alive connection: with httpx's default of 20 kept-alive
+# connections, concurrent sellers beyond 20 paid a new TCP connection per request.
+DEFAULT_LIMITS = httpx.Limits(
+    max_connections=64, max_keepalive_connections=64, keepalive_expiry=60.0
+)
 LIST_CHATS = "/v3/chat/list"
 HISTORY = "/v3/chat/history"
 SEND_MESSAGE = "/v1/chat/send/message"
@@ -119,7 +124,7 @@ class OzonClient:
         self._base = httpx.URL(base_url.rstrip("/"))
         self._timeout = timeout or DEFAULT_TIMEOUT
         self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=self._timeout)
+        self._http = http or httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS)
         self._policy = RetryPolicy(max_attempts=max(1, max_attempts))
         self._limiter = limiter or RateLimiter(rate_per_second)
         self._sleep = sleep

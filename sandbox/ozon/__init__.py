@@ -61,6 +61,9 @@ are ``{"error": "..."}`` with 400 or 404. Examples with ``curl -sX POST $URL/...
 ``POST /__control/sellers/{client_id}/seed``
     ``{"count": 5000, "messages_per_chat": 1, "age_seconds": 3600}``
     → 201 ``{"created": 5000, "chat_ids": [...]}``
+``POST /__control/follow_ups``
+    ``{"per_seller": 50, "seed": 1}`` → 201 ``{"messages": 5000}``: that many random buyer
+    chats of every seller get one more buyer message (benchmarks).
 ``GET /__control/sellers/{client_id}/sent?chat_id=<uuid>``
     → ``{"sent": [{"chat_id", "message_id", "kind": "text"|"file", "text", "file_name",
     "file_base64", "at"}]}`` (``chat_id`` query optional)

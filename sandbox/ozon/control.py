@@ -220,6 +220,18 @@ async def create_seeded_chats(request: web.Request, ctx: EmulatorContext) -> dic
     return {"created": len(chat_ids), "chat_ids": chat_ids}
 
 
+async def create_follow_ups(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
+    """Every seller: ``per_seller`` random buyer chats get one more buyer message."""
+    body = await _body(request)
+    per_seller = _field(body, "per_seller", int)
+    seed = _field(body, "seed", int, 0)
+    touched = sum(
+        len(ctx.state.buyers_follow_up(client_id, per_seller, seed=seed + index))
+        for index, client_id in enumerate(ctx.state.client_ids())
+    )
+    return {"messages": touched}
+
+
 async def list_sent(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
     records = ctx.state.sent_by_seller(
         request.match_info["client_id"], request.query.get("chat_id") or None
@@ -298,6 +310,7 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post(seller + "/close_chat", _route(close_chat))
     router.add_post(seller + "/seed", _route(create_seeded_chats, status=201))
     router.add_get(seller + "/sent", _route(list_sent))
+    router.add_post(PREFIX + "/follow_ups", _route(create_follow_ups, status=201))
     router.add_post(PREFIX + "/faults", _route(create_fault, status=201))
     router.add_get(PREFIX + "/faults", _route(list_faults))
     router.add_delete(PREFIX + "/faults", _route(clear_faults))

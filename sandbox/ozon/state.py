@@ -8,6 +8,7 @@ enforces raise :class:`~sandbox.ozon.errors.ApiError` here, so both paths agree.
 from __future__ import annotations
 
 import bisect
+import random
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -229,6 +230,23 @@ class EmulatorState:
         if chat.last_customer_at is None or created_at > chat.last_customer_at:
             chat.last_customer_at = created_at
         return chat.id, str(message_id)
+
+    def buyers_follow_up(
+        self, client_id: str, count: int, *, text: str = "Есть новости по заказу?", seed: int = 0
+    ) -> list[str]:
+        """``count`` random buyer chats of the seller get one more buyer message (benchmarks).
+
+        Deterministic for a given ``seed``, so two benchmark runs touch the same chats.
+        """
+        seller = self.seller(client_id)
+        buyer_chats = [chat_id for chat_id in seller.chats if chat_id != seller.system_chat_id]
+        chosen = random.Random(seed).sample(buyer_chats, min(count, len(buyer_chats)))
+        for chat_id in chosen:
+            self.buyer_writes(client_id, chat_id=chat_id, text=text)
+        return chosen
+
+    def client_ids(self) -> list[str]:
+        return list(self._sellers)
 
     def support_writes(self, client_id: str, chat_id: str, text: str) -> str:
         """An Ozon support agent writes into a chat (counts as unread for the seller)."""

@@ -8,6 +8,8 @@ import httpx
 
 from sandbox.ozon import OzonEmulator
 
+from .conftest import CLIENT_ID
+
 C = "/__control"
 
 
@@ -144,3 +146,19 @@ async def test_control_errors(anon: httpx.AsyncClient) -> None:
     assert bad_chat.status_code == 404 and bad_chat.json() == {"error": "chat not found"}
     not_json = await anon.post(C + "/clock/advance", content=b"nope")
     assert not_json.status_code == 400
+
+
+async def test_follow_ups_touch_random_chats_of_every_seller(
+    emu: OzonEmulator, anon: httpx.AsyncClient
+) -> None:
+    emu.state.add_seller("222222", "other-key")
+    emu.state.seed_chats(CLIENT_ID, 20)
+    emu.state.seed_chats("222222", 20)
+    before = emu.state.stats()["messages"]
+    response = await anon.post("/__control/follow_ups", json={"per_seller": 5, "seed": 7})
+    assert response.status_code == 201
+    assert response.json() == {"messages": 10}
+    assert emu.state.stats()["messages"] == before + 10
+    again = emu.state.buyers_follow_up(CLIENT_ID, 5, seed=7)
+    assert again == emu.state.buyers_follow_up(CLIENT_ID, 5, seed=7)  # deterministic
+    assert emu.state.seller(CLIENT_ID).system_chat_id not in again

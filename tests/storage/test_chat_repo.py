@@ -147,9 +147,16 @@ async def test_last_message_ids(db: Database) -> None:
     await make_chat(db, other, external_id="c")
     await db.chats.set_last_message(chat_id=a.id, external_id="100", at=at())
 
-    assert await db.chats.last_message_ids(seller_id=seller.id) == {"a": "100", "b": None}
-    assert await db.chats.last_message_ids(seller_id=other.id) == {"c": None}
-    assert await db.chats.last_message_ids(seller_id=999) == {}
+    everything = ["a", "b", "c", "unknown"]
+    assert await db.chats.last_message_ids(seller_id=seller.id, external_ids=everything) == {
+        "a": "100",
+        "b": None,
+    }
+    assert await db.chats.last_message_ids(seller_id=seller.id, external_ids=["b"]) == {"b": None}
+    assert await db.chats.last_message_ids(seller_id=other.id, external_ids=everything) == {
+        "c": None
+    }
+    assert await db.chats.last_message_ids(seller_id=999, external_ids=everything) == {}
 
 
 async def test_set_last_message_moves_forward_only(db: Database) -> None:
@@ -454,7 +461,7 @@ async def test_remember_records_chats_by_cursor_only_and_updates_them(db: Databa
         chats=[("old-1", "BUYER_SELLER", "open", "3000000000000000001"),
                ("old-2", "BUYER_SELLER", "closed", "3000000000000000002")],
     )  # fmt: skip
-    known = await db.chats.last_message_ids(seller_id=seller.id)
+    known = await db.chats.last_message_ids(seller_id=seller.id, external_ids=["old-1", "old-2"])
     assert known["old-1"] == "3000000000000000001"
     assert known["old-2"] == "3000000000000000002"
     old_two = await db.chats.get_by_external(seller_id=seller.id, external_id="old-2")
@@ -467,7 +474,7 @@ async def test_remember_records_chats_by_cursor_only_and_updates_them(db: Databa
     await db.chats.remember(
         seller_id=seller.id, chats=[("old-1", "BUYER_SELLER", "open", "3000000000000000009")]
     )
-    known = await db.chats.last_message_ids(seller_id=seller.id)
+    known = await db.chats.last_message_ids(seller_id=seller.id, external_ids=["old-1", "old-2"])
     assert known["old-1"] == "3000000000000000009"
     await db.chats.remember(seller_id=seller.id, chats=[])  # nothing to do, no error
 

@@ -62,7 +62,7 @@ async def test_first_sync_mirrors_only_chats_active_in_the_reply_window(
         "SELECT DISTINCT c.external_id FROM chats c JOIN messages m ON m.chat_id = c.id"
     )
     assert {row["external_id"] for row in mirrored} == set(recent)
-    remembered = await world.db.chats.last_message_ids(seller_id=world.seller.id)
+    remembered = await world.db.chats.last_message_ids(seller_id=world.seller.id, external_ids=old)
     assert set(old) <= set(remembered) and all(remembered[c] for c in old)
     assert await world.count("SELECT count(*) FROM tg_outbox") == 2
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.sync.runner import (
     REASON_INVALID_KEY,
     REASON_PREMIUM,
@@ -11,7 +13,15 @@ from bot.sync.runner import (
     SyncRunner,
     backoff,
 )
+from bot.texts import text
 from tests.sync.conftest import API_KEY, CLIENT_ID, SyncWorld
+
+
+@pytest.mark.parametrize("reason", [REASON_INVALID_KEY, REASON_PREMIUM, REASON_UNDECRYPTABLE])
+def test_every_failing_reason_reads_well_in_both_languages(reason: str) -> None:
+    for locale in ("ru", "en"):
+        explanation = text(f"seller_reason.{reason}", locale)
+        assert len(explanation) > 40 and reason not in explanation
 
 
 def test_backoff_doubles_and_is_capped() -> None:

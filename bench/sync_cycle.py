@@ -1,0 +1,206 @@
+"""Sync benchmark: many sellers with thousands of chats, a share of them active per cycle.
+
+Defaults follow the target scale: 100 sellers × 5,000 chats, 1 % of chats with a new buyer
+message per cycle. The Ozon emulator runs in its own process and PostgreSQL is the embedded
+server (its own process too), so the CPU seconds and peak RSS printed are the sync engine's
+alone: the process that polls, parses and stores.
+
+    .venv/bin/python bench/sync_cycle.py [--sellers 100] [--chats 5000] [--cycles 3]
+                                         [--new-share 0.01]
+
+Prints, per cycle: Ozon calls, calls per seller, CPU seconds, wall seconds, messages stored;
+then the peak RSS of this process. Nothing is asserted: figures vary with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import pstats
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
+from bot.sync.poller import PollReport, SellerPoller
+from connectors.ozon.client import OzonClient
+from storage.database import Database
+from storage.embedded import EmbeddedPostgres
+from storage.migrate import apply_migrations
+from storage.pool import create_pool
+from storage.records import Seller
+from storage.vault import Vault
+
+API_KEY = "bench-key"
+HISTORY_AGE = timedelta(days=60)  # seeded chats spread over 60 days: ~3 % inside 48 h
+
+
+@dataclass
+class Cycle:
+    name: str
+    calls: int
+    cpu: float
+    wall: float
+    stored: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def emulator_process(port: int) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox.ozon", "--port", str(port), "--rate-limit-rps", "50"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/__control/state", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def seed_emulator(url: str, sellers: int, chats: int) -> list[str]:
+    client_ids = [str(500_000 + i) for i in range(sellers)]
+    async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+        for client_id in client_ids:
+            created = await http.post(
+                "/__control/sellers", json={"client_id": client_id, "api_key": API_KEY}
+            )
+            created.raise_for_status()
+            seeded = await http.post(
+                f"/__control/sellers/{client_id}/seed",
+                json={"count": chats, "age_seconds": HISTORY_AGE.total_seconds()},
+            )
+            seeded.raise_for_status()
+    return client_ids
+
+
+async def register_sellers(db: Database, vault: Vault, client_ids: list[str]) -> list[Seller]:
+    workspace = await db.workspaces.bind(
+        tg_chat_id=-100_000_000_001, title="Bench", bound_by_tg_user_id=1
+    )
+    encrypted = vault.encrypt(SecretStr(API_KEY))
+    return [
+        await db.sellers.create(
+            workspace_id=workspace.id,
+            marketplace="ozon",
+            name=f"Seller {client_id}",
+            client_id=client_id,
+            api_key_encrypted=encrypted,
+        )
+        for client_id in client_ids
+    ]
+
+
+async def run_cycle(
+    name: str,
+    poller: SellerPoller,
+    client: OzonClient,
+    sellers: list[Seller],
+    profile: bool = False,
+) -> Cycle:
+    calls_before = client.calls.total
+    profiler = cProfile.Profile() if profile else None
+    cpu_before, wall_before = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    reports: list[PollReport] = await asyncio.gather(*(poller.poll(s) for s in sellers))
+    if profiler:
+        profiler.disable()
+        ours = r"(bot|connectors|storage)/|httpx/_client|httpcore|asyncpg/connection.py"
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(ours, 30)
+    return Cycle(
+        name=name,
+        calls=client.calls.total - calls_before,
+        cpu=time.process_time() - cpu_before,
+        wall=time.perf_counter() - wall_before,
+        stored=sum(r.messages_stored for r in reports),
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    port = free_port()
+    with emulator_process(port) as url, tempfile.TemporaryDirectory() as tmp:
+        print(f"seeding {args.sellers} sellers × {args.chats} chats in the emulator …")
+        client_ids = await seed_emulator(url, args.sellers, args.chats)
+
+        embedded = EmbeddedPostgres(Path(tmp))
+        dsn = await embedded.start_app_database()
+        try:
+            conn = await asyncpg.connect(dsn)
+            await apply_migrations(conn)
+            await conn.close()
+            pool = await create_pool(dsn, max_size=20)
+            db = Database(pool)
+            vault = Vault([SecretStr(Fernet.generate_key().decode())])
+            sellers = await register_sellers(db, vault, client_ids)
+            async with OzonClient(base_url=url) as client:
+                poller = SellerPoller(db=db, vault=vault, ozon=client)
+                cycles = [await run_cycle("first sync", poller, client, sellers)]
+                cycles.append(await run_cycle("idle", poller, client, sellers))
+                per_seller = max(1, round(args.chats * args.new_share))
+                async with httpx.AsyncClient(base_url=url, timeout=120) as control:
+                    for number in range(1, args.cycles + 1):
+                        touched = await control.post(
+                            "/__control/follow_ups",
+                            json={"per_seller": per_seller, "seed": number},
+                        )
+                        touched.raise_for_status()
+                        cycles.append(
+                            await run_cycle(
+                                f"{args.new_share:.0%} active #{number}",
+                                poller,
+                                client,
+                                sellers,
+                                profile=args.profile and number == 1,
+                            )
+                        )
+            await pool.close()
+        finally:
+            await embedded.stop()
+
+    print()
+    print(
+        f"{'cycle':<18}{'Ozon calls':>11}{'per seller':>11}{'CPU s':>8}{'wall s':>8}{'stored':>8}"
+    )
+    for cycle in cycles:
+        print(
+            f"{cycle.name:<18}{cycle.calls:>11}{cycle.calls / args.sellers:>11.1f}"
+            f"{cycle.cpu:>8.2f}{cycle.wall:>8.2f}{cycle.stored:>8}"
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of the sync process: {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sellers", type=int, default=100)
+    parser.add_argument("--chats", type=int, default=5000)
+    parser.add_argument("--cycles", type=int, default=3)
+    parser.add_argument("--new-share", type=float, default=0.01)
+    parser.add_argument("--profile", action="store_true", help="cProfile the first active cycle")
+    asyncio.run(main(parser.parse_args()))
