@@ -57,22 +57,6 @@ class MessageRepo(Repository):
         )
         return None if row is None else to_record(Message, row)
 
-    async def existing_ids(
-        self, *, chat_id: int, external_ids: list[str], conn: Executor | None = None
-    ) -> set[str]:
-        """Which of these marketplace ids the chat already has (one query per fetched page)."""
-        if not external_ids:
-            return set()
-        rows = await self._db(conn).fetch(
-            """
-            SELECT external_id FROM messages
-             WHERE chat_id = $1 AND external_id = ANY($2::text[])
-            """,
-            chat_id,
-            external_ids,
-        )
-        return {row["external_id"] for row in rows}
-
     async def get(self, *, message_id: int, conn: Executor | None = None) -> Message:
         row = await self._db(conn).fetchrow(
             f"SELECT {_MESSAGE} FROM messages WHERE id = $1", message_id

@@ -86,6 +86,16 @@ def _attachments(message: ChatMessage) -> list[dict[str, Any]]:
     ]
 
 
+def _after_cursor(ordered: list[ChatMessage], cursor: str | None) -> list[ChatMessage]:
+    """Messages newer than the chat's cursor. The cursor advances in the same transaction
+    that stores messages, so everything up to it is stored (or, for a chat remembered at
+    first sync, deliberately not mirrored); the unique constraint remains the last guard."""
+    if cursor is None:
+        return ordered
+    floor = message_order(cursor)
+    return [m for m in ordered if message_order(m.message_id) > floor]
+
+
 def _first(values: Iterable[str | None]) -> str | None:
     return next((v for v in values if v), None)
 
@@ -152,10 +162,7 @@ async def ingest_chat(
             product_url=_product_url(ordered),
             conn=conn,
         )
-        existing = await db.messages.existing_ids(
-            chat_id=chat.id, external_ids=[m.message_id for m in ordered], conn=conn
-        )
-        fresh = [m for m in ordered if m.message_id not in existing]
+        fresh = _after_cursor(ordered, chat.last_message_external_id)
         unmatched = (
             await db.replies.list_unmatched_sent(chat_id=chat.id, conn=conn)
             if any(m.is_from_seller for m in fresh)
@@ -167,8 +174,8 @@ async def ingest_chat(
         for message in fresh:
             await writer.write(message)
         activity = writer.activity
-        if ordered:
-            last = ordered[-1]
+        if fresh:
+            last = fresh[-1]
             await db.chats.record_activity(
                 chat_id=chat.id,
                 last_message_external_id=last.message_id,

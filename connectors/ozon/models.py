@@ -8,6 +8,7 @@ Ozon chat type cannot break a whole page), datetimes are always aware UTC.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,8 +24,15 @@ _HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХаеорсух", "ABEKMHOPCTX
 _NON_ALNUM = re.compile(r"[^A-Z0-9]")
 
 
+@functools.lru_cache(maxsize=512)
 def _enum_key(value: str) -> str:
+    """Normalised spelling; cached, since Ozon repeats the same few spellings endlessly."""
     return _NON_ALNUM.sub("", value.translate(_HOMOGLYPHS).upper())
+
+
+@functools.cache
+def _members_by_key(enum: type[StrEnum]) -> dict[str, StrEnum]:
+    return {_enum_key(member.value): member for member in enum}
 
 
 class _LenientEnum(StrEnum):
@@ -35,10 +43,8 @@ class _LenientEnum(StrEnum):
         if isinstance(value, cls):
             return value
         key = _enum_key(str(value)) if value is not None else ""
-        for member in cls:
-            if _enum_key(member.value) == key:
-                return member
-        return cls["UNKNOWN"]
+        member = _members_by_key(cls).get(key)
+        return member if member is not None else cls["UNKNOWN"]  # type: ignore[return-value]
 
 
 class ChatType(_LenientEnum):

@@ -256,13 +256,3 @@ async def test_search_answers_without_match_or_words(db: Database) -> None:
     assert await db.messages.search_answers(seller_id=seller.id, query="гарантия") == []
     assert await db.messages.search_answers(seller_id=seller.id, query="") == []
     assert await db.messages.search_answers(seller_id=seller.id, query="и в на") == []
-
-
-async def test_existing_ids_reports_only_this_chats_known_ids(db: Database) -> None:
-    _, seller, chat = await make_seller_with_chat(db)
-    other = await make_chat(db, seller, external_id="other-chat")
-    await make_message(db, chat, external_id="m-1")
-    await make_message(db, other, external_id="m-2")
-    found = await db.messages.existing_ids(chat_id=chat.id, external_ids=["m-1", "m-2", "m-3"])
-    assert found == {"m-1"}
-    assert await db.messages.existing_ids(chat_id=chat.id, external_ids=[]) == set()
