@@ -35,6 +35,7 @@ import httpx
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.seller_api import SellerApis
 from bot.sync.poller import PollReport, SellerPoller
 from connectors.ozon.client import OzonClient
 from storage.database import Database
@@ -159,7 +160,7 @@ async def main(args: argparse.Namespace) -> None:
             vault = Vault([SecretStr(Fernet.generate_key().decode())])
             sellers = await register_sellers(db, vault, client_ids)
             async with OzonClient(base_url=url) as client:
-                poller = SellerPoller(db=db, vault=vault, ozon=client)
+                poller = SellerPoller(db=db, apis=SellerApis(db=db, vault=vault, ozon=client))
                 cycles = [await run_cycle("first sync", poller, client, sellers)]
                 cycles.append(await run_cycle("idle", poller, client, sellers))
                 per_seller = max(1, round(args.chats * args.new_share))

@@ -13,6 +13,7 @@ from aiogram.enums import ParseMode
 from bot.deps import Deps
 from bot.handlers import build_router
 from bot.runtime import open_database
+from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sync.poller import SellerPoller
 from bot.sync.runner import SyncRunner
@@ -44,7 +45,8 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
         open_database(settings) as db,
         OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
     ):
-        runner = SyncRunner(db=db, poller=SellerPoller(db=db, vault=vault, ozon=ozon))
+        apis = SellerApis(db=db, vault=vault, ozon=ozon)
+        runner = SyncRunner(db=db, poller=SellerPoller(db=db, apis=apis))
         sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
         bot = build_bot(settings)
         dispatcher = build_dispatcher(

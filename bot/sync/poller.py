@@ -26,13 +26,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.seller_api import SellerApis
 from bot.sync.ingest import ingest_chat, message_order, remember_chats
 from connectors.errors import ChatNotFound
-from connectors.ozon.client import OzonClient, OzonCredentials, OzonSellerApi
+from connectors.ozon.client import OzonSellerApi
 from connectors.ozon.models import ChatMessage, ChatSummary
 from storage.database import Database
 from storage.records import Seller
-from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
 
@@ -71,16 +71,15 @@ class SellerPoller:
         self,
         *,
         db: Database,
-        vault: Vault,
-        ozon: OzonClient,
+        apis: SellerApis,
         reply_window: timedelta = timedelta(hours=48),
         full_scan_every: timedelta = timedelta(hours=6),
         max_concurrent_polls: int = 16,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
-        self._vault = vault
-        self._ozon = ozon
+        self._apis = apis
+        self._ozon = apis.client
         self._reply_window = reply_window
         self._full_scan_every = full_scan_every
         # Bounds the HTTP and database connections polls hold at once, however many
@@ -88,19 +87,13 @@ class SellerPoller:
         self._slots = asyncio.Semaphore(max_concurrent_polls)
         self._clock = clock
 
-    def api_for(self, seller: Seller, encrypted_key: bytes) -> OzonSellerApi:
-        creds = OzonCredentials(
-            client_id=seller.client_id, api_key=self._vault.decrypt(encrypted_key)
-        )
-        return self._ozon.for_seller(creds)
-
     async def poll(self, seller: Seller, progress: Progress | None = None) -> PollReport:
         """Poll once; raises the connector's errors (the runner decides what they mean)."""
         async with self._slots:
             return await self._poll(seller, progress)
 
     async def _poll(self, seller: Seller, progress: Progress | None) -> PollReport:
-        api = self.api_for(seller, await self._db.sellers.get_encrypted_key(seller_id=seller.id))
+        api = await self._apis.for_seller(seller)
         state = await self._db.sync_state.get(seller_id=seller.id)
         now = self._clock()
         report = PollReport(seller_id=seller.id, initial=state.initial_sync_done_at is None)

@@ -11,6 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.seller_api import SellerApis
 from bot.sync.poller import SellerPoller
 from bot.sync.runner import SyncRunner
 from connectors.ozon.client import OzonClient
@@ -34,6 +35,7 @@ class SyncWorld:
     emu: OzonEmulator
     client: OzonClient
     vault: Vault
+    apis: SellerApis
     poller: SellerPoller
     runner: SyncRunner
     seller: Seller
@@ -70,9 +72,10 @@ async def world(db: Database, ozon: OzonEmulator) -> AsyncIterator[SyncWorld]:
         db, workspace, client_id=CLIENT_ID, api_key_encrypted=vault.encrypt(SecretStr(API_KEY))
     )
     client = OzonClient(base_url=ozon.base_url, sleep=no_wait)
-    poller = SellerPoller(db=db, vault=vault, ozon=client)
+    apis = SellerApis(db=db, vault=vault, ozon=client)
+    poller = SellerPoller(db=db, apis=apis)
     runner = SyncRunner(db=db, poller=poller)
     try:
-        yield SyncWorld(db, ozon, client, vault, poller, runner, seller)
+        yield SyncWorld(db, ozon, client, vault, apis, poller, runner, seller)
     finally:
         await client.aclose()

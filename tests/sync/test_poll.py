@@ -119,8 +119,7 @@ async def test_a_reply_sent_through_the_bot_is_recognised_as_ours(world: SyncWor
         chat_id=chat.id, idempotency_key="tg:1:1", origin="agent", text="Да, есть."
     )
     await world.db.replies.mark_sending(item_id=item.id)
-    api = world.poller.api_for(world.seller, await world.db.sellers.get_encrypted_key(
-        seller_id=world.seller.id))  # fmt: skip
+    api = await world.apis.for_seller(world.seller)
     await api.send_message(chat_id, "Да, есть.")
 
     await world.poller.poll(world.seller)

@@ -104,7 +104,7 @@ async def test_a_crash_before_commit_loses_nothing_and_doubles_nothing(
     assert await world.count("SELECT count(*) FROM tg_outbox") == 2
 
     monkeypatch.setattr(world.db.tg_outbox, "enqueue", original)
-    fresh_poller = SellerPoller(db=world.db, vault=world.vault, ozon=world.client)  # restart
+    fresh_poller = SellerPoller(db=world.db, apis=world.apis)  # a restarted process
     await fresh_poller.poll(world.seller)
 
     assert await world.count("SELECT count(*) FROM messages") == 6
