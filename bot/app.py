@@ -1,8 +1,13 @@
-"""The running bot: Telegram session, dispatcher and polling, wired to storage and Ozon."""
+"""The running bot, assembled once: Telegram session, dispatcher, sync and bridge.
+
+:func:`assemble` is the whole composition; the real bot, the offline demo and the
+end-to-end tests all use it, so what the tests run is what production runs.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -10,6 +15,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
+from bot.bridge.delivery import DeliveryWorker
+from bot.bridge.replies import ReplyWorker
+from bot.bridge.service import Bridge
+from bot.bridge.throttle import TelegramThrottle
 from bot.deps import Deps
 from bot.handlers import build_router
 from bot.runtime import open_database
@@ -19,18 +28,16 @@ from bot.sync.poller import SellerPoller
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
+from storage.database import Database
 from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
 
 
-def build_bot(settings: Settings) -> Bot:
-    assert settings.bot_token is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(str(settings.telegram_api_url)))
+def build_bot(token: str, api_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
     return Bot(
-        token=settings.bot_token.get_secret_value(),
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
     )
 
 
@@ -40,22 +47,53 @@ def build_dispatcher(deps: Deps) -> Dispatcher:
     return dispatcher
 
 
+@dataclass(frozen=True)
+class App:
+    dispatcher: Dispatcher
+    sync: SyncScheduler
+    bridge: Bridge
+
+
+def assemble(
+    settings: Settings,
+    *,
+    db: Database,
+    vault: Vault,
+    ozon: OzonClient,
+    bot: Bot,
+    throttle: TelegramThrottle | None = None,
+) -> App:
+    apis = SellerApis(db=db, vault=vault, ozon=ozon)
+    delivery = DeliveryWorker(db=db, bot=bot, apis=apis, throttle=throttle or TelegramThrottle())
+    bridge = Bridge(
+        db=db,
+        delivery=delivery,
+        replies=ReplyWorker(db=db, bot=bot, apis=apis, delivery=delivery),
+    )
+    runner = SyncRunner(
+        db=db, poller=SellerPoller(db=db, apis=apis), on_new_messages=delivery.kick
+    )
+    sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
+    dispatcher = build_dispatcher(
+        Deps(settings=settings, db=db, vault=vault, ozon=ozon, sync=sync, bridge=bridge)
+    )
+    dispatcher.startup.register(bridge.start)
+    dispatcher.startup.register(sync.start)
+    dispatcher.shutdown.register(sync.shutdown)
+    dispatcher.shutdown.register(bridge.stop)
+    return App(dispatcher=dispatcher, sync=sync, bridge=bridge)
+
+
 async def run_bot(settings: Settings, vault: Vault) -> None:
+    assert settings.bot_token is not None
     async with (
         open_database(settings) as db,
         OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
     ):
-        apis = SellerApis(db=db, vault=vault, ozon=ozon)
-        runner = SyncRunner(db=db, poller=SellerPoller(db=db, apis=apis))
-        sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
-        bot = build_bot(settings)
-        dispatcher = build_dispatcher(
-            Deps(settings=settings, db=db, vault=vault, ozon=ozon, sync=sync)
-        )
-        dispatcher.startup.register(sync.start)
-        dispatcher.shutdown.register(sync.shutdown)
+        bot = build_bot(settings.bot_token.get_secret_value(), str(settings.telegram_api_url))
+        app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
         try:
             logger.info("Bot is starting (long polling)")
-            await dispatcher.start_polling(bot)
+            await app.dispatcher.start_polling(bot)
         finally:
             await bot.session.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from bot.bridge.service import Bridge
 from bot.settings import Settings
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
@@ -17,3 +18,4 @@ class Deps(TypedDict):
     vault: Vault
     ozon: OzonClient
     sync: SyncScheduler
+    bridge: Bridge

@@ -43,6 +43,115 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "To answer a buyer, just write a message in their topic."
         ),
     },
+    # Topic names and posts (bot/bridge/render.py). Values are inserted already escaped.
+    "topic.order": {"ru": "Заказ {order}", "en": "Order {order}"},
+    "topic.buyer": {"ru": "Покупатель …{buyer}", "en": "Buyer …{buyer}"},
+    "topic.chat": {"ru": "Чат с покупателем", "en": "Buyer chat"},
+    "post.shop": {"ru": "🏪 Магазин: <b>{shop}</b>", "en": "🏪 Shop: <b>{shop}</b>"},
+    "post.order": {"ru": "🧾 Заказ: <code>{order}</code>", "en": "🧾 Order: <code>{order}</code>"},
+    "post.posting": {
+        "ru": "📦 Отправление: <code>{posting}</code>",
+        "en": "📦 Posting: <code>{posting}</code>",
+    },
+    "post.product": {"ru": "🔗 Товар на Ozon {sku}", "en": "🔗 Product on Ozon {sku}"},
+    "author.buyer": {"ru": "👤 <b>Покупатель</b>", "en": "👤 <b>Buyer</b>"},
+    "author.support": {"ru": "🛟 <b>Поддержка Ozon</b>", "en": "🛟 <b>Ozon support</b>"},
+    "author.courier": {"ru": "🚚 <b>Курьер</b>", "en": "🚚 <b>Courier</b>"},
+    "author.cabinet": {
+        "ru": "💼 <b>Ответ из кабинета Ozon</b>",
+        "en": "💼 <b>Reply from the Ozon cabinet</b>",
+    },
+    "author.other": {"ru": "ℹ️ <b>Ozon</b>", "en": "ℹ️ <b>Ozon</b>"},
+    "post.attachment_missing": {
+        "ru": "⚠️ Ozon не отдал вложение; откройте чат в кабинете Ozon, чтобы его увидеть.",
+        "en": "⚠️ Ozon would not hand over the attachment; open the chat in the Ozon cabinet.",
+    },
+    # Replies that could not reach the buyer (bot/bridge/replies.py, agent_messages.py).
+    "reply_failed.too_long": {
+        "ru": (
+            "⚠️ Не отправлено: в сообщении {length} символов, а Ozon принимает не больше "
+            "1000. Сократите текст и отправьте снова."
+        ),
+        "en": (
+            "⚠️ Not sent: the message has {length} characters and Ozon accepts at most "
+            "1000. Shorten it and send again."
+        ),
+    },
+    "reply_failed.window_closed": {
+        "ru": (
+            "⚠️ Не отправлено: Ozon разрешает отвечать только 48 часов после последнего "
+            "сообщения покупателя, это время прошло. Если покупатель напишет снова, "
+            "ответить можно будет здесь же."
+        ),
+        "en": (
+            "⚠️ Not sent: Ozon allows replies only within 48 hours of the buyer's last "
+            "message, and that time is over. If the buyer writes again, you can answer here."
+        ),
+    },
+    "reply_failed.chat_closed": {
+        "ru": "⚠️ Не отправлено: этот чат закрыт на стороне Ozon.",
+        "en": "⚠️ Not sent: Ozon has closed this chat.",
+    },
+    "reply_failed.chat_not_found": {
+        "ru": "⚠️ Не отправлено: Ozon больше не находит этот чат.",
+        "en": "⚠️ Not sent: Ozon no longer finds this chat.",
+    },
+    "reply_failed.seller_paused": {
+        "ru": (
+            "⚠️ Не отправлено: магазин «{shop}» на паузе. Администратор может возобновить "
+            "его командой /sellers, после этого отправьте ответ снова."
+        ),
+        "en": (
+            "⚠️ Not sent: the shop “{shop}” is paused. An admin can resume it with "
+            "/sellers; then send the reply again."
+        ),
+    },
+    "reply_failed.seller_key": {
+        "ru": (
+            "⚠️ Не отправлено: Ozon не принимает ключ API магазина «{shop}». Администратор "
+            "может заменить ключ командой /sellers."
+        ),
+        "en": (
+            "⚠️ Not sent: Ozon rejects the API key of “{shop}”. An admin can replace the "
+            "key with /sellers."
+        ),
+    },
+    "reply_failed.rejected": {
+        "ru": "⚠️ Не отправлено: Ozon отклонил сообщение ({detail}).",
+        "en": "⚠️ Not sent: Ozon refused the message ({detail}).",
+    },
+    "reply_failed.not_allowed": {
+        "ru": (
+            "⚠️ Вам не разрешено отвечать покупателям в этой группе. Обратитесь к администратору."
+        ),
+        "en": "⚠️ You are not allowed to answer buyers in this group. Ask an admin.",
+    },
+    "agent.anonymous": {
+        "ru": (
+            "⚠️ Сообщения от имени группы (анонимный администратор) не отправляются "
+            "покупателю: непонятно, кто отвечает. Отключите «Анонимность» в своих правах "
+            "администратора и отправьте сообщение снова."
+        ),
+        "en": (
+            "⚠️ Messages sent as the group (anonymous admin) are not relayed to the buyer: "
+            "nobody can tell who answered. Turn off “Remain anonymous” in your admin "
+            "rights and send the message again."
+        ),
+    },
+    "agent.unsupported": {
+        "ru": "⚠️ Такое сообщение нельзя передать покупателю: отправьте текст, фото или файл.",
+        "en": "⚠️ This kind of message cannot reach the buyer: send text, a photo or a file.",
+    },
+    "agent.edit_not_relayed": {
+        "ru": (
+            "✏️ Исправления не доходят до покупателя: он видит первый вариант. Чтобы "
+            "поправить ответ, отправьте новое сообщение."
+        ),
+        "en": (
+            "✏️ Edits do not reach the buyer: they see the first version. To correct "
+            "the answer, send a new message."
+        ),
+    },
     # Why a seller is failing (sellers.state_reason codes written by bot/sync/runner.py).
     "seller_reason.auth_failed": {
         "ru": (

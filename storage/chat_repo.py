@@ -183,6 +183,23 @@ class ChatRepo(Repository):
             reply_window_ends_at,
         )
 
+    async def mark_answered(
+        self, *, chat_id: int, at: datetime, conn: Executor | None = None
+    ) -> None:
+        """A reply went out through the bot: the chat stops waiting at once (sync confirms
+        it later when the reply shows up in the marketplace's history)."""
+        await self._db(conn).execute(
+            """
+            UPDATE chats
+               SET waiting_since = NULL, unanswered_count = 0,
+                   last_seller_message_at = greatest(last_seller_message_at, $2),
+                   updated_at = now()
+             WHERE id = $1
+            """,
+            chat_id,
+            at,
+        )
+
     async def set_last_message(
         self,
         *,

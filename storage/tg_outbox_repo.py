@@ -114,6 +114,15 @@ class TgOutboxRepo(Repository):
             result,
         )
 
+    async def save_progress(
+        self, *, item_id: int, result: dict[str, Any], conn: Executor | None = None
+    ) -> None:
+        """Record what part of a multi-post item is already in Telegram, so a retry after a
+        429 or a crash continues where it stopped instead of posting a part twice."""
+        await self._db(conn).execute(
+            "UPDATE tg_outbox SET result = $2 WHERE id = $1", item_id, result
+        )
+
     async def retry_later(
         self, *, item_id: int, not_before: datetime, error: str, conn: Executor | None = None
     ) -> None:

@@ -48,10 +48,12 @@ class SyncRunner:
         *,
         db: Database,
         poller: SellerPoller,
+        on_new_messages: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
         self._poller = poller
+        self._on_new_messages = on_new_messages  # wakes delivery at once (intake latency)
         self._clock = clock
 
     async def run(
@@ -88,6 +90,8 @@ class SyncRunner:
         if seller.state == "failing":
             await self._db.sellers.set_state(seller_id=seller_id, state="active", reason=None)
             logger.info("seller=%d recovered", seller_id)
+        if report.messages_stored and self._on_new_messages is not None:
+            self._on_new_messages()
         return report
 
     async def _mark_failing(self, seller_id: int, error: Exception, now: datetime) -> None:

@@ -368,3 +368,12 @@ async def test_items_go_with_their_chat(db: Database) -> None:
     await db.sellers.delete(seller_id=seller.id)
 
     assert await db.tg_outbox.count_pending(workspace_id=workspace.id) == 1
+
+
+async def test_save_progress_keeps_the_item_pending_with_its_result(db: Database) -> None:
+    workspace = await make_workspace(db)
+    item_id = await db.tg_outbox.enqueue(workspace_id=workspace.id, kind="buyer_message")
+    assert item_id is not None
+    await db.tg_outbox.save_progress(item_id=item_id, result={"parts": [101]})
+    item = await db.tg_outbox.get(item_id=item_id)
+    assert (item.status, item.result) == ("pending", {"parts": [101]})

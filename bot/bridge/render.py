@@ -1,0 +1,183 @@
+"""What buyer chats look like in Telegram: topic names and posts (HTML parse mode).
+
+Pure functions from data to text. Telegram counts message length in UTF-16 code units
+after entity parsing (4096 for text, 1024 for captions, 128 for topic names), so lengths
+here are measured the same way, on the visible text, and markup is added around escaped
+chunks that already fit.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from bot.texts import Locale, text
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+TOPIC_NAME_LIMIT = 128
+OZON_PRODUCT_URL = "https://www.ozon.ru/product/{sku}/"
+
+
+def utf16_len(value: str) -> int:
+    return len(value.encode("utf-16-le")) // 2
+
+
+def clip_utf16(value: str, limit: int, ellipsis: str = "…") -> str:
+    """Cut to ``limit`` UTF-16 units, never inside a surrogate pair."""
+    if utf16_len(value) <= limit:
+        return value
+    budget = limit - utf16_len(ellipsis)
+    out: list[str] = []
+    used = 0
+    for char in value:
+        size = utf16_len(char)
+        if used + size > budget:
+            break
+        out.append(char)
+        used += size
+    return "".join(out).rstrip() + ellipsis
+
+
+def split_utf16(value: str, limit: int) -> list[str]:
+    """Split plain text into chunks of at most ``limit`` UTF-16 units.
+
+    Prefers paragraph breaks, then line breaks, then spaces, so a long buyer message
+    stays readable; a single unbroken run longer than the limit is cut hard.
+    """
+    chunks: list[str] = []
+    rest = value
+    while utf16_len(rest) > limit:
+        window = _prefix_within(rest, limit)
+        cut = _break_point(window)
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not chunks:
+        chunks.append(rest)
+    return chunks
+
+
+def _break_point(window: str) -> int:
+    """The best place to cut: a paragraph break in the second half of the window, else a
+    line break there, else the last space, else the whole window."""
+    for separator in ("\n\n", "\n"):
+        position = window.rfind(separator)
+        if position > len(window) // 2:
+            return position
+    position = window.rfind(" ")
+    return position if position > 0 else len(window)
+
+
+def _prefix_within(value: str, limit: int) -> str:
+    used = 0
+    for index, char in enumerate(value):
+        used += utf16_len(char)
+        if used > limit:
+            return value[:index]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ChatContext:
+    """What the topic's first post says about the conversation."""
+
+    order_number: str | None
+    posting_number: str | None
+    sku: str | None
+    product_url: str | None
+    seller_name: str | None  # shown only when the group serves several sellers
+
+
+def topic_name(
+    *,
+    order_number: str | None,
+    buyer_id: str | None,
+    seller_name: str | None,
+    locale: Locale,
+) -> str:
+    """Recognisable in the topic list: the order (or the buyer), and the shop if several.
+
+    Ozon's chat API does not give the buyer's name, so the order number is the handle
+    agents know; without one, the tail of the buyer's id tells chats apart.
+    """
+    if order_number:
+        core = text("topic.order", locale, order=order_number)
+    elif buyer_id:
+        core = text("topic.buyer", locale, buyer=buyer_id[-4:])
+    else:
+        core = text("topic.chat", locale)
+    name = f"{seller_name} · {core}" if seller_name else core
+    return clip_utf16(name, TOPIC_NAME_LIMIT)
+
+
+def context_header(context: ChatContext, locale: Locale) -> str:
+    """HTML lines with the order, posting, product link and shop (empty if nothing known)."""
+    lines: list[str] = []
+    if context.seller_name:
+        lines.append(text("post.shop", locale, shop=html.escape(context.seller_name)))
+    if context.order_number:
+        lines.append(text("post.order", locale, order=html.escape(context.order_number)))
+    if context.posting_number:
+        lines.append(text("post.posting", locale, posting=html.escape(context.posting_number)))
+    url = context.product_url or (
+        OZON_PRODUCT_URL.format(sku=context.sku) if context.sku and context.sku.isdigit() else None
+    )
+    if url:
+        label = text("post.product", locale, sku=html.escape(context.sku or ""))
+        lines.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>')
+    return "\n".join(lines)
+
+
+AUTHOR_KEYS = {
+    "customer": "author.buyer",
+    "support": "author.support",
+    "courier": "author.courier",
+    "seller": "author.cabinet",
+}
+
+
+def message_posts(
+    *,
+    author_type: str,
+    body: str,
+    header: str = "",
+    locale: Locale,
+    limit: int = MESSAGE_LIMIT,
+) -> list[str]:
+    """The HTML post(s) for one marketplace message: author line, optional context header
+    (the chat's first post), the escaped text, split to fit Telegram's limit."""
+    author = text(AUTHOR_KEYS.get(author_type, "author.other"), locale)
+    lead = f"{header}\n\n{author}" if header else author
+    lead_visible = utf16_len(html.unescape(_strip_tags(lead)))
+    first_room = max(1, limit - lead_visible - 1)
+    body = body.strip()
+    if not body:
+        return [lead]
+    first = split_utf16(body, first_room)[0]
+    remaining = body[len(first) :].lstrip()
+    posts = [f"{lead}\n{html.escape(first)}"]
+    if remaining:
+        posts.extend(html.escape(chunk) for chunk in split_utf16(remaining, limit))
+    return posts
+
+
+def caption(*, author_type: str, body: str, header: str = "", locale: Locale) -> str:
+    """A photo or document caption: like a post, clipped to the caption limit."""
+    author = text(AUTHOR_KEYS.get(author_type, "author.other"), locale)
+    lead = f"{header}\n\n{author}" if header else author
+    room = CAPTION_LIMIT - utf16_len(html.unescape(_strip_tags(lead))) - 1
+    body = body.strip()
+    return f"{lead}\n{html.escape(clip_utf16(body, max(1, room)))}" if body else lead
+
+
+def _strip_tags(markup: str) -> str:
+    out: list[str] = []
+    inside = False
+    for char in markup:
+        if char == "<":
+            inside = True
+        elif char == ">":
+            inside = False
+        elif not inside:
+            out.append(char)
+    return "".join(out)

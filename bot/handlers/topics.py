@@ -1,0 +1,93 @@
+"""Messages in the forum group: agents' replies to buyers, and edits (not relayed)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.types import Message
+
+from bot.bridge.agent_messages import (
+    IncomingMessage,
+    Outcome,
+    accept_agent_message,
+    mapped_topic,
+)
+from bot.bridge.service import Bridge
+from storage.database import Database
+
+_NOTICE_KEYS = {
+    Outcome.ANONYMOUS: "agent.anonymous",
+    Outcome.NOT_ALLOWED: "reply_failed.not_allowed",
+    Outcome.UNSUPPORTED: "agent.unsupported",
+    Outcome.TOO_LONG: "reply_failed.too_long",
+}
+
+
+def incoming_from(message: Message) -> IncomingMessage:
+    sender = message.from_user
+    document = message.document
+    return IncomingMessage(
+        tg_chat_id=message.chat.id,
+        message_id=message.message_id,
+        thread_id=message.message_thread_id,
+        is_topic_message=bool(message.is_topic_message),
+        sender_id=sender.id if sender else None,
+        sender_is_bot=bool(sender and sender.is_bot),
+        sender_name=sender.full_name if sender else "",
+        sender_username=sender.username if sender else None,
+        sender_chat_id=message.sender_chat.id if message.sender_chat else None,
+        text=message.text,
+        caption=message.caption,
+        photo_file_id=message.photo[-1].file_id if message.photo else None,
+        document_file_id=document.file_id if document else None,
+        document_name=document.file_name if document else None,
+        is_service=_is_service(message),
+    )
+
+
+def _is_service(message: Message) -> bool:
+    """Topic created/edited/closed, members joined, pins…: nothing a buyer should get."""
+    content = (message.text, message.caption, message.photo, message.document, message.sticker,
+               message.voice, message.video, message.audio, message.animation,
+               message.video_note, message.contact, message.location, message.poll)  # fmt: skip
+    return not any(content)
+
+
+async def on_group_message(message: Message, db: Database, bridge: Bridge) -> None:
+    decision = await accept_agent_message(db, incoming_from(message))
+    if decision.outcome is Outcome.QUEUED:
+        bridge.replies.kick()
+        return
+    text_key = _NOTICE_KEYS.get(decision.outcome)
+    if text_key is None or decision.workspace is None or decision.chat is None:
+        return
+    await bridge.notice(
+        workspace=decision.workspace,
+        chat=decision.chat,
+        key=f"agent:{message.chat.id}:{message.message_id}",
+        text_key=text_key,
+        reply_to=message.message_id,
+        length=decision.length,
+    )
+
+
+async def on_group_edit(message: Message, db: Database, bridge: Bridge) -> None:
+    found = await mapped_topic(db, incoming_from(message))
+    if found is None or (message.text or "").startswith("/"):
+        return
+    workspace, chat = found
+    await bridge.notice(
+        workspace=workspace,
+        chat=chat,
+        key=f"edit:{message.chat.id}:{message.message_id}",
+        text_key="agent.edit_not_relayed",
+        reply_to=message.message_id,
+    )
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    in_supergroup = F.chat.type == ChatType.SUPERGROUP
+    router.message.register(on_group_message, in_supergroup)
+    router.edited_message.register(on_group_edit, in_supergroup)
+    return router
