@@ -1,0 +1,105 @@
+"""The bot's update queue with getUpdates semantics (offsets, long polling, 409 Conflict).
+
+Updates are filtered by ``allowed_updates`` when they are queued, as Telegram does. A poller
+waits on an event that every new update sets, so a long poll returns as soon as something
+arrives. A new getUpdates terminates one still waiting with 409, as the real server does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from .errors import CONFLICT_POLL, BotApiError
+
+#: Update types delivered only when listed explicitly in ``allowed_updates``.
+EXCLUDED_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+FIRST_UPDATE_ID = 700_000_001
+
+
+class UpdateQueue:
+    """Pending updates of one bot; ``update_id`` grows by one per queued update."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.pending: list[dict[str, Any]] = []
+        self.allowed: frozenset[str] | None = None  # None: the default set
+        self.delivered: list[dict[str, Any]] = []  # everything ever queued, for inspection
+        self._next_id = FIRST_UPDATE_ID
+        self._wake = asyncio.Event()
+        self._poller: object | None = None
+
+    def is_allowed(self, kind: str) -> bool:
+        if self.allowed is None:
+            return kind not in EXCLUDED_BY_DEFAULT
+        return kind in self.allowed
+
+    def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """Queue an update unless ``allowed_updates`` filters it out; wake the poller."""
+        if not self.is_allowed(kind):
+            return None
+        update = {"update_id": self._next_id, kind: payload}
+        self._next_id += 1
+        self.pending.append(update)
+        self.delivered.append(update)
+        self._notify()
+        return update
+
+    def _notify(self) -> None:
+        self._wake.set()
+        self._wake = asyncio.Event()
+
+    def confirm(self, offset: int | None) -> None:
+        """Forget updates below ``offset``; a negative offset keeps only the last ``-offset``."""
+        if not offset:
+            return
+        if offset < 0:
+            self.pending = self.pending[offset:]
+        else:
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+
+    def set_allowed(self, allowed: list[str] | None) -> None:
+        if allowed is None:
+            return  # omitted: keep the previous setting
+        self.allowed = frozenset(allowed) if allowed else None
+
+    def clear(self) -> int:
+        dropped = len(self.pending)
+        self.pending.clear()
+        return dropped
+
+    async def get(
+        self, offset: int | None, limit: int, wait_seconds: float
+    ) -> list[dict[str, Any]]:
+        """getUpdates: confirm, then return up to ``limit`` updates, waiting up to
+        ``wait_seconds`` (the call's ``timeout``) for the first one."""
+        token = object()
+        if self._poller is not None:
+            self._notify()  # the waiting request sees it was superseded and answers 409
+        self._poller = token
+        self.confirm(offset)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(0.0, wait_seconds)
+        try:
+            while True:
+                if self._poller is not token:
+                    raise BotApiError(CONFLICT_POLL, 409)
+                if self.pending:
+                    return [dict(update) for update in self.pending[:limit]]
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return []
+                wake = self._wake
+                try:
+                    await asyncio.wait_for(wake.wait(), remaining)
+                except TimeoutError:
+                    continue
+        finally:
+            if self._poller is token:
+                self._poller = None
+
+    def terminate_pollers(self) -> None:
+        """Make a waiting poller answer now (used when the emulator stops)."""
+        self._poller = object()
+        self._notify()
