@@ -71,8 +71,13 @@ async def _topic_chat(db: Database, incoming: IncomingMessage) -> tuple[Workspac
 
 
 async def mapped_topic(db: Database, incoming: IncomingMessage) -> tuple[Workspace, Chat] | None:
-    """The workspace and buyer chat of a human's message in one of our topics, else None."""
-    if incoming.sender_is_bot or incoming.is_service:
+    """The workspace and buyer chat of a human's message in one of our topics, else None.
+
+    An anonymous admin's message comes ``from`` Telegram's GroupAnonymousBot with the group
+    as ``sender_chat``: a human after all, so it is not dropped as a bot's.
+    """
+    anonymous_admin = incoming.sender_chat_id == incoming.tg_chat_id
+    if (incoming.sender_is_bot and not anonymous_admin) or incoming.is_service:
         return None
     return await _topic_chat(db, incoming)
 

@@ -29,7 +29,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, ReactionTypeEmoji
+from aiogram.types import BufferedInputFile, LinkPreviewOptions, ReactionTypeEmoji
 
 from bot.bridge.render import (
     ChatContext,
@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 NOTICE = "notice"
 REACTION = "reaction"
 
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a product link must not add a big card
 _TOPIC_GONE = ("message thread not found", "topic_deleted", "topic_id_invalid")
 _ATTACHMENT_GIVE_UP_AFTER = 5
 _CAPTION_TEXT_ROOM = 900
@@ -159,6 +160,9 @@ class DeliveryWorker:
         except (KeyError, NotFound) as exc:
             await self._db.tg_outbox.fail(item_id=item.id, error=f"cannot deliver: {exc}")
             logger.error("outbox item=%d kind=%s cannot be delivered: %s", item.id, item.kind, exc)
+        except Exception:  # e.g. a database hiccup: keep the item, try again soon
+            logger.exception("outbox item=%d: unexpected failure, will retry", item.id)
+            await self._later(item, now + backoff(item.attempts), "unexpected error")
         else:
             await self._db.tg_outbox.complete(item_id=item.id, result=result)
 
@@ -291,7 +295,7 @@ class DeliveryWorker:
                 chat_id=workspace.tg_chat_id,
                 message_thread_id=thread_id,
                 text=part.html,
-                disable_web_page_preview=True,
+                link_preview_options=NO_PREVIEW,
             )
             return sent.message_id
         try:

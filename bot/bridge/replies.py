@@ -99,7 +99,11 @@ class ReplyWorker:
     async def run_once(self) -> int:
         items = await self._db.replies.claim(now=self._clock(), limit=10)
         for item in items:
-            await self._process(item)
+            try:
+                await self._process(item)
+            except Exception:  # e.g. a database hiccup: try again soon, checking history first
+                logger.exception("reply=%d: unexpected failure, will retry", item.id)
+                await self._retry(item, outcome_unknown=True)
         return len(items)
 
     async def _process(self, item: ReplyItem) -> None:
@@ -161,6 +165,9 @@ class ReplyWorker:
         if not await self._db.replies.mark_sent(item_id=item.id, at=now):
             return  # another attempt already reported it
         async with self._db.transaction() as conn:
+            # The chat row first, then its turn: the order ingestion locks them in, so the
+            # two can never deadlock.
+            await self._db.chats.mark_answered(chat_id=chat.id, at=now, conn=conn)
             await self._db.turns.close(
                 chat_id=chat.id,
                 answered_at=now,
@@ -168,7 +175,6 @@ class ReplyWorker:
                 agent_id=item.agent_id,
                 conn=conn,
             )
-            await self._db.chats.mark_answered(chat_id=chat.id, at=now, conn=conn)
             if item.tg_message_id is not None and chat.topic_workspace_id is not None:
                 await self._db.tg_outbox.enqueue(
                     workspace_id=chat.topic_workspace_id,

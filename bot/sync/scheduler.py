@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.sync.poller import PollReport
 from bot.sync.runner import SyncRunner
 from storage.database import Database
 
@@ -56,6 +57,10 @@ class SyncScheduler:
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    async def run_now(self, seller_id: int) -> PollReport | None:
+        """Poll a seller at once, whatever its schedule (a new seller, an admin's request)."""
+        return await self._runner.run(seller_id, force=True)
 
     def seller_ids(self) -> set[int]:
         prefix = poll_job_id(0)[:-1]

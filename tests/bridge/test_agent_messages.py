@@ -72,7 +72,7 @@ async def test_what_is_not_a_reply_is_ignored(db: Database, topic: int, change: 
 
 async def test_an_anonymous_admin_is_asked_to_show_themselves(db: Database, topic: int) -> None:
     decision = await accept_agent_message(
-        db, replace(REPLY, sender_id=1087968824, sender_chat_id=GROUP)
+        db, replace(REPLY, sender_id=1087968824, sender_is_bot=True, sender_chat_id=GROUP)
     )
     assert decision.outcome is Outcome.ANONYMOUS
     assert await db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0

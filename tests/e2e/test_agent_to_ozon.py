@@ -1,0 +1,173 @@
+"""Agent → Ozon through the real bot: replies, receipts, refusals, never twice, restarts."""
+
+from __future__ import annotations
+
+import base64
+
+from bot.seller_api import SellerApis
+from bot.sync.poller import SellerPoller
+from connectors.ozon.client import OzonClient
+from tests.e2e.conftest import CLIENT_ID, World, wait_until
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
+)
+
+
+async def open_topic(world: World, text: str = "Когда доставка?") -> tuple[str, int]:
+    chat_id, _ = world.buyer_writes(text=text)
+    await world.poll()
+    thread = await world.topic_of(chat_id)
+    await world.wait_for_posts(thread, 1)
+    return chat_id, thread
+
+
+async def receipt(world: World, message_id: int) -> None:
+    async def reacted() -> bool:
+        return world.tg.reactions(world.group_id, message_id) == ["👍"]
+
+    await wait_until(reacted)
+
+
+async def notice_in(world: World, thread: int, fragment: str) -> dict:
+    async def posted() -> bool:
+        return any(fragment in p.get("text", "") for p in world.posts(thread))
+
+    await wait_until(posted)
+    return next(p for p in world.posts(thread) if fragment in p.get("text", ""))
+
+
+async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(world: World) -> None:
+    chat_id, thread = await open_topic(world)
+    sent = world.tg.user_sends(
+        world.agent_id, world.group_id, "Здравствуйте! Доставим завтра.", thread_id=thread
+    )
+    await receipt(world, sent["message_id"])
+
+    [delivered] = world.sent_to_ozon()
+    assert (delivered.chat_id, delivered.text) == (chat_id, "Здравствуйте! Доставим завтра.")
+    chat = await world.chat(chat_id)
+    assert chat.waiting_since is None
+    turn = await world.db.pool.fetchrow(
+        "SELECT answered_via, answered_by_agent_id FROM buyer_turns"
+    )
+    assert turn["answered_via"] == "bot" and turn["answered_by_agent_id"] is not None
+
+    await world.poll()  # the reply shows up in Ozon's history: recognised as ours
+    source = await world.db.pool.fetchval("SELECT source FROM messages WHERE direction = 'out'")
+    assert source == "bot"
+    assert len(world.posts(thread)) == 1  # no "cabinet reply" echo of our own answer
+
+
+async def test_a_photo_reply_goes_to_ozon_as_a_file(world: World) -> None:
+    _, thread = await open_topic(world)
+    sent = world.tg.user_sends(world.agent_id, world.group_id, photo=PNG, thread_id=thread)
+    await receipt(world, sent["message_id"])
+    [delivered] = world.sent_to_ozon()
+    assert delivered.kind == "file" and delivered.file_bytes == PNG
+
+
+async def test_a_reply_over_1000_characters_is_refused_with_its_length(world: World) -> None:
+    _, thread = await open_topic(world)
+    world.tg.user_sends(world.agent_id, world.group_id, "я" * 1234, thread_id=thread)
+    notice = await notice_in(world, thread, "1234")
+    assert "1000" in notice["text"]
+    assert world.sent_to_ozon() == []
+
+
+async def test_a_reply_after_the_48_hour_window_explains_why(world: World) -> None:
+    _, thread = await open_topic(world)
+    world.ozon.state.advance_clock(49 * 3600)
+    sent = world.tg.user_sends(
+        world.agent_id, world.group_id, "Извините за ожидание", thread_id=thread
+    )
+    notice = await notice_in(world, thread, "48")
+    assert notice["reply_to_message"]["message_id"] == sent["message_id"]
+    assert world.sent_to_ozon() == []
+    status = await world.db.pool.fetchval("SELECT error_code FROM reply_outbox")
+    assert status == "window_closed"
+
+
+async def test_a_timeout_after_ozon_accepted_does_not_send_twice(world: World) -> None:
+    _, thread = await open_topic(world)
+    world.ozon.state.add_fault("accept_then_drop", count=1, path="/v1/chat/send/message")
+    sent = world.tg.user_sends(world.agent_id, world.group_id, "Отправили!", thread_id=thread)
+    await receipt(world, sent["message_id"])
+    assert [s.text for s in world.sent_to_ozon()] == ["Отправили!"]
+
+
+async def test_a_reply_in_flight_at_a_crash_is_sent_once_after_restart(world: World) -> None:
+    chat_id, thread = await open_topic(world)
+    await world.stop()
+    # The crash: Ozon accepted the reply, but the process died before recording it.
+    agent_message = world.tg.user_sends(
+        world.agent_id, world.group_id, "Ответ до сбоя", thread_id=thread
+    )
+    chat = await world.chat(chat_id)
+    item, _ = await world.db.replies.enqueue(
+        chat_id=chat.id,
+        idempotency_key=f"tg:{world.group_id}:{agent_message['message_id']}",
+        origin="agent",
+        text="Ответ до сбоя",
+        tg_chat_id=world.group_id,
+        tg_message_id=agent_message["message_id"],
+    )
+    await world.db.replies.mark_sending(item_id=item.id)
+    world.ozon.state.seller_writes_in_cabinet(CLIENT_ID, chat_id, "Ответ до сбоя")
+
+    await world.start()  # the restarted bot also receives the agent's message update
+    await receipt(world, agent_message["message_id"])
+    assert await world.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 1
+    assert world.sent_to_ozon() == []  # found in history: nothing sent again
+
+
+async def test_buyer_messages_in_flight_at_a_restart_are_delivered_once(world: World) -> None:
+    chat_id, thread = await open_topic(world)
+    await world.stop()
+    for text in ("Пока бот был выключен", "И ещё одно"):
+        world.buyer_writes(chat_id=chat_id, text=text)
+    async with OzonClient(base_url=world.ozon.base_url) as client:  # a poll, then a crash
+        poller = SellerPoller(
+            db=world.db, apis=SellerApis(db=world.db, vault=world.vault, ozon=client)
+        )
+        await poller.poll(world.seller)
+
+    await world.start()
+    await world.wait_for_posts(thread, 3)
+    await world.poll()
+    await wait_until(world.outbox_settled)
+    texts = [p["text"].rsplit("\n", 1)[-1] for p in world.posts(thread)]
+    assert texts == ["Когда доставка?", "Пока бот был выключен", "И ещё одно"]
+
+
+async def test_anonymous_admins_are_asked_to_show_themselves(world: World) -> None:
+    _, thread = await open_topic(world)
+    world.tg.anonymous_admin_sends(world.group_id, "Ответ от группы", thread_id=thread)
+    await notice_in(world, thread, "анонимный")
+    assert world.sent_to_ozon() == []
+
+
+async def test_messages_outside_buyer_topics_are_left_alone(world: World) -> None:
+    _, thread = await open_topic(world)
+    world.tg.user_sends(world.agent_id, world.group_id, "Коллеги, обед в 13:00")  # General
+    world.tg.user_sends(world.agent_id, world.group_id, "/help", thread_id=thread)
+    sent = world.tg.user_sends(world.agent_id, world.group_id, "Настоящий ответ", thread_id=thread)
+    await receipt(world, sent["message_id"])
+    assert [s.text for s in world.sent_to_ozon()] == ["Настоящий ответ"]
+
+
+async def test_an_edit_is_not_relayed_and_the_agent_is_told(world: World) -> None:
+    _, thread = await open_topic(world)
+    sent = world.tg.user_sends(world.agent_id, world.group_id, "Цена 100", thread_id=thread)
+    await receipt(world, sent["message_id"])
+    world.tg.user_edits(world.agent_id, world.group_id, sent["message_id"], "Цена 90")
+    await notice_in(world, thread, "Исправления")
+    assert [s.text for s in world.sent_to_ozon()] == ["Цена 100"]
+
+
+async def test_a_paused_seller_cannot_answer_and_the_agent_knows_why(world: World) -> None:
+    _, thread = await open_topic(world)
+    await world.db.sellers.set_state(seller_id=world.seller.id, state="paused")
+    world.tg.user_sends(world.agent_id, world.group_id, "Ответ", thread_id=thread)
+    await notice_in(world, thread, "на паузе")
+    assert world.sent_to_ozon() == []
