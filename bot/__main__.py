@@ -1,4 +1,6 @@
-"""Entry point: ``python -m bot [run | migrate | rotate-keys]`` (``run`` is the default).
+"""Entry point: ``python -m bot [run | demo | migrate | rotate-keys]`` (``run`` by default).
+
+``run`` starts the real bot when ``BOT_TOKEN`` is set, and the offline demo otherwise.
 
 This is the composition root: settings are read once here and everything else receives
 what it needs from it. Configuration problems end with one readable line and exit code 2.
@@ -16,18 +18,6 @@ from bot.errors import StartupError
 from bot.logging_setup import setup_logging
 from bot.runtime import build_vault, open_database, rotate_stored_keys
 from bot.settings import Settings, describe_settings_error, load_settings
-
-NO_TOKEN_GUIDANCE = """\
-BOT_TOKEN is not set, so there is no Telegram bot to run.
-
-To run the real bot:
-  1. Create a bot with @BotFather in Telegram and copy its token.
-  2. Put BOT_TOKEN=<the token> into a .env file here (see .env.example) or the environment.
-  3. Optionally set ADMIN_IDS=<your Telegram user id> and DATABASE_URL (without it an
-     embedded PostgreSQL keeps its data in DATA_DIR, ./data by default).
-
-An offline demo that needs no token (emulated Ozon and Telegram) is not available yet:
-it arrives together with the Telegram bridge."""
 
 
 def _secret_values(settings: Settings) -> list[str]:
@@ -55,9 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "migrate", "rotate-keys"],
-        help="run the bot (default), apply database migrations, or re-encrypt stored keys "
-        "with the first FERNET_KEYS key",
+        choices=["run", "demo", "migrate", "rotate-keys"],
+        help="run the bot (default; the offline demo without BOT_TOKEN), run the demo, apply "
+        "database migrations, or re-encrypt stored keys with the first FERNET_KEYS key",
+    )
+    parser.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="demo: keep the emulators and the bot running after the scripted conversation",
     )
     args = parser.parse_args(argv)
     try:
@@ -65,12 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Configuration error: {describe_settings_error(exc)}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, _secret_values(settings))
+    demo = args.command == "demo" or (args.command == "run" and settings.bot_token is None)
+    # The demo's transcript is its output; its logs stay quiet unless asked for.
+    level = settings.log_level if not demo or settings.log_level == "DEBUG" else "WARNING"
+    setup_logging(level, _secret_values(settings))
     try:
+        if demo:
+            # Imported here for the same reason as the bot below.
+            from bot.demo import main_demo  # noqa: PLC0415
+
+            return main_demo(settings, keep_running=args.keep_running)
         if args.command == "run":
-            if settings.bot_token is None:
-                print(NO_TOKEN_GUIDANCE, file=sys.stderr)
-                return 2
             vault = build_vault(settings)
             # Imported only here: aiogram takes seconds to import, and configuration
             # errors, `migrate` and `rotate-keys` should answer at once.

@@ -14,7 +14,17 @@ from collections.abc import Iterable
 
 _TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,20}:[A-Za-z0-9_-]{30,}")
 _MASK = "***"
-_QUIET_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default")
+# Chatty libraries: URLs with tokens (httpx), a line per update (aiogram.event), initdb's
+# whole output (pgserver), a line per job run (apscheduler).
+_QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "aiohttp.access",
+    "aiogram.event",
+    "pgserver",
+    "apscheduler.scheduler",
+    "apscheduler.executors.default",
+)
 
 
 class RedactingFormatter(logging.Formatter):

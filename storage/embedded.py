@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
@@ -64,8 +65,12 @@ class EmbeddedPostgres:
         return await ensure_database(await self.start(), APP_DATABASE)
 
     def _start_blocking(self) -> PostgresServer:
-        # Imported here: pgserver pulls psutil and platformdirs, needed only in embedded mode.
-        import pgserver  # noqa: PLC0415
+        with warnings.catch_warnings():
+            # platformdirs warns at import when XDG_RUNTIME_DIR is unset (servers, CI):
+            # harmless here, and pgserver falls back to /tmp by itself.
+            warnings.simplefilter("ignore")
+            # Imported here: pgserver pulls psutil and platformdirs, only needed embedded.
+            import pgserver  # noqa: PLC0415
 
         return pgserver.get_server(self._pgdata, cleanup_mode="stop")
 

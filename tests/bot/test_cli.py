@@ -26,16 +26,6 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     )
 
 
-def test_without_a_token_it_explains_what_to_configure(tmp_path: Path) -> None:
-    result = run_cli(tmp_path)
-    assert result.returncode == 2
-    assert "BOT_TOKEN is not set" in result.stderr
-    assert "@BotFather" in result.stderr
-    assert "offline demo" in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert not (tmp_path / "data").exists(), "nothing should start without a token"
-
-
 def test_bad_settings_give_one_line_without_secrets(tmp_path: Path) -> None:
     result = run_cli(
         tmp_path, ADMIN_IDS="1,two", FERNET_KEYS="leaky-secret-value", BOT_TOKEN=TOKEN

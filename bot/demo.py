@@ -1,0 +1,312 @@
+"""The offline demo: the whole product on local emulators, no token or Ozon key needed.
+
+It runs the real bot (the same :func:`bot.app.assemble` as production) against the Ozon
+and Telegram emulators, on a fresh ``agentiq_demo`` database in the embedded PostgreSQL,
+and plays a short conversation while printing what each side sees. ``--keep-running``
+leaves everything up to explore through the emulators' control APIs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import html
+import re
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
+from bot.app import App, assemble, build_bot
+from bot.settings import Settings
+from connectors.ozon.client import OzonClient
+from sandbox.ozon import OzonEmulator
+from sandbox.telegram import TelegramEmulator
+from storage.database import Database
+from storage.embedded import EmbeddedPostgres, with_database
+from storage.migrate import apply_migrations
+from storage.pool import create_pool
+from storage.vault import Vault
+
+DEMO_DATABASE = "agentiq_demo"
+DEMO_TOKEN = "100000001:DEMOtokenForTheOfflineEmulatorOnly_x"
+DEMO_CLIENT_ID = "111111"
+DEMO_API_KEY = "demo-key"
+DEMO_ORDER = "47873153-0052"
+# A tiny picture standing in for the buyer's photo (a 1x1 PNG).
+DEMO_PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
+)
+STEP_TIMEOUT = 20.0
+
+Say = Callable[[str], None]
+
+# What the demo narrates, in the bot's locale (the buyer and agent speak Russian: it is a
+# Russian marketplace). Kept here: these are the command's words, not the bot's.
+NARRATION: dict[str, dict[str, str]] = {
+    "title": {
+        "ru": "AgentIQ Chat Center · офлайн-демо (эмуляторы Ozon и Telegram, без токена)",
+        "en": "AgentIQ Chat Center · offline demo (Ozon and Telegram emulators, no token)",
+    },
+    "buyer_asks": {
+        "ru": "🛒 Ozon · покупатель пишет: «{text}» и прикладывает фото",
+        "en": "🛒 Ozon · the buyer writes: «{text}» and attaches a photo",
+    },
+    "topic": {
+        "ru": "💬 Telegram · появилась тема «{name}»:",
+        "en": "💬 Telegram · a topic appeared: «{name}»",
+    },
+    "photo": {"ru": "[фото]", "en": "[photo]"},
+    "agent": {
+        "ru": "🧑‍💼 Telegram · агент Анна отвечает в теме: «{text}»",
+        "en": "🧑‍💼 Telegram · agent Anna answers in the topic: «{text}»",
+    },
+    "ozon_got": {
+        "ru": "🛒 Ozon · покупатель получил ответ: «{text}»",
+        "en": "🛒 Ozon · the buyer received the answer: «{text}»",
+    },
+    "receipt": {
+        "ru": "💬 Telegram · бот поставил {emoji} на сообщение Анны: ответ доставлен",
+        "en": "💬 Telegram · the bot reacted {emoji} to Anna's message: delivered",
+    },
+    "buyer_again": {
+        "ru": "🛒 Ozon · покупатель пишет ещё: «{text}»",
+        "en": "🛒 Ozon · the buyer writes again: «{text}»",
+    },
+    "same_topic": {
+        "ru": "💬 Telegram · в той же теме: {text}",
+        "en": "💬 Telegram · in the same topic: {text}",
+    },
+    "summary": {
+        "ru": "Итого: тем {topics}, единиц бюджета группы Telegram {units}, в Ozon {sent}.",
+        "en": "In all: {topics} topic(s), {units} Telegram group budget units, {sent} to Ozon.",
+    },
+    "keep_running": {
+        "ru": "Всё продолжает работать (Ctrl+C — выход):",
+        "en": "Everything keeps running (Ctrl+C to stop):",
+    },
+    "ozon_url": {
+        "ru": "  эмулятор Ozon:     {url}  (управление: /__control/…, sandbox/ozon/__init__.py)",
+        "en": "  Ozon emulator:     {url}  (control API: /__control/…, sandbox/ozon/__init__.py)",
+    },
+    "tg_url": {
+        "ru": "  эмулятор Telegram: {url}  (управление: /__control/…, sandbox/telegram)",
+        "en": "  Telegram emulator: {url}  (control API: /__control/…, sandbox/telegram)",
+    },
+    "ids": {
+        "ru": "  группа {group}, агент {agent}, продавец Client-Id {client}; опрос раз в 5 с.",
+        "en": "  group {group}, agent {agent}, seller Client-Id {client}; polled every 5 s.",
+    },
+    "real_bot": {
+        "ru": "Чтобы запустить настоящего бота, задайте BOT_TOKEN (см. README и .env.example).",
+        "en": "To run the real bot, set BOT_TOKEN (see README and .env.example).",
+    },
+}
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def plain(markup: str) -> str:
+    """A post as a person reads it: tags dropped, entities unescaped."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+async def _until(condition: Callable[[], Awaitable[bool]]) -> None:
+    async with asyncio.timeout(STEP_TIMEOUT):
+        while not await condition():  # noqa: ASYNC110 - watching the emulators' state
+            await asyncio.sleep(0.05)
+
+
+@dataclass
+class DemoWorld:
+    db: Database
+    ozon: OzonEmulator
+    tg: TelegramEmulator
+    app: App
+    group_id: int
+    agent_id: int
+    seller_id: int
+
+    def posts(self, thread_id: int) -> list[dict[str, Any]]:
+        return [
+            m for m in self.tg.bot_messages(self.group_id, thread_id)
+            if "text" in m or "caption" in m
+        ]  # fmt: skip
+
+
+@contextlib.asynccontextmanager
+async def _demo_database(settings: Settings) -> AsyncIterator[Database]:
+    """A fresh demo database on the embedded server, so every run starts the same way."""
+    embedded = EmbeddedPostgres(settings.data_dir)
+    admin_dsn = await embedded.start()
+    try:
+        admin = await asyncpg.connect(admin_dsn)
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {DEMO_DATABASE} WITH (FORCE)")
+            await admin.execute(f"CREATE DATABASE {DEMO_DATABASE}")
+        finally:
+            await admin.close()
+        dsn = with_database(admin_dsn, DEMO_DATABASE)
+        conn = await asyncpg.connect(dsn)
+        try:
+            await apply_migrations(conn)
+        finally:
+            await conn.close()
+        pool = await create_pool(dsn)
+        try:
+            yield Database(pool)
+        finally:
+            await pool.close()
+    finally:
+        await embedded.stop()
+
+
+@contextlib.asynccontextmanager
+async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
+    async with (
+        _demo_database(settings) as db,
+        OzonEmulator(port=0) as ozon,
+        TelegramEmulator(port=0) as tg,
+    ):
+        ozon.state.add_seller(DEMO_CLIENT_ID, DEMO_API_KEY, name="Демо-магазин")
+        tg.create_bot(token=DEMO_TOKEN, username="agentiq_demo_bot", first_name="AgentIQ")
+        anna = tg.create_user(first_name="Анна", username="anna_support")
+        rights = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
+        group = tg.create_group(
+            "Поддержка (демо)", is_forum=True, members=[anna.id], admins=[anna.id],
+            bot_rights=rights,
+        )  # fmt: skip
+        vault = Vault([SecretStr(Fernet.generate_key().decode())])
+        workspace = await db.workspaces.bind(
+            tg_chat_id=group.id, title="Поддержка (демо)", bound_by_tg_user_id=anna.id,
+            locale=settings.locale,
+        )  # fmt: skip
+        seller = await db.sellers.create(
+            workspace_id=workspace.id,
+            marketplace="ozon",
+            name="Демо-магазин",
+            client_id=DEMO_CLIENT_ID,
+            api_key_encrypted=vault.encrypt(SecretStr(DEMO_API_KEY)),
+        )
+        demo_settings = settings.model_copy(
+            update={
+                "telegram_api_url": tg.base_url,
+                "ozon_api_url": ozon.base_url,
+                "poll_interval_seconds": 5,
+            }
+        )
+        bot = build_bot(DEMO_TOKEN, tg.base_url)
+        async with OzonClient(base_url=ozon.base_url) as ozon_client:
+            app = assemble(demo_settings, db=db, vault=vault, ozon=ozon_client, bot=bot)
+            polling = asyncio.create_task(
+                app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+            )
+            try:
+                yield DemoWorld(db, ozon, tg, app, group.id, anna.id, seller.id)
+            finally:
+                await app.dispatcher.stop_polling()
+                with contextlib.suppress(RuntimeError):  # polling never started
+                    await polling
+                await bot.session.close()
+
+
+async def play(world: DemoWorld, out: Say, locale: str) -> None:
+    """The scripted conversation, printed as both sides see it."""
+
+    def tell(key: str, **values: object) -> None:
+        out(NARRATION[key][locale].format(**values))
+
+    state = world.ozon.state
+    question = "Здравствуйте! Пришла куртка, но рукав порван. Что делать?"
+    tell("buyer_asks", text=question)
+    chat_id, _ = state.buyer_writes(
+        DEMO_CLIENT_ID, text=question, image=DEMO_PHOTO, order_number=DEMO_ORDER, sku="987654321"
+    )
+    await world.app.sync.run_now(world.seller_id)
+
+    async def topic_ready() -> bool:
+        chat = await world.db.chats.get_by_external(seller_id=world.seller_id, external_id=chat_id)
+        return chat.topic_thread_id is not None and len(world.posts(chat.topic_thread_id)) >= 2
+
+    await _until(topic_ready)
+    chat = await world.db.chats.get_by_external(seller_id=world.seller_id, external_id=chat_id)
+    thread = chat.topic_thread_id
+    assert thread is not None
+    [topic] = [t for t in world.tg.topics(world.group_id) if t.thread_id == thread]
+    tell("topic", name=topic.name)
+    for post in world.posts(thread):
+        body = plain(post.get("text") or post.get("caption") or "")
+        marker = f"   {NARRATION['photo'][locale]} " if "photo" in post else "   "
+        out(marker + body.replace("\n", "\n   "))
+
+    answer = "Здравствуйте! Очень жаль. Оформите, пожалуйста, возврат в разделе «Мои заказы» — "
+    answer += "мы проверим куртку и вернём деньги."
+    tell("agent", text=answer)
+    reply = world.tg.user_sends(world.agent_id, world.group_id, answer, thread_id=thread)
+
+    async def delivered() -> bool:
+        return bool(state.sent_by_seller(DEMO_CLIENT_ID)) and bool(
+            world.tg.reactions(world.group_id, reply["message_id"])
+        )
+
+    await _until(delivered)
+    [sent] = state.sent_by_seller(DEMO_CLIENT_ID)
+    tell("ozon_got", text=sent.text)
+    tell("receipt", emoji=world.tg.reactions(world.group_id, reply["message_id"])[0])
+
+    follow_up = "Спасибо! А курьер заберёт сам?"
+    tell("buyer_again", text=follow_up)
+    state.buyer_writes(DEMO_CLIENT_ID, chat_id=chat_id, text=follow_up)
+    await world.app.sync.run_now(world.seller_id)
+    posts_before = len(world.posts(thread))
+
+    async def follow_up_posted() -> bool:
+        return len(world.posts(thread)) > posts_before
+
+    await _until(follow_up_posted)
+    tell("same_topic", text=plain(world.posts(thread)[-1]["text"]).replace("\n", " "))
+    out()
+    tell(
+        "summary",
+        topics=len(world.tg.topics(world.group_id)),
+        units=world.tg.units(world.group_id),
+        sent=len(state.sent_by_seller(DEMO_CLIENT_ID)),
+    )
+
+
+async def run_demo(settings: Settings, *, keep_running: bool, out: Say = say) -> None:
+    locale = settings.locale
+    out(NARRATION["title"][locale])
+    out()
+    async with _demo_world(settings) as world:
+        await play(world, out, locale)
+        out()
+        if not keep_running:
+            out(NARRATION["real_bot"][locale])
+            return
+        for key, values in (
+            ("keep_running", {}),
+            ("ozon_url", {"url": world.ozon.base_url}),
+            ("tg_url", {"url": world.tg.base_url}),
+            ("ids", {"group": world.group_id, "agent": world.agent_id, "client": DEMO_CLIENT_ID}),
+        ):
+            out(NARRATION[key][locale].format(**values))
+        await asyncio.Event().wait()
+
+
+def main_demo(settings: Settings, *, keep_running: bool) -> int:
+    try:
+        asyncio.run(run_demo(settings, keep_running=keep_running))
+    except KeyboardInterrupt:
+        return 0
+    except TimeoutError:
+        print("The demo did not finish in time: see the log above.", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,75 @@
+"""The README's run command without a token: the offline demo, as a real process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """No BOT_TOKEN, no Ozon key, an empty folder: what a newcomer has."""
+    return {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "DATA_DIR": str(tmp_path / "data"),
+            **extra}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("ru", ["появилась тема «Заказ 47873153-0052»", "покупатель получил ответ", "BOT_TOKEN"]),
+        (
+            "en",
+            ["a topic appeared: «Order 47873153-0052»", "buyer received the answer", "BOT_TOKEN"],
+        ),
+    ],
+)
+def test_the_demo_plays_the_conversation_and_exits_0(
+    tmp_path: Path, locale: str, expected: list[str]
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=demo_env(tmp_path, LOCALE=locale),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for fragment in expected:
+        assert fragment in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip() == ""  # quiet logs: the transcript is the output
+    assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()
+
+
+def test_keep_running_stays_up_until_ctrl_c(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "demo", "--keep-running"],
+        cwd=tmp_path,
+        env=demo_env(tmp_path, LOCALE="en"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "Telegram emulator:" in line:
+                break
+        assert any("Ctrl+C" in line for line in lines), lines
+        assert process.poll() is None  # still running after the script
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
