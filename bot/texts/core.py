@@ -1,14 +1,8 @@
-"""Everything the bot says, in Russian (default) and English.
-
-Kept as data so wording is reviewed in one place and a missing translation is caught by
-a test rather than by a user.
-"""
+"""Texts of the core: /start, /help, topic posts, reply failures, seller reasons."""
 
 from __future__ import annotations
 
-from typing import Literal
-
-Locale = Literal["ru", "en"]
+from bot.texts.locale import Locale
 
 TEXTS: dict[str, dict[Locale, str]] = {
     "start": {
@@ -184,8 +178,3 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
 }
-
-
-def text(key: str, locale: Locale, **values: object) -> str:
-    template = TEXTS[key][locale]
-    return template.format(**values) if values else template
