@@ -15,6 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
+from bot.access import AccessControl
 from bot.bridge.delivery import DeliveryWorker
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.service import Bridge
@@ -74,8 +75,17 @@ def assemble(
         db=db, poller=SellerPoller(db=db, apis=apis), on_new_messages=delivery.kick
     )
     sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
+    access = AccessControl(db=db, bot=bot, owner_ids=settings.admin_ids)
     dispatcher = build_dispatcher(
-        Deps(settings=settings, db=db, vault=vault, ozon=ozon, sync=sync, bridge=bridge)
+        Deps(
+            settings=settings,
+            db=db,
+            vault=vault,
+            ozon=ozon,
+            sync=sync,
+            bridge=bridge,
+            access=access,
+        )
     )
     dispatcher.startup.register(bridge.start)
     dispatcher.startup.register(sync.start)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from bot.access import AccessControl
 from bot.bridge.service import Bridge
 from bot.settings import Settings
 from bot.sync.scheduler import SyncScheduler
@@ -19,3 +20,4 @@ class Deps(TypedDict):
     ozon: OzonClient
     sync: SyncScheduler
     bridge: Bridge
+    access: AccessControl

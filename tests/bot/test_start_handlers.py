@@ -67,7 +67,15 @@ async def test_commands_answer_in_the_configured_language(
     # /start and /help need only the settings; the other dependencies are never touched.
     unused: Any = object()
     dispatcher = build_dispatcher(
-        Deps(settings=settings, db=unused, vault=unused, ozon=unused, sync=unused, bridge=unused)
+        Deps(
+            settings=settings,
+            db=unused,
+            vault=unused,
+            ozon=unused,
+            sync=unused,
+            bridge=unused,
+            access=unused,
+        )
     )
     await dispatcher.feed_update(bot, command(command_text))
     assert len(session.calls) == 1

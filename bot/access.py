@@ -1,0 +1,124 @@
+"""Who may do what: owners (``ADMIN_IDS``), workspace admins, agents, and nobody else.
+
+A workspace admin is an administrator of the bound group *as Telegram reports it*; an agent
+is any other member. Telegram is asked once per person and workspace and the answer is
+cached in ``workspace_members`` (``role_checked_at``) for a short time, so a demoted admin
+loses rights within minutes and a busy group costs no getChatMember per message.
+
+Every command and callback asks here, on the server side; nothing a client sends (button
+data included) is taken as proof of a role.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+
+from aiogram import Bot
+from aiogram.enums import ChatMemberStatus
+from aiogram.exceptions import TelegramAPIError
+
+from storage.database import Database
+from storage.errors import NotFound
+from storage.records import Workspace
+
+logger = logging.getLogger(__name__)
+
+ROLE_TTL = timedelta(minutes=5)
+
+
+class Role(IntEnum):
+    """Ordered: a higher role can do everything a lower one can."""
+
+    NONE = 0
+    AGENT = 1
+    ADMIN = 2
+    OWNER = 3
+
+
+def role_from_status(status: str) -> Role:
+    """Telegram's chat member status → our role (owners are decided before this)."""
+    if status in (ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR):
+        return Role.ADMIN
+    if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED):
+        return Role.AGENT
+    return Role.NONE
+
+
+class AccessControl:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bot: Bot,
+        owner_ids: Collection[int],
+        ttl: timedelta = ROLE_TTL,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._db = db
+        self._bot = bot
+        self._owners = frozenset(owner_ids)
+        self._ttl = ttl
+        self._clock = clock
+
+    def is_owner(self, tg_user_id: int) -> bool:
+        return tg_user_id in self._owners
+
+    async def role(
+        self,
+        *,
+        tg_user_id: int,
+        workspace: Workspace,
+        display_name: str = "",
+        username: str | None = None,
+    ) -> Role:
+        """The person's role in this workspace, from the cache or fresh from Telegram."""
+        if self.is_owner(tg_user_id):
+            return Role.OWNER
+        agent = await self._db.agents.upsert(
+            tg_user_id=tg_user_id, display_name=display_name, username=username
+        )
+        try:
+            member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
+        except NotFound:
+            member = None
+        if member is not None and self._clock() - member.role_checked_at < self._ttl:
+            return Role.ADMIN if member.role == "admin" else Role.AGENT
+        fresh = await self._ask_telegram(workspace, tg_user_id)
+        if fresh is None:  # Telegram unreachable: trust the last answer rather than lock out
+            if member is None:
+                return Role.NONE
+            return Role.ADMIN if member.role == "admin" else Role.AGENT
+        if fresh is Role.NONE:
+            await self._db.agents.remove_member(workspace_id=workspace.id, agent_id=agent.id)
+            return Role.NONE
+        await self._db.agents.set_member(
+            workspace_id=workspace.id,
+            agent_id=agent.id,
+            role="admin" if fresh is Role.ADMIN else "agent",
+        )
+        return fresh
+
+    async def at_least(self, minimum: Role, *, tg_user_id: int, workspace: Workspace) -> bool:
+        return await self.role(tg_user_id=tg_user_id, workspace=workspace) >= minimum
+
+    async def administered_workspaces(self, tg_user_id: int) -> list[Workspace]:
+        """Active workspaces this person may manage (all of them for an owner)."""
+        active = await self._db.workspaces.list_all(only_active=True)
+        if self.is_owner(tg_user_id):
+            return active
+        return [
+            w for w in active if await self.role(tg_user_id=tg_user_id, workspace=w) >= Role.ADMIN
+        ]
+
+    async def _ask_telegram(self, workspace: Workspace, tg_user_id: int) -> Role | None:
+        try:
+            member = await self._bot.get_chat_member(
+                chat_id=workspace.tg_chat_id, user_id=tg_user_id
+            )
+        except TelegramAPIError as exc:
+            logger.info("workspace=%d: role lookup failed (%s)", workspace.id, type(exc).__name__)
+            return None
+        return role_from_status(member.status)

@@ -1,0 +1,33 @@
+"""Everything the bot says, in Russian (default) and English.
+
+Kept as data so wording is reviewed in one place and a missing translation is caught by
+a test rather than by a user. Each feature keeps its texts in its own module here; this
+package merges them and refuses a key defined twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.texts import core
+from bot.texts.locale import Locale
+
+__all__ = ["TEXTS", "Locale", "text"]
+
+
+def _merge(*parts: Mapping[str, dict[Locale, str]]) -> dict[str, dict[Locale, str]]:
+    merged: dict[str, dict[Locale, str]] = {}
+    for part in parts:
+        twice = merged.keys() & part.keys()
+        if twice:
+            raise ValueError(f"text keys defined twice: {sorted(twice)}")
+        merged.update(part)
+    return merged
+
+
+TEXTS: dict[str, dict[Locale, str]] = _merge(core.TEXTS)
+
+
+def text(key: str, locale: Locale, **values: object) -> str:
+    template = TEXTS[key][locale]
+    return template.format(**values) if values else template

@@ -1,0 +1,5 @@
+"""The bot's languages."""
+
+from typing import Literal
+
+Locale = Literal["ru", "en"]
