@@ -75,6 +75,11 @@ class _Part:
     attachment: dict[str, Any] | None = None
 
 
+# A delivery handler posts one outbox item and returns what to record as its result. It
+# raises Telegram's own exceptions; the worker turns them into retries, remaps or failures.
+DeliveryHandler = Callable[[Workspace, TgOutboxItem], Awaitable[dict[str, Any]]]
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(300, 2 ** min(attempts, 8)))
 
@@ -97,14 +102,35 @@ class DeliveryWorker:
         self._clock = clock
         self._idle = idle_seconds
         self._wake = asyncio.Event()
-        self._handlers: dict[
-            str, Callable[[Workspace, TgOutboxItem], Awaitable[dict[str, Any]]]
-        ] = {
+        self._handlers: dict[str, DeliveryHandler] = {
             DELIVER_BUYER_MESSAGE: self._deliver_message,
             DELIVER_CABINET_REPLY: self._deliver_message,
             NOTICE: self._deliver_notice,
             REACTION: self._deliver_reaction,
         }
+
+    @property
+    def bot(self) -> Bot:
+        return self._bot
+
+    def register(self, kind: str, handler: DeliveryHandler) -> None:
+        """Let a feature (drafts, SLA notices, the queue board) deliver its own outbox kind.
+
+        The handler must call :meth:`spend` before every send or edit in the group, so all
+        features share one budget per group.
+        """
+        if kind in self._handlers:
+            raise ValueError(f"outbox kind {kind!r} already has a handler")
+        self._handlers[kind] = handler
+
+    async def spend(self, workspace: Workspace) -> None:
+        """Take one unit of the group's budget, or give the item back until there is one."""
+        await self._spend(workspace)
+
+    async def topic_for(self, workspace: Workspace, chat: Chat) -> int:
+        """The chat's topic, created (once) if it has none yet."""
+        seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        return await self._topic_for(workspace, chat, seller)
 
     def kick(self) -> None:
         """Something was queued: look now instead of at the next idle tick."""
