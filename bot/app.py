@@ -26,6 +26,7 @@ from bot.runtime import open_database
 from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sync.poller import SellerPoller
+from bot.sync.push import OzonPushServer, PollTrigger
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
@@ -53,6 +54,7 @@ class App:
     dispatcher: Dispatcher
     sync: SyncScheduler
     bridge: Bridge
+    push: OzonPushServer | None = None
 
 
 def assemble(
@@ -91,7 +93,18 @@ def assemble(
     dispatcher.startup.register(sync.start)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
-    return App(dispatcher=dispatcher, sync=sync, bridge=bridge)
+    push = None
+    if settings.ozon_push_port is not None:
+        push = OzonPushServer(
+            db=db,
+            trigger=PollTrigger(runner.run),
+            host=settings.ozon_push_host,
+            port=settings.ozon_push_port,
+            allowed_networks=settings.ozon_push_allowed_networks,
+        )
+        dispatcher.startup.register(push.start)
+        dispatcher.shutdown.register(push.stop)
+    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, push=push)
 
 
 async def run_bot(settings: Settings, vault: Vault) -> None:

@@ -9,6 +9,7 @@ never echoes a secret, which is why validation errors are rendered by
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -26,6 +27,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_OZON_API_URL = "https://api-seller.ozon.ru"
 DEFAULT_LLM_BASE_URL = "https://api.deepseek.com"
+# Ozon documents no signature on push notifications, only the networks they come from.
+OZON_PUSH_NETWORKS = ("195.34.21.0/24", "185.73.192.0/22", "91.223.93.0/24")
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # A token from @BotFather: numeric bot id, a colon, then 35 URL-safe characters. Accept a
 # little more variety than that, because emulators and test bots use shorter secrets.
@@ -57,6 +62,11 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str = Field(default="deepseek-chat", min_length=1)
     poll_interval_seconds: int = Field(default=60, ge=5, le=3600)
+    ozon_push_port: int | None = Field(default=None, ge=0, le=65535)  # 0: any free port
+    ozon_push_host: str = "0.0.0.0"
+    ozon_push_allowed_networks: Annotated[tuple[IpNetwork, ...], NoDecode] = tuple(
+        ipaddress.ip_network(n) for n in OZON_PUSH_NETWORKS
+    )
     locale: Literal["ru", "en"] = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -105,6 +115,29 @@ class Settings(BaseSettings):
                 )
             ids.add(int(part))
         return frozenset(ids)
+
+    @field_validator("ozon_push_allowed_networks", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"{part!r} is not a network; use comma-separated CIDR ranges such as "
+                    "195.34.21.0/24,127.0.0.1/32"
+                ) from None
+        return tuple(networks)
+
+    @field_validator("ozon_push_port", mode="before")
+    @classmethod
+    def _blank_port_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("fernet_keys", mode="before")
     @classmethod

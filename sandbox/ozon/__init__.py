@@ -34,6 +34,10 @@ Emulator rules the reference leaves open:
 * ``/v3/chat/history`` ``Forward`` needs ``from_message_id``; ``limit`` 0 means the default 50.
 * ``/v2/chat/read`` without ``from_message_id`` marks the whole chat read.
 * ``/v1/chat/send/file`` with a picture name (.jpg, .png, ...) becomes an image message.
+* Push notifications (off until a seller has a push URL): each buyer message is posted as
+  ``TYPE_NEW_MESSAGE`` and each closed chat as ``TYPE_CHAT_CLOSED``, in the documented shape
+  (``chat_type`` ``Buyer_Seller``, integer ``seller_id``), once, with a 5 s timeout and no
+  retry; ``emulator.pushes`` records ``(url, payload, status)``.
 
 Control API (no auth, not rate-limited, not counted in ``calls``). JSON in and out; errors
 are ``{"error": "..."}`` with 400 or 404. Examples with ``curl -sX POST $URL/... -d '<json>'``:
@@ -45,6 +49,9 @@ are ``{"error": "..."}`` with 400 or 404. Examples with ``curl -sX POST $URL/...
     ``{"premium": false}`` → ``{"client_id": "111111", "premium": false}``
 ``POST /__control/sellers/{client_id}/api_key``
     ``{"api_key": "new-key"}`` → the old key now answers 404 code 5 (revoked).
+``POST /__control/sellers/{client_id}/push_url``
+    ``{"url": "http://127.0.0.1:8443/ozon/push"}`` (``null`` stops pushes)
+    → ``{"client_id": "111111", "url": "..."}``
 ``POST /__control/sellers/{client_id}/postings``
     ``{"posting_number": "47873153-0052-1", "sku": "987654321"}`` → 201; ``/v1/chat/start``
     can then open a chat for it.

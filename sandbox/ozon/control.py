@@ -160,6 +160,16 @@ async def set_api_key(request: web.Request, ctx: EmulatorContext) -> dict[str, A
     return {"client_id": client_id}
 
 
+async def set_push_url(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
+    body = await _body(request)
+    client_id = request.match_info["client_id"]
+    url = body.get("url")
+    if url is not None and not isinstance(url, str):
+        raise ControlError(400, "url must be a string or null")
+    ctx.state.set_push_url(client_id, url)
+    return {"client_id": client_id, "url": url}
+
+
 async def create_posting(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
     body = await _body(request)
     posting_number = _field(body, "posting_number", str)
@@ -304,6 +314,7 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post(PREFIX + "/sellers", _route(create_seller, status=201))
     router.add_post(seller + "/premium", _route(set_premium))
     router.add_post(seller + "/api_key", _route(set_api_key))
+    router.add_post(seller + "/push_url", _route(set_push_url))
     router.add_post(seller + "/postings", _route(create_posting, status=201))
     router.add_post(seller + "/buyer_message", _route(create_buyer_message, status=201))
     router.add_post(seller + "/cabinet_reply", _route(create_cabinet_reply, status=201))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections import Counter
 from types import TracebackType
+from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from .api import add_seller_api_routes, seller_api_middleware
@@ -12,6 +17,11 @@ from .context import CONTEXT, EmulatorContext
 from .control import add_control_routes
 from .faults import RateLimiter
 from .state import EmulatorState
+
+logger = logging.getLogger(__name__)
+
+#: Ozon suspends a receiver slower than 5 s; the emulator gives up on a push after that.
+PUSH_TIMEOUT_SECONDS = 5.0
 
 #: ``/v1/chat/send/file`` carries base64 in JSON; allow well above the ~10 MB file cap.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
@@ -51,6 +61,10 @@ class OzonEmulator:
         self.rate_limiter = RateLimiter(rate_limit_rps)
         self._public_url = public_url
         self._runner: web.AppRunner | None = None
+        self._push_session: aiohttp.ClientSession | None = None
+        self._push_tasks: set[asyncio.Task[None]] = set()
+        #: Every push attempted, as ``(url, payload, HTTP status or None on failure)``.
+        self.pushes: list[tuple[str, dict[str, Any], int | None]] = []
 
     @property
     def base_url(self) -> str:
@@ -80,11 +94,39 @@ class OzonEmulator:
         self._runner = runner
         self.port = int(runner.addresses[0][1])
         self.state.public_base_url = self._public_url or self.base_url
+        self._push_session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=PUSH_TIMEOUT_SECONDS)
+        )
+        self.state.push_listener = self._schedule_push
 
     async def stop(self) -> None:
+        self.state.push_listener = None
+        for task in list(self._push_tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._push_session is not None:
+            await self._push_session.close()
+            self._push_session = None
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+
+    def _schedule_push(self, url: str, payload: dict[str, Any]) -> None:
+        """Ozon posts each event once here (no retries: the receiver's poll is the backstop)."""
+        task = asyncio.get_running_loop().create_task(self._push(url, payload))
+        self._push_tasks.add(task)
+        task.add_done_callback(self._push_tasks.discard)
+
+    async def _push(self, url: str, payload: dict[str, Any]) -> None:
+        assert self._push_session is not None
+        status: int | None = None
+        try:
+            async with self._push_session.post(url, json=payload) as response:
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.info("push to %s failed: %s", url, type(exc).__name__)
+        self.pushes.append((url, payload, status))
 
     async def __aenter__(self) -> OzonEmulator:
         await self.start()

@@ -80,6 +80,8 @@ class EmulatorState:
         self._initial_history_inclusive = history_inclusive
         self.public_base_url = DEFAULT_PUBLIC_BASE_URL
         self.faults = FaultBook()
+        #: Called with ``(url, payload)`` for every push notification; the server posts it.
+        self.push_listener: Callable[[str, dict[str, Any]], None] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -87,6 +89,7 @@ class EmulatorState:
         self.history_inclusive = self._initial_history_inclusive
         self._offset = timedelta(0)
         self._sellers: dict[str, Seller] = {}
+        self._push_urls: dict[str, str] = {}
         self._ids = IdSequence(FIRST_MESSAGE_ID)
         self._buyer_ids = IdSequence(FIRST_BUYER_ID)
         self.faults.clear()
@@ -229,6 +232,18 @@ class EmulatorState:
             ).id
         if chat.last_customer_at is None or created_at > chat.last_customer_at:
             chat.last_customer_at = created_at
+        self._push(
+            client_id,
+            {
+                "message_type": "TYPE_NEW_MESSAGE",
+                "chat_id": chat.id,
+                "chat_type": "Buyer_Seller",
+                "message_id": str(message_id),
+                "created_at": created_at.isoformat().replace("+00:00", "Z"),
+                "user": {"id": chat.buyer_id, "type": "Customer"},
+                "data": [text] if text else [],
+            },
+        )
         return chat.id, str(message_id)
 
     def buyers_follow_up(
@@ -267,7 +282,30 @@ class EmulatorState:
         return str(message.id)
 
     def close_chat(self, client_id: str, chat_id: str) -> None:
-        self._chat(self.seller(client_id), chat_id).status = ChatStatus.CLOSED
+        chat = self._chat(self.seller(client_id), chat_id)
+        chat.status = ChatStatus.CLOSED
+        self._push(
+            client_id,
+            {"message_type": "TYPE_CHAT_CLOSED", "chat_id": chat.id, "chat_type": "Buyer_Seller"},
+        )
+
+    # ------------------------------------------------------------------ push
+
+    def set_push_url(self, client_id: str, url: str | None) -> None:
+        """Where Ozon pushes this seller's chat events (None: no pushes, the default)."""
+        self.seller(client_id)
+        if url:
+            self._push_urls[client_id] = url
+        else:
+            self._push_urls.pop(client_id, None)
+
+    def _push(self, client_id: str, payload: dict[str, Any]) -> None:
+        """Documented push shape: docs casing for chat_type, seller_id as an integer."""
+        url = self._push_urls.get(client_id)
+        if url is None or self.push_listener is None:
+            return
+        seller_id: int | str = int(client_id) if client_id.isdigit() else client_id
+        self.push_listener(url, {**payload, "seller_id": seller_id})
 
     def seed_chats(
         self,
