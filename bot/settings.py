@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str = Field(default="deepseek-chat", min_length=1)
     poll_interval_seconds: int = Field(default=60, ge=5, le=3600)
+    health_notice_after_minutes: int = Field(default=30, ge=1, le=1440)
     locale: Literal["ru", "en"] = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -40,6 +40,33 @@ class WorkspaceRepo(Repository):
         assert row is not None
         return to_record(Workspace, row)
 
+    async def register_pending(
+        self, *, tg_chat_id: int, title: str, locale: str = "ru", conn: Executor | None = None
+    ) -> Workspace:
+        """Remember a group that is not set up yet; an existing row keeps its state."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO workspaces (tg_chat_id, title, state, locale)
+            VALUES ($1, $2, 'pending', $3)
+            ON CONFLICT (tg_chat_id) DO UPDATE
+               SET title = EXCLUDED.title, updated_at = now()
+            RETURNING {_WORKSPACE}
+            """,
+            tg_chat_id,
+            title,
+            locale,
+        )
+        assert row is not None
+        return to_record(Workspace, row)
+
+    async def find_by_chat(
+        self, *, tg_chat_id: int, conn: Executor | None = None
+    ) -> Workspace | None:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_WORKSPACE} FROM workspaces WHERE tg_chat_id = $1", tg_chat_id
+        )
+        return None if row is None else to_record(Workspace, row)
+
     async def get(self, *, workspace_id: int, conn: Executor | None = None) -> Workspace:
         row = await self._db(conn).fetchrow(
             f"SELECT {_WORKSPACE} FROM workspaces WHERE id = $1", workspace_id
