@@ -23,13 +23,16 @@ class WorkspaceRepo(Repository):
         locale: str = "ru",
         conn: Executor | None = None,
     ) -> Workspace:
-        """Bind a group, or re-activate and re-title one bound before (its data is kept)."""
+        """Bind a group, or re-activate and re-title one bound or registered before (its data
+        is kept, and so is the first binder)."""
         row = await self._db(conn).fetchrow(
             f"""
             INSERT INTO workspaces (tg_chat_id, title, bound_by_tg_user_id, locale)
             VALUES ($1, $2, $3, $4)
             ON CONFLICT (tg_chat_id) DO UPDATE
-               SET title = EXCLUDED.title, state = 'active', updated_at = now()
+               SET title = EXCLUDED.title, state = 'active', updated_at = now(),
+                   bound_by_tg_user_id = coalesce(workspaces.bound_by_tg_user_id,
+                                                  EXCLUDED.bound_by_tg_user_id)
             RETURNING {_WORKSPACE}
             """,
             tg_chat_id,

@@ -203,8 +203,9 @@ class Onboarding:
 
 
 class ProgressEditor:
-    """Turns poll progress into edits of one message: at most one edit per ``interval``
-    seconds and never the same text twice (Telegram refuses an unchanged edit)."""
+    """Turns poll progress into edits of one message: the first progress at once, then at
+    most one edit per ``interval`` seconds, never the same text twice (Telegram refuses
+    an unchanged edit)."""
 
     def __init__(
         self,
@@ -221,19 +222,20 @@ class ProgressEditor:
         self._interval = interval
         self._clock = clock
         self._last_text: str | None = None
-        self._last_at: float | None = None
+        self._last_progress_at: float | None = None
 
     async def __call__(self, report: PollReport) -> None:
         now = self._clock()
-        if self._last_at is not None and now - self._last_at < self._interval:
+        if self._last_progress_at is not None and now - self._last_progress_at < self._interval:
             return
+        self._last_progress_at = now
         await self.show(progress_text(report, self._locale, self._shop))
 
     async def show(self, value: str) -> None:
+        """Show a status line now (start, summary), whatever the pacing."""
         if value == self._last_text:
             return
         self._last_text = value
-        self._last_at = self._clock()
         await self._edit(value)
 
 
