@@ -81,9 +81,7 @@ async def test_removed_bot_detaches_the_workspace_and_readding_brings_it_back(
 async def test_bot_added_to_a_group_without_topics_says_how_to_turn_them_on(
     aw: AdminWorld,
 ) -> None:
-    group = aw.tg.create_group(
-        "Чат", members=[aw.vera.id], admins=[aw.boris.id], bot_member=False
-    )
+    group = aw.tg.create_group("Чат", members=[aw.vera.id], admins=[aw.boris.id], bot_member=False)
     aw.tg.add_bot(group.id)
     hello = await aw.wait_group_post(group.id, "Привет")
     assert "«Темы»" in hello["text"] and "Права администратора" in hello["text"]
