@@ -91,7 +91,5 @@ async def _whole_database(db: Database) -> str:
     rows = []
     for table in tables:
         name = table["tablename"]
-        rows.extend(
-            await db.pool.fetch(f'SELECT row_to_json(t)::text AS row FROM "{name}" t')  # noqa: S608
-        )
+        rows.extend(await db.pool.fetch(f'SELECT row_to_json(t)::text AS row FROM "{name}" t'))
     return "\n".join(r["row"] for r in rows)
