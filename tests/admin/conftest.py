@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
+from aiogram.filters.callback_data import CallbackData
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
@@ -23,7 +24,7 @@ from bot.bridge.throttle import Budget, TelegramThrottle
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
 from sandbox.ozon import OzonEmulator
-from sandbox.telegram import Chat, TelegramEmulator, User
+from sandbox.telegram import CallbackQuery, Chat, TelegramEmulator, User
 from storage.database import Database
 from storage.records import Workspace
 from storage.vault import Vault
@@ -185,6 +186,32 @@ class AdminWorld:
 
         await wait_until(answered)
         return answers[0]
+
+    def forge_press(self, user: User, message: dict[str, Any], data: CallbackData) -> str:
+        """A modified client: a callback with data no button carried (the emulator's press
+        refuses those, so the query is queued directly, as Telegram would deliver it)."""
+        state = self.tg.state
+        chat_id = message["chat"]["id"]
+        query = CallbackQuery(
+            id=f"forged-{len(state.queries)}",
+            user_id=user.id,
+            chat_id=chat_id,
+            message_id=message["message_id"],
+            data=data.pack(),
+            created_at=state.clock(),
+        )
+        state.queries[query.id] = query
+        state.updates.push(
+            "callback_query",
+            {
+                "id": query.id,
+                "from": user.to_dict(),
+                "message": state.render(state.chats[chat_id].messages[message["message_id"]]),
+                "chat_instance": "1",
+                "data": query.data,
+            },
+        )
+        return query.id
 
     async def outbox_settled(self) -> bool:
         pending = await self.db.pool.fetchval(

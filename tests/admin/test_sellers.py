@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.filters.callback_data import CallbackData
 from pydantic import SecretStr
 
 from bot.handlers.admin_callbacks import SellerAction
-from sandbox.telegram import CallbackQuery
 from tests.admin.conftest import API_KEY, CLIENT_ID, SECOND_ID, SECOND_KEY, WRONG_KEY, AdminWorld
 
 
@@ -102,32 +100,6 @@ async def test_strangers_get_refusals_in_private_and_on_buttons(aw: AdminWorld) 
     assert len(await aw.db.sellers.list_all()) == 1
 
 
-def _forge(aw: AdminWorld, user_id: int, message: dict[str, Any], data: CallbackData) -> str:
-    """A modified client: a callback with data no button carried (the emulator's press
-    refuses those, so the query is queued directly, as Telegram would deliver it)."""
-    state = aw.tg.state
-    query = CallbackQuery(
-        id=f"forged-{len(state.queries)}",
-        user_id=user_id,
-        chat_id=user_id,
-        message_id=message["message_id"],
-        data=data.pack(),
-        created_at=state.clock(),
-    )
-    state.queries[query.id] = query
-    state.updates.push(
-        "callback_query",
-        {
-            "id": query.id,
-            "from": state.users[user_id].to_dict(),
-            "message": state.render(state.chats[user_id].messages[message["message_id"]]),
-            "chat_instance": "1",
-            "data": query.data,
-        },
-    )
-    return query.id
-
-
 async def test_tampered_callback_data_is_looked_up_and_refused(aw: AdminWorld) -> None:
     _, seller = await _with_seller(aw)
     # A second group with its own admin (the owner) and seller.
@@ -146,15 +118,15 @@ async def test_tampered_callback_data_is_looked_up_and_refused(aw: AdminWorld) -
 
     card = await _open_card(aw)
     refused = await aw.answer_of(
-        _forge(aw, aw.boris.id, card, SellerAction(action="rmok", seller_id=foreign.id))
+        aw.forge_press(aw.boris, card, SellerAction(action="rmok", seller_id=foreign.id))
     )
     assert refused["show_alert"] and "для администраторов" in refused["text"]
     gone = await aw.answer_of(
-        _forge(aw, aw.boris.id, card, SellerAction(action="pause", seller_id=999_999))
+        aw.forge_press(aw.boris, card, SellerAction(action="pause", seller_id=999_999))
     )
     assert "больше нет" in gone["text"]
     odd = await aw.answer_of(
-        _forge(aw, aw.boris.id, card, SellerAction(action="explode", seller_id=seller.id))
+        aw.forge_press(aw.boris, card, SellerAction(action="explode", seller_id=seller.id))
     )
     assert "устарела" in odd["text"]
     states = {s.id: s.state for s in await aw.db.sellers.list_all()}
