@@ -94,9 +94,14 @@ class SellerAdmin:
         if checked is not KeyCheck.OK:
             logger.info("seller=%d new key refused: %s", seller.id, checked.value)
             return checked
-        await self._db.sellers.replace_key(
-            seller_id=seller.id, api_key_encrypted=self._vault.encrypt(api_key)
-        )
+        async with self._db.transaction() as conn:
+            await self._db.sellers.replace_key(
+                seller_id=seller.id, api_key_encrypted=self._vault.encrypt(api_key), conn=conn
+            )
+            current = await self._db.sellers.get(seller_id=seller.id, conn=conn)
+            if seller.state == "paused" and current.state != "paused":
+                # A new key fixes a failing seller, but a pause is a person's decision.
+                await self._db.sellers.set_state(seller_id=seller.id, state="paused", conn=conn)
         await self._audit(actor_tg_user_id, "seller.key_replace", seller)
         await self._sync.reconcile()
         return checked
@@ -166,11 +171,33 @@ def card_text(card: SellerCard, locale: Locale) -> str:
     )
 
 
+# Telegram's limit is 4096 characters; beyond this the list switches to one line per seller.
+FULL_LIST_LIMIT = 3500
+
+
 def list_text(cards: list[SellerCard], locale: Locale) -> str:
+    """Full cards while they fit one message; one line per seller beyond that (the
+    buttons open each card)."""
     if not cards:
         return text("sellers.empty", locale)
-    blocks = [card_text(card, locale) for card in cards]
-    return text("sellers.title", locale) + "\n\n" + "\n\n".join(blocks)
+    title = text("sellers.title", locale)
+    full = title + "\n\n" + "\n\n".join(card_text(card, locale) for card in cards)
+    if len(full) <= FULL_LIST_LIMIT:
+        return full
+    lines = [
+        text("sellers.line", locale, shop=html.escape(card.seller.name[:40]),
+             state=short_state(card, locale), waiting=card.waiting)
+        for card in cards
+    ]  # fmt: skip
+    return title + "\n" + "\n".join(lines)
+
+
+def short_state(card: SellerCard, locale: Locale) -> str:
+    if card.seller.state == "paused":
+        return "⏸"
+    if card.seller.state == "failing" or card.sync.consecutive_failures:
+        return "⚠️"
+    return "✅"
 
 
 def remove_warning(card: SellerCard, locale: Locale) -> str:

@@ -261,6 +261,9 @@ async def on_new_key(
         return
     await state.clear()
     shop = html.escape(card.seller.name)
+    if card.seller.state == "paused":
+        await progress.edit_text(text("sellers.key_paused", locale, shop=shop))
+        return
     await progress.edit_text(text("sellers.key_replaced", locale, shop=shop))
     report = await seller_admin.poll_now(card.seller)
     done = "sellers.key_synced" if report is not None else "sellers.key_sync_failed"

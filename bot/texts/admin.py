@@ -338,6 +338,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "Waiting for an answer: {waiting}"
         ),
     },
+    "sellers.line": {
+        "ru": "{state} <b>{shop}</b> · ждут ответа: {waiting}",
+        "en": "{state} <b>{shop}</b> · waiting: {waiting}",
+    },
     "sellers.never": {"ru": "ещё не было", "en": "not yet"},
     "sellers.state.active": {"ru": "✅ работает", "en": "✅ working"},
     "sellers.state.paused": {
@@ -392,6 +396,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "sellers.key_replaced": {
         "ru": "✅ Ключ магазина «{shop}» заменён. Проверяю синхронизацию…",
         "en": "✅ The key of “{shop}” is replaced. Checking the sync…",
+    },
+    "sellers.key_paused": {
+        "ru": "✅ Ключ магазина «{shop}» заменён. Магазин на паузе: возобновите его в /sellers.",
+        "en": "✅ The key of “{shop}” is replaced. The shop is paused: resume it in /sellers.",
     },
     "sellers.key_synced": {
         "ru": "✅ Ключ магазина «{shop}» заменён, синхронизация работает.",

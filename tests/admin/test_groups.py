@@ -126,3 +126,25 @@ async def test_setup_and_help_from_people_who_may_not(aw: AdminWorld) -> None:
     assert answer["reply_to_message"]["message_id"] == asked
     aw.say(aw.gleb, "/help")
     await aw.wait_private(aw.gleb, "/add_seller")
+
+
+async def test_a_key_the_bot_cannot_delete_gets_a_louder_warning(aw: AdminWorld) -> None:
+    group = aw.forum_group(bot_rights={"can_manage_topics": True})
+    leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
+    warning = await aw.wait_group_post(group.id, "удалить его я не смог")
+    assert "замените ключ" in warning["text"]
+    assert leaked in [m["message_id"] for m in aw.tg.messages(group.id)]
+    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
+
+
+async def test_sellers_asked_in_the_group_answers_in_private(aw: AdminWorld) -> None:
+    group, _ = await aw.bound_group()
+    aw.say(aw.boris, "/start")
+    await aw.wait_private(aw.boris, "Как начать")
+    asked = aw.say(aw.boris, "/sellers", group.id)
+    await aw.wait_private(aw.boris, "Магазинов пока нет")
+    note = await aw.wait_group_post(group.id, "Список магазинов я отправил", after=asked)
+    assert note["reply_to_message"]["message_id"] == asked
+    aw.say(aw.vera, "/sellers", group.id)  # an agent: ignored in the group
+    await wait_until(aw.outbox_settled)
+    assert sum("Список магазинов" in t for t in aw.group_posts(group.id)) == 1

@@ -118,3 +118,28 @@ async def test_cards_say_state_last_sync_and_waiting_chats(db: Database) -> None
     assert "Premium Plus" in card_text(await admin.card(seller.id), "ru")
     assert "Магазинов пока нет" in list_text([], "ru")
     assert "останутся как архив" in remove_warning(card, "ru")
+
+
+async def test_a_long_list_switches_to_one_line_per_seller(db: Database) -> None:
+    workspace = await make_workspace(db)
+    for number in range(30):
+        await make_seller(db, workspace, client_id=str(5000 + number), name=f"Магазин {number}")
+    admin = SellerAdmin(db=db, vault=None, ozon=None, sync=_NoSync())  # type: ignore[arg-type]
+    cards = await admin.cards([workspace])
+    listing = list_text(cards, "ru")
+    assert len(listing) < 4096 and listing.count("✅ <b>Магазин") == 30
+    assert list_text(cards[:2], "ru").count("Последняя синхронизация") == 2
+
+
+async def test_a_new_key_does_not_unpause_a_seller(
+    db: Database, ozon: tuple[OzonEmulator, OzonClient]
+) -> None:
+    _, client = ozon
+    vault = Vault([SecretStr(Fernet.generate_key().decode())])
+    seller = await make_seller(db, await make_workspace(db), client_id="1001")
+    admin = SellerAdmin(db=db, vault=vault, ozon=client, sync=_NoSync())
+    paused = await admin.pause(actor_tg_user_id=1, seller=seller)
+    assert await admin.replace_key(actor_tg_user_id=1, seller=paused, api_key=SecretStr(KEY)) is (
+        KeyCheck.OK
+    )
+    assert (await db.sellers.get(seller_id=seller.id)).state == "paused"
