@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 
 from bot.admin.health import HealthMonitor, assess_health
-from bot.sync.runner import REASON_INVALID_KEY
+from bot.sync.poller import PollReport
+from bot.sync.runner import REASON_INVALID_KEY, SyncRunner
+from connectors.errors import AuthFailed
 from storage.database import Database
 from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
 from tests.storage.factories import T0, at, make_seller, make_workspace
@@ -121,3 +123,39 @@ async def test_a_failing_seller_notice_names_the_reason_in_the_workspace_locale(
     assert "“Shoes &amp; Co”" in row["payload"]["text"]
     assert "rejects the API key" in row["payload"]["text"]
     assert await monitor.check(999) is None  # removed meanwhile: nothing
+
+
+class _StubPoller:
+    """Stands in for SellerPoller: fails with what it is given, else reports nothing new."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.error: Exception | None = None
+
+    async def poll(self, seller: object, progress: object = None) -> PollReport:
+        if self.error is not None:
+            raise self.error
+        seller_id = seller.id  # type: ignore[attr-defined]
+        await self.db.sync_state.record_success(seller_id=seller_id, at=T0)
+        return PollReport(seller_id=seller_id)
+
+
+async def test_the_runner_calls_the_health_hook_after_every_run_and_survives_it(
+    db: Database,
+) -> None:
+    seller = await make_seller(db, await make_workspace(db))
+    poller = _StubPoller(db)
+    seen: list[int] = []
+
+    async def hook(seller_id: int) -> None:
+        seen.append(seller_id)
+        if len(seen) == 2:
+            raise RuntimeError("a broken notice must not stop polling")
+
+    runner = SyncRunner(db=db, poller=poller, after_run=hook, clock=lambda: T0)  # type: ignore[arg-type]
+    assert await runner.run(seller.id, force=True) is not None
+    poller.error = AuthFailed("invalid_key")
+    assert await runner.run(seller.id, force=True) is None  # hook raised: still returns
+    assert await runner.run(seller.id) is None  # backing off: skipped, hook still sees it
+    assert seen == [seller.id] * 3
+    assert (await db.sellers.get(seller_id=seller.id)).state == "failing"
