@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -263,21 +264,42 @@ async def on_add_seller_group(
     workspace = await db.workspaces.find_by_chat(tg_chat_id=chat.id)
     manageable = await access.administered_workspaces(user.id) if user else []
     reached_private: bool | None = None
+    proceed: Continuation | None = None
     if user is not None and manageable:
         private = FSMContext(
             storage=fsm_storage,
             key=StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id),
         )
-        reached_private = await _continue_in_private(
+        reached_private, proceed = await _open_private(
             bot, user_id=user.id, state=private, command_text=message.text or "",
             manageable=manageable, group_workspace=workspace, locale=settings.locale,
             onboarding=onboarding,
         )  # fmt: skip
-    if not carries_key and reached_private is None:
-        return  # a stranger's /add_seller without a key: ignored, as in any group
+    if carries_key or reached_private is not None:
+        await _warn_group(db, bridge, message, workspace, settings.locale, carries_key=carries_key,
+                          deleted=deleted, reached_private=reached_private)  # fmt: skip
+    if proceed is not None:
+        await proceed()  # the slow part (Ozon check, first sync) after the group is told
+
+
+Continuation = Callable[[], Awaitable[None]]
+
+
+async def _warn_group(
+    db: Database,
+    bridge: Bridge,
+    message: Message,
+    workspace: Workspace | None,
+    locale: Locale,
+    *,
+    carries_key: bool,
+    deleted: bool,
+    reached_private: bool | None,
+) -> None:
+    chat = message.chat
     if workspace is None:
         workspace = await db.workspaces.register_pending(
-            tg_chat_id=chat.id, title=chat.title or "", locale=settings.locale
+            tg_chat_id=chat.id, title=chat.title or "", locale=locale
         )
     parts = []
     if carries_key:
@@ -297,7 +319,7 @@ async def on_add_seller_group(
     )
 
 
-async def _continue_in_private(
+async def _open_private(
     bot: Bot,
     *,
     user_id: int,
@@ -307,24 +329,30 @@ async def _continue_in_private(
     group_workspace: Workspace | None,
     locale: Locale,
     onboarding: Onboarding,
-) -> bool:
-    """False when the person has never opened a private chat with the bot."""
+) -> tuple[bool, Continuation | None]:
+    """Say the first word in private; False when the person never opened a private chat
+    with the bot. A key to check comes back as a continuation, to run after the group has
+    been warned."""
     parsed = parse_one_line(command_text)
     try:
         if parsed is None:
             await start_wizard(bot, user_id, state, locale)
-            return True
+            return True, None
         if isinstance(parsed, Usage):
             await bot.send_message(chat_id=user_id, text=text(parsed.reason, locale))
-            return True
+            return True, None
         await bot.send_message(chat_id=user_id, text=text("add.moved_private", locale))
     except TelegramForbiddenError:
-        return False
+        return False, None
+    draft: SellerDraft = parsed
     preferred = [w for w in manageable if group_workspace and w.id == group_workspace.id]
-    await continue_with_draft(bot, chat_id=user_id, actor=user_id, state=state, draft=parsed,
-                              workspaces=preferred or manageable, locale=locale,
-                              onboarding=onboarding)  # fmt: skip
-    return True
+
+    async def proceed() -> None:
+        await continue_with_draft(bot, chat_id=user_id, actor=user_id, state=state, draft=draft,
+                                  workspaces=preferred or manageable, locale=locale,
+                                  onboarding=onboarding)  # fmt: skip
+
+    return True, proceed
 
 
 async def on_cancel(message: Message, state: FSMContext, settings: Settings) -> None:

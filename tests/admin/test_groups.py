@@ -22,6 +22,10 @@ async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_pr
     await aw.wait_private(aw.boris, "работает в группе", seconds=15)
     [seller] = await aw.db.sellers.list_all()
     assert seller.workspace_id == workspace.id and seller.created_by_tg_user_id == aw.boris.id
+    warned_at = await aw.db.pool.fetchval(
+        "SELECT created_at FROM tg_outbox WHERE dedup_key = $1", f"add_seller:{group.id}:{leaked}"
+    )
+    assert warned_at < seller.created_at  # the group is told before the slow part starts
 
 
 async def test_a_key_in_the_group_from_someone_without_a_private_chat(aw: AdminWorld) -> None:
