@@ -17,13 +17,14 @@ CREATE TABLE agents (
     last_seen_at timestamptz
 );
 
--- A bound Telegram forum supergroup. Data is kept when the bot is removed (state 'detached').
+-- A bound Telegram forum supergroup. Data is kept when the bot is removed (state 'detached');
+-- 'pending' is a group the bot knows that has not passed /setup yet (not a forum, no rights).
 CREATE TABLE workspaces (
     id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tg_chat_id             bigint NOT NULL UNIQUE,
     title                  text   NOT NULL DEFAULT '',
     state                  text   NOT NULL DEFAULT 'active'
-                           CHECK (state IN ('active', 'detached')),
+                           CHECK (state IN ('pending', 'active', 'detached')),
     locale                 text   NOT NULL DEFAULT 'ru' CHECK (locale IN ('ru', 'en')),
     mark_read_in_marketplace boolean NOT NULL DEFAULT true,
     queue_board_message_id bigint,

@@ -113,6 +113,21 @@ class AccessControl:
             w for w in active if await self.role(tg_user_id=tg_user_id, workspace=w) >= Role.ADMIN
         ]
 
+    async def chat_role(self, *, tg_user_id: int, tg_chat_id: int) -> Role:
+        """The role in a group that is not (yet) an active workspace: asked fresh every time.
+
+        Used by /setup and group events before binding; nothing is cached because there is
+        no workspace to cache it for, and binding is rare.
+        """
+        if self.is_owner(tg_user_id):
+            return Role.OWNER
+        try:
+            member = await self._bot.get_chat_member(chat_id=tg_chat_id, user_id=tg_user_id)
+        except TelegramAPIError as exc:
+            logger.info("chat role lookup failed (%s)", type(exc).__name__)
+            return Role.NONE
+        return role_from_status(member.status)
+
     async def _ask_telegram(self, workspace: Workspace, tg_user_id: int) -> Role | None:
         try:
             member = await self._bot.get_chat_member(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -16,6 +17,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
 from bot.access import AccessControl
+from bot.admin.commands import register_commands
+from bot.admin.health import HealthMonitor
+from bot.admin.onboarding import Onboarding
+from bot.admin.sellers import SellerAdmin
 from bot.bridge.delivery import DeliveryWorker
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.service import Bridge
@@ -73,8 +78,16 @@ def assemble(
         delivery=delivery,
         replies=ReplyWorker(db=db, bot=bot, apis=apis, delivery=delivery),
     )
+    health = HealthMonitor(
+        db=db,
+        threshold=timedelta(minutes=settings.health_notice_after_minutes),
+        kick=delivery.kick,
+    )
     runner = SyncRunner(
-        db=db, poller=SellerPoller(db=db, apis=apis), on_new_messages=delivery.kick
+        db=db,
+        poller=SellerPoller(db=db, apis=apis),
+        on_new_messages=delivery.kick,
+        after_run=health.check,
     )
     sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
     access = AccessControl(db=db, bot=bot, owner_ids=settings.admin_ids)
@@ -87,8 +100,15 @@ def assemble(
             sync=sync,
             bridge=bridge,
             access=access,
+            onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
+            seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
         )
     )
+
+    async def publish_commands() -> None:
+        await register_commands(bot, settings.locale)
+
+    dispatcher.startup.register(publish_commands)
     dispatcher.startup.register(bridge.start)
     dispatcher.startup.register(sync.start)
     dispatcher.shutdown.register(sync.shutdown)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TypedDict
 
 from bot.access import AccessControl
+from bot.admin.onboarding import Onboarding
+from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
 from bot.settings import Settings
 from bot.sync.scheduler import SyncScheduler
@@ -21,3 +23,5 @@ class Deps(TypedDict):
     sync: SyncScheduler
     bridge: Bridge
     access: AccessControl
+    onboarding: Onboarding
+    seller_admin: SellerAdmin

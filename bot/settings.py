@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     ozon_push_allowed_networks: Annotated[tuple[IpNetwork, ...], NoDecode] = tuple(
         ipaddress.ip_network(n) for n in OZON_PUSH_NETWORKS
     )
+    health_notice_after_minutes: int = Field(default=30, ge=1, le=1440)
     locale: Literal["ru", "en"] = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -352,3 +352,18 @@ class ChatRepo(Repository):
             limit,
         )
         return to_records(Chat, rows)
+
+    async def count_waiting(
+        self, *, seller_ids: list[int], conn: Executor | None = None
+    ) -> dict[int, int]:
+        """Open chats whose last word is the buyer's, per seller (sellers with none: absent)."""
+        rows = await self._db(conn).fetch(
+            """
+            SELECT seller_id, count(*) AS waiting FROM chats
+             WHERE waiting_since IS NOT NULL AND status = 'open'
+               AND seller_id = ANY($1::bigint[])
+             GROUP BY seller_id
+            """,
+            seller_ids,
+        )
+        return {row["seller_id"]: row["waiting"] for row in rows}

@@ -31,7 +31,7 @@ class Workspace:
     id: int
     tg_chat_id: int
     title: str
-    state: Literal["active", "detached"]
+    state: Literal["pending", "active", "detached"]
     locale: Literal["ru", "en"]
     mark_read_in_marketplace: bool
     queue_board_message_id: int | None

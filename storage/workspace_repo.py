@@ -23,13 +23,16 @@ class WorkspaceRepo(Repository):
         locale: str = "ru",
         conn: Executor | None = None,
     ) -> Workspace:
-        """Bind a group, or re-activate and re-title one bound before (its data is kept)."""
+        """Bind a group, or re-activate and re-title one bound or registered before (its data
+        is kept, and so is the first binder)."""
         row = await self._db(conn).fetchrow(
             f"""
             INSERT INTO workspaces (tg_chat_id, title, bound_by_tg_user_id, locale)
             VALUES ($1, $2, $3, $4)
             ON CONFLICT (tg_chat_id) DO UPDATE
-               SET title = EXCLUDED.title, state = 'active', updated_at = now()
+               SET title = EXCLUDED.title, state = 'active', updated_at = now(),
+                   bound_by_tg_user_id = coalesce(workspaces.bound_by_tg_user_id,
+                                                  EXCLUDED.bound_by_tg_user_id)
             RETURNING {_WORKSPACE}
             """,
             tg_chat_id,
@@ -39,6 +42,33 @@ class WorkspaceRepo(Repository):
         )
         assert row is not None
         return to_record(Workspace, row)
+
+    async def register_pending(
+        self, *, tg_chat_id: int, title: str, locale: str = "ru", conn: Executor | None = None
+    ) -> Workspace:
+        """Remember a group that is not set up yet; an existing row keeps its state."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            INSERT INTO workspaces (tg_chat_id, title, state, locale)
+            VALUES ($1, $2, 'pending', $3)
+            ON CONFLICT (tg_chat_id) DO UPDATE
+               SET title = EXCLUDED.title, updated_at = now()
+            RETURNING {_WORKSPACE}
+            """,
+            tg_chat_id,
+            title,
+            locale,
+        )
+        assert row is not None
+        return to_record(Workspace, row)
+
+    async def find_by_chat(
+        self, *, tg_chat_id: int, conn: Executor | None = None
+    ) -> Workspace | None:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_WORKSPACE} FROM workspaces WHERE tg_chat_id = $1", tg_chat_id
+        )
+        return None if row is None else to_record(Workspace, row)
 
     async def get(self, *, workspace_id: int, conn: Executor | None = None) -> Workspace:
         row = await self._db(conn).fetchrow(

@@ -156,7 +156,7 @@ class DeliveryWorker:
         handled = 0
         for workspace_id in await self._db.tg_outbox.ready_workspaces(now=now):
             workspace = await self._db.workspaces.get(workspace_id=workspace_id)
-            if workspace.state != "active":
+            if workspace.state == "detached":
                 continue  # the bot left this group: keep its queue until it is back
             if self._throttle.delay(workspace.tg_chat_id) > 0:
                 continue

@@ -6,11 +6,15 @@ every Dispatcher (the process's, and each test's) gets its own router tree.
 
 from aiogram import Router
 
-from bot.handlers import start, topics
+from bot.handlers import add_seller, membership, sellers, setup, start, topics
 
 
 def build_router() -> Router:
     root = Router(name="root")
+    root.include_router(membership.build_router())  # before topics: migration messages
     root.include_router(start.build_router())
+    root.include_router(setup.build_router())
+    root.include_router(add_seller.build_router())
+    root.include_router(sellers.build_router())
     root.include_router(topics.build_router())  # last: it looks at every group message
     return root

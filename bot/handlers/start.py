@@ -1,13 +1,20 @@
-"""/start and /help: what the bot does and how to begin."""
+"""/start and /help: what the bot does and how to begin, in every scope."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
+from bot.admin.notify import post_in_group
+from bot.bridge.service import Bridge
 from bot.settings import Settings
 from bot.texts import text
+from storage.database import Database
+
+PRIVATE = F.chat.type == ChatType.PRIVATE
+GROUPS = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
 
 
 async def start(message: Message, settings: Settings) -> None:
@@ -18,9 +25,26 @@ async def help_(message: Message, settings: Settings) -> None:
     await message.answer(text("help", settings.locale))
 
 
+async def help_in_group(message: Message, bot: Bot, db: Database, bridge: Bridge) -> None:
+    """In a group the answer goes through the queue (the group's budget is shared)."""
+    workspace = await db.workspaces.find_by_chat(tg_chat_id=message.chat.id)
+    if workspace is None or workspace.state == "detached":
+        return  # a group we are not set up in: the greeting on joining said what to do
+    await post_in_group(
+        db,
+        workspace=workspace,
+        html_text=text("help.group", workspace.locale),
+        key=f"help:{message.chat.id}:{message.message_id}",
+        kick=bridge.delivery.kick,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        reply_to=message.message_id,
+    )
+
+
 def build_router() -> Router:
     """A fresh router per dispatcher: a router can be attached to one parent only."""
     router = Router(name=__name__)
-    router.message.register(start, CommandStart())
-    router.message.register(help_, Command("help"))
+    router.message.register(start, CommandStart(), PRIVATE)
+    router.message.register(help_, Command("help"), PRIVATE)
+    router.message.register(help_in_group, Command("help", "start"), GROUPS)
     return router

@@ -9,7 +9,7 @@ backs off exponentially per seller; other sellers are unaffected.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.sync.poller import PollReport, Progress, SellerPoller
@@ -49,17 +49,30 @@ class SyncRunner:
         db: Database,
         poller: SellerPoller,
         on_new_messages: Callable[[], None] | None = None,
+        after_run: Callable[[int], Awaitable[None]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
         self._poller = poller
         self._on_new_messages = on_new_messages  # wakes delivery at once (intake latency)
+        self._after_run = after_run  # e.g. health notices: sees every run, skipped ones too
         self._clock = clock
 
     async def run(
         self, seller_id: int, *, force: bool = False, progress: Progress | None = None
     ) -> PollReport | None:
         """Poll if due; ``None`` when skipped (paused, removed, or backing off)."""
+        report = await self._run(seller_id, force=force, progress=progress)
+        if self._after_run is not None:
+            try:
+                await self._after_run(seller_id)
+            except Exception:  # a notice problem must never stop polling
+                logger.exception("after-run hook failed for seller=%d", seller_id)
+        return report
+
+    async def _run(
+        self, seller_id: int, *, force: bool, progress: Progress | None
+    ) -> PollReport | None:
         try:
             seller = await self._db.sellers.get(seller_id=seller_id)
             state = await self._db.sync_state.get(seller_id=seller_id)

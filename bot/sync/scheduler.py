@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.sync.poller import PollReport
+from bot.sync.poller import PollReport, Progress
 from bot.sync.runner import SyncRunner
 from storage.database import Database
 
@@ -58,9 +58,12 @@ class SyncScheduler:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
-    async def run_now(self, seller_id: int) -> PollReport | None:
-        """Poll a seller at once, whatever its schedule (a new seller, an admin's request)."""
-        return await self._runner.run(seller_id, force=True)
+    async def run_now(
+        self, seller_id: int, *, progress: Progress | None = None
+    ) -> PollReport | None:
+        """Poll a seller at once, whatever its schedule (a new seller, an admin's request);
+        ``progress`` sees the report as pages go by (the first sync's progress message)."""
+        return await self._runner.run(seller_id, force=True, progress=progress)
 
     def seller_ids(self) -> set[int]:
         prefix = poll_job_id(0)[:-1]

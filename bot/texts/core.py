@@ -28,12 +28,22 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "help": {
         "ru": (
             "/start — что я умею и как начать\n"
-            "/help — эта справка\n\n"
+            "/help — эта справка\n"
+            "/add_seller — подключить магазин Ozon (по шагам или одной строкой: "
+            "<code>/add_seller ozon Client-Id Api-Key [название]</code>)\n"
+            "/sellers — магазины: состояние, пауза, замена ключа, удаление\n"
+            "/cancel — прервать начатое\n"
+            "/setup — в группе: подключить её и проверить мои права\n\n"
             "Чтобы ответить покупателю, просто напишите сообщение в его теме."
         ),
         "en": (
             "/start — what I do and how to begin\n"
-            "/help — this help\n\n"
+            "/help — this help\n"
+            "/add_seller — connect an Ozon shop (step by step or in one line: "
+            "<code>/add_seller ozon Client-Id Api-Key [name]</code>)\n"
+            "/sellers — shops: state, pause, key replacement, removal\n"
+            "/cancel — stop what was started\n"
+            "/setup — in a group: connect it and check my rights\n\n"
             "To answer a buyer, just write a message in their topic."
         ),
     },

@@ -75,6 +75,8 @@ async def test_commands_answer_in_the_configured_language(
             sync=unused,
             bridge=unused,
             access=unused,
+            onboarding=unused,
+            seller_admin=unused,
         )
     )
     await dispatcher.feed_update(bot, command(command_text))

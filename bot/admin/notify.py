@@ -1,0 +1,32 @@
+"""Posting a short bot message into a group: always through the durable tg_outbox queue,
+so it shares the group's budget and survives restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.bridge.delivery import NOTICE
+from storage.database import Database
+from storage.records import Workspace
+from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
+
+
+async def post_in_group(
+    db: Database,
+    *,
+    workspace: Workspace,
+    html_text: str,
+    key: str,
+    kick: Callable[[], None],
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+) -> None:
+    """Queue ``html_text`` once per ``key``; no thread means General (or a plain group)."""
+    await db.tg_outbox.enqueue(
+        workspace_id=workspace.id,
+        kind=NOTICE,
+        priority=PRIORITY_AGENT_FEEDBACK,
+        payload={"text": html_text, "thread_id": thread_id, "reply_to": reply_to},
+        dedup_key=key,
+    )
+    kick()

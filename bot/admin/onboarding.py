@@ -1,0 +1,267 @@
+"""Connecting a seller: parse the command, check the key with Ozon, save it, first sync.
+
+Nothing is stored until Ozon has accepted the key. The key travels as a ``SecretStr`` and
+is written only encrypted; the audit entry names the seller, never the key.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import SecretStr
+
+from bot.sync.poller import PollReport
+from bot.sync.scheduler import SyncScheduler
+from bot.texts import TEXTS, Locale, text
+from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
+from connectors.ozon.client import OzonClient, OzonCredentials
+from storage.database import Database
+from storage.errors import Conflict
+from storage.records import Seller, Workspace
+from storage.vault import Vault
+
+logger = logging.getLogger(__name__)
+
+MARKETPLACES: tuple[str, ...] = ("ozon",)  # Wildberries comes with its connector
+MAX_NAME = 64
+
+
+class KeyCheck(StrEnum):
+    """What Ozon said about a Client-Id and Api-Key pair."""
+
+    OK = "ok"
+    BAD_CLIENT_ID = "bad_client_id"
+    INVALID_KEY = "invalid_key"
+    NO_PREMIUM = "no_premium"
+    UNREACHABLE = "unreachable"
+
+
+class AddOutcome(StrEnum):
+    ADDED = "added"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class SellerDraft:
+    """Everything needed to connect a seller (the key stays secret in reprs)."""
+
+    marketplace: str
+    client_id: str
+    api_key: SecretStr
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """The one-line command was malformed; ``reason`` names the text key to show."""
+
+    reason: str
+
+
+def valid_client_id(value: str) -> bool:
+    """Ozon's Client-Id is a positive integer (Ozon refuses anything else with 400)."""
+    value = value.strip()
+    return value.isascii() and value.isdigit() and int(value) > 0 and len(value) <= 20
+
+
+def clean_name(value: str) -> str | None:
+    """A display name of 1..64 characters on one line, or None."""
+    name = " ".join(value.split())
+    return name if 1 <= len(name) <= MAX_NAME else None
+
+
+def default_name(marketplace: str, client_id: str) -> str:
+    return f"{marketplace.capitalize()} {client_id}"
+
+
+def looks_like_key(value: str) -> bool:
+    """An Api-Key is one token of printable characters (a UUID on Ozon)."""
+    value = value.strip()
+    return 8 <= len(value) <= 200 and value.isprintable() and not any(c.isspace() for c in value)
+
+
+def parse_one_line(command_text: str) -> SellerDraft | Usage | None:
+    """``/add_seller ozon <Client-Id> <Api-Key> [name]``; None when there are no arguments
+    (the wizard starts then)."""
+    parts = command_text.strip().split(maxsplit=4)
+    if len(parts) == 1:
+        return None
+    if parts[1].lower() not in MARKETPLACES:
+        return Usage("add.usage.marketplace")
+    if len(parts) < 4 or not looks_like_key(parts[3]):
+        return Usage("add.usage")
+    marketplace, client_id, api_key = parts[1].lower(), parts[2], parts[3]
+    if not valid_client_id(client_id):
+        return Usage("key.bad_client_id")
+    name = clean_name(parts[4]) if len(parts) == 5 else default_name(marketplace, client_id)
+    if name is None:
+        return Usage("add.bad_name")
+    return SellerDraft(marketplace, client_id, SecretStr(api_key), name)
+
+
+async def check_key(ozon: OzonClient, *, client_id: str, api_key: SecretStr) -> KeyCheck:
+    """Ask Ozon with the cheapest call whether this pair works and allows chats."""
+    if not valid_client_id(client_id):
+        return KeyCheck.BAD_CLIENT_ID
+    api = ozon.for_seller(OzonCredentials(client_id=client_id, api_key=api_key))
+    try:
+        await api.check_access()
+    except AuthFailed as exc:
+        return KeyCheck.BAD_CLIENT_ID if exc.kind == "bad_client_id" else KeyCheck.INVALID_KEY
+    except PremiumRequired:
+        return KeyCheck.NO_PREMIUM
+    except MarketplaceError as exc:
+        logger.info("key check client_id=%s failed: %s", client_id, type(exc).__name__)
+        return KeyCheck.UNREACHABLE
+    return KeyCheck.OK
+
+
+def key_check_text(outcome: KeyCheck, locale: Locale) -> str:
+    return text(f"key.{outcome.value}", locale)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    outcome: KeyCheck | AddOutcome
+    seller: Seller | None = None
+
+    @property
+    def added(self) -> bool:
+        return self.outcome is AddOutcome.ADDED
+
+
+@dataclass(frozen=True, slots=True)
+class FirstSync:
+    report: PollReport | None  # None: the poll failed (the scheduler retries on its own)
+    error: str | None
+
+
+ProgressSink = Callable[[PollReport], Awaitable[None]]
+
+
+class Onboarding:
+    def __init__(
+        self, *, db: Database, vault: Vault, ozon: OzonClient, sync: SyncScheduler
+    ) -> None:
+        self._db = db
+        self._vault = vault
+        self._ozon = ozon
+        self._sync = sync
+
+    async def add(
+        self, *, actor_tg_user_id: int, workspace: Workspace, draft: SellerDraft
+    ) -> AddResult:
+        """Check with Ozon, then save encrypted and audit; nothing is saved on failure."""
+        existing = await self._db.sellers.find(
+            marketplace=draft.marketplace, client_id=draft.client_id
+        )
+        if existing is not None:
+            return AddResult(AddOutcome.DUPLICATE, existing)
+        checked = await check_key(self._ozon, client_id=draft.client_id, api_key=draft.api_key)
+        if checked is not KeyCheck.OK:
+            logger.info("seller client_id=%s not added: %s", draft.client_id, checked.value)
+            return AddResult(checked)
+        try:
+            seller = await self._db.sellers.create(
+                workspace_id=workspace.id,
+                marketplace=draft.marketplace,
+                name=draft.name,
+                client_id=draft.client_id,
+                api_key_encrypted=self._vault.encrypt(draft.api_key),
+                created_by_tg_user_id=actor_tg_user_id,
+            )
+        except Conflict:  # added by someone else a moment ago
+            existing = await self._db.sellers.find(
+                marketplace=draft.marketplace, client_id=draft.client_id
+            )
+            return AddResult(AddOutcome.DUPLICATE, existing)
+        await self._db.audit.record(
+            actor_tg_user_id=actor_tg_user_id,
+            action="seller.add",
+            workspace_id=workspace.id,
+            seller_id=seller.id,
+            details={"name": seller.name, "client_id": seller.client_id,
+                     "marketplace": seller.marketplace},
+        )  # fmt: skip
+        logger.info("seller=%d added to workspace=%d", seller.id, workspace.id)
+        return AddResult(AddOutcome.ADDED, seller)
+
+    async def first_sync(self, seller: Seller, progress: ProgressSink | None = None) -> FirstSync:
+        """Mirror the recent chats now, reporting as pages go by; then schedule polling."""
+        report = await self._sync.run_now(seller.id, progress=progress)
+        await self._sync.reconcile()
+        if report is not None:
+            return FirstSync(report, None)
+        state = await self._db.sync_state.get(seller_id=seller.id)
+        current = await self._db.sellers.get(seller_id=seller.id)
+        return FirstSync(None, current.state_reason or state.last_error)
+
+
+class ProgressEditor:
+    """Turns poll progress into edits of one message: the first progress at once, then at
+    most one edit per ``interval`` seconds, never the same text twice (Telegram refuses
+    an unchanged edit)."""
+
+    def __init__(
+        self,
+        edit: Callable[[str], Awaitable[None]],
+        *,
+        locale: Locale,
+        shop: str,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._edit = edit
+        self._locale = locale
+        self._shop = shop
+        self._interval = interval
+        self._clock = clock
+        self._last_text: str | None = None
+        self._last_progress_at: float | None = None
+
+    async def __call__(self, report: PollReport) -> None:
+        now = self._clock()
+        if self._last_progress_at is not None and now - self._last_progress_at < self._interval:
+            return
+        self._last_progress_at = now
+        await self.show(progress_text(report, self._locale, self._shop))
+
+    async def show(self, value: str) -> None:
+        """Show a status line now (start, summary), whatever the pacing."""
+        if value == self._last_text:
+            return
+        self._last_text = value
+        await self._edit(value)
+
+
+def progress_text(report: PollReport, locale: Locale, shop: str) -> str:
+    return text(
+        "add.progress",
+        locale,
+        shop=html.escape(shop),
+        found=report.chats_listed,
+        imported=report.chats_imported,
+    )
+
+
+def summary_text(result: FirstSync, locale: Locale, *, shop: str, group: str) -> str:
+    shop, group = html.escape(shop), html.escape(group)
+    if result.report is None:
+        reason_key = f"seller_reason.{result.error}"
+        why = text(reason_key if reason_key in TEXTS else "add.sync_failed.network", locale)
+        return text("add.sync_failed", locale, shop=shop, group=group, why=why)
+    report = result.report
+    return text(
+        "add.summary",
+        locale,
+        shop=shop,
+        group=group,
+        found=report.chats_listed,
+        imported=report.chats_imported,
+        remembered=report.chats_remembered,
+    )

@@ -1,0 +1,550 @@
+"""/add_seller: the private wizard (with cancel at every step) and the one-line form.
+
+A one-line command sent in a group carries a key for everyone to see: it is deleted at
+once, the group is told why, and the rest happens in private. Messages with a key are
+deleted in private too, so the key does not linger in the chat history.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from pydantic import SecretStr
+
+from bot.access import AccessControl, Role
+from bot.admin.notify import post_in_group
+from bot.admin.onboarding import (
+    MARKETPLACES,
+    AddOutcome,
+    KeyCheck,
+    Onboarding,
+    ProgressEditor,
+    SellerDraft,
+    Usage,
+    check_key,
+    clean_name,
+    default_name,
+    key_check_text,
+    looks_like_key,
+    parse_one_line,
+    summary_text,
+    valid_client_id,
+)
+from bot.bridge.service import Bridge
+from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
+from bot.settings import Settings
+from bot.texts import Locale, text
+from connectors.ozon.client import OzonClient
+from storage.database import Database
+from storage.errors import NotFound
+from storage.records import Workspace
+
+logger = logging.getLogger(__name__)
+
+PRIVATE = F.chat.type == ChatType.PRIVATE
+GROUPS = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
+NOT_A_COMMAND = F.text & ~F.text.startswith("/")
+
+
+class AddSeller(StatesGroup):
+    marketplace = State()
+    client_id = State()
+    api_key = State()
+    name = State()
+    workspace = State()
+
+
+def cancel_row(what: str, locale: Locale) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(
+            text=text("button.cancel", locale), callback_data=CancelWizard(what=what).pack()
+        )
+    ]
+
+
+def cancel_keyboard(locale: Locale, what: str = "add") -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[cancel_row(what, locale)])
+
+
+def marketplace_keyboard(locale: Locale) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(text=m.capitalize(),
+                              callback_data=PickMarketplace(marketplace=m).pack())]
+        for m in MARKETPLACES
+    ]  # fmt: skip
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)])
+
+
+def workspace_keyboard(workspaces: list[Workspace], locale: Locale) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(text=w.title[:60] or str(w.tg_chat_id),
+                              callback_data=PickWorkspace(workspace_id=w.id).pack())]
+        for w in workspaces
+    ]  # fmt: skip
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)])
+
+
+def name_keyboard(name: str, locale: Locale) -> InlineKeyboardMarkup:
+    keep = InlineKeyboardButton(
+        text=text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row("add", locale)])
+
+
+def draft_from(data: dict[str, str]) -> SellerDraft:
+    return SellerDraft(
+        marketplace=data["marketplace"],
+        client_id=data["client_id"],
+        api_key=SecretStr(data["api_key"]),
+        name=data["name"],
+    )
+
+
+def draft_data(draft: SellerDraft) -> dict[str, str]:
+    return {
+        "marketplace": draft.marketplace,
+        "client_id": draft.client_id,
+        "api_key": draft.api_key.get_secret_value(),
+        "name": draft.name,
+    }
+
+
+async def forget_message(bot: Bot, message: Message) -> bool:
+    """Delete a message that carries a key; False if Telegram would not."""
+    try:
+        await bot.delete_message(chat_id=message.chat.id, message_id=message.message_id)
+    except TelegramAPIError as exc:
+        logger.warning("chat=%d: could not delete a key message (%s)", message.chat.id,
+                       type(exc).__name__)  # fmt: skip
+        return False
+    return True
+
+
+async def refuse_or_explain(bot: Bot, chat_id: int, access: AccessControl, user_id: int,
+                            locale: Locale) -> None:  # fmt: skip
+    key = "add.no_groups" if access.is_owner(user_id) else "refused"
+    await bot.send_message(chat_id=chat_id, text=text(key, locale))
+
+
+async def start_wizard(bot: Bot, chat_id: int, state: FSMContext, locale: Locale) -> None:
+    await state.clear()
+    await state.set_state(AddSeller.marketplace)
+    await bot.send_message(
+        chat_id=chat_id,
+        text=text("add.ask_marketplace", locale),
+        reply_markup=marketplace_keyboard(locale),
+    )
+
+
+async def complete(
+    bot: Bot,
+    *,
+    chat_id: int,
+    locale: Locale,
+    onboarding: Onboarding,
+    actor: int,
+    workspace: Workspace,
+    draft: SellerDraft,
+) -> None:
+    """Check, save, first sync: one private message edited from start to summary."""
+    sent = await bot.send_message(
+        chat_id=chat_id, text=text("add.checking", locale, shop=html.escape(draft.name))
+    )
+
+    async def edit(value: str) -> None:
+        try:
+            await bot.edit_message_text(text=value, chat_id=chat_id, message_id=sent.message_id)
+        except TelegramBadRequest as exc:  # e.g. deleted by the person meanwhile
+            logger.info("progress edit failed (%s)", exc.message)
+
+    result = await onboarding.add(actor_tg_user_id=actor, workspace=workspace, draft=draft)
+    if result.outcome is AddOutcome.DUPLICATE:
+        await edit(text("add.duplicate", locale, client_id=html.escape(draft.client_id)))
+        return
+    if not result.added or result.seller is None:
+        assert isinstance(result.outcome, KeyCheck)
+        await edit(
+            key_check_text(result.outcome, locale) + "\n" + text("add.nothing_saved", locale)
+        )
+        return
+    seller = result.seller
+    editor = ProgressEditor(edit, locale=locale, shop=seller.name)
+    await editor.show(text("add.saved", locale, shop=html.escape(seller.name),
+                           group=html.escape(workspace.title)))  # fmt: skip
+    first = await onboarding.first_sync(seller, progress=editor)
+    await editor.show(summary_text(first, locale, shop=seller.name, group=workspace.title))
+
+
+async def continue_with_draft(
+    bot: Bot,
+    *,
+    chat_id: int,
+    actor: int,
+    state: FSMContext,
+    draft: SellerDraft,
+    workspaces: list[Workspace],
+    locale: Locale,
+    onboarding: Onboarding,
+) -> None:
+    """Attach to the only workspace, or ask which (buttons) keeping the draft in FSM."""
+    if len(workspaces) == 1:
+        await state.clear()
+        await complete(bot, chat_id=chat_id, locale=locale, onboarding=onboarding, actor=actor,
+                       workspace=workspaces[0], draft=draft)  # fmt: skip
+        return
+    await state.set_state(AddSeller.workspace)
+    await state.set_data(draft_data(draft))
+    await bot.send_message(
+        chat_id=chat_id,
+        text=text("add.ask_workspace", locale, shop=html.escape(draft.name)),
+        reply_markup=workspace_keyboard(workspaces, locale),
+    )
+
+
+# ------------------------------------------------------------------ commands
+
+
+async def on_add_seller_private(
+    message: Message,
+    *,
+    bot: Bot,
+    state: FSMContext,
+    access: AccessControl,
+    settings: Settings,
+    onboarding: Onboarding,
+) -> None:
+    user, locale = message.from_user, settings.locale
+    if user is None:
+        return
+    parsed = parse_one_line(message.text or "")
+    if isinstance(parsed, SellerDraft):
+        await forget_message(bot, message)
+    workspaces = await access.administered_workspaces(user.id)
+    if not workspaces:
+        await state.clear()
+        await refuse_or_explain(bot, message.chat.id, access, user.id, locale)
+        return
+    if parsed is None:
+        await start_wizard(bot, message.chat.id, state, locale)
+    elif isinstance(parsed, Usage):
+        await message.answer(text(parsed.reason, locale))
+    else:
+        await message.answer(text("add.key_message_deleted", locale))
+        await continue_with_draft(bot, chat_id=message.chat.id, actor=user.id, state=state,
+                                  draft=parsed, workspaces=workspaces, locale=locale,
+                                  onboarding=onboarding)  # fmt: skip
+
+
+async def on_add_seller_group(
+    message: Message,
+    *,
+    bot: Bot,
+    db: Database,
+    access: AccessControl,
+    settings: Settings,
+    onboarding: Onboarding,
+    bridge: Bridge,
+    fsm_storage: BaseStorage,
+) -> None:
+    """In a group: delete a key at once, say so, and carry on in private."""
+    user, chat = message.from_user, message.chat
+    words = (message.text or "").split()
+    carries_key = len(words) >= 3
+    deleted = await forget_message(bot, message) if carries_key else False
+    workspace = await db.workspaces.find_by_chat(tg_chat_id=chat.id)
+    manageable = await access.administered_workspaces(user.id) if user else []
+    reached_private: bool | None = None
+    proceed: Continuation | None = None
+    if user is not None and manageable:
+        private = FSMContext(
+            storage=fsm_storage,
+            key=StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id),
+        )
+        reached_private, proceed = await _open_private(
+            bot, user_id=user.id, state=private, command_text=message.text or "",
+            manageable=manageable, group_workspace=workspace, locale=settings.locale,
+            onboarding=onboarding,
+        )  # fmt: skip
+    if carries_key or reached_private is not None:
+        await _warn_group(db, bridge, message, workspace, settings.locale, carries_key=carries_key,
+                          deleted=deleted, reached_private=reached_private)  # fmt: skip
+    if proceed is not None:
+        await proceed()  # the slow part (Ozon check, first sync) after the group is told
+
+
+Continuation = Callable[[], Awaitable[None]]
+
+
+async def _warn_group(
+    db: Database,
+    bridge: Bridge,
+    message: Message,
+    workspace: Workspace | None,
+    locale: Locale,
+    *,
+    carries_key: bool,
+    deleted: bool,
+    reached_private: bool | None,
+) -> None:
+    chat = message.chat
+    if workspace is None:
+        workspace = await db.workspaces.register_pending(
+            tg_chat_id=chat.id, title=chat.title or "", locale=locale
+        )
+    parts = []
+    if carries_key:
+        parts.append(text("add.group.deleted" if deleted else "add.group.not_deleted",
+                          workspace.locale))  # fmt: skip
+    if reached_private is True:
+        parts.append(text("add.group.continue_private", workspace.locale))
+    elif reached_private is False:
+        parts.append(text("add.group.open_private", workspace.locale))
+    await post_in_group(
+        db,
+        workspace=workspace,
+        html_text="\n".join(parts),
+        key=f"add_seller:{chat.id}:{message.message_id}",
+        kick=bridge.delivery.kick,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+    )
+
+
+async def _open_private(
+    bot: Bot,
+    *,
+    user_id: int,
+    state: FSMContext,
+    command_text: str,
+    manageable: list[Workspace],
+    group_workspace: Workspace | None,
+    locale: Locale,
+    onboarding: Onboarding,
+) -> tuple[bool, Continuation | None]:
+    """Say the first word in private; False when the person never opened a private chat
+    with the bot. A key to check comes back as a continuation, to run after the group has
+    been warned."""
+    parsed = parse_one_line(command_text)
+    try:
+        if parsed is None:
+            await start_wizard(bot, user_id, state, locale)
+            return True, None
+        if isinstance(parsed, Usage):
+            await bot.send_message(chat_id=user_id, text=text(parsed.reason, locale))
+            return True, None
+        await bot.send_message(chat_id=user_id, text=text("add.moved_private", locale))
+    except TelegramForbiddenError:
+        return False, None
+    draft: SellerDraft = parsed
+    preferred = [w for w in manageable if group_workspace and w.id == group_workspace.id]
+
+    async def proceed() -> None:
+        await continue_with_draft(bot, chat_id=user_id, actor=user_id, state=state, draft=draft,
+                                  workspaces=preferred or manageable, locale=locale,
+                                  onboarding=onboarding)  # fmt: skip
+
+    return True, proceed
+
+
+async def on_cancel(message: Message, state: FSMContext, settings: Settings) -> None:
+    had = await state.get_state()
+    await state.clear()
+    await message.answer(text("wizard.cancelled" if had else "wizard.nothing", settings.locale))
+
+
+async def on_cancel_button(query: CallbackQuery, state: FSMContext, settings: Settings) -> None:
+    await state.clear()
+    await query.answer(text("wizard.cancelled", settings.locale))
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text("wizard.cancelled", settings.locale))
+
+
+# ------------------------------------------------------------------ wizard steps
+
+
+async def on_marketplace(
+    query: CallbackQuery, callback_data: PickMarketplace, state: FSMContext, settings: Settings
+) -> None:
+    locale = settings.locale
+    if await state.get_state() != AddSeller.marketplace.state:
+        await query.answer(text("wizard.outdated", locale), show_alert=True)
+        return
+    if callback_data.marketplace not in MARKETPLACES:
+        await query.answer(text("refused", locale), show_alert=True)
+        return
+    await query.answer()
+    await state.update_data(marketplace=callback_data.marketplace)
+    await state.set_state(AddSeller.client_id)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            text("add.ask_client_id", locale), reply_markup=cancel_keyboard(locale)
+        )
+
+
+async def on_client_id(message: Message, state: FSMContext, settings: Settings) -> None:
+    locale = settings.locale
+    value = (message.text or "").strip()
+    if not valid_client_id(value):
+        await message.answer(
+            text("add.bad_client_id", locale), reply_markup=cancel_keyboard(locale)
+        )
+        return
+    await state.update_data(client_id=value)
+    await state.set_state(AddSeller.api_key)
+    await message.answer(text("add.ask_key", locale), reply_markup=cancel_keyboard(locale))
+
+
+async def on_api_key(
+    message: Message, bot: Bot, state: FSMContext, settings: Settings, ozon: OzonClient
+) -> None:
+    locale = settings.locale
+    value = (message.text or "").strip()
+    await forget_message(bot, message)
+    if not looks_like_key(value):
+        await message.answer(
+            text("add.bad_key_shape", locale), reply_markup=cancel_keyboard(locale)
+        )
+        return
+    data = await state.get_data()
+    checking = await message.answer(text("add.checking_key", locale))
+    outcome = await check_key(ozon, client_id=data["client_id"], api_key=SecretStr(value))
+    if outcome is KeyCheck.OK:
+        await state.update_data(api_key=value)
+        await state.set_state(AddSeller.name)
+        name = default_name(data["marketplace"], data["client_id"])
+        await checking.edit_text(
+            text("add.key_ok", locale) + "\n\n" + text("add.ask_name", locale),
+            reply_markup=name_keyboard(name, locale),
+        )
+        return
+    explanation = key_check_text(outcome, locale) + "\n" + text("add.nothing_saved", locale)
+    if outcome is KeyCheck.BAD_CLIENT_ID:
+        await state.set_state(AddSeller.client_id)
+        explanation += "\n\n" + text("add.ask_client_id", locale)
+    elif outcome is KeyCheck.NO_PREMIUM:
+        await state.clear()
+        await checking.edit_text(explanation)
+        return
+    else:
+        explanation += "\n\n" + text("add.ask_key_again", locale)
+    await checking.edit_text(explanation, reply_markup=cancel_keyboard(locale))
+
+
+async def on_name(
+    message: Message,
+    *,
+    bot: Bot,
+    state: FSMContext,
+    access: AccessControl,
+    settings: Settings,
+    onboarding: Onboarding,
+) -> None:
+    name = clean_name(message.text or "")
+    if name is None:
+        await message.answer(text("add.bad_name", settings.locale))
+        return
+    await _named(message.chat.id, name=name, bot=bot, state=state, access=access,
+                 settings=settings, onboarding=onboarding)  # fmt: skip
+
+
+async def on_keep_name(
+    query: CallbackQuery,
+    *,
+    bot: Bot,
+    state: FSMContext,
+    access: AccessControl,
+    settings: Settings,
+    onboarding: Onboarding,
+) -> None:
+    if await state.get_state() != AddSeller.name.state:
+        await query.answer(text("wizard.outdated", settings.locale), show_alert=True)
+        return
+    await query.answer()
+    data = await state.get_data()
+    name = default_name(data["marketplace"], data["client_id"])
+    await _named(query.from_user.id, name=name, bot=bot, state=state, access=access,
+                 settings=settings, onboarding=onboarding)  # fmt: skip
+
+
+async def _named(
+    chat_id: int,
+    *,
+    name: str,
+    bot: Bot,
+    state: FSMContext,
+    access: AccessControl,
+    settings: Settings,
+    onboarding: Onboarding,
+) -> None:
+    await state.update_data(name=name)
+    workspaces = await access.administered_workspaces(chat_id)
+    if not workspaces:
+        await state.clear()
+        await refuse_or_explain(bot, chat_id, access, chat_id, settings.locale)
+        return
+    await continue_with_draft(bot, chat_id=chat_id, actor=chat_id, state=state,
+                              draft=draft_from(await state.get_data()), workspaces=workspaces,
+                              locale=settings.locale, onboarding=onboarding)  # fmt: skip
+
+
+async def on_workspace(
+    query: CallbackQuery,
+    *,
+    callback_data: PickWorkspace,
+    bot: Bot,
+    db: Database,
+    state: FSMContext,
+    access: AccessControl,
+    settings: Settings,
+    onboarding: Onboarding,
+) -> None:
+    locale, user = settings.locale, query.from_user
+    if await state.get_state() != AddSeller.workspace.state:
+        await query.answer(text("wizard.outdated", locale), show_alert=True)
+        return
+    try:
+        workspace: Workspace | None = await db.workspaces.get(
+            workspace_id=callback_data.workspace_id
+        )
+    except NotFound:
+        workspace = None
+    if (
+        workspace is None
+        or workspace.state != "active"
+        or await access.role(tg_user_id=user.id, workspace=workspace) < Role.ADMIN
+    ):
+        await query.answer(text("refused", locale), show_alert=True)
+        return
+    await query.answer()
+    draft = draft_from(await state.get_data())
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            text("add.chosen_workspace", locale, group=html.escape(workspace.title))
+        )
+    await complete(bot, chat_id=user.id, locale=locale, onboarding=onboarding, actor=user.id,
+                   workspace=workspace, draft=draft)  # fmt: skip
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_cancel, Command("cancel"), PRIVATE)
+    router.callback_query.register(on_cancel_button, CancelWizard.filter())
+    router.message.register(on_add_seller_private, Command("add_seller"), PRIVATE)
+    router.message.register(on_add_seller_group, Command("add_seller"), GROUPS)
+    router.callback_query.register(on_marketplace, PickMarketplace.filter())
+    router.callback_query.register(on_keep_name, KeepName.filter())
+    router.callback_query.register(on_workspace, PickWorkspace.filter())
+    router.message.register(on_client_id, StateFilter(AddSeller.client_id), PRIVATE, NOT_A_COMMAND)
+    router.message.register(on_api_key, StateFilter(AddSeller.api_key), PRIVATE, NOT_A_COMMAND)
+    router.message.register(on_name, StateFilter(AddSeller.name), PRIVATE, NOT_A_COMMAND)
+    return router

@@ -1,0 +1,54 @@
+"""Command menus per scope and language, and the admin flow in English."""
+
+from __future__ import annotations
+
+from bot.settings import Settings
+from storage.database import Database
+from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, open_admin_world, wait_until
+
+
+async def test_menus_are_published_per_scope_in_both_languages(aw: AdminWorld) -> None:
+    commands = aw.tg.state.commands
+
+    async def published() -> bool:
+        return len(commands) == 12
+
+    await wait_until(published)
+
+    def names(scope: str, language: str = "") -> list[str]:
+        return [c["command"] for c in commands[f"type={scope}|{language}"]]
+
+    assert names("all_private_chats") == ["start", "help", "add_seller", "sellers"]
+    assert names("all_group_chats", "en") == ["help"]
+    assert names("all_chat_administrators", "ru") == ["setup", "sellers", "help"]
+    assert names("default") == names("all_private_chats", "ru")
+    ru = {c["command"]: c["description"] for c in commands["type=all_private_chats|ru"]}
+    en = {c["command"]: c["description"] for c in commands["type=all_private_chats|en"]}
+    assert ru["add_seller"] == "Подключить магазин" and en["add_seller"] == "Connect a shop"
+    default = {c["command"]: c["description"] for c in commands["type=default|"]}
+    assert default == ru  # LOCALE=ru
+
+
+async def test_the_admin_flow_speaks_english_with_locale_en(db: Database) -> None:
+    def english(settings: Settings) -> Settings:
+        return settings.model_copy(update={"locale": "en"})
+
+    async with open_admin_world(db, english) as aw:
+        group = aw.forum_group(bot_rights={"can_manage_topics": True})
+        aw.say(aw.boris, "/setup", group.id)
+        missing = await aw.wait_group_post(group.id, "Then send /setup again")
+        assert "Delete messages, Pin messages" in missing["text"]
+        aw.tg.set_bot_rights(group.id, {"can_manage_topics": True, "can_delete_messages": True,
+                                        "can_pin_messages": True})  # fmt: skip
+        aw.say(aw.boris, "/setup", group.id)
+        await aw.wait_group_post(group.id, "is connected")
+        aw.say(aw.boris, "/start")
+        await aw.wait_private(aw.boris, "To get going")
+        done = await aw.add_by_one_line(
+            aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "is working in"
+        )
+        assert "“Ozon 777001”" in done["text"]
+        aw.say(aw.gleb, "/sellers")
+        await aw.wait_private(aw.gleb, "This command is for admins")
+        default = {c["command"]: c["description"] for c in aw.tg.state.commands["type=default|"]}
+        assert default["sellers"] == "Shops and their state"

@@ -1,0 +1,154 @@
+"""Group events: a key posted in a group, the bot removed and re-added, migration, /help."""
+
+from __future__ import annotations
+
+from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+
+
+async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_private(
+    aw: AdminWorld,
+) -> None:
+    group, workspace = await aw.bound_group()
+    aw.say(aw.boris, "/start")
+    await aw.wait_private(aw.boris, "Как начать")
+    leaked = aw.say(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь", group.id)
+
+    warning = await aw.wait_group_post(group.id, "Я удалил сообщение с /add_seller")
+    assert "Продолжим в личном чате" in warning["text"]
+    assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
+    [delete] = [p for m, p in aw.tg.calls if m == "deleteMessage"]
+    assert (delete["chat_id"], delete["message_id"]) == (group.id, leaked)
+    await aw.wait_private(aw.boris, "Продолжаем здесь")
+    await aw.wait_private(aw.boris, "работает в группе", seconds=15)
+    [seller] = await aw.db.sellers.list_all()
+    assert seller.workspace_id == workspace.id and seller.created_by_tg_user_id == aw.boris.id
+    warned_at = await aw.db.pool.fetchval(
+        "SELECT created_at FROM tg_outbox WHERE dedup_key = $1", f"add_seller:{group.id}:{leaked}"
+    )
+    assert warned_at < seller.created_at  # the group is told before the slow part starts
+
+
+async def test_a_key_in_the_group_from_someone_without_a_private_chat(aw: AdminWorld) -> None:
+    group, _ = await aw.bound_group()
+    leaked = aw.say(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
+    warning = await aw.wait_group_post(group.id, "Я удалил сообщение")
+    assert "повторите команду там" in warning["text"]
+    assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
+    assert await aw.db.sellers.list_all() == []
+
+
+async def test_a_strangers_key_is_deleted_too_but_nothing_else_happens(aw: AdminWorld) -> None:
+    group, _ = await aw.bound_group()
+    leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
+    warning = await aw.wait_group_post(group.id, "Я удалил сообщение")
+    assert "Продолжим" not in warning["text"] and "повторите" not in warning["text"]
+    assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
+    assert aw.private(aw.vera) == []
+    assert await aw.db.sellers.list_all() == []
+
+
+async def test_removed_bot_detaches_the_workspace_and_readding_brings_it_back(
+    aw: AdminWorld,
+) -> None:
+    group, workspace = await aw.bound_group()
+    aw.say(aw.boris, "/start")
+    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
+    [seller] = await aw.db.sellers.list_all()
+
+    aw.tg.remove_bot(group.id)
+
+    async def detached() -> bool:
+        return (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "detached"
+
+    await wait_until(detached)
+    aw.ozon.state.buyer_writes(CLIENT_ID, text="Алло?")
+    assert aw.app is not None
+    await aw.app.sync.run_now(seller.id)
+    pending = await aw.db.pool.fetchval(
+        "SELECT count(*) FROM tg_outbox WHERE status = 'pending' AND workspace_id = $1",
+        workspace.id,
+    )
+    assert pending == 1  # kept, not delivered: data stays while the bot is out
+    assert not [c for c in aw.tg.calls if c[0] == "createForumTopic"]
+    assert await aw.db.sellers.list_all() == [seller]
+
+    aw.tg.add_bot(group.id, rights={"can_manage_topics": True, "can_delete_messages": True,
+                                    "can_pin_messages": True})  # fmt: skip
+    await aw.wait_group_post(group.id, "Я снова в группе")
+    assert (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "active"
+    await wait_until(aw.outbox_settled)
+    assert [c for c in aw.tg.calls if c[0] == "createForumTopic"]
+    actions = [e.action for e in await aw.db.audit.list_recent()]
+    assert actions[:2] == ["workspace.reattach", "workspace.detach"]
+
+
+async def test_bot_added_to_a_group_without_topics_says_how_to_turn_them_on(
+    aw: AdminWorld,
+) -> None:
+    group = aw.tg.create_group("Чат", members=[aw.vera.id], admins=[aw.boris.id], bot_member=False)
+    aw.tg.add_bot(group.id)
+    hello = await aw.wait_group_post(group.id, "Привет")
+    assert "«Темы»" in hello["text"] and "Права администратора" in hello["text"]
+    aw.say(aw.boris, "/setup", group.id)
+    await wait_until(lambda: _posts_with(aw, group.id, "Потом отправьте /setup", 2))
+    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
+
+
+async def _posts_with(aw: AdminWorld, chat_id: int, contains: str, n: int) -> bool:
+    return sum(contains in t for t in aw.group_posts(chat_id)) >= n
+
+
+async def test_a_group_migrated_to_a_supergroup_keeps_its_workspace(aw: AdminWorld) -> None:
+    group = aw.tg.create_group(
+        "Старая", members=[aw.vera.id], admins=[aw.boris.id], supergroup=False
+    )
+    aw.say(aw.boris, "/setup", group.id)
+    await aw.wait_group_post(group.id, "«Темы»")
+    workspace = await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)
+
+    new_id = aw.tg.migrate_group(group.id)
+
+    async def moved() -> bool:
+        return (await aw.db.workspaces.get(workspace_id=workspace.id)).tg_chat_id == new_id
+
+    await wait_until(moved)
+    [entry] = await aw.db.audit.list_recent()
+    assert entry.action == "workspace.move" and entry.details["to_tg_chat_id"] == new_id
+
+
+async def test_setup_and_help_from_people_who_may_not(aw: AdminWorld) -> None:
+    group = aw.forum_group()
+    aw.say(aw.vera, "/setup", group.id)  # an agent: ignored in the group
+    aw.say(aw.gleb, "/setup")  # in private: told where /setup belongs
+    await aw.wait_private(aw.gleb, "/setup отправляют в самой группе")
+    assert aw.tg.bot_messages(group.id) == []
+    assert await aw.db.workspaces.list_all(only_active=False) == []
+
+    _, workspace = await aw.bound_group()
+    asked = aw.say(aw.vera, "/help", workspace.tg_chat_id)
+    answer = await aw.wait_group_post(workspace.tg_chat_id, "ответить покупателю")
+    assert answer["reply_to_message"]["message_id"] == asked
+    aw.say(aw.gleb, "/help")
+    await aw.wait_private(aw.gleb, "/add_seller")
+
+
+async def test_a_key_the_bot_cannot_delete_gets_a_louder_warning(aw: AdminWorld) -> None:
+    group = aw.forum_group(bot_rights={"can_manage_topics": True})
+    leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
+    warning = await aw.wait_group_post(group.id, "удалить его я не смог")
+    assert "замените ключ" in warning["text"]
+    assert leaked in [m["message_id"] for m in aw.tg.messages(group.id)]
+    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
+
+
+async def test_sellers_asked_in_the_group_answers_in_private(aw: AdminWorld) -> None:
+    group, _ = await aw.bound_group()
+    aw.say(aw.boris, "/start")
+    await aw.wait_private(aw.boris, "Как начать")
+    asked = aw.say(aw.boris, "/sellers", group.id)
+    await aw.wait_private(aw.boris, "Магазинов пока нет")
+    note = await aw.wait_group_post(group.id, "Список магазинов я отправил", after=asked)
+    assert note["reply_to_message"]["message_id"] == asked
+    aw.say(aw.vera, "/sellers", group.id)  # an agent: ignored in the group
+    await wait_until(aw.outbox_settled)
+    assert sum("Список магазинов" in t for t in aw.group_posts(group.id)) == 1

@@ -1,0 +1,161 @@
+"""Health notices: one when a seller starts failing, one when it recovers; never per poll."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from bot.admin.health import HealthMonitor, assess_health
+from bot.sync.poller import PollReport
+from bot.sync.runner import REASON_INVALID_KEY, SyncRunner
+from connectors.errors import AuthFailed
+from storage.database import Database
+from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.storage.factories import T0, at, make_seller, make_workspace
+
+THRESHOLD = timedelta(minutes=30)
+
+
+async def test_a_revoked_key_gives_one_notice_in_general_and_one_on_recovery(
+    aw: AdminWorld,
+) -> None:
+    group, _ = await aw.bound_group()
+    aw.say(aw.boris, "/start")
+    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь", "работает")
+    [seller] = await aw.db.sellers.list_all()
+    assert aw.app is not None
+
+    aw.ozon.state.set_api_key(CLIENT_ID, "ozon-someone-revoked-it-000")
+    for _ in range(3):
+        await aw.app.sync.run_now(seller.id)
+    notice = await aw.wait_group_post(group.id, "не синхронизируются")
+    assert "«Обувь»" in notice["text"] and "Ozon не принимает ключ API" in notice["text"]
+    assert "message_thread_id" not in notice  # General
+    await wait_until(aw.outbox_settled)
+    assert sum("не синхронизируются" in t for t in aw.group_posts(group.id)) == 1
+    assert (await aw.db.sellers.get(seller_id=seller.id)).state == "failing"
+
+    aw.ozon.state.set_api_key(CLIENT_ID, API_KEY)  # the seller restored the key in Ozon
+    await aw.app.sync.run_now(seller.id)
+    await aw.app.sync.run_now(seller.id)
+    recovered = await aw.wait_group_post(group.id, "снова на связи")
+    assert "«Обувь»" in recovered["text"]
+    await wait_until(aw.outbox_settled)
+    assert sum("снова на связи" in t for t in aw.group_posts(group.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("state", "failures", "last_success_minutes_ago", "expected"),
+    [
+        ("active", 0, 5, "ok"),
+        ("active", 0, None, None),  # never polled yet: nothing to say
+        ("active", 3, 10, None),  # failing briefly: keep quiet
+        ("active", 3, 30, "failing"),  # failing for the threshold: tell
+        ("failing", 1, 1, "failing"),  # key/premium: at once
+        ("paused", 9, 600, None),  # paused on purpose
+    ],
+)
+async def test_assess_health(
+    db: Database,
+    state: str,
+    failures: int,
+    last_success_minutes_ago: int | None,
+    expected: str | None,
+) -> None:
+    seller = await make_seller(db, await make_workspace(db))
+    sync = await db.sync_state.get(seller_id=seller.id)
+    success = None if last_success_minutes_ago is None else at(-last_success_minutes_ago)
+    seller = replace(seller, state=state)  # type: ignore[arg-type]
+    sync = replace(sync, consecutive_failures=failures, last_success_at=success)
+    assert assess_health(seller, sync, now=T0, threshold=THRESHOLD) == expected
+
+
+async def test_network_failures_are_announced_once_after_the_threshold(db: Database) -> None:
+    workspace = await make_workspace(db)
+    seller = await make_seller(db, workspace)
+    now = [at(0)]
+    kicks: list[int] = []
+    monitor = HealthMonitor(
+        db=db, threshold=THRESHOLD, kick=lambda: kicks.append(1), clock=lambda: now[0]
+    )
+    await db.sync_state.record_success(seller_id=seller.id, at=at(0))
+    assert await monitor.check(seller.id) is None  # ok was already the announced state
+
+    for minute in (1, 10, 29):
+        now[0] = at(minute)
+        await db.sync_state.record_failure(
+            seller_id=seller.id, at=now[0], error="ServerError", next_attempt_at=None
+        )
+        assert await monitor.check(seller.id) is None
+    now[0] = at(31)
+    await db.sync_state.record_failure(
+        seller_id=seller.id, at=now[0], error="ServerError", next_attempt_at=None
+    )
+    assert await monitor.check(seller.id) == "failing"
+    assert await monitor.check(seller.id) is None  # not one per poll
+
+    now[0] = at(40)
+    await db.sync_state.record_success(seller_id=seller.id, at=now[0])
+    assert await monitor.check(seller.id) == "ok"
+    assert await monitor.check(seller.id) is None
+
+    texts = [
+        r["payload"]["text"]
+        for r in await db.pool.fetch("SELECT payload FROM tg_outbox ORDER BY id")
+    ]
+    assert len(texts) == 2 and len(kicks) == 2
+    assert "Ozon не отвечает (неудачных попыток подряд: 4)" in texts[0]
+    assert "снова на связи" in texts[1]
+
+
+async def test_a_failing_seller_notice_names_the_reason_in_the_workspace_locale(
+    db: Database,
+) -> None:
+    workspace = await make_workspace(db, locale="en")
+    seller = await make_seller(db, workspace, name="Shoes & Co")
+    await db.sellers.set_state(seller_id=seller.id, state="failing", reason=REASON_INVALID_KEY)
+    monitor = HealthMonitor(db=db, threshold=THRESHOLD, clock=lambda: T0)
+    assert await monitor.check(seller.id) == "failing"
+    [row] = await db.pool.fetch("SELECT payload, chat_id FROM tg_outbox")
+    assert row["chat_id"] is None and "thread_id" not in row["payload"]  # General
+    assert "“Shoes &amp; Co”" in row["payload"]["text"]
+    assert "rejects the API key" in row["payload"]["text"]
+    assert await monitor.check(999) is None  # removed meanwhile: nothing
+
+
+class _StubPoller:
+    """Stands in for SellerPoller: fails with what it is given, else reports nothing new."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.error: Exception | None = None
+
+    async def poll(self, seller: object, progress: object = None) -> PollReport:
+        if self.error is not None:
+            raise self.error
+        seller_id = seller.id  # type: ignore[attr-defined]
+        await self.db.sync_state.record_success(seller_id=seller_id, at=T0)
+        return PollReport(seller_id=seller_id)
+
+
+async def test_the_runner_calls_the_health_hook_after_every_run_and_survives_it(
+    db: Database,
+) -> None:
+    seller = await make_seller(db, await make_workspace(db))
+    poller = _StubPoller(db)
+    seen: list[int] = []
+
+    async def hook(seller_id: int) -> None:
+        seen.append(seller_id)
+        if len(seen) == 2:
+            raise RuntimeError("a broken notice must not stop polling")
+
+    runner = SyncRunner(db=db, poller=poller, after_run=hook, clock=lambda: T0)  # type: ignore[arg-type]
+    assert await runner.run(seller.id, force=True) is not None
+    poller.error = AuthFailed("invalid_key")
+    assert await runner.run(seller.id, force=True) is None  # hook raised: still returns
+    assert await runner.run(seller.id) is None  # backing off: skipped, hook still sees it
+    assert seen == [seller.id] * 3
+    assert (await db.sellers.get(seller_id=seller.id)).state == "failing"

@@ -1,0 +1,127 @@
+"""The admin rules as plain functions: group checks, the one-line command, progress pacing."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from bot.admin.onboarding import (
+    ProgressEditor,
+    SellerDraft,
+    Usage,
+    clean_name,
+    looks_like_key,
+    parse_one_line,
+    valid_client_id,
+)
+from bot.admin.setup import GroupFacts, assess, render_problems, report_text
+from bot.sync.poller import PollReport
+
+ALL = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
+RIGHTS = ("can_manage_topics", "can_delete_messages", "can_pin_messages")
+
+
+@pytest.mark.parametrize(
+    ("facts", "problems"),
+    [
+        (GroupFacts("supergroup", True, "administrator", ALL), ()),
+        (GroupFacts("supergroup", True, "creator", {}), ()),
+        (GroupFacts("supergroup", False, "administrator", ALL), ("not_forum",)),
+        (GroupFacts("group", False, "administrator", ALL), ("not_forum",)),
+        (GroupFacts("supergroup", True, "member", {}), ("not_admin", *RIGHTS)),
+        (
+            GroupFacts("supergroup", True, "administrator", {**ALL, "can_pin_messages": False}),
+            ("can_pin_messages",),
+        ),
+        (
+            GroupFacts("group", False, "member", {}),
+            ("not_forum", "not_admin", *RIGHTS),
+        ),
+    ],
+)
+def test_assess_lists_what_to_fix_in_order(facts: GroupFacts, problems: tuple[str, ...]) -> None:
+    report = assess(facts)
+    assert report.problems == problems
+    assert report.ready is (problems == ())
+
+
+def test_the_report_says_how_to_fix_each_problem() -> None:
+    report = assess(GroupFacts("supergroup", False, "administrator", {"can_manage_topics": True}))
+    fixes = render_problems(report, "ru")
+    assert "включите их" in fixes
+    assert "«Удаление сообщений», «Закрепление сообщений»" in fixes
+    assert "«Управление темами»" not in fixes
+    assert "Then send /setup again" in report_text(report, "en", bound=False)
+    ready = assess(GroupFacts("supergroup", True, "administrator", ALL))
+    assert "/add_seller" in report_text(ready, "ru", bound=True)
+    assert "/setup" in report_text(ready, "ru", bound=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("/add_seller", None),
+        ("/add_seller@agentiq_bot", None),
+        ("/add_seller wb 1 key-123456789", Usage("add.usage.marketplace")),
+        ("/add_seller ozon 123", Usage("add.usage")),
+        ("/add_seller ozon 123 short", Usage("add.usage")),
+        ("/add_seller ozon abc key-123456789", Usage("key.bad_client_id")),
+        ("/add_seller ozon 0 key-123456789", Usage("key.bad_client_id")),
+        (
+            "/add_seller ozon 123 key-123456789",
+            SellerDraft("ozon", "123", SecretStr("key-123456789"), "Ozon 123"),
+        ),
+        (
+            "/add_seller OZON 123 key-123456789   Обувь  и   сумки ",
+            SellerDraft("ozon", "123", SecretStr("key-123456789"), "Обувь и сумки"),
+        ),
+        (f"/add_seller ozon 123 key-123456789 {'x' * 65}", Usage("add.bad_name")),
+    ],
+)
+def test_parse_one_line(line: str, expected: SellerDraft | Usage | None) -> None:
+    assert parse_one_line(line) == expected
+
+
+def test_a_parsed_key_never_shows_in_its_repr() -> None:
+    draft = parse_one_line("/add_seller ozon 123 key-123456789")
+    assert isinstance(draft, SellerDraft)
+    assert "key-123456789" not in repr(draft) and "key-123456789" not in str(draft)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("123", True), (" 42 ", True), ("0", False), ("-5", False), ("１２", False), ("", False)],
+)
+def test_valid_client_id(value: str, ok: bool) -> None:
+    assert valid_client_id(value) is ok
+
+
+def test_names_and_key_shapes() -> None:
+    assert clean_name("  Обувь\nи сумки ") == "Обувь и сумки"
+    assert clean_name("   ") is None and clean_name("x" * 65) is None
+    assert looks_like_key("9f0e2c1a-1111-2222-3333-444455556666")
+    assert not looks_like_key("two words") and not looks_like_key("short")
+
+
+async def test_progress_edits_are_paced_and_never_repeat() -> None:
+    edits: list[str] = []
+    now = [0.0]
+
+    async def edit(value: str) -> None:
+        edits.append(value)
+
+    editor = ProgressEditor(edit, locale="ru", shop="<Обувь>", interval=1.0, clock=lambda: now[0])
+    await editor.show("start")
+    await editor(PollReport(seller_id=1, chats_listed=100, chats_imported=3))  # at once
+    now[0] = 0.5
+    await editor(PollReport(seller_id=1, chats_listed=200, chats_imported=5))  # too soon
+    now[0] = 1.6
+    await editor(PollReport(seller_id=1, chats_listed=300, chats_imported=7))
+    await editor.show("done")
+    await editor.show("done")
+    assert edits == [
+        "start",
+        "⏳ «&lt;Обувь&gt;»: найдено 100 чатов, импортировано 3…",
+        "⏳ «&lt;Обувь&gt;»: найдено 300 чатов, импортировано 7…",
+        "done",
+    ]
