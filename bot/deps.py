@@ -7,6 +7,7 @@ from typing import TypedDict
 from bot.access import AccessControl
 from bot.bridge.service import Bridge
 from bot.settings import Settings
+from bot.sla.service import SlaService
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
 from storage.database import Database
@@ -21,3 +22,4 @@ class Deps(TypedDict):
     sync: SyncScheduler
     bridge: Bridge
     access: AccessControl
+    sla: SlaService

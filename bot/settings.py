@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     llm_model: str = Field(default="deepseek-chat", min_length=1)
     poll_interval_seconds: int = Field(default=60, ge=5, le=3600)
     locale: Literal["ru", "en"] = "ru"
+    sla_tick_seconds: int = Field(default=30, ge=5, le=600)
+    sla_window_margin_minutes: int = Field(default=360, ge=0, le=2880)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("bot_token", "llm_api_key", "database_url", mode="before")

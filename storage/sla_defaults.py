@@ -25,7 +25,9 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
     ),
     RuleSpec(kind="unanswered_at_least", priority="high", threshold=3),
     RuleSpec(kind="first_message", priority="high"),
-    RuleSpec(kind="keyword", priority="low", pattern="спасибо, благодарю, всё отлично, все отлично"),
+    RuleSpec(
+        kind="keyword", priority="low", pattern="спасибо, благодарю, всё отлично, все отлично"
+    ),
 )
 
 # priority → (first response target, hard limit), minutes.

@@ -11,7 +11,7 @@ expression, case-insensitive), ``first_message`` (the first buyer turn of a chat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,25 +72,30 @@ def compile_regex(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
+def _keyword(rule: SlaRule, facts: TurnFacts) -> bool:
+    text = _normalise(facts.text[:_MAX_TEXT])
+    return any(word in text for word in keywords(rule.pattern or ""))
+
+
+def _regex(rule: SlaRule, facts: TurnFacts) -> bool:
+    compiled = compile_regex(rule.pattern or "")
+    return compiled is not None and compiled.search(facts.text[:_MAX_TEXT]) is not None
+
+
+_MATCHERS: dict[str, Callable[[SlaRule, TurnFacts], bool]] = {
+    "keyword": _keyword,
+    "regex": _regex,
+    "first_message": lambda _rule, facts: facts.first_turn,
+    "has_order": lambda _rule, facts: facts.has_order,
+    "no_order": lambda _rule, facts: not facts.has_order,
+    "unanswered_at_least": lambda rule, facts: facts.unanswered >= (rule.threshold or 1),
+    "outside_hours": lambda _rule, facts: facts.outside_hours,
+}
+
+
 def matches(rule: SlaRule, facts: TurnFacts) -> bool:
-    kind = rule.kind
-    if kind == "keyword":
-        text = _normalise(facts.text[:_MAX_TEXT])
-        return any(word in text for word in keywords(rule.pattern or ""))
-    if kind == "regex":
-        compiled = compile_regex(rule.pattern or "")
-        return compiled is not None and compiled.search(facts.text[:_MAX_TEXT]) is not None
-    if kind == "first_message":
-        return facts.first_turn
-    if kind == "has_order":
-        return facts.has_order
-    if kind == "no_order":
-        return not facts.has_order
-    if kind == "unanswered_at_least":
-        return facts.unanswered >= (rule.threshold or 1)
-    if kind == "outside_hours":
-        return facts.outside_hours
-    return False
+    matcher = _MATCHERS.get(rule.kind)
+    return matcher is not None and matcher(rule, facts)
 
 
 def decide(rules: Sequence[SlaRule], facts: TurnFacts) -> Decision:
