@@ -114,13 +114,13 @@ class SlaQueueRepo(Repository):
             WITH bumped AS (
                 UPDATE buyer_turns t
                    SET priority = 'urgent',
-                       deadline = least(t.deadline, c.reply_window_ends_at - $2 / 2),
+                       deadline = least(t.deadline, c.reply_window_ends_at - $2::interval / 2),
                        hard_deadline = least(t.hard_deadline, c.reply_window_ends_at)
                   FROM chats c
                  WHERE c.id = t.chat_id AND t.answered_at IS NULL
                    AND t.priority <> 'urgent' AND c.waiting_since IS NOT NULL
                    AND c.reply_window_ends_at IS NOT NULL
-                   AND c.reply_window_ends_at - $2 <= $1
+                   AND c.reply_window_ends_at - $2::interval <= $1
                 RETURNING t.chat_id, t.deadline
             )
             UPDATE chats c SET priority = 'urgent', sla_deadline = b.deadline, updated_at = now()
