@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage.records import Priority
-from storage.sql import Executor, Repository, to_records
+from storage.records import Agent, Priority
+from storage.sql import Executor, Repository, columns, to_record, to_records
 
 _RANK = "CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
 
@@ -228,13 +228,13 @@ class SlaQueueRepo(Repository):
 
     async def agent_by_username(
         self, *, username: str, conn: Executor | None = None
-    ) -> tuple[int, int, str] | None:
-        """(agent id, Telegram user id, name) of a person the bot has seen, by @username."""
+    ) -> Agent | None:
+        """A person the bot has seen, by @username."""
         row = await self._db(conn).fetchrow(
-            """
-            SELECT id, tg_user_id, display_name FROM agents
+            f"""
+            SELECT {columns(Agent)} FROM agents
              WHERE lower(username) = lower($1) ORDER BY last_seen_at DESC NULLS LAST LIMIT 1
             """,
             username.lstrip("@"),
         )
-        return None if row is None else (row["id"], row["tg_user_id"], row["display_name"])
+        return None if row is None else to_record(Agent, row)

@@ -19,7 +19,7 @@ from bot.sla.claims import Action, ClaimCallback, ClaimResult, Outcome, apply
 from bot.sla.service import SlaService
 from bot.texts import Locale, text
 from storage.errors import NotFound
-from storage.records import Chat, Workspace
+from storage.records import Agent, Chat, Workspace
 from storage.sla_queue_repo import QueueFilter
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
@@ -190,9 +190,13 @@ async def assign(
         key = "assign.unknown" if (command.args or "").strip() else "assign.usage"
         await respond(message, sla, text(key, locale))
         return
-    target_id, target_tg_id = target
-    target_ws = await sla.db.workspaces.get(workspace_id=workspace.id)
-    if await access.role(tg_user_id=target_tg_id, workspace=target_ws) < Role.AGENT:
+    target_role = await access.role(
+        tg_user_id=target.tg_user_id,
+        workspace=workspace,
+        display_name=target.display_name,
+        username=target.username,
+    )
+    if target_role < Role.AGENT:
         await respond(message, sla, text("assign.unknown", locale))
         return
     admin = await sla.db.agents.get_by_tg_user(tg_user_id=user.id)
@@ -202,14 +206,14 @@ async def assign(
         action=Action.ASSIGN,
         actor=admin.id,
         is_admin=True,
-        target=target_id,
+        target=target.id,
     )
     await sla.db.audit.record(
         actor_tg_user_id=user.id,
         action="sla.assign",
         workspace_id=workspace.id,
         seller_id=chat.seller_id,
-        details={"chat_id": chat.id, "agent_id": target_id},
+        details={"chat_id": chat.id, "agent_id": target.id},
     )
     await sla.db.tg_outbox.enqueue(
         workspace_id=workspace.id,
@@ -232,11 +236,11 @@ async def assign(
 
 async def _assign_target(
     message: Message, command: CommandObject, sla: SlaService
-) -> tuple[int, int] | None:
+) -> Agent | None:
+    """The person named by @username (seen by the bot before), or the replied-to author."""
     args = (command.args or "").strip()
     if args:
-        found = await sla.queue.agent_by_username(username=args.split()[0])
-        return None if found is None else (found[0], found[1])
+        return await sla.queue.agent_by_username(username=args.split()[0])
     replied = message.reply_to_message
     if (
         replied is None
@@ -246,10 +250,9 @@ async def _assign_target(
     ):
         return None
     person = replied.from_user
-    agent = await sla.db.agents.upsert(
+    return await sla.db.agents.upsert(
         tg_user_id=person.id, display_name=person.full_name, username=person.username
     )
-    return agent.id, person.id
 
 
 # ------------------------------------------------------------------ /queue

@@ -29,7 +29,7 @@ ME, OTHER, THIRD = 1, 2, 3
         (Action.ASSIGN, OTHER, False, THIRD, Outcome.FORBIDDEN, OTHER),
     ],
 )
-def test_decision_table(
+def test_decision_table(  # noqa: PLR0917 - one parameter per table column
     action: Action,
     current: int | None,
     is_admin: bool,

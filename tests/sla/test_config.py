@@ -36,8 +36,17 @@ def test_parse_rule(args: str, expected: RuleSpec) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    ["", "urgent", "asap keyword x", "urgent sometimes", "urgent keyword", "high regex ([",
-     "high unanswered zero", "high unanswered 0", "urgent keyword " + "x" * 400],
+    [
+        "",
+        "urgent",
+        "asap keyword x",
+        "urgent sometimes",
+        "urgent keyword",
+        "high regex ([",
+        "high unanswered zero",
+        "high unanswered 0",
+        "urgent keyword " + "x" * 400,
+    ],
 )
 def test_parse_rule_refuses(args: str) -> None:
     with pytest.raises(ConfigError):
@@ -46,8 +55,15 @@ def test_parse_rule_refuses(args: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "minutes"),
-    [("30", 30), ("30m", 30), ("45мин", 45), ("1h", 60), ("4ч", 240), ("1ч30м", 90),
-     ("2h15m", 135)],
+    [
+        ("30", 30),
+        ("30m", 30),
+        ("45мин", 45),
+        ("1h", 60),
+        ("4ч", 240),
+        ("1ч30м", 90),
+        ("2h15m", 135),
+    ],
 )
 def test_parse_minutes(word: str, minutes: int) -> None:
     assert parse_minutes(word) == minutes
@@ -69,8 +85,14 @@ def test_parse_targets() -> None:
 
 @pytest.mark.parametrize(
     ("word", "days"),
-    [("пн-пт", (1, 2, 3, 4, 5)), ("mon-sun", (1, 2, 3, 4, 5, 6, 7)), ("пн,ср,пт", (1, 3, 5)),
-     ("1-5", (1, 2, 3, 4, 5)), ("все", (1, 2, 3, 4, 5, 6, 7)), ("сб-вс", (6, 7))],
+    [
+        ("пн-пт", (1, 2, 3, 4, 5)),
+        ("mon-sun", (1, 2, 3, 4, 5, 6, 7)),
+        ("пн,ср,пт", (1, 3, 5)),
+        ("1-5", (1, 2, 3, 4, 5)),
+        ("все", (1, 2, 3, 4, 5, 6, 7)),
+        ("сб-вс", (6, 7)),
+    ],
 )
 def test_parse_days(word: str, days: tuple[int, ...]) -> None:
     assert parse_days(word) == days
@@ -94,8 +116,8 @@ def test_parse_hours(args: str, spec: HoursSpec) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", ["", "sometimes", "21:00-09:00", "09:00-21:00 Mars/Base", "09:00-21:00 пн-xx",
-             "25:00-26:00"],
+    "args",
+    ["", "sometimes", "21:00-09:00", "09:00-21:00 Mars/Base", "09:00-21:00 пн-xx", "25:00-26:00"],
 )
 def test_parse_hours_refuses(args: str) -> None:
     with pytest.raises(ConfigError):

@@ -80,7 +80,10 @@ async def test_a_defect_complaint_opens_an_urgent_turn_with_deadlines(db: Databa
     assert turn is not None
     assert (turn.kind, turn.priority) == ("first", "urgent")
     assert turn.matched_rule_id == (await db.sla.list_rules(seller_id=seller.id))[0].id
-    assert (turn.deadline, turn.hard_deadline) == (T + timedelta(minutes=30), T + timedelta(hours=1))
+    assert (turn.deadline, turn.hard_deadline) == (
+        T + timedelta(minutes=30),
+        T + timedelta(hours=1),
+    )
     chat = await db.chats.get(chat_id=chat_id)
     assert (chat.priority, chat.sla_deadline) == ("urgent", turn.deadline)
 

@@ -91,7 +91,9 @@ def test_batch_lists_most_severe_first_with_links() -> None:
         for f in (
             owed(turn(turn_id=1, deadline_min=600, hard_min=900), now=now, hours=BusinessHours()),
             owed(turn(turn_id=2), now=now, hours=BusinessHours()),
-            owed(turn(turn_id=3, hard_min=900, owner=(9, "Борис")), now=now, hours=BusinessHours()),
+            owed(
+                turn(turn_id=3, hard_min=900, owner=(9, "Борис")), now=now, hours=BusinessHours()
+            ),
         )
         if f is not None
     ]
@@ -129,7 +131,7 @@ def test_board_text_and_hash() -> None:
     board = render_board(chats, tg_chat_id=GROUP, now=START, locale="ru")
     lines = board.text.splitlines()
     assert lines[0] == "📋 <b>Очередь</b> · ждут ответа: 2"
-    assert lines[1].startswith("🔴 <a href=\"https://t.me/c/2000000001/200\">Заказ 0</a>")
+    assert lines[1].startswith('🔴 <a href="https://t.me/c/2000000001/200">Заказ 0</a>')
     assert "осталось 20 мин" in lines[1] and "просрочен на 30 мин" in lines[2]
     # The minute hand moving inside a rounding step does not change the board.
     later = render_board(chats, tg_chat_id=GROUP, now=START + timedelta(minutes=1), locale="ru")

@@ -22,7 +22,9 @@ async def test_warning_escalation_and_breach_fire_once_each(sworld: SlaWorld) ->
     await world.db.pool.execute("DELETE FROM workspace_members")
     chat_id, thread = await sworld.buyer_topic("Пришёл брак")
     anna = await world.db.agents.upsert(tg_user_id=world.agent_id, display_name="Анна")
-    await world.db.agents.set_member(workspace_id=world.workspace.id, agent_id=anna.id, role="admin")
+    await world.db.agents.set_member(
+        workspace_id=world.workspace.id, agent_id=anna.id, role="admin"
+    )
 
     await sworld.tick()  # nothing due yet
     assert len(world.posts(thread)) == 1
@@ -37,7 +39,7 @@ async def test_warning_escalation_and_breach_fire_once_each(sworld: SlaWorld) ->
     await sworld.tick()
     await sworld.tick()
     [escalated] = [t for t in sworld.texts(thread) if "Срок ответа истёк" in t]
-    assert f'tg://user?id={world.agent_id}' in escalated
+    assert f"tg://user?id={world.agent_id}" in escalated
 
     sworld.clock.advance(minutes=30)  # past the 1 h hard limit
     await sworld.tick()
@@ -89,7 +91,9 @@ async def test_many_notices_at_once_become_one_post(sworld: SlaWorld) -> None:
 async def test_a_bot_reply_stops_the_clock(sworld: SlaWorld) -> None:
     world = sworld.world
     chat_id, thread = await sworld.buyer_topic("Пришёл брак")
-    sent = world.tg.user_sends(world.agent_id, world.group_id, "Простите! Заменим.", thread_id=thread)
+    sent = world.tg.user_sends(
+        world.agent_id, world.group_id, "Простите! Заменим.", thread_id=thread
+    )
 
     async def receipted() -> bool:
         return bool(world.tg.reactions(world.group_id, sent["message_id"]))
@@ -120,7 +124,8 @@ async def test_a_cabinet_reply_stops_the_clock(sworld: SlaWorld) -> None:
 async def test_near_the_ozon_window_a_low_chat_becomes_urgent(sworld: SlaWorld) -> None:
     world = sworld.world
     await world.db.sla.replace_rules(
-        seller_id=world.seller.id, rules=[RuleSpec(kind="keyword", priority="low", pattern="спасибо")]
+        seller_id=world.seller.id,
+        rules=[RuleSpec(kind="keyword", priority="low", pattern="спасибо")],
     )
     chat_id, _ = await sworld.buyer_topic("Спасибо, всё отлично")
     assert (await world.chat(chat_id)).priority == "low"
