@@ -10,7 +10,13 @@ from datetime import datetime, timedelta
 from storage.records import Agent, Priority
 from storage.sql import Executor, Repository, columns, to_record, to_records
 
-_RANK = "CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
+_WAITING = """
+    c.seller_id = ANY($1::bigint[]) AND c.waiting_since IS NOT NULL AND c.status = 'open'
+    AND ($2::text IS NULL OR c.priority = $2)
+    AND ($3::timestamptz IS NULL OR c.sla_deadline < $3)
+    AND (NOT $4::bool OR c.owner_agent_id IS NULL)
+    AND ($5::bigint IS NULL OR c.owner_agent_id = $5)
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,31 +81,31 @@ class SlaQueueRepo(Repository):
     ) -> list[WaitingChat]:
         """Waiting chats of a workspace, nearest deadline first; ``total`` counts them all."""
         where = where or QueueFilter()
-        rows = await self._db(conn).fetch(
+        db = self._db(conn)
+        seller_ids = await db.fetch("SELECT id FROM sellers WHERE workspace_id = $1", workspace_id)
+        ids = [row["id"] for row in seller_ids]
+        if where.seller_ids is not None:
+            ids = [i for i in ids if i in set(where.seller_ids)]
+        # Two statements: the top rows walk the deadline index (chats_waiting_idx) and stop
+        # after ``limit``; the count does not sort. One windowed query would sort them all.
+        args = (ids, where.priority, where.overdue_at, where.unclaimed, where.owner_agent_id)
+        total = await db.fetchval(f"SELECT count(*) FROM chats c WHERE {_WAITING}", *args)
+        rows = await db.fetch(
             f"""
             SELECT c.id AS chat_id, c.seller_id, s.name AS seller_name, s.workspace_id,
                    c.priority, c.sla_deadline, c.waiting_since, c.topic_thread_id,
                    c.topic_name, c.owner_agent_id, a.display_name AS owner_name,
                    c.order_number, c.buyer_external_id, c.unanswered_count,
-                   count(*) OVER () AS total
+                   $6::bigint AS total
               FROM chats c
               JOIN sellers s ON s.id = c.seller_id
               LEFT JOIN agents a ON a.id = c.owner_agent_id
-             WHERE s.workspace_id = $1 AND c.waiting_since IS NOT NULL AND c.status = 'open'
-               AND ($2::text IS NULL OR c.priority = $2)
-               AND ($3::timestamptz IS NULL OR c.sla_deadline < $3)
-               AND (NOT $4::bool OR c.owner_agent_id IS NULL)
-               AND ($5::bigint IS NULL OR c.owner_agent_id = $5)
-               AND ($6::bigint[] IS NULL OR c.seller_id = ANY($6::bigint[]))
-             ORDER BY c.sla_deadline NULLS LAST, {_RANK}, c.waiting_since, c.id
+             WHERE {_WAITING}
+             ORDER BY c.sla_deadline, c.id
              LIMIT $7
             """,
-            workspace_id,
-            where.priority,
-            where.overdue_at,
-            where.unclaimed,
-            where.owner_agent_id,
-            None if where.seller_ids is None else list(where.seller_ids),
+            *args,
+            total,
             limit,
         )
         return to_records(WaitingChat, rows)
