@@ -53,7 +53,8 @@ async def seed(db: Database, workspaces: int, sellers: int, chats: int, now: dat
         SELECT s.id, 'c' || g, 'open', 'order-' || g,
                (ARRAY['urgent','high','normal','low'])[1 + g % 4],
                $1::timestamptz - (g % 480) * interval '1 minute', 1 + g % 3, s.workspace_id,
-               1000 + s.id * 1000 + g, $1::timestamptz - (g % 480) * interval '1 minute' + interval '48 hours'
+               1000 + s.id * 1000 + g,
+               $1::timestamptz - (g % 480) * interval '1 minute' + interval '48 hours'
           FROM sellers s CROSS JOIN generate_series(1, $2) g
         """,
         now,
