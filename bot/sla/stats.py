@@ -8,6 +8,7 @@ be called through ``asyncio.to_thread``.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import itertools
@@ -66,7 +67,7 @@ class StatsReport:
     extra: dict[str, int] = field(default_factory=dict)
 
 
-_EMPTY = Aggregate("all", None, 0, 0, 0, 0, None, None, None)
+_EMPTY = Aggregate("all", None, 0, 0, 0, 0, None, None)
 
 
 async def build_report(
@@ -76,8 +77,12 @@ async def build_report(
     since, until = period_bounds(period, now, zone)
     ids = [s.id for s in sellers]
     repo = SlaStatsRepo(db.pool)
-    rows = await repo.aggregates(since=since, until=until, seller_ids=ids)
-    histogram = await repo.histogram(since=since, until=until, seller_ids=ids)
+    # Independent reads, run side by side on separate pool connections.
+    (rows, histogram), outcomes, waiting = await asyncio.gather(
+        repo.aggregates(since=since, until=until, seller_ids=ids),
+        db.suggestions.outcome_counts(since=since, until=until, seller_ids=ids),
+        repo.waiting_now(seller_ids=ids),
+    )
     overall = next((r for r in rows if r.dimension == "all"), _EMPTY)
     priorities = {str(r.key): r for r in rows if r.dimension == "priority"}
     agent_rows = [r for r in rows if r.dimension == "agent" and r.answered]
@@ -91,7 +96,6 @@ async def build_report(
         ((seller_names.get(int(r.key or 0), "?"), r) for r in rows if r.dimension == "seller"),
         key=lambda pair: -pair[1].turns,
     )
-    outcomes = await db.suggestions.outcome_counts(since=since, until=until, seller_ids=ids)
     accepted = sum(outcomes.get(k, 0) for k in ("sent", "edited", "auto_sent"))
     decided = sum(n for k, n in outcomes.items() if k != "pending")
     return StatsReport(
@@ -103,7 +107,7 @@ async def build_report(
         histogram=histogram,
         ai_accepted=accepted,
         ai_decided=decided,
-        waiting=await repo.waiting_now(seller_ids=ids),
+        waiting=waiting,
     )
 
 
@@ -156,7 +160,7 @@ def render_text(report: StatsReport, locale: Locale) -> str:
                     name=html.escape(shown),
                     answered=row.answered,
                     share=share(row.in_time, row.answered),
-                    median=_secs(row.median, locale),
+                    median=_secs(row.frt_median, locale),
                 )
             )
     if report.ai_decided:

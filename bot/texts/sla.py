@@ -201,8 +201,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "stats.agents": {"ru": "<b>Сотрудники</b>", "en": "<b>Agents</b>"},
     "stats.sellers": {"ru": "<b>Магазины</b>", "en": "<b>Shops</b>"},
     "stats.row": {
-        "ru": "{name}: {answered} отв., в срок {share}, медиана {median}",
-        "en": "{name}: {answered} replies, in time {share}, median {median}",
+        "ru": "{name}: {answered} отв., в срок {share}, первый ответ: медиана {median}",
+        "en": "{name}: {answered} replies, in time {share}, first response median {median}",
     },
     "stats.ai": {
         "ru": "Черновики ИИ: принято {accepted} из {decided} ({share})",
