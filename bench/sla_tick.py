@@ -6,6 +6,7 @@ PostgreSQL. Then times: the first tick (every notice already due fires, batched 
 workspace), a quiet tick right after (nothing new), and ticks 30 s apart as in production.
 
     .venv/bin/python bench/sla_tick.py [--workspaces 10] [--sellers 10] [--chats 500]
+                                       [--business-hours]
 
 Prints wall milliseconds and what each tick did. Nothing is asserted.
 """
@@ -35,7 +36,15 @@ class _NoDelivery:
         return None
 
 
-async def seed(db: Database, workspaces: int, sellers: int, chats: int, now: datetime) -> None:
+async def seed(
+    db: Database,
+    workspaces: int,
+    sellers: int,
+    chats: int,
+    now: datetime,
+    *,
+    business_hours: bool = False,
+) -> None:
     for w in range(workspaces):
         workspace = await db.workspaces.bind(
             tg_chat_id=-1002000000000 - w, title=f"WS {w}", bound_by_tg_user_id=1
@@ -77,6 +86,11 @@ async def seed(db: Database, workspaces: int, sellers: int, chats: int, now: dat
           FROM buyer_turns t WHERE t.chat_id = c.id
         """
     )
+    if business_hours:
+        await db.pool.execute(
+            "UPDATE sellers SET business_hours_enabled = true, work_days = '{1,2,3,4,5,6,7}',"
+            " work_start = '00:00', work_end = '23:59'"
+        )
     await db.pool.execute("ANALYZE")
 
 
@@ -93,7 +107,14 @@ async def main(args: argparse.Namespace) -> None:
             now = datetime.now(UTC)
             total = args.workspaces * args.sellers * args.chats
             print(f"seeding {args.workspaces * args.sellers} sellers × {args.chats} waiting chats")
-            await seed(db, args.workspaces, args.sellers, args.chats, now)
+            await seed(
+                db,
+                args.workspaces,
+                args.sellers,
+                args.chats,
+                now,
+                business_hours=args.business_hours,
+            )
             clock = [now]
             ticker = SlaTicker(
                 db=db,
@@ -130,4 +151,9 @@ if __name__ == "__main__":
     parser.add_argument("--sellers", type=int, default=10, help="sellers per workspace")
     parser.add_argument("--chats", type=int, default=500, help="waiting chats per seller")
     parser.add_argument("--ticks", type=int, default=3)
+    parser.add_argument(
+        "--business-hours",
+        action="store_true",
+        help="every seller has business hours on (warnings need working-time maths)",
+    )
     asyncio.run(main(parser.parse_args()))

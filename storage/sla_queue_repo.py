@@ -138,11 +138,35 @@ class SlaQueueRepo(Repository):
         )
         return [row["id"] for row in rows]
 
-    async def due_turns(self, *, now: datetime, conn: Executor | None = None) -> list[DueTurn]:
-        """Open turns that may owe a notice now, locked for the caller's transaction.
+    async def warn_candidates(
+        self, *, now: datetime, conn: Executor | None = None
+    ) -> list[tuple[int, int, datetime, datetime]]:
+        """(turn, seller, started, deadline) of unwarned open turns of sellers with business
+        hours whose deadline is still ahead: their warning time needs working-time maths."""
+        rows = await self._db(conn).fetch(
+            """
+            SELECT t.id, c.seller_id, t.started_at, t.deadline
+              FROM buyer_turns t
+              JOIN chats c ON c.id = t.chat_id
+              JOIN sellers s ON s.id = c.seller_id
+             WHERE t.answered_at IS NULL AND t.warned_at IS NULL AND t.deadline > $1
+               AND s.business_hours_enabled AND c.waiting_since IS NOT NULL
+            """,
+            now,
+        )
+        return [(r["id"], r["seller_id"], r["started_at"], r["deadline"]) for r in rows]
 
-        Exact for 24/7 sellers; for sellers with business hours every unwarned turn is a
-        candidate and the caller checks the working-time midpoint.
+    async def due_turns(
+        self,
+        *,
+        now: datetime,
+        warn_ids: Sequence[int] = (),
+        conn: Executor | None = None,
+    ) -> list[DueTurn]:
+        """Open turns that owe a notice now, locked for the caller's transaction.
+
+        Warnings of 24/7 sellers are due at the wall-clock midpoint; for sellers with
+        business hours the caller passes the turns whose working-time midpoint passed.
         """
         rows = await self._db(conn).fetch(
             """
@@ -160,12 +184,14 @@ class SlaQueueRepo(Repository):
                AND ((t.hard_breached_at IS NULL AND t.hard_deadline <= $1)
                  OR (t.escalated_at IS NULL AND t.deadline <= $1)
                  OR (t.warned_at IS NULL AND t.deadline IS NOT NULL
-                     AND (s.business_hours_enabled
-                          OR t.started_at + (t.deadline - t.started_at) / 2 <= $1)))
+                     AND NOT s.business_hours_enabled
+                     AND t.started_at + (t.deadline - t.started_at) / 2 <= $1)
+                 OR t.id = ANY($2::bigint[]))
              ORDER BY t.id
                FOR UPDATE OF t SKIP LOCKED
             """,
             now,
+            list(warn_ids),
         )
         return to_records(DueTurn, rows)
 

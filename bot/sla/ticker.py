@@ -51,6 +51,9 @@ class SlaTicker:
         self._delivery = delivery
         self._clock = clock
         self._margin = window_margin
+        # (turn, deadline) → when half its working time is used: business-hours maths is
+        # done once per turn, not on every tick (rebuilt each tick, so it cannot grow).
+        self._warn_at: dict[tuple[int, datetime], datetime] = {}
 
     async def tick(self) -> TickReport:
         now = self._clock()
@@ -63,9 +66,28 @@ class SlaTicker:
             logger.info("sla tick: %d bumped, %d notices in %d posts", len(bumped), notices, posts)
         return TickReport(len(bumped), notices, posts, boards)
 
+    async def _business_warnings(self, now: datetime) -> list[int]:
+        """Turns of business-hours sellers whose working-time midpoint has passed."""
+        candidates = await self._queue.warn_candidates(now=now)
+        hours = await self._hours({seller_id for _, seller_id, _, _ in candidates})
+        known, self._warn_at = self._warn_at, {}
+        due: list[int] = []
+        for turn_id, seller_id, started_at, deadline in candidates:
+            key = (turn_id, deadline)
+            warn_at = known.get(key)
+            if warn_at is None:
+                seller_hours = hours[seller_id]
+                half = seller_hours.elapsed(started_at, deadline) / 2
+                warn_at = seller_hours.add(started_at, half.total_seconds() / 60)
+            self._warn_at[key] = warn_at
+            if warn_at <= now:
+                due.append(turn_id)
+        return due
+
     async def _notify(self, now: datetime) -> tuple[int, int]:
+        warn_ids = await self._business_warnings(now)
         async with self._db.transaction() as conn:
-            due = await self._queue.due_turns(now=now, conn=conn)
+            due = await self._queue.due_turns(now=now, warn_ids=warn_ids, conn=conn)
             if not due:
                 return 0, 0
             hours = await self._hours({t.seller_id for t in due if t.business_hours})
