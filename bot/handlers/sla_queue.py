@@ -44,7 +44,11 @@ def _result_text(result: ClaimResult, locale: Locale, actor_name: str) -> str:
 
 
 async def on_claim_button(
-    query: CallbackQuery, callback_data: ClaimCallback, sla: SlaService, access: AccessControl
+    query: CallbackQuery,
+    callback_data: ClaimCallback,
+    sla: SlaService,
+    access: AccessControl,
+    settings: Settings,
 ) -> None:
     """Checked on the server: the chat must live in the group the button was pressed in,
     and the presser must be a member of it."""
@@ -59,7 +63,7 @@ async def on_claim_button(
     except NotFound:
         chat = None
     if workspace is None or chat is None or chat.topic_workspace_id != workspace.id:
-        await query.answer(text("claim.forbidden", "ru"), show_alert=True)
+        await query.answer(text("claim.forbidden", settings.locale), show_alert=True)
         return
     locale = workspace.locale
     role = await access.role(
