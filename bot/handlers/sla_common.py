@@ -79,7 +79,10 @@ async def respond(message: Message, sla: SlaService, html_text: str) -> None:
     if is_private(message):
         await message.answer(html_text, link_preview_options=NO_PREVIEW)
         return
-    workspace = await sla.db.workspaces.get_by_chat(tg_chat_id=message.chat.id)
+    try:
+        workspace = await sla.db.workspaces.get_by_chat(tg_chat_id=message.chat.id)
+    except NotFound:
+        return  # a group that is not bound: the bot stays silent there
     thread_id = message.message_thread_id if message.is_topic_message else None
     await sla.db.tg_outbox.enqueue(
         workspace_id=workspace.id,

@@ -254,3 +254,32 @@ def _asker(sworld: SlaWorld, user_id: int) -> Any:
         return texts()[before]
 
     return ask
+
+
+async def test_board_survives_429_and_a_deleted_board_message(sworld: SlaWorld) -> None:
+    """A 429 on the pin retries the pin only (one board message); a board an admin deleted
+    is posted again instead of failing forever."""
+    world = sworld.world
+    await sworld.buyer_topic("Пришёл брак")
+    world.tg.inject_error(
+        "pinChatMessage", "Too Many Requests: retry after 1", error_code=429, retry_after=1
+    )
+    await sworld.sla.ticker.tick()
+    sworld.sla.kick()
+
+    async def pinned() -> bool:
+        return bool(world.tg.state.chat(world.group_id).pinned)
+
+    await wait_until(pinned)
+    assert len(boards(sworld)) == 1
+    assert len(sworld.calls("sendMessage")) == 2  # the buyer post and one board
+
+    [board] = boards(sworld)
+    world.tg.state.chat(world.group_id).messages[board["message_id"]].deleted = True
+    await sworld.buyer_topic("Ещё брак", order_number="9-9")
+    sworld.clock.advance(seconds=61)
+    await sworld.tick()
+    [fresh] = boards(sworld)
+    assert fresh["message_id"] != board["message_id"] and "ждут ответа: 2" in fresh["text"]
+    workspace = await world.db.workspaces.get(workspace_id=world.workspace.id)
+    assert workspace.queue_board_message_id == fresh["message_id"]
