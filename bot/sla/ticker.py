@@ -21,6 +21,7 @@ from bot.sla.notices import BATCH_AT, Fired, batch_text, owed, single_text
 from storage.database import Database
 from storage.records import Workspace
 from storage.sla_queue_repo import SlaQueueRepo
+from storage.sql import Executor
 from storage.tg_outbox_repo import PRIORITY_COSMETIC, PRIORITY_NOTICE
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ class SlaTicker:
         items: list[Fired],
         admins: list[tuple[int, str]],
         now: datetime,
-        conn: object,
+        conn: Executor,
     ) -> int:
         locale = workspace.locale
         if len(items) >= BATCH_AT:
@@ -134,7 +135,7 @@ class SlaTicker:
                     )
                 },
                 dedup_key=f"sla:batch:{workspace.id}:{first}:{now.isoformat()}",
-                conn=conn,  # type: ignore[arg-type]
+                conn=conn,
             )
             return 1
         for f in items:
@@ -145,7 +146,7 @@ class SlaTicker:
                 chat_id=f.turn.chat_id,
                 payload={"text": single_text(f, admins=admins, now=now, locale=locale)},
                 dedup_key=f"sla:{f.turn.turn_id}:{f.notice}",
-                conn=conn,  # type: ignore[arg-type]
+                conn=conn,
             )
         return len(items)
 
