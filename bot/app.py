@@ -7,8 +7,9 @@ end-to-end tests all use it, so what the tests run is what production runs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -30,6 +31,7 @@ from bot.handlers import build_router
 from bot.runtime import open_database
 from bot.seller_api import SellerApis
 from bot.settings import Settings
+from bot.sla.service import SlaService
 from bot.sync.poller import SellerPoller
 from bot.sync.push import OzonPushServer, PollTrigger
 from bot.sync.runner import SyncRunner
@@ -59,6 +61,7 @@ class App:
     dispatcher: Dispatcher
     sync: SyncScheduler
     bridge: Bridge
+    sla: SlaService
     push: OzonPushServer | None = None
 
 
@@ -70,6 +73,7 @@ def assemble(
     ozon: OzonClient,
     bot: Bot,
     throttle: TelegramThrottle | None = None,
+    sla_clock: Callable[[], datetime] | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
     delivery = DeliveryWorker(db=db, bot=bot, apis=apis, throttle=throttle or TelegramThrottle())
@@ -91,6 +95,14 @@ def assemble(
     )
     sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
     access = AccessControl(db=db, bot=bot, owner_ids=settings.admin_ids)
+    sla = SlaService(
+        db=db,
+        delivery=delivery,
+        tick_seconds=settings.sla_tick_seconds,
+        window_margin=timedelta(minutes=settings.sla_window_margin_minutes),
+        **({"clock": sla_clock} if sla_clock is not None else {}),
+    )
+    delivery.decorate_buyer_posts(sla.post_extras)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -102,6 +114,7 @@ def assemble(
             access=access,
             onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
             seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
+            sla=sla,
         )
     )
 
@@ -111,6 +124,8 @@ def assemble(
     dispatcher.startup.register(publish_commands)
     dispatcher.startup.register(bridge.start)
     dispatcher.startup.register(sync.start)
+    dispatcher.startup.register(sla.start)
+    dispatcher.shutdown.register(sla.shutdown)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
     push = None
@@ -124,7 +139,7 @@ def assemble(
         )
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)
-    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, push=push)
+    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, sla=sla, push=push)
 
 
 async def run_bot(settings: Settings, vault: Vault) -> None:

@@ -9,6 +9,7 @@ from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
 from bot.settings import Settings
+from bot.sla.service import SlaService
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
 from storage.database import Database
@@ -25,3 +26,4 @@ class Deps(TypedDict):
     access: AccessControl
     onboarding: Onboarding
     seller_admin: SellerAdmin
+    sla: SlaService

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     )
     health_notice_after_minutes: int = Field(default=30, ge=1, le=1440)
     locale: Literal["ru", "en"] = "ru"
+    sla_tick_seconds: int = Field(default=30, ge=5, le=600)
+    sla_window_margin_minutes: int = Field(default=360, ge=0, le=2880)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("bot_token", "llm_api_key", "database_url", mode="before")

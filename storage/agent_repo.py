@@ -64,20 +64,27 @@ class AgentRepo(Repository):
         workspace_id: int,
         agent_id: int,
         role: str,
+        checked: bool = True,
         conn: Executor | None = None,
     ) -> Member:
-        """Record a role as Telegram reported it; the check time is the cache stamp."""
+        """Record a role as Telegram reported it; the check time is the cache stamp.
+
+        ``checked=False`` records a membership seen without asking Telegram (someone wrote
+        in the group): it is stale at once, so the next role check asks Telegram instead of
+        trusting a guessed "agent" (an admin would otherwise lose rights for minutes).
+        """
         row = await self._db(conn).fetchrow(
             f"""
-            INSERT INTO workspace_members (workspace_id, agent_id, role)
-            VALUES ($1, $2, $3)
+            INSERT INTO workspace_members (workspace_id, agent_id, role, role_checked_at)
+            VALUES ($1, $2, $3, CASE WHEN $4 THEN now() ELSE 'epoch'::timestamptz END)
             ON CONFLICT (workspace_id, agent_id) DO UPDATE
-               SET role = EXCLUDED.role, role_checked_at = now()
+               SET role = EXCLUDED.role, role_checked_at = EXCLUDED.role_checked_at
             RETURNING {_MEMBER}
             """,
             workspace_id,
             agent_id,
             role,
+            checked,
         )
         assert row is not None
         return to_record(Member, row)

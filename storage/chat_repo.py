@@ -170,6 +170,8 @@ class ChatRepo(Repository):
                SET last_message_external_id = $2, last_message_at = $3,
                    last_buyer_message_at = $4, last_seller_message_at = $5,
                    waiting_since = $6, unanswered_count = $7, reply_window_ends_at = $8,
+                   sla_deadline = CASE WHEN $6::timestamptz IS NULL THEN NULL
+                                       ELSE sla_deadline END,
                    updated_at = now()
              WHERE id = $1
             """,
@@ -191,7 +193,7 @@ class ChatRepo(Repository):
         await self._db(conn).execute(
             """
             UPDATE chats
-               SET waiting_since = NULL, unanswered_count = 0,
+               SET waiting_since = NULL, unanswered_count = 0, sla_deadline = NULL,
                    last_seller_message_at = greatest(last_seller_message_at, $2),
                    updated_at = now()
              WHERE id = $1
@@ -330,6 +332,22 @@ class ChatRepo(Repository):
             sla_deadline,
             reply_window_ends_at,
             unanswered_count,
+        )
+
+    async def set_priority(
+        self,
+        *,
+        chat_id: int,
+        priority: str,
+        sla_deadline: datetime | None,
+        conn: Executor | None = None,
+    ) -> None:
+        """The open turn's priority and response deadline, copied for the board and /queue."""
+        await self._db(conn).execute(
+            "UPDATE chats SET priority = $2, sla_deadline = $3, updated_at = now() WHERE id = $1",
+            chat_id,
+            priority,
+            sla_deadline,
         )
 
     async def list_waiting(

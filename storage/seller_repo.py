@@ -9,9 +9,38 @@ import asyncpg
 
 from storage.errors import Conflict, NotFound
 from storage.records import Seller
+from storage.sla_defaults import DEFAULT_RULES, DEFAULT_TARGETS
 from storage.sql import Executor, Repository, columns, to_record, to_records
 
 _SELLER = columns(Seller)
+
+
+async def seed_sla_defaults(conn: Executor, *, seller_id: int) -> None:
+    """The default rules and targets of a new seller (inside the caller's transaction)."""
+    for position, rule in enumerate(DEFAULT_RULES):
+        await conn.execute(
+            """
+            INSERT INTO sla_rules (seller_id, position, kind, pattern, threshold, priority)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            seller_id,
+            position,
+            rule.kind,
+            rule.pattern,
+            rule.threshold,
+            rule.priority,
+        )
+    for priority, (target, hard) in DEFAULT_TARGETS.items():
+        await conn.execute(
+            """
+            INSERT INTO sla_targets (seller_id, priority, target_minutes, hard_limit_minutes)
+            VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+            """,
+            seller_id,
+            priority,
+            target,
+            hard,
+        )
 
 
 class SellerRepo(Repository):
@@ -46,7 +75,27 @@ class SellerRepo(Repository):
                 raise Conflict(f"{marketplace} seller {client_id} is already registered") from None
             assert row is not None
             await conn.execute("INSERT INTO sync_state (seller_id) VALUES ($1)", row["id"])
+            await seed_sla_defaults(conn, seller_id=row["id"])
         return to_record(Seller, row)
+
+    async def seed_missing_sla_defaults(self) -> int:
+        """Give the defaults to sellers registered before SLA existed (no targets yet).
+
+        Targets are never deleted, only changed, so "no targets" means "never seeded"; a
+        seller whose admin removed every rule keeps an empty list. Returns sellers seeded.
+        """
+        async with self._pool.acquire() as conn, conn.transaction():
+            ids = await conn.fetch(
+                """
+                SELECT id FROM sellers s
+                 WHERE NOT EXISTS (SELECT 1 FROM sla_targets t WHERE t.seller_id = s.id)
+                   AND NOT EXISTS (SELECT 1 FROM sla_rules r WHERE r.seller_id = s.id)
+                 FOR UPDATE
+                """
+            )
+            for row in ids:
+                await seed_sla_defaults(conn, seller_id=row["id"])
+        return len(ids)
 
     async def get(self, *, seller_id: int, conn: Executor | None = None) -> Seller:
         row = await self._db(conn).fetchrow(

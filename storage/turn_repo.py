@@ -59,6 +59,39 @@ class TurnRepo(Repository):
         opened = values.pop("opened")
         return BuyerTurn(**values), opened
 
+    async def update_sla(
+        self,
+        *,
+        turn_id: int,
+        priority: str,
+        matched_rule_id: int | None,
+        deadline: datetime | None,
+        hard_deadline: datetime | None,
+        conn: Executor | None = None,
+    ) -> BuyerTurn:
+        """Re-decide an open turn (a later message matched a higher rule, the window moved)."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE buyer_turns
+               SET priority = $2, matched_rule_id = $3, deadline = $4, hard_deadline = $5
+             WHERE id = $1
+            RETURNING {_TURN}
+            """,
+            turn_id,
+            priority,
+            matched_rule_id,
+            deadline,
+            hard_deadline,
+        )
+        assert row is not None
+        return to_record(BuyerTurn, row)
+
+    async def get(self, *, turn_id: int, conn: Executor | None = None) -> BuyerTurn | None:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_TURN} FROM buyer_turns WHERE id = $1", turn_id
+        )
+        return None if row is None else to_record(BuyerTurn, row)
+
     async def get_open(self, *, chat_id: int, conn: Executor | None = None) -> BuyerTurn | None:
         row = await self._db(conn).fetchrow(
             f"SELECT {_TURN} FROM buyer_turns WHERE chat_id = $1 AND answered_at IS NULL",

@@ -1,8 +1,8 @@
 """The command menus Telegram shows, per scope and language (setMyCommands at start-up).
 
-Private chats list everything a person can start there; groups list /help; group admins
-also see /setup and /sellers. Each scope is registered for Russian and English clients
-and as the default (in ``settings.locale``) for everyone else.
+Private chats list everything a person can start there; groups list the agents' commands;
+group admins also see the configuration commands. Each scope is registered for Russian and
+English clients and as the default (in ``settings.locale``) for everyone else.
 """
 
 from __future__ import annotations
@@ -41,8 +41,23 @@ class CommandMenu:
 MENUS: tuple[CommandMenu, ...] = (
     CommandMenu(BotCommandScopeDefault(), ("start", "help", "add_seller", "sellers")),
     CommandMenu(BotCommandScopeAllPrivateChats(), ("start", "help", "add_seller", "sellers")),
-    CommandMenu(BotCommandScopeAllGroupChats(), ("help",)),
-    CommandMenu(BotCommandScopeAllChatAdministrators(), ("setup", "sellers", "help")),
+    CommandMenu(BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "help")),
+    CommandMenu(
+        BotCommandScopeAllChatAdministrators(),
+        (
+            "setup",
+            "sellers",
+            "queue",
+            "take",
+            "release",
+            "assign",
+            "rules",
+            "targets",
+            "hours",
+            "stats",
+            "help",
+        ),
+    ),
 )
 
 

@@ -114,7 +114,7 @@ async def _authorised_agent(
         member = await db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
     except NotFound:
         member = await db.agents.set_member(
-            workspace_id=workspace.id, agent_id=agent.id, role="agent"
+            workspace_id=workspace.id, agent_id=agent.id, role="agent", checked=False
         )
     return agent if member.can_reply else Outcome.NOT_ALLOWED
 

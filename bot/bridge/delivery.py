@@ -29,7 +29,12 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, LinkPreviewOptions, ReactionTypeEmoji
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReactionTypeEmoji,
+)
 
 from bot.bridge.render import (
     ChatContext,
@@ -78,6 +83,11 @@ class _Part:
 # A delivery handler posts one outbox item and returns what to record as its result. It
 # raises Telegram's own exceptions; the worker turns them into retries, remaps or failures.
 DeliveryHandler = Callable[[Workspace, TgOutboxItem], Awaitable[dict[str, Any]]]
+# A feature may add a status line and buttons to a buyer message's post (the SLA line and
+# the "Take" button): free, since the post is sent anyway.
+PostExtras = Callable[
+    [Workspace, Chat, Seller, Message], Awaitable[tuple[str, InlineKeyboardMarkup | None]]
+]
 
 
 def backoff(attempts: int) -> timedelta:
@@ -108,6 +118,7 @@ class DeliveryWorker:
             NOTICE: self._deliver_notice,
             REACTION: self._deliver_reaction,
         }
+        self._extras: PostExtras | None = None
 
     @property
     def bot(self) -> Bot:
@@ -122,6 +133,9 @@ class DeliveryWorker:
         if kind in self._handlers:
             raise ValueError(f"outbox kind {kind!r} already has a handler")
         self._handlers[kind] = handler
+
+    def decorate_buyer_posts(self, extras: PostExtras) -> None:
+        self._extras = extras
 
     async def spend(self, workspace: Workspace) -> None:
         """Take one unit of the group's budget, or give the item back until there is one."""
@@ -287,13 +301,19 @@ class DeliveryWorker:
         thread_id = await self._topic_for(workspace, chat, seller)
         chat = await self._db.chats.get(chat_id=chat.id)
         header = "" if chat.context_posted else await self._header(workspace, chat, seller)
-        parts = _plan(message, header, workspace.locale)
+        status, markup = "", None
+        if self._extras is not None and message.author_type == "customer":
+            status, markup = await self._extras(workspace, chat, seller, message)
+        parts = _plan(message, header, workspace.locale, status)
         done: list[int] = list((item.result or {}).get("parts", []))
         for index, part in enumerate(parts):
             if index < len(done):
                 continue
             await self._spend(workspace)
-            sent_id = await self._post(workspace, thread_id, part, seller, item)
+            last = index == len(parts) - 1
+            sent_id = await self._post(
+                workspace, thread_id, part, seller, item, markup=markup if last else None
+            )
             done.append(sent_id)
             await self._db.tg_outbox.save_progress(item_id=item.id, result={"parts": done})
             if index == 0 and header:
@@ -314,7 +334,14 @@ class DeliveryWorker:
         return context_header(context, workspace.locale)
 
     async def _post(
-        self, workspace: Workspace, thread_id: int, part: _Part, seller: Seller, item: TgOutboxItem
+        self,
+        workspace: Workspace,
+        thread_id: int,
+        part: _Part,
+        seller: Seller,
+        item: TgOutboxItem,
+        *,
+        markup: InlineKeyboardMarkup | None = None,
     ) -> int:
         if part.attachment is None:
             sent = await self._bot.send_message(
@@ -322,6 +349,7 @@ class DeliveryWorker:
                 message_thread_id=thread_id,
                 text=part.html,
                 link_preview_options=NO_PREVIEW,
+                reply_markup=markup,
             )
             return sent.message_id
         try:
@@ -336,6 +364,7 @@ class DeliveryWorker:
                 chat_id=workspace.tg_chat_id,
                 message_thread_id=thread_id,
                 text=f"{part.html}\n{missing}",
+                reply_markup=markup,
             )
             return sent.message_id
         upload = BufferedInputFile(file.content, filename=file.name or "file")
@@ -345,6 +374,7 @@ class DeliveryWorker:
                 message_thread_id=thread_id,
                 photo=upload,
                 caption=part.html,
+                reply_markup=markup,
             )
         else:
             sent = await self._bot.send_document(
@@ -352,6 +382,7 @@ class DeliveryWorker:
                 message_thread_id=thread_id,
                 document=upload,
                 caption=part.html,
+                reply_markup=markup,
             )
         return sent.message_id
 
@@ -408,21 +439,23 @@ class DeliveryWorker:
         return {"reacted": item.payload["emoji"]}
 
 
-def _plan(message: Message, header: str, locale: Locale) -> list[_Part]:
+def _plan(message: Message, header: str, locale: Locale, status: str = "") -> list[_Part]:
     """The posts for one message: fewest units first (text rides in the first caption)."""
     attachments = message.attachments
     body = message.text.strip()
     if not attachments:
         return [_Part(html) for html in message_posts(
-            author_type=message.author_type, body=body, header=header, locale=locale
+            author_type=message.author_type, body=body, header=header, locale=locale,
+            status=status,
         )]  # fmt: skip
     parts: list[_Part] = []
     text_in_caption = utf16_len(body) <= _CAPTION_TEXT_ROOM
     if body and not text_in_caption:
         parts.extend(_Part(html) for html in message_posts(
-            author_type=message.author_type, body=body, header=header, locale=locale
+            author_type=message.author_type, body=body, header=header, locale=locale,
+            status=status,
         ))  # fmt: skip
-        header = ""
+        header = status = ""
     for index, attachment in enumerate(attachments):
         first = index == 0
         parts.append(
@@ -432,6 +465,7 @@ def _plan(message: Message, header: str, locale: Locale) -> list[_Part]:
                     body=body if first and text_in_caption else "",
                     header=header if first else "",
                     locale=locale,
+                    status=status if first else "",
                 ),
                 attachment,
             )

@@ -143,10 +143,12 @@ def message_posts(
     header: str = "",
     locale: Locale,
     limit: int = MESSAGE_LIMIT,
+    status: str = "",
 ) -> list[str]:
     """The HTML post(s) for one marketplace message: author line, optional context header
-    (the chat's first post), the escaped text, split to fit Telegram's limit."""
-    author = text(AUTHOR_KEYS.get(author_type, "author.other"), locale)
+    (the chat's first post), optional status line (SLA), the escaped text, split to fit
+    Telegram's limit."""
+    author = _author(author_type, locale, status)
     lead = f"{header}\n\n{author}" if header else author
     lead_visible = utf16_len(html.unescape(_strip_tags(lead)))
     first_room = max(1, limit - lead_visible - 1)
@@ -161,13 +163,21 @@ def message_posts(
     return posts
 
 
-def caption(*, author_type: str, body: str, header: str = "", locale: Locale) -> str:
+def caption(
+    *, author_type: str, body: str, header: str = "", locale: Locale, status: str = ""
+) -> str:
     """A photo or document caption: like a post, clipped to the caption limit."""
-    author = text(AUTHOR_KEYS.get(author_type, "author.other"), locale)
+    author = _author(author_type, locale, status)
     lead = f"{header}\n\n{author}" if header else author
     room = CAPTION_LIMIT - utf16_len(html.unescape(_strip_tags(lead))) - 1
     body = body.strip()
     return f"{lead}\n{html.escape(clip_utf16(body, max(1, room)))}" if body else lead
+
+
+def _author(author_type: str, locale: Locale, status: str) -> str:
+    """The author line, with the status line (already HTML) under it when there is one."""
+    author = text(AUTHOR_KEYS.get(author_type, "author.other"), locale)
+    return f"{author}\n<i>{status}</i>" if status else author
 
 
 def _strip_tags(markup: str) -> str:

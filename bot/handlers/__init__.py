@@ -6,7 +6,16 @@ every Dispatcher (the process's, and each test's) gets its own router tree.
 
 from aiogram import Router
 
-from bot.handlers import add_seller, membership, sellers, setup, start, topics
+from bot.handlers import (
+    add_seller,
+    membership,
+    sellers,
+    setup,
+    sla_admin,
+    sla_queue,
+    start,
+    topics,
+)
 
 
 def build_router() -> Router:
@@ -16,5 +25,7 @@ def build_router() -> Router:
     root.include_router(setup.build_router())
     root.include_router(add_seller.build_router())
     root.include_router(sellers.build_router())
+    root.include_router(sla_queue.build_router())
+    root.include_router(sla_admin.build_router())
     root.include_router(topics.build_router())  # last: it looks at every group message
     return root

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.sla.policy import SlaPolicy, escalates, load_policy
+from bot.sla.rules import TurnFacts
 from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
 from storage.database import Database
-from storage.records import Chat, ReplyItem, Seller
+from storage.records import BuyerTurn, Chat, ReplyItem, Seller
 from storage.records import Message as StoredMessage
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_BUYER_CONTENT
 
@@ -219,6 +221,7 @@ class _ChatWriter:
         self._unmatched = unmatched
         self.activity = _Activity.of(chat)
         self.buyer_messages = 0
+        self._policy: SlaPolicy | None = None
 
     async def write(self, message: ChatMessage) -> None:
         if message.is_from_buyer:
@@ -230,19 +233,67 @@ class _ChatWriter:
 
     async def _buyer(self, message: ChatMessage) -> None:
         self.buyer_messages += 1
-        turn, _ = await self._db.turns.open_or_extend(
-            chat_id=self._chat.id,
-            at=message.created_at,
-            kind="next" if self.activity.last_seller_at else "first",
-            priority=self._chat.priority,
-            deadline=None,
-            hard_deadline=message.created_at + self._reply_window,
-            conn=self._conn,
-        )
+        turn = await self._open_turn(message)
         stored = await self._insert(message, "in", "customer", turn_id=turn.id)
         self.activity.buyer_wrote(message.created_at)
         if stored is not None:
             await self._enqueue(stored, DELIVER_BUYER_MESSAGE)
+
+    async def _open_turn(self, message: ChatMessage) -> BuyerTurn:
+        """Open or extend the buyer turn with its priority and deadlines (SLA rules).
+
+        A later message of the same turn may raise the priority (never lower it); every
+        message moves the marketplace's reply window, which caps the hard deadline.
+        """
+        if self._policy is None:
+            self._policy = await load_policy(self._db, self._seller, conn=self._conn)
+        policy = self._policy
+        kind = "next" if self.activity.last_seller_at else "first"
+        facts = TurnFacts(
+            text=message.content.text,
+            first_turn=kind == "first",
+            has_order=bool(self._chat.order_number),
+            unanswered=self.activity.unanswered + 1,
+            outside_hours=not policy.hours.is_working(message.created_at),
+        )
+        decision = policy.decide(facts)
+        window = message.created_at + self._reply_window
+        deadline, hard = policy.deadlines(
+            priority=decision.priority, started_at=message.created_at, window_ends_at=window
+        )
+        turn, opened = await self._db.turns.open_or_extend(
+            chat_id=self._chat.id,
+            at=message.created_at,
+            kind=kind,
+            priority=decision.priority,
+            deadline=deadline,
+            hard_deadline=hard,
+            matched_rule_id=decision.rule_id,
+            conn=self._conn,
+        )
+        if not opened:
+            priority, rule_id = turn.priority, turn.matched_rule_id
+            if escalates(priority, decision.priority):
+                priority, rule_id = decision.priority, decision.rule_id
+            deadline, hard = policy.deadlines(
+                priority=priority, started_at=turn.started_at, window_ends_at=window
+            )
+            if (priority, deadline, hard) != (turn.priority, turn.deadline, turn.hard_deadline):
+                turn = await self._db.turns.update_sla(
+                    turn_id=turn.id,
+                    priority=priority,
+                    matched_rule_id=rule_id,
+                    deadline=deadline,
+                    hard_deadline=hard,
+                    conn=self._conn,
+                )
+        await self._db.chats.set_priority(
+            chat_id=self._chat.id,
+            priority=turn.priority,
+            sla_deadline=turn.deadline,
+            conn=self._conn,
+        )
+        return turn
 
     async def _seller_reply(self, message: ChatMessage) -> None:
         """Ours (sent through the bot) or typed in the Ozon cabinet: either way the SLA

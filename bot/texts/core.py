@@ -33,7 +33,12 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "<code>/add_seller ozon Client-Id Api-Key [название]</code>)\n"
             "/sellers — магазины: состояние, пауза, замена ключа, удаление\n"
             "/cancel — прервать начатое\n"
-            "/setup — в группе: подключить её и проверить мои права\n\n"
+            "/setup — в группе: подключить её и проверить мои права\n"
+            "/queue — ждущие ответа чаты (urgent, overdue, unread, mine или магазин)\n"
+            "/take, /release — взять чат себе или отпустить (в теме)\n"
+            "/assign @агент — передать чат\n"
+            "/rules, /targets, /hours — правила приоритета, сроки ответа, рабочие часы\n"
+            "/stats [today|7d|30d] — отчёт с графиком\n\n"
             "Чтобы ответить покупателю, просто напишите сообщение в его теме."
         ),
         "en": (
@@ -43,7 +48,12 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "<code>/add_seller ozon Client-Id Api-Key [name]</code>)\n"
             "/sellers — shops: state, pause, key replacement, removal\n"
             "/cancel — stop what was started\n"
-            "/setup — in a group: connect it and check my rights\n\n"
+            "/setup — in a group: connect it and check my rights\n"
+            "/queue — chats waiting for an answer (urgent, overdue, unread, mine or a shop)\n"
+            "/take, /release — take a chat or let it go (in its topic)\n"
+            "/assign @agent — hand a chat over\n"
+            "/rules, /targets, /hours — priority rules, response targets, business hours\n"
+            "/stats [today|7d|30d] — a report with a chart\n\n"
             "To answer a buyer, just write a message in their topic."
         ),
     },

@@ -77,6 +77,7 @@ async def test_commands_answer_in_the_configured_language(
             access=unused,
             onboarding=unused,
             seller_admin=unused,
+            sla=unused,
         )
     )
     await dispatcher.feed_update(bot, command(command_text))

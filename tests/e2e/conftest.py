@@ -165,6 +165,7 @@ async def open_world(
             telegram_api_url=tg.base_url,
             ozon_api_url=ozon.base_url,
             poll_interval_seconds=3600,  # tests poll explicitly with world.poll()
+            sla_tick_seconds=600,  # SLA tests tick explicitly, on their own clock
         )
         world = World(db, tg, ozon, vault, group.id, anna.id, workspace, seller, settings)
         if throttle is not None:

@@ -32,6 +32,7 @@ async def test_a_new_buyer_chat_gets_its_topic_and_one_post(world: World) -> Non
     assert "47873153-0052" in post["text"] and "987654321" in post["text"]
     assert world.tg.units(world.group_id) == 2  # the topic and one post
 
+    await wait_until(world.outbox_settled)  # the post is in Telegram before it is recorded
     stored = await world.db.pool.fetchval(
         "SELECT tg_message_id FROM messages WHERE external_id = $1", message_id
     )

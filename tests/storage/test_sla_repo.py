@@ -18,11 +18,15 @@ UNANSWERED = RuleSpec(kind="unanswered_at_least", priority="high", threshold=3)
 
 
 async def _sellers(db: Database) -> tuple[Seller, Seller]:
+    """Two sellers with an empty SLA configuration (new sellers come with defaults)."""
     workspace = await make_workspace(db)
-    return (
+    sellers = (
         await make_seller(db, workspace, client_id="1"),
         await make_seller(db, workspace, client_id="2"),
     )
+    await db.pool.execute("DELETE FROM sla_rules")
+    await db.pool.execute("DELETE FROM sla_targets")
+    return sellers
 
 
 async def _rules(db: Database, seller: Seller, count: int) -> list[SlaRule]:

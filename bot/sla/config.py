@@ -1,0 +1,202 @@
+"""Parsing what admins type in /rules, /targets and /hours (pure; errors name the problem).
+
+Russian and English words are both accepted: ``/rules add срочно слова брак, сломан``,
+``/targets urgent 30m 1h``, ``/hours 09:00-21:00 пн-пт Europe/Moscow``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.sla.rules import compile_regex
+from storage.records import PRIORITIES, Priority
+from storage.sla_repo import RuleSpec
+
+PRIORITY_WORDS: dict[str, Priority] = {
+    **{p: p for p in PRIORITIES},
+    "срочно": "urgent",
+    "срочный": "urgent",
+    "высокий": "high",
+    "обычный": "normal",
+    "низкий": "low",
+}
+KIND_WORDS = {
+    "keyword": "keyword",
+    "keywords": "keyword",
+    "слова": "keyword",
+    "слово": "keyword",
+    "regex": "regex",
+    "регулярка": "regex",
+    "first": "first_message",
+    "first_message": "first_message",
+    "первое": "first_message",
+    "order": "has_order",
+    "has_order": "has_order",
+    "заказ": "has_order",
+    "с_заказом": "has_order",
+    "no_order": "no_order",
+    "без_заказа": "no_order",
+    "unanswered": "unanswered_at_least",
+    "unanswered_at_least": "unanswered_at_least",
+    "без_ответа": "unanswered_at_least",
+    "outside_hours": "outside_hours",
+    "вне_часов": "outside_hours",
+    "ночью": "outside_hours",
+}
+DAY_WORDS = {
+    "пн": 1,
+    "вт": 2,
+    "ср": 3,
+    "чт": 4,
+    "пт": 5,
+    "сб": 6,
+    "вс": 7,
+    "mon": 1,
+    "tue": 2,
+    "wed": 3,
+    "thu": 4,
+    "fri": 5,
+    "sat": 6,
+    "sun": 7,
+}
+_MAX_PATTERN = 300
+_DURATION_RE = re.compile(r"^(?:(\d+)\s*(?:h|ч))?\s*(?:(\d+)\s*(?:m|м|мин|min)?)?$")
+_TIME_RANGE_RE = re.compile(r"^(\d{1,2}):?(\d{2})?\s*-\s*(\d{1,2}):?(\d{2})?$")
+
+
+class ConfigError(ValueError):
+    """Something the admin typed cannot be used; the message says what."""
+
+
+def parse_priority(word: str) -> Priority:
+    found = PRIORITY_WORDS.get(word.lower())
+    if found is None:
+        raise ConfigError(f"priority {word!r}: use urgent, high, normal or low")
+    return found
+
+
+def parse_rule(args: str) -> RuleSpec:
+    """``<priority> <kind> [pattern | N]``."""
+    parts = args.strip().split(maxsplit=2)
+    if len(parts) < 2:
+        raise ConfigError("need a priority and a kind")
+    priority = parse_priority(parts[0])
+    kind = KIND_WORDS.get(parts[1].lower())
+    if kind is None:
+        raise ConfigError(f"kind {parts[1]!r} is unknown")
+    rest = parts[2].strip() if len(parts) > 2 else ""
+    if kind in ("keyword", "regex"):
+        if not rest:
+            raise ConfigError("words or a pattern are needed")
+        if len(rest) > _MAX_PATTERN:
+            raise ConfigError(f"the pattern is longer than {_MAX_PATTERN} characters")
+        if kind == "regex" and compile_regex(rest) is None:
+            raise ConfigError("the regular expression is invalid")
+        return RuleSpec(kind=kind, priority=priority, pattern=rest)
+    if kind == "unanswered_at_least":
+        if not rest.isdigit() or int(rest) < 1:
+            raise ConfigError("give the number of messages, e.g. unanswered 3")
+        return RuleSpec(kind=kind, priority=priority, threshold=int(rest))
+    return RuleSpec(kind=kind, priority=priority)
+
+
+def parse_minutes(word: str) -> int:
+    """ "30", "30m", "1h", "1ч30м", "2h 15m" → minutes (1 min .. 30 days)."""
+    match = _DURATION_RE.match(word.strip().lower())
+    if not match or not any(match.groups()):
+        raise ConfigError(f"{word!r} is not a duration like 30m or 4h")
+    hours, minutes = (int(g) if g else 0 for g in match.groups())
+    total = hours * 60 + minutes
+    if not 1 <= total <= 30 * 24 * 60:
+        raise ConfigError(f"{word!r} must be between 1 minute and 30 days")
+    return total
+
+
+def parse_targets(args: str) -> tuple[Priority, int, int]:
+    parts = args.split()
+    if len(parts) != 3:
+        raise ConfigError("need a priority, a target and a hard limit")
+    priority = parse_priority(parts[0])
+    target, hard = parse_minutes(parts[1]), parse_minutes(parts[2])
+    if hard < target:
+        raise ConfigError("the hard limit cannot be shorter than the target")
+    return priority, target, hard
+
+
+@dataclass(frozen=True, slots=True)
+class HoursSpec:
+    enabled: bool
+    timezone: str | None = None
+    work_days: tuple[int, ...] | None = None
+    start: time | None = None
+    end: time | None = None
+
+
+def parse_days(word: str) -> tuple[int, ...]:
+    """ "пн-пт", "mon-sun", "пн,ср,пт", "1-5", "все"/"daily"."""
+    value = word.lower()
+    if value in ("все", "ежедневно", "daily", "all"):
+        return tuple(range(1, 8))
+    days: set[int] = set()
+    for chunk in value.split(","):
+        ends = [_day(p) for p in chunk.split("-")]
+        if len(ends) == 1:
+            days.add(ends[0])
+        elif len(ends) == 2 and ends[0] <= ends[1]:
+            days.update(range(ends[0], ends[1] + 1))
+        else:
+            raise ConfigError(f"days {word!r}: use e.g. пн-пт")
+    return tuple(sorted(days))
+
+
+def _day(word: str) -> int:
+    word = word.strip()
+    if word.isdigit() and 1 <= int(word) <= 7:
+        return int(word)
+    found = DAY_WORDS.get(word[:3]) or DAY_WORDS.get(word[:2])
+    if found is None:
+        raise ConfigError(f"{word!r} is not a day")
+    return found
+
+
+def _time(hour: str, minute: str | None) -> time:
+    h, m = int(hour), int(minute or 0)
+    if h == 24 and m == 0:
+        return time(23, 59)
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise ConfigError(f"{hour}:{minute or '00'} is not a time")
+    return time(h, m)
+
+
+def parse_hours(args: str) -> HoursSpec:
+    """``off`` | ``on`` | ``HH:MM-HH:MM [days] [Time/Zone]`` (any order after the times)."""
+    words = args.split()
+    if not words:
+        raise ConfigError("nothing to change")
+    if words[0].lower() in ("off", "выкл", "нет", "24/7"):
+        return HoursSpec(enabled=False)
+    if words[0].lower() in ("on", "вкл", "да"):
+        return HoursSpec(enabled=True)
+    match = _TIME_RANGE_RE.match(words[0])
+    if not match:
+        raise ConfigError("start with working hours like 09:00-21:00, or off")
+    start, end = _time(match[1], match[2]), _time(match[3], match[4])
+    if start >= end:
+        raise ConfigError("the working day must end after it starts")
+    days: tuple[int, ...] | None = None
+    zone: str | None = None
+    for word in words[1:]:
+        if "/" in word or word.upper() == "UTC":
+            try:
+                ZoneInfo(word)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(f"time zone {word!r} is unknown") from None
+            zone = word
+        else:
+            days = parse_days(word)
+    if days is not None and not days:
+        raise ConfigError("at least one working day is needed")
+    return HoursSpec(enabled=True, timezone=zone, work_days=days, start=start, end=end)

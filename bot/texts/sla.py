@@ -1,0 +1,231 @@
+"""Texts of the SLA feature: priorities, deadlines, notices, the queue board, claiming,
+rules/targets/hours configuration and reports. Values are inserted already escaped."""
+
+from __future__ import annotations
+
+from bot.texts.locale import Locale
+
+TEXTS: dict[str, dict[Locale, str]] = {
+    # Command menu entries (bot/admin/commands.py).
+    "command.queue": {"ru": "Ждущие ответа чаты", "en": "Chats waiting for an answer"},
+    "command.take": {"ru": "Взять чат себе (в теме)", "en": "Take this chat (in its topic)"},
+    "command.release": {"ru": "Отпустить чат (в теме)", "en": "Let this chat go (in its topic)"},
+    "command.stats": {
+        "ru": "Отчёт: сроки ответов и график",
+        "en": "Report: response times, chart",
+    },
+    "command.assign": {"ru": "Передать чат агенту", "en": "Hand a chat to an agent"},
+    "command.rules": {"ru": "Правила приоритета", "en": "Priority rules"},
+    "command.targets": {"ru": "Сроки ответа по приоритетам", "en": "Response targets"},
+    "command.hours": {"ru": "Рабочие часы", "en": "Business hours"},
+    "prio.urgent": {"ru": "🔴 срочно", "en": "🔴 urgent"},
+    "prio.high": {"ru": "🟠 высокий", "en": "🟠 high"},
+    "prio.normal": {"ru": "🟢 обычный", "en": "🟢 normal"},
+    "prio.low": {"ru": "⚪ низкий", "en": "⚪ low"},
+    "sla.line": {
+        "ru": "{priority} · ответить до {deadline}",
+        "en": "{priority} · reply by {deadline}",
+    },
+    "sla.line_owner": {"ru": " · ведёт {owner}", "en": " · owner {owner}"},
+    "sla.left": {"ru": "осталось {left}", "en": "{left} left"},
+    "sla.overdue": {"ru": "просрочен на {late}", "en": "{late} overdue"},
+    "dur.min": {"ru": "{m} мин", "en": "{m} min"},
+    "dur.hour": {"ru": "{h} ч", "en": "{h} h"},
+    "dur.hour_min": {"ru": "{h} ч {m} мин", "en": "{h} h {m} min"},
+    "dur.day": {"ru": "{d} д {h} ч", "en": "{d} d {h} h"},
+    # Notices (the ticker).
+    "notice.warned": {
+        "ru": "⏳ Прошла половина срока ответа ({priority}), {left}.",
+        "en": "⏳ Half of the reply time is used ({priority}), {left}.",
+    },
+    "notice.escalated": {
+        "ru": "🔥 Срок ответа истёк ({priority}). {who}, ответьте покупателю.",
+        "en": "🔥 Reply time is over ({priority}). {who}, please answer the buyer.",
+    },
+    "notice.hard_breached": {
+        "ru": "🟥 Превышен жёсткий лимит ответа. {who}, ответьте как можно скорее.",
+        "en": "🟥 The hard reply limit is breached. {who}, answer as soon as possible.",
+    },
+    "notice.nobody": {"ru": "Кто-нибудь", "en": "Anyone"},
+    "notice.batch_head": {
+        "ru": "⏰ SLA: {count} чатов требуют внимания",
+        "en": "⏰ SLA: {count} chats need attention",
+    },
+    "notice.batch_more": {"ru": "…и ещё {count}", "en": "…and {count} more"},
+    "notice.kind.warned": {"ru": "⏳ половина срока", "en": "⏳ half time"},
+    "notice.kind.escalated": {"ru": "🔥 просрочен", "en": "🔥 overdue"},
+    "notice.kind.hard_breached": {"ru": "🟥 жёсткий лимит", "en": "🟥 hard limit"},
+    # Queue board and /queue.
+    "board.title": {
+        "ru": "📋 <b>Очередь</b> · ждут ответа: {count}",
+        "en": "📋 <b>Queue</b> · waiting: {count}",
+    },
+    "board.empty": {
+        "ru": "📋 <b>Очередь</b>\nВсе ответили ✅",
+        "en": "📋 <b>Queue</b>\nAll answered ✅",
+    },
+    "board.more": {"ru": "…и ещё {count}", "en": "…and {count} more"},
+    "queue.empty": {"ru": "Ничего не ждёт ответа ✅", "en": "Nothing is waiting ✅"},
+    "queue.title": {"ru": "📋 Ждут ответа ({count}):", "en": "📋 Waiting ({count}):"},
+    "queue.usage": {
+        "ru": "Фильтры: /queue urgent, overdue, unread (никто не взял), mine, или имя магазина.",
+        "en": "Filters: /queue urgent, overdue, unread (nobody took it), mine, or a shop name.",
+    },
+    # Claiming.
+    "claim.button": {"ru": "✋ Взять", "en": "✋ Take"},
+    "claim.taken": {"ru": "✋ Чат ведёт {agent}.", "en": "✋ {agent} owns this chat now."},
+    "claim.released": {
+        "ru": "👐 {agent} отпустил(а) чат.",
+        "en": "👐 {agent} released this chat.",
+    },
+    "claim.assigned": {
+        "ru": "👉 {admin} передал(а) чат: теперь его ведёт {agent}.",
+        "en": "👉 {admin} handed this chat to {agent}.",
+    },
+    "claim.ok": {"ru": "Чат ваш", "en": "The chat is yours"},
+    "claim.already_yours": {"ru": "Чат уже ваш", "en": "Already yours"},
+    "claim.owned_by": {"ru": "Чат уже ведёт {agent}", "en": "{agent} already owns it"},
+    "claim.not_owner": {
+        "ru": "Отпустить чат может тот, кто его ведёт, или админ.",
+        "en": "Only the owner or an admin can release this chat.",
+    },
+    "claim.nobody_owns": {"ru": "Этот чат никто не ведёт.", "en": "Nobody owns this chat."},
+    "claim.not_a_topic": {
+        "ru": "Эта команда работает в теме чата с покупателем.",
+        "en": "Use this command in a buyer chat topic.",
+    },
+    "claim.forbidden": {"ru": "Нет доступа", "en": "Not allowed"},
+    "assign.usage": {
+        "ru": "Передать чат: /assign @username (или ответом на сообщение сотрудника).",
+        "en": "Hand a chat over: /assign @username (or reply to the person's message).",
+    },
+    "assign.unknown": {
+        "ru": "Не знаю такого сотрудника: он должен хоть раз написать в группе.",
+        "en": "I don't know this person yet: they must write in the group once.",
+    },
+    "admin_only": {"ru": "Это может только админ.", "en": "Only an admin can do this."},
+    "no_workspace": {
+        "ru": "Сначала подключите группу (/setup) и магазин.",
+        "en": "Bind a group (/setup) and add a shop first.",
+    },
+    "pick_seller": {
+        "ru": "У вас несколько магазинов, укажите номер первым словом:\n{sellers}",
+        "en": "You have several shops; put the number first:\n{sellers}",
+    },
+    # /rules
+    "rules.title": {
+        "ru": "Правила приоритета «{shop}» (сверху вниз, первое совпадение решает):",
+        "en": "Priority rules of “{shop}” (top to bottom, the first match decides):",
+    },
+    "rules.empty": {
+        "ru": "Правил нет: все чаты обычного приоритета.",
+        "en": "No rules: every chat is normal priority.",
+    },
+    "rules.help": {
+        "ru": (
+            "Команды:\n"
+            "/rules add &lt;приоритет&gt; &lt;тип&gt; [слова|regex|N]\n"
+            "/rules move &lt;№&gt; &lt;новый №&gt;\n/rules del &lt;№&gt;\n"
+            "/rules reset — по умолчанию\n"
+            "Приоритеты: urgent, high, normal, low (срочно, высокий, обычный, низкий).\n"
+            "Типы: keyword (слова через запятую), regex, first (первое сообщение), "
+            "order, no_order, unanswered N, outside_hours."
+        ),
+        "en": (
+            "Commands:\n"
+            "/rules add &lt;priority&gt; &lt;kind&gt; [words|regex|N]\n"
+            "/rules move &lt;no.&gt; &lt;new no.&gt;\n/rules del &lt;no.&gt;\n"
+            "/rules reset — defaults\n"
+            "Priorities: urgent, high, normal, low.\n"
+            "Kinds: keyword (comma-separated words), regex, first (first message), "
+            "order, no_order, unanswered N, outside_hours."
+        ),
+    },
+    "rules.kind.keyword": {"ru": "слова: {pattern}", "en": "words: {pattern}"},
+    "rules.kind.regex": {"ru": "regex: {pattern}", "en": "regex: {pattern}"},
+    "rules.kind.first_message": {"ru": "первое сообщение в чате", "en": "first message in a chat"},
+    "rules.kind.has_order": {"ru": "есть заказ", "en": "linked to an order"},
+    "rules.kind.no_order": {"ru": "без заказа", "en": "no order"},
+    "rules.kind.unanswered_at_least": {
+        "ru": "без ответа ≥ {threshold} сообщ.",
+        "en": "≥ {threshold} unanswered messages",
+    },
+    "rules.kind.outside_hours": {"ru": "вне рабочих часов", "en": "outside business hours"},
+    "rules.disabled": {"ru": " (выкл.)", "en": " (off)"},
+    "rules.bad": {"ru": "Не понял правило: {reason}", "en": "Could not read the rule: {reason}"},
+    "rules.done": {"ru": "Готово.", "en": "Done."},
+    # /targets
+    "targets.title": {
+        "ru": "Сроки ответа «{shop}» (цель / жёсткий лимит):",
+        "en": "Reply targets of “{shop}” (target / hard limit):",
+    },
+    "targets.line": {"ru": "{priority}: {target} / {hard}", "en": "{priority}: {target} / {hard}"},
+    "targets.help": {
+        "ru": (
+            "Изменить: /targets &lt;приоритет&gt; &lt;цель&gt; &lt;лимит&gt;, "
+            "например /targets urgent 30m 1h"
+        ),
+        "en": (
+            "Change: /targets &lt;priority&gt; &lt;target&gt; &lt;limit&gt;, "
+            "e.g. /targets urgent 30m 1h"
+        ),
+    },
+    "targets.bad": {"ru": "Не понял: {reason}", "en": "Could not read it: {reason}"},
+    # /hours
+    "hours.off": {
+        "ru": "Рабочие часы «{shop}»: выключены, сроки идут круглосуточно.",
+        "en": "Business hours of “{shop}”: off, the clock runs 24/7.",
+    },
+    "hours.on": {
+        "ru": "Рабочие часы «{shop}»: {days}, {start}–{end} ({tz}).",
+        "en": "Business hours of “{shop}”: {days}, {start}–{end} ({tz}).",
+    },
+    "hours.help": {
+        "ru": "Изменить: /hours 09:00-21:00 пн-пт Europe/Moscow, или /hours off",
+        "en": "Change: /hours 09:00-21:00 mon-fri Europe/Moscow, or /hours off",
+    },
+    "hours.bad": {"ru": "Не понял: {reason}", "en": "Could not read it: {reason}"},
+    # /stats
+    "stats.usage": {
+        "ru": "Период: /stats today, /stats 7d или /stats 30d",
+        "en": "Period: /stats today, /stats 7d or /stats 30d",
+    },
+    "stats.period.today": {"ru": "сегодня", "en": "today"},
+    "stats.period.7d": {"ru": "7 дней", "en": "7 days"},
+    "stats.period.30d": {"ru": "30 дней", "en": "30 days"},
+    "stats.head": {"ru": "📊 <b>SLA за {period}</b>", "en": "📊 <b>SLA, {period}</b>"},
+    "stats.turns": {
+        "ru": "Обращений: {turns}, отвечено: {answered}, ждут сейчас: {waiting}",
+        "en": "Buyer turns: {turns}, answered: {answered}, waiting now: {waiting}",
+    },
+    "stats.frt": {
+        "ru": "Первый ответ: медиана {median}, p90 {p90}",
+        "en": "First response: median {median}, p90 {p90}",
+    },
+    "stats.prio": {
+        "ru": "{priority}: в срок {done}/{total} = {share} (цель {goal})",
+        "en": "{priority}: in time {done}/{total} = {share} (goal {goal})",
+    },
+    "stats.prio_nogoal": {
+        "ru": "{priority}: в срок {done}/{total} = {share}",
+        "en": "{priority}: in time {done}/{total} = {share}",
+    },
+    "stats.agents": {"ru": "<b>Сотрудники</b>", "en": "<b>Agents</b>"},
+    "stats.sellers": {"ru": "<b>Магазины</b>", "en": "<b>Shops</b>"},
+    "stats.row": {
+        "ru": "{name}: {answered} отв., в срок {share}, первый ответ: медиана {median}",
+        "en": "{name}: {answered} replies, in time {share}, first response median {median}",
+    },
+    "stats.ai": {
+        "ru": "Черновики ИИ: принято {accepted} из {decided} ({share})",
+        "en": "AI drafts: accepted {accepted} of {decided} ({share})",
+    },
+    "stats.ai_none": {"ru": "Черновики ИИ: пока нет", "en": "AI drafts: none yet"},
+    "stats.cabinet": {"ru": "из кабинета Ozon", "en": "Ozon cabinet"},
+    "stats.none": {"ru": "—", "en": "—"},
+    "chart.title": {"ru": "SLA: {period}", "en": "SLA: {period}"},
+    "chart.hist": {"ru": "Время ответа", "en": "Response time"},
+    "chart.turns": {"ru": "обращений", "en": "turns"},
+    "chart.compliance": {"ru": "В срок по приоритетам", "en": "In time per priority"},
+    "chart.goal": {"ru": "цель", "en": "goal"},
+}

@@ -1,0 +1,285 @@
+"""The queue board (edited only on change, within budget), claiming, and the commands."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+
+from sandbox.telegram.models import Member, MemberStatus
+from tests.e2e.conftest import wait_until
+from tests.sla.conftest import SlaWorld
+
+
+def boards(sworld: SlaWorld) -> list[dict[str, Any]]:
+    return [m for m in sworld.general() if "Очередь" in m.get("text", "")]
+
+
+async def test_the_board_is_pinned_and_edited_only_on_change(sworld: SlaWorld) -> None:
+    world = sworld.world
+    _, thread = await sworld.buyer_topic("Пришёл брак")
+    await sworld.tick()
+    [board] = boards(sworld)
+    assert "ждут ответа: 1" in board["text"]
+    assert f"https://t.me/c/{str(world.group_id)[4:]}/{thread}" in board["text"]
+    assert world.tg.state.chat(world.group_id).pinned == [board["message_id"]]
+    workspace = await world.db.workspaces.get(workspace_id=world.workspace.id)
+    assert workspace.queue_board_message_id == board["message_id"]
+
+    sworld.clock.advance(seconds=70)  # time moves, nothing else: same rounded text
+    await sworld.tick()
+    assert sworld.calls("editMessageText") == []
+
+    await sworld.buyer_topic("Где заказ?", order_number="555-1")
+    sworld.clock.advance(seconds=20)  # changed, but the last edit is less than a minute old?
+    await sworld.tick()
+    edits = sworld.calls("editMessageText")
+    assert len(edits) == 1  # first change after a quiet minute: edited at once
+    sworld.clock.advance(seconds=10)
+    await sworld.buyer_topic("Ещё вопрос", order_number="555-2")
+    await sworld.tick()
+    assert len(sworld.calls("editMessageText")) == 1  # within a minute of the last edit
+    sworld.clock.advance(seconds=61)
+    await sworld.tick()
+    assert len(sworld.calls("editMessageText")) == 2
+    [board] = boards(sworld)
+    assert "ждут ответа: 3" in board["text"]
+    assert len(boards(sworld)) == 1  # one board, edited in place
+
+    # Everybody answered: the board says so (one more edit), then stays quiet.
+    await world.db.pool.execute("UPDATE chats SET waiting_since = NULL")
+    sworld.clock.advance(seconds=61)
+    await sworld.tick()
+    sworld.clock.advance(seconds=61)
+    await sworld.tick()
+    assert len(sworld.calls("editMessageText")) == 3
+    assert "Все ответили" in boards(sworld)[0]["text"]
+
+
+async def test_board_edits_share_the_group_budget(sworld: SlaWorld) -> None:
+    """Edits are a cosmetic, lowest-priority kind and spend units like sends: with buyer
+    posts waiting, they go after them, and the group never exceeds its limit."""
+    world = sworld.world
+    for n in range(5):
+        await sworld.buyer_topic(f"Вопрос {n}", order_number=f"77-{n}")
+        sworld.clock.advance(seconds=61)
+        await sworld.tick()
+    assert len(boards(sworld)) == 1
+    assert len(sworld.calls("editMessageText")) == 4
+    log = [t for t, chat, _ in world.tg.unit_log if chat == world.group_id]
+    for index, start in enumerate(log):
+        assert len([t for t in log[index:] if t - start < 60]) <= 20
+
+
+async def test_take_release_and_assign(sworld: SlaWorld) -> None:
+    world = sworld.world
+    boris = world.tg.create_user(first_name="Борис", username="boris")
+    world.tg.state.chat(world.group_id).members[boris.id] = Member(boris.id, MemberStatus.MEMBER)
+    chat_id, thread = await sworld.buyer_topic("Где заказ?")
+    [post] = world.posts(thread)
+    data = post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+
+    query = world.tg.press_button(world.agent_id, world.group_id, post["message_id"], data)
+    await wait_until(lambda: _answered(world, query))
+    assert world.tg.callback_answer(query)["text"] == "Чат ваш"
+    anna = await world.db.agents.get_by_tg_user(tg_user_id=world.agent_id)
+    assert (await world.chat(chat_id)).owner_agent_id == anna.id
+
+    second = world.tg.press_button(boris.id, world.group_id, post["message_id"], data)
+    await wait_until(lambda: _answered(world, second))
+    answer = world.tg.callback_answer(second)
+    assert answer["text"] == "Чат уже ведёт Анна" and answer["show_alert"] is True
+
+    world.tg.user_sends(boris.id, world.group_id, "/release", thread_id=thread)
+    await _posted(sworld, thread, "Отпустить чат может тот, кто его ведёт")
+    world.tg.user_sends(world.agent_id, world.group_id, "/assign @boris", thread_id=thread)
+    await _posted(sworld, thread, "теперь его ведёт Борис")
+    boris_agent = await world.db.agents.get_by_tg_user(tg_user_id=boris.id)
+    assert (await world.chat(chat_id)).owner_agent_id == boris_agent.id
+    assert await world.db.pool.fetchval(
+        "SELECT count(*) FROM audit_log WHERE action = 'sla.assign'"
+    )
+
+    world.tg.user_sends(boris.id, world.group_id, "/release", thread_id=thread)
+    await _posted(sworld, thread, "Борис отпустил(а) чат")
+    world.tg.user_sends(boris.id, world.group_id, "/take", thread_id=thread)
+    await _posted(sworld, thread, "✋ Чат ведёт Борис")
+    world.tg.user_sends(boris.id, world.group_id, "/assign @anna", thread_id=thread)
+    await _posted(sworld, thread, "Это может только админ")
+    assert world.sent_to_ozon() == []  # commands are never relayed to the buyer
+
+
+async def test_a_button_for_a_chat_of_another_group_is_refused(sworld: SlaWorld) -> None:
+    """Button data is never trusted: the chat must belong to the group it was pressed in."""
+    world = sworld.world
+    chat_id, thread = await sworld.buyer_topic("Где заказ?")
+    [post] = world.posts(thread)
+    data = post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    other = await world.db.workspaces.bind(
+        tg_chat_id=-100999, title="Чужая", bound_by_tg_user_id=1
+    )
+    await world.db.pool.execute(
+        "UPDATE chats SET topic_workspace_id = $1 WHERE external_id = $2", other.id, chat_id
+    )
+    query = world.tg.press_button(world.agent_id, world.group_id, post["message_id"], data)
+    await wait_until(lambda: _answered(world, query))
+    assert world.tg.callback_answer(query)["show_alert"] is True
+    assert (await world.chat(chat_id)).owner_agent_id is None
+
+
+async def test_queue_command_with_filters(sworld: SlaWorld) -> None:
+    world = sworld.world
+    await sworld.buyer_topic("Пришёл брак", order_number="111-1")
+    _, thread = await sworld.buyer_topic("Подскажите цвет", order_number="222-2")
+    world.tg.user_sends(world.agent_id, world.group_id, "/queue urgent")
+    text = await _posted(sworld, None, "Ждут ответа (1)")
+    assert "111-1" in text and "222-2" not in text
+    world.tg.user_sends(world.agent_id, world.group_id, "/take", thread_id=thread)
+    await _posted(sworld, thread, "Чат ведёт Анна")
+    world.tg.user_sends(world.agent_id, world.group_id, "/queue mine")
+    text = await _posted(sworld, None, "Ждут ответа (1)", skip=1)
+    assert "222-2" in text and "111-1" not in text
+    world.tg.user_sends(world.agent_id, world.group_id, "/queue unread")
+    text = await _posted(sworld, None, "Ждут ответа (1)", skip=2)
+    assert "111-1" in text
+    world.tg.user_sends(world.agent_id, world.group_id, "/queue overdue")
+    await _posted(sworld, None, "Ничего не ждёт ответа")
+    private = await _asker(sworld, world.agent_id)("/queue")
+    assert "Ждут ответа (2)" in private
+    assert "111-1" in private and "222-2" in private
+
+
+async def test_admin_configures_rules_targets_and_hours_in_private(sworld: SlaWorld) -> None:
+    world = sworld.world
+    ask = _asker(sworld, world.agent_id)
+    listing = await ask("/rules")
+    assert "Правила приоритета «Обувь»" in listing and "1. 🔴 срочно ← слова: брак" in listing
+    assert "6. 🔴 срочно ← regex: возврат\\s+денег" in await ask(
+        "/rules add urgent regex возврат\\s+денег"
+    )
+    assert "1. 🔴 срочно ← regex" in await ask("/rules move 6 1")
+    after_delete = await ask("/rules del 1")
+    assert "1. 🔴 срочно ← слова: брак" in after_delete and "regex:" not in after_delete
+    assert "Не понял правило" in await ask("/rules add soon keyword x")
+    assert "from 1 to 5" in await ask("/rules del 9")
+
+    assert "🔴 срочно: 15 мин / 45 мин" in await ask("/targets urgent 15m 45m")
+    target = (await world.db.sla.get_targets(seller_id=world.seller.id))["urgent"]
+    assert (target.target_minutes, target.hard_limit_minutes) == (15, 45)
+    assert "Не понял" in await ask("/targets urgent 2h 1h")
+
+    shown = await ask("/hours 10:00-19:00 пн-пт Asia/Yekaterinburg")
+    assert "пн, вт, ср, чт, пт, 10:00–19:00 (Asia/Yekaterinburg)" in shown
+    seller = await world.db.sellers.get(seller_id=world.seller.id)
+    assert seller.business_hours_enabled and seller.timezone == "Asia/Yekaterinburg"
+    assert "выключены" in await ask("/hours off")
+    actions = await world.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
+    assert [a["action"] for a in actions][:3] == [
+        "sla.rules.add", "sla.rules.move", "sla.rules.del",
+    ]  # fmt: skip
+
+    stranger = world.tg.create_user(first_name="Чужой")
+    assert "только админ" in await _asker(sworld, stranger.id)("/rules")
+    assert len(await world.db.sla.list_rules(seller_id=world.seller.id)) == 5
+
+
+async def test_stats_in_the_group_and_in_private(sworld: SlaWorld) -> None:
+    world = sworld.world
+    _, thread = await sworld.buyer_topic("Пришёл брак")
+    sent = world.tg.user_sends(world.agent_id, world.group_id, "Заменим!", thread_id=thread)
+    await wait_until(lambda: _reacted(world, sent["message_id"]))
+
+    world.tg.user_sends(world.agent_id, world.group_id, "/stats 7d")
+    text = await _posted(sworld, None, "SLA за 7 дней")
+    assert "Обращений: 1, отвечено: 1" in text and "Анна: 1 отв., в срок 100%" in text
+
+    async def photo_posted() -> bool:
+        return any("photo" in m for m in sworld.general())
+
+    await wait_until(photo_posted)
+    assert "SLA за сегодня" in await _asker(sworld, world.agent_id)("/stats today")
+
+    async def private_photo() -> bool:
+        return any("photo" in m for m in world.tg.bot_messages(world.agent_id))
+
+    await wait_until(private_photo)
+    photo = next(m for m in world.tg.bot_messages(world.agent_id) if "photo" in m)
+    content = world.tg.file_bytes(photo["photo"][-1]["file_id"])
+    assert Image.open(io.BytesIO(content)).format == "PNG"
+
+
+# ------------------------------------------------------------------ helpers
+
+
+async def _answered(world: object, query: str) -> bool:
+    return world.tg.callback_answer(query) is not None  # type: ignore[attr-defined]
+
+
+async def _reacted(world: object, message_id: int) -> bool:
+    return bool(world.tg.reactions(world.group_id, message_id))  # type: ignore[attr-defined]
+
+
+async def _posted(sworld: SlaWorld, thread: int | None, needle: str, skip: int = 0) -> str:
+    """Wait for the bot's post containing ``needle`` (in a topic, or in General)."""
+    found: list[str] = []
+
+    async def present() -> bool:
+        posts = sworld.general() if thread is None else sworld.world.posts(thread)
+        found[:] = [m.get("text", "") for m in posts if needle in m.get("text", "")]
+        return len(found) > skip
+
+    await wait_until(present)
+    return found[skip]
+
+
+def _asker(sworld: SlaWorld, user_id: int) -> Any:
+    """Send a private command and return the bot's next text reply."""
+    world = sworld.world
+
+    def texts() -> list[str]:
+        try:
+            return [m["text"] for m in world.tg.bot_messages(user_id) if "text" in m]
+        except ValueError:  # no private chat with the bot yet
+            return []
+
+    async def ask(command: str) -> str:
+        before = len(texts())
+        world.tg.user_sends(user_id, user_id, command)
+
+        async def replied() -> bool:
+            return len(texts()) > before
+
+        await wait_until(replied)
+        return texts()[before]
+
+    return ask
+
+
+async def test_board_survives_429_and_a_deleted_board_message(sworld: SlaWorld) -> None:
+    """A 429 on the pin retries the pin only (one board message); a board an admin deleted
+    is posted again instead of failing forever."""
+    world = sworld.world
+    await sworld.buyer_topic("Пришёл брак")
+    world.tg.inject_error(
+        "pinChatMessage", "Too Many Requests: retry after 1", error_code=429, retry_after=1
+    )
+    await sworld.sla.ticker.tick()
+    sworld.sla.kick()
+
+    async def pinned() -> bool:
+        return bool(world.tg.state.chat(world.group_id).pinned)
+
+    await wait_until(pinned)
+    assert len(boards(sworld)) == 1
+    assert len(sworld.calls("sendMessage")) == 2  # the buyer post and one board
+
+    [board] = boards(sworld)
+    world.tg.state.chat(world.group_id).messages[board["message_id"]].deleted = True
+    await sworld.buyer_topic("Ещё брак", order_number="9-9")
+    sworld.clock.advance(seconds=61)
+    await sworld.tick()
+    [fresh] = boards(sworld)
+    assert fresh["message_id"] != board["message_id"] and "ждут ответа: 2" in fresh["text"]
+    workspace = await world.db.workspaces.get(workspace_id=world.workspace.id)
+    assert workspace.queue_board_message_id == fresh["message_id"]
