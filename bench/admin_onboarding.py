@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-import asyncpg
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from scratch_db import scratch_database
 
 from bot.app import assemble, build_bot
 from bot.settings import Settings
@@ -28,9 +26,6 @@ from connectors.ozon.client import OzonClient
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
 from storage.database import Database
-from storage.embedded import EmbeddedPostgres
-from storage.migrate import apply_migrations
-from storage.pool import create_pool
 from storage.vault import Vault
 
 TOKEN = "123456789:AAEmulatorTokenForBench_abcdefghijkl"
@@ -115,20 +110,8 @@ async def run(db: Database, args: argparse.Namespace) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        embedded = EmbeddedPostgres(Path(tmp))
-        dsn = await embedded.start_app_database()
-        try:
-            conn = await asyncpg.connect(dsn)
-            await apply_migrations(conn)
-            await conn.close()
-            pool = await create_pool(dsn, max_size=20)
-            try:
-                await run(Database(pool), args)
-            finally:
-                await pool.close()
-        finally:
-            await embedded.stop()
+    async with scratch_database(max_size=20) as db:
+        await run(db, args)
 
 
 if __name__ == "__main__":

@@ -25,15 +25,14 @@ import argparse
 import asyncio
 import contextlib
 import statistics
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from aiogram import Bot
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from scratch_db import scratch_database
 
 from bot.app import App, assemble, build_bot
 from bot.bridge.throttle import GROUP_BUDGET, Budget, TelegramThrottle
@@ -42,9 +41,6 @@ from connectors.ozon.client import OzonClient
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
 from storage.database import Database
-from storage.embedded import EmbeddedPostgres
-from storage.migrate import apply_migrations
-from storage.pool import create_pool
 from storage.records import Seller
 from storage.vault import Vault
 
@@ -98,21 +94,6 @@ async def until(condition: Callable[[], Awaitable[bool]], seconds: float = 600.0
     async with asyncio.timeout(seconds):
         while not await condition():  # noqa: ASYNC110 - the emulators are polled
             await asyncio.sleep(0.002)
-
-
-@contextlib.asynccontextmanager
-async def database() -> AsyncIterator[Database]:
-    with tempfile.TemporaryDirectory(prefix="bench-bridge-") as folder:
-        embedded = EmbeddedPostgres(Path(folder))
-        dsn = await embedded.start_app_database()
-        pool = await create_pool(dsn)
-        try:
-            async with pool.acquire() as conn:
-                await apply_migrations(conn)
-            yield Database(pool)
-        finally:
-            await pool.close()
-            await embedded.stop()
 
 
 @contextlib.asynccontextmanager
@@ -282,7 +263,7 @@ async def main() -> None:
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--burst", type=int, default=30)
     args = parser.parse_args()
-    async with database() as db:
+    async with scratch_database() as db:
         await intake_and_reply(db, args.samples)
         await burst(db, args.burst)
 

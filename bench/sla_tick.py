@@ -15,18 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import asyncpg
+from scratch_db import scratch_database
 
 from bot.sla.ticker import SlaTicker
 from storage.database import Database
-from storage.embedded import EmbeddedPostgres
-from storage.migrate import apply_migrations
-from storage.pool import create_pool
 
 
 class _NoDelivery:
@@ -95,54 +90,43 @@ async def seed(
 
 
 async def main(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        embedded = EmbeddedPostgres(Path(tmp))
-        dsn = await embedded.start_app_database()
-        try:
-            conn = await asyncpg.connect(dsn)
-            await apply_migrations(conn)
-            await conn.close()
-            pool = await create_pool(dsn, max_size=10)
-            db = Database(pool)
-            now = datetime.now(UTC)
-            total = args.workspaces * args.sellers * args.chats
-            print(f"seeding {args.workspaces * args.sellers} sellers × {args.chats} waiting chats")
-            await seed(
-                db,
-                args.workspaces,
-                args.sellers,
-                args.chats,
-                now,
-                business_hours=args.business_hours,
+    async with scratch_database(max_size=10) as db:
+        now = datetime.now(UTC)
+        total = args.workspaces * args.sellers * args.chats
+        print(f"seeding {args.workspaces * args.sellers} sellers × {args.chats} waiting chats")
+        await seed(
+            db,
+            args.workspaces,
+            args.sellers,
+            args.chats,
+            now,
+            business_hours=args.business_hours,
+        )
+        clock = [now]
+        ticker = SlaTicker(
+            db=db,
+            delivery=_NoDelivery(),  # type: ignore[arg-type]
+            clock=lambda: clock[0],
+            window_margin=timedelta(hours=6),
+        )
+        runs = (
+            [("first tick (backlog due)", 0)]
+            + [("quiet tick", 0)]
+            + [(f"tick +{30 * n} s", 30) for n in range(1, args.ticks + 1)]
+        )
+        for name, advance in runs:
+            clock[0] += timedelta(seconds=advance)
+            started = time.perf_counter()
+            report = await ticker.tick()
+            wall_ms = (time.perf_counter() - started) * 1000
+            print(
+                f"{name:26s} {wall_ms:8.1f} ms  notices={report.notices:6d} "
+                f"posts={report.posts:4d} boards={report.boards:3d} bumped={report.bumped}"
             )
-            clock = [now]
-            ticker = SlaTicker(
-                db=db,
-                delivery=_NoDelivery(),  # type: ignore[arg-type]
-                clock=lambda: clock[0],
-                window_margin=timedelta(hours=6),
-            )
-            runs = (
-                [("first tick (backlog due)", 0)]
-                + [("quiet tick", 0)]
-                + [(f"tick +{30 * n} s", 30) for n in range(1, args.ticks + 1)]
-            )
-            for name, advance in runs:
-                clock[0] += timedelta(seconds=advance)
-                started = time.perf_counter()
-                report = await ticker.tick()
-                wall_ms = (time.perf_counter() - started) * 1000
-                print(
-                    f"{name:26s} {wall_ms:8.1f} ms  notices={report.notices:6d} "
-                    f"posts={report.posts:4d} boards={report.boards:3d} bumped={report.bumped}"
-                )
-                # Board rows are delivered asynchronously in production; here they stay
-                # pending, so later ticks see a queued edit and skip that workspace.
-            pending = await pool.fetchval("SELECT count(*) FROM tg_outbox")
-            print(f"waiting chats: {total}, outbox rows queued: {pending}")
-            await pool.close()
-        finally:
-            await embedded.stop()
+            # Board rows are delivered asynchronously in production; here they stay
+            # pending, so later ticks see a queued edit and skip that workspace.
+        pending = await db.pool.fetchval("SELECT count(*) FROM tg_outbox")
+        print(f"waiting chats: {total}, outbox rows queued: {pending}")
 
 
 if __name__ == "__main__":

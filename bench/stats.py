@@ -15,18 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-import asyncpg
+from scratch_db import scratch_database
 
 from bot.sla.stats import build_report, render_chart, render_text
 from storage.database import Database
-from storage.embedded import EmbeddedPostgres
-from storage.migrate import apply_migrations
-from storage.pool import create_pool
 
 SELLERS = 5
 CHATS = 200_000
@@ -101,36 +96,25 @@ async def seed(db: Database, *, days: int, per_day: int, now: datetime) -> int:
 
 
 async def main(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        embedded = EmbeddedPostgres(Path(tmp))
-        dsn = await embedded.start_app_database()
-        try:
-            conn = await asyncpg.connect(dsn)
-            await apply_migrations(conn)
-            await conn.close()
-            pool = await create_pool(dsn, max_size=5)
-            db = Database(pool)
-            now = datetime.now(UTC)
-            print(f"seeding {args.days} days × {args.messages_per_day} buyer messages a day …")
-            started = time.perf_counter()
-            turns = await seed(db, days=args.days, per_day=args.messages_per_day, now=now)
-            print(f"seeded {turns} buyer turns in {time.perf_counter() - started:.1f} s")
-            sellers = await db.sellers.list_all()
-            for run in range(1, args.runs + 1):
-                t0 = time.perf_counter()
-                report = await build_report(db, sellers=sellers, period="30d", now=now)
-                t1 = time.perf_counter()
-                body = render_text(report, "ru")
-                png = await asyncio.to_thread(render_chart, report, "ru")
-                t2 = time.perf_counter()
-                print(
-                    f"run {run}: {t2 - t0:.2f} s to the reply (figures {t1 - t0:.2f} s, "
-                    f"text + chart {t2 - t1:.2f} s; {report.overall.turns} turns, "
-                    f"{len(body)} chars, PNG {len(png) // 1024} KiB)"
-                )
-            await pool.close()
-        finally:
-            await embedded.stop()
+    async with scratch_database(max_size=5) as db:
+        now = datetime.now(UTC)
+        print(f"seeding {args.days} days × {args.messages_per_day} buyer messages a day …")
+        started = time.perf_counter()
+        turns = await seed(db, days=args.days, per_day=args.messages_per_day, now=now)
+        print(f"seeded {turns} buyer turns in {time.perf_counter() - started:.1f} s")
+        sellers = await db.sellers.list_all()
+        for run in range(1, args.runs + 1):
+            t0 = time.perf_counter()
+            report = await build_report(db, sellers=sellers, period="30d", now=now)
+            t1 = time.perf_counter()
+            body = render_text(report, "ru")
+            png = await asyncio.to_thread(render_chart, report, "ru")
+            t2 = time.perf_counter()
+            print(
+                f"run {run}: {t2 - t0:.2f} s to the reply (figures {t1 - t0:.2f} s, "
+                f"text + chart {t2 - t1:.2f} s; {report.overall.turns} turns, "
+                f"{len(body)} chars, PNG {len(png) // 1024} KiB)"
+            )
 
 
 if __name__ == "__main__":

@@ -23,25 +23,20 @@ import resource
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-import asyncpg
 import httpx
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from scratch_db import scratch_database
 
 from bot.seller_api import SellerApis
 from bot.sync.poller import PollReport, SellerPoller
 from connectors.ozon.client import OzonClient
 from storage.database import Database
-from storage.embedded import EmbeddedPostgres
-from storage.migrate import apply_migrations
-from storage.pool import create_pool
 from storage.records import Seller
 from storage.vault import Vault
 
@@ -145,18 +140,10 @@ async def run_cycle(
 
 async def main(args: argparse.Namespace) -> None:
     port = free_port()
-    with emulator_process(port) as url, tempfile.TemporaryDirectory() as tmp:
+    with emulator_process(port) as url:
         print(f"seeding {args.sellers} sellers × {args.chats} chats in the emulator …")
         client_ids = await seed_emulator(url, args.sellers, args.chats)
-
-        embedded = EmbeddedPostgres(Path(tmp))
-        dsn = await embedded.start_app_database()
-        try:
-            conn = await asyncpg.connect(dsn)
-            await apply_migrations(conn)
-            await conn.close()
-            pool = await create_pool(dsn, max_size=20)
-            db = Database(pool)
+        async with scratch_database(max_size=20) as db:
             vault = Vault([SecretStr(Fernet.generate_key().decode())])
             sellers = await register_sellers(db, vault, client_ids)
             async with OzonClient(base_url=url) as client:
@@ -180,9 +167,6 @@ async def main(args: argparse.Namespace) -> None:
                                 profile=args.profile and number == 1,
                             )
                         )
-            await pool.close()
-        finally:
-            await embedded.stop()
 
     print()
     print(
