@@ -326,6 +326,7 @@ CREATE TABLE held_replies (
     tg_message_id     bigint NOT NULL,
     text              text   NOT NULL DEFAULT '',
     file              jsonb,
+    suggestion_id     bigint REFERENCES ai_suggestions (id) ON DELETE SET NULL,
     findings          jsonb  NOT NULL DEFAULT '[]'::jsonb,
     status            text   NOT NULL DEFAULT 'held'
                       CHECK (status IN ('held', 'confirmed', 'cancelled')),

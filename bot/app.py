@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -21,6 +22,12 @@ from bot.bridge.replies import ReplyWorker
 from bot.bridge.service import Bridge
 from bot.bridge.throttle import TelegramThrottle
 from bot.deps import Deps
+from bot.drafts.actions import DraftActions
+from bot.drafts.ai_settings import AiSettings
+from bot.drafts.llm import LlmClient
+from bot.drafts.posting import DraftPosting
+from bot.drafts.service import DraftService
+from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
 from bot.runtime import open_database
 from bot.seller_api import SellerApis
@@ -53,6 +60,7 @@ class App:
     dispatcher: Dispatcher
     sync: SyncScheduler
     bridge: Bridge
+    drafts: DraftWorker | None = None
 
 
 def assemble(
@@ -63,6 +71,7 @@ def assemble(
     ozon: OzonClient,
     bot: Bot,
     throttle: TelegramThrottle | None = None,
+    llm: LlmClient | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
     delivery = DeliveryWorker(db=db, bot=bot, apis=apis, throttle=throttle or TelegramThrottle())
@@ -76,6 +85,19 @@ def assemble(
     )
     sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
     access = AccessControl(db=db, bot=bot, owner_ids=settings.admin_ids)
+    DraftPosting(db=db, delivery=delivery).register()
+    drafts_service = DraftService(
+        db=db,
+        llm=llm if llm is not None else build_llm(settings),
+        auto_reply_delay_seconds=settings.auto_reply_delay_seconds,
+        on_queued=delivery.kick,
+        on_reply=bridge.replies.kick,
+    )
+    drafts = DraftWorker(
+        service=drafts_service,
+        db=db,
+        debounce=timedelta(seconds=settings.draft_debounce_seconds),
+    )
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -85,13 +107,38 @@ def assemble(
             sync=sync,
             bridge=bridge,
             access=access,
+            drafts=DraftActions(
+                db=db,
+                access=access,
+                service=drafts_service,
+                kick_drafts=drafts.kick,
+                kick_replies=bridge.replies.kick,
+                kick_delivery=delivery.kick,
+            ),
+            ai=AiSettings(db=db, access=access),
         )
     )
     dispatcher.startup.register(bridge.start)
     dispatcher.startup.register(sync.start)
+    if settings.drafts_enabled:
+        dispatcher.startup.register(drafts.start)
+        dispatcher.shutdown.register(drafts.stop)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
-    return App(dispatcher=dispatcher, sync=sync, bridge=bridge)
+    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, drafts=drafts)
+
+
+def build_llm(settings: Settings) -> LlmClient | None:
+    """The chat model when a key is configured; without one, drafts come from templates."""
+    if settings.llm_api_key is None:
+        return None
+    return LlmClient(
+        base_url=str(settings.llm_base_url),
+        api_key=settings.llm_api_key.get_secret_value(),
+        model=settings.llm_model,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+    )
 
 
 async def run_bot(settings: Settings, vault: Vault) -> None:

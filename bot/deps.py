@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from bot.access import AccessControl
 from bot.bridge.service import Bridge
+from bot.drafts.actions import DraftActions
+from bot.drafts.ai_settings import AiSettings
 from bot.settings import Settings
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
@@ -21,3 +23,6 @@ class Deps(TypedDict):
     sync: SyncScheduler
     bridge: Bridge
     access: AccessControl
+    # AI drafts (issue 6); optional so a dispatcher for a narrow test can leave them out.
+    drafts: NotRequired[DraftActions]
+    ai: NotRequired[AiSettings]

@@ -24,6 +24,7 @@ class HeldReplyRepo(Repository):
         text: str,
         findings: list[dict[str, Any]],
         file: dict[str, Any] | None = None,
+        suggestion_id: int | None = None,
         conn: Executor | None = None,
     ) -> tuple[HeldReply, bool]:
         """Hold a reply once per Telegram message; returns the row and whether it is new."""
@@ -31,8 +32,8 @@ class HeldReplyRepo(Repository):
         row = await db.fetchrow(
             f"""
             INSERT INTO held_replies (workspace_id, chat_id, agent_id, tg_chat_id,
-                                      tg_message_id, text, file, findings)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                      tg_message_id, text, file, findings, suggestion_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (tg_chat_id, tg_message_id) DO NOTHING
             RETURNING {_HELD}
             """,
@@ -44,6 +45,7 @@ class HeldReplyRepo(Repository):
             text,
             file,
             findings,
+            suggestion_id,
         )
         if row is not None:
             return to_record(HeldReply, row), True

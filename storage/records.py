@@ -216,6 +216,7 @@ class HeldReply:
     tg_message_id: int
     text: str
     file: dict[str, Any] | None
+    suggestion_id: int | None
     findings: list[dict[str, Any]]
     status: Literal["held", "confirmed", "cancelled"]
     created_at: datetime

@@ -266,3 +266,10 @@ class SuggestionRepo(Repository):
             suggestion_id,
             message_id,
         )
+
+    async def has_successor(self, *, suggestion_id: int, conn: Executor | None = None) -> bool:
+        """True once a regenerated version replaced this draft (it owns the post now)."""
+        found = await self._db(conn).fetchval(
+            "SELECT 1 FROM ai_suggestions WHERE regenerated_from = $1", suggestion_id
+        )
+        return found is not None

@@ -6,11 +6,13 @@ every Dispatcher (the process's, and each test's) gets its own router tree.
 
 from aiogram import Router
 
-from bot.handlers import start, topics
+from bot.handlers import ai_settings, drafts, start, topics
 
 
 def build_router() -> Router:
     root = Router(name="root")
     root.include_router(start.build_router())
+    root.include_router(ai_settings.build_router())
+    root.include_router(drafts.build_router())
     root.include_router(topics.build_router())  # last: it looks at every group message
     return root
