@@ -91,7 +91,7 @@ def findings_from_dicts(items: Iterable[dict[str, object]]) -> list[Finding]:
 # ----------------------------------------------------------------------- phone numbers
 
 # Digits separated by at most three of: spaces, dashes, brackets, dots (also "+7").
-_DIGIT_RUN = re.compile(r"\+?\s*\d(?:[\s\-‐–—().]{0,3}\d){6,15}")
+_DIGIT_RUN = re.compile(r"(?:\+\s*)?\d(?:[\s\-‐–—().]{0,3}\d){6,15}")
 # Not phones: order and posting numbers, dates, times, decimal numbers.
 _ORDER = re.compile(r"^\d{8}-\d{4}(?:-\d{1,2})?$")
 _DATE = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
