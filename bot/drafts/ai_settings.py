@@ -8,7 +8,9 @@ only ever cover the safe intents; the panel offers nothing else.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -67,21 +69,27 @@ class AiSettings:
         )
         return seller if allowed else None
 
-    async def _save(self, seller: Seller, tg_user_id: int, what: str, **changes: object) -> Seller:
-        values: dict[str, object] = {
-            "instructions": seller.ai_instructions,
-            "tone": seller.ai_tone,
-            "auto_reply_enabled": seller.auto_reply_enabled,
-            "auto_reply_intents": list(seller.auto_reply_intents),
-        }
-        values.update(changes)
+    async def _save(
+        self, seller: Seller, tg_user_id: int, what: str, change: Callable[[Seller], dict[str, Any]]
+    ) -> Seller:
+        """Apply ``change`` to the locked current row, so two quick taps never undo each
+        other, and write the audit entry in the same transaction."""
         async with self._db.transaction() as conn:
-            updated = await self._db.sellers.update_ai(seller_id=seller.id, conn=conn, **values)  # type: ignore[arg-type]
+            current = await self._db.sellers.get_for_update(seller_id=seller.id, conn=conn)
+            values: dict[str, Any] = {
+                "instructions": current.ai_instructions,
+                "tone": current.ai_tone,
+                "auto_reply_enabled": current.auto_reply_enabled,
+                "auto_reply_intents": list(current.auto_reply_intents),
+            }
+            values.update(change(current))
+            updated = await self._db.sellers.update_ai(seller_id=seller.id, conn=conn, **values)
             await self._db.audit.record(
                 actor_tg_user_id=tg_user_id, action=f"ai.{what}",
                 workspace_id=seller.workspace_id, seller_id=seller.id,
                 details={"auto_reply_enabled": updated.auto_reply_enabled,
                          "auto_reply_intents": updated.auto_reply_intents},
+                conn=conn,
             )  # fmt: skip
         return updated
 
@@ -89,23 +97,30 @@ class AiSettings:
         seller = await self._admin_seller(seller_id, tg_user_id)
         if seller is None:
             return Change(None, "draft.answer.not_allowed")
-        enabled = not seller.auto_reply_enabled
-        intents = list(seller.auto_reply_intents)
-        if enabled and not intents:
-            intents = [SAFE_INTENTS[0].value]  # on with nothing allowed would do nothing
-        return Change(await self._save(seller, tg_user_id, "auto_reply",
-                                       auto_reply_enabled=enabled, auto_reply_intents=intents))  # fmt: skip
+
+        def flip(current: Seller) -> dict[str, Any]:
+            enabled = not current.auto_reply_enabled
+            intents = list(current.auto_reply_intents)
+            if enabled and not intents:
+                intents = [SAFE_INTENTS[0].value]  # on with nothing allowed would do nothing
+            return {"auto_reply_enabled": enabled, "auto_reply_intents": intents}
+
+        return Change(await self._save(seller, tg_user_id, "auto_reply", flip))
 
     async def toggle_intent(self, seller_id: int, intent: str, tg_user_id: int) -> Change:
-        if intent not in {i.value for i in SAFE_INTENTS}:
+        safe = {s.value for s in SAFE_INTENTS}
+        if intent not in safe:
             return Change(None, "draft.answer.not_found")  # only safe intents, whatever is sent
         seller = await self._admin_seller(seller_id, tg_user_id)
         if seller is None:
             return Change(None, "draft.answer.not_allowed")
-        intents = [i for i in seller.auto_reply_intents if i in {s.value for s in SAFE_INTENTS}]
-        intents = [i for i in intents if i != intent] if intent in intents else [*intents, intent]
-        return Change(await self._save(seller, tg_user_id, "auto_reply_intents",
-                                       auto_reply_intents=intents))  # fmt: skip
+
+        def flip(current: Seller) -> dict[str, Any]:
+            intents = [i for i in current.auto_reply_intents if i in safe]
+            intents = [i for i in intents if i != intent] if intent in intents else [*intents, intent]
+            return {"auto_reply_intents": intents}
+
+        return Change(await self._save(seller, tg_user_id, "auto_reply_intents", flip))
 
     async def set_text(self, seller_id: int, field: str, value: str, tg_user_id: int) -> Change:
         """``field`` is ``tone`` or ``instructions``; ``-`` clears it."""
@@ -116,7 +131,7 @@ class AiSettings:
         seller = await self._admin_seller(seller_id, tg_user_id)
         if seller is None:
             return Change(None, "draft.answer.not_allowed")
-        return Change(await self._save(seller, tg_user_id, field, **{field: cleaned}))
+        return Change(await self._save(seller, tg_user_id, field, lambda _: {field: cleaned}))
 
 
 def parse_text_command(args: str | None) -> tuple[int, str] | None:
