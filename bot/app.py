@@ -80,15 +80,12 @@ def assemble(
         delivery=delivery,
         replies=ReplyWorker(db=db, bot=bot, apis=apis, delivery=delivery),
     )
-    runner = SyncRunner(
-        db=db, poller=SellerPoller(db=db, apis=apis), on_new_messages=delivery.kick
-    )
-    sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
     access = AccessControl(db=db, bot=bot, owner_ids=settings.admin_ids)
     DraftPosting(db=db, delivery=delivery).register()
+    model = llm if llm is not None else build_llm(settings)
     drafts_service = DraftService(
         db=db,
-        llm=llm if llm is not None else build_llm(settings),
+        llm=model,
         auto_reply_delay_seconds=settings.auto_reply_delay_seconds,
         on_queued=delivery.kick,
         on_reply=bridge.replies.kick,
@@ -98,6 +95,15 @@ def assemble(
         db=db,
         debounce=timedelta(seconds=settings.draft_debounce_seconds),
     )
+
+    def on_new_messages() -> None:
+        delivery.kick()
+        drafts.kick()  # it then sleeps exactly until the new burst settles
+
+    runner = SyncRunner(
+        db=db, poller=SellerPoller(db=db, apis=apis), on_new_messages=on_new_messages
+    )
+    sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -125,6 +131,8 @@ def assemble(
         dispatcher.shutdown.register(drafts.stop)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
+    if model is not None and llm is None:  # ours to close; a caller's client stays theirs
+        dispatcher.shutdown.register(model.aclose)
     return App(dispatcher=dispatcher, sync=sync, bridge=bridge, drafts=drafts)
 
 

@@ -195,6 +195,23 @@ class SuggestionRepo(Repository):
         )
         return to_records(BuyerTurn, rows)
 
+    async def next_burst_end(self, *, conn: Executor | None = None) -> datetime | None:
+        """When the most recent message of the earliest still-undrafted burst arrived (the
+        worker sleeps until that plus the debounce instead of polling blindly)."""
+        return await self._db(conn).fetchval(
+            """
+            SELECT min(last_at) FROM (
+                SELECT (SELECT max(m.created_at) FROM messages m
+                         WHERE m.chat_id = t.chat_id AND m.turn_id = t.id) AS last_at
+                  FROM buyer_turns t JOIN chats c ON c.id = t.chat_id
+                 WHERE t.answered_at IS NULL AND c.status = 'open'
+                   AND NOT EXISTS (SELECT 1 FROM ai_suggestions a
+                                    WHERE a.turn_id = t.id
+                                      AND a.buyer_message_count = t.buyer_message_count)
+            ) pending
+            """
+        )
+
     async def regenerations_needed(
         self, *, limit: int = 10, conn: Executor | None = None
     ) -> list[Suggestion]:

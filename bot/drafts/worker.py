@@ -28,7 +28,7 @@ class DraftWorker:
         db: Database,
         debounce: timedelta,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        idle_seconds: float = 0.5,
+        idle_seconds: float = 2.0,
         concurrency: int = 4,
     ) -> None:
         self._db = db
@@ -64,8 +64,20 @@ class DraftWorker:
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._idle):
+                async with asyncio.timeout(await self._sleep_for()):
                     await self._wake.wait()
+
+    async def _sleep_for(self) -> float:
+        """Until the next burst settles (a draft shows right after the debounce), at most
+        ``idle_seconds``; new messages and button presses wake the worker earlier."""
+        try:
+            last = await self._db.suggestions.next_burst_end()
+        except Exception:  # the database is away: the next round will log it
+            return self._idle
+        if last is None:
+            return self._idle
+        due = (last + self._debounce - self._clock()).total_seconds()
+        return min(self._idle, max(0.01, due + 0.01))
 
     async def run_once(self) -> int:
         """One round; returns how many drafts, regenerations and auto-sends it handled."""
