@@ -19,29 +19,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import asyncpg
 
-from bot.bridge.throttle import Budget  # noqa: E402
-from sandbox.llm import LlmEmulator  # noqa: E402
-from storage.database import Database  # noqa: E402
-from storage.embedded import EmbeddedPostgres  # noqa: E402
-from storage.migrate import apply_migrations  # noqa: E402
-from storage.pool import create_pool  # noqa: E402
-from tests.e2e.conftest import World, open_world  # noqa: E402
+from bot.bridge.throttle import Budget
+from sandbox.llm import LlmEmulator
+from storage.database import Database
+from storage.embedded import EmbeddedPostgres, with_database
+from storage.migrate import apply_migrations
+from storage.pool import create_pool
+from tests.e2e.conftest import World, open_world
 
 KEY = "bench-llm-key"
 PLENTY = (10_000, 60.0)  # no throttling: we count units, we do not want to wait for them
 
 
 def draft_visible(world: World, thread: int) -> bool:
-    return any(
-        (p.get("reply_markup") or {}).get("inline_keyboard") for p in world.posts(thread)
-    )
+    return any((p.get("reply_markup") or {}).get("inline_keyboard") for p in world.posts(thread))
 
 
 async def run(db: Database, args: argparse.Namespace, *, drafts: bool) -> tuple[list[float], int]:
@@ -79,10 +76,6 @@ async def run(db: Database, args: argparse.Namespace, *, drafts: bool) -> tuple[
 
 
 async def fresh_database(admin_dsn: str, name: str) -> Database:
-    import asyncpg  # noqa: PLC0415
-
-    from storage.embedded import with_database  # noqa: PLC0415
-
     admin = await asyncpg.connect(admin_dsn)
     try:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -117,7 +110,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"model latency (emulator, subtracted): {args.model_latency:.3f} s; "
           f"debounce (subtracted): {args.debounce:.3f} s")  # fmt: skip
     ordered = sorted(overheads)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     print(f"draft overhead beyond model + debounce: median {statistics.median(ordered):.3f} s, "
           f"p95 {p95:.3f} s, max {ordered[-1]:.3f} s  (target ≤ 0.5 s)")  # fmt: skip
     per_off, per_on = units_off / args.turns, units_on / args.turns

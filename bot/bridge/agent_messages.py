@@ -107,12 +107,27 @@ async def accept_agent_message(db: Database, incoming: IncomingMessage) -> Decis
         return Decision(Outcome.UNSUPPORTED, workspace, chat)
     if len(body) > OZON_TEXT_LIMIT:
         return Decision(Outcome.TOO_LONG, workspace, chat, length=len(body))
+    return await _screen(db, incoming, workspace, chat, agent, body=body, file_id=file_id)
+
+
+async def _screen(
+    db: Database,
+    incoming: IncomingMessage,
+    workspace: Workspace,
+    chat: Chat,
+    agent: Agent,
+    *,
+    body: str,
+    file_id: str | None,
+) -> Decision:
+    """Guardrails before Ozon sees the reply: block contacts and links, hold warnings."""
     findings = check(body, buyer_raised_return=await _return_raised(db, chat)) if body else []
     if blocking(findings):
         return Decision(Outcome.BLOCKED, workspace, chat, findings=tuple(blocking(findings)))
     draft = await _edited_draft(db, incoming, chat)
     if findings:
-        return await _hold(db, incoming, workspace, chat, agent, body, file_id, findings, draft)
+        return await _hold(db, incoming, workspace, chat, agent, body=body, file_id=file_id,
+                           findings=findings, draft=draft)  # fmt: skip
     return await _enqueue(
         db, incoming, workspace, chat, agent, body=body, file_id=file_id, draft=draft
     )
@@ -139,6 +154,7 @@ async def _hold(
     workspace: Workspace,
     chat: Chat,
     agent: Agent,
+    *,
     body: str,
     file_id: str | None,
     findings: list[Finding],

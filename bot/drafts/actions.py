@@ -24,7 +24,7 @@ from bot.drafts.service import DRAFT_EDIT_PROMPT, HELD_STATUS, DraftService
 from bot.texts import text
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import Agent, Chat, Workspace
+from storage.records import Agent, Chat, Suggestion, Workspace
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_COSMETIC
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,15 @@ class DraftActions:
                 else "draft.answer.decided"
             )
             return Answer(text(key, locale), alert=True)
+        return await self._act(action, suggestion, chat, workspace, agent=agent,
+                               tg_chat_id=tg_chat_id)  # fmt: skip
+
+    async def _act(
+        self, action: str, suggestion: Suggestion, chat: Chat, workspace: Workspace, *,
+        agent: Agent, tg_chat_id: int,
+    ) -> Answer:  # fmt: skip
+        """Send, regenerate or edit a current draft (dismiss works even on a stale one)."""
+        locale = workspace.locale
         if action == DISMISS:
             return await self._dismiss(suggestion.id, workspace, agent, locale)
         stale = await self._staleness(chat, suggestion.turn_id, suggestion.buyer_message_count)
@@ -128,15 +137,9 @@ class DraftActions:
                 await self._service.queue_status(suggestion, workspace.id)
             return Answer(text(stale, locale), alert=True)
         if action == SEND:
-            return await self._send(suggestion.id, chat, workspace, agent, tg_chat_id, locale)
+            return await self._send(suggestion.id, chat, workspace, agent, tg_chat_id=tg_chat_id)
         if action == REGENERATE:
-            if not await self._db.suggestions.decide(
-                suggestion_id=suggestion.id, outcome="regenerated", at=self._clock(),
-                agent_id=agent.id,
-            ):  # fmt: skip
-                return Answer(text("draft.answer.decided", locale), alert=True)
-            self._kick_drafts()
-            return Answer(text("draft.answer.regenerating", locale))
+            return await self._regenerate(suggestion, agent, locale)
         if action == EDIT:
             await self._db.tg_outbox.enqueue(
                 workspace_id=workspace.id,
@@ -150,6 +153,16 @@ class DraftActions:
             return Answer(text("draft.answer.edit", locale))
         return Answer(text("draft.answer.not_found", locale), alert=True)
 
+    async def _regenerate(self, suggestion: Suggestion, agent: Agent, locale: str) -> Answer:
+        """Mark the draft; the worker writes its successor into the same post."""
+        if not await self._db.suggestions.decide(
+            suggestion_id=suggestion.id, outcome="regenerated", at=self._clock(),
+            agent_id=agent.id,
+        ):  # fmt: skip
+            return Answer(text("draft.answer.decided", _locale(locale)), alert=True)
+        self._kick_drafts()
+        return Answer(text("draft.answer.regenerating", _locale(locale)))
+
     async def _staleness(self, chat: Chat, turn_id: int | None, count: int | None) -> str | None:
         """Why a draft may no longer be sent (a text key), or None when it is current."""
         turn = await self._db.turns.get_open(chat_id=chat.id)
@@ -160,9 +173,10 @@ class DraftActions:
         return None
 
     async def _send(
-        self, suggestion_id: int, chat: Chat, workspace: Workspace, agent: Agent,
-        tg_chat_id: int, locale: str,
+        self, suggestion_id: int, chat: Chat, workspace: Workspace, agent: Agent, *,
+        tg_chat_id: int,
     ) -> Answer:  # fmt: skip
+        locale = workspace.locale
         suggestion = await self._db.suggestions.get(suggestion_id=suggestion_id)
         blocked = blocking(findings_from_dicts(suggestion.guardrail_findings))
         if blocked:

@@ -70,7 +70,11 @@ class AiSettings:
         return seller if allowed else None
 
     async def _save(
-        self, seller: Seller, tg_user_id: int, what: str, change: Callable[[Seller], dict[str, Any]]
+        self,
+        seller: Seller,
+        tg_user_id: int,
+        what: str,
+        change: Callable[[Seller], dict[str, Any]],
     ) -> Seller:
         """Apply ``change`` to the locked current row, so two quick taps never undo each
         other, and write the audit entry in the same transaction."""
@@ -117,7 +121,9 @@ class AiSettings:
 
         def flip(current: Seller) -> dict[str, Any]:
             intents = [i for i in current.auto_reply_intents if i in safe]
-            intents = [i for i in intents if i != intent] if intent in intents else [*intents, intent]
+            intents = (
+                [i for i in intents if i != intent] if intent in intents else [*intents, intent]
+            )
             return {"auto_reply_intents": intents}
 
         return Change(await self._save(seller, tg_user_id, "auto_reply_intents", flip))

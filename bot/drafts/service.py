@@ -262,7 +262,7 @@ class DraftService:
             payload={
                 "suggestion_id": suggestion.id,
                 "replaces": replaces.id if replaces is not None else None,
-            },  # fmt: skip
+            },
             dedup_key=f"draft:{suggestion.id}",
             conn=conn,
         )

@@ -53,6 +53,7 @@ async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridg
 
 async def ai_text(
     message: Message,
+    *,
     command: CommandObject,
     ai: AiSettings,
     settings: Settings,
@@ -99,6 +100,7 @@ def _change_text(change: Change, locale: str) -> str:
 
 async def ai_button(
     query: CallbackQuery,
+    *,
     callback_data: AiCallback,
     ai: AiSettings,
     settings: Settings,

@@ -8,20 +8,22 @@ TEXTS: dict[str, dict[Locale, str]] = {
     # The draft post in a topic (bot/drafts/render.py). Values are inserted already escaped.
     "draft.header.llm": {"ru": "✨ <b>Черновик ответа</b>", "en": "✨ <b>Reply draft</b>"},
     "draft.header.template": {
-        "ru": "📝 <b>Черновик по шаблону</b> <i>(модель недоступна — поправьте под покупателя)</i>",
-        "en": "📝 <b>Template draft</b> <i>(the model is unavailable — adapt it to the buyer)</i>",
+        "ru": (
+            "📝 <b>Черновик по шаблону</b> <i>(модель недоступна — поправьте под покупателя)</i>"
+        ),
+        "en": (
+            "📝 <b>Template draft</b> <i>(the model is unavailable — adapt it to the buyer)</i>"
+        ),
     },
     "draft.warnings": {
         "ru": "⚠️ Проверьте перед отправкой: {problems}",
         "en": "⚠️ Check before sending: {problems}",
     },
     "draft.blocked": {
-        "ru": "⛔ Так отправить нельзя: {problems}. Выделено в тексте; исправьте через «Изменить».",
+        "ru": (
+            "⛔ Так отправить нельзя: {problems}. Выделено в тексте; исправьте через «Изменить»."
+        ),
         "en": "⛔ This cannot be sent: {problems}. Marked in the text; fix it with “Edit”.",
-    },
-    "draft.auto_pending": {
-        "ru": "🤖 Уйдёт автоматически, если никто не ответит раньше.",
-        "en": "🤖 Will be sent automatically unless someone answers first.",
     },
     "draft.state.sent": {
         "ru": "✅ Отправлено покупателю · {who}",
@@ -80,7 +82,9 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "This draft has already been handled",
     },
     "draft.answer.stale_wrote": {
-        "ru": "Не отправлено: покупатель написал ещё. Дождитесь нового черновика или ответьте сами.",
+        "ru": (
+            "Не отправлено: покупатель написал ещё. Дождитесь нового черновика или ответьте сами."
+        ),
         "en": "Not sent: the buyer wrote again. Wait for a new draft or answer yourself.",
     },
     "draft.answer.stale_answered": {
@@ -144,7 +148,9 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     # /ai settings (bot/handlers/ai_settings.py).
     "ai.none": {
-        "ru": "Нет магазинов, которыми вы управляете. Настройки ИИ доступны администраторам группы.",
+        "ru": (
+            "Нет магазинов, которыми вы управляете. Настройки ИИ доступны администраторам группы."
+        ),
         "en": "No shops you manage. AI settings are for the group's admins.",
     },
     "ai.panel": {
@@ -188,9 +194,5 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "ai.too_long": {
         "ru": "Слишком длинно: не больше {limit} символов.",
         "en": "Too long: at most {limit} characters.",
-    },
-    "ai.in_private": {
-        "ru": "Настройки ИИ — в личном чате со мной: отправьте мне /ai.",
-        "en": "AI settings are in a private chat with me: send me /ai.",
     },
 }

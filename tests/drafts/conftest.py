@@ -43,7 +43,9 @@ async def dworld(db: Database, llm: LlmEmulator) -> AsyncIterator[World]:
 def buttons(post: dict[str, Any]) -> dict[str, str]:
     """Button text → callback data of a post's inline keyboard."""
     markup = post.get("reply_markup") or {}
-    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+    return {
+        b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row
+    }
 
 
 def data_for(post: dict[str, Any], action: str) -> str:

@@ -62,9 +62,10 @@ async def test_send_double_tap_reaches_ozon_once(dworld: World, llm: LlmEmulator
     turn = await dworld.db.pool.fetchrow("SELECT answered_via FROM buyer_turns")
     assert turn["answered_via"] == "bot"
     await dworld.poll()  # Ozon's history shows our reply: no "cabinet reply" echo
-    assert await dworld.db.pool.fetchval(
-        "SELECT source FROM messages WHERE direction = 'out'"
-    ) == "bot"
+    assert (
+        await dworld.db.pool.fetchval("SELECT source FROM messages WHERE direction = 'out'")
+        == "bot"
+    )
 
 
 async def test_edit_sends_the_agents_version(dworld: World, llm: LlmEmulator) -> None:

@@ -169,7 +169,7 @@ async def test_a_due_auto_reply_after_the_buyer_wrote_again_is_not_sent(db: Data
     ],
 )  # fmt: skip
 def test_auto_reply_rule(
-    enabled: bool, allowed: list[str], intent: Intent, text: str,
+    *, enabled: bool, allowed: list[str], intent: Intent, text: str,
     findings: list[Finding], expected: bool,
 ) -> None:  # fmt: skip
     assert auto_reply_allowed(enabled=enabled, allowed_intents=allowed, intent=intent,

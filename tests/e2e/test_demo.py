@@ -25,15 +25,23 @@ def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     [
         (
             "ru",
-            ["появилась тема «Заказ 47873153-0052»", "появился черновик ответа",
-             "Анна нажимает «✅ Отправить»", "покупатель получил ответ: «Здравствуйте! Очень жаль",
-             "BOT_TOKEN"],
+            [
+                "появилась тема «Заказ 47873153-0052»",
+                "появился черновик ответа",
+                "Анна нажимает «✅ Отправить»",
+                "покупатель получил ответ: «Здравствуйте! Очень жаль",
+                "BOT_TOKEN",
+            ],
         ),
         (
             "en",
-            ["a topic appeared: «Order 47873153-0052»", "a reply draft appeared",
-             "Anna taps «✅ Send»", "buyer received the answer: «Здравствуйте! Очень жаль",
-             "BOT_TOKEN"],
+            [
+                "a topic appeared: «Order 47873153-0052»",
+                "a reply draft appeared",
+                "Anna taps «✅ Send»",
+                "buyer received the answer: «Здравствуйте! Очень жаль",
+                "BOT_TOKEN",
+            ],
         ),
     ],
 )
