@@ -77,7 +77,9 @@ class DraftWorker:
         if last is None:
             return self._idle
         due = (last + self._debounce - self._clock()).total_seconds()
-        return min(self._idle, max(0.01, due + 0.01))
+        if due <= 0:  # settled yet not drafted this round (its job failed): back off
+            return self._idle
+        return min(self._idle, due + 0.01)
 
     async def run_once(self) -> int:
         """One round; returns how many drafts, regenerations and auto-sends it handled."""

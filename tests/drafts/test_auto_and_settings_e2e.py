@@ -195,8 +195,28 @@ async def test_a_burst_pending_at_a_restart_gets_its_draft_once(
     await dworld.start()
     thread = await dworld.topic_of(chat_id)
     await wait_for_draft(dworld, thread)
+    await wait_until(dworld.outbox_settled)
     await dworld.stop()
     await dworld.start()  # and once more after the draft exists: nothing new
+    await dworld.poll()
     await wait_until(dworld.outbox_settled)
     assert len(draft_posts(dworld, thread)) == 1
     assert await dworld.db.pool.fetchval("SELECT count(*) FROM ai_suggestions") == 1
+
+
+async def test_a_draft_post_interrupted_after_sending_is_not_posted_again(
+    dworld: World, llm: LlmEmulator
+) -> None:
+    """The process died after Telegram accepted the post but before the outbox row was
+    completed: the retry finds the recorded message and posts nothing."""
+    _, thread = await open_chat(dworld, "Здравствуйте, есть вопрос")
+    await wait_for_draft(dworld, thread)
+    await wait_until(dworld.outbox_settled)
+    await dworld.db.pool.execute(
+        "UPDATE tg_outbox SET status = 'pending', done_at = NULL, result = NULL "
+        "WHERE kind = 'draft_post'"
+    )
+    assert dworld.app is not None
+    dworld.app.bridge.delivery.kick()
+    await wait_until(dworld.outbox_settled)
+    assert len(draft_posts(dworld, thread)) == 1

@@ -181,3 +181,27 @@ def test_human_delay_grows_with_length_up_to_twice_the_base() -> None:
     assert human_delay("я" * 250, 30) == timedelta(seconds=45)
     assert human_delay("я" * 5000, 30) == timedelta(seconds=60)
     assert human_delay("я" * 5000, 0) == timedelta(0)
+
+
+async def test_a_failing_draft_job_does_not_spin(db: Database) -> None:
+    """A burst whose draft cannot be made is retried at the idle pace, not in a hot loop."""
+    _, _, chat = await make_seller_with_chat(db)
+    clock = Clock()
+
+    class Broken(DraftService):
+        calls = 0
+
+        async def draft_for_turn(self, turn: BuyerTurn) -> None:
+            Broken.calls += 1
+            raise RuntimeError("model client bug")
+
+    service = Broken(db=db, llm=None, clock=clock)
+    await buyer_says(db, chat, "1", "Вопрос")
+    clock.now = T + DEBOUNCE * 2
+    the_worker = DraftWorker(service=service, db=db, debounce=DEBOUNCE, clock=clock,
+                             idle_seconds=7.0)  # fmt: skip
+    assert await the_worker.run_once() == 0
+    assert Broken.calls == 1
+    assert await the_worker._sleep_for() == 7.0
+    clock.now = T  # a burst still settling: sleep just until it settles
+    assert 0 < await the_worker._sleep_for() <= DEBOUNCE.total_seconds() + 0.01
