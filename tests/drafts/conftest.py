@@ -61,7 +61,7 @@ async def wait_for_draft(world: World, thread: int, count: int = 1) -> dict[str,
     async def shown() -> bool:
         return len([p for p in draft_posts(world, thread) if buttons(p)]) >= count
 
-    await wait_until(shown)
+    await wait_until(shown, 20)  # the model (or its timeout) plus the debounce
     return [p for p in draft_posts(world, thread) if buttons(p)][-1]
 
 
