@@ -107,15 +107,21 @@ async def main(args: argparse.Namespace) -> None:
     overheads, units_on = results[True]
     _, units_off = results[False]
     print(f"turns: {args.turns} (a burst of {args.burst} buyer messages each, a new chat each)")
-    print(f"model latency (emulator, subtracted): {args.model_latency:.3f} s; "
-          f"debounce (subtracted): {args.debounce:.3f} s")  # fmt: skip
+    print(
+        f"model latency (emulator, subtracted): {args.model_latency:.3f} s; "
+        f"debounce (subtracted): {args.debounce:.3f} s"
+    )
     ordered = sorted(overheads)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    print(f"draft overhead beyond model + debounce: median {statistics.median(ordered):.3f} s, "
-          f"p95 {p95:.3f} s, max {ordered[-1]:.3f} s  (target ≤ 0.5 s)")  # fmt: skip
+    print(
+        f"draft overhead beyond model + debounce: median {statistics.median(ordered):.3f} s, "
+        f"p95 {p95:.3f} s, max {ordered[-1]:.3f} s  (target ≤ 0.5 s)"
+    )
     per_off, per_on = units_off / args.turns, units_on / args.turns
-    print(f"Telegram units per turn: drafts off {per_off:.2f}, drafts on {per_on:.2f}, "
-          f"extra {per_on - per_off:.2f}  (target ≤ 1)")  # fmt: skip
+    print(
+        f"Telegram units per turn: drafts off {per_off:.2f}, drafts on {per_on:.2f}, "
+        f"extra {per_on - per_off:.2f}  (target ≤ 1)"
+    )
 
 
 if __name__ == "__main__":

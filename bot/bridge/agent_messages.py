@@ -126,8 +126,17 @@ async def _screen(
         return Decision(Outcome.BLOCKED, workspace, chat, findings=tuple(blocking(findings)))
     draft = await _edited_draft(db, incoming, chat)
     if findings:
-        return await _hold(db, incoming, workspace, chat, agent, body=body, file_id=file_id,
-                           findings=findings, draft=draft)  # fmt: skip
+        return await _hold(
+            db,
+            incoming,
+            workspace,
+            chat,
+            agent,
+            body=body,
+            file_id=file_id,
+            findings=findings,
+            draft=draft,
+        )
     return await _enqueue(
         db, incoming, workspace, chat, agent, body=body, file_id=file_id, draft=draft
     )
@@ -164,8 +173,10 @@ async def _hold(
     the same transaction, so a held reply is never left without a way to release it."""
     file = None
     if file_id is not None:
-        file = {"tg_file_id": file_id,
-                "name": incoming.document_name or f"photo_{incoming.message_id}.jpg"}  # fmt: skip
+        file = {
+            "tg_file_id": file_id,
+            "name": incoming.document_name or f"photo_{incoming.message_id}.jpg",
+        }
     async with db.transaction() as conn:
         held, created = await db.held_replies.hold(
             workspace_id=workspace.id,
@@ -225,9 +236,12 @@ async def _draft_origin(
     if suggestion_id is None:
         return "agent", None
     edited = await db.suggestions.decide(
-        suggestion_id=suggestion_id, outcome="edited", at=datetime.now(UTC), agent_id=agent_id,
+        suggestion_id=suggestion_id,
+        outcome="edited",
+        at=datetime.now(UTC),
+        agent_id=agent_id,
         conn=conn,
-    )  # fmt: skip
+    )
     if not edited:
         return "agent", None
     await db.tg_outbox.enqueue(
@@ -278,9 +292,12 @@ async def _enqueue(
     created_any = False
     async with db.transaction() as conn:
         origin, suggestion_id = await _draft_origin(
-            db, draft.id if draft is not None else None, agent_id=agent.id,
-            workspace_id=workspace.id, conn=conn,
-        )  # fmt: skip
+            db,
+            draft.id if draft is not None else None,
+            agent_id=agent.id,
+            workspace_id=workspace.id,
+            conn=conn,
+        )
         common = {
             "chat_id": chat.id,
             "origin": origin,

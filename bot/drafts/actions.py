@@ -68,9 +68,11 @@ class DraftActions:
     async def _member(self, workspace: Workspace, presser: Presser) -> tuple[Agent, Role] | None:
         """The presser as an agent allowed to answer buyers here, else None."""
         role = await self._access.role(
-            tg_user_id=presser.tg_user_id, workspace=workspace,
-            display_name=presser.name, username=presser.username,
-        )  # fmt: skip
+            tg_user_id=presser.tg_user_id,
+            workspace=workspace,
+            display_name=presser.name,
+            username=presser.username,
+        )
         if role < Role.AGENT:
             return None
         agent = await self._db.agents.upsert(
@@ -92,9 +94,15 @@ class DraftActions:
     # ------------------------------------------------------------------ drafts
 
     async def press(
-        self, *, action: str, suggestion_id: int, tg_chat_id: int, message_id: int,
-        presser: Presser, locale_fallback: str = "ru",
-    ) -> Answer:  # fmt: skip
+        self,
+        *,
+        action: str,
+        suggestion_id: int,
+        tg_chat_id: int,
+        message_id: int,
+        presser: Presser,
+        locale_fallback: str = "ru",
+    ) -> Answer:
         try:
             suggestion = await self._db.suggestions.get(suggestion_id=suggestion_id)
             located = await self._locate(suggestion.chat_id, tg_chat_id)
@@ -118,13 +126,20 @@ class DraftActions:
                 else "draft.answer.decided"
             )
             return Answer(text(key, locale), alert=True)
-        return await self._act(action, suggestion, chat, workspace, agent=agent,
-                               tg_chat_id=tg_chat_id)  # fmt: skip
+        return await self._act(
+            action, suggestion, chat, workspace, agent=agent, tg_chat_id=tg_chat_id
+        )
 
     async def _act(
-        self, action: str, suggestion: Suggestion, chat: Chat, workspace: Workspace, *,
-        agent: Agent, tg_chat_id: int,
-    ) -> Answer:  # fmt: skip
+        self,
+        action: str,
+        suggestion: Suggestion,
+        chat: Chat,
+        workspace: Workspace,
+        *,
+        agent: Agent,
+        tg_chat_id: int,
+    ) -> Answer:
         """Send, regenerate or edit a current draft (dismiss works even on a stale one)."""
         locale = workspace.locale
         if action == DISMISS:
@@ -156,9 +171,11 @@ class DraftActions:
     async def _regenerate(self, suggestion: Suggestion, agent: Agent, locale: str) -> Answer:
         """Mark the draft; the worker writes its successor into the same post."""
         if not await self._db.suggestions.decide(
-            suggestion_id=suggestion.id, outcome="regenerated", at=self._clock(),
+            suggestion_id=suggestion.id,
+            outcome="regenerated",
+            at=self._clock(),
             agent_id=agent.id,
-        ):  # fmt: skip
+        ):
             return Answer(text("draft.answer.decided", _locale(locale)), alert=True)
         self._kick_drafts()
         return Answer(text("draft.answer.regenerating", _locale(locale)))
@@ -173,23 +190,34 @@ class DraftActions:
         return None
 
     async def _send(
-        self, suggestion_id: int, chat: Chat, workspace: Workspace, agent: Agent, *,
+        self,
+        suggestion_id: int,
+        chat: Chat,
+        workspace: Workspace,
+        agent: Agent,
+        *,
         tg_chat_id: int,
-    ) -> Answer:  # fmt: skip
+    ) -> Answer:
         locale = workspace.locale
         suggestion = await self._db.suggestions.get(suggestion_id=suggestion_id)
         blocked = blocking(findings_from_dicts(suggestion.guardrail_findings))
         if blocked:
             return Answer(
-                text("draft.answer.blocked", _locale(locale),
-                     problems=problems(blocked, _locale(locale))),
+                text(
+                    "draft.answer.blocked",
+                    _locale(locale),
+                    problems=problems(blocked, _locale(locale)),
+                ),
                 alert=True,
-            )  # fmt: skip
+            )
         async with self._db.transaction() as conn:
             if not await self._db.suggestions.decide(
-                suggestion_id=suggestion.id, outcome="sent", at=self._clock(),
-                agent_id=agent.id, conn=conn,
-            ):  # fmt: skip
+                suggestion_id=suggestion.id,
+                outcome="sent",
+                at=self._clock(),
+                agent_id=agent.id,
+                conn=conn,
+            ):
                 return Answer(text("draft.answer.already_sent", _locale(locale)), alert=True)
             await self._db.replies.enqueue(
                 chat_id=chat.id,

@@ -89,12 +89,16 @@ class AiSettings:
             values.update(change(current))
             updated = await self._db.sellers.update_ai(seller_id=seller.id, conn=conn, **values)
             await self._db.audit.record(
-                actor_tg_user_id=tg_user_id, action=f"ai.{what}",
-                workspace_id=seller.workspace_id, seller_id=seller.id,
-                details={"auto_reply_enabled": updated.auto_reply_enabled,
-                         "auto_reply_intents": updated.auto_reply_intents},
+                actor_tg_user_id=tg_user_id,
+                action=f"ai.{what}",
+                workspace_id=seller.workspace_id,
+                seller_id=seller.id,
+                details={
+                    "auto_reply_enabled": updated.auto_reply_enabled,
+                    "auto_reply_intents": updated.auto_reply_intents,
+                },
                 conn=conn,
-            )  # fmt: skip
+            )
         return updated
 
     async def toggle_auto(self, seller_id: int, tg_user_id: int) -> Change:
@@ -151,8 +155,11 @@ def parse_text_command(args: str | None) -> tuple[int, str] | None:
 def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
     """The /ai panel of one seller: current settings and toggles for safe intents only."""
     unset = text("ai.unset", locale)
-    names = [text(f"ai.intent.{i}", locale) for i in seller.auto_reply_intents
-             if i in {s.value for s in SAFE_INTENTS}]  # fmt: skip
+    names = [
+        text(f"ai.intent.{i}", locale)
+        for i in seller.auto_reply_intents
+        if i in {s.value for s in SAFE_INTENTS}
+    ]
     body = text(
         "ai.panel",
         locale,
@@ -164,19 +171,28 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
         intents=", ".join(names) or text("ai.no_intents", locale),
     )
     toggle_key = "ai.button.auto_off" if seller.auto_reply_enabled else "ai.button.auto_on"
-    rows = [[InlineKeyboardButton(
-        text=text(toggle_key, locale),
-        callback_data=AiCallback(a=AUTO_TOGGLE, id=seller.id).pack(),
-    )]]  # fmt: skip
-    rows.append([
-        InlineKeyboardButton(
-            text=text("ai.button.intent", locale,
-                      mark="✅" if intent.value in seller.auto_reply_intents else "▫️",
-                      name=text(f"ai.intent.{intent.value}", locale)),
-            callback_data=AiCallback(a=INTENT_TOGGLE, id=seller.id, v=intent.value).pack(),
-        )
-        for intent in SAFE_INTENTS
-    ])  # fmt: skip
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=text(toggle_key, locale),
+                callback_data=AiCallback(a=AUTO_TOGGLE, id=seller.id).pack(),
+            )
+        ]
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=text(
+                    "ai.button.intent",
+                    locale,
+                    mark="✅" if intent.value in seller.auto_reply_intents else "▫️",
+                    name=text(f"ai.intent.{intent.value}", locale),
+                ),
+                callback_data=AiCallback(a=INTENT_TOGGLE, id=seller.id, v=intent.value).pack(),
+            )
+            for intent in SAFE_INTENTS
+        ]
+    )
     return body, InlineKeyboardMarkup(inline_keyboard=rows)
 
 

@@ -76,8 +76,13 @@ class Finding:
         return self.severity is Severity.BLOCK
 
     def as_dict(self) -> dict[str, object]:
-        return {"rule": self.rule.value, "severity": self.severity.value,
-                "fragment": self.fragment, "start": self.start, "end": self.end}  # fmt: skip
+        return {
+            "rule": self.rule.value,
+            "severity": self.severity.value,
+            "fragment": self.fragment,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 def findings_from_dicts(items: Iterable[dict[str, object]]) -> list[Finding]:
@@ -245,8 +250,9 @@ def check(text: str, *, buyer_raised_return: bool = True) -> list[Finding]:
             found.append(Finding(rule, text[match.start() : match.end()], *match.span()))
     if not buyer_raised_return:
         for match in _RETURN_OFFER.finditer(normalized):
-            found.append(Finding(Rule.UNASKED_RETURN, text[match.start() : match.end()],
-                                 *match.span()))  # fmt: skip
+            found.append(
+                Finding(Rule.UNASKED_RETURN, text[match.start() : match.end()], *match.span())
+            )
     return _dedupe(sorted(found, key=lambda f: (f.start, f.end)))
 
 

@@ -80,8 +80,9 @@ class LlmClient:
         if text is None:
             raise LlmFailed("malformed")
         latency = int((time.monotonic() - started) * 1000)
-        return LlmAnswer(text=text, model=str(getattr(response, "model", "") or self.model),
-                         latency_ms=latency)  # fmt: skip
+        return LlmAnswer(
+            text=text, model=str(getattr(response, "model", "") or self.model), latency_ms=latency
+        )
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -96,13 +96,24 @@ def build_messages(
         messages.append({"role": "assistant", "content": previous})
         if problems:
             fix = "; ".join(problems)
-            messages.append({"role": "user", "content": (
-                f"That draft cannot be sent: {fix}. Write it again without these problems."
-            )})  # fmt: skip
+            messages.append(
+                {
+                    "role": "user",
+                    "content": (
+                        f"That draft cannot be sent: {fix}. Write it again without these problems."
+                    ),
+                }
+            )
         else:
-            messages.append({"role": "user", "content": (
-                "Write a different version of the reply: other wording, same facts and rules."
-            )})  # fmt: skip
+            messages.append(
+                {
+                    "role": "user",
+                    "content": (
+                        "Write a different version of the reply: other wording, "
+                        "same facts and rules."
+                    ),
+                }
+            )
     return messages
 
 

@@ -159,9 +159,11 @@ class DraftService:
     ) -> Composed:
         draft = template_draft(intent, language)
         return Composed(
-            draft, "template", findings=check(draft, buyer_raised_return=asked_return),
+            draft,
+            "template",
+            findings=check(draft, buyer_raised_return=asked_return),
             fallback_reason=reason,
-        )  # fmt: skip
+        )
 
     async def _examples(self, seller: Seller, buyer_text: str) -> list[str]:
         """The seller's own past answers to similar questions (full-text search)."""
@@ -180,8 +182,9 @@ class DraftService:
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
         recent = await self._db.messages.list_recent(chat_id=chat.id, limit=HISTORY_LIMIT)
         buyer_text = _buyer_text(recent, turn.id)
-        composed = await self.compose(seller=seller, chat=chat, recent=recent,
-                                      buyer_text=buyer_text)  # fmt: skip
+        composed = await self.compose(
+            seller=seller, chat=chat, recent=recent, buyer_text=buyer_text
+        )
         intent = detect(buyer_text)
         auto = auto_reply_allowed(
             enabled=seller.auto_reply_enabled,
@@ -215,13 +218,21 @@ class DraftService:
                 await self._queue_post(suggestion, seller, conn=conn)
         self._on_queued()
         logger.info(
-            "chat=%d turn=%d: draft %d (%s, %d ms%s)", chat.id, turn.id, suggestion.id,
-            composed.source, composed.latency_ms, ", auto" if auto else "",
-        )  # fmt: skip
+            "chat=%d turn=%d: draft %d (%s, %d ms%s)",
+            chat.id,
+            turn.id,
+            suggestion.id,
+            composed.source,
+            composed.latency_ms,
+            ", auto" if auto else "",
+        )
         return suggestion
 
     async def regenerate(self, old: Suggestion) -> Suggestion | None:
         """The successor of a draft an agent asked to regenerate, shown in the same post."""
+        turn_id, count = old.turn_id, old.buyer_message_count
+        if turn_id is None or count is None:
+            return None  # not a draft of a turn (none are made without one)
         chat = await self._db.chats.get(chat_id=old.chat_id)
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
         recent = await self._db.messages.list_recent(chat_id=chat.id, limit=HISTORY_LIMIT)
@@ -232,8 +243,8 @@ class DraftService:
         async with self._db.transaction() as conn:
             suggestion = await self._db.suggestions.create_draft(
                 chat_id=chat.id,
-                turn_id=old.turn_id or 0,
-                buyer_message_count=old.buyer_message_count or 1,
+                turn_id=turn_id,
+                buyer_message_count=count,
                 text=composed.text,
                 source=composed.source,
                 model=composed.model,
@@ -251,9 +262,13 @@ class DraftService:
         return suggestion
 
     async def _queue_post(
-        self, suggestion: Suggestion, seller: Seller, *, replaces: Suggestion | None = None,
+        self,
+        suggestion: Suggestion,
+        seller: Seller,
+        *,
+        replaces: Suggestion | None = None,
         conn: Executor | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         await self._db.tg_outbox.enqueue(
             workspace_id=seller.workspace_id,
             kind=DRAFT_POST,

@@ -122,9 +122,11 @@ async def ai_button(
     if workspace is None:
         body, keyboard = panel(change.seller, locale)
         await query.bot.edit_message_text(  # type: ignore[union-attr]
-            chat_id=message.chat.id, message_id=message.message_id, text=body,
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            text=body,
             reply_markup=keyboard,
-        )  # fmt: skip
+        )
         return
     await queue_panel(
         db, workspace_id=workspace.id, seller_id=change.seller.id, message_id=message.message_id

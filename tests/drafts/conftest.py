@@ -53,8 +53,13 @@ def data_for(post: dict[str, Any], action: str) -> str:
 
 
 def draft_posts(world: World, thread: int) -> list[dict[str, Any]]:
-    return [p for p in world.posts(thread) if "Черновик" in p.get("text", "")
-            or "Draft" in p.get("text", "") or "Автоответ" in p.get("text", "")]  # fmt: skip
+    return [
+        p
+        for p in world.posts(thread)
+        if "Черновик" in p.get("text", "")
+        or "Draft" in p.get("text", "")
+        or "Автоответ" in p.get("text", "")
+    ]
 
 
 async def wait_for_draft(world: World, thread: int, count: int = 1) -> dict[str, Any]:

@@ -24,12 +24,18 @@ async def test_without_a_key_drafts_come_from_marked_templates(db: Database) -> 
         row = await db.pool.fetchrow(
             "SELECT source, intent, fallback_reason, model FROM ai_suggestions"
         )
-        assert dict(row) == {"source": "template", "intent": "sizing",
-                             "fallback_reason": "no_key", "model": ""}  # fmt: skip
+        assert dict(row) == {
+            "source": "template",
+            "intent": "sizing",
+            "fallback_reason": "no_key",
+            "model": "",
+        }
         query = world.tg.press_button(
-            world.agent_id, world.group_id, post["message_id"],
+            world.agent_id,
+            world.group_id,
+            post["message_id"],
             next(d for d in buttons(post).values() if d.startswith("d:s:")),
-        )  # fmt: skip
+        )
         await callback_answer(world, query)
 
         async def sent() -> bool:
@@ -41,9 +47,12 @@ async def test_without_a_key_drafts_come_from_marked_templates(db: Database) -> 
 
 async def _enable_auto(world: World, intents: list[str]) -> None:
     await world.db.sellers.update_ai(
-        seller_id=world.seller.id, instructions="", tone="",
-        auto_reply_enabled=True, auto_reply_intents=intents,
-    )  # fmt: skip
+        seller_id=world.seller.id,
+        instructions="",
+        tone="",
+        auto_reply_enabled=True,
+        auto_reply_intents=intents,
+    )
 
 
 async def test_auto_reply_answers_a_safe_intent_and_marks_it(
@@ -127,8 +136,9 @@ async def test_ai_settings_from_a_private_chat(dworld: World, llm: LlmEmulator) 
     assert seller.auto_reply_intents == ["thanks", "delivery"]
 
     tg.user_sends(dworld.agent_id, dworld.agent_id, f"/ai_tone {seller.id} дружелюбно, на «вы»")
-    tg.user_sends(dworld.agent_id, dworld.agent_id,
-                  f"/ai_instructions {seller.id} Доставка 1–3 дня")  # fmt: skip
+    tg.user_sends(
+        dworld.agent_id, dworld.agent_id, f"/ai_instructions {seller.id} Доставка 1–3 дня"
+    )
 
     async def saved() -> bool:
         current = await dworld.db.sellers.get(seller_id=seller.id)
@@ -175,8 +185,9 @@ async def test_ai_panel_in_the_group_goes_through_the_outbox(
 
     await wait_until(shown)
     panel = next(m for m in dworld.posts() if "Черновики ИИ" in m["text"])
-    query = tg.press_button(dworld.agent_id, dworld.group_id, panel["message_id"],
-                            buttons(panel)["Включить автоответ"])  # fmt: skip
+    query = tg.press_button(
+        dworld.agent_id, dworld.group_id, panel["message_id"], buttons(panel)["Включить автоответ"]
+    )
     await callback_answer(dworld, query)
 
     async def refreshed() -> bool:

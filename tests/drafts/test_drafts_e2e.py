@@ -18,8 +18,9 @@ async def test_a_burst_gets_one_draft_with_four_buttons(dworld: World, llm: LlmE
     _, thread = await open_chat(dworld, "Здравствуйте", "Когда доставка?", "Заказ 47873153-0052")
     post = await wait_for_draft(dworld, thread)
     assert "Заказ уже в пути" in post["text"]
-    assert sorted(buttons(post)) == sorted(["✅ Отправить", "🔄 Другой вариант", "✏️ Изменить",
-                                            "✖️ Скрыть"])  # fmt: skip
+    assert sorted(buttons(post)) == sorted(
+        ["✅ Отправить", "🔄 Другой вариант", "✏️ Изменить", "✖️ Скрыть"]
+    )
     assert len(llm.requests) == 1  # one draft for the whole burst
     prompt = llm.requests[0]["messages"]
     assert "Когда доставка?" in prompt[-1]["content"]
@@ -185,8 +186,9 @@ async def test_a_stale_draft_says_so_instead_of_sending(dworld: World, llm: LlmE
 async def test_a_draft_after_an_agent_answered_is_stale(dworld: World, llm: LlmEmulator) -> None:
     _, thread = await open_chat(dworld, "Вопрос про упаковку")
     post = await wait_for_draft(dworld, thread)
-    mine = dworld.tg.user_sends(dworld.agent_id, dworld.group_id, "Упакуем в коробку.",
-                                thread_id=thread)  # fmt: skip
+    mine = dworld.tg.user_sends(
+        dworld.agent_id, dworld.group_id, "Упакуем в коробку.", thread_id=thread
+    )
 
     async def answered() -> bool:
         return dworld.tg.reactions(dworld.group_id, mine["message_id"]) == ["👍"]
@@ -250,12 +252,15 @@ async def test_an_agents_reply_with_a_phone_is_blocked_and_explained(
     dworld: World, llm: LlmEmulator
 ) -> None:
     _, thread = await open_chat(dworld, "Как с вами связаться?")
-    mine = dworld.tg.user_sends(dworld.agent_id, dworld.group_id,
-                                "Звоните: 8-916-123-45-67", thread_id=thread)  # fmt: skip
+    mine = dworld.tg.user_sends(
+        dworld.agent_id, dworld.group_id, "Звоните: 8-916-123-45-67", thread_id=thread
+    )
 
     async def explained() -> bool:
-        return any("Не отправлено" in p.get("text", "") and "телефон" in p.get("text", "")
-                   for p in dworld.posts(thread))  # fmt: skip
+        return any(
+            "Не отправлено" in p.get("text", "") and "телефон" in p.get("text", "")
+            for p in dworld.posts(thread)
+        )
 
     await wait_until(explained)
     notice = next(p for p in dworld.posts(thread) if "Не отправлено" in p.get("text", ""))
@@ -294,8 +299,9 @@ async def test_an_agents_risky_reply_waits_for_confirmation(
 
 async def test_a_cancelled_risky_reply_is_never_sent(dworld: World, llm: LlmEmulator) -> None:
     _, thread = await open_chat(dworld, "Куртка порвалась")
-    dworld.tg.user_sends(dworld.agent_id, dworld.group_id, "Я бот, обратитесь в поддержку",
-                         thread_id=thread)  # fmt: skip
+    dworld.tg.user_sends(
+        dworld.agent_id, dworld.group_id, "Я бот, обратитесь в поддержку", thread_id=thread
+    )
 
     async def held() -> bool:
         return any("пока не отправлен" in p.get("text", "") for p in dworld.posts(thread))

@@ -19,9 +19,18 @@ def test_system_carries_rules_settings_and_context() -> None:
     system, user = build_messages(CONTEXT, TALK, examples=["Доставим за 2 дня."])
     assert system["role"] == "system" and user["role"] == "user"
     content = system["content"]
-    for fragment in ("«Обувь»", "Russian", "phone numbers", "AI, bots", "дружелюбно, на «вы»",
-                     "Доставка 1–3 дня.", "47873153-0052", "987654321", "Доставим за 2 дня.",
-                     "do not offer one"):  # fmt: skip
+    for fragment in (
+        "«Обувь»",
+        "Russian",
+        "phone numbers",
+        "AI, bots",
+        "дружелюбно, на «вы»",
+        "Доставка 1–3 дня.",
+        "47873153-0052",
+        "987654321",
+        "Доставим за 2 дня.",
+        "do not offer one",
+    ):
         assert fragment in content, fragment
     assert user["content"].index("Здравствуйте") < user["content"].index("Когда доставка?")
     assert "Продавец: Добрый день!" in user["content"]

@@ -36,8 +36,9 @@ async def llm() -> AsyncIterator[LlmEmulator]:
 
 
 def client(llm: LlmEmulator) -> LlmClient:
-    return LlmClient(base_url=llm.base_url, api_key="k", model="deepseek-chat",
-                     timeout_seconds=2, max_retries=0)  # fmt: skip
+    return LlmClient(
+        base_url=llm.base_url, api_key="k", model="deepseek-chat", timeout_seconds=2, max_retries=0
+    )
 
 
 async def buyer_says(db: Database, chat: Chat, external_id: str, text: str) -> BuyerTurn:
@@ -85,8 +86,9 @@ async def test_a_new_burst_supersedes_the_old_draft(db: Database) -> None:
     await worker(db, service, clock).run_once()
     rows = await db.pool.fetch("SELECT outcome, intent FROM ai_suggestions ORDER BY id")
     assert [(r["outcome"], r["intent"]) for r in rows] == [
-        ("ignored", "delivery"), ("pending", "defect"),
-    ]  # fmt: skip
+        ("ignored", "delivery"),
+        ("pending", "defect"),
+    ]
 
 
 async def test_an_answered_turn_gets_no_draft(db: Database) -> None:
@@ -104,8 +106,9 @@ async def test_grounding_examples_come_from_the_sellers_past_answers(
 ) -> None:
     _, seller, chat = await make_seller_with_chat(db)
     other = await make_chat(db, seller, external_id="older-chat")
-    await make_message(db, other, external_id="a", direction="out",
-                       text="Доставка занимает от двух до пяти дней.")  # fmt: skip
+    await make_message(
+        db, other, external_id="a", direction="out", text="Доставка занимает от двух до пяти дней."
+    )
     await make_message(db, other, external_id="b", direction="out", text="Цвет только чёрный.")
     turn = await buyer_says(db, chat, "1", "Сколько дней доставка?")
     service = DraftService(db=db, llm=client(llm))
@@ -118,8 +121,13 @@ async def test_grounding_examples_come_from_the_sellers_past_answers(
 
 async def test_auto_reply_candidates_wait_a_human_delay_then_send_once(db: Database) -> None:
     _, seller, chat = await make_seller_with_chat(db)
-    await db.sellers.update_ai(seller_id=seller.id, instructions="", tone="",
-                               auto_reply_enabled=True, auto_reply_intents=["thanks"])  # fmt: skip
+    await db.sellers.update_ai(
+        seller_id=seller.id,
+        instructions="",
+        tone="",
+        auto_reply_enabled=True,
+        auto_reply_intents=["thanks"],
+    )
     clock = Clock()
     service = DraftService(db=db, llm=None, clock=clock, auto_reply_delay_seconds=30)
     turn = await buyer_says(db, chat, "1", "Спасибо, всё отлично!")
@@ -141,8 +149,13 @@ async def test_auto_reply_candidates_wait_a_human_delay_then_send_once(db: Datab
 
 async def test_a_due_auto_reply_after_the_buyer_wrote_again_is_not_sent(db: Database) -> None:
     _, seller, chat = await make_seller_with_chat(db)
-    await db.sellers.update_ai(seller_id=seller.id, instructions="", tone="",
-                               auto_reply_enabled=True, auto_reply_intents=["thanks"])  # fmt: skip
+    await db.sellers.update_ai(
+        seller_id=seller.id,
+        instructions="",
+        tone="",
+        auto_reply_enabled=True,
+        auto_reply_intents=["thanks"],
+    )
     clock = Clock()
     service = DraftService(db=db, llm=None, clock=clock, auto_reply_delay_seconds=30)
     turn = await buyer_says(db, chat, "1", "Спасибо!")
@@ -164,16 +177,35 @@ async def test_a_due_auto_reply_after_the_buyer_wrote_again_is_not_sent(db: Data
         (True, ["delivery"], Intent.DELIVERY, "Когда доставка? Это ужас!", [], False),
         (True, ["thanks", "delivery"], Intent.DEFECT, "Брак", [], False),
         (True, ["return"], Intent.RETURN, "Хочу вернуть", [], False),
-        (True, ["thanks"], Intent.THANKS, "Спасибо!",
-         [Finding(Rule.AUTOMATION, "бот", 0, 3)], False),
+        (
+            True,
+            ["thanks"],
+            Intent.THANKS,
+            "Спасибо!",
+            [Finding(Rule.AUTOMATION, "бот", 0, 3)],
+            False,
+        ),
     ],
-)  # fmt: skip
+)
 def test_auto_reply_rule(
-    *, enabled: bool, allowed: list[str], intent: Intent, text: str,
-    findings: list[Finding], expected: bool,
-) -> None:  # fmt: skip
-    assert auto_reply_allowed(enabled=enabled, allowed_intents=allowed, intent=intent,
-                              buyer_text=text, findings=findings) is expected  # fmt: skip
+    *,
+    enabled: bool,
+    allowed: list[str],
+    intent: Intent,
+    text: str,
+    findings: list[Finding],
+    expected: bool,
+) -> None:
+    assert (
+        auto_reply_allowed(
+            enabled=enabled,
+            allowed_intents=allowed,
+            intent=intent,
+            buyer_text=text,
+            findings=findings,
+        )
+        is expected
+    )
 
 
 def test_human_delay_grows_with_length_up_to_twice_the_base() -> None:
@@ -198,8 +230,9 @@ async def test_a_failing_draft_job_does_not_spin(db: Database) -> None:
     service = Broken(db=db, llm=None, clock=clock)
     await buyer_says(db, chat, "1", "Вопрос")
     clock.now = T + DEBOUNCE * 2
-    the_worker = DraftWorker(service=service, db=db, debounce=DEBOUNCE, clock=clock,
-                             idle_seconds=7.0)  # fmt: skip
+    the_worker = DraftWorker(
+        service=service, db=db, debounce=DEBOUNCE, clock=clock, idle_seconds=7.0
+    )
     assert await the_worker.run_once() == 0
     assert Broken.calls == 1
     assert await the_worker._sleep_for() == 7.0

@@ -26,9 +26,12 @@ async def llm() -> AsyncIterator[LlmEmulator]:
 
 def client(llm: LlmEmulator, *, timeout: float = 2.0, retries: int = 1) -> LlmClient:
     return LlmClient(
-        base_url=llm.base_url, api_key=KEY, model="deepseek-chat",
-        timeout_seconds=timeout, max_retries=retries,
-    )  # fmt: skip
+        base_url=llm.base_url,
+        api_key=KEY,
+        model="deepseek-chat",
+        timeout_seconds=timeout,
+        max_retries=retries,
+    )
 
 
 USER = [{"role": "user", "content": "Покупатель: Когда доставка?"}]
@@ -123,12 +126,14 @@ def test_standalone_process_serves_the_official_client(tmp_path: object) -> None
         port = probe.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "sandbox.llm", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
-        sync = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="any", max_retries=0,
-                             timeout=2)  # fmt: skip
+        sync = openai.OpenAI(
+            base_url=f"http://127.0.0.1:{port}/v1", api_key="any", max_retries=0, timeout=2
+        )
         while True:
             try:
                 reply = sync.chat.completions.create(model="m", messages=USER)  # type: ignore[arg-type]
