@@ -318,3 +318,27 @@ async def test_a_cancelled_risky_reply_is_never_sent(dworld: World, llm: LlmEmul
 
     await wait_until(closed)
     assert dworld.sent_to_ozon() == []
+
+
+async def test_a_refused_draft_is_explained_like_an_agents_reply(
+    dworld: World, llm: LlmEmulator
+) -> None:
+    _, thread = await open_chat(dworld, "Вопрос про заказ")
+    post = await wait_for_draft(dworld, thread)
+    dworld.ozon.state.advance_clock(49 * 3600)  # Ozon's 48-hour reply window is over
+    query = dworld.tg.press_button(
+        dworld.agent_id, dworld.group_id, post["message_id"], data_for(post, "s")
+    )
+    await callback_answer(dworld, query)
+
+    async def explained() -> bool:
+        return any(
+            "48" in p.get("text", "") and "Не отправлено" in p.get("text", "")
+            for p in dworld.posts(thread)
+        )
+
+    await wait_until(explained)
+    notice = next(p for p in dworld.posts(thread) if "48" in p.get("text", ""))
+    assert notice["reply_to_message"]["message_id"] == post["message_id"]
+    assert dworld.sent_to_ozon() == []
+    assert await dworld.db.pool.fetchval("SELECT error_code FROM reply_outbox") == "window_closed"
