@@ -228,10 +228,23 @@ CREATE TABLE ai_suggestions (
     tg_message_id     bigint,
     decided_by_agent_id bigint REFERENCES agents (id) ON DELETE SET NULL,
     created_at        timestamptz NOT NULL DEFAULT now(),
-    decided_at        timestamptz
+    decided_at        timestamptz,
+    -- 0003: one draft per burst of a turn, the regeneration chain, the Edit prompt, a
+    -- scheduled automatic send, and why a template stood in for the model.
+    buyer_message_count    integer CHECK (buyer_message_count >= 1),
+    regenerated_from       bigint REFERENCES ai_suggestions (id) ON DELETE SET NULL,
+    edit_prompt_message_id bigint,
+    auto_send_at           timestamptz,
+    fallback_reason        text
 );
 CREATE INDEX ai_suggestions_chat_idx ON ai_suggestions (chat_id, created_at);
 CREATE INDEX ai_suggestions_created_idx ON ai_suggestions (created_at);
+CREATE UNIQUE INDEX ai_suggestions_burst_idx ON ai_suggestions (turn_id, buyer_message_count)
+    WHERE regenerated_from IS NULL;
+CREATE UNIQUE INDEX ai_suggestions_successor_idx ON ai_suggestions (regenerated_from)
+    WHERE regenerated_from IS NOT NULL;
+CREATE INDEX ai_suggestions_auto_idx ON ai_suggestions (auto_send_at)
+    WHERE outcome = 'pending' AND auto_send_at IS NOT NULL;
 
 -- Durable queue toward the marketplace: agents' replies, sent drafts and auto-replies.
 -- idempotency_key (e.g. the agent's Telegram message, or the draft) makes a double submit
@@ -303,3 +316,22 @@ CREATE TABLE audit_log (
     details           jsonb  NOT NULL DEFAULT '{}'::jsonb
 );
 CREATE INDEX audit_log_at_idx ON audit_log (at);
+
+-- An agent's own reply that a warning guardrail holds until the agent confirms it (0003).
+CREATE TABLE held_replies (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workspace_id      bigint NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    chat_id           bigint NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+    agent_id          bigint NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    tg_chat_id        bigint NOT NULL,
+    tg_message_id     bigint NOT NULL,
+    text              text   NOT NULL DEFAULT '',
+    file              jsonb,
+    suggestion_id     bigint REFERENCES ai_suggestions (id) ON DELETE SET NULL,
+    findings          jsonb  NOT NULL DEFAULT '[]'::jsonb,
+    status            text   NOT NULL DEFAULT 'held'
+                      CHECK (status IN ('held', 'confirmed', 'cancelled')),
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    decided_at        timestamptz,
+    UNIQUE (tg_chat_id, tg_message_id)
+);

@@ -27,6 +27,12 @@ from bot.bridge.replies import ReplyWorker
 from bot.bridge.service import Bridge
 from bot.bridge.throttle import TelegramThrottle
 from bot.deps import Deps
+from bot.drafts.actions import DraftActions
+from bot.drafts.ai_settings import AiSettings
+from bot.drafts.llm import LlmClient
+from bot.drafts.posting import DraftPosting
+from bot.drafts.service import DraftService
+from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
 from bot.runtime import open_database
 from bot.seller_api import SellerApis
@@ -62,6 +68,7 @@ class App:
     sync: SyncScheduler
     bridge: Bridge
     sla: SlaService
+    drafts: DraftWorker | None = None
     push: OzonPushServer | None = None
 
 
@@ -74,6 +81,7 @@ def assemble(
     bot: Bot,
     throttle: TelegramThrottle | None = None,
     sla_clock: Callable[[], datetime] | None = None,
+    llm: LlmClient | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
     delivery = DeliveryWorker(db=db, bot=bot, apis=apis, throttle=throttle or TelegramThrottle())
@@ -87,14 +95,33 @@ def assemble(
         threshold=timedelta(minutes=settings.health_notice_after_minutes),
         kick=delivery.kick,
     )
+    access = AccessControl(db=db, bot=bot, owner_ids=settings.admin_ids)
+    DraftPosting(db=db, delivery=delivery).register()
+    model = llm if llm is not None else build_llm(settings)
+    drafts_service = DraftService(
+        db=db,
+        llm=model,
+        auto_reply_delay_seconds=settings.auto_reply_delay_seconds,
+        on_queued=delivery.kick,
+        on_reply=bridge.replies.kick,
+    )
+    drafts = DraftWorker(
+        service=drafts_service,
+        db=db,
+        debounce=timedelta(seconds=settings.draft_debounce_seconds),
+    )
+
+    def on_new_messages() -> None:
+        delivery.kick()
+        drafts.kick()  # it then sleeps exactly until the new burst settles
+
     runner = SyncRunner(
         db=db,
         poller=SellerPoller(db=db, apis=apis),
-        on_new_messages=delivery.kick,
+        on_new_messages=on_new_messages,
         after_run=health.check,
     )
     sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
-    access = AccessControl(db=db, bot=bot, owner_ids=settings.admin_ids)
     sla = SlaService(
         db=db,
         delivery=delivery,
@@ -115,6 +142,15 @@ def assemble(
             onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
             seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
             sla=sla,
+            drafts=DraftActions(
+                db=db,
+                access=access,
+                service=drafts_service,
+                kick_drafts=drafts.kick,
+                kick_replies=bridge.replies.kick,
+                kick_delivery=delivery.kick,
+            ),
+            ai=AiSettings(db=db, access=access),
         )
     )
 
@@ -125,9 +161,14 @@ def assemble(
     dispatcher.startup.register(bridge.start)
     dispatcher.startup.register(sync.start)
     dispatcher.startup.register(sla.start)
+    if settings.drafts_enabled:
+        dispatcher.startup.register(drafts.start)
+        dispatcher.shutdown.register(drafts.stop)
     dispatcher.shutdown.register(sla.shutdown)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
+    if model is not None and llm is None:  # ours to close; a caller's client stays theirs
+        dispatcher.shutdown.register(model.aclose)
     push = None
     if settings.ozon_push_port is not None:
         push = OzonPushServer(
@@ -139,7 +180,20 @@ def assemble(
         )
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)
-    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, sla=sla, push=push)
+    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, sla=sla, drafts=drafts, push=push)
+
+
+def build_llm(settings: Settings) -> LlmClient | None:
+    """The chat model when a key is configured; without one, drafts come from templates."""
+    if settings.llm_api_key is None:
+        return None
+    return LlmClient(
+        base_url=str(settings.llm_base_url),
+        api_key=settings.llm_api_key.get_secret_value(),
+        model=settings.llm_model,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+    )
 
 
 async def run_bot(settings: Settings, vault: Vault) -> None:

@@ -25,6 +25,7 @@ from pydantic import SecretStr
 from bot.app import App, assemble, build_bot
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
+from sandbox.llm import LlmEmulator
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
 from storage.database import Database
@@ -38,6 +39,9 @@ DEMO_TOKEN = "100000001:DEMOtokenForTheOfflineEmulatorOnly_x"
 DEMO_CLIENT_ID = "111111"
 DEMO_API_KEY = "demo-key"
 DEMO_ORDER = "47873153-0052"
+DEMO_LLM_KEY = "demo-llm-key"
+# The emulated model "thinks" a little, as a real one would.
+DEMO_MODEL_LATENCY = 0.3
 # A tiny picture standing in for the buyer's photo (a 1x1 PNG).
 DEMO_PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
@@ -50,8 +54,8 @@ Say = Callable[[str], None]
 # Russian marketplace). Kept here: these are the command's words, not the bot's.
 NARRATION: dict[str, dict[str, str]] = {
     "title": {
-        "ru": "AgentIQ Chat Center · офлайн-демо (эмуляторы Ozon и Telegram, без токена)",
-        "en": "AgentIQ Chat Center · offline demo (Ozon and Telegram emulators, no token)",
+        "ru": "AgentIQ Chat Center · офлайн-демо (эмуляторы Ozon, Telegram и LLM, без токена)",
+        "en": "AgentIQ Chat Center · offline demo (Ozon, Telegram and LLM emulators, no token)",
     },
     "buyer_asks": {
         "ru": "🛒 Ozon · покупатель пишет: «{text}» и прикладывает фото",
@@ -62,17 +66,25 @@ NARRATION: dict[str, dict[str, str]] = {
         "en": "💬 Telegram · a topic appeared: «{name}»",
     },
     "photo": {"ru": "[фото]", "en": "[photo]"},
-    "agent": {
-        "ru": "🧑‍💼 Telegram · агент Анна отвечает в теме: «{text}»",
-        "en": "🧑‍💼 Telegram · agent Anna answers in the topic: «{text}»",
+    "draft": {
+        "ru": "✨ Telegram · под сообщением появился черновик ответа (модель: эмулятор LLM):",
+        "en": "✨ Telegram · a reply draft appeared under the message (model: LLM emulator):",
+    },
+    "draft_buttons": {
+        "ru": "   кнопки: {buttons}",
+        "en": "   buttons: {buttons}",
+    },
+    "agent_taps": {
+        "ru": "🧑‍💼 Telegram · агент Анна нажимает «{button}»",
+        "en": "🧑‍💼 Telegram · agent Anna taps «{button}»",
     },
     "ozon_got": {
         "ru": "🛒 Ozon · покупатель получил ответ: «{text}»",
         "en": "🛒 Ozon · the buyer received the answer: «{text}»",
     },
     "receipt": {
-        "ru": "💬 Telegram · бот поставил {emoji} на сообщение Анны: ответ доставлен",
-        "en": "💬 Telegram · the bot reacted {emoji} to Anna's message: delivered",
+        "ru": "💬 Telegram · бот поставил {emoji} на черновик: ответ доставлен",
+        "en": "💬 Telegram · the bot reacted {emoji} to the draft: delivered",
     },
     "buyer_again": {
         "ru": "🛒 Ozon · покупатель пишет ещё: «{text}»",
@@ -97,6 +109,10 @@ NARRATION: dict[str, dict[str, str]] = {
     "tg_url": {
         "ru": "  эмулятор Telegram: {url}  (управление: /__control/…, sandbox/telegram)",
         "en": "  Telegram emulator: {url}  (control API: /__control/…, sandbox/telegram)",
+    },
+    "llm_url": {
+        "ru": "  эмулятор LLM:      {url}  (управление: /__control/…, sandbox/llm)",
+        "en": "  LLM emulator:      {url}  (control API: /__control/…, sandbox/llm)",
     },
     "ids": {
         "ru": "  группа {group}, агент {agent}, продавец Client-Id {client}; опрос раз в 5 с.",
@@ -133,6 +149,7 @@ class DemoWorld:
     group_id: int
     agent_id: int
     seller_id: int
+    llm: LlmEmulator
 
     def posts(self, thread_id: int) -> list[dict[str, Any]]:
         return [
@@ -174,6 +191,7 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
         _demo_database(settings) as db,
         OzonEmulator(port=0) as ozon,
         TelegramEmulator(port=0) as tg,
+        LlmEmulator(port=0, latency=DEMO_MODEL_LATENCY, api_key=DEMO_LLM_KEY) as llm,
     ):
         ozon.state.add_seller(DEMO_CLIENT_ID, DEMO_API_KEY, name="Демо-магазин")
         tg.create_bot(token=DEMO_TOKEN, username="agentiq_demo_bot", first_name="AgentIQ")
@@ -200,6 +218,11 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
                 "telegram_api_url": tg.base_url,
                 "ozon_api_url": ozon.base_url,
                 "poll_interval_seconds": 5,
+                # Drafts from the local model emulator, never the network.
+                "llm_base_url": llm.base_url,
+                "llm_api_key": SecretStr(DEMO_LLM_KEY),
+                "drafts_enabled": True,
+                "draft_debounce_seconds": 0.5,
             }
         )
         bot = build_bot(DEMO_TOKEN, tg.base_url)
@@ -209,7 +232,7 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
                 app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
             )
             try:
-                yield DemoWorld(db, ozon, tg, app, group.id, anna.id, seller.id)
+                yield DemoWorld(db, ozon, tg, app, group.id, anna.id, seller.id, llm)
             finally:
                 await app.dispatcher.stop_polling()
                 with contextlib.suppress(RuntimeError):  # polling never started
@@ -224,6 +247,10 @@ async def play(world: DemoWorld, out: Say, locale: str) -> None:
         out(NARRATION[key][locale].format(**values))
 
     state = world.ozon.state
+    world.llm.script(
+        "Здравствуйте! Очень жаль, что так вышло. Похоже на дефект именно этого экземпляра: "
+        "мы передали фото в отдел качества и в ближайшее время подскажем, как лучше поступить."
+    )
     question = "Здравствуйте! Пришла куртка, но рукав порван. Что делать?"
     tell("buyer_asks", text=question)
     chat_id, _ = state.buyer_writes(
@@ -246,20 +273,38 @@ async def play(world: DemoWorld, out: Say, locale: str) -> None:
         marker = f"   {NARRATION['photo'][locale]} " if "photo" in post else "   "
         out(marker + body.replace("\n", "\n   "))
 
-    answer = "Здравствуйте! Очень жаль. Оформите, пожалуйста, возврат в разделе «Мои заказы» — "
-    answer += "мы проверим куртку и вернём деньги."
-    tell("agent", text=answer)
-    reply = world.tg.user_sends(world.agent_id, world.group_id, answer, thread_id=thread)
+    def draft_buttons(post: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = (post.get("reply_markup") or {}).get("inline_keyboard") or []
+        return [b for row in rows for b in row if b.get("callback_data", "").startswith("d:")]
+
+    def draft() -> dict[str, Any] | None:
+        # The buyer's own post has buttons too (✋ take): the draft is the one with d: data.
+        return next((p for p in world.posts(thread) if draft_buttons(p)), None)
+
+    async def draft_shown() -> bool:
+        return draft() is not None
+
+    await _until(draft_shown)
+    post = draft()
+    assert post is not None
+    tell("draft")
+    out("   " + plain(post["text"]).replace("\n", "\n   "))
+    keyboard = draft_buttons(post)
+    tell("draft_buttons", buttons=" · ".join(b["text"] for b in keyboard))
+    send = keyboard[0]
+    tell("agent_taps", button=send["text"])
+    world.tg.press_button(world.agent_id, world.group_id, post["message_id"],
+                          send["callback_data"])  # fmt: skip
 
     async def delivered() -> bool:
         return bool(state.sent_by_seller(DEMO_CLIENT_ID)) and bool(
-            world.tg.reactions(world.group_id, reply["message_id"])
+            world.tg.reactions(world.group_id, post["message_id"])
         )
 
     await _until(delivered)
     [sent] = state.sent_by_seller(DEMO_CLIENT_ID)
     tell("ozon_got", text=sent.text)
-    tell("receipt", emoji=world.tg.reactions(world.group_id, reply["message_id"])[0])
+    tell("receipt", emoji=world.tg.reactions(world.group_id, post["message_id"])[0])
 
     follow_up = "Спасибо! А курьер заберёт сам?"
     tell("buyer_again", text=follow_up)
@@ -268,10 +313,11 @@ async def play(world: DemoWorld, out: Say, locale: str) -> None:
     posts_before = len(world.posts(thread))
 
     async def follow_up_posted() -> bool:
-        return len(world.posts(thread)) > posts_before
+        return any(follow_up in p.get("text", "") for p in world.posts(thread)[posts_before:])
 
     await _until(follow_up_posted)
-    tell("same_topic", text=plain(world.posts(thread)[-1]["text"]).replace("\n", " "))
+    shown = next(p for p in world.posts(thread)[posts_before:] if follow_up in p.get("text", ""))
+    tell("same_topic", text=plain(shown["text"]).replace("\n", " "))
     out()
     tell(
         "summary",
@@ -295,6 +341,7 @@ async def run_demo(settings: Settings, *, keep_running: bool, out: Say = say) ->
             ("keep_running", {}),
             ("ozon_url", {"url": world.ozon.base_url}),
             ("tg_url", {"url": world.tg.base_url}),
+            ("llm_url", {"url": world.llm.base_url}),
             ("ids", {"group": world.group_id, "agent": world.agent_id, "client": DEMO_CLIENT_ID}),
         ):
             out(NARRATION[key][locale].format(**values))

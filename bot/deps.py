@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from bot.access import AccessControl
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
+from bot.drafts.actions import DraftActions
+from bot.drafts.ai_settings import AiSettings
 from bot.settings import Settings
 from bot.sla.service import SlaService
 from bot.sync.scheduler import SyncScheduler
@@ -27,3 +29,6 @@ class Deps(TypedDict):
     onboarding: Onboarding
     seller_admin: SellerAdmin
     sla: SlaService
+    # AI drafts (issue 6); optional so a dispatcher for a narrow test can leave them out.
+    drafts: NotRequired[DraftActions]
+    ai: NotRequired[AiSettings]

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     llm_base_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_LLM_BASE_URL)
     llm_api_key: SecretStr | None = None
     llm_model: str = Field(default="deepseek-chat", min_length=1)
+    llm_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
+    llm_max_retries: int = Field(default=1, ge=0, le=5)
+    drafts_enabled: bool = True
+    draft_debounce_seconds: float = Field(default=20.0, ge=0, le=600)
+    auto_reply_delay_seconds: float = Field(default=40.0, ge=0, le=600)
     poll_interval_seconds: int = Field(default=60, ge=5, le=3600)
     ozon_push_port: int | None = Field(default=None, ge=0, le=65535)  # 0: any free port
     ozon_push_host: str = "0.0.0.0"

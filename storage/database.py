@@ -10,6 +10,7 @@ import asyncpg
 from storage.agent_repo import AgentRepo
 from storage.audit_repo import AuditRepo
 from storage.chat_repo import ChatRepo
+from storage.held_reply_repo import HeldReplyRepo
 from storage.message_repo import MessageRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
 from storage.seller_repo import SellerRepo
@@ -38,6 +39,7 @@ class Database:
         self.suggestions = SuggestionRepo(pool)
         self.sla = SlaRepo(pool)
         self.audit = AuditRepo(pool)
+        self.held_replies = HeldReplyRepo(pool)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.Connection]:

@@ -197,6 +197,30 @@ class Suggestion:
     decided_by_agent_id: int | None
     created_at: datetime
     decided_at: datetime | None
+    buyer_message_count: int | None
+    regenerated_from: int | None
+    edit_prompt_message_id: int | None
+    auto_send_at: datetime | None
+    fallback_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldReply:
+    """An agent's reply a warning guardrail holds until the agent confirms it."""
+
+    id: int
+    workspace_id: int
+    chat_id: int
+    agent_id: int
+    tg_chat_id: int
+    tg_message_id: int
+    text: str
+    file: dict[str, Any] | None
+    suggestion_id: int | None
+    findings: list[dict[str, Any]]
+    status: Literal["held", "confirmed", "cancelled"]
+    created_at: datetime
+    decided_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

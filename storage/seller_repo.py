@@ -105,6 +105,15 @@ class SellerRepo(Repository):
             raise NotFound(f"seller {seller_id}")
         return to_record(Seller, row)
 
+    async def get_for_update(self, *, seller_id: int, conn: Executor) -> Seller:
+        """The row locked until the caller's transaction ends (read-modify-write settings)."""
+        row = await conn.fetchrow(
+            f"SELECT {_SELLER} FROM sellers WHERE id = $1 FOR UPDATE", seller_id
+        )
+        if row is None:
+            raise NotFound(f"seller {seller_id}")
+        return to_record(Seller, row)
+
     async def find(
         self, *, marketplace: str, client_id: str, conn: Executor | None = None
     ) -> Seller | None:

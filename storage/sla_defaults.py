@@ -14,8 +14,9 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         kind="keyword",
         priority="urgent",
-        pattern="брак, бракован, сломан, разбит, не работает, не тот товар, "
-        "другой товар, перепутали, роспотребнадзор, суд, претензи, жалоб, мошенн, обман",
+        pattern="брак, бракован, сломан, разбит, порван, поврежд, дефект, трещин, треснул, "
+        "не работает, не включается, не тот товар, другой товар, перепутали, "
+        "роспотребнадзор, суд, претензи, жалоб, мошенн, обман",
     ),
     RuleSpec(
         kind="keyword",
@@ -25,8 +26,11 @@ DEFAULT_RULES: tuple[RuleSpec, ...] = (
     ),
     RuleSpec(kind="unanswered_at_least", priority="high", threshold=3),
     RuleSpec(kind="first_message", priority="high"),
+    # Thanks with no question in it: "Спасибо! А курьер заберёт сам?" still needs an answer.
     RuleSpec(
-        kind="keyword", priority="low", pattern="спасибо, благодарю, всё отлично, все отлично"
+        kind="regex",
+        priority="low",
+        pattern=r"^[^?]*(спасибо|благодар|вс[её] отлично)[^?]*$",
     ),
 )
 

@@ -39,8 +39,10 @@ class CommandMenu:
 
 
 MENUS: tuple[CommandMenu, ...] = (
-    CommandMenu(BotCommandScopeDefault(), ("start", "help", "add_seller", "sellers")),
-    CommandMenu(BotCommandScopeAllPrivateChats(), ("start", "help", "add_seller", "sellers")),
+    CommandMenu(BotCommandScopeDefault(), ("start", "help", "add_seller", "sellers", "ai")),
+    CommandMenu(
+        BotCommandScopeAllPrivateChats(), ("start", "help", "add_seller", "sellers", "ai")
+    ),
     CommandMenu(BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "help")),
     CommandMenu(
         BotCommandScopeAllChatAdministrators(),

@@ -9,11 +9,17 @@ update queues nothing twice) and sent to the marketplace by the reply worker.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
+from bot.drafts.guardrails import Finding, blocking, check
+from bot.drafts.intents import raises_return
+from bot.drafts.service import DRAFT_STATUS, HELD_NOTICE
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import Agent, Chat, ReplyItem, Workspace
+from storage.records import Agent, Chat, HeldReply, ReplyItem, Suggestion, Workspace
+from storage.sql import Executor
+from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_COSMETIC
 
 OZON_TEXT_LIMIT = 1000
 
@@ -35,6 +41,7 @@ class IncomingMessage:
     document_file_id: str | None = None
     document_name: str | None = None
     is_service: bool = False
+    reply_to_message_id: int | None = None  # the message this one replies to, if any
 
 
 class Outcome(StrEnum):
@@ -45,6 +52,8 @@ class Outcome(StrEnum):
     NOT_ALLOWED = "not_allowed"  # the member may not answer buyers
     TOO_LONG = "too_long"
     UNSUPPORTED = "unsupported"  # a sticker, voice note…: nothing Ozon can take
+    BLOCKED = "blocked"  # a blocking guardrail fired (contacts, links): never sent
+    HELD = "held"  # a warning guardrail fired: waits for the agent's confirmation
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,8 @@ class Decision:
     chat: Chat | None = None
     replies: tuple[ReplyItem, ...] = ()
     length: int = 0
+    findings: tuple[Finding, ...] = ()
+    held: HeldReply | None = None
 
 
 _IGNORED = Decision(Outcome.IGNORED)
@@ -96,7 +107,152 @@ async def accept_agent_message(db: Database, incoming: IncomingMessage) -> Decis
         return Decision(Outcome.UNSUPPORTED, workspace, chat)
     if len(body) > OZON_TEXT_LIMIT:
         return Decision(Outcome.TOO_LONG, workspace, chat, length=len(body))
-    return await _enqueue(db, incoming, workspace, chat, agent, body=body, file_id=file_id)
+    return await _screen(db, incoming, workspace, chat, agent, body=body, file_id=file_id)
+
+
+async def _screen(
+    db: Database,
+    incoming: IncomingMessage,
+    workspace: Workspace,
+    chat: Chat,
+    agent: Agent,
+    *,
+    body: str,
+    file_id: str | None,
+) -> Decision:
+    """Guardrails before Ozon sees the reply: block contacts and links, hold warnings."""
+    findings = check(body, buyer_raised_return=await _return_raised(db, chat)) if body else []
+    if blocking(findings):
+        return Decision(Outcome.BLOCKED, workspace, chat, findings=tuple(blocking(findings)))
+    draft = await _edited_draft(db, incoming, chat)
+    if findings:
+        return await _hold(
+            db,
+            incoming,
+            workspace,
+            chat,
+            agent,
+            body=body,
+            file_id=file_id,
+            findings=findings,
+            draft=draft,
+        )
+    return await _enqueue(
+        db, incoming, workspace, chat, agent, body=body, file_id=file_id, draft=draft
+    )
+
+
+async def _return_raised(db: Database, chat: Chat) -> bool:
+    """Offering a return is fine when the buyer brought it up in the recent conversation."""
+    recent = await db.messages.list_recent(chat_id=chat.id, limit=20)
+    return any(raises_return(m.text) for m in recent if m.direction == "in")
+
+
+async def _edited_draft(db: Database, incoming: IncomingMessage, chat: Chat) -> Suggestion | None:
+    """The draft this message answers, when the agent replied to a draft or its Edit prompt."""
+    if incoming.reply_to_message_id is None:
+        return None
+    return await db.suggestions.find_by_message(
+        chat_id=chat.id, tg_message_id=incoming.reply_to_message_id
+    )
+
+
+async def _hold(
+    db: Database,
+    incoming: IncomingMessage,
+    workspace: Workspace,
+    chat: Chat,
+    agent: Agent,
+    *,
+    body: str,
+    file_id: str | None,
+    findings: list[Finding],
+    draft: Suggestion | None,
+) -> Decision:
+    """Keep the reply until its author confirms it; the notice with the buttons is queued in
+    the same transaction, so a held reply is never left without a way to release it."""
+    file = None
+    if file_id is not None:
+        file = {
+            "tg_file_id": file_id,
+            "name": incoming.document_name or f"photo_{incoming.message_id}.jpg",
+        }
+    async with db.transaction() as conn:
+        held, created = await db.held_replies.hold(
+            workspace_id=workspace.id,
+            chat_id=chat.id,
+            agent_id=agent.id,
+            tg_chat_id=incoming.tg_chat_id,
+            tg_message_id=incoming.message_id,
+            text=body,
+            file=file,
+            findings=[f.as_dict() for f in findings],
+            suggestion_id=draft.id if draft is not None else None,
+            conn=conn,
+        )
+        if created:
+            await db.tg_outbox.enqueue(
+                workspace_id=workspace.id,
+                kind=HELD_NOTICE,
+                priority=PRIORITY_AGENT_FEEDBACK,
+                chat_id=chat.id,
+                payload={"held_id": held.id},
+                dedup_key=f"held:{held.id}",
+                conn=conn,
+            )
+    outcome = Outcome.HELD if created else Outcome.ALREADY_QUEUED
+    return Decision(outcome, workspace, chat, findings=tuple(findings), held=held)
+
+
+async def release_held(db: Database, held: HeldReply, *, conn: Executor) -> None:
+    """The agent confirmed a held reply: queue it exactly as it would have been."""
+    key = f"tg:{held.tg_chat_id}:{held.tg_message_id}"
+    origin, suggestion_id = await _draft_origin(
+        db, held.suggestion_id, agent_id=held.agent_id, workspace_id=held.workspace_id, conn=conn
+    )
+    common = {
+        "chat_id": held.chat_id,
+        "origin": origin,
+        "agent_id": held.agent_id,
+        "suggestion_id": suggestion_id,
+        "tg_chat_id": held.tg_chat_id,
+        "tg_message_id": held.tg_message_id,
+    }
+    if held.file is not None:
+        await db.replies.enqueue(
+            idempotency_key=f"{key}:file", kind="file", file=held.file, conn=conn, **common
+        )
+    if held.text:
+        await db.replies.enqueue(
+            idempotency_key=key, kind="text", text=held.text, conn=conn, **common
+        )
+
+
+async def _draft_origin(
+    db: Database, suggestion_id: int | None, *, agent_id: int, workspace_id: int, conn: Executor
+) -> tuple[str, int | None]:
+    """A reply to a pending draft is its edited version (outcome ``edited``); the draft's
+    post then loses its buttons (a cosmetic edit, later)."""
+    if suggestion_id is None:
+        return "agent", None
+    edited = await db.suggestions.decide(
+        suggestion_id=suggestion_id,
+        outcome="edited",
+        at=datetime.now(UTC),
+        agent_id=agent_id,
+        conn=conn,
+    )
+    if not edited:
+        return "agent", None
+    await db.tg_outbox.enqueue(
+        workspace_id=workspace_id,
+        kind=DRAFT_STATUS,
+        priority=PRIORITY_COSMETIC,
+        payload={"suggestion_id": suggestion_id},
+        dedup_key=f"draft_status:{suggestion_id}",
+        conn=conn,
+    )
+    return "draft", suggestion_id
 
 
 async def _authorised_agent(
@@ -128,19 +284,28 @@ async def _enqueue(
     *,
     body: str,
     file_id: str | None,
+    draft: Suggestion | None = None,
 ) -> Decision:
     """Queue the file (if any) and the text; the Telegram message is the idempotency key."""
     key = f"tg:{incoming.tg_chat_id}:{incoming.message_id}"
-    common = {
-        "chat_id": chat.id,
-        "origin": "agent",
-        "agent_id": agent.id,
-        "tg_chat_id": incoming.tg_chat_id,
-        "tg_message_id": incoming.message_id,
-    }
     queued: list[ReplyItem] = []
     created_any = False
     async with db.transaction() as conn:
+        origin, suggestion_id = await _draft_origin(
+            db,
+            draft.id if draft is not None else None,
+            agent_id=agent.id,
+            workspace_id=workspace.id,
+            conn=conn,
+        )
+        common = {
+            "chat_id": chat.id,
+            "origin": origin,
+            "agent_id": agent.id,
+            "suggestion_id": suggestion_id,
+            "tg_chat_id": incoming.tg_chat_id,
+            "tg_message_id": incoming.message_id,
+        }
         if file_id is not None:
             name = incoming.document_name or f"photo_{incoming.message_id}.jpg"
             item, created = await db.replies.enqueue(

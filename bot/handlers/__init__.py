@@ -8,6 +8,8 @@ from aiogram import Router
 
 from bot.handlers import (
     add_seller,
+    ai_settings,
+    drafts,
     membership,
     sellers,
     setup,
@@ -27,5 +29,7 @@ def build_router() -> Router:
     root.include_router(sellers.build_router())
     root.include_router(sla_queue.build_router())
     root.include_router(sla_admin.build_router())
+    root.include_router(ai_settings.build_router())
+    root.include_router(drafts.build_router())
     root.include_router(topics.build_router())  # last: it looks at every group message
     return root

@@ -13,6 +13,7 @@ from bot.bridge.agent_messages import (
     mapped_topic,
 )
 from bot.bridge.service import Bridge
+from bot.drafts.render import fragments, problems
 from storage.database import Database
 
 _NOTICE_KEYS = {
@@ -42,6 +43,9 @@ def incoming_from(message: Message) -> IncomingMessage:
         document_file_id=document.file_id if document else None,
         document_name=document.file_name if document else None,
         is_service=_is_service(message),
+        reply_to_message_id=(
+            message.reply_to_message.message_id if message.reply_to_message else None
+        ),
     )
 
 
@@ -57,6 +61,21 @@ async def on_group_message(message: Message, db: Database, bridge: Bridge) -> No
     decision = await accept_agent_message(db, incoming_from(message))
     if decision.outcome is Outcome.QUEUED:
         bridge.replies.kick()
+        bridge.delivery.kick()  # an edited draft's post loses its buttons
+        return
+    if decision.outcome is Outcome.HELD:
+        bridge.delivery.kick()  # the notice with the confirm button is queued
+        return
+    if decision.outcome is Outcome.BLOCKED and decision.workspace and decision.chat:
+        await bridge.notice(
+            workspace=decision.workspace,
+            chat=decision.chat,
+            key=f"agent:{message.chat.id}:{message.message_id}",
+            text_key="guard.blocked_reply",
+            reply_to=message.message_id,
+            problems=problems(decision.findings, decision.workspace.locale),
+            fragments=fragments(decision.findings),
+        )
         return
     text_key = _NOTICE_KEYS.get(decision.outcome)
     if text_key is None or decision.workspace is None or decision.chat is None:

@@ -38,8 +38,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "/take, /release — взять чат себе или отпустить (в теме)\n"
             "/assign @агент — передать чат\n"
             "/rules, /targets, /hours — правила приоритета, сроки ответа, рабочие часы\n"
-            "/stats [today|7d|30d] — отчёт с графиком\n\n"
-            "Чтобы ответить покупателю, просто напишите сообщение в его теме."
+            "/stats [today|7d|30d] — отчёт с графиком\n"
+            "/ai — ИИ-черновики: тон, инструкции, автоответ\n\n"
+            "Чтобы ответить покупателю, просто напишите сообщение в его теме "
+            "или нажмите «Отправить» под черновиком."
         ),
         "en": (
             "/start — what I do and how to begin\n"
@@ -53,8 +55,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "/take, /release — take a chat or let it go (in its topic)\n"
             "/assign @agent — hand a chat over\n"
             "/rules, /targets, /hours — priority rules, response targets, business hours\n"
-            "/stats [today|7d|30d] — a report with a chart\n\n"
-            "To answer a buyer, just write a message in their topic."
+            "/stats [today|7d|30d] — a report with a chart\n"
+            "/ai — AI drafts: tone, instructions, auto-reply\n\n"
+            "To answer a buyer, just write a message in their topic "
+            "or tap Send under the draft."
         ),
     },
     # Topic names and posts (bot/bridge/render.py). Values are inserted already escaped.

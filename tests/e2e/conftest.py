@@ -136,8 +136,12 @@ async def open_world(
     *,
     group_limit: tuple[int, float] = (20, 60.0),
     throttle: Budget | None = None,
+    settings_overrides: dict[str, Any] | None = None,
 ) -> AsyncIterator[World]:
-    """Both emulators, a bound forum group with an agent, a seller, and the running bot."""
+    """Both emulators, a bound forum group with an agent, a seller, and the running bot.
+
+    AI drafts are off unless ``settings_overrides`` turns them on (tests/drafts does), so
+    the other tests see exactly the posts they expect."""
     async with (
         OzonEmulator(port=0) as ozon,
         TelegramEmulator(port=0, group_limit=group_limit) as tg,
@@ -165,7 +169,11 @@ async def open_world(
             telegram_api_url=tg.base_url,
             ozon_api_url=ozon.base_url,
             poll_interval_seconds=3600,  # tests poll explicitly with world.poll()
-            sla_tick_seconds=600,  # SLA tests tick explicitly, on their own clock
+            **{
+                "sla_tick_seconds": 600,
+                "drafts_enabled": False,
+                **(settings_overrides or {}),
+            },  # SLA tests tick explicitly, on their own clock
         )
         world = World(db, tg, ozon, vault, group.id, anna.id, workspace, seller, settings)
         if throttle is not None:

@@ -13,18 +13,35 @@ import pytest
 
 
 def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """No BOT_TOKEN, no Ozon key, an empty folder: what a newcomer has."""
+    """No BOT_TOKEN, no Ozon key, an empty folder: what a newcomer has. PYTHONPATH is kept
+    so the process runs the code under test (a worktree), not another installed copy."""
+    kept = {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
     return {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "DATA_DIR": str(tmp_path / "data"),
-            **extra}  # fmt: skip
+            **kept, **extra}  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("ru", ["появилась тема «Заказ 47873153-0052»", "покупатель получил ответ", "BOT_TOKEN"]),
+        (
+            "ru",
+            [
+                "появилась тема «Заказ 47873153-0052»",
+                "появился черновик ответа",
+                "Анна нажимает «✅ Отправить»",
+                "покупатель получил ответ: «Здравствуйте! Очень жаль",
+                "BOT_TOKEN",
+            ],
+        ),
         (
             "en",
-            ["a topic appeared: «Order 47873153-0052»", "buyer received the answer", "BOT_TOKEN"],
+            [
+                "a topic appeared: «Order 47873153-0052»",
+                "a reply draft appeared",
+                "Anna taps «✅ Send»",
+                "buyer received the answer: «Здравствуйте! Очень жаль",
+                "BOT_TOKEN",
+            ],
         ),
     ],
 )
@@ -64,7 +81,7 @@ def test_keep_running_stays_up_until_ctrl_c(tmp_path: Path) -> None:
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             lines.append(line)
-            if "Telegram emulator:" in line:
+            if "LLM emulator:" in line:
                 break
         assert any("Ctrl+C" in line for line in lines), lines
         assert process.poll() is None  # still running after the script

@@ -160,7 +160,7 @@ async def test_admin_configures_rules_targets_and_hours_in_private(sworld: SlaWo
     )
     assert "1. 🔴 срочно ← regex" in await ask("/rules move 6 1")
     after_delete = await ask("/rules del 1")
-    assert "1. 🔴 срочно ← слова: брак" in after_delete and "regex:" not in after_delete
+    assert "1. 🔴 срочно ← слова: брак" in after_delete and "regex: возврат" not in after_delete
     assert "Не понял правило" in await ask("/rules add soon keyword x")
     assert "from 1 to 5" in await ask("/rules del 9")
 

@@ -53,6 +53,10 @@ DEFAULTS = [
         ("Какой размер выбрать?", True, 1, "high"),  # a new chat
         ("Ну что там?", False, 3, "high"),  # three unanswered messages
         ("Спасибо, всё отлично!", False, 1, "low"),
+        ("Благодарю, всё пришло целым", False, 1, "low"),
+        ("Спасибо! А курьер заберёт сам?", False, 1, "normal"),  # thanks, but a question
+        ("Рукав порван, что делать?", False, 1, "urgent"),
+        ("Экран треснул при распаковке", False, 1, "urgent"),
         ("Спасибо, но пришёл брак", False, 1, "urgent"),  # the urgent rule comes first
         ("Подскажите, пожалуйста, цвет", False, 1, "normal"),
     ],

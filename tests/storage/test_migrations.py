@@ -13,6 +13,7 @@ EXPECTED_TABLES = {
     "agents", "workspaces", "workspace_members", "sellers", "sync_state", "chats",
     "buyer_turns", "messages", "tg_outbox", "ai_suggestions", "reply_outbox", "sla_rules",
     "sla_targets", "audit_log", "schema_migrations",
+    "held_replies",
 }  # fmt: skip
 
 

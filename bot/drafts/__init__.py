@@ -1,0 +1,1 @@
+"""AI reply drafts: guardrails, intents, templates, prompts, the model call, the worker."""

@@ -1,0 +1,213 @@
+"""Per-seller AI policy that admins change from Telegram: tone, instructions, auto-reply.
+
+Service code, no aiogram: every change checks, on the server, that the person is an admin
+of the seller's workspace (or an owner), and is written to the audit log. Auto-reply can
+only ever cover the safe intents; the panel offers nothing else.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.access import AccessControl, Role
+from bot.drafts.callbacks import AUTO_TOGGLE, INTENT_TOGGLE, AiCallback
+from bot.drafts.intents import SAFE_INTENTS
+from bot.drafts.service import AI_PANEL
+from bot.texts import Locale, text
+from storage.database import Database
+from storage.errors import NotFound
+from storage.records import Seller, Workspace
+from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
+
+TONE_LIMIT = 200
+INSTRUCTIONS_LIMIT = 2000
+CLEAR = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The result of a change: the updated seller, or the text key saying why not."""
+
+    seller: Seller | None
+    error: str | None = None
+
+
+class AiSettings:
+    def __init__(self, *, db: Database, access: AccessControl) -> None:
+        self._db = db
+        self._access = access
+
+    async def manageable(
+        self, tg_user_id: int, *, workspace: Workspace | None = None
+    ) -> list[Seller]:
+        """Sellers this person may configure (of one group, or of every group they admin)."""
+        if workspace is not None:
+            allowed = await self._access.at_least(
+                Role.ADMIN, tg_user_id=tg_user_id, workspace=workspace
+            )
+            workspaces = [workspace] if allowed else []
+        else:
+            workspaces = await self._access.administered_workspaces(tg_user_id)
+        sellers: list[Seller] = []
+        for each in workspaces:
+            sellers.extend(await self._db.sellers.list_all(workspace_id=each.id))
+        return sellers
+
+    async def _admin_seller(self, seller_id: int, tg_user_id: int) -> Seller | None:
+        try:
+            seller = await self._db.sellers.get(seller_id=seller_id)
+            workspace = await self._db.workspaces.get(workspace_id=seller.workspace_id)
+        except NotFound:
+            return None
+        allowed = await self._access.at_least(
+            Role.ADMIN, tg_user_id=tg_user_id, workspace=workspace
+        )
+        return seller if allowed else None
+
+    async def _save(
+        self,
+        seller: Seller,
+        tg_user_id: int,
+        what: str,
+        change: Callable[[Seller], dict[str, Any]],
+    ) -> Seller:
+        """Apply ``change`` to the locked current row, so two quick taps never undo each
+        other, and write the audit entry in the same transaction."""
+        async with self._db.transaction() as conn:
+            current = await self._db.sellers.get_for_update(seller_id=seller.id, conn=conn)
+            values: dict[str, Any] = {
+                "instructions": current.ai_instructions,
+                "tone": current.ai_tone,
+                "auto_reply_enabled": current.auto_reply_enabled,
+                "auto_reply_intents": list(current.auto_reply_intents),
+            }
+            values.update(change(current))
+            updated = await self._db.sellers.update_ai(seller_id=seller.id, conn=conn, **values)
+            await self._db.audit.record(
+                actor_tg_user_id=tg_user_id,
+                action=f"ai.{what}",
+                workspace_id=seller.workspace_id,
+                seller_id=seller.id,
+                details={
+                    "auto_reply_enabled": updated.auto_reply_enabled,
+                    "auto_reply_intents": updated.auto_reply_intents,
+                },
+                conn=conn,
+            )
+        return updated
+
+    async def toggle_auto(self, seller_id: int, tg_user_id: int) -> Change:
+        seller = await self._admin_seller(seller_id, tg_user_id)
+        if seller is None:
+            return Change(None, "draft.answer.not_allowed")
+
+        def flip(current: Seller) -> dict[str, Any]:
+            enabled = not current.auto_reply_enabled
+            intents = list(current.auto_reply_intents)
+            if enabled and not intents:
+                intents = [SAFE_INTENTS[0].value]  # on with nothing allowed would do nothing
+            return {"auto_reply_enabled": enabled, "auto_reply_intents": intents}
+
+        return Change(await self._save(seller, tg_user_id, "auto_reply", flip))
+
+    async def toggle_intent(self, seller_id: int, intent: str, tg_user_id: int) -> Change:
+        safe = {s.value for s in SAFE_INTENTS}
+        if intent not in safe:
+            return Change(None, "draft.answer.not_found")  # only safe intents, whatever is sent
+        seller = await self._admin_seller(seller_id, tg_user_id)
+        if seller is None:
+            return Change(None, "draft.answer.not_allowed")
+
+        def flip(current: Seller) -> dict[str, Any]:
+            intents = [i for i in current.auto_reply_intents if i in safe]
+            intents = (
+                [i for i in intents if i != intent] if intent in intents else [*intents, intent]
+            )
+            return {"auto_reply_intents": intents}
+
+        return Change(await self._save(seller, tg_user_id, "auto_reply_intents", flip))
+
+    async def set_text(self, seller_id: int, field: str, value: str, tg_user_id: int) -> Change:
+        """``field`` is ``tone`` or ``instructions``; ``-`` clears it."""
+        limit = TONE_LIMIT if field == "tone" else INSTRUCTIONS_LIMIT
+        cleaned = "" if value.strip() == CLEAR else value.strip()
+        if len(cleaned) > limit:
+            return Change(None, "ai.too_long")
+        seller = await self._admin_seller(seller_id, tg_user_id)
+        if seller is None:
+            return Change(None, "draft.answer.not_allowed")
+        return Change(await self._save(seller, tg_user_id, field, lambda _: {field: cleaned}))
+
+
+def parse_text_command(args: str | None) -> tuple[int, str] | None:
+    """``"3 дружелюбно"`` → ``(3, "дружелюбно")``; None when the shop number is missing."""
+    head, _, rest = (args or "").strip().partition(" ")
+    if not head.isdigit() or not rest.strip():
+        return None
+    return int(head), rest.strip()
+
+
+def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
+    """The /ai panel of one seller: current settings and toggles for safe intents only."""
+    unset = text("ai.unset", locale)
+    names = [
+        text(f"ai.intent.{i}", locale)
+        for i in seller.auto_reply_intents
+        if i in {s.value for s in SAFE_INTENTS}
+    ]
+    body = text(
+        "ai.panel",
+        locale,
+        shop=html.escape(seller.name),
+        id=seller.id,
+        tone=html.escape(seller.ai_tone) or unset,
+        instructions=html.escape(seller.ai_instructions) or unset,
+        auto=text("ai.on" if seller.auto_reply_enabled else "ai.off", locale),
+        intents=", ".join(names) or text("ai.no_intents", locale),
+    )
+    toggle_key = "ai.button.auto_off" if seller.auto_reply_enabled else "ai.button.auto_on"
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=text(toggle_key, locale),
+                callback_data=AiCallback(a=AUTO_TOGGLE, id=seller.id).pack(),
+            )
+        ]
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=text(
+                    "ai.button.intent",
+                    locale,
+                    mark="✅" if intent.value in seller.auto_reply_intents else "▫️",
+                    name=text(f"ai.intent.{intent.value}", locale),
+                ),
+                callback_data=AiCallback(a=INTENT_TOGGLE, id=seller.id, v=intent.value).pack(),
+            )
+            for intent in SAFE_INTENTS
+        ]
+    )
+    return body, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def queue_panel(
+    db: Database,
+    *,
+    workspace_id: int,
+    seller_id: int,
+    thread_id: int | None = None,
+    message_id: int | None = None,
+) -> None:
+    """Show (or refresh) a panel in a group: through the outbox, within the group's budget."""
+    await db.tg_outbox.enqueue(
+        workspace_id=workspace_id,
+        kind=AI_PANEL,
+        priority=PRIORITY_AGENT_FEEDBACK,
+        payload={"seller_id": seller_id, "thread_id": thread_id, "message_id": message_id},
+    )

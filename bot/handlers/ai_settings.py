@@ -1,0 +1,145 @@
+"""/ai: admins see and change each shop's AI drafting policy (private chat or the group).
+
+In a private chat the bot answers directly; in the group every post and edit goes through
+the outbox like everything else the bot writes there.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from bot.bridge.delivery import NOTICE
+from bot.bridge.service import Bridge
+from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, queue_panel
+from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
+from bot.settings import Settings
+from bot.texts import text
+from storage.database import Database
+from storage.errors import NotFound
+from storage.records import Workspace
+
+
+async def _group_workspace(db: Database, chat_id: int) -> Workspace | None:
+    try:
+        return await db.workspaces.get_by_chat(tg_chat_id=chat_id)
+    except NotFound:
+        return None
+
+
+async def ai_private(message: Message, ai: AiSettings, settings: Settings) -> None:
+    assert message.from_user is not None
+    sellers = await ai.manageable(message.from_user.id)
+    if not sellers:
+        await message.answer(text("ai.none", settings.locale))
+        return
+    for seller in sellers:
+        body, keyboard = panel(seller, settings.locale)
+        await message.answer(body, reply_markup=keyboard)
+
+
+async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridge) -> None:
+    workspace = await _group_workspace(db, message.chat.id)
+    if workspace is None or message.from_user is None:
+        return
+    sellers = await ai.manageable(message.from_user.id, workspace=workspace)
+    thread = message.message_thread_id if message.is_topic_message else None
+    for seller in sellers:
+        await queue_panel(db, workspace_id=workspace.id, seller_id=seller.id, thread_id=thread)
+    bridge.delivery.kick()
+
+
+async def ai_text(
+    message: Message,
+    *,
+    command: CommandObject,
+    ai: AiSettings,
+    settings: Settings,
+    db: Database,
+    bridge: Bridge,
+) -> None:
+    """/ai_tone N text, /ai_instructions N text."""
+    if message.from_user is None:
+        return
+    field = "tone" if command.command == "ai_tone" else "instructions"
+    parsed = parse_text_command(command.args)
+    workspace = None
+    if message.chat.type != ChatType.PRIVATE:
+        workspace = await _group_workspace(db, message.chat.id)
+        if workspace is None:
+            return
+    locale = workspace.locale if workspace is not None else settings.locale
+    if parsed is None:
+        reply = text("ai.usage", locale, command=f"/{command.command}")
+    else:
+        change = await ai.set_text(parsed[0], field, parsed[1], message.from_user.id)
+        reply = _change_text(change, locale)
+    if workspace is None:
+        await message.answer(reply)
+        return
+    await db.tg_outbox.enqueue(
+        workspace_id=workspace.id,
+        kind=NOTICE,
+        payload={
+            "text": reply,
+            "thread_id": message.message_thread_id if message.is_topic_message else None,
+            "reply_to": message.message_id,
+        },
+    )
+    bridge.delivery.kick()
+
+
+def _change_text(change: Change, locale: str) -> str:
+    loc = "en" if locale == "en" else "ru"
+    if change.error is not None:
+        return text(change.error, loc, limit=2000)
+    return text("ai.saved", loc)
+
+
+async def ai_button(
+    query: CallbackQuery,
+    *,
+    callback_data: AiCallback,
+    ai: AiSettings,
+    settings: Settings,
+    db: Database,
+    bridge: Bridge,
+) -> None:
+    if callback_data.a == AUTO_TOGGLE:
+        change = await ai.toggle_auto(callback_data.id, query.from_user.id)
+    else:
+        change = await ai.toggle_intent(callback_data.id, callback_data.v, query.from_user.id)
+    message = query.message
+    workspace = None
+    if message is not None and message.chat.type != ChatType.PRIVATE:
+        workspace = await _group_workspace(db, message.chat.id)
+    locale = workspace.locale if workspace is not None else settings.locale
+    await query.answer(_change_text(change, locale), show_alert=change.error is not None)
+    if change.seller is None or message is None:
+        return
+    if workspace is None:
+        body, keyboard = panel(change.seller, locale)
+        await query.bot.edit_message_text(  # type: ignore[union-attr]
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            text=body,
+            reply_markup=keyboard,
+        )
+        return
+    await queue_panel(
+        db, workspace_id=workspace.id, seller_id=change.seller.id, message_id=message.message_id
+    )
+    bridge.delivery.kick()
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    private = F.chat.type == ChatType.PRIVATE
+    group = F.chat.type == ChatType.SUPERGROUP
+    router.message.register(ai_private, Command("ai"), private)
+    router.message.register(ai_group, Command("ai"), group)
+    router.message.register(ai_text, Command("ai_tone", "ai_instructions"))
+    router.callback_query.register(ai_button, AiCallback.filter())
+    return router

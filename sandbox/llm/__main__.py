@@ -1,0 +1,50 @@
+"""``python -m sandbox.llm``: run the OpenAI-compatible emulator standalone until Ctrl+C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+
+from .server import LlmEmulator
+
+log = logging.getLogger("sandbox.llm")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.llm", description="Local OpenAI-compatible chat model emulator"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8083)
+    parser.add_argument("--latency", type=float, default=0.0, help="model time per answer, s")
+    parser.add_argument("--api-key", default=None, help="require this Bearer key")
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    emulator = LlmEmulator(args.host, args.port, latency=args.latency, api_key=args.api_key)
+    await emulator.start()
+    log.info("LLM emulator listening on %s (control API at /__control/)", emulator.base_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await emulator.stop()
+        log.info("LLM emulator stopped")
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
