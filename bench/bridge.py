@@ -9,7 +9,8 @@ Telegram emulators over loopback, on the embedded PostgreSQL, exactly as in prod
 * **Reply latency**: from the agent's message in the topic (the Telegram emulator queues the
   update) to the Ozon emulator receiving it: long polling, the reply queue and the send.
 * **Units per buyer message**: Telegram units spent per new chat and per follow-up, and the
-  average for a mix of one new chat to three follow-ups.
+  average for a mix of one new chat to three follow-ups (drafts off: ``bench/drafts.py``
+  measures the one unit per turn they add).
 * **Burst**: 30 new chats at once under the real per-group budget, time-compressed 10×
   (20 units per 6 s in the emulator, the bot's default 18-per-window throttle scaled alike):
   how many 429s Telegram answered and how long delivery took (in real minutes).
@@ -127,6 +128,7 @@ async def rig(
             telegram_api_url=tg.base_url,
             ozon_api_url=ozon.base_url,
             poll_interval_seconds=3600,  # the benchmark polls explicitly
+            drafts_enabled=False,  # the bridge alone; bench/drafts.py measures what drafts add
         )
         bot = build_bot(TOKEN, tg.base_url)
         async with OzonClient(base_url=ozon.base_url) as client:
