@@ -38,7 +38,13 @@ PLENTY = (10_000, 60.0)  # no throttling: we count units, we do not want to wait
 
 
 def draft_visible(world: World, thread: int) -> bool:
-    return any((p.get("reply_markup") or {}).get("inline_keyboard") for p in world.posts(thread))
+    """A post carrying the draft's buttons (``d:`` data; the buyer's post has ✋ take)."""
+    return any(
+        button.get("callback_data", "").startswith("d:")
+        for post in world.posts(thread)
+        for row in (post.get("reply_markup") or {}).get("inline_keyboard") or []
+        for button in row
+    )
 
 
 async def run(db: Database, args: argparse.Namespace, *, drafts: bool) -> tuple[list[float], int]:
