@@ -18,6 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
 from bot.access import AccessControl
+from bot.admin.agents import AgentAdmin
 from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
 from bot.admin.onboarding import Onboarding
@@ -151,6 +152,7 @@ def assemble(
                 kick_delivery=delivery.kick,
             ),
             ai=AiSettings(db=db, access=access),
+            agent_admin=AgentAdmin(db=db, access=access),
         )
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 from bot.access import AccessControl
+from bot.admin.agents import AgentAdmin
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
@@ -32,3 +33,4 @@ class Deps(TypedDict):
     # AI drafts (issue 6); optional so a dispatcher for a narrow test can leave them out.
     drafts: NotRequired[DraftActions]
     ai: NotRequired[AiSettings]
+    agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)

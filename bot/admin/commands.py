@@ -39,9 +39,12 @@ class CommandMenu:
 
 
 MENUS: tuple[CommandMenu, ...] = (
-    CommandMenu(BotCommandScopeDefault(), ("start", "help", "add_seller", "sellers", "ai")),
     CommandMenu(
-        BotCommandScopeAllPrivateChats(), ("start", "help", "add_seller", "sellers", "ai")
+        BotCommandScopeDefault(), ("start", "help", "add_seller", "sellers", "agents", "ai")
+    ),
+    CommandMenu(
+        BotCommandScopeAllPrivateChats(),
+        ("start", "help", "add_seller", "sellers", "agents", "ai"),
     ),
     CommandMenu(BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "help")),
     CommandMenu(

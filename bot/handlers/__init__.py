@@ -8,6 +8,7 @@ from aiogram import Router
 
 from bot.handlers import (
     add_seller,
+    agents,
     ai_settings,
     drafts,
     membership,
@@ -27,6 +28,7 @@ def build_router() -> Router:
     root.include_router(setup.build_router())
     root.include_router(add_seller.build_router())
     root.include_router(sellers.build_router())
+    root.include_router(agents.build_router())
     root.include_router(sla_queue.build_router())
     root.include_router(sla_admin.build_router())
     root.include_router(ai_settings.build_router())

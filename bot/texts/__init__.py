@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.texts import admin, core, drafts, sla
+from bot.texts import admin, agents, core, drafts, sla
 from bot.texts.locale import Locale
 
 __all__ = ["TEXTS", "Locale", "text"]
@@ -25,7 +25,9 @@ def _merge(*parts: Mapping[str, dict[Locale, str]]) -> dict[str, dict[Locale, st
     return merged
 
 
-TEXTS: dict[str, dict[Locale, str]] = _merge(core.TEXTS, admin.TEXTS, sla.TEXTS, drafts.TEXTS)
+TEXTS: dict[str, dict[Locale, str]] = _merge(
+    core.TEXTS, admin.TEXTS, agents.TEXTS, sla.TEXTS, drafts.TEXTS
+)
 
 
 def text(key: str, locale: Locale, **values: object) -> str:

@@ -1,0 +1,81 @@
+"""/agents: a group admin decides who may answer buyers; the button proves nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.telegram import Member, MemberStatus
+from tests.e2e.conftest import World, wait_until
+
+
+async def bot_said(world: World, chat_id: int, fragment: str) -> dict[str, Any]:
+    async def said() -> bool:
+        return any(fragment in m.get("text", "") for m in world.tg.bot_messages(chat_id))
+
+    await wait_until(said)
+    return next(m for m in world.tg.bot_messages(chat_id) if fragment in m.get("text", ""))
+
+
+async def answered(world: World, query_id: str) -> dict[str, Any]:
+    async def done() -> bool:
+        return world.tg.callback_answer(query_id) is not None
+
+    await wait_until(done)
+    answer = world.tg.callback_answer(query_id)
+    assert answer is not None
+    return answer
+
+
+async def test_an_admin_forbids_an_agent_to_answer_and_allows_again(world: World) -> None:
+    boris = world.tg.create_user(first_name="Борис", username="boris")
+    world.tg.state.chat(world.group_id).members[boris.id] = Member(boris.id, MemberStatus.MEMBER)
+    chat_id, _ = world.buyer_writes(text="Где заказ?")
+    await world.poll()
+    thread = await world.topic_of(chat_id)
+    world.tg.user_sends(boris.id, world.group_id, "Завтра привезут", thread_id=thread)
+    await wait_until(lambda: _true(len(world.sent_to_ozon()) == 1))
+
+    world.tg.user_sends(world.agent_id, world.agent_id, "/agents")
+    roster = await bot_said(world, world.agent_id, "Кто отвечает покупателям")
+    assert "✅ Борис (@boris)" in roster["text"]
+    [[button]] = roster["reply_markup"]["inline_keyboard"]  # the admin herself has no switch
+    assert button["text"] == "✅ Борис"
+
+    stranger = world.tg.create_user(first_name="Чужой")
+    refused = world.tg.press_button(
+        stranger.id, world.agent_id, roster["message_id"], button["callback_data"]
+    )
+    assert (await answered(world, refused))["show_alert"] is True
+
+    pressed = world.tg.press_button(
+        world.agent_id, world.agent_id, roster["message_id"], button["callback_data"]
+    )
+    assert (await answered(world, pressed))["text"] == "Готово"
+    await bot_said(world, world.agent_id, "🚫 Борис")
+
+    world.tg.user_sends(boris.id, world.group_id, "Ещё ответ", thread_id=thread)
+    await bot_said(world, world.group_id, "Вам не разрешено отвечать")
+    assert len(world.sent_to_ozon()) == 1
+    actions = await world.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
+    assert [r["action"] for r in actions] == ["member.forbid_reply"]
+
+    again = world.tg.press_button(
+        world.agent_id, world.agent_id, roster["message_id"], button["callback_data"]
+    )
+    await answered(world, again)
+    await bot_said(world, world.agent_id, "✅ Борис")
+
+
+async def test_agents_in_the_group_points_admins_to_the_private_chat(world: World) -> None:
+    world.tg.user_sends(world.agent_id, world.group_id, "/agents")
+    await bot_said(world, world.group_id, "в личном чате со мной")
+
+
+async def test_someone_who_administers_no_group_is_told_so(world: World) -> None:
+    nobody = world.tg.create_user(first_name="Никто")
+    world.tg.user_sends(nobody.id, nobody.id, "/agents")
+    await bot_said(world, nobody.id, "не администратор ни одной")
+
+
+async def _true(value: bool) -> bool:
+    return value
