@@ -52,6 +52,7 @@ MENUS: tuple[CommandMenu, ...] = (
         (
             "setup",
             "sellers",
+            "agents",
             "queue",
             "take",
             "release",
@@ -59,6 +60,7 @@ MENUS: tuple[CommandMenu, ...] = (
             "rules",
             "targets",
             "hours",
+            "ai",
             "stats",
             "help",
         ),
