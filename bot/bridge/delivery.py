@@ -401,8 +401,14 @@ class DeliveryWorker:
 
         ``payload``: ``text`` (HTML), optional ``reply_to`` (a message id) and either the
         outbox row's chat (its current topic) or ``thread_id``; neither means General.
+        Optional ``turn_id``: a notice about a waiting buyer turn (SLA) that is dropped if
+        the turn got its answer while the notice waited for budget or a 429.
         """
         payload = item.payload
+        if payload.get("turn_id") is not None:
+            turn = await self._db.turns.get(turn_id=payload["turn_id"])
+            if turn is None or turn.answered_at is not None:
+                return {"skipped": "turn answered"}
         thread_id = payload.get("thread_id")
         if item.chat_id is not None:
             chat = await self._db.chats.get(chat_id=item.chat_id)
