@@ -86,6 +86,18 @@ class SuggestionRepo(Repository):
         )
         return not status.endswith(" 0")
 
+    async def cancel_auto(self, *, suggestion_id: int, conn: Executor | None = None) -> bool:
+        """A pending automatic answer becomes an ordinary draft (auto-reply was turned off
+        while it waited); False if it was decided or converted meanwhile."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE ai_suggestions SET auto_send_at = NULL
+             WHERE id = $1 AND outcome = 'pending' AND auto_send_at IS NOT NULL
+            """,
+            suggestion_id,
+        )
+        return not status.endswith(" 0")
+
     async def ignore_pending(
         self, *, chat_id: int, at: datetime, conn: Executor | None = None
     ) -> int:
