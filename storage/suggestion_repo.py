@@ -186,13 +186,16 @@ class SuggestionRepo(Repository):
         self, *, quiet_before: datetime, limit: int = 20, conn: Executor | None = None
     ) -> list[BuyerTurn]:
         """Open turns whose latest buyer message arrived before ``quiet_before`` (the burst
-        has settled) and whose current burst has no draft yet."""
+        has settled) and whose current burst has no draft yet. Only in active groups: one
+        the bot left cannot see a draft (nor an automatic answer); it gets the draft of the
+        current burst when it is back."""
         rows = await self._db(conn).fetch(
             f"""
             SELECT {_TURN}
               FROM buyer_turns t
               JOIN chats c ON c.id = t.chat_id
               JOIN sellers s ON s.id = c.seller_id
+              JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
              WHERE t.answered_at IS NULL AND c.status = 'open' AND s.state <> 'paused'
                AND NOT EXISTS (SELECT 1 FROM ai_suggestions a
                                 WHERE a.turn_id = t.id
@@ -216,6 +219,8 @@ class SuggestionRepo(Repository):
                 SELECT (SELECT max(m.created_at) FROM messages m
                          WHERE m.chat_id = t.chat_id AND m.turn_id = t.id) AS last_at
                   FROM buyer_turns t JOIN chats c ON c.id = t.chat_id
+                  JOIN sellers s ON s.id = c.seller_id
+                  JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
                  WHERE t.answered_at IS NULL AND c.status = 'open'
                    AND NOT EXISTS (SELECT 1 FROM ai_suggestions a
                                     WHERE a.turn_id = t.id
