@@ -149,6 +149,7 @@ class SlaQueueRepo(Repository):
               FROM buyer_turns t
               JOIN chats c ON c.id = t.chat_id
               JOIN sellers s ON s.id = c.seller_id
+              JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
              WHERE t.answered_at IS NULL AND t.warned_at IS NULL AND t.deadline > $1
                AND s.business_hours_enabled AND c.waiting_since IS NOT NULL
             """,
@@ -167,6 +168,8 @@ class SlaQueueRepo(Repository):
 
         Warnings of 24/7 sellers are due at the wall-clock midpoint; for sellers with
         business hours the caller passes the turns whose working-time midpoint passed.
+        Only active groups: a group the bot left would get the notices stale when it comes
+        back; unstamped, its turns owe one current notice each on return instead.
         """
         rows = await self._db(conn).fetch(
             """
@@ -178,6 +181,7 @@ class SlaQueueRepo(Repository):
               FROM buyer_turns t
               JOIN chats c ON c.id = t.chat_id
               JOIN sellers s ON s.id = c.seller_id
+              JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
               LEFT JOIN agents a ON a.id = c.owner_agent_id
              WHERE t.answered_at IS NULL AND c.status = 'open'
                AND c.waiting_since IS NOT NULL AND s.state <> 'paused'

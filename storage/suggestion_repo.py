@@ -86,6 +86,18 @@ class SuggestionRepo(Repository):
         )
         return not status.endswith(" 0")
 
+    async def cancel_auto(self, *, suggestion_id: int, conn: Executor | None = None) -> bool:
+        """A pending automatic answer becomes an ordinary draft (auto-reply was turned off
+        while it waited); False if it was decided or converted meanwhile."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE ai_suggestions SET auto_send_at = NULL
+             WHERE id = $1 AND outcome = 'pending' AND auto_send_at IS NOT NULL
+            """,
+            suggestion_id,
+        )
+        return not status.endswith(" 0")
+
     async def ignore_pending(
         self, *, chat_id: int, at: datetime, conn: Executor | None = None
     ) -> int:
@@ -174,13 +186,16 @@ class SuggestionRepo(Repository):
         self, *, quiet_before: datetime, limit: int = 20, conn: Executor | None = None
     ) -> list[BuyerTurn]:
         """Open turns whose latest buyer message arrived before ``quiet_before`` (the burst
-        has settled) and whose current burst has no draft yet."""
+        has settled) and whose current burst has no draft yet. Only in active groups: one
+        the bot left cannot see a draft (nor an automatic answer); it gets the draft of the
+        current burst when it is back."""
         rows = await self._db(conn).fetch(
             f"""
             SELECT {_TURN}
               FROM buyer_turns t
               JOIN chats c ON c.id = t.chat_id
               JOIN sellers s ON s.id = c.seller_id
+              JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
              WHERE t.answered_at IS NULL AND c.status = 'open' AND s.state <> 'paused'
                AND NOT EXISTS (SELECT 1 FROM ai_suggestions a
                                 WHERE a.turn_id = t.id
@@ -204,6 +219,8 @@ class SuggestionRepo(Repository):
                 SELECT (SELECT max(m.created_at) FROM messages m
                          WHERE m.chat_id = t.chat_id AND m.turn_id = t.id) AS last_at
                   FROM buyer_turns t JOIN chats c ON c.id = t.chat_id
+                  JOIN sellers s ON s.id = c.seller_id
+                  JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
                  WHERE t.answered_at IS NULL AND c.status = 'open'
                    AND NOT EXISTS (SELECT 1 FROM ai_suggestions a
                                     WHERE a.turn_id = t.id

@@ -401,12 +401,23 @@ class DeliveryWorker:
 
         ``payload``: ``text`` (HTML), optional ``reply_to`` (a message id) and either the
         outbox row's chat (its current topic) or ``thread_id``; neither means General.
+        Optional ``turn_id``: a notice about a waiting buyer turn (SLA) that is dropped if
+        the turn got its answer while the notice waited for budget or a 429, and goes to
+        the chat's topic (recreated if it is gone), never to General.
         """
         payload = item.payload
+        if payload.get("turn_id") is not None:
+            turn = await self._db.turns.get(turn_id=payload["turn_id"])
+            if turn is None or turn.answered_at is not None:
+                return {"skipped": "turn answered"}
         thread_id = payload.get("thread_id")
         if item.chat_id is not None:
             chat = await self._db.chats.get(chat_id=item.chat_id)
             thread_id = chat.topic_thread_id
+            if thread_id is None and payload.get("turn_id") is not None:
+                # A waiting chat whose topic is gone: in General the notice would not say
+                # which chat it is about; the recreated topic does, and takes the answer.
+                thread_id = await self.topic_for(workspace, chat)
         await self._spend(workspace)
         kwargs: dict[str, Any] = {}
         if payload.get("reply_to"):

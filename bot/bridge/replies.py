@@ -167,14 +167,20 @@ class ReplyWorker:
         async with self._db.transaction() as conn:
             # The chat row first, then its turn: the order ingestion locks them in, so the
             # two can never deadlock.
-            await self._db.chats.mark_answered(chat_id=chat.id, at=now, conn=conn)
-            await self._db.turns.close(
-                chat_id=chat.id,
-                answered_at=now,
-                via="auto" if item.origin == "auto" else "bot",
-                agent_id=item.agent_id,
-                conn=conn,
-            )
+            await self._db.chats.get_for_update(chat_id=chat.id, conn=conn)
+            turn = await self._db.turns.get_open(chat_id=chat.id, conn=conn)
+            # A turn the buyer opened after this reply was written (possible when the
+            # outcome is confirmed late, e.g. after a restart, and sync has meanwhile seen
+            # our reply and the buyer's next message) is not answered by it.
+            if turn is None or turn.started_at <= item.created_at:
+                await self._db.chats.mark_answered(chat_id=chat.id, at=now, conn=conn)
+                await self._db.turns.close(
+                    chat_id=chat.id,
+                    answered_at=now,
+                    via="auto" if item.origin == "auto" else "bot",
+                    agent_id=item.agent_id,
+                    conn=conn,
+                )
             if item.tg_message_id is not None and chat.topic_workspace_id is not None:
                 await self._db.tg_outbox.enqueue(
                     workspace_id=chat.topic_workspace_id,

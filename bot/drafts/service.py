@@ -289,30 +289,44 @@ class DraftService:
         now = self._clock()
         chat = await self._db.chats.get(chat_id=suggestion.chat_id)
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        shown = False
         async with self._db.transaction() as conn:
             turn = await self._db.turns.get_open(chat_id=chat.id, conn=conn)
             fresh = (
                 turn is not None
                 and turn.id == suggestion.turn_id
                 and turn.buyer_message_count == suggestion.buyer_message_count
-                and seller.auto_reply_enabled
             )
-            outcome = "auto_sent" if fresh else "ignored"
-            if not await self._db.suggestions.decide(
-                suggestion_id=suggestion.id, outcome=outcome, at=now, conn=conn
-            ):
-                return False
-            if not fresh:
-                return False
-            await self._db.replies.enqueue(
-                chat_id=chat.id,
-                idempotency_key=f"draft:{suggestion.id}",
-                origin="auto",
-                suggestion_id=suggestion.id,
-                text=suggestion.text,
-                conn=conn,
-            )
-            await self._queue_post(suggestion, seller, conn=conn)
+            allowed = seller.auto_reply_enabled and suggestion.intent in seller.auto_reply_intents
+            if fresh and not allowed:
+                # Auto-reply was turned off while it waited: the turn still needs an answer,
+                # so the agents get the draft with its buttons instead of nothing.
+                shown = await self._db.suggestions.cancel_auto(
+                    suggestion_id=suggestion.id, conn=conn
+                )
+                if shown:
+                    await self._queue_post(suggestion, seller, conn=conn)
+            else:
+                outcome = "auto_sent" if fresh else "ignored"
+                if not await self._db.suggestions.decide(
+                    suggestion_id=suggestion.id, outcome=outcome, at=now, conn=conn
+                ):
+                    return False
+                if not fresh:
+                    return False
+                await self._db.replies.enqueue(
+                    chat_id=chat.id,
+                    idempotency_key=f"draft:{suggestion.id}",
+                    origin="auto",
+                    suggestion_id=suggestion.id,
+                    text=suggestion.text,
+                    conn=conn,
+                )
+                await self._queue_post(suggestion, seller, conn=conn)
+        if shown:
+            self._on_queued()
+        if not allowed:
+            return False
         self._on_reply()
         self._on_queued()
         logger.info("chat=%d: auto-reply %d queued", chat.id, suggestion.id)

@@ -144,7 +144,10 @@ class SlaTicker:
                 kind=NOTICE,
                 priority=PRIORITY_NOTICE,
                 chat_id=f.turn.chat_id,
-                payload={"text": single_text(f, admins=admins, now=now, locale=locale)},
+                payload={
+                    "text": single_text(f, admins=admins, now=now, locale=locale),
+                    "turn_id": f.turn.turn_id,  # dropped if answered before it is posted
+                },
                 dedup_key=f"sla:{f.turn.turn_id}:{f.notice}",
                 conn=conn,
             )
