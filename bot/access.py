@@ -19,6 +19,7 @@ from enum import IntEnum
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ChatMemberRestricted, ChatMemberUnion
 
 from storage.database import Database
 from storage.errors import NotFound
@@ -45,6 +46,14 @@ def role_from_status(status: str) -> Role:
     if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED):
         return Role.AGENT
     return Role.NONE
+
+
+def member_role(member: ChatMemberUnion) -> Role:
+    """Like ``role_from_status``, but a restricted person who has left the group (Telegram
+    keeps the restriction, with ``is_member`` false) is no member at all."""
+    if isinstance(member, ChatMemberRestricted) and not member.is_member:
+        return Role.NONE
+    return role_from_status(member.status)
 
 
 class AccessControl:
@@ -126,7 +135,7 @@ class AccessControl:
         except TelegramAPIError as exc:
             logger.info("chat role lookup failed (%s)", type(exc).__name__)
             return Role.NONE
-        return role_from_status(member.status)
+        return member_role(member)
 
     async def _ask_telegram(self, workspace: Workspace, tg_user_id: int) -> Role | None:
         try:
@@ -136,4 +145,4 @@ class AccessControl:
         except TelegramAPIError as exc:
             logger.info("workspace=%d: role lookup failed (%s)", workspace.id, type(exc).__name__)
             return None
-        return role_from_status(member.status)
+        return member_role(member)
