@@ -221,11 +221,14 @@ async def queue_panel(
     seller_id: int,
     thread_id: int | None = None,
     message_id: int | None = None,
+    dedup_key: str | None = None,
 ) -> None:
-    """Show (or refresh) a panel in a group: through the outbox, within the group's budget."""
+    """Show (or refresh) a panel in a group: through the outbox, within the group's budget.
+    ``dedup_key`` keeps a redelivered command from posting the panel twice."""
     await db.tg_outbox.enqueue(
         workspace_id=workspace_id,
         kind=AI_PANEL,
         priority=PRIORITY_AGENT_FEEDBACK,
         payload={"seller_id": seller_id, "thread_id": thread_id, "message_id": message_id},
+        dedup_key=dedup_key,
     )

@@ -47,7 +47,13 @@ async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridg
     sellers = await ai.manageable(message.from_user.id, workspace=workspace)
     thread = message.message_thread_id if message.is_topic_message else None
     for seller in sellers:
-        await queue_panel(db, workspace_id=workspace.id, seller_id=seller.id, thread_id=thread)
+        await queue_panel(
+            db,
+            workspace_id=workspace.id,
+            seller_id=seller.id,
+            thread_id=thread,
+            dedup_key=f"cmd:{message.chat.id}:{message.message_id}:{seller.id}",
+        )
     bridge.delivery.kick()
 
 
@@ -93,6 +99,7 @@ async def ai_text(
             "thread_id": message.message_thread_id if message.is_topic_message else None,
             "reply_to": message.message_id,
         },
+        dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
     )
     bridge.delivery.kick()
 
