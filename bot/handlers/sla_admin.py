@@ -61,6 +61,18 @@ async def _admin_seller(
     return None
 
 
+_REASON_LIMIT = 200
+
+
+def _reason(exc: Exception) -> str:
+    """Why the input was refused, short: the reason may quote the admin's own words, and an
+    answer past Telegram's 4096 characters would not be sent at all."""
+    reason = str(exc)
+    if len(reason) > _REASON_LIMIT:
+        reason = reason[: _REASON_LIMIT - 1] + "…"
+    return html.escape(reason)
+
+
 def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
     what = text(
         f"rules.kind.{rule.kind}",
@@ -110,7 +122,7 @@ async def rules(
         elif verb:
             raise ConfigError(f"{verb!r}: use add, move, del or reset")
     except (ConfigError, NotFound) as exc:
-        await respond(message, sla, text("rules.bad", locale, reason=html.escape(str(exc))))
+        await respond(message, sla, text("rules.bad", locale, reason=_reason(exc)))
         return
     if verb:
         await _audit(sla, message, seller, f"sla.rules.{verb}", {"args": rest[:200]})
@@ -162,7 +174,7 @@ async def targets(
         try:
             priority, target, hard = parse_targets(args)
         except ConfigError as exc:
-            await respond(message, sla, text("targets.bad", locale, reason=html.escape(str(exc))))
+            await respond(message, sla, text("targets.bad", locale, reason=_reason(exc)))
             return
         await sla.db.sla.set_target(
             seller_id=seller.id, priority=priority, target_minutes=target, hard_limit_minutes=hard
@@ -225,7 +237,7 @@ async def hours(
         try:
             spec = parse_hours(args)
         except ConfigError as exc:
-            await respond(message, sla, text("hours.bad", locale, reason=html.escape(str(exc))))
+            await respond(message, sla, text("hours.bad", locale, reason=_reason(exc)))
             return
         seller = await sla.db.sellers.update_business_hours(
             seller_id=seller.id,
