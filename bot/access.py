@@ -23,7 +23,7 @@ from aiogram.types import ChatMemberRestricted, ChatMemberUnion
 
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import Workspace
+from storage.records import Agent, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +86,7 @@ class AccessControl:
         """The person's role in this workspace, from the cache or fresh from Telegram."""
         if self.is_owner(tg_user_id):
             return Role.OWNER
-        agent = await self._db.agents.upsert(
-            tg_user_id=tg_user_id, display_name=display_name, username=username
-        )
+        agent = await self._agent(tg_user_id, display_name, username)
         try:
             member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
         except NotFound:
@@ -109,6 +107,18 @@ class AccessControl:
             role="admin" if fresh is Role.ADMIN else "agent",
         )
         return fresh
+
+    async def _agent(self, tg_user_id: int, display_name: str, username: str | None) -> Agent:
+        """The person's row; a caller that knows only the id (``at_least``, private
+        commands) must not blank the name and username Telegram gave us earlier."""
+        if not display_name and username is None:
+            try:
+                return await self._db.agents.get_by_tg_user(tg_user_id=tg_user_id)
+            except NotFound:
+                pass
+        return await self._db.agents.upsert(
+            tg_user_id=tg_user_id, display_name=display_name, username=username
+        )
 
     async def at_least(self, minimum: Role, *, tg_user_id: int, workspace: Workspace) -> bool:
         return await self.role(tg_user_id=tg_user_id, workspace=workspace) >= minimum
