@@ -19,10 +19,11 @@ from enum import IntEnum
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ChatMemberRestricted, ChatMemberUnion
 
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import Workspace
+from storage.records import Agent, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,14 @@ def role_from_status(status: str) -> Role:
     if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED):
         return Role.AGENT
     return Role.NONE
+
+
+def member_role(member: ChatMemberUnion) -> Role:
+    """Like ``role_from_status``, but a restricted person who has left the group (Telegram
+    keeps the restriction, with ``is_member`` false) is no member at all."""
+    if isinstance(member, ChatMemberRestricted) and not member.is_member:
+        return Role.NONE
+    return role_from_status(member.status)
 
 
 class AccessControl:
@@ -77,9 +86,7 @@ class AccessControl:
         """The person's role in this workspace, from the cache or fresh from Telegram."""
         if self.is_owner(tg_user_id):
             return Role.OWNER
-        agent = await self._db.agents.upsert(
-            tg_user_id=tg_user_id, display_name=display_name, username=username
-        )
+        agent = await self._agent(tg_user_id, display_name, username)
         try:
             member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
         except NotFound:
@@ -100,6 +107,18 @@ class AccessControl:
             role="admin" if fresh is Role.ADMIN else "agent",
         )
         return fresh
+
+    async def _agent(self, tg_user_id: int, display_name: str, username: str | None) -> Agent:
+        """The person's row; a caller that knows only the id (``at_least``, private
+        commands) must not blank the name and username Telegram gave us earlier."""
+        if not display_name and username is None:
+            try:
+                return await self._db.agents.get_by_tg_user(tg_user_id=tg_user_id)
+            except NotFound:
+                pass
+        return await self._db.agents.upsert(
+            tg_user_id=tg_user_id, display_name=display_name, username=username
+        )
 
     async def at_least(self, minimum: Role, *, tg_user_id: int, workspace: Workspace) -> bool:
         return await self.role(tg_user_id=tg_user_id, workspace=workspace) >= minimum
@@ -126,7 +145,7 @@ class AccessControl:
         except TelegramAPIError as exc:
             logger.info("chat role lookup failed (%s)", type(exc).__name__)
             return Role.NONE
-        return role_from_status(member.status)
+        return member_role(member)
 
     async def _ask_telegram(self, workspace: Workspace, tg_user_id: int) -> Role | None:
         try:
@@ -136,4 +155,4 @@ class AccessControl:
         except TelegramAPIError as exc:
             logger.info("workspace=%d: role lookup failed (%s)", workspace.id, type(exc).__name__)
             return None
-        return role_from_status(member.status)
+        return member_role(member)

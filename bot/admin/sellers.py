@@ -20,7 +20,9 @@ from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, text
 from connectors.ozon.client import OzonClient
 from storage.database import Database
+from storage.errors import NotFound
 from storage.records import Seller, SyncState, Workspace
+from storage.sql import Executor
 from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -109,20 +111,32 @@ class SellerAdmin:
     async def poll_now(self, seller: Seller) -> PollReport | None:
         return await self._sync.run_now(seller.id)
 
-    async def remove(self, *, actor_tg_user_id: int, seller: Seller) -> None:
-        """Forget the seller with its chats and queues; Telegram topics are left as they are."""
-        await self._audit(actor_tg_user_id, "seller.remove", seller)
-        await self._db.sellers.delete(seller_id=seller.id)
+    async def remove(self, *, actor_tg_user_id: int, seller: Seller) -> bool:
+        """Forget the seller with its chats and queues; Telegram topics are left as they are.
+
+        False if it was already gone (two confirmations at once): the row lock makes the
+        second wait, find nothing, and neither delete nor audit again."""
+        try:
+            async with self._db.transaction() as conn:
+                await self._db.sellers.get_for_update(seller_id=seller.id, conn=conn)
+                await self._audit(actor_tg_user_id, "seller.remove", seller, conn=conn)
+                await self._db.sellers.delete(seller_id=seller.id, conn=conn)
+        except NotFound:
+            return False
         await self._sync.reconcile()
         logger.info("seller=%d removed", seller.id)
+        return True
 
-    async def _audit(self, actor: int, action: str, seller: Seller) -> None:
+    async def _audit(
+        self, actor: int, action: str, seller: Seller, *, conn: Executor | None = None
+    ) -> None:
         await self._db.audit.record(
             actor_tg_user_id=actor,
             action=action,
             workspace_id=seller.workspace_id,
             seller_id=seller.id,
             details={"name": seller.name, "client_id": seller.client_id},
+            conn=conn,
         )
 
 

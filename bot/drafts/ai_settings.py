@@ -58,11 +58,17 @@ class AiSettings:
             sellers.extend(await self._db.sellers.list_all(workspace_id=each.id))
         return sellers
 
-    async def _admin_seller(self, seller_id: int, tg_user_id: int) -> Seller | None:
+    async def _admin_seller(
+        self, seller_id: int, tg_user_id: int, workspace_id: int | None
+    ) -> Seller | None:
+        """The seller if this person administers its workspace. ``workspace_id`` is the
+        group the command or button came from: a group acts on its own shops only."""
         try:
             seller = await self._db.sellers.get(seller_id=seller_id)
             workspace = await self._db.workspaces.get(workspace_id=seller.workspace_id)
         except NotFound:
+            return None
+        if workspace_id is not None and seller.workspace_id != workspace_id:
             return None
         allowed = await self._access.at_least(
             Role.ADMIN, tg_user_id=tg_user_id, workspace=workspace
@@ -101,8 +107,10 @@ class AiSettings:
             )
         return updated
 
-    async def toggle_auto(self, seller_id: int, tg_user_id: int) -> Change:
-        seller = await self._admin_seller(seller_id, tg_user_id)
+    async def toggle_auto(
+        self, seller_id: int, tg_user_id: int, *, workspace_id: int | None = None
+    ) -> Change:
+        seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
         if seller is None:
             return Change(None, "draft.answer.not_allowed")
 
@@ -115,11 +123,13 @@ class AiSettings:
 
         return Change(await self._save(seller, tg_user_id, "auto_reply", flip))
 
-    async def toggle_intent(self, seller_id: int, intent: str, tg_user_id: int) -> Change:
+    async def toggle_intent(
+        self, seller_id: int, intent: str, tg_user_id: int, *, workspace_id: int | None = None
+    ) -> Change:
         safe = {s.value for s in SAFE_INTENTS}
         if intent not in safe:
             return Change(None, "draft.answer.not_found")  # only safe intents, whatever is sent
-        seller = await self._admin_seller(seller_id, tg_user_id)
+        seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
         if seller is None:
             return Change(None, "draft.answer.not_allowed")
 
@@ -132,13 +142,21 @@ class AiSettings:
 
         return Change(await self._save(seller, tg_user_id, "auto_reply_intents", flip))
 
-    async def set_text(self, seller_id: int, field: str, value: str, tg_user_id: int) -> Change:
+    async def set_text(
+        self,
+        seller_id: int,
+        field: str,
+        value: str,
+        tg_user_id: int,
+        *,
+        workspace_id: int | None = None,
+    ) -> Change:
         """``field`` is ``tone`` or ``instructions``; ``-`` clears it."""
         limit = TONE_LIMIT if field == "tone" else INSTRUCTIONS_LIMIT
         cleaned = "" if value.strip() == CLEAR else value.strip()
         if len(cleaned) > limit:
             return Change(None, "ai.too_long")
-        seller = await self._admin_seller(seller_id, tg_user_id)
+        seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
         if seller is None:
             return Change(None, "draft.answer.not_allowed")
         return Change(await self._save(seller, tg_user_id, field, lambda _: {field: cleaned}))
@@ -203,11 +221,14 @@ async def queue_panel(
     seller_id: int,
     thread_id: int | None = None,
     message_id: int | None = None,
+    dedup_key: str | None = None,
 ) -> None:
-    """Show (or refresh) a panel in a group: through the outbox, within the group's budget."""
+    """Show (or refresh) a panel in a group: through the outbox, within the group's budget.
+    ``dedup_key`` keeps a redelivered command from posting the panel twice."""
     await db.tg_outbox.enqueue(
         workspace_id=workspace_id,
         kind=AI_PANEL,
         priority=PRIORITY_AGENT_FEEDBACK,
         payload={"seller_id": seller_id, "thread_id": thread_id, "message_id": message_id},
+        dedup_key=dedup_key,
     )

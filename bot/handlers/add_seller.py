@@ -119,6 +119,12 @@ def draft_data(draft: SellerDraft) -> dict[str, str]:
     }
 
 
+def carries_key(command_text: str) -> bool:
+    """Whether a /add_seller line may hold a key (anything past the marketplace word),
+    well-formed or not: such a message must not stay in any chat."""
+    return len(command_text.split()) >= 3
+
+
 async def forget_message(bot: Bot, message: Message) -> bool:
     """Delete a message that carries a key; False if Telegram would not."""
     try:
@@ -227,8 +233,8 @@ async def on_add_seller_private(
     if user is None:
         return
     parsed = parse_one_line(message.text or "")
-    if isinstance(parsed, SellerDraft):
-        await forget_message(bot, message)
+    if isinstance(parsed, SellerDraft) or carries_key(message.text or ""):
+        await forget_message(bot, message)  # a malformed line may still carry a real key
     workspaces = await access.administered_workspaces(user.id)
     if not workspaces:
         await state.clear()
@@ -258,9 +264,8 @@ async def on_add_seller_group(
 ) -> None:
     """In a group: delete a key at once, say so, and carry on in private."""
     user, chat = message.from_user, message.chat
-    words = (message.text or "").split()
-    carries_key = len(words) >= 3
-    deleted = await forget_message(bot, message) if carries_key else False
+    with_key = carries_key(message.text or "")
+    deleted = await forget_message(bot, message) if with_key else False
     workspace = await db.workspaces.find_by_chat(tg_chat_id=chat.id)
     manageable = await access.administered_workspaces(user.id) if user else []
     reached_private: bool | None = None
@@ -275,8 +280,8 @@ async def on_add_seller_group(
             manageable=manageable, group_workspace=workspace, locale=settings.locale,
             onboarding=onboarding,
         )  # fmt: skip
-    if carries_key or reached_private is not None:
-        await _warn_group(db, bridge, message, workspace, settings.locale, carries_key=carries_key,
+    if with_key or reached_private is not None:
+        await _warn_group(db, bridge, message, workspace, settings.locale, carries_key=with_key,
                           deleted=deleted, reached_private=reached_private)  # fmt: skip
     if proceed is not None:
         await proceed()  # the slow part (Ozon check, first sync) after the group is told

@@ -47,7 +47,13 @@ async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridg
     sellers = await ai.manageable(message.from_user.id, workspace=workspace)
     thread = message.message_thread_id if message.is_topic_message else None
     for seller in sellers:
-        await queue_panel(db, workspace_id=workspace.id, seller_id=seller.id, thread_id=thread)
+        await queue_panel(
+            db,
+            workspace_id=workspace.id,
+            seller_id=seller.id,
+            thread_id=thread,
+            dedup_key=f"cmd:{message.chat.id}:{message.message_id}:{seller.id}",
+        )
     bridge.delivery.kick()
 
 
@@ -74,7 +80,13 @@ async def ai_text(
     if parsed is None:
         reply = text("ai.usage", locale, command=f"/{command.command}")
     else:
-        change = await ai.set_text(parsed[0], field, parsed[1], message.from_user.id)
+        change = await ai.set_text(
+            parsed[0],
+            field,
+            parsed[1],
+            message.from_user.id,
+            workspace_id=workspace.id if workspace is not None else None,
+        )
         reply = _change_text(change, locale)
     if workspace is None:
         await message.answer(reply)
@@ -87,6 +99,7 @@ async def ai_text(
             "thread_id": message.message_thread_id if message.is_topic_message else None,
             "reply_to": message.message_id,
         },
+        dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
     )
     bridge.delivery.kick()
 
@@ -107,14 +120,20 @@ async def ai_button(
     db: Database,
     bridge: Bridge,
 ) -> None:
-    if callback_data.a == AUTO_TOGGLE:
-        change = await ai.toggle_auto(callback_data.id, query.from_user.id)
-    else:
-        change = await ai.toggle_intent(callback_data.id, callback_data.v, query.from_user.id)
     message = query.message
     workspace = None
     if message is not None and message.chat.type != ChatType.PRIVATE:
         workspace = await _group_workspace(db, message.chat.id)
+        if workspace is None:
+            await query.answer(text("refused", settings.locale), show_alert=True)
+            return
+    scope = workspace.id if workspace is not None else None
+    if callback_data.a == AUTO_TOGGLE:
+        change = await ai.toggle_auto(callback_data.id, query.from_user.id, workspace_id=scope)
+    else:
+        change = await ai.toggle_intent(
+            callback_data.id, callback_data.v, query.from_user.id, workspace_id=scope
+        )
     locale = workspace.locale if workspace is not None else settings.locale
     await query.answer(_change_text(change, locale), show_alert=change.error is not None)
     if change.seller is None or message is None:

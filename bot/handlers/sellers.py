@@ -211,8 +211,13 @@ async def on_seller_action(
         await _show(query, remove_warning(card, locale), confirm_keyboard(seller.id, locale))
     elif action == "rmok":
         await query.answer(text("sellers.removed_short", locale))
-        await seller_admin.remove(actor_tg_user_id=user.id, seller=seller)
-        await _show(query, text("sellers.removed", locale, shop=html.escape(seller.name)), None)
+        removed = await seller_admin.remove(actor_tg_user_id=user.id, seller=seller)
+        done = (
+            text("sellers.removed", locale, shop=html.escape(seller.name))
+            if removed
+            else text("sellers.gone", locale)  # a second press: the first one removed it
+        )
+        await _show(query, done, None)
     else:
         await query.answer(text("wizard.outdated", locale), show_alert=True)
 

@@ -19,7 +19,7 @@ from bot.sla.config import ConfigError, parse_hours, parse_rule, parse_targets
 from bot.sla.format import duration, priority_label
 from bot.sla.service import STATS_POST, SlaService
 from bot.sla.stats import build_report, parse_period, render_chart, render_text
-from bot.texts import Locale, text
+from bot.texts import TEXTS, Locale, text
 from storage.errors import NotFound
 from storage.records import PRIORITIES, Seller, SlaRule
 from storage.sla_defaults import DEFAULT_RULES
@@ -59,6 +59,27 @@ async def _admin_seller(
     listing = "\n".join(f"{s.id} — {html.escape(s.name)}" for s in sellers)
     await respond(message, sla, text("pick_seller", locale, sellers=listing))
     return None
+
+
+_REASON_LIMIT = 200
+
+
+def _short(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _reason(exc: Exception, locale: Locale) -> str:
+    """Why the input was refused, in the admin's language and short: the reason may quote
+    the admin's own words, and an answer past Telegram's 4096 characters would not be sent
+    at all."""
+    key = f"sla.error.{getattr(exc, 'key', '')}"
+    if key not in TEXTS:
+        return html.escape(_short(str(exc), _REASON_LIMIT))
+    values = {
+        name: html.escape(_short(str(value), 60))
+        for name, value in getattr(exc, "values", {}).items()
+    }
+    return text(key, locale, **values)
 
 
 def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
@@ -108,9 +129,9 @@ async def rules(
         elif verb in ("reset", "сброс"):
             await sla.db.sla.replace_rules(seller_id=seller.id, rules=DEFAULT_RULES)
         elif verb:
-            raise ConfigError(f"{verb!r}: use add, move, del or reset")
+            raise ConfigError(f"{verb!r}: use add, move, del or reset", key="verb", word=verb)
     except (ConfigError, NotFound) as exc:
-        await respond(message, sla, text("rules.bad", locale, reason=html.escape(str(exc))))
+        await respond(message, sla, text("rules.bad", locale, reason=_reason(exc, locale)))
         return
     if verb:
         await _audit(sla, message, seller, f"sla.rules.{verb}", {"args": rest[:200]})
@@ -121,10 +142,12 @@ async def rules(
 def _numbers(args: str, count: int, wanted: int) -> list[int]:
     words = args.split()
     if len(words) != wanted or not all(w.isdigit() for w in words):
-        raise ConfigError(f"give {wanted} rule number(s) from the list")
+        raise ConfigError(
+            f"give {wanted} rule number(s) from the list", key="numbers", count=wanted
+        )
     values = [int(w) - 1 for w in words]
     if any(not 0 <= v < max(count, 1) for v in values) or count == 0:
-        raise ConfigError(f"rule numbers go from 1 to {count}")
+        raise ConfigError(f"rule numbers go from 1 to {count}", key="number_range", count=count)
     return values
 
 
@@ -162,7 +185,7 @@ async def targets(
         try:
             priority, target, hard = parse_targets(args)
         except ConfigError as exc:
-            await respond(message, sla, text("targets.bad", locale, reason=html.escape(str(exc))))
+            await respond(message, sla, text("targets.bad", locale, reason=_reason(exc, locale)))
             return
         await sla.db.sla.set_target(
             seller_id=seller.id, priority=priority, target_minutes=target, hard_limit_minutes=hard
@@ -225,7 +248,7 @@ async def hours(
         try:
             spec = parse_hours(args)
         except ConfigError as exc:
-            await respond(message, sla, text("hours.bad", locale, reason=html.escape(str(exc))))
+            await respond(message, sla, text("hours.bad", locale, reason=_reason(exc, locale)))
             return
         seller = await sla.db.sellers.update_business_hours(
             seller_id=seller.id,

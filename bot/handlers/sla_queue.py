@@ -8,7 +8,7 @@ from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 
 from bot.access import AccessControl, Role
 from bot.bridge.delivery import NOTICE
@@ -75,7 +75,7 @@ async def on_claim_button(
     if role < Role.AGENT:
         await query.answer(text("claim.forbidden", locale), show_alert=True)
         return
-    agent = await sla.db.agents.get_by_tg_user(tg_user_id=user.id)
+    agent = await _agent_of(sla, user)
     result = await apply(
         sla.db, chat_id=chat.id, action=Action.TAKE, actor=agent.id, is_admin=role >= Role.ADMIN
     )
@@ -86,6 +86,14 @@ async def on_claim_button(
         )
     else:
         await query.answer(_plain(_result_text(result, locale, user.full_name)), show_alert=True)
+
+
+async def _agent_of(sla: SlaService, user: User) -> Agent:
+    """The presser's agent row. Owners get their role without a Telegram lookup, so the
+    row may not exist yet on their first claim: create it rather than fail."""
+    return await sla.db.agents.upsert(
+        tg_user_id=user.id, display_name=user.full_name, username=user.username
+    )
 
 
 def _plain(value: str) -> str:
@@ -144,7 +152,7 @@ async def _claim_command(
     role = await role_in(message, access, workspace)
     if role < Role.AGENT:
         return
-    agent = await sla.db.agents.get_by_tg_user(tg_user_id=user.id)
+    agent = await _agent_of(sla, user)
     result = await apply(
         sla.db, chat_id=chat.id, action=action, actor=agent.id, is_admin=role >= Role.ADMIN
     )
@@ -203,7 +211,7 @@ async def assign(
     if target_role < Role.AGENT:
         await respond(message, sla, text("assign.unknown", locale))
         return
-    admin = await sla.db.agents.get_by_tg_user(tg_user_id=user.id)
+    admin = await _agent_of(sla, user)
     result = await apply(
         sla.db,
         chat_id=chat.id,

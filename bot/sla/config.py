@@ -68,13 +68,22 @@ _TIME_RANGE_RE = re.compile(r"^(\d{1,2}):?(\d{2})?\s*-\s*(\d{1,2}):?(\d{2})?$")
 
 
 class ConfigError(ValueError):
-    """Something the admin typed cannot be used; the message says what."""
+    """Something the admin typed cannot be used; the message says what (in English, for
+    logs), ``key`` names the ``sla.error.*`` text that says it in the admin's language,
+    and ``values`` fill it in."""
+
+    def __init__(self, message: str, *, key: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 def parse_priority(word: str) -> Priority:
     found = PRIORITY_WORDS.get(word.lower())
     if found is None:
-        raise ConfigError(f"priority {word!r}: use urgent, high, normal or low")
+        raise ConfigError(
+            f"priority {word!r}: use urgent, high, normal or low", key="priority", word=word
+        )
     return found
 
 
@@ -82,23 +91,27 @@ def parse_rule(args: str) -> RuleSpec:
     """``<priority> <kind> [pattern | N]``."""
     parts = args.strip().split(maxsplit=2)
     if len(parts) < 2:
-        raise ConfigError("need a priority and a kind")
+        raise ConfigError("need a priority and a kind", key="need_kind")
     priority = parse_priority(parts[0])
     kind = KIND_WORDS.get(parts[1].lower())
     if kind is None:
-        raise ConfigError(f"kind {parts[1]!r} is unknown")
+        raise ConfigError(f"kind {parts[1]!r} is unknown", key="kind", word=parts[1])
     rest = parts[2].strip() if len(parts) > 2 else ""
     if kind in ("keyword", "regex"):
         if not rest:
-            raise ConfigError("words or a pattern are needed")
+            raise ConfigError("words or a pattern are needed", key="need_pattern")
         if len(rest) > _MAX_PATTERN:
-            raise ConfigError(f"the pattern is longer than {_MAX_PATTERN} characters")
+            raise ConfigError(
+                f"the pattern is longer than {_MAX_PATTERN} characters",
+                key="pattern_long",
+                limit=_MAX_PATTERN,
+            )
         if kind == "regex" and compile_regex(rest) is None:
-            raise ConfigError("the regular expression is invalid")
+            raise ConfigError("the regular expression is invalid", key="regex")
         return RuleSpec(kind=kind, priority=priority, pattern=rest)
     if kind == "unanswered_at_least":
         if not rest.isdigit() or int(rest) < 1:
-            raise ConfigError("give the number of messages, e.g. unanswered 3")
+            raise ConfigError("give the number of messages, e.g. unanswered 3", key="need_count")
         return RuleSpec(kind=kind, priority=priority, threshold=int(rest))
     return RuleSpec(kind=kind, priority=priority)
 
@@ -107,22 +120,22 @@ def parse_minutes(word: str) -> int:
     """ "30", "30m", "1h", "1ч30м", "2h 15m" → minutes (1 min .. 30 days)."""
     match = _DURATION_RE.match(word.strip().lower())
     if not match or not any(match.groups()):
-        raise ConfigError(f"{word!r} is not a duration like 30m or 4h")
+        raise ConfigError(f"{word!r} is not a duration like 30m or 4h", key="duration", word=word)
     hours, minutes = (int(g) if g else 0 for g in match.groups())
     total = hours * 60 + minutes
     if not 1 <= total <= 30 * 24 * 60:
-        raise ConfigError(f"{word!r} must be between 1 minute and 30 days")
+        raise ConfigError(f"{word!r} must be between 1 minute and 30 days", key="range", word=word)
     return total
 
 
 def parse_targets(args: str) -> tuple[Priority, int, int]:
     parts = args.split()
     if len(parts) != 3:
-        raise ConfigError("need a priority, a target and a hard limit")
+        raise ConfigError("need a priority, a target and a hard limit", key="need_targets")
     priority = parse_priority(parts[0])
     target, hard = parse_minutes(parts[1]), parse_minutes(parts[2])
     if hard < target:
-        raise ConfigError("the hard limit cannot be shorter than the target")
+        raise ConfigError("the hard limit cannot be shorter than the target", key="hard_shorter")
     return priority, target, hard
 
 
@@ -148,7 +161,7 @@ def parse_days(word: str) -> tuple[int, ...]:
         elif len(ends) == 2 and ends[0] <= ends[1]:
             days.update(range(ends[0], ends[1] + 1))
         else:
-            raise ConfigError(f"days {word!r}: use e.g. пн-пт")
+            raise ConfigError(f"days {word!r}: use e.g. пн-пт", key="days", word=word)
     return tuple(sorted(days))
 
 
@@ -158,7 +171,7 @@ def _day(word: str) -> int:
         return int(word)
     found = DAY_WORDS.get(word[:3]) or DAY_WORDS.get(word[:2])
     if found is None:
-        raise ConfigError(f"{word!r} is not a day")
+        raise ConfigError(f"{word!r} is not a day", key="day", word=word)
     return found
 
 
@@ -167,7 +180,9 @@ def _time(hour: str, minute: str | None) -> time:
     if h == 24 and m == 0:
         return time(23, 59)
     if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise ConfigError(f"{hour}:{minute or '00'} is not a time")
+        raise ConfigError(
+            f"{hour}:{minute or '00'} is not a time", key="time", word=f"{hour}:{minute or '00'}"
+        )
     return time(h, m)
 
 
@@ -175,17 +190,17 @@ def parse_hours(args: str) -> HoursSpec:
     """``off`` | ``on`` | ``HH:MM-HH:MM [days] [Time/Zone]`` (any order after the times)."""
     words = args.split()
     if not words:
-        raise ConfigError("nothing to change")
+        raise ConfigError("nothing to change", key="nothing")
     if words[0].lower() in ("off", "выкл", "нет", "24/7"):
         return HoursSpec(enabled=False)
     if words[0].lower() in ("on", "вкл", "да"):
         return HoursSpec(enabled=True)
     match = _TIME_RANGE_RE.match(words[0])
     if not match:
-        raise ConfigError("start with working hours like 09:00-21:00, or off")
+        raise ConfigError("start with working hours like 09:00-21:00, or off", key="hours_first")
     start, end = _time(match[1], match[2]), _time(match[3], match[4])
     if start >= end:
-        raise ConfigError("the working day must end after it starts")
+        raise ConfigError("the working day must end after it starts", key="day_order")
     days: tuple[int, ...] | None = None
     zone: str | None = None
     for word in words[1:]:
@@ -193,10 +208,12 @@ def parse_hours(args: str) -> HoursSpec:
             try:
                 ZoneInfo(word)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ConfigError(f"time zone {word!r} is unknown") from None
+                raise ConfigError(
+                    f"time zone {word!r} is unknown", key="zone", word=word
+                ) from None
             zone = word
         else:
             days = parse_days(word)
     if days is not None and not days:
-        raise ConfigError("at least one working day is needed")
+        raise ConfigError("at least one working day is needed", key="no_days")
     return HoursSpec(enabled=True, timezone=zone, work_days=days, start=start, end=end)

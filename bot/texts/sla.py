@@ -228,4 +228,83 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "chart.turns": {"ru": "обращений", "en": "turns"},
     "chart.compliance": {"ru": "В срок по приоритетам", "en": "In time per priority"},
     "chart.goal": {"ru": "цель", "en": "goal"},
+    # why /rules, /targets or /hours refused the input (bot.sla.config.ConfigError keys)
+    "sla.error.priority": {
+        "ru": "приоритет «{word}» не знаю: urgent, high, normal или low (срочно, высокий, "
+        "обычный, низкий)",
+        "en": "priority “{word}” is unknown: use urgent, high, normal or low",
+    },
+    "sla.error.need_kind": {
+        "ru": "нужны приоритет и вид правила",
+        "en": "a priority and a kind are needed",
+    },
+    "sla.error.kind": {"ru": "вид правила «{word}» не знаю", "en": "kind “{word}” is unknown"},
+    "sla.error.need_pattern": {
+        "ru": "нужны слова или шаблон",
+        "en": "words or a pattern are needed",
+    },
+    "sla.error.pattern_long": {
+        "ru": "шаблон длиннее {limit} символов",
+        "en": "the pattern is longer than {limit} characters",
+    },
+    "sla.error.regex": {
+        "ru": "регулярное выражение с ошибкой",
+        "en": "the regular expression is invalid",
+    },
+    "sla.error.need_count": {
+        "ru": "укажите число сообщений, например: без_ответа 3",
+        "en": "give the number of messages, e.g. unanswered 3",
+    },
+    "sla.error.duration": {
+        "ru": "«{word}» — не срок; пишите, например, 30m или 4h",
+        "en": "“{word}” is not a duration like 30m or 4h",
+    },
+    "sla.error.range": {
+        "ru": "«{word}»: срок — от 1 минуты до 30 дней",
+        "en": "“{word}” must be between 1 minute and 30 days",
+    },
+    "sla.error.need_targets": {
+        "ru": "нужны приоритет, цель и жёсткий лимит",
+        "en": "a priority, a target and a hard limit are needed",
+    },
+    "sla.error.hard_shorter": {
+        "ru": "жёсткий лимит не может быть короче цели",
+        "en": "the hard limit cannot be shorter than the target",
+    },
+    "sla.error.days": {
+        "ru": "дни «{word}» не понял; пишите, например, пн-пт",
+        "en": "days “{word}”: use e.g. mon-fri",
+    },
+    "sla.error.day": {"ru": "«{word}» — не день недели", "en": "“{word}” is not a day"},
+    "sla.error.time": {"ru": "{word} — такого времени нет", "en": "{word} is not a time"},
+    "sla.error.nothing": {"ru": "нечего менять", "en": "nothing to change"},
+    "sla.error.hours_first": {
+        "ru": "начните с часов работы, например 09:00-21:00, или напишите off",
+        "en": "start with working hours like 09:00-21:00, or off",
+    },
+    "sla.error.day_order": {
+        "ru": "рабочий день должен заканчиваться позже, чем начинается",
+        "en": "the working day must end after it starts",
+    },
+    "sla.error.zone": {
+        "ru": "часовой пояс «{word}» не знаю; пример: Europe/Moscow",
+        "en": "time zone “{word}” is unknown; e.g. Europe/Moscow",
+    },
+    "sla.error.no_days": {
+        "ru": "нужен хотя бы один рабочий день",
+        "en": "at least one working day is needed",
+    },
+    "sla.error.verb": {
+        "ru": "«{word}» не понял: add, move, del или reset (добавить, переместить, удалить, "
+        "сброс)",
+        "en": "“{word}”: use add, move, del or reset",
+    },
+    "sla.error.numbers": {
+        "ru": "укажите номера правил из списка (нужно: {count})",
+        "en": "give {count} rule number(s) from the list",
+    },
+    "sla.error.number_range": {
+        "ru": "номера правил — от 1 до {count}",
+        "en": "rule numbers go from 1 to {count}",
+    },
 }

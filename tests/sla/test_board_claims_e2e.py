@@ -162,7 +162,7 @@ async def test_admin_configures_rules_targets_and_hours_in_private(sworld: SlaWo
     after_delete = await ask("/rules del 1")
     assert "1. 🔴 срочно ← слова: брак" in after_delete and "regex: возврат" not in after_delete
     assert "Не понял правило" in await ask("/rules add soon keyword x")
-    assert "from 1 to 5" in await ask("/rules del 9")
+    assert "номера правил — от 1 до 5" in await ask("/rules del 9")
 
     assert "🔴 срочно: 15 мин / 45 мин" in await ask("/targets urgent 15m 45m")
     target = (await world.db.sla.get_targets(seller_id=world.seller.id))["urgent"]
