@@ -6,14 +6,21 @@ expression, case-insensitive), ``first_message`` (the first buyer turn of a chat
 ``has_order`` / ``no_order`` (the chat is linked to an order or not),
 ``unanswered_at_least`` (N or more buyer messages wait for an answer), ``outside_hours``
 (the message came outside the seller's business hours).
+
+Admins type the regular expressions and buyers type the text, so a pattern with
+catastrophic backtracking (``(a|aa)+$``) must not stall ingestion for every workspace: the
+``regex`` engine runs each search with a time limit, and a search that hits it counts as
+no match.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import regex
 
 from storage.records import PRIORITIES, Priority, SlaRule
 
@@ -28,6 +35,9 @@ RULE_KINDS = (
     "outside_hours",
 )
 _MAX_TEXT = 4000  # a pattern only ever looks at the start of a very long message
+REGEX_TIMEOUT_SECONDS = 0.05
+
+logger = logging.getLogger(__name__)
 
 
 def rank(priority: str) -> int:
@@ -65,10 +75,10 @@ def keywords(pattern: str) -> list[str]:
 
 
 @lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str] | None:
+def compile_regex(pattern: str) -> regex.Pattern[str] | None:
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error:
+        return regex.compile(pattern, regex.IGNORECASE)
+    except (regex.error, ValueError):
         return None
 
 
@@ -79,7 +89,14 @@ def _keyword(rule: SlaRule, facts: TurnFacts) -> bool:
 
 def _regex(rule: SlaRule, facts: TurnFacts) -> bool:
     compiled = compile_regex(rule.pattern or "")
-    return compiled is not None and compiled.search(facts.text[:_MAX_TEXT]) is not None
+    if compiled is None:
+        return False
+    try:
+        found = compiled.search(facts.text[:_MAX_TEXT], timeout=REGEX_TIMEOUT_SECONDS)
+    except TimeoutError:
+        logger.warning("rule=%s: regular expression too slow, treated as no match", rule.id)
+        return False
+    return found is not None
 
 
 _MATCHERS: dict[str, Callable[[SlaRule, TurnFacts], bool]] = {

@@ -125,3 +125,10 @@ def test_deadlines_use_targets_hours_and_the_reply_window() -> None:
     window = start.replace(hour=11)
     low, low_hard = policy.deadlines(priority="low", started_at=start, window_ends_at=window)
     assert low == low_hard == window  # Ozon's window caps both
+
+
+def test_a_catastrophic_regex_is_cut_short_and_the_next_rule_decides() -> None:
+    """An admin's pattern with nested repetition must not stall ingestion for everyone."""
+    rules = [rule(0, "regex", "urgent", r"(a|aa)+$"), rule(1, "keyword", "high", "a")]
+    decision = decide(rules, facts("a" * 3000 + "!"))
+    assert decision.priority == "high"
