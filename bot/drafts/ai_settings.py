@@ -112,7 +112,7 @@ class AiSettings:
     ) -> Change:
         seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
         if seller is None:
-            return Change(None, "draft.answer.not_allowed")
+            return Change(None, "ai.not_admin")
 
         def flip(current: Seller) -> dict[str, Any]:
             enabled = not current.auto_reply_enabled
@@ -128,10 +128,10 @@ class AiSettings:
     ) -> Change:
         safe = {s.value for s in SAFE_INTENTS}
         if intent not in safe:
-            return Change(None, "draft.answer.not_found")  # only safe intents, whatever is sent
+            return Change(None, "ai.unsafe_intent")  # only safe intents, whatever is sent
         seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
         if seller is None:
-            return Change(None, "draft.answer.not_allowed")
+            return Change(None, "ai.not_admin")
 
         def flip(current: Seller) -> dict[str, Any]:
             intents = [i for i in current.auto_reply_intents if i in safe]
@@ -158,7 +158,7 @@ class AiSettings:
             return Change(None, "ai.too_long")
         seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
         if seller is None:
-            return Change(None, "draft.answer.not_allowed")
+            return Change(None, "ai.not_admin")
         return Change(await self._save(seller, tg_user_id, field, lambda _: {field: cleaned}))
 
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 from bot.texts.locale import Locale
 
 TEXTS: dict[str, dict[Locale, str]] = {
+    "ai.not_admin": {
+        "ru": "Настройки ИИ может менять только администратор группы этого магазина.",
+        "en": "Only an admin of this shop's group can change its AI settings.",
+    },
+    "ai.unsafe_intent": {
+        "ru": "Автоответ возможен только для благодарностей и вопросов о доставке.",
+        "en": "Auto-reply is only possible for thanks and delivery questions.",
+    },
     "command.ai": {"ru": "ИИ-черновики и автоответ", "en": "AI drafts and auto-reply"},
     # The draft post in a topic (bot/drafts/render.py). Values are inserted already escaped.
     "draft.header.llm": {"ru": "✨ <b>Черновик ответа</b>", "en": "✨ <b>Reply draft</b>"},

@@ -31,7 +31,7 @@ async def test_only_admins_change_anything(db: Database) -> None:
     _, seller, _ = await make_seller_with_chat(db)
     ai = settings(db)
     refused = await ai.toggle_auto(seller.id, AGENT)
-    assert refused.seller is None and refused.error == "draft.answer.not_allowed"
+    assert refused.seller is None and refused.error == "ai.not_admin"
     assert (await ai.set_text(seller.id, "tone", "грубо", AGENT)).seller is None
     assert (await db.sellers.get(seller_id=seller.id)).auto_reply_enabled is False
     assert await db.pool.fetchval("SELECT count(*) FROM audit_log") == 0

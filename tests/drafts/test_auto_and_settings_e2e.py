@@ -168,7 +168,7 @@ async def test_ai_settings_need_an_admin(dworld: World, llm: LlmEmulator) -> Non
     tg.user_sends(boris.id, boris.id, f"/ai_tone {dworld.seller.id} грубо")
 
     async def answered() -> bool:
-        return any("не разрешено" in m.get("text", "") for m in tg.bot_messages(boris.id))
+        return any("только администратор" in m.get("text", "") for m in tg.bot_messages(boris.id))
 
     await wait_until(answered)
     assert (await dworld.db.sellers.get(seller_id=dworld.seller.id)).ai_tone == ""
