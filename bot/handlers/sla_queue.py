@@ -358,9 +358,17 @@ async def _filter_for(
     return QueueFilter(seller_ids=ids) if ids else None
 
 
+async def topic_only(message: Message, settings: Settings) -> None:
+    """/take, /release and /assign in private: say where they work instead of silence."""
+    await message.answer(text("claim.not_a_topic", settings.locale))
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_claim_button, ClaimCallback.filter())
+    router.message.register(
+        topic_only, Command("take", "release", "assign"), F.chat.type == "private"
+    )
     router.message.register(take, Command("take"), F.chat.type == "supergroup")
     router.message.register(release, Command("release"), F.chat.type == "supergroup")
     router.message.register(assign, Command("assign"), F.chat.type == "supergroup")

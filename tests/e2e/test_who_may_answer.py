@@ -79,3 +79,8 @@ async def test_someone_who_administers_no_group_is_told_so(world: World) -> None
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_take_in_private_says_where_it_works(world: World) -> None:
+    world.tg.user_sends(world.agent_id, world.agent_id, "/take")
+    await bot_said(world, world.agent_id, "работает в теме чата с покупателем")
