@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
+
+from sandbox.serving import serve_until_signalled
 
 from .server import LlmEmulator
 
@@ -26,18 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def serve(args: argparse.Namespace) -> None:
     emulator = LlmEmulator(args.host, args.port, latency=args.latency, api_key=args.api_key)
-    await emulator.start()
-    log.info("LLM emulator listening on %s (control API at /__control/)", emulator.base_url)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emulator.stop()
-        log.info("LLM emulator stopped")
+    await serve_until_signalled(emulator, "LLM", log)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.serving import bound_port, start_site
+
 FAULT_KINDS = frozenset({"429", "500", "slow", "malformed", "no_choices", "empty"})
 
 _STATE: web.AppKey[LlmState] = web.AppKey("llm_state")
@@ -299,17 +301,9 @@ class LlmEmulator:
     async def start(self) -> None:
         if self._runner is not None:
             raise RuntimeError("LlmEmulator is already started")
-        runner = web.AppRunner(
-            build_app(self.state), access_log=None, handle_signals=False, shutdown_timeout=0.25
-        )
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self.host, self.port).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
+        runner = await start_site(build_app(self.state), self.host, self.port)
         self._runner = runner
-        self.port = int(runner.addresses[0][1])
+        self.port = bound_port(runner)
 
     async def stop(self) -> None:
         runner, self._runner = self._runner, None

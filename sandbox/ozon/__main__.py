@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
+
+from sandbox.serving import serve_until_signalled
 
 from .server import OzonEmulator
 from .state import EmulatorState
@@ -56,20 +57,7 @@ async def serve(args: argparse.Namespace) -> None:
         rate_limit_rps=args.rate_limit_rps,
         public_url=args.public_url,
     )
-    await emulator.start()
-    log.info("Ozon emulator listening on %s (control API at /__control/)", emulator.base_url)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        # Explicit handlers: Ctrl+C and `kill` both stop cleanly, even when the process was
-        # started in the background with SIGINT ignored.
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emulator.stop()
-        log.info("Ozon emulator stopped")
+    await serve_until_signalled(emulator, "Ozon", log)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from sandbox.serving import bound_port, start_site
+
 from .api import add_seller_api_routes, seller_api_middleware
 from .context import CONTEXT, EmulatorContext
 from .control import add_control_routes
@@ -81,18 +83,9 @@ class OzonEmulator:
         if self._runner is not None:
             raise RuntimeError("OzonEmulator is already started")
         context = EmulatorContext(self.state, self.calls, self.rate_limiter)
-        runner = web.AppRunner(
-            build_app(context), access_log=None, handle_signals=False, shutdown_timeout=0.25
-        )
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self.host, self.port)
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
+        runner = await start_site(build_app(context), self.host, self.port)
         self._runner = runner
-        self.port = int(runner.addresses[0][1])
+        self.port = bound_port(runner)
         self.state.public_base_url = self._public_url or self.base_url
         self._push_session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=PUSH_TIMEOUT_SECONDS)

@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
+
+from sandbox.serving import serve_until_signalled
 
 from .server import TelegramEmulator
 
@@ -61,19 +62,7 @@ async def serve(args: argparse.Namespace) -> None:
                 bot_rights=FULL_TOPIC_RIGHTS,
             )
             log.info("demo agent user %s, forum supergroup %s", agent.id, group.id)
-    await emulator.start()
-    log.info("Telegram emulator listening on %s (control API at /__control/)", emulator.base_url)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        # Explicit handlers: Ctrl+C and `kill` both stop cleanly, even in the background.
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emulator.stop()
-        log.info("Telegram emulator stopped")
+    await serve_until_signalled(emulator, "Telegram", log)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.serving import bound_port, start_site
+
 from .api import add_bot_api_routes
 from .context import CONTEXT, EmulatorContext
 from .control import add_control_routes
@@ -87,18 +89,9 @@ class TelegramEmulator:
         context = EmulatorContext(
             self.state, self.api, self.limits, self.faults, self.calls, self.violations
         )
-        runner = web.AppRunner(
-            build_app(context), access_log=None, handle_signals=False, shutdown_timeout=0.25
-        )
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self.host, self.port)
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
+        runner = await start_site(build_app(context), self.host, self.port)
         self._runner = runner
-        self.port = int(runner.addresses[0][1])
+        self.port = bound_port(runner)
 
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
