@@ -28,7 +28,7 @@ from sandbox.telegram import TelegramEmulator
 from storage.database import Database
 from storage.vault import Vault
 
-TOKEN = "123456789:AAEmulatorTokenForBench_abcdefghijkl"
+TOKEN = "123456789:EmulatorOnlyBenchToken"
 CLIENT_ID = "900001"
 API_KEY = "bench-onboarding-key-0123456789"
 RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}

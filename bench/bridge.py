@@ -45,7 +45,7 @@ from storage.database import Database
 from storage.records import Seller
 from storage.vault import Vault
 
-TOKEN = "123456789:AABenchmarkTokenForTheBridge_abcdefgh"
+TOKEN = "123456789:EmulatorOnlyBridgeBench"
 CLIENT_ID = "900001"
 API_KEY = "bench-bridge-key"
 RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}

@@ -35,7 +35,7 @@ from storage.pool import create_pool
 from storage.vault import Vault
 
 DEMO_DATABASE = "agentiq_demo"
-DEMO_TOKEN = "100000001:DEMOtokenForTheOfflineEmulatorOnly_x"
+DEMO_TOKEN = "100000001:DEMO-offline-emulator-only"
 DEMO_CLIENT_ID = "111111"
 DEMO_API_KEY = "demo-key"
 DEMO_ORDER = "47873153-0052"
