@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
@@ -37,6 +38,21 @@ class Role(IntEnum):
     AGENT = 1
     ADMIN = 2
     OWNER = 3
+
+
+class Refusal(StrEnum):
+    """Why a person's message or button press may not reach a buyer."""
+
+    NOT_MEMBER = "not_member"  # Telegram says they are not in the group (left, kicked…)
+    NOT_ALLOWED = "not_allowed"  # an admin forbade their answers (/agents)
+
+
+@dataclass(frozen=True, slots=True)
+class Answerer:
+    """A person allowed to answer buyers in a workspace, as checked just now."""
+
+    agent: Agent
+    role: Role
 
 
 def role_from_status(status: str) -> Role:
@@ -119,6 +135,37 @@ class AccessControl:
         return await self._db.agents.upsert(
             tg_user_id=tg_user_id, display_name=display_name, username=username
         )
+
+    async def answerer(
+        self,
+        *,
+        tg_user_id: int,
+        workspace: Workspace,
+        display_name: str = "",
+        username: str | None = None,
+    ) -> Answerer | Refusal:
+        """The one rule for who may answer a buyer, for typed replies and draft buttons alike.
+
+        Membership is Telegram's word (asked when the cached answer is stale or missing, so a
+        stranger who can post in a public group is never taken for an agent); owners and the
+        group's admins may always answer; any other member unless an admin forbade it.
+        """
+        role = await self.role(
+            tg_user_id=tg_user_id,
+            workspace=workspace,
+            display_name=display_name,
+            username=username,
+        )
+        if role is Role.NONE:
+            return Refusal.NOT_MEMBER
+        agent = await self._agent(tg_user_id, display_name, username)
+        if role >= Role.ADMIN:
+            return Answerer(agent, role)
+        try:
+            member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
+        except NotFound:
+            return Refusal.NOT_MEMBER
+        return Answerer(agent, role) if member.can_reply else Refusal.NOT_ALLOWED
 
     async def at_least(self, minimum: Role, *, tg_user_id: int, workspace: Workspace) -> bool:
         return await self.role(tg_user_id=tg_user_id, workspace=workspace) >= minimum

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from bot.access import AccessControl, Answerer, Refusal
 from bot.drafts.guardrails import Finding, blocking, check
 from bot.drafts.intents import raises_return
 from bot.drafts.service import DRAFT_STATUS, HELD_NOTICE
@@ -50,6 +51,7 @@ class Outcome(StrEnum):
     ALREADY_QUEUED = "already_queued"
     ANONYMOUS = "anonymous"  # ask the admin to turn anonymity off
     NOT_ALLOWED = "not_allowed"  # the member may not answer buyers
+    NOT_MEMBER = "not_member"  # Telegram says the sender is not in the group
     TOO_LONG = "too_long"
     UNSUPPORTED = "unsupported"  # a sticker, voice note…: nothing Ozon can take
     BLOCKED = "blocked"  # a blocking guardrail fired (contacts, links): never sent
@@ -93,12 +95,14 @@ async def mapped_topic(db: Database, incoming: IncomingMessage) -> tuple[Workspa
     return await _topic_chat(db, incoming)
 
 
-async def accept_agent_message(db: Database, incoming: IncomingMessage) -> Decision:
+async def accept_agent_message(
+    db: Database, access: AccessControl, incoming: IncomingMessage
+) -> Decision:
     found = await mapped_topic(db, incoming)
     if found is None or (incoming.text or "").startswith("/"):
         return _IGNORED  # not in one of our topics, or a command (handled elsewhere)
     workspace, chat = found
-    agent = await _authorised_agent(db, incoming, workspace)
+    agent = await _authorised_agent(access, incoming, workspace)
     if isinstance(agent, Outcome):
         return Decision(agent, workspace, chat)
     body = (incoming.text or incoming.caption or "").strip()
@@ -255,24 +259,24 @@ async def _draft_origin(
     return "draft", suggestion_id
 
 
+_REFUSED = {Refusal.NOT_MEMBER: Outcome.NOT_MEMBER, Refusal.NOT_ALLOWED: Outcome.NOT_ALLOWED}
+
+
 async def _authorised_agent(
-    db: Database, incoming: IncomingMessage, workspace: Workspace
+    access: AccessControl, incoming: IncomingMessage, workspace: Workspace
 ) -> Agent | Outcome:
-    """The member who wrote, known from now on; or why their message cannot be a reply."""
+    """The member who wrote, if the one rule lets them answer; else why not."""
     if incoming.sender_chat_id == incoming.tg_chat_id or incoming.sender_id is None:
         return Outcome.ANONYMOUS
-    agent = await db.agents.upsert(
+    decided = await access.answerer(
         tg_user_id=incoming.sender_id,
+        workspace=workspace,
         display_name=incoming.sender_name,
         username=incoming.sender_username,
     )
-    try:
-        member = await db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
-    except NotFound:
-        member = await db.agents.set_member(
-            workspace_id=workspace.id, agent_id=agent.id, role="agent", checked=False
-        )
-    return agent if member.can_reply else Outcome.NOT_ALLOWED
+    if isinstance(decided, Answerer):
+        return decided.agent
+    return _REFUSED[decided]
 
 
 async def _enqueue(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.access import AccessControl, Role
+from bot.access import AccessControl, Answerer, Role
 from bot.bridge.agent_messages import release_held
 from bot.drafts.callbacks import CANCEL, CONFIRM, DISMISS, EDIT, REGENERATE, SEND
 from bot.drafts.guardrails import blocking, findings_from_dicts
@@ -66,23 +66,15 @@ class DraftActions:
         self._clock = clock
 
     async def _member(self, workspace: Workspace, presser: Presser) -> tuple[Agent, Role] | None:
-        """The presser as an agent allowed to answer buyers here, else None."""
-        role = await self._access.role(
+        """The presser as someone allowed to answer buyers here (the same rule as typed
+        replies), else None."""
+        decided = await self._access.answerer(
             tg_user_id=presser.tg_user_id,
             workspace=workspace,
             display_name=presser.name,
             username=presser.username,
         )
-        if role < Role.AGENT:
-            return None
-        agent = await self._db.agents.upsert(
-            tg_user_id=presser.tg_user_id, display_name=presser.name, username=presser.username
-        )
-        try:
-            member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
-        except NotFound:
-            return (agent, role) if role >= Role.OWNER else None
-        return (agent, role) if member.can_reply or role >= Role.ADMIN else None
+        return (decided.agent, decided.role) if isinstance(decided, Answerer) else None
 
     async def _locate(self, chat_id: int, tg_chat_id: int) -> tuple[Chat, Workspace] | None:
         chat = await self._db.chats.get(chat_id=chat_id)

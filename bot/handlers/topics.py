@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
+from bot.access import AccessControl
 from bot.bridge.agent_messages import (
     IncomingMessage,
     Outcome,
@@ -19,6 +20,7 @@ from storage.database import Database
 _NOTICE_KEYS = {
     Outcome.ANONYMOUS: "agent.anonymous",
     Outcome.NOT_ALLOWED: "reply_failed.not_allowed",
+    Outcome.NOT_MEMBER: "reply_failed.not_member",
     Outcome.UNSUPPORTED: "agent.unsupported",
     Outcome.TOO_LONG: "reply_failed.too_long",
 }
@@ -57,8 +59,10 @@ def _is_service(message: Message) -> bool:
     return not any(content)
 
 
-async def on_group_message(message: Message, db: Database, bridge: Bridge) -> None:
-    decision = await accept_agent_message(db, incoming_from(message))
+async def on_group_message(
+    message: Message, db: Database, access: AccessControl, bridge: Bridge
+) -> None:
+    decision = await accept_agent_message(db, access, incoming_from(message))
     if decision.outcome is Outcome.QUEUED:
         bridge.replies.kick()
         bridge.delivery.kick()  # an edited draft's post loses its buttons

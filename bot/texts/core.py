@@ -146,6 +146,16 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
         "en": "⚠️ You are not allowed to answer buyers in this group. Ask an admin.",
     },
+    "reply_failed.not_member": {
+        "ru": (
+            "⚠️ Не отправлено покупателю: по данным Telegram вы не участник этой группы. "
+            "Покупателям отвечают только участники группы."
+        ),
+        "en": (
+            "⚠️ Not sent to the buyer: Telegram says you are not a member of this group. "
+            "Only the group's members answer buyers."
+        ),
+    },
     "agent.anonymous": {
         "ru": (
             "⚠️ Сообщения от имени группы (анонимный администратор) не отправляются "

@@ -122,6 +122,8 @@ class Chat:
     next_message_id: int = 2  # 1 is the chat's creation (and the General topic)
     migrated_to: int | None = None
     pinned: list[int] = field(default_factory=list)
+    # A public group with "join to send messages" off: anyone may post without joining.
+    open_to_non_members: bool = False
 
     def to_dict(self, users: dict[int, User]) -> dict[str, Any]:
         """The short ``Chat`` object embedded in messages and updates."""

@@ -408,7 +408,8 @@ class TelegramState:
         else:
             chat = self.chat(chat_id)
             member = chat.members.get(user_id)
-            if member is None or not member.present:
+            present = member is not None and member.present
+            if not present and not chat.open_to_non_members:
                 raise ValueError(f"user {user_id} is not a member of chat {chat_id}")
         return self._human_post(
             chat,
