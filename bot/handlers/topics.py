@@ -21,6 +21,7 @@ _NOTICE_KEYS = {
     Outcome.NOT_ALLOWED: "reply_failed.not_allowed",
     Outcome.UNSUPPORTED: "agent.unsupported",
     Outcome.TOO_LONG: "reply_failed.too_long",
+    Outcome.SELLER_REMOVED: "seller.removed.agent_wrote",
 }
 
 

@@ -73,11 +73,11 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "seller.removed.agent_wrote": {
         "ru": (
-            "⛔ Магазин «{shop}» отключён от бота, сообщение покупателю не отправлено. "
+            "⛔ Магазин этого чата отключён от бота, сообщение покупателю не отправлено. "
             "Ответьте в кабинете Ozon или попросите админа снова добавить магазин."
         ),
         "en": (
-            "⛔ The shop “{shop}” is disconnected from the bot; your message was not sent to "
+            "⛔ This chat's shop is disconnected from the bot; your message was not sent to "
             "the buyer. Answer in the Ozon cabinet or ask an admin to add the shop again."
         ),
     },

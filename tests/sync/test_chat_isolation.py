@@ -78,7 +78,7 @@ async def test_a_chat_whose_history_fails_is_skipped_with_its_own_backoff(
         assert report.failed_chats == [bad], attempt
         notices = await _general_notices(world)
         assert len(notices) == (0 if attempt < REPORT_AFTER else 1), attempt
-    order = (await world.db.chats.get_by_external(seller_id=world.seller.id, external_id=bad))
+    order = await world.db.chats.get_by_external(seller_id=world.seller.id, external_id=bad)
     assert order is not None
     assert "Ozon отклоняет" in notices[0] and world.seller.name in notices[0]
     assert (order.order_number or order.external_id) in notices[0]
