@@ -56,9 +56,9 @@ CREATE TABLE sellers (
     marketplace       text   NOT NULL CHECK (marketplace IN ('ozon', 'wildberries')),
     name              text   NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
     client_id         text   NOT NULL,
-    api_key_encrypted bytea  NOT NULL,
+    api_key_encrypted bytea,
     state             text   NOT NULL DEFAULT 'active'
-                      CHECK (state IN ('active', 'paused', 'failing')),
+                      CHECK (state IN ('active', 'paused', 'failing', 'removed')),
     state_reason      text,
     ai_instructions   text   NOT NULL DEFAULT '',
     ai_tone           text   NOT NULL DEFAULT '',
@@ -72,8 +72,10 @@ CREATE TABLE sellers (
     created_by_tg_user_id bigint,
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
+    removed_at        timestamptz,
     UNIQUE (marketplace, client_id),
-    CHECK (work_start < work_end)
+    CHECK (work_start < work_end),
+    CONSTRAINT sellers_removed_key_check CHECK (state = 'removed' OR api_key_encrypted IS NOT NULL)
 );
 CREATE INDEX sellers_workspace_idx ON sellers (workspace_id);
 
@@ -126,12 +128,17 @@ CREATE TABLE chats (
     context_posted         boolean NOT NULL DEFAULT false,
     created_at             timestamptz NOT NULL DEFAULT now(),
     updated_at             timestamptz NOT NULL DEFAULT now(),
+    sync_failures          integer NOT NULL DEFAULT 0 CHECK (sync_failures >= 0),
+    sync_retry_at          timestamptz,
+    sync_error             text,
+    sync_reported          boolean NOT NULL DEFAULT false,
     UNIQUE (seller_id, external_id),
     UNIQUE (topic_workspace_id, topic_thread_id)
 );
 -- The SLA tick and the queue board read waiting chats by deadline.
 CREATE INDEX chats_waiting_idx ON chats (sla_deadline) WHERE waiting_since IS NOT NULL;
 CREATE INDEX chats_owner_idx ON chats (owner_agent_id) WHERE owner_agent_id IS NOT NULL;
+CREATE INDEX chats_sync_failing_idx ON chats (seller_id) WHERE sync_failures > 0;
 
 -- A buyer turn: consecutive buyer messages answered by one seller reply. It carries the
 -- priority and deadlines decided when it opened, and which SLA notices were already sent,
@@ -178,6 +185,7 @@ CREATE TABLE messages (
     sent_at            timestamptz NOT NULL,
     tg_message_id      bigint,
     created_at         timestamptz NOT NULL DEFAULT now(),
+    unreadable         boolean NOT NULL DEFAULT false,
     UNIQUE (chat_id, external_id)
 );
 CREATE INDEX messages_chat_sent_idx ON messages (chat_id, sent_at);

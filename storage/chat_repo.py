@@ -7,10 +7,11 @@ from datetime import datetime
 import asyncpg
 
 from storage.errors import Conflict, NotFound
-from storage.records import Chat
+from storage.records import Chat, ChatSyncFailure
 from storage.sql import Executor, Repository, columns, to_record, to_records
 
 _CHAT = columns(Chat)
+_SYNC_FAILURE = columns(ChatSyncFailure)
 
 
 class ChatRepo(Repository):
@@ -385,3 +386,77 @@ class ChatRepo(Repository):
             seller_ids,
         )
         return {row["seller_id"]: row["waiting"] for row in rows}
+
+    # ------------------------------------------------------------ per-chat sync failures
+
+    async def sync_failures(
+        self, *, seller_id: int, external_ids: list[str], conn: Executor | None = None
+    ) -> dict[str, ChatSyncFailure]:
+        """The failing ones among these chats (healthy chats are absent)."""
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {_SYNC_FAILURE} FROM chats
+             WHERE seller_id = $1 AND external_id = ANY($2::text[]) AND sync_failures > 0
+            """,
+            seller_id,
+            external_ids,
+        )
+        return {row["external_id"]: to_record(ChatSyncFailure, row) for row in rows}
+
+    async def record_sync_failure(
+        self,
+        *,
+        seller_id: int,
+        external_id: str,
+        chat_type: str,
+        status: str,
+        error: str,
+        conn: Executor,
+    ) -> ChatSyncFailure:
+        """Count one more failure (creating the chat row if it was never stored, cursor
+        empty so it is read from scratch once it works); the caller sets the retry time."""
+        row = await conn.fetchrow(
+            f"""
+            INSERT INTO chats (seller_id, external_id, chat_type, status,
+                               sync_failures, sync_error)
+            VALUES ($1, $2, $3, $4, 1, $5)
+            ON CONFLICT (seller_id, external_id) DO UPDATE
+               SET sync_failures = chats.sync_failures + 1, sync_error = $5,
+                   updated_at = now()
+            RETURNING {_SYNC_FAILURE}
+            """,
+            seller_id,
+            external_id,
+            chat_type,
+            status,
+            error,
+        )
+        assert row is not None
+        return to_record(ChatSyncFailure, row)
+
+    async def set_sync_retry(
+        self, *, chat_id: int, retry_at: datetime, reported: bool, conn: Executor
+    ) -> None:
+        await conn.execute(
+            """
+            UPDATE chats SET sync_retry_at = $2, sync_reported = sync_reported OR $3
+             WHERE id = $1
+            """,
+            chat_id,
+            retry_at,
+            reported,
+        )
+
+    async def clear_sync_failure(self, *, chat_id: int, conn: Executor) -> bool | None:
+        """Forget the chat's failures; None if it had none, else whether they were reported."""
+        return await conn.fetchval(
+            """
+            UPDATE chats c
+               SET sync_failures = 0, sync_retry_at = NULL, sync_error = NULL,
+                   sync_reported = false
+              FROM (SELECT id, sync_reported FROM chats WHERE id = $1 FOR UPDATE) old
+             WHERE c.id = old.id AND c.sync_failures > 0
+            RETURNING old.sync_reported
+            """,
+            chat_id,
+        )

@@ -27,6 +27,7 @@ class MessageRepo(Repository):
         source: str = "marketplace",
         agent_id: int | None = None,
         turn_id: int | None = None,
+        unreadable: bool = False,
         conn: Executor | None = None,
     ) -> Message | None:
         """Store a message; ``None`` when this chat already has that external id.
@@ -38,8 +39,8 @@ class MessageRepo(Repository):
             f"""
             INSERT INTO messages (chat_id, external_id, direction, author_type,
                                   author_external_id, source, agent_id, turn_id, text,
-                                  attachments, sent_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                  attachments, sent_at, unreadable)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             ON CONFLICT (chat_id, external_id) DO NOTHING
             RETURNING {_MESSAGE}
             """,
@@ -54,6 +55,7 @@ class MessageRepo(Repository):
             text,
             attachments or [],
             sent_at,
+            unreadable,
         )
         return None if row is None else to_record(Message, row)
 

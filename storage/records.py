@@ -59,7 +59,7 @@ class Seller:
     marketplace: Literal["ozon", "wildberries"]
     name: str
     client_id: str
-    state: Literal["active", "paused", "failing"]
+    state: Literal["active", "paused", "failing", "removed"]
     state_reason: str | None
     ai_instructions: str
     ai_tone: str
@@ -122,6 +122,23 @@ class Chat:
     context_posted: bool
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSyncFailure:
+    """One chat whose history keeps failing: backed off on its own, reported once."""
+
+    id: int
+    seller_id: int
+    external_id: str
+    order_number: str | None
+    topic_workspace_id: int | None
+    topic_thread_id: int | None
+    topic_name: str | None
+    sync_failures: int
+    sync_retry_at: datetime | None
+    sync_error: str | None
+    sync_reported: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,11 +131,14 @@ class SellerRepo(Repository):
         states: Sequence[str] | None = None,
         conn: Executor | None = None,
     ) -> list[Seller]:
+        """Sellers in these states; without ``states`` every one but removed (archived)
+        shops, so lists, pickers and boards never show a disconnected shop."""
         rows = await self._db(conn).fetch(
             f"""
             SELECT {_SELLER} FROM sellers
              WHERE ($1::bigint IS NULL OR workspace_id = $1)
-               AND ($2::text[] IS NULL OR state = ANY($2::text[]))
+               AND (CASE WHEN $2::text[] IS NULL THEN state <> 'removed'
+                         ELSE state = ANY($2::text[]) END)
              ORDER BY id
             """,
             workspace_id,
@@ -248,8 +251,88 @@ class SellerRepo(Repository):
             raise NotFound(f"seller {seller_id}")
         return to_record(Seller, row)
 
+    async def archive(self, *, seller_id: int, conn: Executor) -> Seller:
+        """Removal keeps everything the shop produced; only its key is dropped (nothing
+        left to decrypt) and polling stops because the state is 'removed'."""
+        row = await conn.fetchrow(
+            f"""
+            UPDATE sellers
+               SET state = 'removed', state_reason = NULL, api_key_encrypted = NULL,
+                   removed_at = now(), updated_at = now()
+             WHERE id = $1
+            RETURNING {_SELLER}
+            """,
+            seller_id,
+        )
+        if row is None:
+            raise NotFound(f"seller {seller_id}")
+        return to_record(Seller, row)
+
+    async def reactivate(
+        self, *, seller_id: int, name: str, api_key_encrypted: bytes, conn: Executor
+    ) -> Seller:
+        """A removed shop added again: the same row (chats, topics, cursors) with a new key.
+
+        Its sync state restarts clean so the first poll runs at once."""
+        row = await conn.fetchrow(
+            f"""
+            UPDATE sellers
+               SET state = 'active', state_reason = NULL, api_key_encrypted = $2,
+                   name = $3, removed_at = NULL, updated_at = now()
+             WHERE id = $1 AND state = 'removed'
+            RETURNING {_SELLER}
+            """,
+            seller_id,
+            api_key_encrypted,
+            name,
+        )
+        if row is None:
+            raise NotFound(f"removed seller {seller_id}")
+        await conn.execute(
+            """
+            UPDATE sync_state SET consecutive_failures = 0, next_attempt_at = NULL,
+                   last_error = NULL, health_notice = 'ok', updated_at = now()
+             WHERE seller_id = $1
+            """,
+            seller_id,
+        )
+        return to_record(Seller, row)
+
+    async def fail_queued_replies(
+        self, *, seller_id: int, reason: str, conn: Executor
+    ) -> list[tuple[int, int | None]]:
+        """Refuse the shop's replies still waiting to go out; (chat id, agent's Telegram
+        message id) of each, so every topic can be told why."""
+        rows = await conn.fetch(
+            """
+            UPDATE reply_outbox r
+               SET status = 'failed', error_code = $2, lease_until = NULL
+              FROM chats c
+             WHERE c.id = r.chat_id AND c.seller_id = $1
+               AND r.status IN ('pending', 'sending')
+            RETURNING r.chat_id, r.tg_message_id
+            """,
+            seller_id,
+            reason,
+        )
+        return [(row["chat_id"], row["tg_message_id"]) for row in rows]
+
+    async def chats_with_open_turn(self, *, seller_id: int, conn: Executor) -> list[int]:
+        """Chats whose buyer is still waiting (an unanswered turn) and that have a topic."""
+        rows = await conn.fetch(
+            """
+            SELECT DISTINCT c.id FROM chats c
+              JOIN buyer_turns t ON t.chat_id = c.id AND t.answered_at IS NULL
+             WHERE c.seller_id = $1 AND c.topic_thread_id IS NOT NULL
+             ORDER BY c.id
+            """,
+            seller_id,
+        )
+        return [row["id"] for row in rows]
+
     async def delete(self, *, seller_id: int, conn: Executor | None = None) -> None:
-        """Remove the seller with its chats, messages and queues (ON DELETE CASCADE)."""
+        """Delete the row with everything under it (ON DELETE CASCADE). Not used for a shop
+        an admin removes (that one is archived); only for rows nothing was mirrored for."""
         status = await self._db(conn).execute("DELETE FROM sellers WHERE id = $1", seller_id)
         if status.endswith(" 0"):
             raise NotFound(f"seller {seller_id}")
@@ -260,7 +343,10 @@ class SellerRepo(Repository):
         All or nothing: if one key cannot be decrypted, nothing changes.
         """
         async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch("SELECT id, api_key_encrypted FROM sellers FOR UPDATE")
+            rows = await conn.fetch(
+                "SELECT id, api_key_encrypted FROM sellers"
+                " WHERE api_key_encrypted IS NOT NULL FOR UPDATE"
+            )
             for row in rows:
                 await conn.execute(
                     "UPDATE sellers SET api_key_encrypted = $2 WHERE id = $1",

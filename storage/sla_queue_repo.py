@@ -82,7 +82,9 @@ class SlaQueueRepo(Repository):
         """Waiting chats of a workspace, nearest deadline first; ``total`` counts them all."""
         where = where or QueueFilter()
         db = self._db(conn)
-        seller_ids = await db.fetch("SELECT id FROM sellers WHERE workspace_id = $1", workspace_id)
+        seller_ids = await db.fetch(
+            "SELECT id FROM sellers WHERE workspace_id = $1 AND state <> 'removed'", workspace_id
+        )
         ids = [row["id"] for row in seller_ids]
         if where.seller_ids is not None:
             ids = [i for i in ids if i in set(where.seller_ids)]
@@ -98,7 +100,7 @@ class SlaQueueRepo(Repository):
                    c.order_number, c.buyer_external_id, c.unanswered_count,
                    $6::bigint AS total
               FROM chats c
-              JOIN sellers s ON s.id = c.seller_id
+              JOIN sellers s ON s.id = c.seller_id AND s.state <> 'removed'
               LEFT JOIN agents a ON a.id = c.owner_agent_id
              WHERE {_WAITING}
              ORDER BY c.sla_deadline, c.id
@@ -148,7 +150,7 @@ class SlaQueueRepo(Repository):
             SELECT t.id, c.seller_id, t.started_at, t.deadline
               FROM buyer_turns t
               JOIN chats c ON c.id = t.chat_id
-              JOIN sellers s ON s.id = c.seller_id
+              JOIN sellers s ON s.id = c.seller_id AND s.state <> 'removed'
               JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
              WHERE t.answered_at IS NULL AND t.warned_at IS NULL AND t.deadline > $1
                AND s.business_hours_enabled AND c.waiting_since IS NOT NULL
@@ -180,7 +182,7 @@ class SlaQueueRepo(Repository):
                    a.display_name AS owner_name, s.business_hours_enabled AS business_hours
               FROM buyer_turns t
               JOIN chats c ON c.id = t.chat_id
-              JOIN sellers s ON s.id = c.seller_id
+              JOIN sellers s ON s.id = c.seller_id AND s.state <> 'removed'
               JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
               LEFT JOIN agents a ON a.id = c.owner_agent_id
              WHERE t.answered_at IS NULL AND c.status = 'open'

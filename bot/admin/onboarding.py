@@ -15,14 +15,16 @@ from enum import StrEnum
 
 from pydantic import SecretStr
 
+from bot.bridge.delivery import NOTICE
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, text
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
 from connectors.ozon.client import OzonClient, OzonCredentials
 from storage.database import Database
-from storage.errors import Conflict
+from storage.errors import Conflict, NotFound
 from storage.records import Seller, Workspace
+from storage.tg_outbox_repo import PRIORITY_NOTICE
 from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -160,12 +162,20 @@ class Onboarding:
         existing = await self._db.sellers.find(
             marketplace=draft.marketplace, client_id=draft.client_id
         )
-        if existing is not None:
+        archived_here = (
+            existing is not None
+            and existing.state == "removed"
+            and existing.workspace_id == workspace.id
+        )
+        if existing is not None and not archived_here:
+            # Live, or archived in another group (its chats and topics live there).
             return AddResult(AddOutcome.DUPLICATE, existing)
         checked = await check_key(self._ozon, client_id=draft.client_id, api_key=draft.api_key)
         if checked is not KeyCheck.OK:
             logger.info("seller client_id=%s not added: %s", draft.client_id, checked.value)
             return AddResult(checked)
+        if existing is not None:
+            return await self._restore(actor_tg_user_id, workspace, existing, draft)
         try:
             seller = await self._db.sellers.create(
                 workspace_id=workspace.id,
@@ -189,6 +199,44 @@ class Onboarding:
                      "marketplace": seller.marketplace},
         )  # fmt: skip
         logger.info("seller=%d added to workspace=%d", seller.id, workspace.id)
+        return AddResult(AddOutcome.ADDED, seller)
+
+    async def _restore(
+        self, actor_tg_user_id: int, workspace: Workspace, archived: Seller, draft: SellerDraft
+    ) -> AddResult:
+        """The same row again, with the new key: its chats and topics are reused."""
+        try:
+            async with self._db.transaction() as conn:
+                seller = await self._db.sellers.reactivate(
+                    seller_id=archived.id,
+                    name=draft.name,
+                    api_key_encrypted=self._vault.encrypt(draft.api_key),
+                    conn=conn,
+                )
+                await self._db.audit.record(
+                    actor_tg_user_id=actor_tg_user_id,
+                    action="seller.restore",
+                    workspace_id=workspace.id,
+                    seller_id=seller.id,
+                    details={"name": seller.name, "client_id": seller.client_id,
+                             "marketplace": seller.marketplace},
+                    conn=conn,
+                )  # fmt: skip
+                await self._db.tg_outbox.enqueue(
+                    workspace_id=workspace.id,
+                    kind=NOTICE,
+                    priority=PRIORITY_NOTICE,
+                    payload={
+                        "text": text(
+                            "seller.restored", workspace.locale, shop=html.escape(seller.name)
+                        )
+                    },
+                    dedup_key=f"seller-restored:{seller.id}:{seller.updated_at.isoformat()}",
+                    conn=conn,
+                )
+        except NotFound:  # restored by someone else a moment ago
+            return AddResult(AddOutcome.DUPLICATE, archived)
+        logger.info("seller=%d restored from its archive in workspace=%d", seller.id, workspace.id)
         return AddResult(AddOutcome.ADDED, seller)
 
     async def first_sync(self, seller: Seller, progress: ProgressSink | None = None) -> FirstSync:

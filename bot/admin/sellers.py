@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import SecretStr
 
 from bot.admin.onboarding import KeyCheck, check_key
+from bot.bridge.delivery import NOTICE
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, text
@@ -23,6 +24,7 @@ from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Seller, SyncState, Workspace
 from storage.sql import Executor
+from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_COSMETIC, PRIORITY_NOTICE
 from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -63,8 +65,11 @@ class SellerAdmin:
         ]
 
     async def card(self, seller_id: int) -> SellerCard:
-        """One seller's card, fresh from the database (raises NotFound)."""
+        """One seller's card, fresh from the database (raises NotFound, also for a removed
+        shop: its archive has no card and no buttons)."""
         seller = await self._db.sellers.get(seller_id=seller_id)
+        if seller.state == "removed":
+            raise NotFound(f"seller {seller_id} was removed")
         workspace = await self._db.workspaces.get(workspace_id=seller.workspace_id)
         waiting = await self._db.chats.count_waiting(seller_ids=[seller.id])
         return SellerCard(
@@ -112,19 +117,27 @@ class SellerAdmin:
         return await self._sync.run_now(seller.id)
 
     async def remove(self, *, actor_tg_user_id: int, seller: Seller) -> bool:
-        """Forget the seller with its chats and queues; Telegram topics are left as they are.
+        """Archive the shop: polling stops and its key is dropped, but its chats, messages,
+        turns, statistics and topics stay; queued replies are refused with the reason in
+        their topics; waiting topics and General say the shop is disconnected.
 
-        False if it was already gone (two confirmations at once): the row lock makes the
-        second wait, find nothing, and neither delete nor audit again."""
+        All in one transaction. False if it was already removed (two confirmations at once:
+        the row lock makes the second wait, then find it removed and do nothing)."""
         try:
             async with self._db.transaction() as conn:
-                await self._db.sellers.get_for_update(seller_id=seller.id, conn=conn)
+                current = await self._db.sellers.get_for_update(seller_id=seller.id, conn=conn)
+                if current.state == "removed":
+                    return False
+                workspace = await self._db.workspaces.get(
+                    workspace_id=current.workspace_id, conn=conn
+                )
                 await self._audit(actor_tg_user_id, "seller.remove", seller, conn=conn)
-                await self._db.sellers.delete(seller_id=seller.id, conn=conn)
+                await self._db.sellers.archive(seller_id=seller.id, conn=conn)
+                await announce_removal(self._db, current, workspace, conn=conn)
         except NotFound:
             return False
         await self._sync.reconcile()
-        logger.info("seller=%d removed", seller.id)
+        logger.info("seller=%d removed (archived)", seller.id)
         return True
 
     async def _audit(
@@ -138,6 +151,52 @@ class SellerAdmin:
             details={"name": seller.name, "client_id": seller.client_id},
             conn=conn,
         )
+
+
+SELLER_REMOVED = "seller_removed"  # reply_outbox.error_code of replies refused by removal
+
+
+async def announce_removal(
+    db: Database, seller: Seller, workspace: Workspace, *, conn: Executor
+) -> None:
+    """Queue what removal tells people, inside the removal's transaction: a refusal for
+    every queued reply (in its topic, answering the agent's message), one line in each
+    topic whose buyer still waits, one line in General."""
+    locale, shop = workspace.locale, html.escape(seller.name)
+    refused = await db.sellers.fail_queued_replies(
+        seller_id=seller.id, reason=SELLER_REMOVED, conn=conn
+    )
+    for index, (chat_id, tg_message_id) in enumerate(refused):
+        await db.tg_outbox.enqueue(
+            workspace_id=workspace.id,
+            kind=NOTICE,
+            priority=PRIORITY_AGENT_FEEDBACK,
+            chat_id=chat_id,
+            payload={
+                "text": text("seller.removed.reply_refused", locale, shop=shop),
+                "reply_to": tg_message_id,
+            },
+            dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:reply:{index}",
+            conn=conn,
+        )
+    for chat_id in await db.sellers.chats_with_open_turn(seller_id=seller.id, conn=conn):
+        await db.tg_outbox.enqueue(
+            workspace_id=workspace.id,
+            kind=NOTICE,
+            priority=PRIORITY_COSMETIC,
+            chat_id=chat_id,
+            payload={"text": text("seller.removed.topic", locale, shop=shop)},
+            dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:{chat_id}",
+            conn=conn,
+        )
+    await db.tg_outbox.enqueue(
+        workspace_id=workspace.id,
+        kind=NOTICE,
+        priority=PRIORITY_NOTICE,
+        payload={"text": text("seller.removed.general", locale, shop=shop)},
+        dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:general",
+        conn=conn,
+    )
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -56,6 +56,7 @@ class Outcome(StrEnum):
     UNSUPPORTED = "unsupported"  # a sticker, voice note…: nothing Ozon can take
     BLOCKED = "blocked"  # a blocking guardrail fired (contacts, links): never sent
     HELD = "held"  # a warning guardrail fired: waits for the agent's confirmation
+    SELLER_REMOVED = "seller_removed"  # the topic is an archive of a disconnected shop
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,8 @@ async def accept_agent_message(
     agent = await _authorised_agent(access, incoming, workspace)
     if isinstance(agent, Outcome):
         return Decision(agent, workspace, chat)
+    if (await db.sellers.get(seller_id=chat.seller_id)).state == "removed":
+        return Decision(Outcome.SELLER_REMOVED, workspace, chat)
     body = (incoming.text or incoming.caption or "").strip()
     file_id = incoming.photo_file_id or incoming.document_file_id
     if not body and file_id is None:

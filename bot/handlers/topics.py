@@ -23,6 +23,7 @@ _NOTICE_KEYS = {
     Outcome.NOT_MEMBER: "reply_failed.not_member",
     Outcome.UNSUPPORTED: "agent.unsupported",
     Outcome.TOO_LONG: "reply_failed.too_long",
+    Outcome.SELLER_REMOVED: "seller.removed.agent_wrote",
 }
 
 

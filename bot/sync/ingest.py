@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.sla.policy import SlaPolicy, escalates, load_policy
 from bot.sla.rules import TurnFacts
+from bot.texts import text
 from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
 from storage.database import Database
 from storage.records import BuyerTurn, Chat, ReplyItem, Seller
@@ -148,8 +149,12 @@ async def ingest_chat(
     reply_window: timedelta,
 ) -> IngestResult:
     """Store a chat's new messages and everything that follows from them, exactly once."""
-    ordered = sorted({m.message_id: m for m in messages}.values(),
+    unique = {m.message_id: m for m in messages}.values()
+    ordered = sorted((m for m in unique if m.has_marketplace_id),
                      key=lambda m: message_order(m.message_id))  # fmt: skip
+    # Unreadable items without a readable id: stored once (their synthetic id is stable),
+    # after the batch, and never used as the cursor.
+    unnumbered = [m for m in unique if not m.has_marketplace_id]
     async with db.transaction() as conn:
         # The upsert locks the chat row until commit: a concurrent ingest of the same chat
         # (a push and a poll at once) waits here instead of interleaving.
@@ -164,24 +169,34 @@ async def ingest_chat(
             product_url=_product_url(ordered),
             conn=conn,
         )
-        fresh = _after_cursor(ordered, chat.last_message_external_id)
+        fresh = _after_cursor(ordered, chat.last_message_external_id) + unnumbered
         unmatched = (
             await db.replies.list_unmatched_sent(chat_id=chat.id, conn=conn)
             if any(m.is_from_seller for m in fresh)
             else []
         )
         writer = _ChatWriter(
-            db, conn, seller=seller, chat=chat, reply_window=reply_window, unmatched=unmatched
-        )
+            db, conn, seller=seller, chat=chat, reply_window=reply_window, unmatched=unmatched,
+            unreadable_text=(
+                await _unreadable_text(db, seller, conn)
+                if any(m.unreadable for m in fresh)
+                else ""
+            ),
+        )  # fmt: skip
         for message in fresh:
             await writer.write(message)
         activity = writer.activity
-        if fresh:
-            last = fresh[-1]
+        numbered = [m for m in fresh if m.has_marketplace_id]
+        cursor, cursor_at = (
+            (numbered[-1].message_id, numbered[-1].created_at)
+            if numbered
+            else (chat.last_message_external_id, chat.last_message_at)
+        )
+        if fresh and cursor is not None and cursor_at is not None:
             await db.chats.record_activity(
                 chat_id=chat.id,
-                last_message_external_id=last.message_id,
-                last_message_at=last.created_at,
+                last_message_external_id=cursor,
+                last_message_at=cursor_at,
                 last_buyer_message_at=activity.last_buyer_at,
                 last_seller_message_at=activity.last_seller_at,
                 waiting_since=activity.waiting_since,
@@ -192,6 +207,12 @@ async def ingest_chat(
                 conn=conn,
             )
     return IngestResult(chat.id, created, len(fresh), writer.buyer_messages)
+
+
+async def _unreadable_text(db: Database, seller: Seller, conn: Any) -> str:
+    """The placeholder line, in the group's language, stored as the message's text."""
+    workspace = await db.workspaces.get(workspace_id=seller.workspace_id, conn=conn)
+    return text("sync.unreadable_message", workspace.locale)
 
 
 _DELIVERY_PRIORITY = {
@@ -212,8 +233,10 @@ class _ChatWriter:
         chat: Chat,
         reply_window: timedelta,
         unmatched: list[ReplyItem],
+        unreadable_text: str = "",
     ) -> None:
         self._db = db
+        self._unreadable_text = unreadable_text
         self._conn = conn
         self._seller = seller
         self._chat = chat
@@ -343,9 +366,10 @@ class _ChatWriter:
             source=source,
             agent_id=agent_id,
             turn_id=turn_id,
-            text=message.content.text,
+            text=self._unreadable_text if message.unreadable else message.content.text,
             attachments=_attachments(message),
             sent_at=message.created_at,
+            unreadable=message.unreadable,
             conn=self._conn,
         )
 

@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.seller_api import SellerApis
+from bot.sync.chat_failures import ChatFailures, is_chat_level
 from bot.sync.ingest import ingest_chat, message_order, remember_chats
 from connectors.errors import ChatNotFound
 from connectors.ozon.client import OzonSellerApi
 from connectors.ozon.models import ChatMessage, ChatSummary
 from storage.database import Database
-from storage.records import Seller
+from storage.records import ChatSyncFailure, Seller
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +57,24 @@ class PollReport:
     full_scan: bool = False
     initial: bool = False
     skipped_chats: list[str] = field(default_factory=list)
+    failed_chats: list[str] = field(default_factory=list)  # skipped with their own backoff
+    backed_off_chats: list[str] = field(default_factory=list)  # not due for a retry yet
 
 
 Progress = Callable[[PollReport], Awaitable[None]]
 
 
 Change = tuple[ChatSummary, str | None]  # a listed chat and our stored cursor (None: new)
+
+
+@dataclass(frozen=True, slots=True)
+class _Changes:
+    """The changed chats of a listed page, minus those backing off; ``failing`` are the
+    chats among them with past failures (cleared once read successfully)."""
+
+    due: list[Change]
+    failing: dict[str, ChatSyncFailure]
+    backed_off: list[str]
 
 
 class SellerPoller:
@@ -86,6 +99,7 @@ class SellerPoller:
         # sellers' jobs fire together.
         self._slots = asyncio.Semaphore(max_concurrent_polls)
         self._clock = clock
+        self._failures = ChatFailures(db=db, clock=clock)
 
     async def poll(self, seller: Seller, progress: Progress | None = None) -> PollReport:
         """Poll once; raises the connector's errors (the runner decides what they mean)."""
@@ -104,8 +118,9 @@ class SellerPoller:
         if report.initial:
             await self._first_sync(api, seller, now=now, report=report, progress=progress)
         else:
-            for summary, cursor in await self._find_changed(api, seller, report):
-                await self._sync_chat(api, seller, summary, cursor, report)
+            changed, failing = await self._find_changed(api, seller, report)
+            for change in changed:
+                await self._sync_chat(api, seller, change, report, failing)
         report.calls = self._ozon.calls.for_account(seller.client_id).total() - calls_before
         await self._db.sync_state.record_success(
             seller_id=seller.id, at=now, full_scan=report.full_scan, initial_sync=report.initial
@@ -117,36 +132,61 @@ class SellerPoller:
         )  # fmt: skip
         return report
 
-    async def _changes_on(self, seller: Seller, page: list[ChatSummary]) -> list[Change]:
-        """The buyer chats of a listed page whose last message differs from our cursor."""
+    async def _changes_on(self, seller: Seller, page: list[ChatSummary]) -> _Changes:
+        """The buyer chats of a listed page whose last message differs from our cursor.
+
+        Failures are looked up only for changed chats, so an idle poll costs nothing more.
+        """
         buyer_chats = [s for s in page if s.is_buyer_chat and s.last_message_id]
         if not buyer_chats:
-            return []
+            return _Changes([], {}, [])
         known = await self._db.chats.last_message_ids(
             seller_id=seller.id, external_ids=[s.chat_id for s in buyer_chats]
         )
-        return [
+        changed = [
             (s, known.get(s.chat_id))
             for s in buyer_chats
             if s.chat_id not in known or known[s.chat_id] != s.last_message_id
         ]
+        if not changed:
+            return _Changes([], {}, [])
+        failing = await self._db.chats.sync_failures(
+            seller_id=seller.id, external_ids=[s.chat_id for s, _ in changed]
+        )
+        now = self._clock()
+
+        def waiting(chat_id: str) -> bool:
+            retry_at = failing[chat_id].sync_retry_at if chat_id in failing else None
+            return retry_at is not None and retry_at > now
+
+        return _Changes(
+            due=[change for change in changed if not waiting(change[0].chat_id)],
+            failing=failing,
+            backed_off=[s.chat_id for s, _ in changed if waiting(s.chat_id)],
+        )
 
     async def _find_changed(
         self, api: OzonSellerApi, seller: Seller, report: PollReport
-    ) -> list[Change]:
+    ) -> tuple[list[Change], dict[str, ChatSyncFailure]]:
         changed: dict[str, Change] = {}
+        failing: dict[str, ChatSyncFailure] = {}
+        backed_off: set[str] = set()
         for unread_only in (True, False):
             async for page in self._pages(api, unread_only=unread_only):
                 if not unread_only:
                     report.chats_listed += len(page)
                 page_changes = await self._changes_on(seller, page)
-                changed.update((change[0].chat_id, change) for change in page_changes)
+                changed.update((change[0].chat_id, change) for change in page_changes.due)
+                failing.update(page_changes.failing)
+                backed_off.update(page_changes.backed_off)
                 # Chats left unread (marking read is optional) must not make every poll walk
                 # them all: both lists are by activity, so an unchanged page ends the walk.
-                if not page_changes and not report.full_scan:
+                # A chat backing off is no change either, or it would lengthen every walk.
+                if not page_changes.due and not report.full_scan:
                     break
         report.chats_changed = len(changed)
-        return list(changed.values())
+        report.backed_off_chats = sorted(backed_off)
+        return list(changed.values()), failing
 
     @staticmethod
     async def _pages(api: OzonSellerApi, *, unread_only: bool) -> AsyncIterator[list[ChatSummary]]:
@@ -174,16 +214,57 @@ class SellerPoller:
         self,
         api: OzonSellerApi,
         seller: Seller,
+        change: Change,
+        report: PollReport,
+        failing: dict[str, ChatSyncFailure],
+    ) -> None:
+        """Read and store one chat; an error about this chat only skips it (own backoff)."""
+        summary, cursor = change
+        messages = await self._fetch_or_skip(api, seller, summary, cursor, report)
+        if messages is not None:
+            await self._sync_fetched(seller, summary, messages, report, failing)
+
+    async def _fetch_or_skip(
+        self,
+        api: OzonSellerApi,
+        seller: Seller,
         summary: ChatSummary,
         cursor: str | None,
         report: PollReport,
-    ) -> None:
-        messages = await self._fetch(api, summary.chat_id, cursor)
+    ) -> list[ChatMessage] | None:
+        """The chat's new messages, or None when it is skipped this poll (gone, or failing
+        on its own: then its failure is recorded with its own backoff)."""
+        try:
+            messages = await self._fetch(api, summary.chat_id, cursor)
+        except Exception as exc:
+            if not is_chat_level(exc):
+                raise
+            report.failed_chats.append(summary.chat_id)
+            await self._failures.record(seller, summary, exc)
+            return None
         if messages is None:
             # Listed a moment ago, gone now: nothing to store; the next poll will tell.
             report.skipped_chats.append(summary.chat_id)
+        return messages
+
+    async def _sync_fetched(
+        self,
+        seller: Seller,
+        summary: ChatSummary,
+        messages: list[ChatMessage],
+        report: PollReport,
+        failing: dict[str, ChatSyncFailure],
+    ) -> None:
+        try:
+            await self._ingest(seller, summary, messages, report)
+        except Exception as exc:
+            if not is_chat_level(exc):
+                raise
+            report.failed_chats.append(summary.chat_id)
+            await self._failures.record(seller, summary, exc)
             return
-        await self._ingest(seller, summary, messages, report)
+        if summary.chat_id in failing:
+            await self._failures.recovered(seller, failing[summary.chat_id])
 
     async def _ingest(
         self,
@@ -214,8 +295,12 @@ class SellerPoller:
                 chat_id, direction="Forward", from_message_id=position, limit=HISTORY_PAGE
             )
             newer = [
-                m for m in page.messages if message_order(m.message_id) > message_order(position)
+                m
+                for m in page.messages
+                if m.has_marketplace_id and message_order(m.message_id) > message_order(position)
             ]
+            # Unreadable items without an id cannot be placed; ingest stores each once.
+            collected.extend(m for m in page.messages if not m.has_marketplace_id)
             collected.extend(newer)
             if not page.has_next or not newer:
                 return collected
@@ -240,15 +325,14 @@ class SellerPoller:
         async for page in self._pages(api, unread_only=False):
             report.chats_listed += len(page)
             changes = await self._changes_on(seller, page)
-            report.chats_changed += len(changes)
+            report.chats_changed += len(changes.due)
             to_remember: list[ChatSummary] = []
-            for summary, cursor in changes:
+            for summary, cursor in changes.due:
                 if old_run >= OLD_RUN_TO_STOP:
                     to_remember.append(summary)
                     continue
-                messages = await self._fetch(api, summary.chat_id, cursor)
+                messages = await self._fetch_or_skip(api, seller, summary, cursor, report)
                 if messages is None:
-                    report.skipped_chats.append(summary.chat_id)
                     continue
                 recent = [m for m in messages if m.created_at >= horizon]
                 if not recent:
@@ -256,7 +340,7 @@ class SellerPoller:
                     to_remember.append(summary)
                     continue
                 old_run = 0
-                await self._ingest(seller, summary, recent, report)
+                await self._sync_fetched(seller, summary, recent, report, changes.failing)
             await remember_chats(self._db, seller=seller, summaries=to_remember)
             report.chats_remembered += len(to_remember)
             if progress:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.sync.backoff import backoff as shared_backoff
 from bot.sync.poller import PollReport, Progress, SellerPoller
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
 from storage.database import Database
@@ -32,8 +33,7 @@ REASON_UNDECRYPTABLE = "key_undecryptable"
 
 def backoff(consecutive_failures: int) -> timedelta:
     """30 s, 1 min, 2 min, … capped at 30 min."""
-    doublings = min(max(0, consecutive_failures - 1), 16)  # bounded: no overflow after days
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2**doublings)
+    return shared_backoff(consecutive_failures, base=BACKOFF_BASE, cap=BACKOFF_CAP)
 
 
 def describe_failure(error: Exception) -> str:
@@ -79,7 +79,7 @@ class SyncRunner:
         except NotFound:
             return None
         now = self._clock()
-        if seller.state == "paused":
+        if seller.state in ("paused", "removed"):
             return None
         if not force and state.next_attempt_at is not None and state.next_attempt_at > now:
             return None

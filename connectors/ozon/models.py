@@ -9,15 +9,30 @@ Ozon chat type cannot break a whole page), datetimes are always aware UTC.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from connectors.ozon.markdown import MessageContent, parse_markdown
+
+logger = logging.getLogger(__name__)
+
+# Synthetic ids of unreadable items whose own id could not be read either.
+UNREADABLE_ID_PREFIX = "unreadable-"
 
 # Cyrillic letters that look like Latin ones; Ozon's own examples spell "Сustomer" with U+0421.
 _HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХаеорсух", "ABEKMHOPCTXaeopcyx")
@@ -166,6 +181,41 @@ class ChatMessage(BaseModel):
     content: MessageContent = MessageContent()
     order_number: Annotated[str | None, BeforeValidator(_optional_id)] = None
     sku: Annotated[str | None, BeforeValidator(_optional_id)] = None
+    #: The item failed validation; only what could be read is kept (see ``placeholder``).
+    unreadable: bool = False
+
+    @classmethod
+    def placeholder(cls, raw: Any, *, received_at: datetime) -> ChatMessage:
+        """What can be salvaged from a history item that failed validation.
+
+        Its id (when readable) keeps order and the cursor working; without one, a stable
+        synthetic id from the item's bytes makes a repeated read store it once.
+        """
+        item = raw if isinstance(raw, dict) else {}
+        user = item.get("user") if isinstance(item.get("user"), dict) else {}
+        message_id = _id_str(item.get("message_id", item.get("messageId")))
+        if not (isinstance(message_id, str) and message_id.isdigit()):
+            digest = hashlib.sha256(
+                json.dumps(raw, sort_keys=True, default=str).encode()
+            ).hexdigest()
+            message_id = UNREADABLE_ID_PREFIX + digest[:24]
+        try:
+            created_at = _utc(item.get("created_at"))
+        except (TypeError, ValueError):
+            created_at = None
+        author_id = _id_str(user.get("id"))
+        return cls(
+            message_id=message_id,
+            author_type=AuthorType.parse(user.get("type")),
+            author_id=author_id if isinstance(author_id, str) else None,
+            created_at=created_at if isinstance(created_at, datetime) else received_at,
+            unreadable=True,
+        )
+
+    @property
+    def has_marketplace_id(self) -> bool:
+        """False for a synthetic id: it must never become a chat's cursor."""
+        return not self.message_id.startswith(UNREADABLE_ID_PREFIX)
 
     @model_validator(mode="before")
     @classmethod
@@ -203,11 +253,34 @@ class ChatMessage(BaseModel):
 
 
 class HistoryPage(BaseModel):
-    """One page of ``/v3/chat/history``, in the order Ozon returned it."""
+    """One page of ``/v3/chat/history``, in the order Ozon returned it.
+
+    Items are validated one by one: one malformed message becomes a placeholder
+    (``unreadable``) instead of failing the page, so it cannot block its chat.
+    """
 
     model_config = _CONFIG
     messages: list[ChatMessage] = []
     has_next: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _items_one_by_one(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+            return data
+        return {**data, "messages": [_message_or_placeholder(raw) for raw in data["messages"]]}
+
+
+def _message_or_placeholder(raw: Any) -> ChatMessage:
+    try:
+        return ChatMessage.model_validate(raw)
+    except ValidationError as exc:
+        placeholder = ChatMessage.placeholder(raw, received_at=datetime.now(UTC))
+        logger.warning(
+            "ozon history item %s unreadable (%d validation errors); stored as a placeholder",
+            placeholder.message_id, exc.error_count(),
+        )  # fmt: skip
+        return placeholder
 
 
 @dataclass(frozen=True)

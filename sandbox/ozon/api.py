@@ -193,7 +193,11 @@ async def chat_history(request: web.Request) -> web.Response:
     return json_response(
         {
             "has_next": has_next,
-            "messages": [wire.message_item(chat, message, base_url) for message in messages],
+            "messages": [
+                wire.unreadable_item(item) if message.id in state.unreadable_messages else item
+                for message in messages
+                for item in (wire.message_item(chat, message, base_url),)
+            ],
         }
     )
 

@@ -93,6 +93,10 @@ class EmulatorState:
         self._ids = IdSequence(FIRST_MESSAGE_ID)
         self._buyer_ids = IdSequence(FIRST_BUYER_ID)
         self.faults.clear()
+        #: Chats whose history answers 400 (Ozon refusing one chat), by (client_id, chat_id).
+        self.broken_chats: dict[tuple[str, str], str] = {}
+        #: Message ids rendered so that they fail validation (a malformed history item).
+        self.unreadable_messages: set[int] = set()
 
     # ------------------------------------------------------------------ time
 
@@ -409,6 +413,7 @@ class EmulatorState:
         if forward and from_message_id is None:
             raise errors.required("from_message_id")
         chat = self._chat(self.seller(client_id), chat_id)
+        self._refuse_if_broken(client_id, chat_id)
         messages = chat.messages
         if message_ids:
             wanted = set(message_ids)
@@ -423,6 +428,22 @@ class EmulatorState:
             end = _index_after(messages, from_message_id, inclusive=not inclusive)
         begin = max(0, end - limit)
         return chat, messages[begin:end][::-1], begin > 0
+
+    def break_chat(self, client_id: str, chat_id: str, reason: str = "chat is broken") -> None:
+        """Make this chat's history answer 400 until :meth:`mend_chat` (one bad chat)."""
+        self.broken_chats[(client_id, chat_id)] = reason
+
+    def mend_chat(self, client_id: str, chat_id: str) -> None:
+        self.broken_chats.pop((client_id, chat_id), None)
+
+    def make_unreadable(self, message_id: str | int) -> None:
+        """Render this message in history with fields that fail validation."""
+        self.unreadable_messages.add(int(message_id))
+
+    def _refuse_if_broken(self, client_id: str, chat_id: str) -> None:
+        reason = self.broken_chats.get((client_id, chat_id))
+        if reason is not None:
+            raise errors.bad_request(reason)
 
     def get_file(self, client_id: str, path: str) -> StoredFile:
         """A stored attachment of this seller; 404 for anything else."""

@@ -125,6 +125,11 @@ def message_data(message: Message, base_url: str) -> list[str]:
     return [file_markdown(base_url, attachment.path, attachment.name, len(attachment.content))]
 
 
+def unreadable_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A history item Ozon might send broken: its id is intact, its date and content are not."""
+    return {**item, "created_at": "not-a-date", "data": {"unexpected": True}}
+
+
 def message_item(chat: Chat, message: Message, base_url: str) -> dict[str, Any]:
     """One ``/v3/chat/history`` message."""
     return {

@@ -1,0 +1,162 @@
+"""One chat that cannot be read must not stop its seller's other chats.
+
+Errors are sorted into two kinds. Seller-wide ones (the key, the subscription, the rate
+limit after retries, a network or 5xx outage, the database) fail the whole poll as before:
+nothing about one chat would help. Anything else raised while reading or storing one chat
+(a 400 for that chat, a page that fails validation, an unexpected bug) is that chat's own:
+the chat is backed off on its own schedule and the rest of the poll goes on. After
+``REPORT_AFTER`` failures the chat is announced once in General, and once more when it
+recovers; the flag and the notice are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from bot.bridge.delivery import NOTICE
+from bot.sla.format import topic_link
+from bot.sync.backoff import backoff
+from bot.texts import Locale, text
+from connectors.errors import (
+    AuthFailed,
+    BadRequest,
+    MarketplaceUnavailable,
+    PremiumRequired,
+    RateLimited,
+    ServerError,
+)
+from connectors.ozon.models import ChatStatus, ChatSummary
+from storage.database import Database
+from storage.records import ChatSyncFailure, Seller, Workspace
+from storage.tg_outbox_repo import PRIORITY_NOTICE
+from storage.vault import VaultError
+
+logger = logging.getLogger(__name__)
+
+REPORT_AFTER = 3
+CHAT_BACKOFF_BASE = timedelta(minutes=1)
+CHAT_BACKOFF_CAP = timedelta(hours=1)
+
+_SELLER_WIDE: tuple[type[BaseException], ...] = (
+    AuthFailed,
+    PremiumRequired,
+    RateLimited,
+    ServerError,
+    MarketplaceUnavailable,
+    VaultError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    OSError,
+)
+
+
+def is_chat_level(error: BaseException) -> bool:
+    """True when the error is about one chat, not about the seller or the infrastructure."""
+    return isinstance(error, Exception) and not isinstance(error, _SELLER_WIDE)
+
+
+def failure_reason(error: BaseException) -> str:
+    """A code for people (texts ``sync.why.*``); never carries a body or a secret."""
+    if isinstance(error, BadRequest):
+        return "bad_request"
+    if "malformed response" in str(error):
+        return "malformed"
+    return "unexpected"
+
+
+def chat_retry_at(failures: int, now: datetime) -> datetime:
+    return now + backoff(failures, base=CHAT_BACKOFF_BASE, cap=CHAT_BACKOFF_CAP)
+
+
+def chat_name(failure: ChatSyncFailure, workspace: Workspace, locale: Locale) -> str:
+    """How people find the chat: its topic, else its order, else Ozon's chat id."""
+    if failure.topic_thread_id is not None and failure.topic_workspace_id == workspace.id:
+        title = failure.topic_name or failure.order_number or failure.external_id
+        return text(
+            "sync.chat_name.topic",
+            locale,
+            link=html.escape(topic_link(workspace.tg_chat_id, failure.topic_thread_id)),
+            title=html.escape(title),
+        )
+    if failure.order_number:
+        return text("sync.chat_name.order", locale, order=html.escape(failure.order_number))
+    return text("sync.chat_name.id", locale, chat_id=html.escape(failure.external_id))
+
+
+class ChatFailures:
+    """Records, backs off, reports and clears one chat's sync failures."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def record(self, seller: Seller, summary: ChatSummary, error: Exception) -> None:
+        reason = failure_reason(error)
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            failure = await self._db.chats.record_sync_failure(
+                seller_id=seller.id,
+                external_id=summary.chat_id,
+                chat_type=summary.type.value,
+                status="closed" if summary.status is ChatStatus.CLOSED else "open",
+                error=reason,
+                conn=conn,
+            )
+            report = failure.sync_failures >= REPORT_AFTER and not failure.sync_reported
+            await self._db.chats.set_sync_retry(
+                chat_id=failure.id,
+                retry_at=chat_retry_at(failure.sync_failures, now),
+                reported=report,
+                conn=conn,
+            )
+            if report:
+                await self._notice(seller, failure, "failing", reason, conn=conn)
+        logger.warning(
+            "seller=%d chat=%s skipped (%s: %s), failure %d",
+            seller.id, summary.chat_id, reason, type(error).__name__, failure.sync_failures,
+        )  # fmt: skip
+
+    async def recovered(self, seller: Seller, failure: ChatSyncFailure) -> None:
+        async with self._db.transaction() as conn:
+            was_reported = await self._db.chats.clear_sync_failure(chat_id=failure.id, conn=conn)
+            if was_reported:
+                await self._notice(seller, failure, "recovered", None, conn=conn)
+        if was_reported is not None:
+            logger.info("seller=%d chat=%s syncs again", seller.id, failure.external_id)
+
+    async def _notice(
+        self,
+        seller: Seller,
+        failure: ChatSyncFailure,
+        event: str,
+        reason: str | None,
+        *,
+        conn: asyncpg.Connection,
+    ) -> None:
+        workspace = await self._db.workspaces.get(workspace_id=seller.workspace_id, conn=conn)
+        locale = workspace.locale
+        values: dict[str, str] = {
+            "shop": html.escape(seller.name),
+            "chat": chat_name(failure, workspace, locale),
+        }
+        if reason is not None:
+            values["why"] = text(f"sync.why.{reason}", locale)
+        key = "sync.chat_failing" if event == "failing" else "sync.chat_recovered"
+        await self._db.tg_outbox.enqueue(
+            workspace_id=workspace.id,
+            kind=NOTICE,
+            priority=PRIORITY_NOTICE,
+            payload={"text": text(key, locale, **values)},
+            dedup_key=f"chat-sync:{failure.id}:{event}:{self._clock().isoformat()}",
+            conn=conn,
+        )
