@@ -259,6 +259,7 @@ async def create_fault(request: web.Request, ctx: EmulatorContext) -> dict[str, 
         until=_time(body, "until"),
         path=_field(body, "path", str, None),
         client_id=None if client_id is None else str(client_id),
+        skip=_field(body, "skip", int, 0),
     )
     return fault.to_json()
 

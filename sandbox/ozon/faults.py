@@ -61,6 +61,8 @@ class Fault:
     until: datetime | None = None
     path: str | None = None
     client_id: str | None = None
+    #: Matching calls still to let through untouched before the fault applies.
+    skip: int = 0
     #: Calls this fault applied to so far.
     hits: int = 0
     #: ``hold``: calls whose response is being withheld right now.
@@ -135,6 +137,7 @@ class Fault:
             "until": format_time(self.until) if self.until else None,
             "path": self.path,
             "client_id": self.client_id,
+            "skip": self.skip,
             "hits": self.hits,
             "holding": self.holding,
             "released": self.released,
@@ -162,6 +165,7 @@ class FaultBook:
         until: datetime | None = None,
         path: str | None = None,
         client_id: str | None = None,
+        skip: int = 0,
     ) -> Fault:
         """Register a fault; raises ``ValueError`` on a nonsensical combination."""
         try:
@@ -171,6 +175,8 @@ class FaultBook:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {allowed}") from None
         if count is not None and count < 1:
             raise ValueError("count must be a positive integer")
+        if skip < 0:
+            raise ValueError("skip must not be negative")
         if fault_kind is FaultKind.SLOW:
             if seconds is None or seconds < 0:
                 raise ValueError("a 'slow' fault needs seconds >= 0")
@@ -188,6 +194,7 @@ class FaultBook:
             until=until,
             path=path,
             client_id=client_id,
+            skip=skip,
         )
         self._next_id += 1
         self._faults.append(fault)
@@ -203,6 +210,9 @@ class FaultBook:
             if fault.released:
                 continue
             if fault.matches(path, client_id):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
                 fault.hits += 1
                 fault._notify()
                 if fault.remaining is not None:

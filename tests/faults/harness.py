@@ -204,6 +204,23 @@ class FaultWorld:
         """Wait for an outcome of the running bot (fails fast, with its log, if it died)."""
         await self._wait_alive(condition, seconds, what)
 
+    async def settle(self, condition: Callable[[], bool], seconds: float = 60) -> bool:
+        """Give the bot up to ``seconds`` to reach ``condition``; whether it did (a test then
+        asserts the exact outcome, which says more than a timeout)."""
+        try:
+            await self.wait(condition, "settling", seconds)
+        except AssertionError as error:
+            if "timed out" not in str(error):
+                raise
+            return False
+        return True
+
+    async def polls_pass(self, count: int = 2, seconds: float = 60) -> None:
+        """Until the bot has read Ozon's history ``count`` more times (ingest ran again)."""
+        key = (CLIENT_ID, "/v3/chat/history")
+        target = self.ozon.calls[key] + count
+        await self.wait(lambda: self.ozon.calls[key] >= target, f"{count} more polls", seconds)
+
     async def bootstrap(self) -> None:
         """/setup in the group and /add_seller in private, as a new owner does them."""
         self.tg.user_sends(self.owner.id, self.group_id, "/setup")
@@ -356,3 +373,16 @@ async def open_fault_world(data_dir: Path, marketplace: str = "ozon") -> AsyncIt
             yield world
         finally:
             await process.stop()
+
+
+def first_seen(items: list[str]) -> list[str]:
+    """Each item once, at its first position (order as the receiver saw it)."""
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def extra_copies(items: list[str]) -> int:
+    return len(items) - len(set(items))

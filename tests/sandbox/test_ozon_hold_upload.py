@@ -93,3 +93,16 @@ def test_fail_mid_upload_validation() -> None:
     with pytest.raises(ValueError, match="send/file only"):
         state.add_fault("fail_mid_upload", path=SEND)
     assert state.add_fault("fail_mid_upload").kind == "fail_mid_upload"
+
+
+async def test_skip_lets_the_first_calls_through(
+    emu: OzonEmulator, client: httpx.AsyncClient
+) -> None:
+    chat_id, _ = emu.state.buyer_writes(CLIENT_ID, text="вопрос")
+    emu.state.add_fault("accept_then_drop", count=1, path=SEND, skip=2)
+    for text in ("1", "2"):
+        ok = await client.post(SEND, json={"chat_id": chat_id, "text": text})
+        assert ok.status_code == 200
+    with pytest.raises(httpx.TransportError):
+        await client.post(SEND, json={"chat_id": chat_id, "text": "3"})
+    assert [r.text for r in emu.state.sent_by_seller(CLIENT_ID)] == ["1", "2", "3"]
