@@ -12,7 +12,7 @@ from .harness import FaultWorld, first_seen, png
 
 SEND = "/v1/chat/send/message"
 SEND_FILE = "/v1/chat/send/file"
-CABINET = "кабинет"  # the marker of a post "💼 Ответ из кабинета Ozon"
+CABINET = "💼"  # the mark of a post "💼 Ответ из кабинета Ozon"
 
 
 async def _chat_with_topic(fw: FaultWorld, text: str) -> tuple[str, int]:
@@ -81,7 +81,7 @@ def _echoes(fw: FaultWorld, thread: int, after_id: int) -> list[str]:
         fw.body(m) or ("photo" if "photo" in m else "document")
         for m in fw.posts(thread)
         if m["message_id"] > after_id
-        and ("photo" in m or "document" in m or CABINET in fw.body(m).lower())
+        and ("photo" in m or "document" in m or CABINET in fw.body(m))
     ]
 
 
