@@ -77,8 +77,12 @@ are ``{"error": "..."}`` with 400 or 404. Examples with ``curl -sX POST $URL/...
 ``POST /__control/faults``
     ``{"kind": "accept_then_drop", "count": 1, "path": "/v1/chat/send/message",
     "client_id": "111111"}``; kinds ``429``, ``500``, ``slow`` (needs ``"seconds": 2.5``),
-    ``drop``, ``accept_then_drop``; ``"until": "<RFC3339>"`` (emulated time) instead of
-    ``count``; neither = until cleared → 201 the fault.
+    ``drop``, ``accept_then_drop``, ``hold``, ``fail_mid_upload``; ``"until": "<RFC3339>"``
+    (emulated time) instead of ``count``; neither = until cleared → 201 the fault.
+    ``hold``: the call is processed, its response withheld until
+    ``POST /__control/faults/{id}/release`` (or the client disconnects); ``fail_mid_upload``
+    (``/v1/chat/send/file`` only): part of the body is read, then the connection is closed,
+    nothing stored. Each fault shows ``hits``, ``holding`` and ``released``.
 ``GET /__control/faults``
     → ``{"faults": [...]}``
 ``DELETE /__control/faults``

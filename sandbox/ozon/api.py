@@ -75,7 +75,15 @@ async def seller_api_middleware(request: web.Request, handler: Handler) -> web.S
     response = await _authenticated_call(request, handler, context)
     if fault is not None and fault.kind is FaultKind.ACCEPT_THEN_DROP:
         return _drop_connection(request)
+    held = fault is not None and fault.kind is FaultKind.HOLD
+    if held and fault is not None and not await fault.hold(lambda: _connection_gone(request)):
+        return _drop_connection(request)
     return response
+
+
+def _connection_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 async def _apply_fault_before(request: web.Request, fault: Fault) -> web.StreamResponse | None:
@@ -88,6 +96,10 @@ async def _apply_fault_before(request: web.Request, fault: Fault) -> web.StreamR
         return error_response(errors.internal())
     if fault.kind is FaultKind.SLOW:
         await asyncio.sleep(fault.seconds or 0.0)
+    if fault.kind is FaultKind.FAIL_MID_UPLOAD:
+        if request.content_length:
+            await request.content.read(min(request.content_length // 2, 64 * 1024) or 1)
+        return _drop_connection(request)
     return None
 
 

@@ -259,12 +259,22 @@ async def create_fault(request: web.Request, ctx: EmulatorContext) -> dict[str, 
         until=_time(body, "until"),
         path=_field(body, "path", str, None),
         client_id=None if client_id is None else str(client_id),
+        skip=_field(body, "skip", int, 0),
     )
     return fault.to_json()
 
 
 async def list_faults(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
     return {"faults": [fault.to_json() for fault in ctx.state.faults]}
+
+
+async def release_fault(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
+    fault_id = int(request.match_info["fault_id"])
+    fault = ctx.state.faults.get(fault_id)
+    if fault is None:
+        raise ControlError(404, f"no fault {fault_id}")
+    ctx.state.faults.release(fault)
+    return fault.to_json()
 
 
 async def clear_faults(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
@@ -325,6 +335,7 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post(PREFIX + "/faults", _route(create_fault, status=201))
     router.add_get(PREFIX + "/faults", _route(list_faults))
     router.add_delete(PREFIX + "/faults", _route(clear_faults))
+    router.add_post(PREFIX + "/faults/{fault_id}/release", _route(release_fault))
     router.add_post(PREFIX + "/clock/advance", _route(advance_clock))
     router.add_post(PREFIX + "/settings", _route(update_settings))
     router.add_get(PREFIX + "/state", _route(get_state))

@@ -6,10 +6,12 @@ misbehave. Neither knows about HTTP: the API layer asks them and acts on the ans
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -31,6 +33,16 @@ class FaultKind(StrEnum):
     #: Process the call fully, then close the connection without a response: the client
     #: sees a transport error although Ozon accepted the request.
     ACCEPT_THEN_DROP = "accept_then_drop"
+    #: Process the call fully, then withhold the response until the fault is released or
+    #: the client disconnects: a test knows the call is in flight and can kill the client.
+    HOLD = "hold"
+    #: ``/v1/chat/send/file`` only: read part of the body, then close the connection;
+    #: nothing is stored.
+    FAIL_MID_UPLOAD = "fail_mid_upload"
+
+
+#: The only path a ``fail_mid_upload`` fault can apply to.
+UPLOAD_PATH = "/v1/chat/send/file"
 
 
 @dataclass(slots=True)
@@ -49,11 +61,67 @@ class Fault:
     until: datetime | None = None
     path: str | None = None
     client_id: str | None = None
+    #: Matching calls still to let through untouched before the fault applies.
+    skip: int = 0
+    #: Calls this fault applied to so far.
+    hits: int = 0
+    #: ``hold``: calls whose response is being withheld right now.
+    holding: int = 0
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def matches(self, path: str, client_id: str) -> bool:
+        if self.kind is FaultKind.FAIL_MID_UPLOAD and path != UPLOAD_PATH:
+            return False
         return (self.path is None or self.path == path) and (
             self.client_id is None or self.client_id == client_id
         )
+
+    @property
+    def released(self) -> bool:
+        return self._released.is_set()
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def release(self) -> None:
+        """Answer every held call; the fault stops applying."""
+        self._released.set()
+        self._notify()
+
+    async def wait_hits(self, count: int = 1, seconds: float = 30.0) -> None:
+        """Until this fault applied to ``count`` calls."""
+        async with asyncio.timeout(seconds):
+            while self.hits < count:
+                await self._changed.wait()
+
+    async def wait_held(self, seconds: float = 30.0) -> None:
+        """Until a call's response is being withheld right now (``hold``)."""
+        async with asyncio.timeout(seconds):
+            while self.holding < 1:
+                await self._changed.wait()
+
+    async def wait_idle(self, seconds: float = 30.0) -> None:
+        """Until no call is held any more (released, or its client went away)."""
+        async with asyncio.timeout(seconds):
+            while self.holding > 0:
+                await self._changed.wait()
+
+    async def hold(self, gone: Callable[[], bool], poll: float = 0.05) -> bool:
+        """Withhold the response until released (True) or the client is gone (False)."""
+        self.holding += 1
+        self._notify()
+        try:
+            while not self._released.is_set():
+                if gone():
+                    return False
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._released.wait(), poll)
+            return True
+        finally:
+            self.holding -= 1
+            self._notify()
 
     def expired(self, now: datetime) -> bool:
         if self.remaining is not None and self.remaining <= 0:
@@ -69,16 +137,23 @@ class Fault:
             "until": format_time(self.until) if self.until else None,
             "path": self.path,
             "client_id": self.client_id,
+            "skip": self.skip,
+            "hits": self.hits,
+            "holding": self.holding,
+            "released": self.released,
         }
 
 
 class FaultBook:
     """The ordered list of active faults; the oldest matching fault wins."""
 
-    __slots__ = ("_faults", "_next_id")
+    __slots__ = ("_by_id", "_faults", "_next_id")
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
+        #: Every fault since the last clear, used up or not: a used-up ``hold`` still
+        #: holds its call until released by id.
+        self._by_id: dict[int, Fault] = {}
         self._next_id = 1
 
     def add(
@@ -90,6 +165,7 @@ class FaultBook:
         until: datetime | None = None,
         path: str | None = None,
         client_id: str | None = None,
+        skip: int = 0,
     ) -> Fault:
         """Register a fault; raises ``ValueError`` on a nonsensical combination."""
         try:
@@ -99,6 +175,8 @@ class FaultBook:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {allowed}") from None
         if count is not None and count < 1:
             raise ValueError("count must be a positive integer")
+        if skip < 0:
+            raise ValueError("skip must not be negative")
         if fault_kind is FaultKind.SLOW:
             if seconds is None or seconds < 0:
                 raise ValueError("a 'slow' fault needs seconds >= 0")
@@ -106,6 +184,8 @@ class FaultBook:
             raise ValueError("seconds is the delay of a 'slow' fault; use count or until")
         if until is not None and until.tzinfo is None:
             raise ValueError("until must be timezone-aware")
+        if fault_kind is FaultKind.FAIL_MID_UPLOAD and path not in (None, UPLOAD_PATH):
+            raise ValueError(f"a 'fail_mid_upload' fault applies to {UPLOAD_PATH} only")
         fault = Fault(
             id=self._next_id,
             kind=fault_kind,
@@ -114,9 +194,11 @@ class FaultBook:
             until=until,
             path=path,
             client_id=client_id,
+            skip=skip,
         )
         self._next_id += 1
         self._faults.append(fault)
+        self._by_id[fault.id] = fault
         return fault
 
     def take(self, path: str, client_id: str, now: datetime) -> Fault | None:
@@ -125,7 +207,14 @@ class FaultBook:
             return None
         self._faults = [f for f in self._faults if not f.expired(now)]
         for fault in self._faults:
+            if fault.released:
+                continue
             if fault.matches(path, client_id):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
+                fault.hits += 1
+                fault._notify()
                 if fault.remaining is not None:
                     fault.remaining -= 1
                     if fault.remaining <= 0:
@@ -133,8 +222,21 @@ class FaultBook:
                 return fault
         return None
 
+    def get(self, fault_id: int) -> Fault | None:
+        return self._by_id.get(fault_id)
+
+    def release(self, fault: Fault) -> None:
+        """Answer the calls ``fault`` holds and retire it."""
+        fault.release()
+        if fault in self._faults:
+            self._faults.remove(fault)
+
     def clear(self) -> None:
+        """Forget every fault; calls still held are answered first."""
+        for fault in self._by_id.values():
+            fault.release()
         self._faults.clear()
+        self._by_id.clear()
 
     def __iter__(self) -> Iterator[Fault]:
         return iter(list(self._faults))

@@ -540,14 +540,24 @@ class EmulatorState:
         until: datetime | None = None,
         path: str | None = None,
         client_id: str | None = None,
+        skip: int = 0,
     ) -> Fault:
         """Make the next ``count`` matching Seller API calls (or all until ``until``) misbehave.
 
         Kinds: ``"429"``, ``"500"``, ``"slow"`` (delay ``seconds``), ``"drop"``,
-        ``"accept_then_drop"``. ``until`` is compared with the emulated clock.
+        ``"accept_then_drop"``, ``"hold"`` (answer withheld until ``fault.release()`` or
+        the client disconnects), ``"fail_mid_upload"`` (``/v1/chat/send/file`` only).
+        ``until`` is compared with the emulated clock; the first ``skip`` matching calls
+        pass untouched.
         """
         return self.faults.add(
-            kind, count=count, seconds=seconds, until=until, path=path, client_id=client_id
+            kind,
+            count=count,
+            seconds=seconds,
+            until=until,
+            path=path,
+            client_id=client_id,
+            skip=skip,
         )
 
     def clear_faults(self) -> None:

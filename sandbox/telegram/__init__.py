@@ -110,27 +110,49 @@ Control API (no auth, no budget, not in ``calls``). JSON in and out; errors are
     ``{"method": "sendMessage", "description": "Too Many Requests: retry after 5",
     "error_code": 429, "count": 3, "retry_after": 5}`` → 201; ``GET`` lists,
     ``DELETE`` clears → ``{"cleared": 1}``.
+``POST /__control/faults``
+    ``{"kind": "hold", "method": "createForumTopic", "count": 1, "skip": 0, "chat_id": null,
+    "thread_id": null, "contains": null}`` → 201 the fault (``id``, ``hits``, ``holding``,
+    ``released``). Kinds: ``accept_then_drop`` (the call takes effect, the connection is closed
+    without an answer), ``hold`` (takes effect, the answer waits for ``release`` or the
+    client's disconnect), ``fail_mid_upload`` (sendPhoto/sendDocument/sendMediaGroup: dropped
+    while the body is read, nothing posted), ``refuse_photo`` (sendPhoto: 400
+    ``IMAGE_PROCESS_FAILED``). ``method`` may be ``"sendPhoto|sendMessage"``; ``"*"`` is any
+    but getUpdates/getMe; ``skip`` lets that many matching calls pass first; ``"count":
+    null`` hits until cleared. ``GET`` lists; ``DELETE`` clears (releasing held calls);
+    ``POST /__control/faults/{id}/release`` answers the held calls.
+``POST /__control/updates/gate`` ``{"confirm": true}``
+    → 201: after the next non-empty batch is delivered, the following getUpdates (the
+    confirmation; its offset applied first when ``confirm``) is held until
+    ``DELETE /__control/updates/gate`` or a newer getUpdates. ``GET`` → ``{"gate": {"batch":
+    [update ids], "offset", "holding", "released", "done"}}``.
+``POST /__control/settings`` ``{"refuse_unreadable_photos": true}``
+    → uploaded photos in no known image format answer ``IMAGE_PROCESS_FAILED``.
 ``GET /__control/state`` → bot, users, chats, pending updates, call/violation counts.
 """
 
 from .errors import BotApiError
-from .faults import InjectedError
+from .faults import CallFault, FaultKind, InjectedError
 from .models import CallbackQuery, Chat, Member, MemberStatus, Topic, Upload, User
 from .server import TelegramEmulator
 from .spec import ApiSpec, load_spec
 from .state import TelegramState
+from .updates import UpdatesGate
 
 __all__ = [
     "ApiSpec",
     "BotApiError",
+    "CallFault",
     "CallbackQuery",
     "Chat",
+    "FaultKind",
     "InjectedError",
     "Member",
     "MemberStatus",
     "TelegramEmulator",
     "TelegramState",
     "Topic",
+    "UpdatesGate",
     "Upload",
     "User",
     "load_spec",

@@ -16,6 +16,7 @@ from aiohttp import web
 from . import errors
 from .context import CONTEXT
 from .errors import BotApiError
+from .faults import FaultKind
 from .models import Upload
 
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -54,15 +55,46 @@ async def read_fields(request: web.Request) -> tuple[dict[str, Any], bool]:
     return fields, False
 
 
+def _connection_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
+def drop_connection(request: web.Request) -> web.Response:
+    """Close the socket so the client gets no response at all.
+
+    aiohttp then fails to write the returned placeholder and, seeing a connection error,
+    quietly gives up on it.
+    """
+    transport = request.transport
+    if transport is not None:
+        transport.close()
+    return web.Response(status=204)
+
+
+async def _fail_mid_upload(request: web.Request) -> web.Response:
+    """Read a first piece of the body, then drop the connection: nothing is posted."""
+    if request.content_length:
+        await request.content.read(min(request.content_length // 2, 64 * 1024) or 1)
+    return drop_connection(request)
+
+
 async def bot_method(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     token = request.match_info["token"]
     method = request.match_info["method"]
+    if context.faults.take_upload_failure(method) is not None:
+        return await _fail_mid_upload(request)
     try:
         fields, typed = await read_fields(request)
-        result = await context.api.handle(token, method, fields, typed=typed)
+        result, after = await context.api.call(token, method, fields, typed=typed)
     except BotApiError as error:
         return failure(error)
+    if after is not None:
+        if after.kind is FaultKind.ACCEPT_THEN_DROP:
+            return drop_connection(request)
+        if not await after.hold(lambda: _connection_gone(request)):
+            return drop_connection(request)
     return ok(result)
 
 

@@ -213,6 +213,71 @@ def clear_errors(request: web.Request, ctx: EmulatorContext, body: dict[str, Any
     return {"cleared": ctx.faults.clear()}
 
 
+def _fault(ctx: EmulatorContext, request: web.Request) -> Any:
+    fault_id = int(request.match_info["fault_id"])
+    for fault in ctx.faults.call_faults:
+        if fault.id == fault_id:
+            return fault
+    raise web.HTTPNotFound(
+        text=json.dumps({"error": f"no fault {fault_id}"}), content_type="application/json"
+    )
+
+
+def _optional_int(body: dict[str, Any], name: str) -> int | None:
+    value = body.get(name)
+    return None if value is None else int(value)
+
+
+def add_fault(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    fault = ctx.faults.add_fault(
+        body["kind"],
+        body.get("method", "*"),
+        count=_optional_int(body, "count") if "count" in body else 1,
+        skip=int(body.get("skip", 0)),
+        chat_id=_optional_int(body, "chat_id"),
+        thread_id=_optional_int(body, "thread_id"),
+        contains=body.get("contains"),
+    )
+    return fault.to_dict()
+
+
+def list_faults(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    return {"faults": [fault.to_dict() for fault in ctx.faults.call_faults]}
+
+
+def release_fault(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    fault = _fault(ctx, request)
+    fault.release()
+    return fault.to_dict()
+
+
+def clear_faults(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    return {"cleared": ctx.faults.clear_faults()}
+
+
+def install_gate(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    return ctx.state.updates.install_gate(confirm=bool(body.get("confirm", True))).to_dict()
+
+
+def show_gate(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    gate = ctx.state.updates.gate
+    return {"gate": gate.to_dict() if gate is not None else None}
+
+
+def release_gate(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    gate = ctx.state.updates.gate
+    if gate is not None:
+        gate.release()
+    ctx.state.updates.gate = None
+    return {"released": gate is not None}
+
+
+def settings(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    if "refuse_unreadable_photos" in body:
+        ctx.faults.refuse_unreadable_photos = bool(body["refuse_unreadable_photos"])
+    return {"refuse_unreadable_photos": ctx.faults.refuse_unreadable_photos}
+
+
 def summary(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
     state = ctx.state
     return {
@@ -257,4 +322,12 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post(f"{PREFIX}/errors", _route(add_error, status=201))
     router.add_get(f"{PREFIX}/errors", _route(list_errors))
     router.add_delete(f"{PREFIX}/errors", _route(clear_errors))
+    router.add_post(f"{PREFIX}/faults", _route(add_fault, status=201))
+    router.add_get(f"{PREFIX}/faults", _route(list_faults))
+    router.add_delete(f"{PREFIX}/faults", _route(clear_faults))
+    router.add_post(f"{PREFIX}/faults/{{fault_id}}/release", _route(release_fault))
+    router.add_post(f"{PREFIX}/updates/gate", _route(install_gate, status=201))
+    router.add_get(f"{PREFIX}/updates/gate", _route(show_gate))
+    router.add_delete(f"{PREFIX}/updates/gate", _route(release_gate))
+    router.add_post(f"{PREFIX}/settings", _route(settings))
     router.add_get(f"{PREFIX}/state", _route(summary))

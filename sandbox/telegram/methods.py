@@ -17,7 +17,7 @@ from typing import Any
 
 from . import errors
 from .errors import BotApiError, bad_request, spec_violation
-from .faults import FaultPlan
+from .faults import IMAGE_PROCESS_FAILED, CallFault, FaultPlan
 from .limits import RateLimits
 from .models import Chat, MemberStatus, StoredFile, StoredMessage, Topic, Upload
 from .state import TOPIC_ICON_EMOJI, TelegramState
@@ -49,6 +49,23 @@ CHAT_ACTIONS = frozenset(
 )
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 NO_ADMIN_RIGHTS = "Bad Request: CHAT_ADMIN_REQUIRED"
+
+
+#: Leading bytes of the image formats Telegram takes as a photo.
+IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _is_image(photo: Any, uploads: dict[str, Upload]) -> bool:
+    """Whether a new upload looks like an image; a file_id or URL is taken on trust."""
+    upload = photo if isinstance(photo, Upload) else None
+    if isinstance(photo, str) and photo.startswith(ATTACH_PREFIX):
+        upload = uploads.get(photo.removeprefix(ATTACH_PREFIX))
+    if upload is None:
+        return True
+    data = upload.data
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return True
+    return data.startswith(IMAGE_SIGNATURES)
 
 
 class BotApi:
@@ -121,6 +138,20 @@ class BotApi:
         self, token: str, method_name: str, raw: Mapping[str, Any], *, typed: bool = False
     ) -> Any:
         """Run one call; raises :class:`BotApiError` with the answer Telegram would give."""
+        result, _ = await self.call(token, method_name, raw, typed=typed, transport=False)
+        return result
+
+    async def call(
+        self,
+        token: str,
+        method_name: str,
+        raw: Mapping[str, Any],
+        *,
+        typed: bool = False,
+        transport: bool = True,
+    ) -> tuple[Any, CallFault | None]:
+        """:meth:`handle`, plus the ``hold`` / ``accept_then_drop`` fault (only taken when
+        ``transport``) the HTTP layer must apply to the answer of this accepted call."""
         bot = self.state.bot
         if bot is None or token != bot.token:
             raise BotApiError(errors.UNAUTHORIZED, 401)
@@ -144,7 +175,7 @@ class BotApi:
                     f"{method.name}: parameter {name!r} is not supported by the emulator",
                     f"Bad Request: parameter {name} is not supported by the emulator",
                 )
-            fault = self.faults.take(method.name)
+            fault = self.faults.take(method.name) or self.faults.take_refusal(method.name, params)
             if fault is not None:
                 raise fault
             result = handler(params, uploads)
@@ -156,7 +187,8 @@ class BotApi:
             if not recorded:
                 self.calls.append((method.name, dict(raw)))
             raise
-        return result
+        after = self.faults.take_after(method.name, params) if transport else None
+        return result, after
 
     def _violation(self, what: str) -> None:
         log.warning("Bot API violation: %s", what)
@@ -392,6 +424,8 @@ class BotApi:
         content: dict[str, Any] = {}
         self._caption("sendPhoto", params, content)
         self._chat(params["chat_id"])  # access errors before touching files
+        if self.faults.refuse_unreadable_photos and not _is_image(params["photo"], uploads):
+            raise BotApiError(IMAGE_PROCESS_FAILED)
         stored = self._input_file(params["photo"], uploads, "photo")
         content = {"photo": self.state.photo_sizes(stored), **content}
         return self._send("sendPhoto", params, content)

@@ -20,12 +20,13 @@ from sandbox.serving import bound_port, start_site
 from .api import add_bot_api_routes
 from .context import CONTEXT, EmulatorContext
 from .control import add_control_routes
-from .faults import FaultPlan, InjectedError
+from .faults import CallFault, FaultPlan, InjectedError
 from .limits import RateLimits
 from .methods import BotApi
 from .models import Chat, MemberStatus, Topic, User
 from .spec import ApiSpec, load_spec
 from .state import DocumentArg, PhotoArg, TelegramState
+from .updates import UpdatesGate
 
 #: Uploads go up to 50 MB on the real Bot API.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
@@ -96,6 +97,7 @@ class TelegramEmulator:
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:
+            self.faults.release_all()
             self.state.updates.terminate_pollers()
             await runner.cleanup()
 
@@ -286,3 +288,47 @@ class TelegramEmulator:
     ) -> InjectedError:
         """Make the next ``count`` calls of ``method`` (``"*"``: any) fail with this error."""
         return self.faults.add(InjectedError(method, description, error_code, count, retry_after))
+
+    def add_fault(
+        self,
+        kind: str,
+        method: str = "*",
+        *,
+        count: int | None = 1,
+        skip: int = 0,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        contains: str | None = None,
+    ) -> CallFault:
+        """Script ``accept_then_drop``, ``hold``, ``fail_mid_upload`` or ``refuse_photo`` for
+        the matching calls (see :mod:`sandbox.telegram.faults`); the returned object tells
+        what it hit and releases held calls."""
+        return self.faults.add_fault(
+            kind,
+            method,
+            count=count,
+            skip=skip,
+            chat_id=chat_id,
+            thread_id=thread_id,
+            contains=contains,
+        )
+
+    def clear_faults(self) -> int:
+        """Forget every call fault, releasing the calls still held."""
+        return self.faults.clear_faults()
+
+    def hold_next_poll(self, *, confirm: bool = True) -> UpdatesGate:
+        """Hold the getUpdates that follows the next delivered batch (the confirmation);
+        with ``confirm`` its offset is applied first, as when Telegram got it and the
+        client died before it could act on it."""
+        return self.state.updates.install_gate(confirm=confirm)
+
+    @property
+    def refuse_unreadable_photos(self) -> bool:
+        """sendPhoto with uploaded bytes in no known image format answers
+        ``IMAGE_PROCESS_FAILED`` (off by default: tests often upload placeholder bytes)."""
+        return self.faults.refuse_unreadable_photos
+
+    @refuse_unreadable_photos.setter
+    def refuse_unreadable_photos(self, value: bool) -> None:
+        self.faults.refuse_unreadable_photos = value

@@ -1,0 +1,22 @@
+"""Fault tests: a real bot process, killed with -9 inside the windows where it can break."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from .harness import FaultWorld, open_fault_world
+
+
+@pytest.fixture(params=["ozon"])
+def marketplace(request: pytest.FixtureRequest) -> str:
+    """The marketplaces the fault tests run against (more join as their emulators do)."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def fw(tmp_path: Path, marketplace: str) -> AsyncIterator[FaultWorld]:
+    async with open_fault_world(tmp_path / "data", marketplace) as world:
+        yield world
