@@ -457,6 +457,4 @@ async def test_rows_found_in_history_stay_listed_for_their_own_message(db: Datab
 
     listed = await db.replies.list_unmatched_sent(chat_id=chat.id, message_ids=["301", "999"])
     assert [i.id for i in listed] == [found, unverified]
-    assert await db.replies.matched_message_ids(chat_id=chat.id, except_item_id=found) == {
-        "302"
-    }
+    assert await db.replies.matched_message_ids(chat_id=chat.id, except_item_id=found) == {"302"}
