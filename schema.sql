@@ -257,6 +257,8 @@ CREATE INDEX ai_suggestions_auto_idx ON ai_suggestions (auto_send_at)
 -- Durable queue toward the marketplace: agents' replies, sent drafts and auto-replies.
 -- idempotency_key (e.g. the agent's Telegram message, or the draft) makes a double submit
 -- one row; status 'sending' survives a crash so the outcome is checked before a resend.
+-- One chat's rows go out one at a time in id order (its head row only); a file that cannot
+-- be verified after an unknown outcome waits as 'unverified' until a person decides.
 CREATE TABLE reply_outbox (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     chat_id           bigint NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
@@ -270,7 +272,7 @@ CREATE TABLE reply_outbox (
     text              text   NOT NULL DEFAULT '',
     file              jsonb,
     status            text   NOT NULL DEFAULT 'pending'
-                      CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+                      CHECK (status IN ('pending', 'sending', 'unverified', 'sent', 'failed')),
     attempts          integer NOT NULL DEFAULT 0,
     not_before        timestamptz NOT NULL DEFAULT now(),
     lease_until       timestamptz,
@@ -279,10 +281,11 @@ CREATE TABLE reply_outbox (
     marketplace_message_id text,
     created_at        timestamptz NOT NULL DEFAULT now(),
     sent_at           timestamptz,
+    attempt_started_at timestamptz,
     CHECK (kind = 'file' OR length(text) > 0)
 );
-CREATE INDEX reply_outbox_ready_idx ON reply_outbox (not_before, id)
-    WHERE status IN ('pending', 'sending');
+CREATE INDEX reply_outbox_open_idx ON reply_outbox (chat_id, id)
+    WHERE status IN ('pending', 'sending', 'unverified');
 CREATE INDEX reply_outbox_chat_idx ON reply_outbox (chat_id);
 
 -- Ordered priority rules per seller; the first enabled match decides.

@@ -253,7 +253,7 @@ class ReplyItem:
     kind: Literal["text", "file"]
     text: str
     file: dict[str, Any] | None
-    status: Literal["pending", "sending", "sent", "failed"]
+    status: Literal["pending", "sending", "unverified", "sent", "failed"]
     attempts: int
     not_before: datetime
     lease_until: datetime | None
@@ -262,6 +262,7 @@ class ReplyItem:
     marketplace_message_id: str | None
     created_at: datetime
     sent_at: datetime | None
+    attempt_started_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

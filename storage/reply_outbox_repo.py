@@ -8,6 +8,7 @@ the chat history before it sends again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -81,17 +82,29 @@ class ReplyOutboxRepo(Repository):
         lease: timedelta = timedelta(seconds=60),
         conn: Executor | None = None,
     ) -> list[ReplyItem]:
-        """Take ready rows: pending ones, and ``sending`` ones whose worker vanished."""
+        """Take the ready head row of each chat: at most one row per chat, so one chat's
+        replies go out one at a time in queue (id) order while chats send in parallel.
+
+        A chat's head is its oldest row that is not final (``pending``, ``sending`` or
+        ``unverified``); while it waits (backoff, a lease, a person's decision) the chat's
+        later rows wait too. ``sending`` heads are taken too: their outcome is unknown and
+        the worker checks history before it sends again. A concurrent claim skips a locked
+        head and, since that head is still not final, every later row of its chat.
+        """
         rows = await self._db(conn).fetch(
             f"""
             UPDATE reply_outbox SET lease_until = $2, attempts = attempts + 1
              WHERE id IN (
-                SELECT id FROM reply_outbox
-                 WHERE status IN ('pending', 'sending') AND not_before <= $1
-                   AND (lease_until IS NULL OR lease_until <= $1)
-                 ORDER BY id
+                SELECT r.id FROM reply_outbox r
+                 WHERE r.status IN ('pending', 'sending') AND r.not_before <= $1
+                   AND (r.lease_until IS NULL OR r.lease_until <= $1)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM reply_outbox e
+                        WHERE e.chat_id = r.chat_id AND e.id < r.id
+                          AND e.status IN ('pending', 'sending', 'unverified'))
+                 ORDER BY r.id
                  LIMIT $3
-                 FOR UPDATE SKIP LOCKED)
+                 FOR UPDATE OF r SKIP LOCKED)
             RETURNING {_ITEM}
             """,
             now,
@@ -100,11 +113,29 @@ class ReplyOutboxRepo(Repository):
         )
         return sorted(to_records(ReplyItem, rows), key=lambda item: item.id)
 
-    async def mark_sending(self, *, item_id: int, conn: Executor | None = None) -> None:
-        """Called (and committed) right before the marketplace call."""
+    async def release_claims(self, *, conn: Executor | None = None) -> int:
+        """At start-up, take back the previous run's leases at once (there is one worker per
+        database): rows it left in flight are retried now, not after the lease runs out."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE reply_outbox SET lease_until = NULL
+             WHERE status IN ('pending', 'sending') AND lease_until IS NOT NULL
+            """
+        )
+        return int(status.rsplit(" ", 1)[-1])
+
+    async def mark_sending(
+        self, *, item_id: int, at: datetime | None = None, conn: Executor | None = None
+    ) -> None:
+        """Called (and committed) right before each marketplace call; ``at`` (default: the
+        database's now) bounds the history a later check looks at."""
         await self._db(conn).execute(
-            "UPDATE reply_outbox SET status = 'sending' WHERE id = $1 AND status = 'pending'",
+            """
+            UPDATE reply_outbox SET status = 'sending', attempt_started_at = coalesce($2, now())
+             WHERE id = $1 AND status IN ('pending', 'sending')
+            """,
             item_id,
+            at,
         )
 
     async def mark_sent(
@@ -161,18 +192,65 @@ class ReplyOutboxRepo(Repository):
         error_code: str,
         error_detail: str | None = None,
         conn: Executor | None = None,
-    ) -> None:
-        """A final refusal by the marketplace (window closed, too long…): tell the agent."""
-        await self._db(conn).execute(
+    ) -> bool:
+        """Final: a refusal, the attempt cap, a person's "drop". False when the row was
+        already final (its explanation must not be queued twice)."""
+        status = await self._db(conn).execute(
             """
             UPDATE reply_outbox
                SET status = 'failed', error_code = $2, error_detail = $3, lease_until = NULL
-             WHERE id = $1 AND status IN ('pending', 'sending')
+             WHERE id = $1 AND status IN ('pending', 'sending', 'unverified')
             """,
             item_id,
             error_code,
             None if error_detail is None else error_detail[:MAX_ERROR_LENGTH],
         )
+        return not status.endswith(" 0")
+
+    async def mark_unverified(
+        self, *, item_id: int, error_code: str, conn: Executor | None = None
+    ) -> bool:
+        """An earlier attempt may have reached the buyer and history cannot tell: wait for a
+        person. False when the row had moved on meanwhile."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE reply_outbox
+               SET status = 'unverified', error_code = $2, lease_until = NULL
+             WHERE id = $1 AND status = 'sending'
+            """,
+            item_id,
+            error_code,
+        )
+        return not status.endswith(" 0")
+
+    async def send_anyway(
+        self, *, item_id: int, now: datetime, conn: Executor | None = None
+    ) -> bool:
+        """A person accepted the risk of a duplicate: send without a history check, with a
+        fresh attempt budget. False unless the row was waiting as ``unverified``."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE reply_outbox
+               SET status = 'pending', not_before = $2, attempts = 0, lease_until = NULL,
+                   error_code = NULL
+             WHERE id = $1 AND status = 'unverified'
+            """,
+            item_id,
+            now,
+        )
+        return not status.endswith(" 0")
+
+    async def drop_unverified(self, *, item_id: int, conn: Executor | None = None) -> bool:
+        """A person chose not to risk a duplicate: final, and the chat's next reply goes.
+        False unless the row was waiting as ``unverified``."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE reply_outbox SET status = 'failed', error_code = 'dropped', lease_until = NULL
+             WHERE id = $1 AND status = 'unverified'
+            """,
+            item_id,
+        )
+        return not status.endswith(" 0")
 
     async def set_marketplace_id(
         self, *, item_id: int, marketplace_message_id: str, conn: Executor | None = None
@@ -184,18 +262,41 @@ class ReplyOutboxRepo(Repository):
         )
 
     async def list_unmatched_sent(
-        self, *, chat_id: int, conn: Executor | None = None
+        self,
+        *,
+        chat_id: int,
+        message_ids: Sequence[str] = (),
+        conn: Executor | None = None,
     ) -> list[ReplyItem]:
         """Replies sent (or being sent) not yet matched to a history message, so sync can
-        tell our own replies from ones typed in the marketplace cabinet. ``sending`` counts:
-        Ozon may have stored the message before the worker recorded the outcome."""
+        tell our own replies from ones typed in the marketplace cabinet. ``sending`` and
+        ``unverified`` count: Ozon may have stored the message before the worker recorded
+        the outcome. Rows already matched to one of ``message_ids`` (the worker found them in
+        history) are included too, so sync recognises those messages as ours."""
         rows = await self._db(conn).fetch(
             f"""
             SELECT {_ITEM} FROM reply_outbox
-             WHERE chat_id = $1 AND status IN ('sending', 'sent')
-               AND marketplace_message_id IS NULL
+             WHERE chat_id = $1 AND status IN ('sending', 'unverified', 'sent')
+               AND (marketplace_message_id IS NULL
+                    OR marketplace_message_id = ANY($2::text[]))
              ORDER BY id
             """,
             chat_id,
+            list(message_ids),
         )
         return to_records(ReplyItem, rows)
+
+    async def matched_message_ids(
+        self, *, chat_id: int, except_item_id: int, conn: Executor | None = None
+    ) -> set[str]:
+        """Marketplace messages already known as our other replies (so a history check for
+        an unnamed image does not take one of them for this reply)."""
+        rows = await self._db(conn).fetch(
+            """
+            SELECT marketplace_message_id FROM reply_outbox
+             WHERE chat_id = $1 AND id <> $2 AND marketplace_message_id IS NOT NULL
+            """,
+            chat_id,
+            except_item_id,
+        )
+        return {row["marketplace_message_id"] for row in rows}

@@ -1,11 +1,18 @@
 """Agent replies toward the marketplace: the one consumer of the ``reply_outbox`` queue.
 
-A reply reaches the buyer at most once. The row is switched to ``sending`` (committed)
-before the marketplace call; if the process dies or the call times out, the next attempt
-finds ``sending`` and first looks in the chat's history for the text, and only sends when
-it is not there. The connector adds the same check inside one call. Success is shown with
-a reaction on the agent's message; a refusal is explained in the topic, in the group's
-language, with what to do. Both go through the Telegram queue (budget, durability).
+A reply reaches the buyer at most once, and a chat's replies reach it in the order they
+were queued. The claim hands out only each chat's head row, so a chat sends one reply at a
+time while chats send in parallel. The row is switched to ``sending`` (committed, with the
+attempt's start) before the marketplace call; if the process dies or the call's outcome is
+unknown, the next attempt finds ``sending`` and first looks in the chat's history after
+that start: text by its text, a document by its name, an image (Ozon shows no name) as the
+one seller image not known as another reply. A file history cannot settle waits as
+``unverified`` with a notice asking a person to send it anyway or drop it; nothing is
+resent blindly.
+
+Each outcome commits with its consequences: sent + turn closed + 👍 queued; failed + the
+reason queued. Attempts are capped; what can never succeed fails at once. Both notices and
+reactions go through the Telegram queue (budget, durability).
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ import asyncio
 import contextlib
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
 from bot.bridge.delivery import NOTICE, REACTION, DeliveryWorker
+from bot.bridge.reply_checks import REPLY_CHECK, ReplyCheckPosting
 from bot.seller_api import SellerApis
 from bot.texts import text
 from connectors.errors import (
@@ -35,7 +43,8 @@ from connectors.errors import (
     SendOutcomeUnknown,
 )
 from connectors.ozon.client import OzonSellerApi
-from connectors.ozon.delivery import Delivery, find_sent_text
+from connectors.ozon.delivery import Delivery, Verdict, looks_like_image, verify_file, verify_text
+from connectors.ozon.models import ChatMessage
 from storage.database import Database
 from storage.records import Chat, ReplyItem, Seller
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
@@ -45,6 +54,12 @@ logger = logging.getLogger(__name__)
 
 RECEIPT_EMOJI = "👍"
 CLOCK_SKEW = timedelta(seconds=5)
+MAX_ATTEMPTS = 8
+# The Bot API's getFile refuses files over 20 MB ("file is too big"): such a reply can never
+# be fetched, so it fails at once instead of being retried.
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+VERIFY_HISTORY_LIMIT = 50
+_SELLER_STATES_REFUSED = {"paused": "seller_paused", "removed": "seller_removed"}
 _REFUSALS: tuple[tuple[type[Exception], str], ...] = (
     (ReplyWindowExpired, "window_closed"),
     (ChatClosed, "chat_closed"),
@@ -56,8 +71,32 @@ _REFUSALS: tuple[tuple[type[Exception], str], ...] = (
 )
 
 
+class FileTooBig(Exception):
+    """The agent's file is beyond what a bot may download from Telegram."""
+
+
 def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(300, 2 * 2 ** min(attempts, 7)))
+
+
+def is_too_big(exc: TelegramBadRequest) -> bool:
+    return "file is too big" in exc.message.lower()
+
+
+def verify_reply(
+    item: ReplyItem, messages: Sequence[ChatMessage], *, since: datetime, exclude: set[str]
+) -> Verdict:
+    """What the chat's history says about an attempt of ``item`` started at ``since``."""
+    if item.kind == "text":
+        return verify_text(messages, since=since, text=item.text, exclude=exclude)
+    name = file_name(item)
+    return verify_file(
+        messages, since=since, name=name, is_image=looks_like_image(name), exclude=exclude
+    )
+
+
+def file_name(item: ReplyItem) -> str:
+    return str((item.file or {}).get("name", ""))
 
 
 class ReplyWorker:
@@ -70,6 +109,7 @@ class ReplyWorker:
         delivery: DeliveryWorker,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         idle_seconds: float = 0.2,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self._db = db
         self._bot = bot
@@ -77,12 +117,16 @@ class ReplyWorker:
         self._delivery = delivery
         self._clock = clock
         self._idle = idle_seconds
+        self._max_attempts = max_attempts
         self._wake = asyncio.Event()
+        delivery.register(REPLY_CHECK, ReplyCheckPosting(db=db, delivery=delivery).post)
 
     def kick(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
+        with contextlib.suppress(Exception):  # a database outage: the leases run out anyway
+            await self._db.replies.release_claims()
         while True:
             try:
                 handled = await self.run_once()
@@ -97,77 +141,137 @@ class ReplyWorker:
                     await self._wake.wait()
 
     async def run_once(self) -> int:
+        """One head row per chat: the chats of a round send in parallel."""
         items = await self._db.replies.claim(now=self._clock(), limit=10)
-        for item in items:
-            try:
-                await self._process(item)
-            except Exception:  # e.g. a database hiccup: try again soon, checking history first
-                logger.exception("reply=%d: unexpected failure, will retry", item.id)
-                await self._retry(item, outcome_unknown=True)
+        await asyncio.gather(*(self._guarded(item) for item in items))
         return len(items)
+
+    async def _guarded(self, item: ReplyItem) -> None:
+        try:
+            await self._process(item)
+        except Exception:  # e.g. a database hiccup: counts toward the cap, never forever
+            logger.exception("reply=%d: unexpected failure", item.id)
+            current = await self._db.replies.get(item_id=item.id)
+            await self._retry(
+                item, outcome_unknown=current.status == "sending", reason="unexpected"
+            )
 
     async def _process(self, item: ReplyItem) -> None:
         chat = await self._db.chats.get(chat_id=item.chat_id)
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
-        if seller.state == "paused":
-            await self._refuse(item, chat, seller, "seller_paused")
+        refused_state = _SELLER_STATES_REFUSED.get(seller.state)
+        if refused_state is not None:
+            await self._refuse(item, chat, seller, refused_state)
             return
         try:
-            api = await self._apis.for_seller(seller)
-            if item.status == "sending" and await self._already_delivered(api, chat, item):
-                await self._succeeded(item, chat)
+            await self._attempt(item, chat, seller)
+        except (MarketplaceError, VaultError, FileTooBig, TelegramAPIError) as exc:
+            await self._settle_error(item, chat, seller, exc)
+
+    async def _attempt(self, item: ReplyItem, chat: Chat, seller: Seller) -> None:
+        api = await self._apis.for_seller(seller)
+        if item.status == "sending":
+            verdict = await self._verify(api, chat, item)
+            if verdict.outcome is Delivery.FOUND:
+                await self._succeeded(item, chat, marketplace_message_id=verdict.message_id)
                 return
-            await self._db.replies.mark_sending(item_id=item.id)
-            await self._send(api, chat, item)
-        except SendOutcomeUnknown:
+            if verdict.outcome is Delivery.AMBIGUOUS:
+                await self._unverified(item, chat)
+                return
+        content = await self._download(item) if item.kind == "file" else b""
+        await self._db.replies.mark_sending(item_id=item.id, at=self._clock())
+        await self._send(api, chat, item, content)
+        await self._succeeded(item, chat)
+
+    async def _settle_error(
+        self, item: ReplyItem, chat: Chat, seller: Seller, exc: Exception
+    ) -> None:
+        """A refusal fails at once (with its reason); the rest is retried up to the cap."""
+        if isinstance(exc, SendOutcomeUnknown):
             await self._retry(item, outcome_unknown=True)
-        except MarketplaceUnavailable as exc:
+        elif isinstance(exc, MarketplaceUnavailable):
             await self._retry(item, outcome_unknown=exc.may_have_arrived)
-        except (MarketplaceError, VaultError) as exc:
+        elif isinstance(exc, MarketplaceError | VaultError):
             code = next((code for kind, code in _REFUSALS if isinstance(exc, kind)), None)
             if code is None:  # 429 or 5xx left after the connector's own retries
                 await self._retry(item, outcome_unknown=True)
             else:
                 detail = getattr(exc, "message", None)
                 await self._refuse(item, chat, seller, code, detail=detail)
-        except TelegramAPIError:  # the agent's file could not be fetched from Telegram
-            await self._retry(item, outcome_unknown=False)
-        else:
-            await self._succeeded(item, chat)
+        elif isinstance(exc, FileTooBig) or (
+            isinstance(exc, TelegramBadRequest) and is_too_big(exc)
+        ):
+            await self._refuse(item, chat, seller, "file_too_big")
+        else:  # the agent's file could not be fetched from Telegram (yet)
+            await self._retry(item, outcome_unknown=False, reason="retry")
 
-    async def _send(self, api: OzonSellerApi, chat: Chat, item: ReplyItem) -> None:
-        if item.kind == "text":
-            await api.send_message(chat.external_id, item.text)
-            return
+    async def _download(self, item: ReplyItem) -> bytes:
+        """Fetch the agent's file before the attempt starts: a failure here cannot have
+        reached the buyer."""
         assert item.file is not None
+        size = item.file.get("size")
+        if isinstance(size, int) and size > TELEGRAM_DOWNLOAD_LIMIT:
+            raise FileTooBig(f"{size} bytes")
         buffer = await self._bot.download(item.file["tg_file_id"])
         assert buffer is not None
-        await api.send_file(chat.external_id, name=item.file["name"], content=buffer.read())
+        return buffer.read()
 
-    async def _already_delivered(self, api: OzonSellerApi, chat: Chat, item: ReplyItem) -> bool:
+    async def _send(self, api: OzonSellerApi, chat: Chat, item: ReplyItem, content: bytes) -> None:
+        if item.kind == "text":
+            await api.send_message(chat.external_id, item.text)
+        else:
+            await api.send_file(chat.external_id, name=file_name(item), content=content)
+
+    async def _verify(self, api: OzonSellerApi, chat: Chat, item: ReplyItem) -> Verdict:
         """An earlier attempt may have reached the buyer: look before sending again."""
-        if item.kind != "text":
-            return False  # files: the connector's own history check is the guard
-        page = await api.history(chat.external_id, direction="Backward", limit=50)
-        since = item.created_at - CLOCK_SKEW
-        return find_sent_text(page.messages, since=since, text=item.text) is Delivery.FOUND
+        if item.marketplace_message_id is not None:  # sync already saw it in history
+            return Verdict(Delivery.FOUND, item.marketplace_message_id)
+        page = await api.history(
+            chat.external_id, direction="Backward", limit=VERIFY_HISTORY_LIMIT
+        )
+        started = item.attempt_started_at or item.created_at
+        exclude = await self._db.replies.matched_message_ids(
+            chat_id=chat.id, except_item_id=item.id
+        )
+        return verify_reply(item, page.messages, since=started - CLOCK_SKEW, exclude=exclude)
 
-    async def _retry(self, item: ReplyItem, *, outcome_unknown: bool) -> None:
+    async def _retry(
+        self, item: ReplyItem, *, outcome_unknown: bool, reason: str | None = None
+    ) -> None:
+        code = reason or ("outcome_unknown" if outcome_unknown else "retry")
+        if item.attempts >= self._max_attempts:
+            await self._give_up(item, code=code, outcome_unknown=outcome_unknown)
+            return
         await self._db.replies.retry_later(
             item_id=item.id,
             not_before=self._clock() + retry_delay(item.attempts),
-            error_code="outcome_unknown" if outcome_unknown else "retry",
+            error_code=code,
             outcome_unknown=outcome_unknown,
         )
 
-    async def _succeeded(self, item: ReplyItem, chat: Chat) -> None:
+    async def _give_up(self, item: ReplyItem, *, code: str, outcome_unknown: bool) -> None:
+        chat = await self._db.chats.get(chat_id=item.chat_id)
+        seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        await self._refuse(
+            item,
+            chat,
+            seller,
+            "gave_up_unknown" if outcome_unknown else "gave_up",
+            detail_key=f"reply_failed.detail.{code}",
+        )
+
+    async def _succeeded(
+        self, item: ReplyItem, chat: Chat, *, marketplace_message_id: str | None = None
+    ) -> None:
         now = self._clock()
-        if not await self._db.replies.mark_sent(item_id=item.id, at=now):
-            return  # another attempt already reported it
         async with self._db.transaction() as conn:
-            # The chat row first, then its turn: the order ingestion locks them in, so the
-            # two can never deadlock.
+            # The chat row first, then the reply and the turn: the order ingestion locks
+            # them in, so the two can never deadlock.
             await self._db.chats.get_for_update(chat_id=chat.id, conn=conn)
+            if not await self._db.replies.mark_sent(
+                item_id=item.id, at=now, marketplace_message_id=marketplace_message_id, conn=conn
+            ):
+                return  # another attempt already reported it
             turn = await self._db.turns.get_open(chat_id=chat.id, conn=conn)
             # A turn the buyer opened after this reply was written (possible when the
             # outcome is confirmed late, e.g. after a restart, and sync has meanwhile seen
@@ -191,7 +295,29 @@ class ReplyWorker:
                     conn=conn,
                 )
         self._delivery.kick()
+        self.kick()  # the chat's next reply is ready now
         logger.info("reply=%d sent to chat=%d", item.id, chat.id)
+
+    async def _unverified(self, item: ReplyItem, chat: Chat) -> None:
+        """History cannot tell whether the file arrived: a person decides (one notice)."""
+        async with self._db.transaction() as conn:
+            if not await self._db.replies.mark_unverified(
+                item_id=item.id, error_code="unverified", conn=conn
+            ):
+                return
+            if chat.topic_workspace_id is not None:
+                started = item.attempt_started_at or item.created_at
+                await self._db.tg_outbox.enqueue(
+                    workspace_id=chat.topic_workspace_id,
+                    kind=REPLY_CHECK,
+                    priority=PRIORITY_AGENT_FEEDBACK,
+                    chat_id=chat.id,
+                    payload={"reply_id": item.id},
+                    dedup_key=f"reply_check:{item.id}:{started.isoformat()}",
+                    conn=conn,
+                )
+        self._delivery.kick()
+        logger.info("reply=%d: outcome cannot be verified, waiting for a decision", item.id)
 
     async def _refuse(
         self,
@@ -201,24 +327,37 @@ class ReplyWorker:
         code: str,
         *,
         detail: str | None = None,
+        detail_key: str | None = None,
     ) -> None:
-        await self._db.replies.mark_failed(item_id=item.id, error_code=code, error_detail=detail)
-        if chat.topic_workspace_id is None:
-            return
-        workspace = await self._db.workspaces.get(workspace_id=chat.topic_workspace_id)
-        message = text(
-            f"reply_failed.{code}",
-            workspace.locale,
-            shop=html.escape(seller.name),
-            detail=html.escape(detail or ""),
+        workspace = (
+            await self._db.workspaces.get(workspace_id=chat.topic_workspace_id)
+            if chat.topic_workspace_id is not None
+            else None
         )
-        await self._db.tg_outbox.enqueue(
-            workspace_id=workspace.id,
-            kind=NOTICE,
-            priority=PRIORITY_AGENT_FEEDBACK,
-            chat_id=chat.id,
-            payload={"text": message, "reply_to": item.tg_message_id},
-            dedup_key=f"refused:{item.id}",
-        )
+        async with self._db.transaction() as conn:
+            if not await self._db.replies.mark_failed(
+                item_id=item.id, error_code=code, error_detail=detail, conn=conn
+            ):
+                return  # already final: its explanation was queued then
+            if workspace is not None:
+                locale = workspace.locale
+                shown = text(detail_key, locale) if detail_key is not None else (detail or "")
+                message = text(
+                    f"reply_failed.{code}",
+                    locale,
+                    shop=html.escape(seller.name),
+                    detail=html.escape(shown),
+                    attempts=item.attempts,
+                )
+                await self._db.tg_outbox.enqueue(
+                    workspace_id=workspace.id,
+                    kind=NOTICE,
+                    priority=PRIORITY_AGENT_FEEDBACK,
+                    chat_id=chat.id,
+                    payload={"text": message, "reply_to": item.tg_message_id},
+                    dedup_key=f"refused:{item.id}",
+                    conn=conn,
+                )
         self._delivery.kick()
+        self.kick()  # the chat's next reply may go now
         logger.info("reply=%d refused: %s", item.id, code)

@@ -12,6 +12,7 @@ from bot.handlers import (
     ai_settings,
     drafts,
     membership,
+    reply_checks,
     sellers,
     setup,
     sla_admin,
@@ -33,5 +34,6 @@ def build_router() -> Router:
     root.include_router(sla_admin.build_router())
     root.include_router(ai_settings.build_router())
     root.include_router(drafts.build_router())
+    root.include_router(reply_checks.build_router())
     root.include_router(topics.build_router())  # last: it looks at every group message
     return root

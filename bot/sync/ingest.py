@@ -8,7 +8,7 @@ re-fetches from the old cursor and skips what is already stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from bot.sla.policy import SlaPolicy, escalates, load_policy
 from bot.sla.rules import TurnFacts
 from bot.texts import text
+from connectors.ozon.delivery import looks_like_image
 from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
 from storage.database import Database
 from storage.records import BuyerTurn, Chat, ReplyItem, Seller
@@ -109,12 +110,37 @@ def _product_url(messages: Sequence[ChatMessage]) -> str | None:
     )
 
 
-def _take_matching_reply(unmatched: list[ReplyItem], text: str) -> ReplyItem | None:
-    """A seller message in history that we sent ourselves (same text, oldest first)."""
-    wanted = text.strip()
+def _take_matching_reply(unmatched: list[ReplyItem], message: ChatMessage) -> ReplyItem | None:
+    """A seller message in history that we sent ourselves, oldest reply first.
+
+    A reply the worker already found in history carries the message's id. Otherwise: a text
+    by its text; a document by its name (Ozon shows ``[name (12KB)](url)``); an image, which
+    Ozon shows without a name, is the oldest of our image replies not yet matched (one reply
+    of a chat is in flight at a time, so they reach Ozon in queue order).
+    """
     for index, item in enumerate(unmatched):
-        if item.kind == "text" and item.text.strip() == wanted:
+        if item.marketplace_message_id == message.message_id:
             return unmatched.pop(index)
+    content = message.content
+    if content.files:
+        names = {f.name for f in content.files}
+        return _pop_first(unmatched, lambda item: _file_name(item) in names)
+    if message.is_image or content.images:
+        return _pop_first(
+            unmatched, lambda item: item.kind == "file" and looks_like_image(_file_name(item))
+        )
+    wanted = content.text.strip()
+    return _pop_first(unmatched, lambda item: item.kind == "text" and item.text.strip() == wanted)
+
+
+def _file_name(item: ReplyItem) -> str:
+    return str((item.file or {}).get("name", "")) if item.kind == "file" else ""
+
+
+def _pop_first(items: list[ReplyItem], wanted: Callable[[ReplyItem], bool]) -> ReplyItem | None:
+    for index, item in enumerate(items):
+        if item.marketplace_message_id is None and wanted(item):
+            return items.pop(index)
     return None
 
 
@@ -171,7 +197,11 @@ async def ingest_chat(
         )
         fresh = _after_cursor(ordered, chat.last_message_external_id) + unnumbered
         unmatched = (
-            await db.replies.list_unmatched_sent(chat_id=chat.id, conn=conn)
+            await db.replies.list_unmatched_sent(
+                chat_id=chat.id,
+                message_ids=[m.message_id for m in fresh if m.is_from_seller],
+                conn=conn,
+            )
             if any(m.is_from_seller for m in fresh)
             else []
         )
@@ -321,7 +351,7 @@ class _ChatWriter:
     async def _seller_reply(self, message: ChatMessage) -> None:
         """Ours (sent through the bot) or typed in the Ozon cabinet: either way the SLA
         clock stops; only a cabinet reply is shown in the topic (ours is already there)."""
-        ours = _take_matching_reply(self._unmatched, message.content.text)
+        ours = _take_matching_reply(self._unmatched, message)
         if ours is not None:
             await self._db.replies.set_marketplace_id(
                 item_id=ours.id, marketplace_message_id=message.message_id, conn=self._conn

@@ -9,7 +9,8 @@ a possible duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
@@ -25,7 +26,15 @@ class Delivery(Enum):
     AMBIGUOUS = "ambiguous"
 
 
-def looks_like_image(name: str, content: bytes) -> bool:
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What history says about one reply: the outcome and, when found, Ozon's message id."""
+
+    outcome: Delivery
+    message_id: str | None = None
+
+
+def looks_like_image(name: str, content: bytes = b"") -> bool:
     """Ozon shows images inline (``is_image``), so an image send is recognised by that flag."""
     lowered = name.lower()
     if any(lowered.endswith(ext) for ext in IMAGE_EXTENSIONS):
@@ -34,30 +43,70 @@ def looks_like_image(name: str, content: bytes) -> bool:
     return is_webp or content.startswith(_IMAGE_MAGIC)
 
 
-def _ours(messages: Iterable[ChatMessage], since: datetime) -> list[ChatMessage]:
-    return [m for m in messages if m.is_from_seller and m.created_at >= since]
+def _ours(
+    messages: Iterable[ChatMessage], since: datetime, exclude: Collection[str] = ()
+) -> list[ChatMessage]:
+    return [
+        m
+        for m in messages
+        if m.is_from_seller and m.created_at >= since and m.message_id not in exclude
+    ]
+
+
+def _text_of(message: ChatMessage) -> tuple[str, str]:
+    return "\n".join(message.data).strip(), message.content.text.strip()
+
+
+def _names_file(message: ChatMessage, name: str) -> bool:
+    """Ozon shows a document as ``[name (12KB)](url)``: the label, minus the size, is the name."""
+    return any(f.name == name for f in message.content.files)
+
+
+def _is_image(message: ChatMessage) -> bool:
+    return message.is_image or bool(message.content.images)
+
+
+def verify_text(
+    messages: Iterable[ChatMessage], *, since: datetime, text: str, exclude: Collection[str] = ()
+) -> Verdict:
+    """FOUND (with the message) if a seller message at/after ``since`` carries ``text``."""
+    wanted = text.strip()
+    for message in _ours(messages, since, exclude):
+        if wanted in _text_of(message):
+            return Verdict(Delivery.FOUND, message.message_id)
+    return Verdict(Delivery.NOT_FOUND)
+
+
+def verify_file(
+    messages: Iterable[ChatMessage],
+    *,
+    since: datetime,
+    name: str,
+    is_image: bool,
+    exclude: Collection[str] = (),
+) -> Verdict:
+    """A document is found by its name. An image has no name in history: with one reply of a
+    chat in flight at a time, exactly one seller image after ``since`` (not already known as
+    another reply, see ``exclude``) is ours; none means not sent; several are AMBIGUOUS."""
+    ours = _ours(messages, since, exclude)
+    named = [m for m in ours if _names_file(m, name)]
+    if named:
+        return Verdict(Delivery.FOUND, named[0].message_id)
+    if not is_image:
+        return Verdict(Delivery.NOT_FOUND)
+    images = [m for m in ours if _is_image(m)]
+    if len(images) == 1:
+        return Verdict(Delivery.FOUND, images[0].message_id)
+    return Verdict(Delivery.AMBIGUOUS if images else Delivery.NOT_FOUND)
 
 
 def find_sent_text(messages: Iterable[ChatMessage], *, since: datetime, text: str) -> Delivery:
     """FOUND if a seller message created at/after ``since`` carries exactly ``text``."""
-    wanted = text.strip()
-    for message in _ours(messages, since):
-        if "\n".join(message.data).strip() == wanted or message.content.text.strip() == wanted:
-            return Delivery.FOUND
-    return Delivery.NOT_FOUND
+    return verify_text(messages, since=since, text=text).outcome
 
 
 def find_sent_file(
     messages: Iterable[ChatMessage], *, since: datetime, name: str, is_image: bool
 ) -> Delivery:
     """FOUND if a recent seller message names the file; for an unnamed image, if exactly one."""
-    ours = _ours(messages, since)
-    for message in ours:
-        if name in "\n".join(message.data) or any(f.name == name for f in message.content.files):
-            return Delivery.FOUND
-    if not is_image:
-        return Delivery.NOT_FOUND
-    images = [m for m in ours if m.is_image or m.content.images]
-    if len(images) == 1:
-        return Delivery.FOUND
-    return Delivery.AMBIGUOUS if images else Delivery.NOT_FOUND
+    return verify_file(messages, since=since, name=name, is_image=is_image).outcome

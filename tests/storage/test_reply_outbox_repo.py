@@ -139,9 +139,15 @@ async def test_get_unknown_raises_not_found(db: Database) -> None:
         await db.replies.get(item_id=999)
 
 
-async def test_claim_takes_pending_rows_in_id_order_with_lease(db: Database) -> None:
-    _, _, chat = await make_seller_with_chat(db)
-    ids = [await _reply(db, chat, f"k{i}") for i in range(3)]
+async def _chats(db: Database, count: int) -> list[Chat]:
+    _, seller, first = await make_seller_with_chat(db)
+    others = [await make_chat(db, seller, external_id=f"extra-{i}") for i in range(1, count)]
+    return [first, *others]
+
+
+async def test_claim_takes_each_chats_head_in_id_order_with_lease(db: Database) -> None:
+    chats = await _chats(db, 3)
+    ids = [await _reply(db, chat, f"k{i}") for i, chat in enumerate(chats)]
 
     first = await db.replies.claim(now=at(1), limit=2, lease=timedelta(seconds=30))
     rest = await db.replies.claim(now=at(1), limit=10)
@@ -151,6 +157,75 @@ async def test_claim_takes_pending_rows_in_id_order_with_lease(db: Database) -> 
     assert all(i.attempts == 1 for i in first + rest)
     assert all(i.lease_until == at(1, seconds=30) for i in first)
     assert await db.replies.claim(now=at(1)) == []
+
+
+async def test_claim_hands_out_one_row_per_chat_in_queue_order(db: Database) -> None:
+    """The spine of ordering: a chat's next reply is claimable only once its head is final."""
+    a, b = await _chats(db, 2)
+    a_ids = [await _reply(db, a, f"a{i}") for i in range(3)]
+    b_ids = [await _reply(db, b, f"b{i}") for i in range(2)]
+
+    batch = await db.replies.claim(now=at(1), limit=10, lease=HOUR)
+    assert [i.id for i in batch] == [a_ids[0], b_ids[0]]
+    await db.replies.mark_sent(item_id=a_ids[0], at=at(1))
+    # b's head is still in flight (leased): nothing of b; a's next one is now the head.
+    assert [i.id for i in await db.replies.claim(now=at(2))] == [a_ids[1]]
+
+
+async def test_a_waiting_head_holds_back_its_chat(db: Database) -> None:
+    [chat] = await _chats(db, 1)
+    head = await _reply(db, chat, "head")
+    later = await _reply(db, chat, "later")
+    await db.replies.claim(now=at(0))
+    await db.replies.mark_sending(item_id=head, at=at(0))
+    await db.replies.retry_later(
+        item_id=head, not_before=at(30), error_code="outcome_unknown", outcome_unknown=True
+    )
+    assert await db.replies.claim(now=at(10)) == []  # backoff of the head: later waits
+
+    [again] = await db.replies.claim(now=at(30))
+    assert again.id == head
+    assert await db.replies.mark_unverified(item_id=head, error_code="unverified")
+    assert await db.replies.claim(now=at(100)) == []  # waiting for a person: later waits
+
+    assert await db.replies.drop_unverified(item_id=head)
+    assert not await db.replies.drop_unverified(item_id=head)  # a double press changes nothing
+    [nxt] = await db.replies.claim(now=at(100))
+    assert nxt.id == later
+
+
+async def test_send_anyway_only_from_unverified_with_a_fresh_budget(db: Database) -> None:
+    [chat] = await _chats(db, 1)
+    item_id = await _reply(db, chat, "k")
+    assert not await db.replies.send_anyway(item_id=item_id, now=at(5))  # pending: no
+    await db.replies.claim(now=at(0))
+    await db.replies.mark_sending(item_id=item_id, at=at(0))
+    assert await db.replies.mark_unverified(item_id=item_id, error_code="unverified")
+
+    assert await db.replies.send_anyway(item_id=item_id, now=at(5))
+    assert not await db.replies.send_anyway(item_id=item_id, now=at(6))
+    item = await db.replies.get(item_id=item_id)
+    assert (item.status, item.attempts, item.not_before) == ("pending", 0, at(5))
+
+
+async def test_mark_sending_records_each_attempts_start(db: Database) -> None:
+    [chat] = await _chats(db, 1)
+    item_id = await _reply(db, chat, "k")
+    await db.replies.mark_sending(item_id=item_id, at=at(1))
+    assert (await db.replies.get(item_id=item_id)).attempt_started_at == at(1)
+    await db.replies.mark_sending(item_id=item_id, at=at(9))  # the next attempt
+    assert (await db.replies.get(item_id=item_id)).attempt_started_at == at(9)
+
+
+async def test_release_claims_takes_back_the_previous_runs_leases(db: Database) -> None:
+    [chat] = await _chats(db, 1)
+    item_id = await _reply(db, chat, "k")
+    await db.replies.claim(now=at(0), lease=HOUR)
+    assert await db.replies.claim(now=at(1)) == []
+
+    assert await db.replies.release_claims() == 1
+    [again] = await db.replies.claim(now=at(1))
+    assert again.id == item_id
 
 
 async def test_claim_respects_not_before_and_active_leases(db: Database) -> None:
@@ -167,11 +242,11 @@ async def test_claim_respects_not_before_and_active_leases(db: Database) -> None
 
 
 async def test_claim_takes_expired_sending_rows_but_not_finished_ones(db: Database) -> None:
-    _, _, chat = await make_seller_with_chat(db)
-    sending = await _reply(db, chat, "sending")
-    leased_sending = await _reply(db, chat, "leased-sending")
-    sent = await _reply(db, chat, "sent")
-    failed = await _reply(db, chat, "failed")
+    chats = await _chats(db, 4)
+    sending = await _reply(db, chats[0], "sending")
+    leased_sending = await _reply(db, chats[1], "leased-sending")
+    sent = await _reply(db, chats[2], "sent")
+    failed = await _reply(db, chats[3], "failed")
     for item_id in (sending, leased_sending, sent, failed):
         await db.replies.mark_sending(item_id=item_id)
     await db.replies.mark_sent(item_id=sent, at=at(0))
@@ -188,8 +263,8 @@ async def test_claim_takes_expired_sending_rows_but_not_finished_ones(db: Databa
 
 
 async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
-    _, _, chat = await make_seller_with_chat(db)
-    ids = [await _reply(db, chat, f"k{i}") for i in range(20)]
+    chats = await _chats(db, 20)
+    ids = [await _reply(db, chat, f"k{i}") for i, chat in enumerate(chats)]
 
     async def claim_loop() -> list[int]:
         got: list[int] = []
@@ -204,7 +279,7 @@ async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
     assert sorted(first + second) == ids
 
 
-async def test_mark_sending_only_from_pending(db: Database) -> None:
+async def test_mark_sending_not_after_a_final_state(db: Database) -> None:
     _, _, chat = await make_seller_with_chat(db)
     item_id = await _reply(db, chat, "k")
 
@@ -328,8 +403,9 @@ async def test_mark_failed_without_detail_and_not_after_sent(db: Database) -> No
     sent = await _reply(db, chat, "sent")
     await db.replies.mark_sent(item_id=sent, at=at(1))
 
-    await db.replies.mark_failed(item_id=pending, error_code="forbidden")
-    await db.replies.mark_failed(item_id=sent, error_code="forbidden")
+    assert await db.replies.mark_failed(item_id=pending, error_code="forbidden")
+    assert not await db.replies.mark_failed(item_id=sent, error_code="forbidden")
+    assert not await db.replies.mark_failed(item_id=pending, error_code="again")  # once
 
     failed_item = await db.replies.get(item_id=pending)
     assert (failed_item.status, failed_item.error_code, failed_item.error_detail) == (
@@ -366,3 +442,19 @@ async def test_set_marketplace_id_and_list_unmatched_sent(db: Database) -> None:
         unmatched_2,
     ]
     assert [i.id for i in await db.replies.list_unmatched_sent(chat_id=other_chat.id)] == [foreign]
+
+
+async def test_rows_found_in_history_stay_listed_for_their_own_message(db: Database) -> None:
+    """The worker records the message it found; sync must still see that message as ours."""
+    [chat] = await _chats(db, 1)
+    found = await _reply(db, chat, "found")
+    other = await _reply(db, chat, "other")
+    unverified = await _reply(db, chat, "unverified")
+    await db.replies.mark_sent(item_id=found, at=at(1), marketplace_message_id="301")
+    await db.replies.mark_sent(item_id=other, at=at(1), marketplace_message_id="302")
+    await db.replies.mark_sending(item_id=unverified, at=at(2))
+    await db.replies.mark_unverified(item_id=unverified, error_code="unverified")
+
+    listed = await db.replies.list_unmatched_sent(chat_id=chat.id, message_ids=["301", "999"])
+    assert [i.id for i in listed] == [found, unverified]
+    assert await db.replies.matched_message_ids(chat_id=chat.id, except_item_id=found) == {"302"}
