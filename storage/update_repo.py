@@ -45,6 +45,12 @@ class StoredUpdate:
 
 _UPDATE = columns(StoredUpdate)
 
+# What is left of a finished update's payload: its id and type, never what people wrote
+# (an agent may paste a marketplace key into the chat; the wizard deletes that message).
+_SPENT = """jsonb_build_object(
+    'update_id', update_id,
+    'kind', (SELECT k FROM jsonb_object_keys(payload) AS k WHERE k <> 'update_id' LIMIT 1))"""
+
 
 class UpdateRepo(Repository):
     async def store(self, updates: Sequence[IncomingUpdate]) -> int:
@@ -130,9 +136,9 @@ class UpdateRepo(Repository):
 
     async def mark_done(self, *, update_id: int, conn: Executor | None = None) -> None:
         await self._db(conn).execute(
-            """
+            f"""
             UPDATE tg_updates SET status = 'done', processed_at = now(), claimed_by = NULL,
-                                  lease_until = NULL, last_error = NULL
+                                  lease_until = NULL, last_error = NULL, payload = {_SPENT}
              WHERE update_id = $1
             """,
             update_id,
@@ -152,11 +158,11 @@ class UpdateRepo(Repository):
         )
 
     async def mark_failed(self, *, update_id: int, error: str) -> None:
-        """Give up on an update (kept for inspection) so its key is not blocked for ever."""
+        """Give up on an update (its row kept for inspection) so its key is not blocked."""
         await self._pool.execute(
-            """
+            f"""
             UPDATE tg_updates SET status = 'failed', processed_at = now(), claimed_by = NULL,
-                                  lease_until = NULL, last_error = $2
+                                  lease_until = NULL, last_error = $2, payload = {_SPENT}
              WHERE update_id = $1
             """,
             update_id,

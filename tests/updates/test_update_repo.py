@@ -155,3 +155,14 @@ async def test_claims_naming_an_unknown_instance_are_released(db: Database) -> N
 async def test_release_dead_claims_refuses_what_is_not_a_table_name(db: Database) -> None:
     with pytest.raises(ValueError, match="not a table name"):
         await db.instances.release_dead_claims("tg_updates; DROP TABLE x")
+
+
+async def test_finished_updates_keep_no_text(db: Database) -> None:
+    secret = {"update_id": 1, "message": {"text": "ozon-key-0123456789"}}
+    await db.updates.store([IncomingUpdate(1, "a", secret), _u(2, "b")])
+    await db.updates.claim(instance_id="w1", now=_now(), limit=10)
+    await db.updates.mark_done(update_id=1)
+    await db.updates.mark_failed(update_id=2, error="RuntimeError at x.py:1")
+    done, failed = await db.updates.get(1), await db.updates.get(2)
+    assert done is not None and done.payload == {"update_id": 1, "kind": "message"}
+    assert failed is not None and failed.payload == {"update_id": 2, "kind": "message"}
