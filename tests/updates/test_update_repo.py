@@ -158,11 +158,15 @@ async def test_release_dead_claims_refuses_what_is_not_a_table_name(db: Database
 
 
 async def test_finished_updates_keep_no_text(db: Database) -> None:
-    secret = {"update_id": 1, "message": {"text": "ozon-key-0123456789"}}
+    secret = {"update_id": 1, "message": {"message_id": 9, "text": "ozon-key-0123456789"}}
     await db.updates.store([IncomingUpdate(1, "a", secret), _u(2, "b")])
     await db.updates.claim(instance_id="w1", now=_now(), limit=10)
     await db.updates.mark_done(update_id=1)
     await db.updates.mark_failed(update_id=2, error="RuntimeError at x.py:1")
     done, failed = await db.updates.get(1), await db.updates.get(2)
-    assert done is not None and done.payload == {"update_id": 1, "kind": "message"}
+    assert done is not None and done.payload == {
+        "update_id": 1,
+        "kind": "message",
+        "message_id": 9,
+    }
     assert failed is not None and failed.payload == {"update_id": 2, "kind": "message"}
