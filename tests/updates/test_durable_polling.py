@@ -95,8 +95,13 @@ async def test_six_replies_in_one_batch_are_queued_and_sent_in_message_order(
         rows = await wait_replies(world, 6)
         assert [r["tg_message_id"] for r in rows] == sent
         assert [r["text"] for r in rows] == TEXTS
+
+        async def all_done() -> bool:
+            return {s["status"] for s in await stored_for(db, sent)} == {"done"}
+
+        await wait_until(all_done)
         stored = await stored_for(db, sent)
-        assert len(stored) == 6 and {s["status"] for s in stored} == {"done"}
+        assert len(stored) == 6
         assert len({s["received_at"] for s in stored}) == 1  # one batch, one transaction
         await wait_sent(world, 6)
         assert [(m.chat_id, m.text) for m in world.sent_to_ozon()] == [
@@ -137,8 +142,11 @@ async def test_updates_stored_but_not_processed_when_the_process_dies_run_after_
             (chat_id, text) for text in TEXTS[:3]
         ]
         assert len(await replies(db)) == 3  # Telegram's redelivery was stored once
-        for message_id in sent:
-            assert world.tg.reactions(world.group_id, message_id) == ["👍"]
+
+        async def receipts() -> bool:
+            return all(world.tg.reactions(world.group_id, m) == ["👍"] for m in sent)
+
+        await wait_until(receipts)
 
 
 async def test_a_handler_that_ran_before_the_crash_is_run_again_without_effect_twice(
