@@ -64,9 +64,7 @@ async def run(db: Database, args: argparse.Namespace) -> None:
         bot = build_bot(TOKEN, tg.base_url)
         async with OzonClient(base_url=ozon.base_url) as client:
             app = assemble(settings, db=db, vault=vault, ozon=client, bot=bot)
-            polling = asyncio.create_task(
-                app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
-            )
+            await app.updates.start()
             try:
                 await wait_for(lambda: any(m == "getUpdates" for m, _ in tg.calls), 30)
                 tg.user_sends(admin.id, admin.id, "/start")
@@ -104,8 +102,7 @@ async def run(db: Database, args: argparse.Namespace) -> None:
                       f"{len(str(listing['text']))} characters")  # fmt: skip
                 print(f"spec violations         {len(tg.violations)}")
             finally:
-                await app.dispatcher.stop_polling()
-                await polling
+                await app.updates.stop()
                 await bot.session.close()
 
 

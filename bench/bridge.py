@@ -140,15 +140,12 @@ async def rig(
                 bot=bot,
                 throttle=TelegramThrottle(group=throttle),
             )
-            polling = asyncio.create_task(
-                app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
-            )
+            await app.updates.start()
             try:
                 await until(lambda: _true_when(bool(app.sync.seller_ids())))
                 yield Rig(db, tg, ozon, app, bot, seller, group.id, agent.id)
             finally:
-                await app.dispatcher.stop_polling()
-                await polling
+                await app.updates.stop()
                 await bot.session.close()
         if tg.violations:
             print(f"!! Bot API spec violations: {tg.violations[:3]}")

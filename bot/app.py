@@ -43,6 +43,7 @@ from bot.sync.poller import SellerPoller
 from bot.sync.push import OzonPushServer, PollTrigger
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
+from bot.updates.service import TelegramUpdates
 from connectors.ozon.client import OzonClient
 from storage.database import Database
 from storage.vault import Vault
@@ -69,6 +70,7 @@ class App:
     sync: SyncScheduler
     bridge: Bridge
     sla: SlaService
+    updates: TelegramUpdates
     drafts: DraftWorker | None = None
     push: OzonPushServer | None = None
 
@@ -182,7 +184,16 @@ def assemble(
         )
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)
-    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, sla=sla, drafts=drafts, push=push)
+    updates = TelegramUpdates(db=db, bot=bot, dispatcher=dispatcher, locale=settings.locale)
+    return App(
+        dispatcher=dispatcher,
+        sync=sync,
+        bridge=bridge,
+        sla=sla,
+        updates=updates,
+        drafts=drafts,
+        push=push,
+    )
 
 
 def build_llm(settings: Settings) -> LlmClient | None:
@@ -207,7 +218,7 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
         bot = build_bot(settings.bot_token.get_secret_value(), str(settings.telegram_api_url))
         app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
         try:
-            logger.info("Bot is starting (long polling)")
-            await app.dispatcher.start_polling(bot)
+            logger.info("Bot is starting (long polling, updates stored before confirmed)")
+            await app.updates.run_polling()
         finally:
             await bot.session.close()

@@ -228,15 +228,11 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
         bot = build_bot(DEMO_TOKEN, tg.base_url)
         async with OzonClient(base_url=ozon.base_url) as ozon_client:
             app = assemble(demo_settings, db=db, vault=vault, ozon=ozon_client, bot=bot)
-            polling = asyncio.create_task(
-                app.dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
-            )
+            await app.updates.start()
             try:
                 yield DemoWorld(db, ozon, tg, app, group.id, anna.id, seller.id, llm)
             finally:
-                await app.dispatcher.stop_polling()
-                with contextlib.suppress(RuntimeError):  # polling never started
-                    await polling
+                await app.updates.stop()
                 await bot.session.close()
 
 

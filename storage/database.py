@@ -11,6 +11,7 @@ from storage.agent_repo import AgentRepo
 from storage.audit_repo import AuditRepo
 from storage.chat_repo import ChatRepo
 from storage.held_reply_repo import HeldReplyRepo
+from storage.instance_repo import InstanceRepo
 from storage.message_repo import MessageRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
 from storage.seller_repo import SellerRepo
@@ -19,6 +20,7 @@ from storage.suggestion_repo import SuggestionRepo
 from storage.sync_state_repo import SyncStateRepo
 from storage.tg_outbox_repo import TgOutboxRepo
 from storage.turn_repo import TurnRepo
+from storage.update_repo import UpdateRepo
 from storage.workspace_repo import WorkspaceRepo
 
 
@@ -40,6 +42,8 @@ class Database:
         self.sla = SlaRepo(pool)
         self.audit = AuditRepo(pool)
         self.held_replies = HeldReplyRepo(pool)
+        self.updates = UpdateRepo(pool)
+        self.instances = InstanceRepo(pool)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.Connection]:

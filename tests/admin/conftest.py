@@ -7,7 +7,6 @@ people would, and every test ends with no Bot API spec violation.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -59,7 +58,6 @@ class AdminWorld:
     app: App | None = None
     bot: Bot | None = None
     ozon_client: OzonClient | None = None
-    _polling: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.bot = build_bot(TOKEN, self.tg.base_url)
@@ -72,23 +70,20 @@ class AdminWorld:
             bot=self.bot,
             throttle=TelegramThrottle(group=Budget(18, 60.0)),
         )
-        self._polling = asyncio.create_task(
-            self.app.dispatcher.start_polling(self.bot, handle_signals=False, polling_timeout=1)
-        )
+        await self.app.updates.start()
         await wait_until(self._started)
 
     async def _started(self) -> bool:
         return any(method == "getUpdates" for method, _ in self.tg.calls)
 
     async def stop(self) -> None:
-        if self.app is not None and self._polling is not None:
-            await self.app.dispatcher.stop_polling()
-            await self._polling
+        if self.app is not None:
+            await self.app.updates.stop()
         if self.bot is not None:
             await self.bot.session.close()
         if self.ozon_client is not None:
             await self.ozon_client.aclose()
-        self.app = self.bot = self.ozon_client = self._polling = None
+        self.app = self.bot = self.ozon_client = None
 
     # ------------------------------------------------------------- Telegram side
 

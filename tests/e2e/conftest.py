@@ -51,7 +51,6 @@ class World:
     app: App | None = None
     bot: Bot | None = None
     ozon_client: OzonClient | None = None
-    _polling: asyncio.Task[None] | None = None
     throttle_budget: Budget = field(default_factory=lambda: Budget(18, 60.0))
 
     async def start(self) -> None:
@@ -66,23 +65,20 @@ class World:
             bot=self.bot,
             throttle=TelegramThrottle(group=self.throttle_budget),
         )
-        self._polling = asyncio.create_task(
-            self.app.dispatcher.start_polling(self.bot, handle_signals=False, polling_timeout=1)
-        )
+        await self.app.updates.start()
         await wait_until(self._workers_running)
 
     async def _workers_running(self) -> bool:
         return self.app is not None and bool(self.app.sync.seller_ids())
 
     async def stop(self) -> None:
-        if self.app is not None and self._polling is not None:
-            await self.app.dispatcher.stop_polling()
-            await self._polling
+        if self.app is not None:
+            await self.app.updates.stop()
         if self.bot is not None:
             await self.bot.session.close()
         if self.ozon_client is not None:
             await self.ozon_client.aclose()
-        self.app = self.bot = self.ozon_client = self._polling = None
+        self.app = self.bot = self.ozon_client = None
 
     async def poll(self) -> None:
         assert self.app is not None

@@ -14,6 +14,7 @@ EXPECTED_TABLES = {
     "buyer_turns", "messages", "tg_outbox", "ai_suggestions", "reply_outbox", "sla_rules",
     "sla_targets", "audit_log", "schema_migrations",
     "held_replies",
+    "tg_updates", "instances",
 }  # fmt: skip
 
 

@@ -1,0 +1,101 @@
+"""Long polling that loses nothing: fetch, store durably, and only then move the offset.
+
+Telegram forgets an update once a getUpdates call carries an offset above it, so the
+offset advances only after the batch is committed; the next getUpdates confirms it. A
+crash anywhere in between makes Telegram deliver the batch again, and the store ignores
+what it already has. Storing (:meth:`Intake.accept`) is apart from fetching, so a webhook
+can insert and then answer 200 the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramConflictError, TelegramUnauthorizedError
+from aiogram.methods import GetUpdates
+
+from bot.updates.keys import chat_key
+from bot.updates.retry import backoff_seconds
+from storage.update_repo import IncomingUpdate, UpdateRepo
+
+logger = logging.getLogger(__name__)
+
+FETCH_BACKOFF_CAP = 30.0
+
+
+def to_incoming(raw: dict[str, Any]) -> IncomingUpdate:
+    return IncomingUpdate(update_id=int(raw["update_id"]), chat_key=chat_key(raw), payload=raw)
+
+
+class Intake:
+    """Fetches updates with getUpdates and stores each batch before confirming it."""
+
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        repo: UpdateRepo,
+        allowed_updates: Sequence[str],
+        on_stored: Callable[[], None],
+        polling_timeout: int = 10,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._bot = bot
+        self._repo = repo
+        self._allowed = list(allowed_updates)
+        self._on_stored = on_stored
+        self._timeout = polling_timeout
+        self._sleep = sleep
+        self.stopped_reason: str | None = None
+
+    async def accept(self, raws: Sequence[dict[str, Any]]) -> int:
+        """Store updates durably (one transaction) and wake the processor; returns how
+        many were new. Raises when the store failed: then nothing may be confirmed."""
+        stored = await self._repo.store([to_incoming(raw) for raw in raws])
+        self._on_stored()
+        return stored
+
+    async def run(self) -> None:
+        """Poll until cancelled, or until Telegram says this bot may not poll (409/401)."""
+        offset: int | None = None
+        failures = 0
+        request_timeout = int(self._bot.session.timeout + self._timeout)
+        while True:
+            call = GetUpdates(offset=offset, timeout=self._timeout, allowed_updates=self._allowed)
+            try:
+                updates = await self._bot(call, request_timeout=request_timeout)
+            except TelegramConflictError:
+                self._stop("another process is polling this bot token (409 Conflict)")
+                return
+            except TelegramUnauthorizedError:
+                self._stop("Telegram rejected the bot token (401 Unauthorized)")
+                return
+            except Exception as exc:  # the network may fail in any way; retry
+                failures += 1
+                await self._back_off("getUpdates failed", exc, failures)
+                continue
+            if not updates:
+                failures = 0
+                continue
+            raws = [u.model_dump(mode="json", exclude_unset=True, by_alias=True) for u in updates]
+            try:
+                await self.accept(raws)
+            except Exception as exc:  # the offset stays: Telegram redelivers
+                failures += 1
+                await self._back_off("storing updates failed", exc, failures)
+                continue
+            failures = 0
+            offset = max(u.update_id for u in updates) + 1
+
+    def _stop(self, reason: str) -> None:
+        self.stopped_reason = reason
+        logger.error("Stopped receiving Telegram updates: %s", reason)
+
+    async def _back_off(self, what: str, exc: Exception, failures: int) -> None:
+        delay = backoff_seconds(failures, base=0.5, cap=FETCH_BACKOFF_CAP)
+        logger.warning("%s (%s); retry %d in %.1f s", what, type(exc).__name__, failures, delay)
+        await self._sleep(delay)

@@ -1,0 +1,65 @@
+"""Telling the person when the bot gave up on what they sent (never only a log line)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+
+from bot.texts import Locale, text
+from storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class FailureNotice:
+    """Where the notice goes: the chat and topic of the update, replying to its message."""
+
+    chat_id: int
+    thread_id: int | None
+    reply_to: int | None
+    key: str
+
+
+def failure_notice(update: Mapping[str, Any]) -> FailureNotice | None:
+    """The notice for a message or a button press; ``None`` when nobody could see one."""
+    key = "updates.failed_message"
+    message = update.get("message") or update.get("edited_message")
+    if message is None and isinstance(update.get("callback_query"), Mapping):
+        message = update["callback_query"].get("message")
+        key = "updates.failed_button"
+    if not isinstance(message, Mapping) or not isinstance(message.get("chat"), Mapping):
+        return None
+    in_topic = bool(message.get("is_topic_message"))
+    return FailureNotice(
+        chat_id=int(message["chat"]["id"]),
+        thread_id=message.get("message_thread_id") if in_topic else None,
+        reply_to=message.get("message_id") if key == "updates.failed_message" else None,
+        key=key,
+    )
+
+
+async def send_failure_notice(
+    bot: Bot, db: Database, update: Mapping[str, Any], default_locale: Locale
+) -> bool:
+    """Post the notice (in the group's language when it is a bound group); returns
+    whether there was anyone to tell."""
+    notice = failure_notice(update)
+    if notice is None:
+        return False
+    workspace = await db.workspaces.find_by_chat(tg_chat_id=notice.chat_id)
+    locale: Locale = workspace.locale if workspace is not None else default_locale
+    extra: dict[str, Any] = {}
+    if notice.reply_to is not None:
+        extra["reply_parameters"] = {
+            "message_id": notice.reply_to,
+            "allow_sending_without_reply": True,
+        }
+    await bot.send_message(
+        chat_id=notice.chat_id,
+        message_thread_id=notice.thread_id,
+        text=text(notice.key, locale),
+        **extra,
+    )
+    return True

@@ -1,0 +1,180 @@
+"""The bot's receiving side as one object: register the instance, run the dispatcher's
+start-up hooks, process what was stored before, then poll; stop in reverse, gracefully.
+
+It replaces aiogram's ``start_polling``, which confirms an update as soon as it hands it
+to a task and runs one batch's updates concurrently (lost on a crash, out of order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
+
+from bot.texts import Locale
+from bot.updates.intake import Intake
+from bot.updates.notice import send_failure_notice
+from bot.updates.processor import UpdateProcessor
+from storage.database import Database
+from storage.instance_repo import InstanceLock
+from storage.update_repo import StoredUpdate
+
+logger = logging.getLogger(__name__)
+
+
+class TelegramUpdates:
+    """Durable long polling for one bot and its dispatcher (start/stop, or run_polling)."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bot: Bot,
+        dispatcher: Dispatcher,
+        locale: Locale = "ru",
+        polling_timeout: int = 10,
+        concurrency: int = 8,
+        drain_seconds: float = 10.0,
+        retry_base_seconds: float = 1.0,
+    ) -> None:
+        self._db = db
+        self._bot = bot
+        self._dispatcher = dispatcher
+        self._locale = locale
+        self._polling_timeout = polling_timeout
+        self._concurrency = concurrency
+        self._drain_seconds = drain_seconds
+        self._retry_base = retry_base_seconds
+        self._lock: InstanceLock | None = None
+        self._processor: UpdateProcessor | None = None
+        self._intake: Intake | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stop_requested = asyncio.Event()
+        self._started = False
+
+    @property
+    def instance_id(self) -> str | None:
+        return self._lock.instance_id if self._lock is not None else None
+
+    @property
+    def processor(self) -> UpdateProcessor | None:
+        return self._processor
+
+    @property
+    def intake(self) -> Intake | None:
+        return self._intake
+
+    def _workflow(self) -> dict[str, Any]:
+        """What ``start_polling`` hands to the hooks and handlers, so they see no change."""
+        return {"dispatcher": self._dispatcher, "bots": (self._bot,),
+                **self._dispatcher.workflow_data}  # fmt: skip
+
+    async def start(self) -> None:
+        """Register, take back the dead's claims, run start-up hooks, then process and poll."""
+        if self._started:
+            return
+        self._stop_requested.clear()
+        self._lock = await self._db.instances.register()
+        try:
+            freed = await self._db.instances.release_dead_claims("tg_updates")
+            if freed:
+                logger.info("Took back %d update(s) claimed by a stopped process", freed)
+            await self._dispatcher.emit_startup(bot=self._bot, **self._workflow())
+        except BaseException:
+            await self._lock.release()
+            self._lock = None
+            raise
+        self._started = True
+        self._processor = UpdateProcessor(
+            repo=self._db.updates,
+            instance_id=self._lock.instance_id,
+            handle=self._handle,
+            on_failed=self._tell_failed,
+            concurrency=self._concurrency,
+            retry_base_seconds=self._retry_base,
+        )
+        self._intake = Intake(
+            bot=self._bot,
+            repo=self._db.updates,
+            allowed_updates=self._dispatcher.resolve_used_update_types(),
+            on_stored=self._processor.wake,
+            polling_timeout=self._polling_timeout,
+        )
+        pending = await self._db.updates.count_pending()
+        logger.info("Receiving Telegram updates (%d stored, unprocessed)", pending)
+        self._tasks = [
+            asyncio.create_task(self._processor.run(), name="updates-processor"),
+            asyncio.create_task(self._run_intake(), name="updates-intake"),
+        ]
+
+    async def _run_intake(self) -> None:
+        assert self._intake is not None
+        await self._intake.run()
+        self._stop_requested.set()  # Telegram refused us: the process should stop
+
+    async def stop(self) -> None:
+        """Stop fetching, let handlers in flight finish (bounded), run the shutdown hooks,
+        and only then give the instance up."""
+        if not self._started:
+            return
+        self._started = False
+        processor_task, intake_task = self._tasks
+        intake_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await intake_task
+        try:
+            assert self._processor is not None
+            await self._processor.drain(self._drain_seconds)
+            await processor_task
+        finally:
+            processor_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await processor_task
+            try:
+                await self._dispatcher.emit_shutdown(bot=self._bot, **self._workflow())
+            finally:
+                assert self._lock is not None
+                await self._lock.release()
+                self._tasks = []
+
+    async def abort(self) -> None:
+        """Stop abruptly, as a crash would: nothing drained, no hooks, the instance's
+        connection dropped. Tests use it to fault inside the window."""
+        self._started = False
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self._lock is not None:
+            await self._lock.kill()
+
+    async def run_polling(self, *, handle_signals: bool = True) -> None:
+        """The production loop: until SIGTERM/SIGINT, or Telegram refusing this bot."""
+        loop = asyncio.get_running_loop()
+        if handle_signals:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                with contextlib.suppress(NotImplementedError):
+                    loop.add_signal_handler(sig, self._stop_requested.set)
+        await self.start()
+        try:
+            await self._stop_requested.wait()
+        finally:
+            await self.stop()
+
+    def request_stop(self) -> None:
+        self._stop_requested.set()
+
+    async def _handle(self, payload: dict[str, Any]) -> None:
+        update = Update.model_validate(payload, context={"bot": self._bot})
+        response = await self._dispatcher.feed_update(self._bot, update, bots=(self._bot,))
+        if isinstance(response, TelegramMethod):
+            await self._dispatcher.silent_call_request(bot=self._bot, result=response)
+
+    async def _tell_failed(self, update: StoredUpdate, reason: str) -> None:
+        await send_failure_notice(self._bot, self._db, update.payload, self._locale)

@@ -1,0 +1,249 @@
+"""The real bot (assemble + TelegramUpdates) against the emulators: updates are stored
+before Telegram is told they arrived, processed one at a time per topic in Telegram order,
+and a crash inside the window loses none and runs none twice in effect."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from storage.database import Database
+from storage.update_repo import IncomingUpdate
+from tests.e2e.conftest import World, open_world, wait_until
+
+
+async def open_topic(world: World, text: str = "Когда доставка?") -> tuple[str, int]:
+    chat_id, _ = world.buyer_writes(text=text)
+    await world.poll()
+    thread = await world.topic_of(chat_id)
+    await world.wait_for_posts(thread, 1)
+    return chat_id, thread
+
+
+async def crash(world: World) -> None:
+    """Stop the way kill -9 does: no drain, no claims handed back, the instance's database
+    connection dropped; the other workers die with the process too."""
+    assert world.app is not None and world.bot is not None and world.ozon_client is not None
+    dead = world.app.updates.instance_id
+    assert dead is not None
+    await world.app.updates.abort()
+    await world.app.dispatcher.emit_shutdown(bot=world.bot)
+    await world.bot.session.close()
+    await world.ozon_client.aclose()
+    world.app = world.bot = world.ozon_client = None
+
+    async def lock_gone() -> bool:
+        return not await world.db.instances.is_alive(dead)
+
+    await wait_until(lock_gone)
+
+
+async def replies(db: Database) -> list[Any]:
+    return list(await db.pool.fetch("SELECT tg_message_id, text FROM reply_outbox ORDER BY id"))
+
+
+async def wait_replies(world: World, count: int) -> list[Any]:
+    async def enough() -> bool:
+        return len(await replies(world.db)) >= count
+
+    await wait_until(enough, 20)
+    return await replies(world.db)
+
+
+async def wait_sent(world: World, count: int) -> None:
+    async def enough() -> bool:
+        return len(world.sent_to_ozon()) >= count
+
+    await wait_until(enough, 20)
+
+
+def agent_writes(world: World, thread: int, texts: Sequence[str]) -> list[int]:
+    """Written back to back with no await in between: one getUpdates batch."""
+    return [
+        world.tg.user_sends(world.agent_id, world.group_id, text, thread_id=thread)["message_id"]
+        for text in texts
+    ]
+
+
+async def stored_for(db: Database, message_ids: Sequence[int]) -> list[Any]:
+    return list(
+        await db.pool.fetch(
+            """
+            SELECT update_id, status, received_at FROM tg_updates
+             WHERE coalesce(payload -> 'message' ->> 'message_id', payload ->> 'message_id')
+                   ::bigint = ANY ($1::bigint[])
+             ORDER BY update_id
+            """,
+            list(message_ids),
+        )
+    )
+
+
+TEXTS = ["Здравствуйте!", "Ваш заказ задержан", "на складе.", "Доставим завтра", "до 18:00.",
+         "Спасибо за терпение!"]  # fmt: skip
+
+
+async def test_six_replies_in_one_batch_are_queued_and_sent_in_message_order(
+    db: Database,
+) -> None:
+    async with open_world(db) as world:
+        chat_id, thread = await open_topic(world)
+        sent = agent_writes(world, thread, TEXTS)
+        rows = await wait_replies(world, 6)
+        assert [r["tg_message_id"] for r in rows] == sent
+        assert [r["text"] for r in rows] == TEXTS
+
+        async def all_done() -> bool:
+            return {s["status"] for s in await stored_for(db, sent)} == {"done"}
+
+        await wait_until(all_done)
+        stored = await stored_for(db, sent)
+        assert len(stored) == 6
+        assert len({s["received_at"] for s in stored}) == 1  # one batch, one transaction
+        await wait_sent(world, 6)
+        assert [(m.chat_id, m.text) for m in world.sent_to_ozon()] == [
+            (chat_id, text) for text in TEXTS
+        ]
+
+
+async def test_updates_stored_but_not_processed_when_the_process_dies_run_after_restart(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_world(db) as world:
+        chat_id, thread = await open_topic(world)
+        blocked = asyncio.Event()
+
+        async def no_claims(**_: Any) -> list[Any]:
+            blocked.set()
+            await asyncio.Event().wait()  # the process dies before it processes anything
+            raise AssertionError("unreachable")
+
+        monkeypatch.setattr(db.updates, "claim", no_claims)
+        await wait_until(lambda: _true(blocked.is_set()))
+        sent = agent_writes(world, thread, TEXTS[:3])
+
+        async def stored() -> bool:
+            return len(await stored_for(db, sent)) == 3
+
+        await wait_until(stored)
+        await crash(world)
+        assert await replies(db) == []  # fetched and stored, never processed
+        monkeypatch.undo()
+
+        await world.start()
+        rows = await wait_replies(world, 3)
+        assert [r["tg_message_id"] for r in rows] == sent
+        await wait_sent(world, 3)
+        await wait_until(world.outbox_settled)
+        assert [(m.chat_id, m.text) for m in world.sent_to_ozon()] == [
+            (chat_id, text) for text in TEXTS[:3]
+        ]
+        assert len(await replies(db)) == 3  # Telegram's redelivery was stored once
+
+        async def receipts() -> bool:
+            return all(world.tg.reactions(world.group_id, m) == ["👍"] for m in sent)
+
+        await wait_until(receipts)
+
+
+async def test_a_handler_that_ran_before_the_crash_is_run_again_without_effect_twice(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_world(db) as world:
+        chat_id, thread = await open_topic(world)
+
+        async def never_done(**_: Any) -> None:
+            await asyncio.Event().wait()  # killed after the handler, before "done"
+
+        monkeypatch.setattr(db.updates, "mark_done", never_done)
+        sent = agent_writes(world, thread, TEXTS[:2])
+        await wait_replies(world, 1)
+        await asyncio.sleep(0.3)
+        assert len(await replies(db)) == 1  # the second waits: the first is not done
+        await crash(world)
+        monkeypatch.undo()
+
+        await world.start()
+        rows = await wait_replies(world, 2)
+        assert [r["tg_message_id"] for r in rows] == sent
+        await wait_sent(world, 2)
+        await wait_until(world.outbox_settled)
+        await asyncio.sleep(0.3)
+        assert len(await replies(db)) == 2
+        assert [(m.chat_id, m.text) for m in world.sent_to_ozon()] == [
+            (chat_id, text) for text in TEXTS[:2]
+        ]
+
+        async def both_done() -> bool:
+            return [s["status"] for s in await stored_for(db, sent)] == ["done", "done"]
+
+        await wait_until(both_done)
+
+
+async def test_the_offset_moves_only_after_the_store_committed(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_world(db) as world:
+        _, thread = await open_topic(world)
+        original = db.updates.store
+        batches: list[list[int]] = []
+        committed_at: dict[int, int] = {}  # update id → Telegram calls seen at commit
+
+        async def flaky(updates: Sequence[IncomingUpdate]) -> int:
+            batches.append([u.update_id for u in updates])
+            if len(batches) == 1:
+                raise ConnectionError("the database went away")
+            count = await original(updates)
+            for u in updates:
+                committed_at.setdefault(u.update_id, len(world.tg.calls))
+            return count
+
+        monkeypatch.setattr(db.updates, "store", flaky)
+        [message_id] = agent_writes(world, thread, ["Здравствуйте!"])
+        await wait_replies(world, 1)
+        [row] = await stored_for(db, [message_id])
+        update_id = row["update_id"]
+        assert batches[0] == batches[1] == [update_id]  # Telegram delivered it again
+        confirming = [
+            index
+            for index, (method, params) in enumerate(world.tg.calls)
+            if method == "getUpdates" and (params.get("offset") or 0) > update_id
+        ]
+        assert confirming, "the update was never confirmed"
+        assert confirming[0] >= committed_at[update_id]
+        await wait_sent(world, 1)
+        assert len(world.sent_to_ozon()) == 1
+
+
+async def test_an_update_that_keeps_failing_is_given_up_and_the_agent_told(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_world(db) as world:
+        _, thread = await open_topic(world)
+
+        async def broken(**_: Any) -> Any:
+            raise RuntimeError("database trouble")
+
+        monkeypatch.setattr(db.chats, "get_by_topic", broken)
+        [message_id] = agent_writes(world, thread, ["Здравствуйте!"])
+
+        async def told() -> bool:
+            return any("не смог обработать" in p.get("text", "") for p in world.posts(thread))
+
+        await wait_until(told, 20)
+        [row] = await stored_for(db, [message_id])
+        assert row["status"] == "failed"
+        notice = next(p for p in world.posts(thread) if "не смог" in p.get("text", ""))
+        assert notice["reply_to_message"]["message_id"] == message_id
+        monkeypatch.undo()
+
+        later = agent_writes(world, thread, ["Доставим завтра"])  # the topic is not blocked
+        rows = await wait_replies(world, 1)
+        assert [r["tg_message_id"] for r in rows] == later
+
+
+async def _true(value: bool) -> bool:
+    return value
