@@ -184,7 +184,9 @@ def assemble(
         )
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)
-    updates = TelegramUpdates(db=db, bot=bot, dispatcher=dispatcher, locale=settings.locale)
+    updates = TelegramUpdates(
+        db=db, bot=bot, dispatcher=dispatcher, vault=vault, locale=settings.locale
+    )
     return App(
         dispatcher=dispatcher,
         sync=sync,

@@ -45,16 +45,10 @@ class StoredUpdate:
 
 _UPDATE = columns(StoredUpdate)
 
-# What is left of a finished update's payload: its id, type and message id, never what
-# people wrote (an agent may paste a marketplace key into the chat; the wizard deletes that
-# message, and the stored copy must not outlive it).
-_SPENT = """(
-    SELECT jsonb_strip_nulls(jsonb_build_object(
-               'update_id', update_id, 'kind', k,
-               'message_id', coalesce(payload -> k -> 'message_id',
-                                      payload -> k -> 'message' -> 'message_id')))
-      FROM (SELECT k FROM jsonb_object_keys(payload) AS k WHERE k <> 'update_id' LIMIT 1)
-           AS kind)"""
+# What is left of a finished update's payload: the clear metadata (id, type, message id)
+# without the sealed update itself (see bot/updates/seal.py): what people wrote must not
+# outlive its processing, even encrypted.
+_SPENT = "payload - 'sealed'"
 
 
 class UpdateRepo(Repository):

@@ -20,6 +20,7 @@ from aiogram.methods import GetUpdates
 
 from bot.updates.keys import chat_key
 from bot.updates.retry import backoff_seconds
+from bot.updates.seal import UpdateSeal
 from storage.update_repo import IncomingUpdate, UpdateRepo
 
 logger = logging.getLogger(__name__)
@@ -27,8 +28,10 @@ logger = logging.getLogger(__name__)
 FETCH_BACKOFF_CAP = 30.0
 
 
-def to_incoming(raw: dict[str, Any]) -> IncomingUpdate:
-    return IncomingUpdate(update_id=int(raw["update_id"]), chat_key=chat_key(raw), payload=raw)
+def to_incoming(raw: dict[str, Any], seal: UpdateSeal) -> IncomingUpdate:
+    return IncomingUpdate(
+        update_id=int(raw["update_id"]), chat_key=chat_key(raw), payload=seal.seal(raw)
+    )
 
 
 class Intake:
@@ -39,6 +42,7 @@ class Intake:
         *,
         bot: Bot,
         repo: UpdateRepo,
+        seal: UpdateSeal,
         allowed_updates: Sequence[str],
         on_stored: Callable[[], None],
         polling_timeout: int = 10,
@@ -46,6 +50,7 @@ class Intake:
     ) -> None:
         self._bot = bot
         self._repo = repo
+        self._seal = seal
         self._allowed = list(allowed_updates)
         self._on_stored = on_stored
         self._timeout = polling_timeout
@@ -55,7 +60,7 @@ class Intake:
     async def accept(self, raws: Sequence[dict[str, Any]]) -> int:
         """Store updates durably (one transaction) and wake the processor; returns how
         many were new. Raises when the store failed: then nothing may be confirmed."""
-        stored = await self._repo.store([to_incoming(raw) for raw in raws])
+        stored = await self._repo.store([to_incoming(raw, self._seal) for raw in raws])
         self._on_stored()
         return stored
 

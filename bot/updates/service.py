@@ -21,9 +21,11 @@ from bot.texts import Locale
 from bot.updates.intake import Intake
 from bot.updates.notice import send_failure_notice
 from bot.updates.processor import UpdateProcessor
+from bot.updates.seal import UpdateSeal
 from storage.database import Database
 from storage.instance_repo import InstanceLock
 from storage.update_repo import StoredUpdate
+from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class TelegramUpdates:
         db: Database,
         bot: Bot,
         dispatcher: Dispatcher,
+        vault: Vault,
         locale: Locale = "ru",
         polling_timeout: int = 10,
         concurrency: int = 8,
@@ -46,6 +49,7 @@ class TelegramUpdates:
         self._db = db
         self._bot = bot
         self._dispatcher = dispatcher
+        self._seal = UpdateSeal(vault)
         self._locale = locale
         self._polling_timeout = polling_timeout
         self._concurrency = concurrency
@@ -102,6 +106,7 @@ class TelegramUpdates:
         self._intake = Intake(
             bot=self._bot,
             repo=self._db.updates,
+            seal=self._seal,
             allowed_updates=self._dispatcher.resolve_used_update_types(),
             on_stored=self._processor.wake,
             polling_timeout=self._polling_timeout,
@@ -171,10 +176,12 @@ class TelegramUpdates:
         self._stop_requested.set()
 
     async def _handle(self, payload: dict[str, Any]) -> None:
-        update = Update.model_validate(payload, context={"bot": self._bot})
+        raw = self._seal.open(payload)
+        update = Update.model_validate(raw, context={"bot": self._bot})
         response = await self._dispatcher.feed_update(self._bot, update, bots=(self._bot,))
         if isinstance(response, TelegramMethod):
             await self._dispatcher.silent_call_request(bot=self._bot, result=response)
 
     async def _tell_failed(self, update: StoredUpdate, reason: str) -> None:
-        await send_failure_notice(self._bot, self._db, update.payload, self._locale)
+        raw = self._seal.open(update.payload)
+        await send_failure_notice(self._bot, self._db, raw, self._locale)

@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
+from bot.updates.seal import UpdateSeal
 from storage.database import Database
 from storage.pool import create_pool
 from storage.update_repo import IncomingUpdate
+from storage.vault import Vault
 
 
 def _u(update_id: int, key: str) -> IncomingUpdate:
@@ -158,9 +162,17 @@ async def test_release_dead_claims_refuses_what_is_not_a_table_name(db: Database
 
 
 async def test_finished_updates_keep_no_text(db: Database) -> None:
+    """An agent may paste a marketplace key into the chat: neither a pending update (sealed)
+    nor a finished one (the seal dropped) holds it in the clear."""
+    seal = UpdateSeal(Vault([SecretStr(Fernet.generate_key().decode())]))
     secret = {"update_id": 1, "message": {"message_id": 9, "text": "ozon-key-0123456789"}}
-    await db.updates.store([IncomingUpdate(1, "a", secret), _u(2, "b")])
-    await db.updates.claim(instance_id="w1", now=_now(), limit=10)
+    other = {"update_id": 2, "callback_query": {"id": "q", "data": "ozon-key-0123456789"}}
+    await db.updates.store([IncomingUpdate(1, "a", seal.seal(secret)),
+                            IncomingUpdate(2, "b", seal.seal(other))])  # fmt: skip
+    raw = await db.pool.fetchval("SELECT string_agg(payload::text, ' ') FROM tg_updates")
+    assert "ozon-key" not in raw
+    [first, _] = await db.updates.claim(instance_id="w1", now=_now(), limit=10)
+    assert seal.open(first.payload) == secret
     await db.updates.mark_done(update_id=1)
     await db.updates.mark_failed(update_id=2, error="RuntimeError at x.py:1")
     done, failed = await db.updates.get(1), await db.updates.get(2)
@@ -169,4 +181,4 @@ async def test_finished_updates_keep_no_text(db: Database) -> None:
         "kind": "message",
         "message_id": 9,
     }
-    assert failed is not None and failed.payload == {"update_id": 2, "kind": "message"}
+    assert failed is not None and failed.payload == {"update_id": 2, "kind": "callback_query"}
