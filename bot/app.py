@@ -23,10 +23,9 @@ from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
-from bot.bridge.delivery import DeliveryWorker
+from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.service import Bridge
-from bot.bridge.throttle import TelegramThrottle
 from bot.deps import Deps
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
@@ -35,6 +34,9 @@ from bot.drafts.posting import DraftPosting
 from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
+from bot.outbox.queue import Outbox
+from bot.outbox.throttle import TelegramThrottle
+from bot.outbox.worker import OutboxWorker
 from bot.runtime import open_database
 from bot.seller_api import SellerApis
 from bot.settings import Settings
@@ -69,6 +71,7 @@ class App:
     sync: SyncScheduler
     bridge: Bridge
     sla: SlaService
+    outbox: OutboxWorker
     drafts: DraftWorker | None = None
     push: OzonPushServer | None = None
 
@@ -85,9 +88,12 @@ def assemble(
     llm: LlmClient | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
-    delivery = DeliveryWorker(db=db, bot=bot, apis=apis, throttle=throttle or TelegramThrottle())
+    delivery = OutboxWorker(db=db, bot=bot, throttle=throttle or TelegramThrottle())
+    outbox = Outbox(db=db, kick=delivery.kick)
+    buyer_posts = BuyerPosts(db=db, worker=delivery, apis=apis)
+    buyer_posts.register()
     bridge = Bridge(
-        db=db,
+        outbox=outbox,
         delivery=delivery,
         replies=ReplyWorker(db=db, bot=bot, apis=apis, delivery=delivery),
     )
@@ -130,7 +136,7 @@ def assemble(
         window_margin=timedelta(minutes=settings.sla_window_margin_minutes),
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
-    delivery.decorate_buyer_posts(sla.post_extras)
+    buyer_posts.decorate(sla.post_extras)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -139,6 +145,7 @@ def assemble(
             ozon=ozon,
             sync=sync,
             bridge=bridge,
+            outbox=outbox,
             access=access,
             onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
             seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
@@ -160,6 +167,7 @@ def assemble(
         await register_commands(bot, settings.locale)
 
     dispatcher.startup.register(publish_commands)
+    dispatcher.startup.register(delivery.start)
     dispatcher.startup.register(bridge.start)
     dispatcher.startup.register(sync.start)
     dispatcher.startup.register(sla.start)
@@ -169,6 +177,7 @@ def assemble(
     dispatcher.shutdown.register(sla.shutdown)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
+    dispatcher.shutdown.register(delivery.stop)
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
     push = None
@@ -182,7 +191,15 @@ def assemble(
         )
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)
-    return App(dispatcher=dispatcher, sync=sync, bridge=bridge, sla=sla, drafts=drafts, push=push)
+    return App(
+        dispatcher=dispatcher,
+        sync=sync,
+        bridge=bridge,
+        sla=sla,
+        outbox=delivery,
+        drafts=drafts,
+        push=push,
+    )
 
 
 def build_llm(settings: Settings) -> LlmClient | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.texts import admin, agents, core, drafts, sla
+from bot.texts import admin, agents, core, drafts, outbox, sla
 from bot.texts.locale import Locale
 
 __all__ = ["TEXTS", "Locale", "text"]
@@ -26,7 +26,7 @@ def _merge(*parts: Mapping[str, dict[Locale, str]]) -> dict[str, dict[Locale, st
 
 
 TEXTS: dict[str, dict[Locale, str]] = _merge(
-    core.TEXTS, admin.TEXTS, agents.TEXTS, sla.TEXTS, drafts.TEXTS
+    core.TEXTS, admin.TEXTS, agents.TEXTS, sla.TEXTS, drafts.TEXTS, outbox.TEXTS
 )
 
 
