@@ -11,7 +11,6 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.bridge.service import Bridge
 from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, queue_panel
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
 from bot.outbox.queue import Outbox
@@ -41,7 +40,7 @@ async def ai_private(message: Message, ai: AiSettings, settings: Settings) -> No
         await message.answer(body, reply_markup=keyboard)
 
 
-async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridge) -> None:
+async def ai_group(message: Message, ai: AiSettings, db: Database, outbox: Outbox) -> None:
     workspace = await _group_workspace(db, message.chat.id)
     if workspace is None or message.from_user is None:
         return
@@ -55,7 +54,7 @@ async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridg
             thread_id=thread,
             dedup_key=f"cmd:{message.chat.id}:{message.message_id}:{seller.id}",
         )
-    bridge.delivery.kick()
+    outbox.kick()
 
 
 async def ai_text(
@@ -116,7 +115,7 @@ async def ai_button(
     ai: AiSettings,
     settings: Settings,
     db: Database,
-    bridge: Bridge,
+    outbox: Outbox,
 ) -> None:
     message = query.message
     workspace = None
@@ -148,7 +147,7 @@ async def ai_button(
     await queue_panel(
         db, workspace_id=workspace.id, seller_id=change.seller.id, message_id=message.message_id
     )
-    bridge.delivery.kick()
+    outbox.kick()
 
 
 def build_router() -> Router:
