@@ -119,6 +119,12 @@ def test_no_feature_imports_the_composition() -> None:
         assert not upward, f"{feature} imports the composition: {upward}"
 
 
+def test_only_the_composition_imports_the_handlers() -> None:
+    graph = import_graph()
+    importers = {unit for unit, targets in graph.items() if "bot.handlers" in targets}
+    assert importers <= COMPOSITION, importers
+
+
 def test_a_cycle_is_detected() -> None:
     graph: dict[str, dict[str, set[str]]] = {
         "a": {"b": {"a.x"}},
