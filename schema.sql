@@ -128,6 +128,8 @@ CREATE TABLE chats (
     context_posted         boolean NOT NULL DEFAULT false,
     created_at             timestamptz NOT NULL DEFAULT now(),
     updated_at             timestamptz NOT NULL DEFAULT now(),
+    -- a worker creating the topic holds this short lease instead of a row lock across HTTP
+    topic_claimed_until    timestamptz,
     sync_failures          integer NOT NULL DEFAULT 0 CHECK (sync_failures >= 0),
     sync_retry_at          timestamptz,
     sync_error             text,
@@ -218,6 +220,9 @@ CREATE TABLE tg_outbox (
 );
 CREATE INDEX tg_outbox_ready_idx ON tg_outbox (workspace_id, priority, id)
     WHERE status = 'pending';
+-- only the oldest pending content row of a chat is claimable (posts keep the buyer's order)
+CREATE INDEX tg_outbox_chat_content_idx ON tg_outbox (chat_id, id)
+    WHERE status = 'pending' AND kind IN ('buyer_message', 'cabinet_reply');
 
 -- AI reply drafts and their fate, for the accept-rate report.
 CREATE TABLE ai_suggestions (

@@ -36,7 +36,7 @@ from pydantic import SecretStr
 from scratch_db import scratch_database
 
 from bot.app import App, assemble, build_bot
-from bot.bridge.throttle import GROUP_BUDGET, Budget, TelegramThrottle
+from bot.outbox.throttle import GROUP_BUDGET, Budget, TelegramThrottle
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
 from sandbox.ozon import OzonEmulator

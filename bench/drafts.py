@@ -25,7 +25,7 @@ from pathlib import Path
 
 import asyncpg
 
-from bot.bridge.throttle import Budget
+from bot.outbox.throttle import Budget
 from sandbox.llm import LlmEmulator
 from storage.database import Database
 from storage.embedded import EmbeddedPostgres, with_database

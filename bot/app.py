@@ -23,10 +23,9 @@ from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
-from bot.bridge.delivery import DeliveryWorker
+from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.service import Bridge
-from bot.bridge.throttle import TelegramThrottle
 from bot.deps import Deps
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
@@ -35,6 +34,9 @@ from bot.drafts.posting import DraftPosting
 from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
+from bot.outbox.queue import Outbox
+from bot.outbox.throttle import TelegramThrottle
+from bot.outbox.worker import OutboxWorker
 from bot.runtime import open_database
 from bot.seller_api import SellerApis
 from bot.settings import Settings
@@ -71,6 +73,7 @@ class App:
     bridge: Bridge
     sla: SlaService
     updates: TelegramUpdates
+    outbox: OutboxWorker
     drafts: DraftWorker | None = None
     push: OzonPushServer | None = None
 
@@ -87,9 +90,12 @@ def assemble(
     llm: LlmClient | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
-    delivery = DeliveryWorker(db=db, bot=bot, apis=apis, throttle=throttle or TelegramThrottle())
+    delivery = OutboxWorker(db=db, bot=bot, throttle=throttle or TelegramThrottle())
+    outbox = Outbox(db=db, kick=delivery.kick)
+    buyer_posts = BuyerPosts(db=db, worker=delivery, apis=apis)
+    buyer_posts.register()
     bridge = Bridge(
-        db=db,
+        outbox=outbox,
         delivery=delivery,
         replies=ReplyWorker(db=db, bot=bot, apis=apis, delivery=delivery),
     )
@@ -132,7 +138,7 @@ def assemble(
         window_margin=timedelta(minutes=settings.sla_window_margin_minutes),
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
-    delivery.decorate_buyer_posts(sla.post_extras)
+    buyer_posts.decorate(sla.post_extras)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -141,6 +147,7 @@ def assemble(
             ozon=ozon,
             sync=sync,
             bridge=bridge,
+            outbox=outbox,
             access=access,
             onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
             seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
@@ -162,6 +169,7 @@ def assemble(
         await register_commands(bot, settings.locale)
 
     dispatcher.startup.register(publish_commands)
+    dispatcher.startup.register(delivery.start)
     dispatcher.startup.register(bridge.start)
     dispatcher.startup.register(sync.start)
     dispatcher.startup.register(sla.start)
@@ -171,6 +179,7 @@ def assemble(
     dispatcher.shutdown.register(sla.shutdown)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
+    dispatcher.shutdown.register(delivery.stop)
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
     push = None
@@ -193,6 +202,7 @@ def assemble(
         bridge=bridge,
         sla=sla,
         updates=updates,
+        outbox=delivery,
         drafts=drafts,
         push=push,
     )

@@ -11,6 +11,7 @@ from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.sla.service import SlaService
 from bot.sync.scheduler import SyncScheduler
@@ -26,6 +27,7 @@ class Deps(TypedDict):
     ozon: OzonClient
     sync: SyncScheduler
     bridge: Bridge
+    outbox: Outbox  # the one door to Telegram: outbox.notice(...) queues and wakes
     access: AccessControl
     onboarding: Onboarding
     seller_admin: SellerAdmin

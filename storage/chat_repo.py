@@ -241,7 +241,8 @@ class ChatRepo(Repository):
                 """
                 UPDATE chats
                    SET topic_workspace_id = $2, topic_thread_id = $3, topic_name = $4,
-                       topic_closed = false, context_posted = false, updated_at = now()
+                       topic_closed = false, context_posted = false,
+                       topic_claimed_until = NULL, updated_at = now()
                  WHERE id = $1
                 """,
                 chat_id,
@@ -251,6 +252,46 @@ class ChatRepo(Repository):
             )
         except asyncpg.UniqueViolationError:
             raise Conflict(f"topic {thread_id} already belongs to another chat") from None
+
+    async def claim_topic_creation(
+        self,
+        *,
+        chat_id: int,
+        workspace_id: int,
+        until: datetime,
+        conn: Executor | None = None,
+    ) -> bool:
+        """Take the short right to create the chat's topic in ``workspace_id``.
+
+        False when the chat already has a topic there or another worker holds a live
+        claim. The caller calls Telegram outside any transaction, then :meth:`set_topic`
+        (which ends the claim) or :meth:`release_topic_claim`.
+        """
+        claimed = await self._db(conn).fetchval(
+            """
+            UPDATE chats SET topic_claimed_until = $3
+             WHERE id = $1
+               AND NOT (topic_thread_id IS NOT NULL AND topic_workspace_id IS NOT DISTINCT FROM $2)
+               AND (topic_claimed_until IS NULL OR topic_claimed_until <= now())
+            RETURNING id
+            """,
+            chat_id,
+            workspace_id,
+            until,
+        )
+        return claimed is not None
+
+    async def release_topic_claim(self, *, chat_id: int, conn: Executor | None = None) -> None:
+        await self._db(conn).execute(
+            "UPDATE chats SET topic_claimed_until = NULL WHERE id = $1", chat_id
+        )
+
+    async def release_all_topic_claims(self, *, conn: Executor | None = None) -> int:
+        """At start-up: the previous run's claims belong to no live call (one bot process)."""
+        status = await self._db(conn).execute(
+            "UPDATE chats SET topic_claimed_until = NULL WHERE topic_claimed_until IS NOT NULL"
+        )
+        return int(status.split()[-1])
 
     async def clear_topic(self, *, chat_id: int, conn: Executor | None = None) -> None:
         """Forget a topic Telegram no longer has; the next delivery creates a new one."""

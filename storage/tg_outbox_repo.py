@@ -8,6 +8,7 @@ ingestion runs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -75,16 +76,26 @@ class TgOutboxRepo(Repository):
         now: datetime,
         limit: int = 1,
         lease: timedelta = timedelta(seconds=60),
+        in_chat_order: Sequence[str] = (),
         conn: Executor | None = None,
     ) -> list[TgOutboxItem]:
-        """Take the most important ready rows of one workspace (its budget is per group)."""
+        """Take the most important ready rows of one workspace (its budget is per group).
+
+        Rows of a kind in ``in_chat_order`` are claimable only as the oldest pending row of
+        those kinds in their chat: a message waiting (attachment backoff, 429, budget)
+        keeps the next message of its chat behind it, so posts keep the buyer's order.
+        """
         rows = await self._db(conn).fetch(
             f"""
             UPDATE tg_outbox SET lease_until = $3, attempts = attempts + 1
              WHERE id IN (
-                SELECT id FROM tg_outbox
+                SELECT id FROM tg_outbox AS t
                  WHERE workspace_id = $1 AND status = 'pending' AND not_before <= $2
                    AND (lease_until IS NULL OR lease_until <= $2)
+                   AND (t.chat_id IS NULL OR NOT (t.kind = ANY($5::text[])) OR NOT EXISTS (
+                        SELECT 1 FROM tg_outbox AS earlier
+                         WHERE earlier.chat_id = t.chat_id AND earlier.status = 'pending'
+                           AND earlier.kind = ANY($5::text[]) AND earlier.id < t.id))
                  ORDER BY priority, id
                  LIMIT $4
                  FOR UPDATE SKIP LOCKED)
@@ -94,6 +105,7 @@ class TgOutboxRepo(Repository):
             now,
             now + lease,
             limit,
+            list(in_chat_order),
         )
         return sorted(to_records(TgOutboxItem, rows), key=lambda item: (item.priority, item.id))
 
@@ -147,6 +159,15 @@ class TgOutboxRepo(Repository):
             item_id,
             error[:MAX_ERROR_LENGTH],
         )
+
+    async def release_leases(self, *, conn: Executor | None = None) -> int:
+        """At start-up: the previous run's claims belong to no live worker (one bot
+        process), so its rows are taken back at once instead of after their lease."""
+        status = await self._db(conn).execute(
+            "UPDATE tg_outbox SET lease_until = NULL"
+            " WHERE status = 'pending' AND lease_until IS NOT NULL"
+        )
+        return int(status.split()[-1])
 
     async def ready_workspaces(self, *, now: datetime, conn: Executor | None = None) -> list[int]:
         """Workspaces that have something to deliver now (the dispatcher's round-robin)."""

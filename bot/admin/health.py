@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from bot.bridge.delivery import NOTICE
+from bot.outbox.kinds import Notice
+from bot.outbox.queue import enqueue
 from bot.texts import TEXTS, Locale, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -85,11 +86,11 @@ class HealthMonitor:
                 seller_id=seller_id, notice=health, conn=conn
             ):
                 return None  # another run announced it first
-            await self._db.tg_outbox.enqueue(
+            await enqueue(
+                self._db,
+                Notice(text=notice_text(seller, sync, health, workspace.locale)),
                 workspace_id=workspace.id,
-                kind=NOTICE,
                 priority=PRIORITY_NOTICE,
-                payload={"text": notice_text(seller, sync, health, workspace.locale)},
                 dedup_key=f"health:{seller_id}:{health}:{self._clock().isoformat()}",
                 conn=conn,
             )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.bridge.delivery import NOTICE
+from bot.outbox.kinds import Notice
+from bot.outbox.queue import enqueue
 from storage.database import Database
 from storage.records import Workspace
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
@@ -22,11 +23,11 @@ async def post_in_group(
     reply_to: int | None = None,
 ) -> None:
     """Queue ``html_text`` once per ``key``; no thread means General (or a plain group)."""
-    await db.tg_outbox.enqueue(
+    await enqueue(
+        db,
+        Notice(text=html_text, thread_id=thread_id, reply_to=reply_to),
         workspace_id=workspace.id,
-        kind=NOTICE,
         priority=PRIORITY_AGENT_FEEDBACK,
-        payload={"text": html_text, "thread_id": thread_id, "reply_to": reply_to},
         dedup_key=key,
     )
     kick()

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.access import AccessControl, Answerer, Refusal
-from bot.drafts.guardrails import Finding, blocking, check
-from bot.drafts.intents import raises_return
-from bot.drafts.service import DRAFT_STATUS, HELD_NOTICE
+from bot.guardrails.intents import raises_return
+from bot.guardrails.rules import Finding, blocking, check
+from bot.outbox.kinds import DraftStatus, HeldNotice
+from bot.outbox.queue import enqueue
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Agent, Chat, HeldReply, ReplyItem, Suggestion, Workspace
@@ -198,12 +199,12 @@ async def _hold(
             conn=conn,
         )
         if created:
-            await db.tg_outbox.enqueue(
+            await enqueue(
+                db,
+                HeldNotice(held_id=held.id),
                 workspace_id=workspace.id,
-                kind=HELD_NOTICE,
                 priority=PRIORITY_AGENT_FEEDBACK,
                 chat_id=chat.id,
-                payload={"held_id": held.id},
                 dedup_key=f"held:{held.id}",
                 conn=conn,
             )
@@ -251,11 +252,11 @@ async def _draft_origin(
     )
     if not edited:
         return "agent", None
-    await db.tg_outbox.enqueue(
+    await enqueue(
+        db,
+        DraftStatus(suggestion_id=suggestion_id),
         workspace_id=workspace_id,
-        kind=DRAFT_STATUS,
         priority=PRIORITY_COSMETIC,
-        payload={"suggestion_id": suggestion_id},
         dedup_key=f"draft_status:{suggestion_id}",
         conn=conn,
     )

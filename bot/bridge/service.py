@@ -1,4 +1,8 @@
-"""The Telegram bridge as one service: its two workers, and notices to the topics."""
+"""The Telegram bridge as one service: the reply worker, and notices to the topics.
+
+The Telegram queue's worker (``delivery``) runs on its own floor (bot/outbox) and is
+started by the app; the bridge keeps a handle on it only to wake it.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,24 @@ import asyncio
 import contextlib
 import logging
 
-from bot.bridge.delivery import NOTICE, DeliveryWorker
 from bot.bridge.replies import ReplyWorker
+from bot.outbox.queue import Outbox
+from bot.outbox.worker import OutboxWorker
 from bot.texts import text
-from storage.database import Database
 from storage.records import Chat, Workspace
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 logger = logging.getLogger(__name__)
 
 
 class Bridge:
-    def __init__(self, *, db: Database, delivery: DeliveryWorker, replies: ReplyWorker) -> None:
-        self._db = db
+    def __init__(self, *, outbox: Outbox, delivery: OutboxWorker, replies: ReplyWorker) -> None:
+        self._outbox = outbox
         self.delivery = delivery
         self.replies = replies
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self._tasks = [
-            asyncio.create_task(self.delivery.run(), name="telegram-delivery"),
-            asyncio.create_task(self.replies.run(), name="marketplace-replies"),
-        ]
+        self._tasks = [asyncio.create_task(self.replies.run(), name="marketplace-replies")]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -48,12 +48,10 @@ class Bridge:
         **values: object,
     ) -> None:
         """Tell the agents something in the chat's topic, once per ``key``, within budget."""
-        await self._db.tg_outbox.enqueue(
+        await self._outbox.notice(
             workspace_id=workspace.id,
-            kind=NOTICE,
-            priority=PRIORITY_AGENT_FEEDBACK,
             chat_id=chat.id,
-            payload={"text": text(text_key, workspace.locale, **values), "reply_to": reply_to},
-            dedup_key=key,
+            text=text(text_key, workspace.locale, **values),
+            reply_to=reply_to,
+            key=key,
         )
-        self.delivery.kick()

@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from bot.access import AccessControl, Answerer, Role
 from bot.bridge.agent_messages import release_held
 from bot.drafts.callbacks import CANCEL, CONFIRM, DISMISS, EDIT, REGENERATE, SEND
-from bot.drafts.guardrails import blocking, findings_from_dicts
 from bot.drafts.render import problems
-from bot.drafts.service import DRAFT_EDIT_PROMPT, HELD_STATUS, DraftService
+from bot.drafts.service import DraftService
+from bot.guardrails.rules import blocking, findings_from_dicts
+from bot.outbox.kinds import DraftEditPrompt, HeldStatus
+from bot.outbox.queue import enqueue
 from bot.texts import text
 from storage.database import Database
 from storage.errors import NotFound
@@ -148,12 +150,12 @@ class DraftActions:
         if action == REGENERATE:
             return await self._regenerate(suggestion, agent, locale)
         if action == EDIT:
-            await self._db.tg_outbox.enqueue(
+            await enqueue(
+                self._db,
+                DraftEditPrompt(suggestion_id=suggestion.id, who=agent.display_name),
                 workspace_id=workspace.id,
-                kind=DRAFT_EDIT_PROMPT,
                 priority=PRIORITY_AGENT_FEEDBACK,
                 chat_id=chat.id,
-                payload={"suggestion_id": suggestion.id, "who": agent.display_name},
                 dedup_key=f"draft_edit:{suggestion.id}",
             )
             self._kick_delivery()
@@ -268,12 +270,12 @@ class DraftActions:
                 return Answer(text("guard.answer.decided", locale), alert=True)
             if status == "confirmed":
                 await release_held(self._db, held, conn=conn)
-            await self._db.tg_outbox.enqueue(
+            await enqueue(
+                self._db,
+                HeldStatus(held_id=held.id, message_id=message_id, who=agent.display_name),
                 workspace_id=workspace.id,
-                kind=HELD_STATUS,
                 priority=PRIORITY_COSMETIC,
                 chat_id=chat.id,
-                payload={"held_id": held.id, "message_id": message_id, "who": agent.display_name},
                 dedup_key=f"held_status:{held.id}",
                 conn=conn,
             )

@@ -16,8 +16,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.access import AccessControl, Role
 from bot.drafts.callbacks import AUTO_TOGGLE, INTENT_TOGGLE, AiCallback
-from bot.drafts.intents import SAFE_INTENTS
-from bot.drafts.service import AI_PANEL
+from bot.guardrails.intents import SAFE_INTENTS
+from bot.outbox.kinds import AiPanel
+from bot.outbox.queue import enqueue
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -225,10 +226,10 @@ async def queue_panel(
 ) -> None:
     """Show (or refresh) a panel in a group: through the outbox, within the group's budget.
     ``dedup_key`` keeps a redelivered command from posting the panel twice."""
-    await db.tg_outbox.enqueue(
+    await enqueue(
+        db,
+        AiPanel(seller_id=seller_id, thread_id=thread_id, message_id=message_id),
         workspace_id=workspace_id,
-        kind=AI_PANEL,
         priority=PRIORITY_AGENT_FEEDBACK,
-        payload={"seller_id": seller_id, "thread_id": thread_id, "message_id": message_id},
         dedup_key=dedup_key,
     )

@@ -1,6 +1,6 @@
 """Showing drafts in topics: the outbox kinds of this feature, delivered within budget.
 
-Registered on the :class:`~bot.bridge.delivery.DeliveryWorker`, so drafts share the
+Registered on the :class:`~bot.outbox.worker.OutboxWorker`, so drafts share the
 group's budget with buyer messages (which go first: drafts have a lower priority) and
 survive restarts like every other post. Each handler spends exactly one unit per send or
 edit; a post already recorded is not repeated after a crash.
@@ -15,17 +15,19 @@ from typing import Any
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ForceReply
 
-from bot.bridge.delivery import NO_PREVIEW, DeliveryWorker
 from bot.drafts.ai_settings import panel
 from bot.drafts.render import draft_post, held_notice
-from bot.drafts.service import (
-    AI_PANEL,
-    DRAFT_EDIT_PROMPT,
-    DRAFT_POST,
-    DRAFT_STATUS,
-    HELD_NOTICE,
-    HELD_STATUS,
+from bot.outbox.kinds import (
+    AiPanel,
+    DraftEditPrompt,
+    DraftPost,
+    DraftStatus,
+    HeldNotice,
+    HeldStatus,
+    Kind,
+    decode,
 )
+from bot.outbox.worker import NO_PREVIEW, OutboxWorker
 from bot.texts import text
 from storage.database import Database
 from storage.errors import NotFound
@@ -37,17 +39,17 @@ _GONE = ("message to edit not found", "message can't be edited", "message_id_inv
 
 
 class DraftPosting:
-    def __init__(self, *, db: Database, delivery: DeliveryWorker) -> None:
+    def __init__(self, *, db: Database, delivery: OutboxWorker) -> None:
         self._db = db
         self._delivery = delivery
 
     def register(self) -> None:
-        self._delivery.register(DRAFT_POST, self.post)
-        self._delivery.register(DRAFT_STATUS, self.status)
-        self._delivery.register(DRAFT_EDIT_PROMPT, self.edit_prompt)
-        self._delivery.register(HELD_NOTICE, self.held_notice)
-        self._delivery.register(HELD_STATUS, self.held_status)
-        self._delivery.register(AI_PANEL, self.ai_panel)
+        self._delivery.register(Kind.DRAFT_POST, self.post)
+        self._delivery.register(Kind.DRAFT_STATUS, self.status)
+        self._delivery.register(Kind.DRAFT_EDIT_PROMPT, self.edit_prompt)
+        self._delivery.register(Kind.HELD_NOTICE, self.held_notice)
+        self._delivery.register(Kind.HELD_STATUS, self.held_status)
+        self._delivery.register(Kind.AI_PANEL, self.ai_panel)
 
     async def _who(self, agent_id: int | None) -> str:
         if agent_id is None:
@@ -59,13 +61,14 @@ class DraftPosting:
 
     async def post(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
         """A new draft: its own post, or the regenerated version edited into the old one."""
-        suggestion = await self._db.suggestions.get(suggestion_id=item.payload["suggestion_id"])
+        payload = decode(item, DraftPost)
+        suggestion = await self._db.suggestions.get(suggestion_id=payload.suggestion_id)
         if suggestion.tg_message_id is not None:
             return {"message_id": suggestion.tg_message_id}  # shown before a restart
         if suggestion.outcome in ("ignored", "dismissed", "regenerated"):
             return {"skipped": suggestion.outcome}  # went stale before it could be shown
         html_text, markup = draft_post(suggestion, workspace.locale)
-        replaces = item.payload.get("replaces")
+        replaces = payload.replaces
         if replaces is not None:
             old = await self._db.suggestions.get(suggestion_id=replaces)
             if old.tg_message_id is not None and await self._edit(
@@ -92,7 +95,8 @@ class DraftPosting:
 
     async def status(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
         """The draft's final state (sent, dismissed, stale…): buttons go away."""
-        suggestion = await self._db.suggestions.get(suggestion_id=item.payload["suggestion_id"])
+        payload = decode(item, DraftStatus)
+        suggestion = await self._db.suggestions.get(suggestion_id=payload.suggestion_id)
         if suggestion.tg_message_id is None:
             return {"skipped": "never shown"}
         if await self._db.suggestions.has_successor(suggestion_id=suggestion.id):
@@ -104,13 +108,14 @@ class DraftPosting:
 
     async def edit_prompt(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
         """The draft as copyable text, with a reply field: the agent's reply is the edit."""
-        suggestion = await self._db.suggestions.get(suggestion_id=item.payload["suggestion_id"])
+        prompt = decode(item, DraftEditPrompt)
+        suggestion = await self._db.suggestions.get(suggestion_id=prompt.suggestion_id)
         chat = await self._db.chats.get(chat_id=suggestion.chat_id)
         thread_id = await self._delivery.topic_for(workspace, chat)
         body = text(
             "draft.edit_prompt",
             workspace.locale,
-            who=html.escape(item.payload.get("who") or ""),
+            who=html.escape(prompt.who or ""),
             draft=html.escape(suggestion.text),
         )
         kwargs: dict[str, Any] = {}
@@ -137,7 +142,7 @@ class DraftPosting:
 
     async def held_notice(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
         """Why an agent's reply is on hold, with Send as it is / Don't send."""
-        held = await self._db.held_replies.get(held_id=item.payload["held_id"])
+        held = await self._db.held_replies.get(held_id=decode(item, HeldNotice).held_id)
         chat = await self._db.chats.get(chat_id=held.chat_id)
         html_text, markup = held_notice(held, workspace.locale)
         await self._delivery.spend(workspace)
@@ -154,23 +159,24 @@ class DraftPosting:
         return {"message_id": sent.message_id}
 
     async def held_status(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
-        held = await self._db.held_replies.get(held_id=item.payload["held_id"])
-        who = item.payload.get("who") or ""
-        html_text, markup = held_notice(held, workspace.locale, who=who)
-        edited = await self._edit(workspace, item.payload["message_id"], html_text, markup)
+        status = decode(item, HeldStatus)
+        held = await self._db.held_replies.get(held_id=status.held_id)
+        html_text, markup = held_notice(held, workspace.locale, who=status.who or "")
+        edited = await self._edit(workspace, status.message_id, html_text, markup)
         return {"edited": edited}
 
     async def ai_panel(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
         """The /ai panel in a group, posted or refreshed after a toggle."""
-        seller = await self._db.sellers.get(seller_id=item.payload["seller_id"])
+        request = decode(item, AiPanel)
+        seller = await self._db.sellers.get(seller_id=request.seller_id)
         html_text, markup = panel(seller, workspace.locale)
-        message_id = item.payload.get("message_id")
+        message_id = request.message_id
         if message_id is not None:
             return {"edited": await self._edit(workspace, message_id, html_text, markup)}
         await self._delivery.spend(workspace)
         sent = await self._delivery.bot.send_message(
             chat_id=workspace.tg_chat_id,
-            message_thread_id=item.payload.get("thread_id"),
+            message_thread_id=request.thread_id,
             text=html_text,
             reply_markup=markup,
         )

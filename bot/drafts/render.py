@@ -22,7 +22,7 @@ from bot.drafts.callbacks import (
     DraftCallback,
     HeldCallback,
 )
-from bot.drafts.guardrails import Finding, blocking, findings_from_dicts, highlight, warnings
+from bot.guardrails.rules import Finding, blocking, findings_from_dicts, highlight, warnings
 from bot.texts import Locale, text
 from storage.records import HeldReply, Suggestion
 

@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.drafts.guardrails import Finding, blocking, check
-from bot.drafts.intents import (
+from bot.drafts.llm import LlmClient, LlmFailed
+from bot.drafts.prompt import PromptContext, Turn, build_messages
+from bot.drafts.templates import template_draft
+from bot.guardrails.intents import (
     SAFE_INTENTS,
     Intent,
     buyer_language,
@@ -22,9 +24,9 @@ from bot.drafts.intents import (
     is_negative,
     raises_return,
 )
-from bot.drafts.llm import LlmClient, LlmFailed
-from bot.drafts.prompt import PromptContext, Turn, build_messages
-from bot.drafts.templates import template_draft
+from bot.guardrails.rules import Finding, blocking, check
+from bot.outbox.kinds import DraftPost, DraftStatus
+from bot.outbox.queue import enqueue
 from bot.texts import text
 from storage.database import Database
 from storage.records import BuyerTurn, Chat, Message, Seller, Suggestion
@@ -32,14 +34,6 @@ from storage.sql import Executor
 from storage.tg_outbox_repo import PRIORITY_COSMETIC, PRIORITY_DRAFT
 
 logger = logging.getLogger(__name__)
-
-# Telegram outbox kinds of this feature (handlers in bot/drafts/posting.py).
-DRAFT_POST = "draft_post"
-DRAFT_STATUS = "draft_status"
-DRAFT_EDIT_PROMPT = "draft_edit_prompt"
-HELD_NOTICE = "held_notice"
-HELD_STATUS = "held_status"
-AI_PANEL = "ai_panel"
 
 HISTORY_LIMIT = 20
 EXAMPLES_LIMIT = 3
@@ -269,15 +263,15 @@ class DraftService:
         replaces: Suggestion | None = None,
         conn: Executor | None = None,
     ) -> None:
-        await self._db.tg_outbox.enqueue(
+        await enqueue(
+            self._db,
+            DraftPost(
+                suggestion_id=suggestion.id,
+                replaces=replaces.id if replaces is not None else None,
+            ),
             workspace_id=seller.workspace_id,
-            kind=DRAFT_POST,
             priority=PRIORITY_DRAFT,
             chat_id=suggestion.chat_id,
-            payload={
-                "suggestion_id": suggestion.id,
-                "replaces": replaces.id if replaces is not None else None,
-            },
             dedup_key=f"draft:{suggestion.id}",
             conn=conn,
         )
@@ -336,12 +330,12 @@ class DraftService:
         self, suggestion: Suggestion, workspace_id: int, *, conn: Executor | None = None
     ) -> None:
         """Bring the draft's post up to date (buttons off) later, at cosmetic priority."""
-        await self._db.tg_outbox.enqueue(
+        await enqueue(
+            self._db,
+            DraftStatus(suggestion_id=suggestion.id),
             workspace_id=workspace_id,
-            kind=DRAFT_STATUS,
             priority=PRIORITY_COSMETIC,
             chat_id=suggestion.chat_id,
-            payload={"suggestion_id": suggestion.id},
             dedup_key=f"draft_status:{suggestion.id}",
             conn=conn,
         )

@@ -6,7 +6,7 @@ to the buyer. The topic marks them as templates, so agents know to adapt them.
 
 from __future__ import annotations
 
-from bot.drafts.intents import Intent
+from bot.guardrails.intents import Intent
 
 TEMPLATES: dict[Intent, dict[str, str]] = {
     Intent.DELIVERY: {

@@ -9,12 +9,12 @@ twice. Model calls run a few at a time so one slow answer does not hold up the o
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.drafts.service import DraftService
+from bot.outbox.loop import KickableLoop
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -37,43 +37,29 @@ class DraftWorker:
         self._clock = clock
         self._idle = idle_seconds
         self._slots = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = KickableLoop(
+            name="reply-drafts",
+            round=self.run_once,
+            idle_seconds=idle_seconds,
+            sleep_for=self._sleep_for,
+        )
 
     def kick(self) -> None:
-        self._wake.set()
+        self._loop.kick()
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="reply-drafts")
+        await self._loop.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
 
     async def run(self) -> None:
-        while True:
-            try:
-                handled = await self.run_once()
-            except Exception:  # a bug or a database outage must not end drafting
-                logger.exception("drafts round failed")
-                handled = 0
-            if handled:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(await self._sleep_for()):
-                    await self._wake.wait()
+        await self._loop.run()
 
     async def _sleep_for(self) -> float:
         """Until the next burst settles (a draft shows right after the debounce), at most
         ``idle_seconds``; new messages and button presses wake the worker earlier."""
-        try:
-            last = await self._db.suggestions.next_burst_end()
-        except Exception:  # the database is away: the next round will log it
-            return self._idle
+        last = await self._db.suggestions.next_burst_end()  # failing: the loop idles
         if last is None:
             return self._idle
         due = (last + self._debounce - self._clock()).total_seconds()

@@ -40,8 +40,8 @@ from bot.admin.onboarding import (
     summary_text,
     valid_client_id,
 )
-from bot.bridge.service import Bridge
 from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
 from connectors.ozon.client import OzonClient
@@ -259,7 +259,7 @@ async def on_add_seller_group(
     access: AccessControl,
     settings: Settings,
     onboarding: Onboarding,
-    bridge: Bridge,
+    outbox: Outbox,
     fsm_storage: BaseStorage,
 ) -> None:
     """In a group: delete a key at once, say so, and carry on in private."""
@@ -281,7 +281,7 @@ async def on_add_seller_group(
             onboarding=onboarding,
         )  # fmt: skip
     if with_key or reached_private is not None:
-        await _warn_group(db, bridge, message, workspace, settings.locale, carries_key=with_key,
+        await _warn_group(db, outbox, message, workspace, settings.locale, carries_key=with_key,
                           deleted=deleted, reached_private=reached_private)  # fmt: skip
     if proceed is not None:
         await proceed()  # the slow part (Ozon check, first sync) after the group is told
@@ -292,7 +292,7 @@ Continuation = Callable[[], Awaitable[None]]
 
 async def _warn_group(
     db: Database,
-    bridge: Bridge,
+    outbox: Outbox,
     message: Message,
     workspace: Workspace | None,
     locale: Locale,
@@ -319,7 +319,7 @@ async def _warn_group(
         workspace=workspace,
         html_text="\n".join(parts),
         key=f"add_seller:{chat.id}:{message.message_id}",
-        kick=bridge.delivery.kick,
+        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
     )
 

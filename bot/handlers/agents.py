@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.access import AccessControl, Role
 from bot.admin.agents import AgentAdmin, Roster
 from bot.admin.notify import post_in_group
-from bot.bridge.service import Bridge
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
@@ -78,7 +78,7 @@ async def agents_private(message: Message, agent_admin: AgentAdmin, settings: Se
 
 
 async def agents_in_group(
-    message: Message, db: Database, access: AccessControl, bridge: Bridge
+    message: Message, db: Database, access: AccessControl, outbox: Outbox
 ) -> None:
     """In a group the list would cost budget and show names to all: point to the private chat."""
     if message.from_user is None:
@@ -94,7 +94,7 @@ async def agents_in_group(
         workspace=workspace,
         html_text=text("agents.in_private", workspace.locale),
         key=f"agents:{message.chat.id}:{message.message_id}",
-        kick=bridge.delivery.kick,
+        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

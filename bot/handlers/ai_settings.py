@@ -11,15 +11,15 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.bridge.delivery import NOTICE
-from bot.bridge.service import Bridge
 from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, queue_panel
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
+from storage.tg_outbox_repo import PRIORITY_NOTICE
 
 
 async def _group_workspace(db: Database, chat_id: int) -> Workspace | None:
@@ -40,7 +40,7 @@ async def ai_private(message: Message, ai: AiSettings, settings: Settings) -> No
         await message.answer(body, reply_markup=keyboard)
 
 
-async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridge) -> None:
+async def ai_group(message: Message, ai: AiSettings, db: Database, outbox: Outbox) -> None:
     workspace = await _group_workspace(db, message.chat.id)
     if workspace is None or message.from_user is None:
         return
@@ -54,7 +54,7 @@ async def ai_group(message: Message, ai: AiSettings, db: Database, bridge: Bridg
             thread_id=thread,
             dedup_key=f"cmd:{message.chat.id}:{message.message_id}:{seller.id}",
         )
-    bridge.delivery.kick()
+    outbox.kick()
 
 
 async def ai_text(
@@ -64,7 +64,7 @@ async def ai_text(
     ai: AiSettings,
     settings: Settings,
     db: Database,
-    bridge: Bridge,
+    outbox: Outbox,
 ) -> None:
     """/ai_tone N text, /ai_instructions N text."""
     if message.from_user is None:
@@ -91,17 +91,14 @@ async def ai_text(
     if workspace is None:
         await message.answer(reply)
         return
-    await db.tg_outbox.enqueue(
+    await outbox.notice(
         workspace_id=workspace.id,
-        kind=NOTICE,
-        payload={
-            "text": reply,
-            "thread_id": message.message_thread_id if message.is_topic_message else None,
-            "reply_to": message.message_id,
-        },
-        dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
+        text=reply,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        reply_to=message.message_id,
+        key=f"cmd:{message.chat.id}:{message.message_id}",
+        priority=PRIORITY_NOTICE,
     )
-    bridge.delivery.kick()
 
 
 def _change_text(change: Change, locale: str) -> str:
@@ -118,7 +115,7 @@ async def ai_button(
     ai: AiSettings,
     settings: Settings,
     db: Database,
-    bridge: Bridge,
+    outbox: Outbox,
 ) -> None:
     message = query.message
     workspace = None
@@ -150,7 +147,7 @@ async def ai_button(
     await queue_panel(
         db, workspace_id=workspace.id, seller_id=change.seller.id, message_id=message.message_id
     )
-    bridge.delivery.kick()
+    outbox.kick()
 
 
 def build_router() -> Router:

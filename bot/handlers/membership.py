@@ -10,8 +10,8 @@ from aiogram.types import ChatMemberUpdated, Message
 
 from bot.admin.notify import post_in_group
 from bot.admin.setup import assess, report_text
-from bot.bridge.service import Bridge
 from bot.handlers.setup import facts_for
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import text
 from storage.database import Database
@@ -23,7 +23,7 @@ GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.KICKED}
 
 
 async def on_my_chat_member(
-    event: ChatMemberUpdated, db: Database, settings: Settings, bridge: Bridge
+    event: ChatMemberUpdated, db: Database, settings: Settings, outbox: Outbox
 ) -> None:
     chat = event.chat
     actor = event.from_user.id
@@ -79,7 +79,7 @@ async def on_my_chat_member(
         html_text=body,
         key=f"member:{chat.id}:{event.date.timestamp():.0f}:{event.new_chat_member.status}:"
         + ",".join(report.problems),
-        kick=bridge.delivery.kick,
+        kick=outbox.kick,
     )
 
 

@@ -22,9 +22,9 @@ from bot.access import AccessControl, Role
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import KeyCheck, key_check_text, looks_like_key
 from bot.admin.sellers import SellerAdmin, SellerCard, card_text, list_text, remove_warning
-from bot.bridge.service import Bridge
 from bot.handlers.add_seller import cancel_keyboard, forget_message, refuse_or_explain
 from bot.handlers.admin_callbacks import SellerAction
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
@@ -118,7 +118,7 @@ async def on_sellers_group(
     access: AccessControl,
     settings: Settings,
     seller_admin: SellerAdmin,
-    bridge: Bridge,
+    outbox: Outbox,
 ) -> None:
     """The list holds nothing for agents' eyes: it goes to the admin's private chat."""
     user = message.from_user
@@ -138,7 +138,7 @@ async def on_sellers_group(
         workspace=workspace,
         html_text=text(key, workspace.locale),
         key=f"sellers:{message.chat.id}:{message.message_id}",
-        kick=bridge.delivery.kick,
+        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

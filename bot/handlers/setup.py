@@ -14,7 +14,7 @@ from aiogram.types import Chat, ChatMemberAdministrator, ChatMemberUnion, Messag
 from bot.access import AccessControl, Role
 from bot.admin.notify import post_in_group
 from bot.admin.setup import GroupFacts, SetupReport, assess, report_text
-from bot.bridge.service import Bridge
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import text
 from storage.database import Database
@@ -64,7 +64,7 @@ async def on_setup(
     db: Database,
     access: AccessControl,
     settings: Settings,
-    bridge: Bridge,
+    outbox: Outbox,
 ) -> None:
     chat, user = message.chat, message.from_user
     if user is None or message.sender_chat is not None:
@@ -105,7 +105,7 @@ async def on_setup(
         workspace=workspace,
         html_text=body,
         key=f"setup:{chat.id}:{message.message_id}",
-        kick=bridge.delivery.kick,
+        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

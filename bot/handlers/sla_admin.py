@@ -12,12 +12,14 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.access import AccessControl, Role
-from bot.bridge.delivery import NO_PREVIEW
 from bot.handlers.sla_common import is_private, respond, scope, sellers_of
+from bot.outbox.kinds import SlaStats
+from bot.outbox.queue import enqueue
+from bot.outbox.worker import NO_PREVIEW
 from bot.settings import Settings
 from bot.sla.config import ConfigError, parse_hours, parse_rule, parse_targets
 from bot.sla.format import duration, priority_label
-from bot.sla.service import STATS_POST, SlaService
+from bot.sla.service import SlaService
 from bot.sla.stats import build_report, parse_period, render_chart, render_text
 from bot.texts import TEXTS, Locale, text
 from storage.errors import NotFound
@@ -289,15 +291,15 @@ async def stats(
         await message.answer_photo(BufferedInputFile(png, filename="sla.png"))
         return
     workspace = workspaces[0]
-    await sla.db.tg_outbox.enqueue(
+    await enqueue(
+        sla.db,
+        SlaStats(
+            text=body,
+            png=base64.b64encode(png).decode(),
+            thread_id=message.message_thread_id if message.is_topic_message else None,
+        ),
         workspace_id=workspace.id,
-        kind=STATS_POST,
         priority=PRIORITY_AGENT_FEEDBACK,
-        payload={
-            "text": body,
-            "png": base64.b64encode(png).decode(),
-            "thread_id": message.message_thread_id if message.is_topic_message else None,
-        },
         dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
     )
     sla.kick()

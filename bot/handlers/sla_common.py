@@ -10,7 +10,9 @@ from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot.access import AccessControl, Role
-from bot.bridge.delivery import NO_PREVIEW, NOTICE
+from bot.outbox.kinds import Notice
+from bot.outbox.queue import enqueue
+from bot.outbox.worker import NO_PREVIEW
 from bot.sla.service import SlaService
 from bot.texts import Locale
 from storage.errors import NotFound
@@ -84,11 +86,11 @@ async def respond(message: Message, sla: SlaService, html_text: str) -> None:
     except NotFound:
         return  # a group that is not bound: the bot stays silent there
     thread_id = message.message_thread_id if message.is_topic_message else None
-    await sla.db.tg_outbox.enqueue(
+    await enqueue(
+        sla.db,
+        Notice(text=html_text, thread_id=thread_id, reply_to=message.message_id),
         workspace_id=workspace.id,
-        kind=NOTICE,
         priority=PRIORITY_AGENT_FEEDBACK,
-        payload={"text": html_text, "thread_id": thread_id, "reply_to": message.message_id},
         dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
     )
     sla.kick()

@@ -11,8 +11,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.access import AccessControl, Role
-from bot.bridge.delivery import NOTICE
 from bot.handlers.sla_common import group_workspace, respond, role_in, scope, sellers_of
+from bot.outbox.kinds import Notice
+from bot.outbox.queue import enqueue
 from bot.settings import Settings
 from bot.sla.board import chat_line
 from bot.sla.claims import Action, ClaimCallback, ClaimResult, Outcome, apply
@@ -112,15 +113,12 @@ async def _announce(
 ) -> None:
     """Tell the topic who owns the chat now (or why not), through the Telegram queue."""
     workspace = await sla.db.workspaces.get(workspace_id=chat.topic_workspace_id or 0)
-    await sla.db.tg_outbox.enqueue(
+    await enqueue(
+        sla.db,
+        Notice(text=_result_text(result, workspace.locale, actor_name), reply_to=reply_to),
         workspace_id=workspace.id,
-        kind=NOTICE,
         priority=PRIORITY_AGENT_FEEDBACK,
         chat_id=chat.id,
-        payload={
-            "text": _result_text(result, workspace.locale, actor_name),
-            "reply_to": reply_to,
-        },
         dedup_key=key,
     )
     sla.kick()
@@ -227,20 +225,20 @@ async def assign(
         seller_id=chat.seller_id,
         details={"chat_id": chat.id, "agent_id": target.id},
     )
-    await sla.db.tg_outbox.enqueue(
-        workspace_id=workspace.id,
-        kind=NOTICE,
-        priority=PRIORITY_AGENT_FEEDBACK,
-        chat_id=chat.id,
-        payload={
-            "text": text(
+    await enqueue(
+        sla.db,
+        Notice(
+            text=text(
                 "claim.assigned",
                 locale,
                 admin=html.escape(user.full_name),
                 agent=html.escape(result.owner_name or ""),
             ),
-            "reply_to": message.message_id,
-        },
+            reply_to=message.message_id,
+        ),
+        workspace_id=workspace.id,
+        priority=PRIORITY_AGENT_FEEDBACK,
+        chat_id=chat.id,
         dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
     )
     sla.kick()

@@ -8,7 +8,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
 from bot.admin.notify import post_in_group
-from bot.bridge.service import Bridge
+from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import text
 from storage.database import Database
@@ -25,7 +25,7 @@ async def help_(message: Message, settings: Settings) -> None:
     await message.answer(text("help", settings.locale))
 
 
-async def help_in_group(message: Message, bot: Bot, db: Database, bridge: Bridge) -> None:
+async def help_in_group(message: Message, bot: Bot, db: Database, outbox: Outbox) -> None:
     """In a group the answer goes through the queue (the group's budget is shared)."""
     workspace = await db.workspaces.find_by_chat(tg_chat_id=message.chat.id)
     if workspace is None or workspace.state == "detached":
@@ -35,7 +35,7 @@ async def help_in_group(message: Message, bot: Bot, db: Database, bridge: Bridge
         workspace=workspace,
         html_text=text("help.group", workspace.locale),
         key=f"help:{message.chat.id}:{message.message_id}",
-        kick=bridge.delivery.kick,
+        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

@@ -18,7 +18,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, LinkPreviewOptions
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bridge.delivery import DeliveryWorker
+from bot.outbox.kinds import Kind, SlaStats, decode
+from bot.outbox.worker import OutboxWorker
 from bot.sla.board import Board, render_board
 from bot.sla.claims import claim_keyboard
 from bot.sla.format import local_deadline, priority_label
@@ -32,7 +33,6 @@ from storage.sla_queue_repo import QueueFilter, SlaQueueRepo, WaitingChat
 
 logger = logging.getLogger(__name__)
 
-STATS_POST = "sla_stats"
 TICK_JOB = "sla:tick"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -46,7 +46,7 @@ class SlaService:
         self,
         *,
         db: Database,
-        delivery: DeliveryWorker,
+        delivery: OutboxWorker,
         tick_seconds: float = 30.0,
         window_margin: timedelta = timedelta(hours=6),
         clock: Callable[[], datetime] = _now,
@@ -62,7 +62,7 @@ class SlaService:
             db=db, delivery=delivery, clock=self._now, window_margin=window_margin
         )
         delivery.register(BOARD, self._deliver_board)
-        delivery.register(STATS_POST, self._deliver_stats)
+        delivery.register(Kind.SLA_STATS, self._deliver_stats)
 
     def _now(self) -> datetime:
         return self.clock()  # late-bound: tests replace ``clock`` after assembly
@@ -208,20 +208,20 @@ class SlaService:
 
     async def _deliver_stats(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
         """A /stats answer in a group: the text, then the chart (each part recorded)."""
-        payload = item.payload
+        stats = decode(item, SlaStats)
         done: list[int] = list((item.result or {}).get("parts", []))
         bot = self._delivery.bot
-        thread_id = payload.get("thread_id")
+        thread_id = stats.thread_id
         if not done:
             await self._delivery.spend(workspace)
             sent = await bot.send_message(
-                chat_id=workspace.tg_chat_id, message_thread_id=thread_id, text=payload["text"]
+                chat_id=workspace.tg_chat_id, message_thread_id=thread_id, text=stats.text
             )
             done.append(sent.message_id)
             await self.db.tg_outbox.save_progress(item_id=item.id, result={"parts": done})
         if len(done) == 1:
             await self._delivery.spend(workspace)
-            photo = BufferedInputFile(base64.b64decode(payload["png"]), filename="sla.png")
+            photo = BufferedInputFile(base64.b64decode(stats.png), filename="sla.png")
             sent = await bot.send_photo(
                 chat_id=workspace.tg_chat_id, message_thread_id=thread_id, photo=photo
             )

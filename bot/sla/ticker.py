@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.bridge.delivery import NOTICE, DeliveryWorker
+from bot.outbox.kinds import Kind, Notice, SlaBoard
+from bot.outbox.queue import enqueue
+from bot.outbox.worker import OutboxWorker
 from bot.sla.board import render_board
 from bot.sla.hours import BusinessHours
 from bot.sla.notices import BATCH_AT, Fired, batch_text, owed, single_text
@@ -26,7 +28,7 @@ from storage.tg_outbox_repo import PRIORITY_COSMETIC, PRIORITY_NOTICE
 
 logger = logging.getLogger(__name__)
 
-BOARD = "sla_board"
+BOARD = Kind.SLA_BOARD
 BOARD_MIN_INTERVAL = timedelta(seconds=60)
 
 
@@ -43,7 +45,7 @@ class SlaTicker:
         self,
         *,
         db: Database,
-        delivery: DeliveryWorker,
+        delivery: OutboxWorker,
         clock: Callable[[], datetime],
         window_margin: timedelta,
     ) -> None:
@@ -125,29 +127,30 @@ class SlaTicker:
         locale = workspace.locale
         if len(items) >= BATCH_AT:
             first = min(f.turn.turn_id for f in items)
-            await self._db.tg_outbox.enqueue(
-                workspace_id=workspace.id,
-                kind=NOTICE,
-                priority=PRIORITY_NOTICE,
-                payload={
-                    "text": batch_text(
+            await enqueue(
+                self._db,
+                Notice(
+                    text=batch_text(
                         items, admins=admins, tg_chat_id=workspace.tg_chat_id, locale=locale
                     )
-                },
+                ),
+                workspace_id=workspace.id,
+                priority=PRIORITY_NOTICE,
                 dedup_key=f"sla:batch:{workspace.id}:{first}:{now.isoformat()}",
                 conn=conn,
             )
             return 1
         for f in items:
-            await self._db.tg_outbox.enqueue(
+            await enqueue(
+                self._db,
+                # dropped if the turn is answered before it is posted
+                Notice(
+                    text=single_text(f, admins=admins, now=now, locale=locale),
+                    turn_id=f.turn.turn_id,
+                ),
                 workspace_id=workspace.id,
-                kind=NOTICE,
                 priority=PRIORITY_NOTICE,
                 chat_id=f.turn.chat_id,
-                payload={
-                    "text": single_text(f, admins=admins, now=now, locale=locale),
-                    "turn_id": f.turn.turn_id,  # dropped if answered before it is posted
-                },
                 dedup_key=f"sla:{f.turn.turn_id}:{f.notice}",
                 conn=conn,
             )
@@ -176,11 +179,11 @@ class SlaTicker:
                 continue
             if await self._queue.board_pending(workspace_id=workspace.id, kind=BOARD):
                 continue
-            await self._db.tg_outbox.enqueue(
+            await enqueue(
+                self._db,
+                SlaBoard(),
                 workspace_id=workspace.id,
-                kind=BOARD,
                 priority=PRIORITY_COSMETIC,
-                payload={},
                 dedup_key=f"board:{workspace.id}:{board.hash}:{now:%Y%m%d%H%M}",
             )
             queued += 1

@@ -19,7 +19,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.app import App, assemble, build_bot
-from bot.bridge.throttle import Budget, TelegramThrottle
+from bot.outbox.throttle import Budget, TelegramThrottle
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
 from sandbox.ozon import OzonEmulator

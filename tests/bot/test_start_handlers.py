@@ -74,6 +74,7 @@ async def test_commands_answer_in_the_configured_language(
             ozon=unused,
             sync=unused,
             bridge=unused,
+            outbox=unused,
             access=unused,
             onboarding=unused,
             seller_admin=unused,

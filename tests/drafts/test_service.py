@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.drafts.guardrails import Finding, Rule
-from bot.drafts.intents import Intent
 from bot.drafts.llm import LlmClient
-from bot.drafts.service import DRAFT_POST, DraftService, auto_reply_allowed, human_delay
+from bot.drafts.service import DraftService, auto_reply_allowed, human_delay
 from bot.drafts.worker import DraftWorker
+from bot.guardrails.intents import Intent
+from bot.guardrails.rules import Finding, Rule
+from bot.outbox.kinds import Kind
 from sandbox.llm import LlmEmulator
 from storage.database import Database
 from storage.records import BuyerTurn, Chat
@@ -71,7 +72,9 @@ async def test_one_draft_per_settled_burst_across_restarts(db: Database) -> None
     assert [dict(r) for r in rows] == [
         {"buyer_message_count": 2, "intent": "delivery", "source": "template"}
     ]
-    posts = await db.pool.fetch("SELECT kind, payload FROM tg_outbox WHERE kind = $1", DRAFT_POST)
+    posts = await db.pool.fetch(
+        "SELECT kind, payload FROM tg_outbox WHERE kind = $1", Kind.DRAFT_POST
+    )
     assert len(posts) == 1
 
 

@@ -10,7 +10,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 
-from bot.bridge.throttle import Budget
+from bot.outbox.throttle import Budget
 from storage.database import Database
 from tests.e2e.conftest import CLIENT_ID, World, open_world, wait_until
 

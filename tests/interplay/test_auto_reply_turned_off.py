@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.drafts.service import DRAFT_POST, DraftService
+from bot.drafts.service import DraftService
+from bot.outbox.kinds import Kind
 from storage.database import Database
 from tests.drafts.test_service import DEBOUNCE, Clock, T, buyer_says, worker
 from tests.storage.factories import make_seller_with_chat
@@ -43,5 +44,5 @@ async def test_a_pending_auto_reply_is_shown_as_a_draft_when_auto_reply_is_turne
     assert await db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0  # not sent
     row = await db.pool.fetchrow("SELECT outcome, auto_send_at FROM ai_suggestions")
     assert row["outcome"] == "pending" and row["auto_send_at"] is None
-    posts = await db.pool.fetch("SELECT payload FROM tg_outbox WHERE kind = $1", DRAFT_POST)
+    posts = await db.pool.fetch("SELECT payload FROM tg_outbox WHERE kind = $1", Kind.DRAFT_POST)
     assert [p["payload"]["suggestion_id"] for p in posts] == [suggestion.id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.drafts.guardrails import Rule, blocking, check, highlight, warnings
+from bot.guardrails.rules import Rule, blocking, check, highlight, warnings
 
 CAUGHT: list[tuple[str, Rule]] = [
     # phones, every way buyers and agents write them

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.bridge.throttle import Budget, TelegramThrottle
+from bot.outbox.throttle import Budget, TelegramThrottle
 
 GROUP_A, GROUP_B = -1001, -1002
 

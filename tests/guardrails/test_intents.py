@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.drafts.guardrails import check
-from bot.drafts.intents import Intent, buyer_language, detect, is_negative, raises_return
 from bot.drafts.templates import TEMPLATES, template_draft
+from bot.guardrails.intents import Intent, buyer_language, detect, is_negative, raises_return
+from bot.guardrails.rules import check
 
 
 @pytest.mark.parametrize(

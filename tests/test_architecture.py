@@ -1,0 +1,135 @@
+"""The floors of bot/: no package cycle, and the shared floors import no feature.
+
+Read from the source with ``ast`` (every import, including ones inside functions), so a
+new arrow that runs back up a floor fails here rather than in review.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+FEATURES = {"bot.bridge", "bot.drafts", "bot.sla", "bot.sync", "bot.admin", "bot.handlers"}
+SHARED_FLOORS = ("bot.outbox", "bot.guardrails")
+COMPOSITION = {"bot.app", "bot.deps", "bot.__main__", "bot.demo"}
+
+
+def _unit(module: str) -> str:
+    """``bot.outbox.worker`` → ``bot.outbox``; top-level modules are their own unit."""
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def _module_of(path: Path) -> str:
+    relative = path.relative_to(BOT.parent).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_graph() -> dict[str, dict[str, set[str]]]:
+    """unit → unit it imports → the modules that do it (for readable failures)."""
+    graph: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for path in sorted(BOT.rglob("*.py")):
+        module = _module_of(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module]
+                if node.module == "bot":  # from bot import texts
+                    targets = [f"bot.{alias.name}" for alias in node.names]
+            for target in targets:
+                if target.startswith("bot.") and _unit(target) != _unit(module):
+                    graph[_unit(module)][_unit(target)].add(module)
+    return graph
+
+
+def cycles(graph: dict[str, dict[str, set[str]]]) -> list[list[str]]:
+    """Strongly connected components with more than one unit (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, {}):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component: list[str] = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in list(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_graph_sees_the_known_arrows() -> None:
+    graph = import_graph()
+    assert "bot.outbox" in graph["bot.bridge"]  # bridge posts through the outbox
+    assert "bot.guardrails" in graph["bot.drafts"]
+
+
+def test_no_package_cycle_in_bot() -> None:
+    graph = import_graph()
+    found = cycles(graph)
+    detail = [
+        {a: {b: sorted(graph[a][b]) for b in cycle if b in graph[a]} for a in cycle}
+        for cycle in found
+    ]
+    assert not found, f"package cycles in bot/: {detail}"
+
+
+def test_shared_floors_import_no_feature() -> None:
+    graph = import_graph()
+    for floor in SHARED_FLOORS:
+        upward = {
+            target: sorted(modules)
+            for target, modules in graph.get(floor, {}).items()
+            if target in FEATURES or target in COMPOSITION
+        }
+        assert not upward, f"{floor} imports a feature: {upward}"
+
+
+def test_no_feature_imports_the_composition() -> None:
+    graph = import_graph()
+    for feature in FEATURES | set(SHARED_FLOORS):
+        upward = {t: sorted(m) for t, m in graph.get(feature, {}).items() if t in COMPOSITION}
+        assert not upward, f"{feature} imports the composition: {upward}"
+
+
+def test_only_the_composition_imports_the_handlers() -> None:
+    graph = import_graph()
+    importers = {unit for unit, targets in graph.items() if "bot.handlers" in targets}
+    assert importers <= COMPOSITION, importers
+
+
+def test_a_cycle_is_detected() -> None:
+    graph: dict[str, dict[str, set[str]]] = {
+        "a": {"b": {"a.x"}},
+        "b": {"c": {"b.y"}},
+        "c": {"a": {"c.z"}},
+        "d": {"a": {"d.w"}},
+    }
+    assert cycles(graph) == [["a", "b", "c"]]
