@@ -134,6 +134,7 @@ CREATE TABLE chats (
     sync_retry_at          timestamptz,
     sync_error             text,
     sync_reported          boolean NOT NULL DEFAULT false,
+    topic_claimed_by       text,  -- the instance holding topic_claimed_until
     UNIQUE (seller_id, external_id),
     UNIQUE (topic_workspace_id, topic_thread_id)
 );
@@ -216,7 +217,8 @@ CREATE TABLE tg_outbox (
     last_error    text,
     result        jsonb,
     created_at    timestamptz NOT NULL DEFAULT now(),
-    done_at       timestamptz
+    done_at       timestamptz,
+    claimed_by    text  -- the instance holding lease_until (instances, 0004)
 );
 CREATE INDEX tg_outbox_ready_idx ON tg_outbox (workspace_id, priority, id)
     WHERE status = 'pending';
@@ -287,6 +289,7 @@ CREATE TABLE reply_outbox (
     created_at        timestamptz NOT NULL DEFAULT now(),
     sent_at           timestamptz,
     attempt_started_at timestamptz,
+    claimed_by        text,  -- the instance holding lease_until (instances, 0004)
     CHECK (kind = 'file' OR length(text) > 0)
 );
 CREATE INDEX reply_outbox_open_idx ON reply_outbox (chat_id, id)

@@ -259,6 +259,7 @@ class ChatRepo(Repository):
         chat_id: int,
         workspace_id: int,
         until: datetime,
+        claimed_by: str | None = None,
         conn: Executor | None = None,
     ) -> bool:
         """Take the short right to create the chat's topic in ``workspace_id``.
@@ -269,7 +270,7 @@ class ChatRepo(Repository):
         """
         claimed = await self._db(conn).fetchval(
             """
-            UPDATE chats SET topic_claimed_until = $3
+            UPDATE chats SET topic_claimed_until = $3, topic_claimed_by = $4
              WHERE id = $1
                AND NOT (topic_thread_id IS NOT NULL AND topic_workspace_id IS NOT DISTINCT FROM $2)
                AND (topic_claimed_until IS NULL OR topic_claimed_until <= now())
@@ -278,6 +279,7 @@ class ChatRepo(Repository):
             chat_id,
             workspace_id,
             until,
+            claimed_by,
         )
         return claimed is not None
 
@@ -285,13 +287,6 @@ class ChatRepo(Repository):
         await self._db(conn).execute(
             "UPDATE chats SET topic_claimed_until = NULL WHERE id = $1", chat_id
         )
-
-    async def release_all_topic_claims(self, *, conn: Executor | None = None) -> int:
-        """At start-up: the previous run's claims belong to no live call (one bot process)."""
-        status = await self._db(conn).execute(
-            "UPDATE chats SET topic_claimed_until = NULL WHERE topic_claimed_until IS NOT NULL"
-        )
-        return int(status.split()[-1])
 
     async def clear_topic(self, *, chat_id: int, conn: Executor | None = None) -> None:
         """Forget a topic Telegram no longer has; the next delivery creates a new one."""

@@ -45,6 +45,12 @@ class Database:
         self.updates = UpdateRepo(pool)
         self.instances = InstanceRepo(pool)
 
+    @property
+    def instance_id(self) -> str:
+        """This run's name in queue claims (``claimed_by``): the id of the latest
+        :meth:`InstanceRepo.register`, which holds a live lock so others can tell it alive."""
+        return self.instances.current
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
         """A connection in a transaction, to pass as ``conn=`` to several repository calls."""

@@ -65,6 +65,12 @@ class InstanceLock:
 
 
 class InstanceRepo(Repository):
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        super().__init__(pool)
+        # Until this run registers, its claims carry an id nobody holds a lock for (as a
+        # dead instance's would): only start-up code claims before registering, in tests.
+        self.current = uuid.uuid4().hex
+
     async def register(self, instance_id: str | None = None) -> InstanceLock:
         """Register this process and take its lock on a connection kept for its whole life.
 
@@ -86,6 +92,7 @@ class InstanceRepo(Repository):
         except BaseException:
             await self._pool.release(conn)
             raise
+        self.current = instance_id
         return InstanceLock(instance_id, conn, self._pool)
 
     async def is_alive(self, instance_id: str) -> bool:
@@ -93,16 +100,20 @@ class InstanceRepo(Repository):
             await self._pool.fetchval(f"SELECT EXISTS ({_LIVE} AND i.id = $1)", instance_id)
         )
 
-    async def release_dead_claims(self, table: str) -> int:
-        """Free the rows of a queue table (``claimed_by``, ``lease_until``) whose claiming
-        instance holds no live lock; returns how many were freed."""
-        if not _TABLE_RE.match(table):
-            raise ValueError(f"not a table name: {table!r}")
+    async def release_dead_claims(
+        self, table: str, *, claimed_by: str = "claimed_by", lease_until: str = "lease_until"
+    ) -> int:
+        """Free the rows of a queue table whose claim (``claimed_by`` with a running
+        ``lease_until``) belongs to an instance that holds no live lock; returns how many
+        were freed. Rows whose lease ended normally (NULL) are not touched."""
+        for name in (table, claimed_by, lease_until):
+            if not _TABLE_RE.match(name):
+                raise ValueError(f"not a table name: {name!r}")
         result = await self._pool.execute(
             f"""
-            UPDATE {table} t SET claimed_by = NULL, lease_until = NULL
-             WHERE t.claimed_by IS NOT NULL
-               AND NOT EXISTS ({_LIVE} AND i.id = t.claimed_by)
+            UPDATE {table} t SET {claimed_by} = NULL, {lease_until} = NULL
+             WHERE t.{claimed_by} IS NOT NULL AND t.{lease_until} IS NOT NULL
+               AND NOT EXISTS ({_LIVE} AND i.id = t.{claimed_by})
             """
         )
         return int(result.split()[-1])

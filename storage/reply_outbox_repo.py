@@ -80,6 +80,7 @@ class ReplyOutboxRepo(Repository):
         now: datetime,
         limit: int = 10,
         lease: timedelta = timedelta(seconds=60),
+        claimed_by: str | None = None,
         conn: Executor | None = None,
     ) -> list[ReplyItem]:
         """Take the ready head row of each chat: at most one row per chat, so one chat's
@@ -93,7 +94,7 @@ class ReplyOutboxRepo(Repository):
         """
         rows = await self._db(conn).fetch(
             f"""
-            UPDATE reply_outbox SET lease_until = $2, attempts = attempts + 1
+            UPDATE reply_outbox SET lease_until = $2, attempts = attempts + 1, claimed_by = $4
              WHERE id IN (
                 SELECT r.id FROM reply_outbox r
                  WHERE r.status IN ('pending', 'sending') AND r.not_before <= $1
@@ -110,19 +111,9 @@ class ReplyOutboxRepo(Repository):
             now,
             now + lease,
             limit,
+            claimed_by,
         )
         return sorted(to_records(ReplyItem, rows), key=lambda item: item.id)
-
-    async def release_claims(self, *, conn: Executor | None = None) -> int:
-        """At start-up, take back the previous run's leases at once (there is one worker per
-        database): rows it left in flight are retried now, not after the lease runs out."""
-        status = await self._db(conn).execute(
-            """
-            UPDATE reply_outbox SET lease_until = NULL
-             WHERE status IN ('pending', 'sending') AND lease_until IS NOT NULL
-            """
-        )
-        return int(status.rsplit(" ", 1)[-1])
 
     async def mark_sending(
         self, *, item_id: int, at: datetime | None = None, conn: Executor | None = None

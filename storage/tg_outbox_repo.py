@@ -77,6 +77,7 @@ class TgOutboxRepo(Repository):
         limit: int = 1,
         lease: timedelta = timedelta(seconds=60),
         in_chat_order: Sequence[str] = (),
+        claimed_by: str | None = None,
         conn: Executor | None = None,
     ) -> list[TgOutboxItem]:
         """Take the most important ready rows of one workspace (its budget is per group).
@@ -87,7 +88,7 @@ class TgOutboxRepo(Repository):
         """
         rows = await self._db(conn).fetch(
             f"""
-            UPDATE tg_outbox SET lease_until = $3, attempts = attempts + 1
+            UPDATE tg_outbox SET lease_until = $3, attempts = attempts + 1, claimed_by = $6
              WHERE id IN (
                 SELECT id FROM tg_outbox AS t
                  WHERE workspace_id = $1 AND status = 'pending' AND not_before <= $2
@@ -106,6 +107,7 @@ class TgOutboxRepo(Repository):
             now + lease,
             limit,
             list(in_chat_order),
+            claimed_by,
         )
         return sorted(to_records(TgOutboxItem, rows), key=lambda item: (item.priority, item.id))
 
@@ -159,15 +161,6 @@ class TgOutboxRepo(Repository):
             item_id,
             error[:MAX_ERROR_LENGTH],
         )
-
-    async def release_leases(self, *, conn: Executor | None = None) -> int:
-        """At start-up: the previous run's claims belong to no live worker (one bot
-        process), so its rows are taken back at once instead of after their lease."""
-        status = await self._db(conn).execute(
-            "UPDATE tg_outbox SET lease_until = NULL"
-            " WHERE status = 'pending' AND lease_until IS NOT NULL"
-        )
-        return int(status.split()[-1])
 
     async def ready_workspaces(self, *, now: datetime, conn: Executor | None = None) -> list[int]:
         """Workspaces that have something to deliver now (the dispatcher's round-robin)."""

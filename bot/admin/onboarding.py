@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from pydantic import SecretStr
 
-from bot.bridge.delivery import NOTICE
+from bot.outbox.kinds import Notice
+from bot.outbox.queue import enqueue
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, text
@@ -222,15 +223,15 @@ class Onboarding:
                              "marketplace": seller.marketplace},
                     conn=conn,
                 )  # fmt: skip
-                await self._db.tg_outbox.enqueue(
-                    workspace_id=workspace.id,
-                    kind=NOTICE,
-                    priority=PRIORITY_NOTICE,
-                    payload={
-                        "text": text(
+                await enqueue(
+                    self._db,
+                    Notice(
+                        text=text(
                             "seller.restored", workspace.locale, shop=html.escape(seller.name)
                         )
-                    },
+                    ),
+                    workspace_id=workspace.id,
+                    priority=PRIORITY_NOTICE,
                     dedup_key=f"seller-restored:{seller.id}:{seller.updated_at.isoformat()}",
                     conn=conn,
                 )

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import SecretStr
 
 from bot.admin.onboarding import KeyCheck, check_key
-from bot.bridge.delivery import NOTICE
+from bot.outbox.kinds import Notice
+from bot.outbox.queue import enqueue
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, text
@@ -167,33 +168,33 @@ async def announce_removal(
         seller_id=seller.id, reason=SELLER_REMOVED, conn=conn
     )
     for index, (chat_id, tg_message_id) in enumerate(refused):
-        await db.tg_outbox.enqueue(
+        await enqueue(
+            db,
+            Notice(
+                text=text("seller.removed.reply_refused", locale, shop=shop),
+                reply_to=tg_message_id,
+            ),
             workspace_id=workspace.id,
-            kind=NOTICE,
             priority=PRIORITY_AGENT_FEEDBACK,
             chat_id=chat_id,
-            payload={
-                "text": text("seller.removed.reply_refused", locale, shop=shop),
-                "reply_to": tg_message_id,
-            },
             dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:reply:{index}",
             conn=conn,
         )
     for chat_id in await db.sellers.chats_with_open_turn(seller_id=seller.id, conn=conn):
-        await db.tg_outbox.enqueue(
+        await enqueue(
+            db,
+            Notice(text=text("seller.removed.topic", locale, shop=shop)),
             workspace_id=workspace.id,
-            kind=NOTICE,
             priority=PRIORITY_COSMETIC,
             chat_id=chat_id,
-            payload={"text": text("seller.removed.topic", locale, shop=shop)},
             dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:{chat_id}",
             conn=conn,
         )
-    await db.tg_outbox.enqueue(
+    await enqueue(
+        db,
+        Notice(text=text("seller.removed.general", locale, shop=shop)),
         workspace_id=workspace.id,
-        kind=NOTICE,
         priority=PRIORITY_NOTICE,
-        payload={"text": text("seller.removed.general", locale, shop=shop)},
         dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:general",
         conn=conn,
     )

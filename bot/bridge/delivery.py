@@ -43,11 +43,6 @@ from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 logger = logging.getLogger(__name__)
 
-# Kept importable here for bot/bridge/replies.py until it moves to bot.outbox directly.
-NOTICE = Kind.NOTICE
-REACTION = Kind.REACTION
-DeliveryWorker = OutboxWorker
-
 ATTACHMENT_GIVE_UP_AFTER = 5
 _CAPTION_TEXT_ROOM = 900
 # Bad requests about where or whether the bot may post, not about the file itself: the

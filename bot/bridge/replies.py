@@ -18,7 +18,6 @@ reactions go through the Telegram queue (budget, durability).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import logging
 from collections.abc import Callable, Sequence
@@ -27,8 +26,11 @@ from datetime import UTC, datetime, timedelta
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
-from bot.bridge.delivery import NOTICE, REACTION, DeliveryWorker
-from bot.bridge.reply_checks import REPLY_CHECK, ReplyCheckPosting
+from bot.bridge.reply_checks import ReplyCheckPosting
+from bot.outbox.kinds import Kind, Notice, Reaction, ReplyCheck
+from bot.outbox.loop import KickableLoop, backoff
+from bot.outbox.queue import enqueue
+from bot.outbox.worker import OutboxWorker
 from bot.seller_api import SellerApis
 from bot.texts import text
 from connectors.errors import (
@@ -75,10 +77,6 @@ class FileTooBig(Exception):
     """The agent's file is beyond what a bot may download from Telegram."""
 
 
-def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(300, 2 * 2 ** min(attempts, 7)))
-
-
 def is_too_big(exc: TelegramBadRequest) -> bool:
     return "file is too big" in exc.message.lower()
 
@@ -106,7 +104,7 @@ class ReplyWorker:
         db: Database,
         bot: Bot,
         apis: SellerApis,
-        delivery: DeliveryWorker,
+        delivery: OutboxWorker,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         idle_seconds: float = 0.2,
         max_attempts: int = MAX_ATTEMPTS,
@@ -116,33 +114,31 @@ class ReplyWorker:
         self._apis = apis
         self._delivery = delivery
         self._clock = clock
-        self._idle = idle_seconds
         self._max_attempts = max_attempts
-        self._wake = asyncio.Event()
-        delivery.register(REPLY_CHECK, ReplyCheckPosting(db=db, delivery=delivery).post)
+        self._loop = KickableLoop(
+            name="marketplace-replies", round=self.run_once, idle_seconds=idle_seconds
+        )
+        delivery.register(Kind.REPLY_CHECK, ReplyCheckPosting(db=db, delivery=delivery).post)
 
     def kick(self) -> None:
-        self._wake.set()
+        self._loop.kick()
 
-    async def run(self) -> None:
-        with contextlib.suppress(Exception):  # a database outage: the leases run out anyway
-            await self._db.replies.release_claims()
-        while True:
-            try:
-                handled = await self.run_once()
-            except Exception:  # a bug or a database outage must not end sending
-                logger.exception("reply round failed")
-                handled = 0
-            if handled:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._idle):
-                    await self._wake.wait()
+    async def start(self) -> None:
+        """Take back what a stopped process left in flight (at once, not after the lease;
+        each such row is verified against history before any resend), then run."""
+        freed = await self._db.instances.release_dead_claims("reply_outbox")
+        if freed:
+            logger.info("took back %d reply(ies) claimed by a stopped process", freed)
+        await self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
 
     async def run_once(self) -> int:
         """One head row per chat: the chats of a round send in parallel."""
-        items = await self._db.replies.claim(now=self._clock(), limit=10)
+        items = await self._db.replies.claim(
+            now=self._clock(), limit=10, claimed_by=self._db.instance_id
+        )
         await asyncio.gather(*(self._guarded(item) for item in items))
         return len(items)
 
@@ -244,7 +240,7 @@ class ReplyWorker:
             return
         await self._db.replies.retry_later(
             item_id=item.id,
-            not_before=self._clock() + retry_delay(item.attempts),
+            not_before=self._clock() + backoff(item.attempts, base_seconds=2),
             error_code=code,
             outcome_unknown=outcome_unknown,
         )
@@ -286,11 +282,10 @@ class ReplyWorker:
                     conn=conn,
                 )
             if item.tg_message_id is not None and chat.topic_workspace_id is not None:
-                await self._db.tg_outbox.enqueue(
+                await enqueue(
+                    self._db,
+                    Reaction(message_id=item.tg_message_id, emoji=RECEIPT_EMOJI),
                     workspace_id=chat.topic_workspace_id,
-                    kind=REACTION,
-                    priority=PRIORITY_AGENT_FEEDBACK,
-                    payload={"message_id": item.tg_message_id, "emoji": RECEIPT_EMOJI},
                     dedup_key=f"receipt:{item.id}",
                     conn=conn,
                 )
@@ -307,12 +302,11 @@ class ReplyWorker:
                 return
             if chat.topic_workspace_id is not None:
                 started = item.attempt_started_at or item.created_at
-                await self._db.tg_outbox.enqueue(
+                await enqueue(
+                    self._db,
+                    ReplyCheck(reply_id=item.id),
                     workspace_id=chat.topic_workspace_id,
-                    kind=REPLY_CHECK,
-                    priority=PRIORITY_AGENT_FEEDBACK,
                     chat_id=chat.id,
-                    payload={"reply_id": item.id},
                     dedup_key=f"reply_check:{item.id}:{started.isoformat()}",
                     conn=conn,
                 )
@@ -349,12 +343,12 @@ class ReplyWorker:
                     detail=html.escape(shown),
                     attempts=item.attempts,
                 )
-                await self._db.tg_outbox.enqueue(
+                await enqueue(
+                    self._db,
+                    Notice(text=message, reply_to=item.tg_message_id),
                     workspace_id=workspace.id,
-                    kind=NOTICE,
-                    priority=PRIORITY_AGENT_FEEDBACK,
                     chat_id=chat.id,
-                    payload={"text": message, "reply_to": item.tg_message_id},
+                    priority=PRIORITY_AGENT_FEEDBACK,
                     dedup_key=f"refused:{item.id}",
                     conn=conn,
                 )

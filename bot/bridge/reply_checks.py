@@ -21,17 +21,17 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.access import AccessControl, Role
-from bot.bridge.delivery import DeliveryWorker
+from bot.access import AccessControl, Answerer
+from bot.outbox.kinds import ReplyCheck, decode
+from bot.outbox.queue import enqueue
+from bot.outbox.worker import OutboxWorker
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import ReplyItem, TgOutboxItem, Workspace
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 logger = logging.getLogger(__name__)
 
-REPLY_CHECK = "reply_check"
 SEND_ANYWAY, DROP = "s", "d"
 _GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
 
@@ -88,19 +88,17 @@ def render_check(
 class ReplyCheckPosting:
     """Delivers the ``reply_check`` outbox kind: the notice, or its edit after a decision."""
 
-    def __init__(self, *, db: Database, delivery: DeliveryWorker) -> None:
+    def __init__(self, *, db: Database, delivery: OutboxWorker) -> None:
         self._db = db
         self._delivery = delivery
 
     async def post(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
-        reply = await self._db.replies.get(item_id=item.payload["reply_id"])
+        check = decode(item, ReplyCheck)
+        reply = await self._db.replies.get(item_id=check.reply_id)
         chat = await self._db.chats.get(chat_id=reply.chat_id)
-        message_id = item.payload.get("message_id")
+        message_id = check.message_id
         html_text, markup = render_check(
-            reply,
-            workspace.locale,
-            decision=item.payload.get("decision"),
-            who=item.payload.get("who", ""),
+            reply, workspace.locale, decision=check.decision, who=check.who
         )
         bot = self._delivery.bot
         await self._delivery.spend(workspace)
@@ -173,17 +171,13 @@ class ReplyChecks:
                 changed = await self._db.replies.drop_unverified(item_id=reply.id, conn=conn)
             if not changed:
                 return Answer(text("reply_check.answer.decided", locale), alert=True)
-            await self._db.tg_outbox.enqueue(
+            await enqueue(
+                self._db,
+                ReplyCheck(
+                    reply_id=reply.id, message_id=message_id, decision=decision, who=presser.name
+                ),
                 workspace_id=workspace.id,
-                kind=REPLY_CHECK,
-                priority=PRIORITY_AGENT_FEEDBACK,
                 chat_id=chat.id,
-                payload={
-                    "reply_id": reply.id,
-                    "message_id": message_id,
-                    "decision": decision,
-                    "who": presser.name,
-                },
                 dedup_key=f"reply_check_status:{reply.id}:{message_id}",
                 conn=conn,
             )
@@ -192,22 +186,11 @@ class ReplyChecks:
         return Answer(text(key, locale), decided=True)
 
     async def _may_decide(self, workspace: Workspace, presser: Presser) -> bool:
-        """Someone who may answer buyers here, or an admin of the group."""
-        role = await self._access.role(
+        """The one rule for who may answer buyers (admins always may)."""
+        decided = await self._access.answerer(
             tg_user_id=presser.tg_user_id,
             workspace=workspace,
             display_name=presser.name,
             username=presser.username,
         )
-        if role >= Role.ADMIN:
-            return True
-        if role < Role.AGENT:
-            return False
-        agent = await self._db.agents.upsert(
-            tg_user_id=presser.tg_user_id, display_name=presser.name, username=presser.username
-        )
-        try:
-            member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
-        except NotFound:
-            return False
-        return member.can_reply
+        return isinstance(decided, Answerer)

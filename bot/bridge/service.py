@@ -6,8 +6,6 @@ started by the app; the bridge keeps a handle on it only to wake it.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from bot.bridge.replies import ReplyWorker
@@ -24,18 +22,12 @@ class Bridge:
         self._outbox = outbox
         self.delivery = delivery
         self.replies = replies
-        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self.replies.run(), name="marketplace-replies")]
+        await self.replies.start()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        await self.replies.stop()
 
     async def notice(
         self,

@@ -9,15 +9,18 @@ from aiogram.types import CallbackQuery
 from bot.access import AccessControl
 from bot.bridge.reply_checks import Presser, ReplyCheckCallback, ReplyChecks
 from bot.bridge.service import Bridge
+from bot.outbox.queue import Outbox
 from storage.database import Database
 
 
 async def on_reply_check(
     query: CallbackQuery,
+    *,
     callback_data: ReplyCheckCallback,
     db: Database,
     access: AccessControl,
     bridge: Bridge,
+    outbox: Outbox,
 ) -> None:
     if query.message is None:  # too old for Telegram to tell us where it was
         await query.answer()
@@ -32,7 +35,7 @@ async def on_reply_check(
     )
     if answer.decided:
         bridge.replies.kick()
-        bridge.delivery.kick()
+        outbox.kick()
     await query.answer(answer.text, show_alert=answer.alert)
 
 

@@ -15,6 +15,7 @@ from bot.bridge.agent_messages import (
 )
 from bot.bridge.service import Bridge
 from bot.drafts.render import fragments, problems
+from bot.outbox.queue import Outbox
 from storage.database import Database
 
 _NOTICE_KEYS = {
@@ -61,15 +62,15 @@ def _is_service(message: Message) -> bool:
 
 
 async def on_group_message(
-    message: Message, db: Database, access: AccessControl, bridge: Bridge
+    message: Message, db: Database, access: AccessControl, bridge: Bridge, outbox: Outbox
 ) -> None:
     decision = await accept_agent_message(db, access, incoming_from(message))
     if decision.outcome is Outcome.QUEUED:
         bridge.replies.kick()
-        bridge.delivery.kick()  # an edited draft's post loses its buttons
+        outbox.kick()  # an edited draft's post loses its buttons
         return
     if decision.outcome is Outcome.HELD:
-        bridge.delivery.kick()  # the notice with the confirm button is queued
+        outbox.kick()  # the notice with the confirm button is queued
         return
     if decision.outcome is Outcome.BLOCKED and decision.workspace and decision.chat:
         await bridge.notice(

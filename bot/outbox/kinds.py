@@ -28,6 +28,7 @@ class Kind(StrEnum):
     AI_PANEL = "ai_panel"
     SLA_BOARD = "sla_board"
     SLA_STATS = "sla_stats"
+    REPLY_CHECK = "reply_check"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
@@ -107,6 +108,17 @@ class SlaStats:
     thread_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyCheck:
+    """A file reply whose delivery history cannot settle: the notice with "send anyway" /
+    "drop" (``message_id`` None), or its edit once someone decided."""
+
+    reply_id: int
+    message_id: int | None = None
+    decision: str | None = None
+    who: str = ""
+
+
 Payload = (
     MessagePost
     | Notice
@@ -119,6 +131,7 @@ Payload = (
     | AiPanel
     | SlaBoard
     | SlaStats
+    | ReplyCheck
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -132,6 +145,7 @@ _KIND_OF: dict[type[Any], Kind] = {
     AiPanel: Kind.AI_PANEL,
     SlaBoard: Kind.SLA_BOARD,
     SlaStats: Kind.SLA_STATS,
+    ReplyCheck: Kind.REPLY_CHECK,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

@@ -79,10 +79,12 @@ class Topics:
         self._namer = namer
 
     async def start(self) -> None:
-        """The previous run's claims belong to no live call: take them back at once."""
-        released = await self._db.chats.release_all_topic_claims()
+        """Claims of a stopped process belong to no live call: take them back at once."""
+        released = await self._db.instances.release_dead_claims(
+            "chats", claimed_by="topic_claimed_by", lease_until="topic_claimed_until"
+        )
         if released:
-            logger.info("released %d topic claims of the previous run", released)
+            logger.info("released %d topic claims of a stopped process", released)
 
     async def topic_for(self, workspace: Workspace, chat: Chat) -> int:
         """The chat's topic in this group, created once even if two items race for it."""
@@ -94,7 +96,10 @@ class Topics:
             return created.thread_id
         until = self._clock() + CLAIM_LEASE
         if not await self._db.chats.claim_topic_creation(
-            chat_id=chat.id, workspace_id=workspace.id, until=until
+            chat_id=chat.id,
+            workspace_id=workspace.id,
+            until=until,
+            claimed_by=self._db.instance_id,
         ):
             fresh = await self._db.chats.get(chat_id=chat.id)
             if fresh.topic_thread_id is not None and fresh.topic_workspace_id == workspace.id:

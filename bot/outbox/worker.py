@@ -119,7 +119,9 @@ class OutboxWorker:
         self._loop.kick()
 
     async def start(self) -> None:
-        await self._db.tg_outbox.release_leases()
+        freed = await self._db.instances.release_dead_claims("tg_outbox")
+        if freed:
+            logger.info("took back %d outbox item(s) claimed by a stopped process", freed)
         await self.topics.start()
         await self._loop.start()
 
@@ -140,7 +142,10 @@ class OutboxWorker:
             if self._throttle.delay(workspace.tg_chat_id) > 0:
                 continue
             for item in await self._db.tg_outbox.claim(
-                workspace_id=workspace_id, now=now, in_chat_order=CONTENT_KINDS
+                workspace_id=workspace_id,
+                now=now,
+                in_chat_order=CONTENT_KINDS,
+                claimed_by=self._db.instance_id,
             ):
                 await self._handle(workspace, item)
                 handled += 1

@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from bot.bridge.delivery import NOTICE
+from bot.outbox.kinds import Notice
+from bot.outbox.queue import enqueue
 from bot.sla.format import topic_link
 from bot.sync.backoff import backoff
 from bot.texts import Locale, text
@@ -152,11 +153,11 @@ class ChatFailures:
         if reason is not None:
             values["why"] = text(f"sync.why.{reason}", locale)
         key = "sync.chat_failing" if event == "failing" else "sync.chat_recovered"
-        await self._db.tg_outbox.enqueue(
+        await enqueue(
+            self._db,
+            Notice(text=text(key, locale, **values)),
             workspace_id=workspace.id,
-            kind=NOTICE,
             priority=PRIORITY_NOTICE,
-            payload={"text": text(key, locale, **values)},
             dedup_key=f"chat-sync:{failure.id}:{event}:{self._clock().isoformat()}",
             conn=conn,
         )

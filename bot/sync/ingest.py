@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.outbox.kinds import Kind, MessagePost
+from bot.outbox.queue import enqueue
 from bot.sla.policy import SlaPolicy, escalates, load_policy
 from bot.sla.rules import TurnFacts
 from bot.texts import text
@@ -21,7 +23,6 @@ from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSumm
 from storage.database import Database
 from storage.records import BuyerTurn, Chat, ReplyItem, Seller
 from storage.records import Message as StoredMessage
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_BUYER_CONTENT
 
 # How our schema names Ozon's authors.
 AUTHOR_TYPES: dict[AuthorType, str] = {
@@ -35,8 +36,8 @@ AUTHOR_TYPES: dict[AuthorType, str] = {
 }
 
 # Telegram outbox kinds produced here (the Telegram bridge consumes them).
-DELIVER_BUYER_MESSAGE = "buyer_message"
-DELIVER_CABINET_REPLY = "cabinet_reply"
+DELIVER_BUYER_MESSAGE = Kind.BUYER_MESSAGE
+DELIVER_CABINET_REPLY = Kind.CABINET_REPLY
 
 _PRODUCT_URL_MARK = "ozon.ru/product"
 
@@ -245,12 +246,6 @@ async def _unreadable_text(db: Database, seller: Seller, conn: Any) -> str:
     return text("sync.unreadable_message", workspace.locale)
 
 
-_DELIVERY_PRIORITY = {
-    DELIVER_BUYER_MESSAGE: PRIORITY_BUYER_CONTENT,
-    DELIVER_CABINET_REPLY: PRIORITY_AGENT_FEEDBACK,
-}
-
-
 class _ChatWriter:
     """Writes one chat's fresh messages inside the caller's transaction."""
 
@@ -403,12 +398,12 @@ class _ChatWriter:
             conn=self._conn,
         )
 
-    async def _enqueue(self, stored: StoredMessage, kind: str) -> None:
+    async def _enqueue(self, stored: StoredMessage, kind: Kind) -> None:
         """Queue the message for its topic; the key makes a repeated ingest queue nothing."""
-        await self._db.tg_outbox.enqueue(
+        await enqueue(
+            self._db,
+            MessagePost(cabinet=kind is Kind.CABINET_REPLY),
             workspace_id=self._seller.workspace_id,
-            kind=kind,
-            priority=_DELIVERY_PRIORITY[kind],
             chat_id=self._chat.id,
             message_id=stored.id,
             dedup_key=f"deliver:{stored.id}",

@@ -239,6 +239,6 @@ async def test_a_draft_post_interrupted_after_sending_is_not_posted_again(
         "WHERE kind = 'draft_post'"
     )
     assert dworld.app is not None
-    dworld.app.bridge.delivery.kick()
+    dworld.app.outbox.kick()
     await wait_until(dworld.outbox_settled)
     assert len(draft_posts(dworld, thread)) == 1

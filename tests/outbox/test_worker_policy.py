@@ -143,11 +143,16 @@ async def test_a_refused_notice_is_reported_in_general_with_the_reason(rig: Rig)
 
 
 async def test_start_takes_back_the_previous_runs_claims(rig: Rig) -> None:
+    """Claimed by a process that died (its instance holds no lock): taken back at start,
+    not after the hour-long lease."""
     item_id = await enqueue(
         rig.db, Notice(text="после перезапуска"), workspace_id=rig.workspace.id, dedup_key="n:3"
     )
     claimed = await rig.db.tg_outbox.claim(
-        workspace_id=rig.workspace.id, now=datetime.now(UTC), lease=timedelta(hours=1)
+        workspace_id=rig.workspace.id,
+        now=datetime.now(UTC),
+        lease=timedelta(hours=1),
+        claimed_by="a-process-that-died",
     )
     assert [i.id for i in claimed] == [item_id]
     await rig.worker.start()

@@ -78,27 +78,43 @@ async def test_topic_creation_is_claimed_once_until_recorded_or_released(db: Dat
     )
 
 
-async def test_an_expired_or_previous_runs_claim_is_taken_back(db: Database) -> None:
+async def test_an_expired_or_dead_instances_claim_is_taken_back(db: Database) -> None:
     workspace, _, chat = await make_seller_with_chat(db)
     past = datetime.now(UTC) - timedelta(seconds=1)
+    later = datetime.now(UTC) + timedelta(hours=1)
     assert await db.chats.claim_topic_creation(
         chat_id=chat.id, workspace_id=workspace.id, until=past
     )
     assert await db.chats.claim_topic_creation(  # expired: free again
-        chat_id=chat.id, workspace_id=workspace.id, until=datetime.now(UTC) + timedelta(hours=1)
+        chat_id=chat.id, workspace_id=workspace.id, until=later, claimed_by="gone"
     )
-    assert await db.chats.release_all_topic_claims() == 1
-    assert await db.chats.claim_topic_creation(
-        chat_id=chat.id, workspace_id=workspace.id, until=datetime.now(UTC) + timedelta(hours=1)
-    )
+    live = await db.instances.register()
+    try:
+        assert (
+            await db.instances.release_dead_claims(
+                "chats", claimed_by="topic_claimed_by", lease_until="topic_claimed_until"
+            )
+            == 1
+        )  # "gone" holds no lock
+        assert await db.chats.claim_topic_creation(
+            chat_id=chat.id, workspace_id=workspace.id, until=later, claimed_by=live.instance_id
+        )
+        assert (
+            await db.instances.release_dead_claims(
+                "chats", claimed_by="topic_claimed_by", lease_until="topic_claimed_until"
+            )
+            == 0
+        )  # a live instance keeps its claim
+    finally:
+        await live.release()
 
 
-async def test_release_leases_frees_pending_rows_only(db: Database) -> None:
+async def test_a_dead_instances_outbox_claims_are_freed_pending_rows_only(db: Database) -> None:
     workspace, _, _ = await make_seller_with_chat(db)
     item = await db.tg_outbox.enqueue(workspace_id=workspace.id, kind="notice", not_before=at(0))
     done = await db.tg_outbox.enqueue(workspace_id=workspace.id, kind="notice", not_before=at(0))
-    await db.tg_outbox.claim(workspace_id=workspace.id, now=at(1), limit=2)
+    await db.tg_outbox.claim(workspace_id=workspace.id, now=at(1), limit=2, claimed_by="gone")
     await db.tg_outbox.complete(item_id=done)  # type: ignore[arg-type]
-    assert await db.tg_outbox.release_leases() == 1
+    assert await db.instances.release_dead_claims("tg_outbox") == 1
     again = await db.tg_outbox.claim(workspace_id=workspace.id, now=at(1))
     assert [i.id for i in again] == [item]

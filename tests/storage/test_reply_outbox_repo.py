@@ -217,15 +217,21 @@ async def test_mark_sending_records_each_attempts_start(db: Database) -> None:
     assert (await db.replies.get(item_id=item_id)).attempt_started_at == at(9)
 
 
-async def test_release_claims_takes_back_the_previous_runs_leases(db: Database) -> None:
-    [chat] = await _chats(db, 1)
-    item_id = await _reply(db, chat, "k")
-    await db.replies.claim(now=at(0), lease=HOUR)
-    assert await db.replies.claim(now=at(1)) == []
+async def test_only_a_dead_instances_claims_are_taken_back(db: Database) -> None:
+    first, second = await _chats(db, 2)
+    dead_item = await _reply(db, first, "k1")
+    live_item = await _reply(db, second, "k2")
+    live = await db.instances.register()
+    try:
+        await db.replies.claim(now=at(0), lease=HOUR, limit=1, claimed_by="gone")
+        await db.replies.claim(now=at(0), lease=HOUR, limit=1, claimed_by=live.instance_id)
+        assert await db.replies.claim(now=at(1)) == []
 
-    assert await db.replies.release_claims() == 1
-    [again] = await db.replies.claim(now=at(1))
-    assert again.id == item_id
+        assert await db.instances.release_dead_claims("reply_outbox") == 1
+        [again] = await db.replies.claim(now=at(1))
+        assert again.id == dead_item != live_item
+    finally:
+        await live.release()
 
 
 async def test_claim_respects_not_before_and_active_leases(db: Database) -> None:
