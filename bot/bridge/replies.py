@@ -28,9 +28,10 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
 from bot.bridge.reply_checks import ReplyCheckPosting
 from bot.outbox.kinds import Kind, Notice, Reaction, ReplyCheck
-from bot.outbox.loop import KickableLoop, backoff
+from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import enqueue
 from bot.outbox.worker import OutboxWorker
+from bot.retry import backoff
 from bot.seller_api import SellerApis
 from bot.texts import text
 from connectors.errors import (
@@ -57,6 +58,7 @@ logger = logging.getLogger(__name__)
 RECEIPT_EMOJI = "👍"
 CLOCK_SKEW = timedelta(seconds=5)
 MAX_ATTEMPTS = 8
+RETRY_BASE = timedelta(seconds=4)  # 4 s, 8 s, … 5 min between attempts
 # The Bot API's getFile refuses files over 20 MB ("file is too big"): such a reply can never
 # be fetched, so it fails at once instead of being retried.
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
@@ -240,7 +242,7 @@ class ReplyWorker:
             return
         await self._db.replies.retry_later(
             item_id=item.id,
-            not_before=self._clock() + backoff(item.attempts, base_seconds=2),
+            not_before=self._clock() + backoff(item.attempts, base=RETRY_BASE),
             error_code=code,
             outcome_unknown=outcome_unknown,
         )

@@ -1,4 +1,4 @@
-"""The one shape every queue worker runs in, and the one retry backoff.
+"""The one shape every queue worker runs in (the one retry backoff is bot/retry.py).
 
 A worker is a round function over rows in PostgreSQL: it runs again at once while rounds
 find work, otherwise sleeps until kicked or until its idle timeout (so rows made due by
@@ -12,17 +12,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 logger = logging.getLogger(__name__)
-
-BACKOFF_CAP_SECONDS = 300.0
-
-
-def backoff(attempts: int, *, base_seconds: float = 1.0) -> timedelta:
-    """``base * 2**attempts``, at most five minutes: retries thin out but never stop
-    for so long that a recovered Telegram or Ozon goes unnoticed."""
-    return timedelta(seconds=min(BACKOFF_CAP_SECONDS, base_seconds * 2 ** min(attempts, 16)))
 
 
 class KickableLoop:

@@ -34,10 +34,11 @@ from aiogram.exceptions import (
 from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
 
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
-from bot.outbox.loop import KickableLoop, backoff
+from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import enqueue
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.topics import TopicBusy, TopicNamer, Topics, is_topic_gone
+from bot.retry import backoff
 from bot.texts import text
 from connectors.errors import MarketplaceError
 from storage.database import Database
@@ -46,6 +47,8 @@ from storage.records import Chat, TgOutboxItem, Workspace
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 logger = logging.getLogger(__name__)
+
+RETRY_BASE = timedelta(seconds=2)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a product link must not add a big card
 MAX_ATTEMPTS = 8
@@ -167,7 +170,7 @@ class OutboxWorker:
         except TelegramBadRequest as exc:
             await self._bad_request(workspace, item, exc)
         except (TelegramNetworkError, TelegramServerError, MarketplaceError) as exc:
-            await self._later(item, backoff(item.attempts), type(exc).__name__)
+            await self._later(item, backoff(item.attempts, base=RETRY_BASE), type(exc).__name__)
         except (KeyError, NotFound) as exc:
             await self._give_up(workspace, item, f"cannot deliver: {exc}", detail=str(exc))
         except Exception as exc:  # e.g. a bug or a database hiccup: retry, but not forever
@@ -179,7 +182,9 @@ class OutboxWorker:
                 await self._give_up(workspace, item, f"gave up: {exc!r}", reason=reason)
             else:
                 logger.exception("outbox item=%d: unexpected failure, will retry", item.id)
-                await self._later(item, backoff(item.attempts), "unexpected error")
+                await self._later(
+                    item, backoff(item.attempts, base=RETRY_BASE), "unexpected error"
+                )
         else:
             await self._save(item, result)
 

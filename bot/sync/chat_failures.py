@@ -20,8 +20,8 @@ import asyncpg
 
 from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
+from bot.retry import backoff
 from bot.sla.format import topic_link
-from bot.sync.backoff import backoff
 from bot.texts import Locale, text
 from connectors.errors import (
     AuthFailed,

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.sync.backoff import backoff as shared_backoff
+from bot.retry import backoff as shared_backoff
 from bot.sync.poller import PollReport, Progress, SellerPoller
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
 from storage.database import Database

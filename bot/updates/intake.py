@@ -12,20 +12,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramConflictError, TelegramUnauthorizedError
 from aiogram.methods import GetUpdates
 
+from bot.retry import backoff
 from bot.updates.keys import chat_key
-from bot.updates.retry import backoff_seconds
 from bot.updates.seal import UpdateSeal
 from storage.update_repo import IncomingUpdate, UpdateRepo
 
 logger = logging.getLogger(__name__)
 
-FETCH_BACKOFF_CAP = 30.0
+FETCH_BACKOFF_BASE = timedelta(seconds=0.5)
+FETCH_BACKOFF_CAP = timedelta(seconds=30)
 
 
 def to_incoming(raw: dict[str, Any], seal: UpdateSeal) -> IncomingUpdate:
@@ -101,6 +103,6 @@ class Intake:
         logger.error("Stopped receiving Telegram updates: %s", reason)
 
     async def _back_off(self, what: str, exc: Exception, failures: int) -> None:
-        delay = backoff_seconds(failures, base=0.5, cap=FETCH_BACKOFF_CAP)
+        delay = backoff(failures, base=FETCH_BACKOFF_BASE, cap=FETCH_BACKOFF_CAP).total_seconds()
         logger.warning("%s (%s); retry %d in %.1f s", what, type(exc).__name__, failures, delay)
         await self._sleep(delay)

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.updates.retry import backoff_seconds
+from bot.retry import backoff
 from storage.update_repo import StoredUpdate, UpdateRepo
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ OnFailed = Callable[[StoredUpdate, str], Awaitable[None]]
 
 PRUNE_AFTER = timedelta(days=6)  # below Telegram's quiet week after which ids restart
 PRUNE_EVERY_SECONDS = 3600.0
+CLAIM_BACKOFF_BASE = timedelta(seconds=0.5)  # the database is away: claiming fails
+RETRY_CAP = timedelta(seconds=30)
 
 
 def _utcnow() -> datetime:
@@ -99,7 +101,9 @@ class UpdateProcessor:
                     failures = 0
                 except Exception as exc:  # the database may be away; retry
                     failures += 1
-                    delay = backoff_seconds(failures, base=0.5, cap=30.0)
+                    delay = backoff(
+                        failures, base=CLAIM_BACKOFF_BASE, cap=RETRY_CAP
+                    ).total_seconds()
                     logger.warning("Claiming updates failed (%s); retry in %.1f s",
                                    type(exc).__name__, delay)  # fmt: skip
                     await asyncio.sleep(delay)
@@ -175,7 +179,9 @@ class UpdateProcessor:
             if update.attempts >= self._max_attempts:
                 await self._give_up(update, reason)
                 return
-            delay = backoff_seconds(update.attempts, base=self._retry_base)
+            delay = backoff(
+                update.attempts, base=timedelta(seconds=self._retry_base), cap=RETRY_CAP
+            ).total_seconds()
             logger.warning("Update %d failed (%s), attempt %d/%d; retry in %.1f s",
                            update.update_id, reason, update.attempts, self._max_attempts,
                            delay)  # fmt: skip

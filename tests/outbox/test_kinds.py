@@ -10,8 +10,8 @@ import pytest
 
 from bot.outbox import kinds
 from bot.outbox.kinds import Kind, MessagePost, Notice, SlaStats, decode, encode, kind_of
-from bot.outbox.loop import backoff
 from bot.outbox.queue import DEFAULT_PRIORITY
+from bot.retry import backoff
 from storage.records import TgOutboxItem
 
 SAMPLES: list[Any] = [
@@ -61,7 +61,8 @@ def test_unknown_keys_of_an_older_or_newer_writer_are_ignored() -> None:
 
 
 def test_backoff_doubles_and_is_capped() -> None:
-    assert [backoff(n).total_seconds() for n in range(4)] == [1, 2, 4, 8]
-    assert backoff(2, base_seconds=2) == timedelta(seconds=8)
+    assert [backoff(n).total_seconds() for n in range(5)] == [1, 1, 2, 4, 8]
+    assert backoff(2, base=timedelta(seconds=2)) == timedelta(seconds=4)
     assert backoff(50) == timedelta(minutes=5)
+    assert backoff(10**6, base=timedelta(days=1), cap=timedelta(hours=1)) == timedelta(hours=1)
     assert datetime.now(UTC) + backoff(1) > datetime.now(UTC)
