@@ -216,9 +216,11 @@ class FaultWorld:
         return True
 
     async def polls_pass(self, count: int = 2, seconds: float = 60) -> None:
-        """Until the bot has read Ozon's history ``count`` more times (ingest ran again)."""
-        key = (CLIENT_ID, "/v3/chat/history")
-        target = self.ozon.calls[key] + count
+        """Until ``count`` more whole polls ran (each lists chats twice: unread, then all),
+        so whatever changed at Ozon before now has been read and ingested. An idle poll
+        reads no history, so history calls cannot count polls."""
+        key = (CLIENT_ID, "/v3/chat/list")
+        target = self.ozon.calls[key] + 2 * count + 1  # +1: a poll under way may be half done
         await self.wait(lambda: self.ozon.calls[key] >= target, f"{count} more polls", seconds)
 
     async def bootstrap(self) -> None:
