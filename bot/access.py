@@ -48,6 +48,15 @@ class Refusal(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Presser:
+    """Who pressed a button, as Telegram told us (checked against roles, never trusted)."""
+
+    tg_user_id: int
+    name: str
+    username: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Answerer:
     """A person allowed to answer buyers in a workspace, as checked just now."""
 

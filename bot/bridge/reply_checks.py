@@ -21,7 +21,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.access import AccessControl, Answerer
+from bot.access import AccessControl, Answerer, Presser
 from bot.outbox.kinds import ReplyCheck, decode
 from bot.outbox.queue import enqueue
 from bot.outbox.worker import OutboxWorker
@@ -41,13 +41,6 @@ class ReplyCheckCallback(CallbackData, prefix="rc"):
 
     a: str
     id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Presser:
-    tg_user_id: int
-    name: str
-    username: str | None
 
 
 @dataclass(frozen=True, slots=True)

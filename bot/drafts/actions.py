@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.access import AccessControl, Answerer, Role
+from bot.access import AccessControl, Answerer, Presser, Role
 from bot.bridge.agent_messages import release_held
 from bot.drafts.callbacks import CANCEL, CONFIRM, DISMISS, EDIT, REGENERATE, SEND
 from bot.drafts.render import problems
@@ -30,13 +30,6 @@ from storage.records import Agent, Chat, Suggestion, Workspace
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_COSMETIC
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Presser:
-    tg_user_id: int
-    name: str
-    username: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.drafts.actions import DraftActions, Presser
+from bot.access import Presser
+from bot.drafts.actions import DraftActions
 from bot.drafts.callbacks import DraftCallback, HeldCallback
 from bot.settings import Settings
 

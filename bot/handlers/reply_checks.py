@@ -6,8 +6,8 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.access import AccessControl
-from bot.bridge.reply_checks import Presser, ReplyCheckCallback, ReplyChecks
+from bot.access import AccessControl, Presser
+from bot.bridge.reply_checks import ReplyCheckCallback, ReplyChecks
 from bot.bridge.service import Bridge
 from bot.outbox.queue import Outbox
 from storage.database import Database

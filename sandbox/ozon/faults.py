@@ -6,8 +6,6 @@ misbehave. Neither knows about HTTP: the API layer asks them and acts on the ans
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -15,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from sandbox.holds import HoldGate
 
 from .ids import format_time
 
@@ -65,10 +65,7 @@ class Fault:
     skip: int = 0
     #: Calls this fault applied to so far.
     hits: int = 0
-    #: ``hold``: calls whose response is being withheld right now.
-    holding: int = 0
-    _released: asyncio.Event = field(default_factory=asyncio.Event)
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: HoldGate = field(default_factory=HoldGate, repr=False)
 
     def matches(self, path: str, client_id: str) -> bool:
         if self.kind is FaultKind.FAIL_MID_UPLOAD and path != UPLOAD_PATH:
@@ -77,51 +74,31 @@ class Fault:
             self.client_id is None or self.client_id == client_id
         )
 
-    @property
-    def released(self) -> bool:
-        return self._released.is_set()
-
-    def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
-
-    def release(self) -> None:
-        """Answer every held call; the fault stops applying."""
-        self._released.set()
-        self._notify()
-
     async def wait_hits(self, count: int = 1, seconds: float = 30.0) -> None:
         """Until this fault applied to ``count`` calls."""
-        async with asyncio.timeout(seconds):
-            while self.hits < count:
-                await self._changed.wait()
+        await self.gate.wait_for(lambda: self.hits >= count, seconds)
+
+    @property
+    def holding(self) -> int:
+        """Calls whose answer is being withheld right now (``hold``)."""
+        return self.gate.holding
+
+    @property
+    def released(self) -> bool:
+        return self.gate.released
+
+    def release(self) -> None:
+        """Answer every held call; the fault stops holding."""
+        self.gate.release()
 
     async def wait_held(self, seconds: float = 30.0) -> None:
-        """Until a call's response is being withheld right now (``hold``)."""
-        async with asyncio.timeout(seconds):
-            while self.holding < 1:
-                await self._changed.wait()
+        await self.gate.wait_held(seconds)
 
     async def wait_idle(self, seconds: float = 30.0) -> None:
-        """Until no call is held any more (released, or its client went away)."""
-        async with asyncio.timeout(seconds):
-            while self.holding > 0:
-                await self._changed.wait()
+        await self.gate.wait_idle(seconds)
 
     async def hold(self, gone: Callable[[], bool], poll: float = 0.05) -> bool:
-        """Withhold the response until released (True) or the client is gone (False)."""
-        self.holding += 1
-        self._notify()
-        try:
-            while not self._released.is_set():
-                if gone():
-                    return False
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._released.wait(), poll)
-            return True
-        finally:
-            self.holding -= 1
-            self._notify()
+        return await self.gate.hold(gone, poll)
 
     def expired(self, now: datetime) -> bool:
         if self.remaining is not None and self.remaining <= 0:
@@ -214,7 +191,7 @@ class FaultBook:
                     fault.skip -= 1
                     return None
                 fault.hits += 1
-                fault._notify()
+                fault.gate.notify()
                 if fault.remaining is not None:
                     fault.remaining -= 1
                     if fault.remaining <= 0:

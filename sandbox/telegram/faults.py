@@ -21,11 +21,12 @@ The first two act only over HTTP (an in-process call has no connection to lose).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from sandbox.holds import HoldGate
 
 from .errors import BotApiError
 
@@ -100,9 +101,7 @@ class CallFault:
     #: The parameters of every call this fault hit, oldest first.
     hits: list[dict[str, Any]] = field(default_factory=list)
     #: How many hit calls are being held right now (``hold`` only).
-    holding: int = 0
-    _released: asyncio.Event = field(default_factory=asyncio.Event)
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: HoldGate = field(default_factory=HoldGate, repr=False)
 
     def matches_method(self, method: str) -> bool:
         name = method.lower()
@@ -125,10 +124,6 @@ class CallFault:
     def exhausted(self) -> bool:
         return self.count is not None and self.count <= 0
 
-    @property
-    def released(self) -> bool:
-        return self._released.is_set()
-
     def _hit(self, params: dict[str, Any] | None) -> bool:
         """Count one matching call; True when this call is hit (not skipped)."""
         if self.skip > 0:
@@ -137,52 +132,34 @@ class CallFault:
         if self.count is not None:
             self.count -= 1
         self.hits.append(dict(params or {}))
-        self._notify()
+        self.gate.notify()
         return True
-
-    def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
-
-    def release(self) -> None:
-        """Let every held call answer; later matching calls are no longer held."""
-        self._released.set()
-        self._notify()
 
     async def wait_hits(self, count: int = 1, seconds: float = 30.0) -> None:
         """Until ``count`` calls were hit (for ``hold``: are held or were answered)."""
-        async with asyncio.timeout(seconds):
-            while len(self.hits) < count:
-                await self._changed.wait()
+        await self.gate.wait_for(lambda: len(self.hits) >= count, seconds)
+
+    @property
+    def holding(self) -> int:
+        """Calls whose answer is being withheld right now (``hold``)."""
+        return self.gate.holding
+
+    @property
+    def released(self) -> bool:
+        return self.gate.released
+
+    def release(self) -> None:
+        """Answer every held call; the fault stops holding."""
+        self.gate.release()
 
     async def wait_held(self, seconds: float = 30.0) -> None:
-        """Until a call is being held right now: the client is waiting for its answer."""
-        async with asyncio.timeout(seconds):
-            while self.holding < 1:
-                await self._changed.wait()
+        await self.gate.wait_held(seconds)
 
     async def wait_idle(self, seconds: float = 30.0) -> None:
-        """Until no call is held any more (released, or its client went away)."""
-        async with asyncio.timeout(seconds):
-            while self.holding > 0:
-                await self._changed.wait()
+        await self.gate.wait_idle(seconds)
 
     async def hold(self, gone: Callable[[], bool], poll: float = 0.05) -> bool:
-        """Withhold the answer until released (True) or the client is gone (False)."""
-        self.holding += 1
-        self._notify()
-        try:
-            while not self._released.is_set():
-                if gone():
-                    return False
-                try:
-                    await asyncio.wait_for(self._released.wait(), poll)
-                except TimeoutError:
-                    continue
-            return True
-        finally:
-            self.holding -= 1
-            self._notify()
+        return await self.gate.hold(gone, poll)
 
     def to_dict(self) -> dict[str, object]:
         return {

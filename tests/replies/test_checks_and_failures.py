@@ -10,8 +10,9 @@ import pytest
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import GetFile
 
+from bot.access import Presser
 from bot.bridge.replies import ReplyWorker
-from bot.bridge.reply_checks import Presser, ReplyChecks
+from bot.bridge.reply_checks import ReplyChecks
 from tests.e2e.conftest import CLIENT_ID, World, wait_until
 from tests.e2e.test_agent_to_ozon import open_topic
 from tests.replies.helpers import (
