@@ -194,7 +194,12 @@ def assemble(
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)
     updates = TelegramUpdates(
-        db=db, bot=bot, dispatcher=dispatcher, vault=vault, locale=settings.locale
+        db=db,
+        bot=bot,
+        dispatcher=dispatcher,
+        vault=vault,
+        outbox=outbox,
+        locale=settings.locale,
     )
     return App(
         dispatcher=dispatcher,

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiogram import Bot
 
+from bot.outbox.queue import Outbox
 from bot.texts import Locale, text
 from storage.database import Database
 
@@ -41,15 +42,27 @@ def failure_notice(update: Mapping[str, Any]) -> FailureNotice | None:
 
 
 async def send_failure_notice(
-    bot: Bot, db: Database, update: Mapping[str, Any], default_locale: Locale
+    bot: Bot, db: Database, outbox: Outbox, update: Mapping[str, Any], default_locale: Locale
 ) -> bool:
-    """Post the notice (in the group's language when it is a bound group); returns
-    whether there was anyone to tell."""
+    """Tell the person; returns whether there was anyone to tell.
+
+    In a bound group the notice goes through the Telegram queue (the group's budget, kept
+    across a restart, once per update); in a private chat, where no budget is shared, it
+    is sent at once."""
     notice = failure_notice(update)
     if notice is None:
         return False
     workspace = await db.workspaces.find_by_chat(tg_chat_id=notice.chat_id)
-    locale: Locale = workspace.locale if workspace is not None else default_locale
+    if workspace is not None:
+        await outbox.notice(
+            workspace_id=workspace.id,
+            text=text(notice.key, workspace.locale),
+            key=f"update-failed:{update.get('update_id')}",
+            thread_id=notice.thread_id,
+            reply_to=notice.reply_to,
+        )
+        return True
+    locale = default_locale
     extra: dict[str, Any] = {}
     if notice.reply_to is not None:
         extra["reply_parameters"] = {

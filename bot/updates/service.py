@@ -17,6 +17,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
+from bot.outbox.queue import Outbox
 from bot.texts import Locale
 from bot.updates.intake import Intake
 from bot.updates.notice import send_failure_notice
@@ -40,6 +41,7 @@ class TelegramUpdates:
         bot: Bot,
         dispatcher: Dispatcher,
         vault: Vault,
+        outbox: Outbox,
         locale: Locale = "ru",
         polling_timeout: int = 10,
         concurrency: int = 8,
@@ -50,6 +52,7 @@ class TelegramUpdates:
         self._bot = bot
         self._dispatcher = dispatcher
         self._seal = UpdateSeal(vault)
+        self._outbox = outbox
         self._locale = locale
         self._polling_timeout = polling_timeout
         self._concurrency = concurrency
@@ -184,4 +187,4 @@ class TelegramUpdates:
 
     async def _tell_failed(self, update: StoredUpdate, reason: str) -> None:
         raw = self._seal.open(update.payload)
-        await send_failure_notice(self._bot, self._db, raw, self._locale)
+        await send_failure_notice(self._bot, self._db, self._outbox, raw, self._locale)
