@@ -78,6 +78,12 @@ async def test_auto_reply_answers_a_safe_intent_and_marks_it(
     assert row["outcome"] == "auto_sent" and row["auto_send_at"] is not None
     reply = await dworld.db.pool.fetchrow("SELECT origin FROM reply_outbox")
     assert reply["origin"] == "auto"
+
+    async def answered() -> bool:  # Ozon has it; the worker commits sent + turn just after
+        via = await dworld.db.pool.fetchval("SELECT answered_via FROM buyer_turns")
+        return via is not None
+
+    await wait_until(answered)
     turn = await dworld.db.pool.fetchrow("SELECT answered_via FROM buyer_turns")
     assert turn["answered_via"] == "auto"
     await dworld.poll()
