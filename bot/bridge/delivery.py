@@ -250,7 +250,7 @@ class BuyerPosts:
             if not refuses_the_file(exc):
                 raise
             refusal = exc.message
-        logger.warning("item=%d: file %r refused as document too (%s)", item.id, name, refusal)
+        logger.warning("item=%d: file refused as a document too (%s)", item.id, refusal)
         await self._worker.spend(workspace)
         named = text("outbox.file_as_text", workspace.locale, name=html.escape(name))
         sent = await self._bot.send_message(
