@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from bot.access import AccessControl, Answerer, Refusal
 from bot.guardrails.intents import raises_return
@@ -42,6 +43,7 @@ class IncomingMessage:
     photo_file_id: str | None = None
     document_file_id: str | None = None
     document_name: str | None = None
+    file_size: int | None = None  # bytes, as Telegram reports the photo or document
     is_service: bool = False
     reply_to_message_id: int | None = None  # the message this one replies to, if any
 
@@ -165,6 +167,18 @@ async def _edited_draft(db: Database, incoming: IncomingMessage, chat: Chat) -> 
     )
 
 
+def _file_of(incoming: IncomingMessage, file_id: str) -> dict[str, Any]:
+    """The queued file: its Telegram id, the name the buyer will see, and its size when
+    Telegram told it (a file over the bot download limit then fails before any try)."""
+    file: dict[str, Any] = {
+        "tg_file_id": file_id,
+        "name": incoming.document_name or f"photo_{incoming.message_id}.jpg",
+    }
+    if incoming.file_size is not None:
+        file["size"] = incoming.file_size
+    return file
+
+
 async def _hold(
     db: Database,
     incoming: IncomingMessage,
@@ -179,12 +193,7 @@ async def _hold(
 ) -> Decision:
     """Keep the reply until its author confirms it; the notice with the buttons is queued in
     the same transaction, so a held reply is never left without a way to release it."""
-    file = None
-    if file_id is not None:
-        file = {
-            "tg_file_id": file_id,
-            "name": incoming.document_name or f"photo_{incoming.message_id}.jpg",
-        }
+    file = _file_of(incoming, file_id) if file_id is not None else None
     async with db.transaction() as conn:
         held, created = await db.held_replies.hold(
             workspace_id=workspace.id,
@@ -315,11 +324,10 @@ async def _enqueue(
             "tg_message_id": incoming.message_id,
         }
         if file_id is not None:
-            name = incoming.document_name or f"photo_{incoming.message_id}.jpg"
             item, created = await db.replies.enqueue(
                 idempotency_key=f"{key}:file",
                 kind="file",
-                file={"tg_file_id": file_id, "name": name},
+                file=_file_of(incoming, file_id),
                 conn=conn,
                 **common,
             )

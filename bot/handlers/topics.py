@@ -46,6 +46,11 @@ def incoming_from(message: Message) -> IncomingMessage:
         photo_file_id=message.photo[-1].file_id if message.photo else None,
         document_file_id=document.file_id if document else None,
         document_name=document.file_name if document else None,
+        file_size=(
+            document.file_size
+            if document
+            else (message.photo[-1].file_size if message.photo else None)
+        ),
         is_service=_is_service(message),
         reply_to_message_id=(
             message.reply_to_message.message_id if message.reply_to_message else None
