@@ -47,9 +47,15 @@ class AgentAdmin:
         return Roster(workspace, tuple(lines))
 
     async def toggle(
-        self, *, actor_tg_user_id: int, workspace_id: int, agent_id: int
+        self,
+        *,
+        actor_tg_user_id: int,
+        workspace_id: int,
+        agent_id: int,
+        allow: bool | None = None,
     ) -> Roster | None:
-        """Flip one member's right to answer; None when the actor may not (or it is gone).
+        """Set one member's right to answer (``allow``; None flips it); None when the actor
+        may not (or it is gone). Setting what is already set changes and audits nothing.
 
         The ids come from a button, so both are looked up and the actor's role is checked
         in that very workspace.
@@ -64,7 +70,9 @@ class AgentAdmin:
         role = await self._access.role(tg_user_id=actor_tg_user_id, workspace=workspace)
         if role < Role.ADMIN:
             return None
-        allowed = not member.can_reply
+        allowed = (not member.can_reply) if allow is None else allow
+        if allowed == member.can_reply:
+            return await self._roster(workspace)
         async with self._db.transaction() as conn:
             await self._db.agents.set_can_reply(
                 workspace_id=workspace_id, agent_id=agent_id, can_reply=allowed, conn=conn

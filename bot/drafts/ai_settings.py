@@ -109,14 +109,20 @@ class AiSettings:
         return updated
 
     async def toggle_auto(
-        self, seller_id: int, tg_user_id: int, *, workspace_id: int | None = None
+        self,
+        seller_id: int,
+        tg_user_id: int,
+        *,
+        workspace_id: int | None = None,
+        enable: bool | None = None,
     ) -> Change:
+        """Set auto-reply on or off (``enable``; None flips it)."""
         seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
         if seller is None:
             return Change(None, "ai.not_admin")
 
         def flip(current: Seller) -> dict[str, Any]:
-            enabled = not current.auto_reply_enabled
+            enabled = (not current.auto_reply_enabled) if enable is None else enable
             intents = list(current.auto_reply_intents)
             if enabled and not intents:
                 intents = [SAFE_INTENTS[0].value]  # on with nothing allowed would do nothing
@@ -125,8 +131,15 @@ class AiSettings:
         return Change(await self._save(seller, tg_user_id, "auto_reply", flip))
 
     async def toggle_intent(
-        self, seller_id: int, intent: str, tg_user_id: int, *, workspace_id: int | None = None
+        self,
+        seller_id: int,
+        intent: str,
+        tg_user_id: int,
+        *,
+        workspace_id: int | None = None,
+        include: bool | None = None,
     ) -> Change:
+        """Allow or disallow one safe intent (``include``; None flips it)."""
         safe = {s.value for s in SAFE_INTENTS}
         if intent not in safe:
             return Change(None, "ai.unsafe_intent")  # only safe intents, whatever is sent
@@ -136,9 +149,8 @@ class AiSettings:
 
         def flip(current: Seller) -> dict[str, Any]:
             intents = [i for i in current.auto_reply_intents if i in safe]
-            intents = (
-                [i for i in intents if i != intent] if intent in intents else [*intents, intent]
-            )
+            wanted = (intent not in intents) if include is None else include
+            intents = [i for i in intents if i != intent] + ([intent] if wanted else [])
             return {"auto_reply_intents": intents}
 
         return Change(await self._save(seller, tg_user_id, "auto_reply_intents", flip))
@@ -194,7 +206,9 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
         [
             InlineKeyboardButton(
                 text=text(toggle_key, locale),
-                callback_data=AiCallback(a=AUTO_TOGGLE, id=seller.id).pack(),
+                callback_data=AiCallback(
+                    a=AUTO_TOGGLE, id=seller.id, on=0 if seller.auto_reply_enabled else 1
+                ).pack(),
             )
         ]
     ]
@@ -207,7 +221,12 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
                     mark="✅" if intent.value in seller.auto_reply_intents else "▫️",
                     name=text(f"ai.intent.{intent.value}", locale),
                 ),
-                callback_data=AiCallback(a=INTENT_TOGGLE, id=seller.id, v=intent.value).pack(),
+                callback_data=AiCallback(
+                    a=INTENT_TOGGLE,
+                    id=seller.id,
+                    v=intent.value,
+                    on=0 if intent.value in seller.auto_reply_intents else 1,
+                ).pack(),
             )
             for intent in SAFE_INTENTS
         ]

@@ -23,9 +23,11 @@ class HeldCallback(CallbackData, prefix="dh"):
     id: int
 
 
-class AiCallback(CallbackData, prefix="da"):
-    """/ai panel: toggle auto-reply (``a``) or one safe intent (``i`` + ``v``)."""
+class AiCallback(CallbackData, prefix="da2"):
+    """/ai panel: auto-reply (``a``) or one safe intent (``i`` + ``v``) set to ``on``
+    (1/0). A set, not a flip: a press handled twice leaves the same state."""
 
     a: str
     id: int
     v: str = ""
+    on: int = 1

@@ -17,6 +17,7 @@ from bot.handlers import (
     setup,
     sla_admin,
     sla_queue,
+    stale_buttons,
     start,
     topics,
 )
@@ -36,4 +37,5 @@ def build_router() -> Router:
     root.include_router(drafts.build_router())
     root.include_router(reply_checks.build_router())
     root.include_router(topics.build_router())  # last: it looks at every group message
+    root.include_router(stale_buttons.build_router())  # after every button handler
     return root

@@ -20,9 +20,13 @@ from storage.database import Database
 from storage.errors import NotFound
 
 
-class AgentToggle(CallbackData, prefix="ag"):
+class AgentToggle(CallbackData, prefix="ag2"):
+    """Sets (``allow`` 1/0), never flips: a press handled twice (a restart between the
+    handler and its "done" mark) leaves the same state, not the previous one."""
+
     workspace_id: int
     agent_id: int
+    allow: int
 
 
 def roster_text(roster: Roster, locale: Locale) -> str:
@@ -55,7 +59,9 @@ def roster_keyboard(roster: Roster) -> InlineKeyboardMarkup | None:
                 text=f"{'✅' if line.member.can_reply else '🚫'} "
                 f"{(line.agent.display_name or str(line.agent.tg_user_id))[:40]}",
                 callback_data=AgentToggle(
-                    workspace_id=roster.workspace.id, agent_id=line.agent.id
+                    workspace_id=roster.workspace.id,
+                    agent_id=line.agent.id,
+                    allow=0 if line.member.can_reply else 1,
                 ).pack(),
             )
         ]
@@ -108,6 +114,7 @@ async def toggle(
         actor_tg_user_id=query.from_user.id,
         workspace_id=callback_data.workspace_id,
         agent_id=callback_data.agent_id,
+        allow=bool(callback_data.allow),
     )
     if roster is None:
         await query.answer(text("agents.refused", locale), show_alert=True)

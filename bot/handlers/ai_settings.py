@@ -126,10 +126,19 @@ async def ai_button(
             return
     scope = workspace.id if workspace is not None else None
     if callback_data.a == AUTO_TOGGLE:
-        change = await ai.toggle_auto(callback_data.id, query.from_user.id, workspace_id=scope)
+        change = await ai.toggle_auto(
+            callback_data.id,
+            query.from_user.id,
+            workspace_id=scope,
+            enable=bool(callback_data.on),
+        )
     else:
         change = await ai.toggle_intent(
-            callback_data.id, callback_data.v, query.from_user.id, workspace_id=scope
+            callback_data.id,
+            callback_data.v,
+            query.from_user.id,
+            workspace_id=scope,
+            include=bool(callback_data.on),
         )
     locale = workspace.locale if workspace is not None else settings.locale
     await query.answer(_change_text(change, locale), show_alert=change.error is not None)

@@ -80,3 +80,21 @@ def test_text_command_arguments() -> None:
     assert parse_text_command("дружелюбно") is None
     assert parse_text_command("3") is None
     assert parse_text_command(None) is None
+
+
+async def test_a_button_handled_twice_sets_the_same_state_not_the_previous_one(
+    db: Database,
+) -> None:
+    """A press whose update is processed again after a restart (the handler ran, the
+    "done" mark did not) must not undo itself: buttons carry the state they set."""
+    _, seller, _ = await make_seller_with_chat(db)
+    ai = settings(db)
+    for _ in range(2):
+        await ai.toggle_auto(seller.id, ADMIN, enable=True)
+        await ai.toggle_intent(seller.id, "delivery", ADMIN, include=True)
+    after = await db.sellers.get(seller_id=seller.id)
+    assert after.auto_reply_enabled is True
+    assert "delivery" in after.auto_reply_intents
+    for _ in range(2):
+        await ai.toggle_intent(seller.id, "delivery", ADMIN, include=False)
+    assert "delivery" not in (await db.sellers.get(seller_id=seller.id)).auto_reply_intents

@@ -107,3 +107,22 @@ async def test_a_tampered_panel_button_cannot_reach_another_groups_shop(
     assert answer["show_alert"] is True
     assert (await dworld.db.sellers.get(seller_id=foreign.id)).auto_reply_enabled is False
     assert not any("Секретный" in m.get("text", "") for m in dworld.posts())
+
+
+async def test_a_button_from_before_an_upgrade_is_answered_as_out_of_date(
+    dworld: World,
+) -> None:
+    """The /ai panel's buttons used to flip ("da:a:<id>:"); such an old button now says it
+    is out of date instead of spinning (or acting on a meaning it no longer has)."""
+    tg = dworld.tg
+    tg.user_sends(dworld.agent_id, dworld.group_id, "/ai")
+
+    async def shown() -> bool:
+        return any("Черновики ИИ" in m.get("text", "") for m in dworld.posts())
+
+    await wait_until(shown)
+    panel = next(m for m in dworld.posts() if "Черновики ИИ" in m["text"])
+    query = _forge_press(dworld, panel, f"da:a:{dworld.seller.id}:")
+    answer = await callback_answer(dworld, query)
+    assert answer["show_alert"] is True and "устарела" in answer["text"]
+    assert (await dworld.db.sellers.get(seller_id=dworld.seller.id)).auto_reply_enabled is False

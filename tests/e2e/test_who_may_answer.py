@@ -59,11 +59,17 @@ async def test_an_admin_forbids_an_agent_to_answer_and_allows_again(world: World
     actions = await world.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
     assert [r["action"] for r in actions] == ["member.forbid_reply"]
 
+    [edited] = [m for m in world.tg.messages(world.agent_id)
+                if m["message_id"] == roster["message_id"]]  # fmt: skip
+    [[allow]] = edited["reply_markup"]["inline_keyboard"]
+    assert allow["text"] == "🚫 Борис"
     again = world.tg.press_button(
-        world.agent_id, world.agent_id, roster["message_id"], button["callback_data"]
+        world.agent_id, world.agent_id, roster["message_id"], allow["callback_data"]
     )
     await answered(world, again)
     await bot_said(world, world.agent_id, "✅ Борис")
+    actions = await world.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
+    assert [r["action"] for r in actions] == ["member.forbid_reply", "member.allow_reply"]
 
 
 async def test_agents_in_the_group_points_admins_to_the_private_chat(world: World) -> None:
