@@ -300,22 +300,28 @@ class SellerRepo(Repository):
 
     async def fail_queued_replies(
         self, *, seller_id: int, reason: str, conn: Executor
-    ) -> list[tuple[int, int | None]]:
-        """Refuse the shop's replies still waiting to go out; (chat id, agent's Telegram
-        message id) of each, so every topic can be told why."""
+    ) -> list[tuple[int, int | None, bool]]:
+        """Refuse the shop's replies not yet known to be delivered; (chat id, agent's
+        Telegram message id, whether it may have arrived) of each, so every topic can be
+        told why. A reply in flight or unverified may have reached the buyer: with the key
+        gone the history cannot be read, so its topic says exactly that."""
         rows = await conn.fetch(
             """
+            WITH open AS (
+                SELECT r.id, r.status IN ('sending', 'unverified') AS maybe_arrived
+                  FROM reply_outbox r JOIN chats c ON c.id = r.chat_id
+                 WHERE c.seller_id = $1 AND r.status IN ('pending', 'sending', 'unverified')
+                 FOR UPDATE OF r)
             UPDATE reply_outbox r
                SET status = 'failed', error_code = $2, lease_until = NULL
-              FROM chats c
-             WHERE c.id = r.chat_id AND c.seller_id = $1
-               AND r.status IN ('pending', 'sending')
-            RETURNING r.chat_id, r.tg_message_id
+              FROM open
+             WHERE r.id = open.id
+            RETURNING r.chat_id, r.tg_message_id, open.maybe_arrived
             """,
             seller_id,
             reason,
         )
-        return [(row["chat_id"], row["tg_message_id"]) for row in rows]
+        return [(row["chat_id"], row["tg_message_id"], row["maybe_arrived"]) for row in rows]
 
     async def chats_with_open_turn(self, *, seller_id: int, conn: Executor) -> list[int]:
         """Chats whose buyer is still waiting (an unanswered turn) and that have a topic."""

@@ -167,11 +167,12 @@ async def announce_removal(
     refused = await db.sellers.fail_queued_replies(
         seller_id=seller.id, reason=SELLER_REMOVED, conn=conn
     )
-    for index, (chat_id, tg_message_id) in enumerate(refused):
+    for index, (chat_id, tg_message_id, maybe_arrived) in enumerate(refused):
+        key = "seller.removed.reply_unknown" if maybe_arrived else "seller.removed.reply_refused"
         await enqueue(
             db,
             Notice(
-                text=text("seller.removed.reply_refused", locale, shop=shop),
+                text=text(key, locale, shop=shop),
                 reply_to=tg_message_id,
             ),
             workspace_id=workspace.id,

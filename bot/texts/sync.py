@@ -62,6 +62,16 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "it back with the same topics, add it again with the same Client-Id: /add_seller"
         ),
     },
+    "seller.removed.reply_unknown": {
+        "ru": (
+            "⚠️ Магазин «{shop}» отключили, пока этот ответ отправлялся: он мог дойти до "
+            "покупателя, а мог и нет. Проверьте чат в кабинете Ozon."
+        ),
+        "en": (
+            "⚠️ The shop “{shop}” was disconnected while this reply was being sent: it may "
+            "or may not have reached the buyer. Check the chat in the Ozon cabinet."
+        ),
+    },
     "seller.removed.reply_refused": {
         "ru": (
             "⛔ Ответ не отправлен: магазин «{shop}» отключён от бота. Ответьте в кабинете Ozon."

@@ -27,6 +27,12 @@ async def test_removal_keeps_the_archive_refuses_queued_replies_and_re_adding_re
            VALUES ($1, 'k1', 'agent', 'Скоро будет', 501)""",
         chat.id,
     )
+    await db.pool.execute(  # in flight when the shop goes: it may have reached the buyer
+        """INSERT INTO reply_outbox (chat_id, idempotency_key, origin, text, tg_message_id,
+                                     status)
+           VALUES ($1, 'k2', 'agent', 'Уже отправили', 502, 'sending')""",
+        chat.id,
+    )
     admin = SellerAdmin(db=db, vault=world.vault, ozon=world.client, sync=_NoSync())
     assert await admin.remove(actor_tg_user_id=1, seller=world.seller)
 
@@ -35,13 +41,14 @@ async def test_removal_keeps_the_archive_refuses_queued_replies_and_re_adding_re
     assert await world.count("SELECT count(*) FROM messages WHERE chat_id = $1", chat.id) == 1
     assert await world.count("SELECT count(*) FROM buyer_turns WHERE chat_id = $1", chat.id) == 1
     assert await world.count("SELECT count(*) FROM sellers WHERE api_key_encrypted IS NULL") == 1
-    reply = await db.pool.fetchrow("SELECT status, error_code FROM reply_outbox")
-    assert (reply["status"], reply["error_code"]) == ("failed", "seller_removed")
+    replies = await db.pool.fetch("SELECT status, error_code FROM reply_outbox ORDER BY id")
+    assert [tuple(r) for r in replies] == [("failed", "seller_removed")] * 2
     notices = await db.pool.fetch(
         "SELECT chat_id, payload FROM tg_outbox WHERE kind = 'notice' ORDER BY id"
     )
     in_topic = [n["payload"] for n in notices if n["chat_id"] == chat.id]
     assert any("Ответ не отправлен" in p["text"] and p["reply_to"] == 501 for p in in_topic)
+    assert any("мог дойти" in p["text"] and p["reply_to"] == 502 for p in in_topic)
     assert any("отключён от бота" in p["text"] for p in in_topic)
     assert any(n["chat_id"] is None and "/add_seller" in n["payload"]["text"] for n in notices)
     assert await db.sellers.list_all() == []  # /sellers, pickers, the scheduler
