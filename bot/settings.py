@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     sla_tick_seconds: int = Field(default=30, ge=5, le=600)
     sla_window_margin_minutes: int = Field(default=360, ge=0, le=2880)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # How long start-up keeps trying to reach Telegram before giving up with one line.
+    telegram_startup_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret in clear, for the log filter that masks them."""
+        values = [key.get_secret_value() for key in self.fernet_keys]
+        for secret in (self.bot_token, self.llm_api_key, self.database_url):
+            if secret is not None:
+                values.append(secret.get_secret_value())
+        return values
 
     @field_validator("bot_token", "llm_api_key", "database_url", mode="before")
     @classmethod
