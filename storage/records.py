@@ -50,6 +50,8 @@ class Member:
     can_reply: bool
     role_checked_at: datetime
     created_at: datetime
+    left_at: datetime | None = None
+    can_send: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ class Outcome(StrEnum):
     ANONYMOUS = "anonymous"  # ask the admin to turn anonymity off
     NOT_ALLOWED = "not_allowed"  # the member may not answer buyers
     NOT_MEMBER = "not_member"  # Telegram says the sender is not in the group
+    RESTRICTED = "restricted"  # muted in the group: Telegram does not let them write
     TOO_LONG = "too_long"
     UNSUPPORTED = "unsupported"  # a sticker, voice note…: nothing Ozon can take
     BLOCKED = "blocked"  # a blocking guardrail fired (contacts, links): never sent
@@ -272,7 +273,11 @@ async def _draft_origin(
     return "draft", suggestion_id
 
 
-_REFUSED = {Refusal.NOT_MEMBER: Outcome.NOT_MEMBER, Refusal.NOT_ALLOWED: Outcome.NOT_ALLOWED}
+_REFUSED = {
+    Refusal.NOT_MEMBER: Outcome.NOT_MEMBER,
+    Refusal.NOT_ALLOWED: Outcome.NOT_ALLOWED,
+    Refusal.RESTRICTED: Outcome.RESTRICTED,
+}
 
 
 async def _authorised_agent(

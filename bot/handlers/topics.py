@@ -22,6 +22,7 @@ _NOTICE_KEYS = {
     Outcome.ANONYMOUS: "agent.anonymous",
     Outcome.NOT_ALLOWED: "reply_failed.not_allowed",
     Outcome.NOT_MEMBER: "reply_failed.not_member",
+    Outcome.RESTRICTED: "security.reply_failed.restricted",
     Outcome.UNSUPPORTED: "agent.unsupported",
     Outcome.TOO_LONG: "reply_failed.too_long",
     Outcome.SELLER_REMOVED: "seller.removed.agent_wrote",
