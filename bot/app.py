@@ -19,6 +19,7 @@ from aiogram.enums import ParseMode
 
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
+from bot.admin.binding import GroupBinding
 from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
 from bot.admin.onboarding import Onboarding
@@ -139,6 +140,7 @@ def assemble(
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
     buyer_posts.decorate(sla.post_extras)
+    seller_admin = SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -150,7 +152,7 @@ def assemble(
             outbox=outbox,
             access=access,
             onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
-            seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
+            seller_admin=seller_admin,
             sla=sla,
             drafts=DraftActions(
                 db=db,
@@ -162,6 +164,7 @@ def assemble(
             ),
             ai=AiSettings(db=db, access=access),
             agent_admin=AgentAdmin(db=db, access=access),
+            binding=GroupBinding(db=db, seller_admin=seller_admin),
         )
     )
 

@@ -6,6 +6,7 @@ from typing import NotRequired, TypedDict
 
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
+from bot.admin.binding import GroupBinding
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
@@ -36,3 +37,4 @@ class Deps(TypedDict):
     drafts: NotRequired[DraftActions]
     ai: NotRequired[AiSettings]
     agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)
+    binding: NotRequired[GroupBinding]  # who binds groups (owners; /groups)

@@ -10,6 +10,7 @@ import asyncpg
 from storage.agent_repo import AgentRepo
 from storage.audit_repo import AuditRepo
 from storage.chat_repo import ChatRepo
+from storage.group_request_repo import GroupRequestRepo
 from storage.held_reply_repo import HeldReplyRepo
 from storage.instance_repo import InstanceRepo
 from storage.message_repo import MessageRepo
@@ -44,6 +45,7 @@ class Database:
         self.held_replies = HeldReplyRepo(pool)
         self.updates = UpdateRepo(pool)
         self.instances = InstanceRepo(pool)
+        self.group_requests = GroupRequestRepo(pool)
 
     @property
     def instance_id(self) -> str:

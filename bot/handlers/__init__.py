@@ -11,6 +11,7 @@ from bot.handlers import (
     agents,
     ai_settings,
     drafts,
+    groups,
     membership,
     reply_checks,
     sellers,
@@ -28,6 +29,7 @@ def build_router() -> Router:
     root.include_router(membership.build_router())  # before topics: migration messages
     root.include_router(start.build_router())
     root.include_router(setup.build_router())
+    root.include_router(groups.build_router())
     root.include_router(add_seller.build_router())
     root.include_router(sellers.build_router())
     root.include_router(agents.build_router())
