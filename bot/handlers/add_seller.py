@@ -327,7 +327,7 @@ async def _warn_group(
     reached_private: bool | None,
 ) -> None:
     chat = message.chat
-    edited = f":edit:{message.edit_date.timestamp():.0f}" if message.edit_date else ""
+    edited = f":edit:{message.edit_date}" if message.edit_date else ""
     if workspace is None:
         workspace = await db.workspaces.register_pending(
             tg_chat_id=chat.id, title=chat.title or "", locale=locale
