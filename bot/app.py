@@ -44,6 +44,7 @@ from bot.settings import Settings
 from bot.sla.service import SlaService
 from bot.sync.poller import SellerPoller
 from bot.sync.push import OzonPushServer, PollTrigger
+from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from bot.updates.service import TelegramUpdates
@@ -165,6 +166,7 @@ def assemble(
             ai=AiSettings(db=db, access=access),
             agent_admin=AgentAdmin(db=db, access=access),
             binding=GroupBinding(db=db, seller_admin=seller_admin),
+            push_tokens=PushTokens(db=db, vault=vault),
         )
     )
 
@@ -189,10 +191,11 @@ def assemble(
     if settings.ozon_push_port is not None:
         push = OzonPushServer(
             db=db,
-            trigger=PollTrigger(runner.run),
+            trigger=PollTrigger(runner.run, min_interval=settings.ozon_push_min_interval_seconds),
             host=settings.ozon_push_host,
             port=settings.ozon_push_port,
             allowed_networks=settings.ozon_push_allowed_networks,
+            trusted_proxies=settings.ozon_push_trusted_proxies,
         )
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)

@@ -15,6 +15,7 @@ from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.sla.service import SlaService
+from bot.sync.push_tokens import PushTokens
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
 from storage.database import Database
@@ -38,3 +39,4 @@ class Deps(TypedDict):
     ai: NotRequired[AiSettings]
     agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)
     binding: NotRequired[GroupBinding]  # who binds groups (owners; /groups)
+    push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL

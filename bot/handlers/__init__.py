@@ -13,6 +13,7 @@ from bot.handlers import (
     drafts,
     groups,
     membership,
+    push_urls,
     reply_checks,
     sellers,
     setup,
@@ -32,6 +33,7 @@ def build_router() -> Router:
     root.include_router(groups.build_router())
     root.include_router(add_seller.build_router())
     root.include_router(sellers.build_router())
+    root.include_router(push_urls.build_router())
     root.include_router(agents.build_router())
     root.include_router(sla_queue.build_router())
     root.include_router(sla_admin.build_router())

@@ -140,4 +140,34 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "is kept."
         ),
     },
+    # ------------------------------------------------------------ push URLs
+    "security.button.push_url": {"ru": "🔗 Адрес для push", "en": "🔗 Push URL"},
+    "security.button.rotate_push_url": {
+        "ru": "🔄 Выпустить новый адрес",
+        "en": "🔄 Issue a new URL",
+    },
+    "security.push_url.text": {
+        "ru": (
+            "🔗 Адрес push-уведомлений магазина «{shop}» — ваш HTTPS-адрес бота и путь\n"
+            "<code>{path}</code>\n"
+            "Вставьте его в кабинете Ozon: Настройки → Уведомления → Push. Это секрет: "
+            "по нему Ozon будит опрос магазина. Если адрес мог утечь, выпустите новый — "
+            "старый сразу перестанет работать."
+        ),
+        "en": (
+            "🔗 The push URL of the shop “{shop}” is your bot's HTTPS address plus the path\n"
+            "<code>{path}</code>\n"
+            "Paste it in the Ozon cabinet: Settings → Notifications → Push. It is a secret: "
+            "it makes the bot poll the shop. If it may have leaked, issue a new one; the old "
+            "one stops working at once."
+        ),
+    },
+    "security.push_url.rotated": {
+        "ru": "Новый адрес выпущен, старый больше не работает. Замените его в кабинете Ozon.",
+        "en": "A new URL is issued; the old one no longer works. Replace it in the Ozon cabinet.",
+    },
+    "security.push_url.disabled": {
+        "ru": "Сейчас push выключен: задайте OZON_PUSH_PORT, чтобы бот их принимал.",
+        "en": "Push is off now: set OZON_PUSH_PORT for the bot to accept pushes.",
+    },
 }
