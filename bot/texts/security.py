@@ -170,4 +170,15 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "Сейчас push выключен: задайте OZON_PUSH_PORT, чтобы бот их принимал.",
         "en": "Push is off now: set OZON_PUSH_PORT for the bot to accept pushes.",
     },
+    # ------------------------------------------------------------ internal notes
+    "security.hint.to_buyer": {
+        "ru": (
+            "💬 Всё, что вы пишете в теме покупателя, уходит покупателю. Заметка для коллег: "
+            "начните с // (или /note), либо ответьте на сообщение коллеги."
+        ),
+        "en": (
+            "💬 Everything you write in a buyer's topic goes to the buyer. A note for "
+            "colleagues: start it with // (or /note), or reply to a colleague's message."
+        ),
+    },
 }

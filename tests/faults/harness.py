@@ -261,7 +261,7 @@ class FaultWorld:
             return bool(paths)
 
         await self.wait(shown, "the push URL")
-        port = self.process.env["OZON_PUSH_PORT"]
+        port = self.bot.env["OZON_PUSH_PORT"]
         self.ozon.state.set_push_url(CLIENT_ID, f"http://127.0.0.1:{port}{paths[-1]}")
 
     # ------------------------------------------------------------------ buyers
