@@ -183,7 +183,7 @@ class AdminWorld:
         await wait_until(answered)
         return answers[0]
 
-    def forge_press(self, user: User, message: dict[str, Any], data: CallbackData) -> str:
+    def forge_press(self, user: User, message: dict[str, Any], data: CallbackData | str) -> str:
         """A modified client: a callback with data no button carried (the emulator's press
         refuses those, so the query is queued directly, as Telegram would deliver it)."""
         state = self.tg.state
@@ -193,7 +193,7 @@ class AdminWorld:
             user_id=user.id,
             chat_id=chat_id,
             message_id=message["message_id"],
-            data=data.pack(),
+            data=data if isinstance(data, str) else data.pack(),
             created_at=state.clock(),
         )
         state.queries[query.id] = query

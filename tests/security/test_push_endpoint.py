@@ -47,7 +47,7 @@ class Endpoint:
         return f"http://127.0.0.1:{self.server.port}/ozon/push/{token}"
 
 
-async def _endpoint(
+async def open_endpoint(
     db: Database,
     *,
     networks: Sequence[IpNetwork] = LOOPBACK,
@@ -70,7 +70,7 @@ async def _endpoint(
 
 @pytest.fixture
 async def endpoint(db: Database) -> AsyncIterator[Endpoint]:
-    opened = await _endpoint(db)
+    opened = await open_endpoint(db)
     yield opened
     await opened.server.stop()
 
@@ -146,7 +146,7 @@ async def test_junk_is_answered_as_ozon_expects(endpoint: Endpoint) -> None:
 async def test_the_allow_list_reads_forwarded_for_only_from_trusted_proxies(
     db: Database, proxies: Sequence[IpNetwork], forwarded: str | None, status: int
 ) -> None:
-    opened = await _endpoint(db, networks=OZON, proxies=proxies)
+    opened = await open_endpoint(db, networks=OZON, proxies=proxies)
     try:
         token = (await opened.tokens.current(opened.seller.id)).get_secret_value()
         headers = {} if forwarded is None else {"X-Forwarded-For": forwarded}
