@@ -107,6 +107,7 @@ async def test_a_rotated_token_stops_working_at_once(db: Database, endpoint: End
         "SELECT push_token_hash, push_token_encrypted FROM sellers WHERE id = $1",
         endpoint.seller.id,
     )
+    assert stored is not None
     assert new not in stored["push_token_hash"]
     assert new.encode() not in bytes(stored["push_token_encrypted"])
 
