@@ -44,6 +44,8 @@ CREATE TABLE workspace_members (
     can_reply       boolean NOT NULL DEFAULT true,
     role_checked_at timestamptz NOT NULL DEFAULT now(),
     created_at      timestamptz NOT NULL DEFAULT now(),
+    left_at         timestamptz,  -- Telegram reported them gone; the row (and can_reply) stays
+    can_send        boolean NOT NULL DEFAULT true,  -- false: restricted without can_send_messages
     PRIMARY KEY (workspace_id, agent_id)
 );
 CREATE INDEX workspace_members_agent_idx ON workspace_members (agent_id);
@@ -73,6 +75,8 @@ CREATE TABLE sellers (
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
     removed_at        timestamptz,
+    push_token_hash   text UNIQUE,  -- SHA-256 of the secret in the seller's push URL
+    push_token_encrypted bytea,     -- the same token, Fernet-encrypted, to show in /sellers
     UNIQUE (marketplace, client_id),
     CHECK (work_start < work_end),
     CONSTRAINT sellers_removed_key_check CHECK (state = 'removed' OR api_key_encrypted IS NOT NULL)
@@ -382,3 +386,31 @@ CREATE TABLE instances (
     lock_key   integer GENERATED ALWAYS AS IDENTITY UNIQUE,
     started_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- A non-owner's /setup asks the owners: one row per group, so two racing /setup make one
+-- request; a decided request can be asked again (state back to pending).
+CREATE TABLE group_requests (
+    id                      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tg_chat_id              bigint NOT NULL UNIQUE,
+    title                   text   NOT NULL DEFAULT '',
+    requested_by_tg_user_id bigint NOT NULL,
+    state                   text   NOT NULL DEFAULT 'pending'
+                            CHECK (state IN ('pending', 'approved', 'rejected')),
+    decided_by_tg_user_id   bigint,
+    created_at              timestamptz NOT NULL DEFAULT now(),
+    decided_at              timestamptz
+);
+
+-- Internal notes written in a topic (// …, /note …, a reply to a colleague): never sent to
+-- the buyer, kept with the chat, given to the AI draft as internal context.
+CREATE TABLE internal_notes (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    chat_id       bigint NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+    agent_id      bigint REFERENCES agents (id) ON DELETE SET NULL,
+    tg_chat_id    bigint NOT NULL,
+    tg_message_id bigint NOT NULL,
+    text          text   NOT NULL DEFAULT '',
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tg_chat_id, tg_message_id)
+);
+CREATE INDEX internal_notes_chat_idx ON internal_notes (chat_id, created_at);

@@ -24,7 +24,7 @@ from aiogram.types import ChatMemberRestricted, ChatMemberUnion
 
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import Agent, Workspace
+from storage.records import Agent, Member, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class Refusal(StrEnum):
 
     NOT_MEMBER = "not_member"  # Telegram says they are not in the group (left, kicked…)
     NOT_ALLOWED = "not_allowed"  # an admin forbade their answers (/agents)
+    RESTRICTED = "restricted"  # muted in the group (restricted without can_send_messages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,22 @@ def role_from_status(status: str) -> Role:
     if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.RESTRICTED):
         return Role.AGENT
     return Role.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A person's role in a workspace and whether Telegram lets them write there."""
+
+    role: Role
+    can_send: bool = True
+
+
+def member_standing(member: ChatMemberUnion) -> Standing:
+    """A restricted member keeps their role; ``can_send`` says whether they were muted."""
+    role = member_role(member)
+    if isinstance(member, ChatMemberRestricted):
+        return Standing(role, can_send=bool(member.can_send_messages))
+    return Standing(role)
 
 
 def member_role(member: ChatMemberUnion) -> Role:
@@ -109,27 +126,47 @@ class AccessControl:
         username: str | None = None,
     ) -> Role:
         """The person's role in this workspace, from the cache or fresh from Telegram."""
+        standing = await self.standing(
+            tg_user_id=tg_user_id,
+            workspace=workspace,
+            display_name=display_name,
+            username=username,
+        )
+        return standing.role
+
+    async def standing(
+        self,
+        *,
+        tg_user_id: int,
+        workspace: Workspace,
+        display_name: str = "",
+        username: str | None = None,
+    ) -> Standing:
+        """Role and write permission, cached in ``workspace_members`` for the TTL.
+
+        A person Telegram reports gone keeps their row, stamped ``left_at``: an admin's
+        "forbidden" stays with it and applies again when they rejoin.
+        """
         if self.is_owner(tg_user_id):
-            return Role.OWNER
+            return Standing(Role.OWNER)
         agent = await self._agent(tg_user_id, display_name, username)
         try:
             member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
         except NotFound:
             member = None
         if member is not None and self._clock() - member.role_checked_at < self._ttl:
-            return Role.ADMIN if member.role == "admin" else Role.AGENT
+            return _cached(member)
         fresh = await self._ask_telegram(workspace, tg_user_id)
         if fresh is None:  # Telegram unreachable: trust the last answer rather than lock out
-            if member is None:
-                return Role.NONE
-            return Role.ADMIN if member.role == "admin" else Role.AGENT
-        if fresh is Role.NONE:
-            await self._db.agents.remove_member(workspace_id=workspace.id, agent_id=agent.id)
-            return Role.NONE
+            return Standing(Role.NONE) if member is None else _cached(member)
+        if fresh.role is Role.NONE:
+            await self._db.agents.mark_left(workspace_id=workspace.id, agent_id=agent.id)
+            return fresh
         await self._db.agents.set_member(
             workspace_id=workspace.id,
             agent_id=agent.id,
-            role="admin" if fresh is Role.ADMIN else "agent",
+            role="admin" if fresh.role is Role.ADMIN else "agent",
+            can_send=fresh.can_send,
         )
         return fresh
 
@@ -159,17 +196,20 @@ class AccessControl:
         stranger who can post in a public group is never taken for an agent); owners and the
         group's admins may always answer; any other member unless an admin forbade it.
         """
-        role = await self.role(
+        standing = await self.standing(
             tg_user_id=tg_user_id,
             workspace=workspace,
             display_name=display_name,
             username=username,
         )
+        role = standing.role
         if role is Role.NONE:
             return Refusal.NOT_MEMBER
         agent = await self._agent(tg_user_id, display_name, username)
         if role >= Role.ADMIN:
             return Answerer(agent, role)
+        if not standing.can_send:
+            return Refusal.RESTRICTED
         try:
             member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
         except NotFound:
@@ -203,7 +243,7 @@ class AccessControl:
             return Role.NONE
         return member_role(member)
 
-    async def _ask_telegram(self, workspace: Workspace, tg_user_id: int) -> Role | None:
+    async def _ask_telegram(self, workspace: Workspace, tg_user_id: int) -> Standing | None:
         try:
             member = await self._bot.get_chat_member(
                 chat_id=workspace.tg_chat_id, user_id=tg_user_id
@@ -211,4 +251,10 @@ class AccessControl:
         except TelegramAPIError as exc:
             logger.info("workspace=%d: role lookup failed (%s)", workspace.id, type(exc).__name__)
             return None
-        return member_role(member)
+        return member_standing(member)
+
+
+def _cached(member: Member) -> Standing:
+    if member.left_at is not None:
+        return Standing(Role.NONE)
+    return Standing(Role.ADMIN if member.role == "admin" else Role.AGENT, can_send=member.can_send)

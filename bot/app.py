@@ -19,6 +19,7 @@ from aiogram.enums import ParseMode
 
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
+from bot.admin.binding import GroupBinding
 from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
 from bot.admin.onboarding import Onboarding
@@ -44,6 +45,7 @@ from bot.sla.service import SlaService
 from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
 from bot.sync.push import OzonPushServer, PollTrigger
+from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from bot.updates.service import TelegramUpdates
@@ -140,6 +142,7 @@ def assemble(
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
     buyer_posts.decorate(sla.post_extras)
+    seller_admin = SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -151,7 +154,7 @@ def assemble(
             outbox=outbox,
             access=access,
             onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
-            seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
+            seller_admin=seller_admin,
             sla=sla,
             drafts=DraftActions(
                 db=db,
@@ -163,6 +166,8 @@ def assemble(
             ),
             ai=AiSettings(db=db, access=access),
             agent_admin=AgentAdmin(db=db, access=access),
+            binding=GroupBinding(db=db, seller_admin=seller_admin),
+            push_tokens=PushTokens(db=db, vault=vault),
         )
     )
 
@@ -187,10 +192,11 @@ def assemble(
     if settings.ozon_push_port is not None:
         push = OzonPushServer(
             db=db,
-            trigger=PollTrigger(runner.run),
+            trigger=PollTrigger(runner.run, min_interval=settings.ozon_push_min_interval_seconds),
             host=settings.ozon_push_host,
             port=settings.ozon_push_port,
             allowed_networks=settings.ozon_push_allowed_networks,
+            trusted_proxies=settings.ozon_push_trusted_proxies,
         )
         dispatcher.startup.register(push.start)
         dispatcher.shutdown.register(push.stop)

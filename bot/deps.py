@@ -6,6 +6,7 @@ from typing import NotRequired, TypedDict
 
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
+from bot.admin.binding import GroupBinding
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
@@ -14,6 +15,7 @@ from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.sla.service import SlaService
+from bot.sync.push_tokens import PushTokens
 from bot.sync.scheduler import SyncScheduler
 from connectors.ozon.client import OzonClient
 from storage.database import Database
@@ -36,3 +38,5 @@ class Deps(TypedDict):
     drafts: NotRequired[DraftActions]
     ai: NotRequired[AiSettings]
     agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)
+    binding: NotRequired[GroupBinding]  # who binds groups (owners; /groups)
+    push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     ozon_push_allowed_networks: Annotated[tuple[IpNetwork, ...], NoDecode] = tuple(
         ipaddress.ip_network(n) for n in OZON_PUSH_NETWORKS
     )
+    ozon_push_trusted_proxies: Annotated[tuple[IpNetwork, ...], NoDecode] = ()
+    ozon_push_min_interval_seconds: float = Field(default=5.0, ge=0, le=600)
     health_notice_after_minutes: int = Field(default=30, ge=1, le=1440)
     locale: Literal["ru", "en"] = "ru"
     sla_tick_seconds: int = Field(default=30, ge=5, le=600)
@@ -134,7 +136,7 @@ class Settings(BaseSettings):
             ids.add(int(part))
         return frozenset(ids)
 
-    @field_validator("ozon_push_allowed_networks", mode="before")
+    @field_validator("ozon_push_allowed_networks", "ozon_push_trusted_proxies", mode="before")
     @classmethod
     def _parse_networks(cls, value: object) -> object:
         if not isinstance(value, str):

@@ -65,6 +65,7 @@ class AgentRepo(Repository):
         agent_id: int,
         role: str,
         checked: bool = True,
+        can_send: bool = True,
         conn: Executor | None = None,
     ) -> Member:
         """Record a role as Telegram reported it; the check time is the cache stamp.
@@ -72,19 +73,23 @@ class AgentRepo(Repository):
         ``checked=False`` records a membership seen without asking Telegram (someone wrote
         in the group): it is stale at once, so the next role check asks Telegram instead of
         trusting a guessed "agent" (an admin would otherwise lose rights for minutes).
+        A member who comes back is present again, but keeps ``can_reply`` as an admin left it.
         """
         row = await self._db(conn).fetchrow(
             f"""
-            INSERT INTO workspace_members (workspace_id, agent_id, role, role_checked_at)
-            VALUES ($1, $2, $3, CASE WHEN $4 THEN now() ELSE 'epoch'::timestamptz END)
+            INSERT INTO workspace_members (workspace_id, agent_id, role, role_checked_at,
+                                           can_send)
+            VALUES ($1, $2, $3, CASE WHEN $4 THEN now() ELSE 'epoch'::timestamptz END, $5)
             ON CONFLICT (workspace_id, agent_id) DO UPDATE
-               SET role = EXCLUDED.role, role_checked_at = EXCLUDED.role_checked_at
+               SET role = EXCLUDED.role, role_checked_at = EXCLUDED.role_checked_at,
+                   can_send = EXCLUDED.can_send, left_at = NULL
             RETURNING {_MEMBER}
             """,
             workspace_id,
             agent_id,
             role,
             checked,
+            can_send,
         )
         assert row is not None
         return to_record(Member, row)
@@ -130,6 +135,22 @@ class AgentRepo(Repository):
     ) -> bool:
         status = await self._db(conn).execute(
             "DELETE FROM workspace_members WHERE workspace_id = $1 AND agent_id = $2",
+            workspace_id,
+            agent_id,
+        )
+        return not status.endswith(" 0")
+
+    async def mark_left(
+        self, *, workspace_id: int, agent_id: int, conn: Executor | None = None
+    ) -> bool:
+        """Telegram says the person is gone: keep the row (an admin's "forbidden" must
+        survive leaving and rejoining) and stamp it, checked now. False if never a member."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE workspace_members
+               SET left_at = coalesce(left_at, now()), role_checked_at = now()
+             WHERE workspace_id = $1 AND agent_id = $2
+            """,
             workspace_id,
             agent_id,
         )

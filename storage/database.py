@@ -10,8 +10,10 @@ import asyncpg
 from storage.agent_repo import AgentRepo
 from storage.audit_repo import AuditRepo
 from storage.chat_repo import ChatRepo
+from storage.group_request_repo import GroupRequestRepo
 from storage.held_reply_repo import HeldReplyRepo
 from storage.instance_repo import InstanceRepo
+from storage.internal_note_repo import InternalNoteRepo
 from storage.message_repo import MessageRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
 from storage.seller_repo import SellerRepo
@@ -44,6 +46,8 @@ class Database:
         self.held_replies = HeldReplyRepo(pool)
         self.updates = UpdateRepo(pool)
         self.instances = InstanceRepo(pool)
+        self.group_requests = GroupRequestRepo(pool)
+        self.internal_notes = InternalNoteRepo(pool)
 
     @property
     def instance_id(self) -> str:

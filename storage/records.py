@@ -50,6 +50,8 @@ class Member:
     can_reply: bool
     role_checked_at: datetime
     created_at: datetime
+    left_at: datetime | None = None
+    can_send: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,3 +297,30 @@ class AuditEntry:
     workspace_id: int | None
     seller_id: int | None
     details: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRequest:
+    """A non-owner's /setup waiting for (or decided by) an owner."""
+
+    id: int
+    tg_chat_id: int
+    title: str
+    requested_by_tg_user_id: int
+    state: Literal["pending", "approved", "rejected"]
+    decided_by_tg_user_id: int | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InternalNote:
+    """A colleague's note in a buyer's topic: never sent to the buyer."""
+
+    id: int
+    chat_id: int
+    agent_id: int | None
+    tg_chat_id: int
+    tg_message_id: int
+    text: str
+    created_at: datetime

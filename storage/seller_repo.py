@@ -360,3 +360,43 @@ class SellerRepo(Repository):
                     rotate(bytes(row["api_key_encrypted"])),
                 )
         return len(rows)
+
+    async def set_push_token(
+        self,
+        *,
+        seller_id: int,
+        token_hash: str,
+        token_encrypted: bytes,
+        only_if_missing: bool = False,
+        conn: Executor | None = None,
+    ) -> bool:
+        """Store a new push token (its hash to look it up, the vault token to show it);
+        the old one stops working at once. ``only_if_missing`` keeps an existing one (two
+        first views at once issue one token). False when nothing was stored."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE sellers SET push_token_hash = $2, push_token_encrypted = $3
+             WHERE id = $1 AND (NOT $4 OR push_token_hash IS NULL)
+            """,
+            seller_id,
+            token_hash,
+            token_encrypted,
+            only_if_missing,
+        )
+        return not status.endswith(" 0")
+
+    async def push_token_encrypted(
+        self, *, seller_id: int, conn: Executor | None = None
+    ) -> bytes | None:
+        value = await self._db(conn).fetchval(
+            "SELECT push_token_encrypted FROM sellers WHERE id = $1", seller_id
+        )
+        return None if value is None else bytes(value)
+
+    async def find_by_push_token(
+        self, *, token_hash: str, conn: Executor | None = None
+    ) -> Seller | None:
+        row = await self._db(conn).fetchrow(
+            f"SELECT {_SELLER} FROM sellers WHERE push_token_hash = $1", token_hash
+        )
+        return None if row is None else to_record(Seller, row)

@@ -37,9 +37,10 @@ class Vault:
     def encrypt(self, secret: SecretStr) -> bytes:
         return self._fernet.encrypt(secret.get_secret_value().encode())
 
-    def decrypt(self, token: bytes) -> SecretStr:
+    def decrypt(self, token: bytes, *, ttl: int | None = None) -> SecretStr:
+        """``ttl`` (seconds) refuses a token older than that, as an expired one."""
         try:
-            return SecretStr(self._fernet.decrypt(bytes(token)).decode())
+            return SecretStr(self._fernet.decrypt(bytes(token), ttl=ttl).decode())
         except InvalidToken:
             raise VaultError(
                 "a stored key cannot be decrypted with FERNET_KEYS (was a key removed "

@@ -129,6 +129,20 @@ class WorkspaceRepo(Repository):
         if status.endswith(" 0"):
             raise NotFound(f"workspace {workspace_id}")
 
+    async def unbind(self, *, workspace_id: int, conn: Executor | None = None) -> bool:
+        """An owner unbound the group: back to 'pending' with no binder, so re-adding the
+        bot does not bring it back; only a new /setup (and approval) does. False if it
+        was not active."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE workspaces SET state = 'pending', bound_by_tg_user_id = NULL,
+                   updated_at = now()
+             WHERE id = $1 AND state <> 'pending'
+            """,
+            workspace_id,
+        )
+        return not status.endswith(" 0")
+
     async def set_locale(
         self, *, workspace_id: int, locale: str, conn: Executor | None = None
     ) -> None:

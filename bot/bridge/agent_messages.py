@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.access import AccessControl, Answerer, Refusal
+from bot.access import AccessControl, Answerer, Refusal, Role
+from bot.bridge.notes import NOTE_EMOJI, note_text
 from bot.guardrails.intents import raises_return
 from bot.guardrails.rules import Finding, blocking, check
-from bot.outbox.kinds import DraftStatus, HeldNotice
+from bot.outbox.kinds import DraftStatus, HeldNotice, Reaction
 from bot.outbox.queue import enqueue
 from storage.database import Database
 from storage.errors import NotFound
@@ -46,6 +47,7 @@ class IncomingMessage:
     file_size: int | None = None  # bytes, as Telegram reports the photo or document
     is_service: bool = False
     reply_to_message_id: int | None = None  # the message this one replies to, if any
+    reply_to_human: bool = False  # …and it was written by a person, not by the bot
 
 
 class Outcome(StrEnum):
@@ -55,11 +57,13 @@ class Outcome(StrEnum):
     ANONYMOUS = "anonymous"  # ask the admin to turn anonymity off
     NOT_ALLOWED = "not_allowed"  # the member may not answer buyers
     NOT_MEMBER = "not_member"  # Telegram says the sender is not in the group
+    RESTRICTED = "restricted"  # muted in the group: Telegram does not let them write
     TOO_LONG = "too_long"
     UNSUPPORTED = "unsupported"  # a sticker, voice note…: nothing Ozon can take
     BLOCKED = "blocked"  # a blocking guardrail fired (contacts, links): never sent
     HELD = "held"  # a warning guardrail fired: waits for the agent's confirmation
     SELLER_REMOVED = "seller_removed"  # the topic is an archive of a disconnected shop
+    NOTE = "note"  # an internal note for colleagues: stored, marked, never relayed
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +107,26 @@ async def accept_agent_message(
     db: Database, access: AccessControl, incoming: IncomingMessage
 ) -> Decision:
     found = await mapped_topic(db, incoming)
-    if found is None or (incoming.text or "").startswith("/"):
-        return _IGNORED  # not in one of our topics, or a command (handled elsewhere)
+    if found is None:
+        return _IGNORED  # not in one of our topics
     workspace, chat = found
+    note = note_text(
+        body=incoming.text or incoming.caption or "", reply_to_human=incoming.reply_to_human
+    )
+    if note is not None:
+        return await _keep_note(db, access, incoming, workspace=workspace, chat=chat, note=note)
+    return await _accept_reply(db, access, incoming, workspace, chat)
+
+
+async def _accept_reply(
+    db: Database,
+    access: AccessControl,
+    incoming: IncomingMessage,
+    workspace: Workspace,
+    chat: Chat,
+) -> Decision:
+    if (incoming.text or "").startswith("/"):
+        return _IGNORED  # a command (handled elsewhere)
     agent = await _authorised_agent(access, incoming, workspace)
     if isinstance(agent, Outcome):
         return Decision(agent, workspace, chat)
@@ -118,6 +139,50 @@ async def accept_agent_message(
     if len(body) > OZON_TEXT_LIMIT:
         return Decision(Outcome.TOO_LONG, workspace, chat, length=len(body))
     return await _screen(db, incoming, workspace, chat, agent, body=body, file_id=file_id)
+
+
+async def _keep_note(
+    db: Database,
+    access: AccessControl,
+    incoming: IncomingMessage,
+    *,
+    workspace: Workspace,
+    chat: Chat,
+    note: str,
+) -> Decision:
+    """Store the note with the chat and mark it (one transaction, once per message); it is
+    never queued for the buyer, so it neither reaches them nor closes their turn."""
+    if incoming.sender_id is None or incoming.sender_chat_id == incoming.tg_chat_id:
+        agent_id = None  # an anonymous admin: a colleague, but nobody to name
+    else:
+        role = await access.role(
+            tg_user_id=incoming.sender_id,
+            workspace=workspace,
+            display_name=incoming.sender_name,
+            username=incoming.sender_username,
+        )
+        if role is Role.NONE:
+            return Decision(Outcome.NOT_MEMBER, workspace, chat)
+        agent_id = (await db.agents.get_by_tg_user(tg_user_id=incoming.sender_id)).id
+    async with db.transaction() as conn:
+        created = await db.internal_notes.add(
+            chat_id=chat.id,
+            agent_id=agent_id,
+            tg_chat_id=incoming.tg_chat_id,
+            tg_message_id=incoming.message_id,
+            text=note,
+            conn=conn,
+        )
+        if created:
+            await enqueue(
+                db,
+                Reaction(message_id=incoming.message_id, emoji=NOTE_EMOJI),
+                workspace_id=workspace.id,
+                priority=PRIORITY_COSMETIC,
+                dedup_key=f"note:{incoming.tg_chat_id}:{incoming.message_id}",
+                conn=conn,
+            )
+    return Decision(Outcome.NOTE, workspace, chat)
 
 
 async def _screen(
@@ -272,7 +337,11 @@ async def _draft_origin(
     return "draft", suggestion_id
 
 
-_REFUSED = {Refusal.NOT_MEMBER: Outcome.NOT_MEMBER, Refusal.NOT_ALLOWED: Outcome.NOT_ALLOWED}
+_REFUSED = {
+    Refusal.NOT_MEMBER: Outcome.NOT_MEMBER,
+    Refusal.NOT_ALLOWED: Outcome.NOT_ALLOWED,
+    Refusal.RESTRICTED: Outcome.RESTRICTED,
+}
 
 
 async def _authorised_agent(

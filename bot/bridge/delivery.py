@@ -159,7 +159,9 @@ class BuyerPosts:
             product_url=chat.product_url,
             seller_name=await self._shop_name(workspace, seller),
         )
-        return context_header(context, workspace.locale)
+        header = context_header(context, workspace.locale)
+        hint = text("security.hint.to_buyer", workspace.locale)  # the topic's first post
+        return f"{header}\n{hint}" if header else hint
 
     async def _post(
         self,

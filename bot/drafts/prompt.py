@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 MAX_HISTORY_CHARS = 4000
 MAX_EXAMPLE_CHARS = 600
+MAX_NOTE_CHARS = 300
 
 _RULES = """Rules (the marketplace rejects or punishes anything else):
 - Write as the seller talking to the buyer, ready to send: 2-3 short sentences. Empathy first, \
@@ -55,6 +56,7 @@ def build_messages(
     examples: Sequence[str] = (),
     problems: Sequence[str] = (),
     previous: str | None = None,
+    notes: Sequence[str] = (),
 ) -> list[dict[str, str]]:
     """``problems``: what the guardrails found in ``previous`` (regeneration after a block);
     ``previous`` alone asks for a different wording (the agent pressed Regenerate)."""
@@ -90,6 +92,8 @@ def build_messages(
             "How this shop answered similar questions before (match the style and facts, "
             f"not the exact words):\n{shown}"
         )
+    if notes:
+        system.append(_internal(notes))
     messages = [{"role": "system", "content": "\n\n".join(system)}]
     messages.append({"role": "user", "content": _transcript(conversation)})
     if previous is not None:
@@ -115,6 +119,17 @@ def build_messages(
                 }
             )
     return messages
+
+
+def _internal(notes: Sequence[str]) -> str:
+    """The team's internal notes on this chat: background for the model, never for the buyer
+    (they may name colleagues or say what the team thinks of the case)."""
+    shown = "\n".join(f"- {note[:MAX_NOTE_CHARS]}" for note in notes if note.strip())
+    return (
+        "INTERNAL notes of the seller's team about this chat (internal, never quote them, "
+        "never mention them or any colleague to the buyer; use them only as background):\n"
+        f"{shown}"
+    )
 
 
 def _transcript(conversation: Sequence[Turn]) -> str:

@@ -127,7 +127,10 @@ class DraftService:
             Turn(from_buyer=m.direction == "in", text=m.text) for m in recent if m.text.strip()
         ]
         examples = await self._examples(seller, buyer_text)
-        messages = build_messages(context, conversation, examples=examples, previous=previous)
+        notes = [n.text for n in await self._db.internal_notes.list_recent(chat_id=chat.id)]
+        messages = build_messages(
+            context, conversation, examples=examples, previous=previous, notes=notes
+        )
         try:
             answer = await self._llm.complete(messages)
             findings = check(answer.text, buyer_raised_return=asked_return)
@@ -137,6 +140,7 @@ class DraftService:
                     context,
                     conversation,
                     examples=examples,
+                    notes=notes,
                     previous=answer.text,
                     problems=[text(f"guard.{f.rule.value}", "en") for f in blocking(findings)],
                 )

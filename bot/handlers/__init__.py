@@ -11,7 +11,9 @@ from bot.handlers import (
     agents,
     ai_settings,
     drafts,
+    groups,
     membership,
+    push_urls,
     reply_checks,
     sellers,
     setup,
@@ -28,8 +30,10 @@ def build_router() -> Router:
     root.include_router(membership.build_router())  # before topics: migration messages
     root.include_router(start.build_router())
     root.include_router(setup.build_router())
+    root.include_router(groups.build_router())
     root.include_router(add_seller.build_router())
     root.include_router(sellers.build_router())
+    root.include_router(push_urls.build_router())
     root.include_router(agents.build_router())
     root.include_router(sla_queue.build_router())
     root.include_router(sla_admin.build_router())

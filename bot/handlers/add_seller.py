@@ -40,6 +40,7 @@ from bot.admin.onboarding import (
     summary_text,
     valid_client_id,
 )
+from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
@@ -48,6 +49,7 @@ from connectors.ozon.client import OzonClient
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
+from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
 
@@ -101,20 +103,25 @@ def name_keyboard(name: str, locale: Locale) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row("add", locale)])
 
 
-def draft_from(data: dict[str, str]) -> SellerDraft:
+def draft_from(data: dict[str, str], vault: Vault) -> SellerDraft | None:
+    """The wizard's draft, its key opened just now; None when the sealed key expired."""
+    api_key = open_key(vault, data[SEALED_FIELD])
+    if api_key is None:
+        return None
     return SellerDraft(
         marketplace=data["marketplace"],
         client_id=data["client_id"],
-        api_key=SecretStr(data["api_key"]),
+        api_key=api_key,
         name=data["name"],
     )
 
 
-def draft_data(draft: SellerDraft) -> dict[str, str]:
+def draft_data(draft: SellerDraft, vault: Vault) -> dict[str, str]:
+    """FSM data never holds the raw key (see ``bot.admin.wizard_secret``)."""
     return {
         "marketplace": draft.marketplace,
         "client_id": draft.client_id,
-        "api_key": draft.api_key.get_secret_value(),
+        SEALED_FIELD: seal_key(vault, draft.api_key),
         "name": draft.name,
     }
 
@@ -201,6 +208,7 @@ async def continue_with_draft(
     workspaces: list[Workspace],
     locale: Locale,
     onboarding: Onboarding,
+    vault: Vault,
 ) -> None:
     """Attach to the only workspace, or ask which (buttons) keeping the draft in FSM."""
     if len(workspaces) == 1:
@@ -209,7 +217,7 @@ async def continue_with_draft(
                        workspace=workspaces[0], draft=draft)  # fmt: skip
         return
     await state.set_state(AddSeller.workspace)
-    await state.set_data(draft_data(draft))
+    await state.set_data(draft_data(draft, vault))
     await bot.send_message(
         chat_id=chat_id,
         text=text("add.ask_workspace", locale, shop=html.escape(draft.name)),
@@ -228,6 +236,7 @@ async def on_add_seller_private(
     access: AccessControl,
     settings: Settings,
     onboarding: Onboarding,
+    vault: Vault,
 ) -> None:
     user, locale = message.from_user, settings.locale
     if user is None:
@@ -248,7 +257,7 @@ async def on_add_seller_private(
         await message.answer(text("add.key_message_deleted", locale))
         await continue_with_draft(bot, chat_id=message.chat.id, actor=user.id, state=state,
                                   draft=parsed, workspaces=workspaces, locale=locale,
-                                  onboarding=onboarding)  # fmt: skip
+                                  onboarding=onboarding, vault=vault)  # fmt: skip
 
 
 async def on_add_seller_group(
@@ -261,6 +270,7 @@ async def on_add_seller_group(
     onboarding: Onboarding,
     outbox: Outbox,
     fsm_storage: BaseStorage,
+    vault: Vault,
 ) -> None:
     """In a group: delete a key at once, say so, and carry on in private."""
     user, chat = message.from_user, message.chat
@@ -278,13 +288,28 @@ async def on_add_seller_group(
         reached_private, proceed = await _open_private(
             bot, user_id=user.id, state=private, command_text=message.text or "",
             manageable=manageable, group_workspace=workspace, locale=settings.locale,
-            onboarding=onboarding,
+            onboarding=onboarding, vault=vault,
         )  # fmt: skip
     if with_key or reached_private is not None:
         await _warn_group(db, outbox, message, workspace, settings.locale, carries_key=with_key,
                           deleted=deleted, reached_private=reached_private)  # fmt: skip
     if proceed is not None:
         await proceed()  # the slow part (Ozon check, first sync) after the group is told
+
+
+async def on_add_seller_edited(
+    message: Message, *, bot: Bot, db: Database, settings: Settings, outbox: Outbox
+) -> None:
+    """A message edited to carry a key is deleted like a new one (the wizard is not run
+    again: an edit is not a new command); a group is told why, as for a new message."""
+    if not carries_key(message.text or ""):
+        return
+    deleted = await forget_message(bot, message)
+    if message.chat.type == ChatType.PRIVATE:
+        return
+    workspace = await db.workspaces.find_by_chat(tg_chat_id=message.chat.id)
+    await _warn_group(db, outbox, message, workspace, settings.locale, carries_key=True,
+                      deleted=deleted, reached_private=None)  # fmt: skip
 
 
 Continuation = Callable[[], Awaitable[None]]
@@ -302,6 +327,7 @@ async def _warn_group(
     reached_private: bool | None,
 ) -> None:
     chat = message.chat
+    edited = f":edit:{message.edit_date}" if message.edit_date else ""
     if workspace is None:
         workspace = await db.workspaces.register_pending(
             tg_chat_id=chat.id, title=chat.title or "", locale=locale
@@ -318,7 +344,7 @@ async def _warn_group(
         db,
         workspace=workspace,
         html_text="\n".join(parts),
-        key=f"add_seller:{chat.id}:{message.message_id}",
+        key=f"add_seller:{chat.id}:{message.message_id}{edited}",
         kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
     )
@@ -334,6 +360,7 @@ async def _open_private(
     group_workspace: Workspace | None,
     locale: Locale,
     onboarding: Onboarding,
+    vault: Vault,
 ) -> tuple[bool, Continuation | None]:
     """Say the first word in private; False when the person never opened a private chat
     with the bot. A key to check comes back as a continuation, to run after the group has
@@ -355,7 +382,7 @@ async def _open_private(
     async def proceed() -> None:
         await continue_with_draft(bot, chat_id=user_id, actor=user_id, state=state, draft=draft,
                                   workspaces=preferred or manageable, locale=locale,
-                                  onboarding=onboarding)  # fmt: skip
+                                  onboarding=onboarding, vault=vault)  # fmt: skip
 
     return True, proceed
 
@@ -409,7 +436,13 @@ async def on_client_id(message: Message, state: FSMContext, settings: Settings) 
 
 
 async def on_api_key(
-    message: Message, bot: Bot, state: FSMContext, settings: Settings, ozon: OzonClient
+    message: Message,
+    *,
+    bot: Bot,
+    state: FSMContext,
+    settings: Settings,
+    ozon: OzonClient,
+    vault: Vault,
 ) -> None:
     locale = settings.locale
     value = (message.text or "").strip()
@@ -423,7 +456,7 @@ async def on_api_key(
     checking = await message.answer(text("add.checking_key", locale))
     outcome = await check_key(ozon, client_id=data["client_id"], api_key=SecretStr(value))
     if outcome is KeyCheck.OK:
-        await state.update_data(api_key=value)
+        await state.update_data({SEALED_FIELD: seal_key(vault, SecretStr(value))})
         await state.set_state(AddSeller.name)
         name = default_name(data["marketplace"], data["client_id"])
         await checking.edit_text(
@@ -452,13 +485,14 @@ async def on_name(
     access: AccessControl,
     settings: Settings,
     onboarding: Onboarding,
+    vault: Vault,
 ) -> None:
     name = clean_name(message.text or "")
     if name is None:
         await message.answer(text("add.bad_name", settings.locale))
         return
     await _named(message.chat.id, name=name, bot=bot, state=state, access=access,
-                 settings=settings, onboarding=onboarding)  # fmt: skip
+                 settings=settings, onboarding=onboarding, vault=vault)  # fmt: skip
 
 
 async def on_keep_name(
@@ -469,6 +503,7 @@ async def on_keep_name(
     access: AccessControl,
     settings: Settings,
     onboarding: Onboarding,
+    vault: Vault,
 ) -> None:
     if await state.get_state() != AddSeller.name.state:
         await query.answer(text("wizard.outdated", settings.locale), show_alert=True)
@@ -477,7 +512,7 @@ async def on_keep_name(
     data = await state.get_data()
     name = default_name(data["marketplace"], data["client_id"])
     await _named(query.from_user.id, name=name, bot=bot, state=state, access=access,
-                 settings=settings, onboarding=onboarding)  # fmt: skip
+                 settings=settings, onboarding=onboarding, vault=vault)  # fmt: skip
 
 
 async def _named(
@@ -489,6 +524,7 @@ async def _named(
     access: AccessControl,
     settings: Settings,
     onboarding: Onboarding,
+    vault: Vault,
 ) -> None:
     await state.update_data(name=name)
     workspaces = await access.administered_workspaces(chat_id)
@@ -496,9 +532,20 @@ async def _named(
         await state.clear()
         await refuse_or_explain(bot, chat_id, access, chat_id, settings.locale)
         return
+    draft = draft_from(await state.get_data(), vault)
+    if draft is None:
+        await _key_expired(bot, chat_id, state, settings.locale)
+        return
     await continue_with_draft(bot, chat_id=chat_id, actor=chat_id, state=state,
-                              draft=draft_from(await state.get_data()), workspaces=workspaces,
-                              locale=settings.locale, onboarding=onboarding)  # fmt: skip
+                              draft=draft, workspaces=workspaces,
+                              locale=settings.locale, onboarding=onboarding,
+                              vault=vault)  # fmt: skip
+
+
+async def _key_expired(bot: Bot, chat_id: int, state: FSMContext, locale: Locale) -> None:
+    """The wizard waited too long: its sealed key cannot be opened any more."""
+    await state.clear()
+    await bot.send_message(chat_id=chat_id, text=text("security.wizard_key_expired", locale))
 
 
 async def on_workspace(
@@ -511,6 +558,7 @@ async def on_workspace(
     access: AccessControl,
     settings: Settings,
     onboarding: Onboarding,
+    vault: Vault,
 ) -> None:
     locale, user = settings.locale, query.from_user
     if await state.get_state() != AddSeller.workspace.state:
@@ -530,7 +578,10 @@ async def on_workspace(
         await query.answer(text("refused", locale), show_alert=True)
         return
     await query.answer()
-    draft = draft_from(await state.get_data())
+    draft = draft_from(await state.get_data(), vault)
+    if draft is None:
+        await _key_expired(bot, user.id, state, locale)
+        return
     await state.clear()
     if isinstance(query.message, Message):
         await query.message.edit_text(
@@ -546,6 +597,7 @@ def build_router() -> Router:
     router.callback_query.register(on_cancel_button, CancelWizard.filter())
     router.message.register(on_add_seller_private, Command("add_seller"), PRIVATE)
     router.message.register(on_add_seller_group, Command("add_seller"), GROUPS)
+    router.edited_message.register(on_add_seller_edited, Command("add_seller"))
     router.callback_query.register(on_marketplace, PickMarketplace.filter())
     router.callback_query.register(on_keep_name, KeepName.filter())
     router.callback_query.register(on_workspace, PickWorkspace.filter())

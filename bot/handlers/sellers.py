@@ -24,6 +24,7 @@ from bot.admin.onboarding import KeyCheck, key_check_text, looks_like_key
 from bot.admin.sellers import SellerAdmin, SellerCard, card_text, list_text, remove_warning
 from bot.handlers.add_seller import cancel_keyboard, forget_message, refuse_or_explain
 from bot.handlers.admin_callbacks import SellerAction
+from bot.handlers.push_urls import push_button
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
@@ -63,6 +64,7 @@ def card_keyboard(card: SellerCard, locale: Locale) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [toggle, _button(text("button.replace_key", locale), "key", seller_id)],
             [_button(text("button.remove", locale), "rm", seller_id)],
+            *([[push_button(seller_id, locale)]] if card.seller.marketplace == "ozon" else []),
             [_button(text("button.all_sellers", locale), "list", seller_id)],
         ]
     )

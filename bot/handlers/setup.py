@@ -9,15 +9,18 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
-from aiogram.types import Chat, ChatMemberAdministrator, ChatMemberUnion, Message
+from aiogram.types import Chat, ChatMemberAdministrator, ChatMemberUnion, Message, User
 
 from bot.access import AccessControl, Role
+from bot.admin.binding import GroupBinding
 from bot.admin.notify import post_in_group
 from bot.admin.setup import GroupFacts, SetupReport, assess, report_text
+from bot.handlers.groups import request_keyboard, request_text
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import text
 from storage.database import Database
+from storage.records import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +68,9 @@ async def on_setup(
     access: AccessControl,
     settings: Settings,
     outbox: Outbox,
+    binding: GroupBinding,
 ) -> None:
+    """Owners bind at once; a group admin's /setup asks the owners (see bot.admin.binding)."""
     chat, user = message.chat, message.from_user
     if user is None or message.sender_chat is not None:
         return  # an anonymous admin cannot be checked: ignored like any stranger
@@ -73,23 +78,33 @@ async def on_setup(
     if role < Role.ADMIN:
         logger.info("chat=%d: /setup by a non-admin ignored", chat.id)
         return
+    if not settings.admin_ids:
+        pending = await db.workspaces.register_pending(
+            tg_chat_id=chat.id, title=chat.title or "", locale=settings.locale
+        )
+        await post_in_group(db, workspace=pending, html_text=text("security.setup.no_owners",
+                            pending.locale), key=f"setup:{chat.id}:{message.message_id}",
+                            kick=outbox.kick, reply_to=message.message_id,
+                            thread_id=message.message_thread_id if message.is_topic_message
+                            else None)  # fmt: skip
+        return
     report = await check_group(bot, chat)
     if report is None:
         return
     existing = await db.workspaces.find_by_chat(tg_chat_id=chat.id)
     title = chat.title or ""
-    if report.ready:
-        workspace = await db.workspaces.bind(
-            tg_chat_id=chat.id, title=title, bound_by_tg_user_id=user.id, locale=settings.locale
+    if (
+        report.ready
+        and role is not Role.OWNER
+        and (existing is None or existing.state != "active")
+    ):
+        workspace, body = await ask_owners(
+            bot, binding, settings, chat_id=chat.id, title=title, requester=user
         )
-        if existing is None or existing.state != "active":
-            await db.audit.record(
-                actor_tg_user_id=user.id,
-                action="workspace.bind",
-                workspace_id=workspace.id,
-                details={"title": title, "tg_chat_id": chat.id},
-            )
-            logger.info("workspace=%d bound to chat=%d", workspace.id, chat.id)
+    elif report.ready:
+        workspace = await binding.bind(
+            tg_chat_id=chat.id, title=title, bound_by=user.id, locale=settings.locale
+        )
         body = report_text(report, workspace.locale, bound=True)
         body = text("setup.bound", workspace.locale, group=html.escape(title)) + "\n" + body
     else:
@@ -109,6 +124,34 @@ async def on_setup(
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )
+
+
+async def ask_owners(
+    bot: Bot, binding: GroupBinding, settings: Settings, *, chat_id: int, title: str,
+    requester: User,
+) -> tuple[Workspace, str]:  # fmt: skip
+    """Open the group's one request and, if it is new, send it to every owner in private."""
+    asked = await binding.ask(
+        tg_chat_id=chat_id, title=title, requester=requester.id, locale=settings.locale
+    )
+    locale = asked.workspace.locale
+    if not asked.created:
+        return asked.workspace, text("security.setup.already_asked", locale)
+    reached = 0
+    for owner in sorted(settings.admin_ids):
+        try:
+            await bot.send_message(
+                chat_id=owner,
+                text=request_text(asked.request, requester.full_name, settings.locale),
+                reply_markup=request_keyboard(asked.request.id, settings.locale),
+            )
+        except TelegramAPIError as exc:  # e.g. the owner never opened a chat with the bot
+            logger.info("group request=%d: owner not reachable (%s)", asked.request.id,
+                        type(exc).__name__)  # fmt: skip
+            continue
+        reached += 1
+    key = "security.setup.asked" if reached else "security.setup.owners_unreachable"
+    return asked.workspace, text(key, locale)
 
 
 def build_router() -> Router:

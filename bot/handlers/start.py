@@ -10,19 +10,24 @@ from aiogram.types import Message
 from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from bot.texts import text
+from bot.texts import Locale, text
 from storage.database import Database
 
 PRIVATE = F.chat.type == ChatType.PRIVATE
 GROUPS = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
 
 
+def with_hint(key: str, locale: Locale) -> str:
+    """The answer plus the one line saying where a topic's messages go."""
+    return text(key, locale) + "\n\n" + text("security.hint.to_buyer", locale)
+
+
 async def start(message: Message, settings: Settings) -> None:
-    await message.answer(text("start", settings.locale))
+    await message.answer(with_hint("start", settings.locale))
 
 
 async def help_(message: Message, settings: Settings) -> None:
-    await message.answer(text("help", settings.locale))
+    await message.answer(with_hint("help", settings.locale))
 
 
 async def help_in_group(message: Message, bot: Bot, db: Database, outbox: Outbox) -> None:
@@ -33,7 +38,7 @@ async def help_in_group(message: Message, bot: Bot, db: Database, outbox: Outbox
     await post_in_group(
         db,
         workspace=workspace,
-        html_text=text("help.group", workspace.locale),
+        html_text=with_hint("help.group", workspace.locale),
         key=f"help:{message.chat.id}:{message.message_id}",
         kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,

@@ -13,6 +13,7 @@ from bot.bridge.agent_messages import (
     accept_agent_message,
     mapped_topic,
 )
+from bot.bridge.notes import note_text
 from bot.bridge.service import Bridge
 from bot.drafts.render import fragments, problems
 from bot.outbox.queue import Outbox
@@ -22,6 +23,7 @@ _NOTICE_KEYS = {
     Outcome.ANONYMOUS: "agent.anonymous",
     Outcome.NOT_ALLOWED: "reply_failed.not_allowed",
     Outcome.NOT_MEMBER: "reply_failed.not_member",
+    Outcome.RESTRICTED: "security.reply_failed.restricted",
     Outcome.UNSUPPORTED: "agent.unsupported",
     Outcome.TOO_LONG: "reply_failed.too_long",
     Outcome.SELLER_REMOVED: "seller.removed.agent_wrote",
@@ -55,7 +57,19 @@ def incoming_from(message: Message) -> IncomingMessage:
         reply_to_message_id=(
             message.reply_to_message.message_id if message.reply_to_message else None
         ),
+        reply_to_human=_replies_to_a_person(message),
     )
+
+
+def _replies_to_a_person(message: Message) -> bool:
+    """A reply to a colleague (or to an anonymous admin), not to the bot's posts: Telegram
+    also sets ``reply_to_message`` to the topic's creation message for every topic post."""
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return False
+    if replied.sender_chat is not None and replied.sender_chat.id == message.chat.id:
+        return True
+    return replied.from_user is not None and not replied.from_user.is_bot
 
 
 def _is_service(message: Message) -> bool:
@@ -74,8 +88,8 @@ async def on_group_message(
         bridge.replies.kick()
         outbox.kick()  # an edited draft's post loses its buttons
         return
-    if decision.outcome is Outcome.HELD:
-        outbox.kick()  # the notice with the confirm button is queued
+    if decision.outcome in (Outcome.HELD, Outcome.NOTE):
+        outbox.kick()  # the notice with the confirm button, or the note's mark, is queued
         return
     if decision.outcome is Outcome.BLOCKED and decision.workspace and decision.chat:
         await bridge.notice(
@@ -102,9 +116,13 @@ async def on_group_message(
 
 
 async def on_group_edit(message: Message, db: Database, bridge: Bridge) -> None:
-    found = await mapped_topic(db, incoming_from(message))
-    if found is None or (message.text or "").startswith("/"):
+    incoming = incoming_from(message)
+    found = await mapped_topic(db, incoming)
+    body = message.text or message.caption or ""
+    if found is None or body.startswith("/"):
         return
+    if note_text(body=body, reply_to_human=incoming.reply_to_human) is not None:
+        return  # an internal note: its edit goes nowhere either, nothing to warn about
     workspace, chat = found
     await bridge.notice(
         workspace=workspace,

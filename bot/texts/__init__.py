@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.texts import admin, agents, core, drafts, outbox, replies, sla, sync, updates
+from bot.texts import admin, agents, core, drafts, outbox, replies, security, sla, sync, updates
 from bot.texts.locale import Locale
 
 __all__ = ["TEXTS", "Locale", "text"]
@@ -35,6 +35,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     replies.TEXTS,
     sync.TEXTS,
     updates.TEXTS,
+    security.TEXTS,
 )
 
 

@@ -56,6 +56,7 @@ class MemberStatus(StrEnum):
     CREATOR = "creator"
     ADMINISTRATOR = "administrator"
     MEMBER = "member"
+    RESTRICTED = "restricted"
     LEFT = "left"
     KICKED = "kicked"
 
@@ -74,7 +75,14 @@ class Member:
             MemberStatus.CREATOR,
             MemberStatus.ADMINISTRATOR,
             MemberStatus.MEMBER,
-        }
+        } or (self.status is MemberStatus.RESTRICTED and self.rights.get("is_member", True))
+
+    @property
+    def may_post(self) -> bool:
+        """Restricted (muted) members keep their membership but may not write."""
+        if self.status is MemberStatus.RESTRICTED:
+            return self.present and bool(self.rights.get("can_send_messages", False))
+        return self.present
 
     def can(self, right: str) -> bool:
         if self.status is MemberStatus.CREATOR:

@@ -280,6 +280,12 @@ class TelegramState:
                 data[right] = bool(member.rights.get(right, False))
             data["can_be_edited"] = False
             data["is_anonymous"] = bool(member.rights.get("is_anonymous", False))
+        elif member.status is MemberStatus.RESTRICTED:
+            for field in self.spec.types["ChatMemberRestricted"].fields.values():
+                if field.types == ("Boolean",) and field.required:
+                    data[field.name] = bool(member.rights.get(field.name, False))
+            data["is_member"] = bool(member.rights.get("is_member", True))
+            data["until_date"] = 0
         elif member.status is MemberStatus.KICKED:
             data["until_date"] = 0
         return data
@@ -408,7 +414,7 @@ class TelegramState:
         else:
             chat = self.chat(chat_id)
             member = chat.members.get(user_id)
-            present = member is not None and member.present
+            present = member is not None and member.may_post
             if not present and not chat.open_to_non_members:
                 raise ValueError(f"user {user_id} is not a member of chat {chat_id}")
         return self._human_post(

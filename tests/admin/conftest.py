@@ -88,11 +88,12 @@ class AdminWorld:
     # ------------------------------------------------------------- Telegram side
 
     def forum_group(self, *, bot_rights: dict[str, bool] | None = None, **kwargs: Any) -> Chat:
-        """A forum group where Boris is the owner and Vera a member; the bot is in it."""
+        """A forum group where Boris is the group's owner and Vera a member; the bot's owner
+        (ADMIN_IDS) is a member too, to bind it; the bot is in it."""
         return self.tg.create_group(
             "Поддержка",
             is_forum=kwargs.pop("is_forum", True),
-            members=[self.vera.id],
+            members=[self.vera.id, self.owner.id],
             admins=[self.boris.id],
             bot_rights=FULL_RIGHTS if bot_rights is None else bot_rights,
             **kwargs,
@@ -182,7 +183,7 @@ class AdminWorld:
         await wait_until(answered)
         return answers[0]
 
-    def forge_press(self, user: User, message: dict[str, Any], data: CallbackData) -> str:
+    def forge_press(self, user: User, message: dict[str, Any], data: CallbackData | str) -> str:
         """A modified client: a callback with data no button carried (the emulator's press
         refuses those, so the query is queued directly, as Telegram would deliver it)."""
         state = self.tg.state
@@ -192,7 +193,7 @@ class AdminWorld:
             user_id=user.id,
             chat_id=chat_id,
             message_id=message["message_id"],
-            data=data.pack(),
+            data=data if isinstance(data, str) else data.pack(),
             created_at=state.clock(),
         )
         state.queries[query.id] = query
@@ -217,9 +218,9 @@ class AdminWorld:
     # ------------------------------------------------------------- shortcuts
 
     async def bound_group(self) -> tuple[Chat, Workspace]:
-        """A forum group with full rights, bound by Boris through /setup."""
+        """A forum group with full rights, bound by the owner (ADMIN_IDS) through /setup."""
         group = self.forum_group()
-        self.say(self.boris, "/setup", group.id)
+        self.say(self.owner, "/setup", group.id)
         await self.wait_group_post(group.id, "подключена")
         workspace = await self.db.workspaces.get_by_chat(tg_chat_id=group.id)
         return group, workspace

@@ -41,7 +41,7 @@ async def test_the_admin_flow_speaks_english_with_locale_en(db: Database) -> Non
         assert "Delete messages, Pin messages" in missing["text"]
         aw.tg.set_bot_rights(group.id, {"can_manage_topics": True, "can_delete_messages": True,
                                         "can_pin_messages": True})  # fmt: skip
-        aw.say(aw.boris, "/setup", group.id)
+        aw.say(aw.owner, "/setup", group.id)
         await aw.wait_group_post(group.id, "is connected")
         aw.say(aw.boris, "/start")
         await aw.wait_private(aw.boris, "To get going")

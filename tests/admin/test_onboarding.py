@@ -35,17 +35,25 @@ async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fi
 
     aw.tg.set_bot_rights(group.id, FULL_RIGHTS)
     await aw.wait_group_post(group.id, "Всё готово")
-    aw.say(aw.boris, "/setup", group.id)
+    aw.say(aw.owner, "/start")
+    await aw.wait_private(aw.owner, "Как начать")
+    aw.say(aw.boris, "/setup", group.id)  # a group admin asks; only an owner binds
+    await aw.wait_group_post(group.id, "отправил ему запрос")
+    request = await aw.wait_private(aw.owner, "просит подключить группу «Поддержка»")
+    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
+    await aw.press(aw.owner, request, "Подключить")
     bound = await aw.wait_group_post(group.id, "подключена")
     assert "/add_seller" in bound["text"]
     workspace = await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)
     assert workspace.state == "active" and workspace.bound_by_tg_user_id == aw.boris.id
-    [entry] = await aw.db.audit.list_recent()
-    assert (entry.action, entry.actor_tg_user_id) == ("workspace.bind", aw.boris.id)
+    bind, asked = await aw.db.audit.list_recent()
+    assert (bind.action, bind.actor_tg_user_id) == ("workspace.bind", aw.owner.id)
+    assert bind.details["approved_by"] == aw.owner.id
+    assert (asked.action, asked.actor_tg_user_id) == ("workspace.request", aw.boris.id)
 
     aw.say(aw.boris, "/setup", group.id)  # re-running re-checks, binds nothing new
     await wait_until(lambda: _count(aw, group.id, "подключена", 2))
-    assert len(await aw.db.audit.list_recent()) == 1
+    assert len(await aw.db.audit.list_recent()) == 2
     await wait_until(aw.outbox_settled)
 
 

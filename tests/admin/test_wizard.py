@@ -59,9 +59,13 @@ async def test_cancel_works_at_every_step(aw: AdminWorld) -> None:
 async def test_several_workspaces_are_offered_as_buttons(aw: AdminWorld) -> None:
     _, first = await aw.bound_group()
     second_group = aw.tg.create_group(
-        "Вторая", is_forum=True, admins=[aw.boris.id], bot_rights=FULL_RIGHTS
+        "Вторая",
+        is_forum=True,
+        members=[aw.owner.id],
+        admins=[aw.boris.id],
+        bot_rights=FULL_RIGHTS,
     )
-    aw.say(aw.boris, "/setup", second_group.id)
+    aw.say(aw.owner, "/setup", second_group.id)
     await aw.wait_group_post(second_group.id, "подключена")
     second = await aw.db.workspaces.get_by_chat(tg_chat_id=second_group.id)
 

@@ -86,7 +86,9 @@ async def test_commands_answer_in_the_configured_language(
     sent = session.calls[0]
     assert isinstance(sent, SendMessage)
     assert sent.chat_id == PRIVATE.id
-    assert sent.text == TEXTS[key][locale]
+    assert sent.text.startswith(TEXTS[key][locale])
+    # …and one line says that everything written in a buyer's topic goes to the buyer.
+    assert sent.text.endswith(TEXTS["security.hint.to_buyer"][locale])
 
 
 def test_every_text_has_both_locales() -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from bot.sync.push_tokens import PushTokens
 from sandbox.ozon.server import OzonEmulator
 from storage.database import Database
 from storage.errors import NotFound
@@ -52,7 +53,8 @@ async def with_push(world: World, networks: str) -> str:
     await world.start()
     await first_polls_done(world, restarted)
     assert world.app is not None and world.app.push is not None
-    return f"http://127.0.0.1:{world.app.push.port}/ozon/push"
+    token = await PushTokens(db=world.db, vault=world.vault).current(world.seller.id)
+    return f"http://127.0.0.1:{world.app.push.port}/ozon/push/{token.get_secret_value()}"
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import socket
 import sys
@@ -235,6 +236,33 @@ class FaultWorld:
         await self.wait(
             lambda: self.ozon.calls[(CLIENT_ID, "/v3/chat/list")] > 0, "the first Ozon poll"
         )
+        await self.paste_push_url()
+
+    async def paste_push_url(self) -> None:
+        """The owner opens the shop's secret push URL in /sellers and enters it at Ozon."""
+        self.tg.user_sends(self.owner.id, self.owner.id, "/sellers")
+        for label in (SHOP, "push"):
+            found: list[dict[str, Any]] = []
+
+            def offered(label: str = label, found: list[dict[str, Any]] = found) -> bool:
+                found[:] = [m for m in self.tg.bot_messages(self.owner.id)
+                            if any(label in b["text"] for b in _buttons(m))]  # fmt: skip
+                return bool(found)
+
+            await self.wait(offered, f"the {label!r} button in /sellers")
+            message = found[-1]
+            [data] = [b["callback_data"] for b in _buttons(message) if label in b["text"]]
+            self.tg.press_button(self.owner.id, self.owner.id, message["message_id"], data)
+        paths: list[str] = []
+
+        def shown() -> bool:
+            paths[:] = re.findall(r"/ozon/push/[A-Za-z0-9_-]+", " ".join(
+                m.get("text", "") for m in self.tg.bot_messages(self.owner.id)))  # fmt: skip
+            return bool(paths)
+
+        await self.wait(shown, "the push URL")
+        port = self.bot.env["OZON_PUSH_PORT"]
+        self.ozon.state.set_push_url(CLIENT_ID, f"http://127.0.0.1:{port}{paths[-1]}")
 
     # ------------------------------------------------------------------ buyers
 
@@ -358,8 +386,7 @@ async def open_fault_world(data_dir: Path, marketplace: str = "ozon") -> AsyncIt
         TelegramEmulator(port=0, group_limit=(10_000, 60.0), global_limit=(10_000, 1.0)) as tg,
     ):
         ozon.state.add_seller(CLIENT_ID, API_KEY, name=SHOP)
-        push_port = free_port()
-        ozon.state.set_push_url(CLIENT_ID, f"http://127.0.0.1:{push_port}/ozon/push")
+        push_port = free_port()  # Ozon learns the URL (with its token) in bootstrap()
         tg.create_bot(token=TOKEN, username="agentiq_faults_bot")
         owner = tg.create_user(first_name="Олег", username="owner")
         agent = tg.create_user(first_name="Анна", username="anna")
@@ -388,3 +415,8 @@ def first_seen(items: list[str]) -> list[str]:
 
 def extra_copies(items: list[str]) -> int:
     return len(items) - len(set(items))
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button for row in rows for button in row]

@@ -1,0 +1,192 @@
+"""Owners decide which groups the bot serves: approve or reject a group admin's /setup,
+list the bound groups (/groups, in private) and unbind one.
+
+Button data carries ids only; every press is checked here against ``ADMIN_IDS`` and the
+request's current state, so a forged, replayed or foreign press changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.access import AccessControl
+from bot.admin.binding import GroupBinding
+from bot.admin.notify import post_in_group
+from bot.outbox.queue import Outbox
+from bot.settings import Settings
+from bot.texts import Locale, text
+from storage.database import Database
+from storage.records import GroupRequest
+
+logger = logging.getLogger(__name__)
+
+
+class GroupAccess(CallbackData, prefix="ga1"):
+    """An owner's answer to a group request (``approve`` is 1 or 0)."""
+
+    request_id: int
+    approve: int
+
+
+class UnbindGroup(CallbackData, prefix="gu1"):
+    workspace_id: int
+
+
+def request_text(request: GroupRequest, person: str, locale: Locale) -> str:
+    return text(
+        "security.request.text",
+        locale,
+        person=html.escape(person or str(request.requested_by_tg_user_id)),
+        group=html.escape(request.title),
+        chat_id=request.tg_chat_id,
+    )
+
+
+def request_keyboard(request_id: int, locale: Locale) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[
+            InlineKeyboardButton(text=text("security.button.approve", locale),
+                                 callback_data=GroupAccess(request_id=request_id,
+                                                           approve=1).pack()),
+            InlineKeyboardButton(text=text("security.button.reject", locale),
+                                 callback_data=GroupAccess(request_id=request_id,
+                                                           approve=0).pack()),
+        ]]
+    )  # fmt: skip
+
+
+async def groups_view(
+    binding: GroupBinding, locale: Locale
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The owner's list: bound groups (each with Unbind) and requests waiting."""
+    bound = await binding.bound()
+    lines = [text("security.groups.title", locale)]
+    rows: list[list[InlineKeyboardButton]] = []
+    if not bound:
+        lines.append(text("security.groups.none", locale))
+    for group in bound:
+        title = group.workspace.title or str(group.workspace.tg_chat_id)
+        lines.append(text("security.groups.line", locale, group=html.escape(title),
+                          chat_id=group.workspace.tg_chat_id, shops=group.shops))  # fmt: skip
+        rows.append([InlineKeyboardButton(
+            text=text("security.button.unbind", locale, group=title[:40]),
+            callback_data=UnbindGroup(workspace_id=group.workspace.id).pack(),
+        )])  # fmt: skip
+    pending = await binding.pending()
+    if pending:
+        lines += ["", text("security.groups.pending_title", locale)]
+    for request in pending:
+        lines.append(text("security.groups.pending_line", locale,
+                          group=html.escape(request.title), chat_id=request.tg_chat_id,
+                          person=request.requested_by_tg_user_id))  # fmt: skip
+        rows.extend(request_keyboard(request.id, locale).inline_keyboard)
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def on_groups(
+    message: Message, access: AccessControl, binding: GroupBinding, settings: Settings
+) -> None:
+    user = message.from_user
+    if user is None or not access.is_owner(user.id):
+        await message.answer(text("security.owners_only", settings.locale))
+        return
+    body, keyboard = await groups_view(binding, settings.locale)
+    await message.answer(body, reply_markup=keyboard)
+
+
+async def on_group_access(
+    query: CallbackQuery,
+    callback_data: GroupAccess,
+    *,
+    db: Database,
+    access: AccessControl,
+    binding: GroupBinding,
+    settings: Settings,
+    outbox: Outbox,
+) -> None:
+    locale = settings.locale
+    if not access.is_owner(query.from_user.id) or query.message is None:
+        await query.answer(text("security.owners_only", locale), show_alert=True)
+        return
+    if query.message.chat.type != ChatType.PRIVATE:
+        await query.answer(text("security.owners_only", locale), show_alert=True)
+        return
+    decided = await binding.decide(
+        request_id=callback_data.request_id,
+        owner=query.from_user.id,
+        approve=bool(callback_data.approve),
+    )
+    if decided is None:
+        await query.answer(text("security.request.already_decided", locale), show_alert=True)
+        return
+    group = html.escape(decided.request.title)
+    approved = decided.request.state == "approved"
+    await query.answer()
+    await _edit(query, text("security.request.approved" if approved else
+                            "security.request.rejected", locale, group=group))  # fmt: skip
+    wl = decided.workspace.locale
+    body = (
+        text("setup.bound", wl, group=group) + "\n" + text("setup.ready", wl)
+        if approved
+        else text("security.request.group_rejected", wl)
+    )
+    await post_in_group(db, workspace=decided.workspace, html_text=body,
+                        key=f"group_request:{decided.request.id}:{decided.request.state}",
+                        kick=outbox.kick)  # fmt: skip
+
+
+async def on_unbind(
+    query: CallbackQuery,
+    callback_data: UnbindGroup,
+    *,
+    db: Database,
+    access: AccessControl,
+    binding: GroupBinding,
+    settings: Settings,
+    outbox: Outbox,
+) -> None:
+    locale = settings.locale
+    if not access.is_owner(query.from_user.id):
+        await query.answer(text("security.owners_only", locale), show_alert=True)
+        return
+    unbound = await binding.unbind(workspace_id=callback_data.workspace_id,
+                                   owner=query.from_user.id)  # fmt: skip
+    if unbound is None:
+        await query.answer(text("security.groups.already_unbound", locale), show_alert=True)
+        return
+    await query.answer()
+    await post_in_group(db, workspace=unbound,
+                        html_text=text("security.group.unbound_notice", unbound.locale),
+                        key=f"unbind:{unbound.id}:{query.id}", kick=outbox.kick)  # fmt: skip
+    body, keyboard = await groups_view(binding, locale)
+    body = text("security.groups.unbound", locale, group=html.escape(unbound.title)) + (
+        "\n\n" + body
+    )
+    await _edit(query, body, keyboard)
+
+
+async def _edit(
+    query: CallbackQuery, body: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.edit_text(body, reply_markup=keyboard)
+    except TelegramBadRequest as exc:  # unchanged, or deleted meanwhile
+        logger.info("groups message edit failed (%s)", exc.message)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_groups, Command("groups"), F.chat.type == ChatType.PRIVATE)
+    router.callback_query.register(on_group_access, GroupAccess.filter())
+    router.callback_query.register(on_unbind, UnbindGroup.filter())
+    return router

@@ -1,0 +1,285 @@
+"""A table of bad inputs, each with the answer a person gets and proof nothing was lost,
+changed or leaked: tampered, replayed and foreign callback data; a forged update for
+another chat; HTML injection wherever marketplace or user text is shown; oversized
+arguments to every command; junk at the push endpoint. (A second /setup racing the first:
+tests/security/test_group_binding.py.)"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.access import AccessControl
+from bot.admin.sellers import SellerCard, card_text
+from bot.app import build_bot
+from bot.bridge.agent_messages import IncomingMessage, Outcome, accept_agent_message
+from bot.bridge.render import ChatContext, context_header, message_posts
+from bot.handlers.admin_callbacks import SellerAction
+from bot.handlers.groups import GroupAccess, UnbindGroup, request_text
+from bot.handlers.push_urls import PushUrl
+from sandbox.telegram import TelegramEmulator
+from storage.database import Database
+from storage.records import GroupRequest, Seller, SyncState, Workspace
+from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.e2e.conftest import open_world
+from tests.security.test_push_endpoint import (
+    LOOPBACK,
+    OZON,
+    Endpoint,
+    buyer_push,
+    open_endpoint,
+)
+from tests.storage.factories import make_seller_with_chat
+
+INJECTED = '<b>x</b><script>alert(1)</script><a href="tg://x">y</a> & <i'
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+# ------------------------------------------------------------------ callback data
+
+# label → (callback data a modified client sends, who sends it, what they are told)
+CALLBACKS: dict[str, tuple[Callable[[AdminWorld, Any], str], str, str]] = {
+    "garbage": (lambda aw, ids: "ga1:not-a-number:1", "owner", "устарел"),
+    "unknown prefix": (lambda aw, ids: "zz9:1:2", "boris", "устарел"),
+    "approve by a group admin": (
+        lambda aw, ids: GroupAccess(request_id=ids["request"], approve=1).pack(), "boris",
+        "владелец",
+    ),
+    "approve replayed": (
+        lambda aw, ids: GroupAccess(request_id=ids["decided"], approve=1).pack(), "owner",
+        "уже решён",
+    ),
+    "approve of no request": (
+        lambda aw, ids: GroupAccess(request_id=999_999, approve=1).pack(), "owner", "уже решён"
+    ),
+    "unbind by a group admin": (
+        lambda aw, ids: UnbindGroup(workspace_id=ids["workspace"]).pack(), "boris", "владелец"
+    ),
+    "another group's shop": (
+        lambda aw, ids: SellerAction(action="pause", seller_id=ids["foreign"]).pack(), "boris",
+        "администраторов",
+    ),
+    "another group's push URL": (
+        lambda aw, ids: PushUrl(action="rotate", seller_id=ids["foreign"]).pack(), "boris",
+        "администраторов",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("label", list(CALLBACKS))
+async def test_bad_callback_data_is_refused_and_changes_nothing(
+    aw: AdminWorld, label: str
+) -> None:
+    _, workspace = await aw.bound_group()
+    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
+    foreign_ws = await aw.db.workspaces.bind(tg_chat_id=-1009, title="Чужая",
+                                             bound_by_tg_user_id=aw.owner.id)  # fmt: skip
+    foreign = await aw.db.sellers.create(
+        workspace_id=foreign_ws.id, marketplace="ozon", name="Чужой", client_id="555",
+        api_key_encrypted=aw.vault.encrypt(SecretStr("k" * 20)),
+    )  # fmt: skip
+    request, _ = await aw.db.group_requests.ask(tg_chat_id=-1010, title="Ждёт",
+                                                requested_by_tg_user_id=aw.boris.id)  # fmt: skip
+    decided, _ = await aw.db.group_requests.ask(tg_chat_id=-1011, title="Решена",
+                                                requested_by_tg_user_id=aw.boris.id)  # fmt: skip
+    await aw.db.group_requests.decide(request_id=decided.id, approve=False,
+                                      decided_by_tg_user_id=aw.owner.id)  # fmt: skip
+    ids = {"request": request.id, "decided": decided.id, "workspace": workspace.id,
+           "foreign": foreign.id}  # fmt: skip
+    build, who, told = CALLBACKS[label]
+    person = aw.owner if who == "owner" else aw.boris
+    aw.say(person, "/start")
+    hello = await aw.wait_private(person, "Как начать")
+    before = await _snapshot(aw.db)
+
+    answer = await aw.answer_of(aw.forge_press(person, hello, build(aw, ids)))
+
+    assert answer["show_alert"] and told in answer["text"]
+    assert await _snapshot(aw.db) == before
+
+
+async def _snapshot(db: Database) -> tuple[Any, ...]:
+    return (
+        [(w.id, w.state, w.bound_by_tg_user_id) for w in await db.workspaces.list_all(
+            only_active=False)],
+        [(s.id, s.state) for s in await db.sellers.list_all()],
+        await db.pool.fetchval("SELECT string_agg(push_token_hash, ',') FROM sellers"),
+        await db.pool.fetch("SELECT id, state FROM group_requests ORDER BY id"),
+        await db.pool.fetchval("SELECT count(*) FROM audit_log"),
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------ forged updates
+
+
+async def test_a_forged_update_with_another_chat_id_reaches_no_buyer(db: Database) -> None:
+    """A topic message claiming to be in a group we do not serve, with the thread id of one
+    of our topics: it is not taken for a reply in our topic."""
+    async with TelegramEmulator(port=0) as tg:
+        tg.create_bot(token="123:abc", username="b")
+        workspace, _, chat = await make_seller_with_chat(db, tg_chat_id=-100111)
+        await db.chats.set_topic(chat_id=chat.id, workspace_id=workspace.id, thread_id=77,
+                                 name="t")  # fmt: skip
+        bot = build_bot("123:abc", tg.base_url)
+        try:
+            access = AccessControl(db=db, bot=bot, owner_ids={5})
+            forged = IncomingMessage(
+                tg_chat_id=-100999, message_id=1, thread_id=77, is_topic_message=True,
+                sender_id=5, sender_is_bot=False, sender_name="Owner", sender_username=None,
+                sender_chat_id=None, text="Здравствуйте",
+            )  # fmt: skip
+            decision = await accept_agent_message(db, access, forged)
+        finally:
+            await bot.session.close()
+    assert decision.outcome is Outcome.IGNORED
+    assert await db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
+
+
+# ------------------------------------------------------------------ HTML injection
+
+
+def _card(name: str, title: str) -> SellerCard:
+    seller = Seller(
+        id=1, workspace_id=1, marketplace="ozon", name=name, client_id=INJECTED,
+        state="active", state_reason=None, ai_instructions="", ai_tone="",
+        auto_reply_enabled=False, auto_reply_intents=[], business_hours_enabled=False,
+        timezone="Europe/Moscow", work_days=[1], work_start=NOW.time(),
+        work_end=NOW.replace(hour=21).time(), created_by_tg_user_id=None, created_at=NOW,
+        updated_at=NOW,
+    )  # fmt: skip
+    workspace = Workspace(
+        id=1, tg_chat_id=-1, title=title, state="active", locale="ru",
+        mark_read_in_marketplace=True, queue_board_message_id=None, queue_board_hash=None,
+        queue_board_edited_at=None, bound_by_tg_user_id=None, created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+    sync = SyncState(
+        seller_id=1, cursor=None, last_attempt_at=None, last_success_at=None,
+        consecutive_failures=0, last_error=None, next_attempt_at=None, full_scan_at=None,
+        initial_sync_done_at=None, health_notice="ok", updated_at=NOW,
+    )  # fmt: skip
+    return SellerCard(seller, workspace, sync, 0)
+
+
+RENDERED: dict[str, Callable[[], str]] = {
+    "buyer text": lambda: message_posts(author_type="customer", body=INJECTED, locale="ru")[0],
+    "shop name in a topic": lambda: context_header(
+        ChatContext(None, None, None, None, INJECTED), "ru"),
+    "order and posting numbers": lambda: context_header(
+        ChatContext(INJECTED, INJECTED, None, None, None), "ru"),
+"product link": lambda: context_header(ChatContext(None, None, "1", INJECTED, None), "ru"),
+    "shop name and group title in /sellers": lambda: card_text(_card(INJECTED, INJECTED), "ru"),
+    "group title and requester in a bind request": lambda: request_text(
+        GroupRequest(1, -1, INJECTED, 2, "pending", None, NOW, None), INJECTED, "ru"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("label", list(RENDERED))
+def test_injected_markup_is_shown_escaped(label: str) -> None:
+    shown = RENDERED[label]()
+    assert (
+        "<script>" not in shown
+        and "<b>x</b>" not in shown
+        and "<i" not in shown.replace("<i>", "").replace("</i>", "")
+    )  # the template's own italics are fine, the injected one is not
+    assert html.escape("<script>") in shown or html.escape("<b>") in shown
+
+
+async def test_injected_markup_from_a_buyer_arrives_as_text(db: Database) -> None:
+    """Through the emulator (which parses HTML as Telegram does): the buyer's markup is
+    sent escaped and no call was refused for bad markup."""
+    async with open_world(db) as world:
+        chat_id, _ = world.buyer_writes(text=INJECTED, order_number="<b>1</b>")
+        await world.poll()
+        thread = await world.topic_of(chat_id)
+        await world.wait_for_posts(thread, 1)
+        shown = world.posts(thread)[0]["text"]
+        # What the bot sent is HTML: the buyer's markup only ever as escaped text.
+        assert html.escape(INJECTED) in shown and html.escape("<b>1</b>") in shown
+        assert "<script>" not in shown
+        assert world.tg.violations == []
+
+
+# ------------------------------------------------------------------ oversized inputs
+
+LONG = "я" * 4000  # near Telegram's 4096-character message limit
+
+PRIVATE_COMMANDS = ["/start", "/help", "/add_seller", "/sellers", "/agents", "/ai", "/groups",
+                    "/cancel", "/setup"]  # fmt: skip
+GROUP_COMMANDS = ["/setup", "/help", "/queue", "/stats", "/rules", "/targets", "/hours",
+                  "/sellers", "/add_seller", "/agents", "/ai", "/assign"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", PRIVATE_COMMANDS)
+async def test_an_oversized_private_command_gets_an_answer(aw: AdminWorld, command: str) -> None:
+    await aw.bound_group()
+    after = aw.last_private_id(aw.boris)
+    aw.say(aw.boris, f"{command} {LONG}")
+    answer = await aw.wait_private(aw.boris, "", after=after)
+    assert LONG not in answer["text"]
+    await _no_update_failed(aw.db)
+
+
+@pytest.mark.parametrize("command", GROUP_COMMANDS)
+async def test_an_oversized_group_command_is_handled(aw: AdminWorld, command: str) -> None:
+    group, _ = await aw.bound_group()
+    aw.say(aw.boris, f"{command} {LONG}", group.id)
+    await _all_updates_done(aw)
+    assert all(LONG not in t for t in aw.group_posts(group.id))
+    assert aw.tg.violations == []
+
+
+async def _all_updates_done(aw: AdminWorld) -> None:
+    async def done() -> bool:
+        pending = await aw.db.pool.fetchval(
+            "SELECT count(*) FROM tg_updates WHERE status = 'pending'"
+        )
+        return pending == 0 and await aw.outbox_settled()
+
+    await wait_until(done)
+    await _no_update_failed(aw.db)
+
+
+async def _no_update_failed(db: Database) -> None:
+    failed = await db.pool.fetchval("SELECT count(*) FROM tg_updates WHERE status = 'failed'")
+    assert failed == 0
+
+
+# ------------------------------------------------------------------ the push endpoint
+
+PUSHES: dict[str, tuple[Callable[[str], str], dict[str, Any], int, str]] = {
+    "wrong token": (lambda t: "w" * len(t), {"json": buyer_push()}, 404, "ERROR_UNKNOWN"),
+    "no token": (lambda t: "", {"json": buyer_push()}, 404, "ERROR_UNKNOWN"),
+    "huge body": (lambda t: t, {"content": b"{" + b" " * 300_000 + b"}"}, 413, "ERROR_UNKNOWN"),
+    "malformed JSON": (lambda t: t, {"content": b"{"}, 400, "ERROR_PARAMETER_VALUE_MISSED"),
+    "not an object": (lambda t: t, {"json": "x"}, 400, "ERROR_PARAMETER_VALUE_MISSED"),
+    "no message_type": (lambda t: t, {"json": {"x": 1}}, 400, "ERROR_PARAMETER_VALUE_MISSED"),
+    "foreign address": (lambda t: t, {"json": buyer_push(),
+                                      "headers": {"X-Forwarded-For": "8.8.8.8"}}, 403,
+                        "ERROR_UNKNOWN"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("label", list(PUSHES))
+async def test_a_bad_push_is_answered_as_ozon_expects_and_polls_nothing(
+    db: Database, label: str
+) -> None:
+    forwarded = label == "foreign address"
+    opened: Endpoint = await open_endpoint(
+        db, networks=OZON if forwarded else LOOPBACK, proxies=LOOPBACK if forwarded else ()
+    )
+    try:
+        token = (await opened.tokens.current(opened.seller.id)).get_secret_value()
+        path, request, status, code = PUSHES[label]
+        async with httpx.AsyncClient() as http:
+            answer = await http.post(opened.url(path(token)).rstrip("/"), **request)
+        assert answer.status_code == status
+        assert answer.json()["error"]["code"] == code
+        await opened.trigger.drain()
+        assert opened.polled == []
+    finally:
+        await opened.server.stop()
