@@ -12,12 +12,15 @@ from storage.audit_repo import AuditRepo
 from storage.chat_repo import ChatRepo
 from storage.held_reply_repo import HeldReplyRepo
 from storage.instance_repo import InstanceRepo
+from storage.leader_repo import LeaderRepo
 from storage.message_repo import MessageRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
+from storage.seller_lease_repo import SellerLeaseRepo
 from storage.seller_repo import SellerRepo
 from storage.sla_repo import SlaRepo
 from storage.suggestion_repo import SuggestionRepo
 from storage.sync_state_repo import SyncStateRepo
+from storage.tg_budget_repo import TgBudgetRepo
 from storage.tg_outbox_repo import TgOutboxRepo
 from storage.turn_repo import TurnRepo
 from storage.update_repo import UpdateRepo
@@ -44,6 +47,9 @@ class Database:
         self.held_replies = HeldReplyRepo(pool)
         self.updates = UpdateRepo(pool)
         self.instances = InstanceRepo(pool)
+        self.seller_leases = SellerLeaseRepo(pool)
+        self.leaders = LeaderRepo(pool)
+        self.tg_budget = TgBudgetRepo(pool)
 
     @property
     def instance_id(self) -> str:

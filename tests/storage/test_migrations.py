@@ -15,6 +15,7 @@ EXPECTED_TABLES = {
     "sla_targets", "audit_log", "schema_migrations",
     "held_replies",
     "tg_updates", "instances",
+    "seller_leases", "tg_budget",
 }  # fmt: skip
 
 
