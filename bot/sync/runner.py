@@ -91,6 +91,7 @@ class SyncRunner:
         # this time: N instances then poll a seller about once per interval, not N times.
         self._min_gap = min_gap
         self._busy: dict[int, asyncio.Lock] = {}
+        self._polled: set[int] = set()
 
     async def run(
         self, seller_id: int, *, force: bool = False, progress: Progress | None = None
@@ -153,7 +154,10 @@ class SyncRunner:
 
     async def _take(self, seller_id: int, trigger: Trigger) -> bool:
         if trigger is Trigger.SCHEDULED:
-            return await self._take_once(seller_id, min_gap=self._min_gap)
+            # A process's first poll of a seller is not skipped: a restart polls at once.
+            first = seller_id not in self._polled
+            self._polled.add(seller_id)
+            return await self._take_once(seller_id, min_gap=None if first else self._min_gap)
         if trigger is Trigger.PUSHED:
             for _ in range(_PUSH_TRIES):
                 if await self._take_once(seller_id, min_gap=None):
@@ -172,6 +176,8 @@ class SyncRunner:
 
     async def _release(self, seller_id: int) -> bool:
         """Give the lease up; whether a push asked for one more poll meanwhile."""
+        # Logged before the release commits, so another instance's "taken" comes after it.
+        logger.debug("poll lease seller=%d released by %s", seller_id, self._db.instance_id)
         try:
             rerun = await self._db.seller_leases.release(
                 seller_id=seller_id, holder=self._db.instance_id
@@ -179,7 +185,6 @@ class SyncRunner:
         except Exception:  # the lease then just runs out
             logger.exception("could not release the poll lease of seller=%d", seller_id)
             return False
-        logger.debug("poll lease seller=%d released by %s", seller_id, self._db.instance_id)
         return rerun
 
     async def _holding(

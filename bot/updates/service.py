@@ -129,7 +129,11 @@ class TelegramUpdates:
             conflict_retries=self._conflict_retries,
         )
         pending = await self._db.updates.count_pending()
-        logger.info("Receiving Telegram updates (%d stored, unprocessed)", pending)
+        logger.info(
+            "Instance %s receiving Telegram updates (%d stored, unprocessed)",
+            self._lock.instance_id,
+            pending,
+        )
         self._processor_task = asyncio.create_task(self._processor.run(), name="updates-processor")
         await self._intake_role.start()
 
