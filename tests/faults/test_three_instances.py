@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -81,6 +82,24 @@ class Multi:
     def instance_id(self, bot: BotProcess) -> str | None:
         found = _INSTANCE.findall(bot.log_path.read_text(errors="replace"))
         return found[-1] if found else None
+
+    def private_answers(self, user: User) -> int:
+        try:
+            return len(self.tg.bot_messages(user.id))
+        except ValueError:  # no private chat with the bot yet
+            return 0
+
+    def pick_button(self, user: User, after: int, title: str) -> tuple[int, str] | None:
+        """(message id, callback data) of the button naming ``title`` in the bot's newest
+        private question since ``after`` messages."""
+        if self.private_answers(user) <= after:
+            return None
+        for message in reversed(self.tg.bot_messages(user.id)[after:]):
+            for row in message.get("reply_markup", {}).get("inline_keyboard", []):
+                for button in row:
+                    if title in button["text"] and "callback_data" in button:
+                        return int(message["message_id"]), str(button["callback_data"])
+        return None
 
     def posts(self, group: int) -> list[str]:
         return [
@@ -174,14 +193,30 @@ async def bootstrap(multi: Multi) -> None:
     for owner, group in zip(multi.owners, multi.groups, strict=True):
         tg.user_sends(owner.id, group, "/setup")
     await multi.wait(lambda: all(tg.bot_messages(g) for g in multi.groups), "/setup answers")
+    titles = [tg.state.chat(g).title for g in multi.groups]
     for client_id, key, name, group in SHOPS:
         owner = multi.owners[group]
-        before = len(tg.bot_messages(owner.id))
+        before = multi.private_answers(owner)
         tg.user_sends(owner.id, owner.id, f"/add_seller ozon {client_id} {key} {name}")
-        await multi.wait(lambda o=owner, b=before: len(tg.bot_messages(o.id)) > b, f"{name} added")
+        # owners (ADMIN_IDS) see both groups: the bot asks which one, with a button each
+        await multi.wait(lambda o=owner, b=before: multi.pick_button(o, b, "") is not None,
+                         f"the group question for {name}")  # fmt: skip
+        question, data = multi.pick_button(owner, before, titles[group]) or (0, "")
+        tg.press_button(owner.id, owner.id, question, data)
+
+    # Onboarding answers in private (progress edits, summaries) are sent by the handlers,
+    # not the outbox, so they are outside the shared budget: let them end before the load.
+    def private_quiet() -> bool:
+        private = [t for t, chat, _ in tg.unit_log if chat > 0]
+        return len(private) >= len(SHOPS) and time.monotonic() - max(private) > 2
+
     for client_id, *_ in SHOPS:
         listed = (client_id, "/v3/chat/list")
-        await multi.wait(lambda k=listed: multi.ozon.calls[k] > 0, f"first poll of {client_id}")
+        answers = [m.get("text") for o in multi.owners for m in tg.bot_messages(o.id)]
+        await multi.wait(
+            lambda k=listed: multi.ozon.calls[k] > 0, f"first poll of {client_id} ({answers})"
+        )
+    await multi.wait(private_quiet, "the onboarding answers to end")
 
 
 def lease_intervals(multi: Multi, killed: BotProcess, killed_at: datetime) -> dict[int, list]:
@@ -302,9 +337,14 @@ async def test_three_instances_share_the_work_and_survive_a_kill(multi: Multi) -
             assert start_next >= end, f"seller {seller}: {who} and {who_next} overlapped"
         assert len({who for _, _, who in spans}) >= 2, f"seller {seller} polled by one only"
     # the group budget held across the three processes
-    assert sum(tg.limits.refused.values()) == 0, tg.limits.refused
+    units = {g: [(round(t, 2), m) for t, c, m in tg.unit_log if c == g] for g in multi.groups}
+    before_refusals = [
+        [(round(t - at, 2), chat, method) for t, chat, method in tg.unit_log if at - 1 < t <= at]
+        for at, _, _ in tg.limits.refusals
+    ]
+    assert sum(tg.limits.refused.values()) == 0, (tg.limits.refusals, before_refusals)
     for group in multi.groups:
-        assert busiest_minute(tg.unit_log(), group) <= GROUP_LIMIT
+        assert busiest_minute(tg.unit_log, group) <= GROUP_LIMIT, units[group]
     # no 409 storm at the hand-over
     conflicts = sum(b.log_path.read_text().count("getUpdates conflicted") for b in survivors)
     assert conflicts <= 2
