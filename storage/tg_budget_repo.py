@@ -44,9 +44,12 @@ _TAKE = """
                  WHERE t > clock_timestamp() - $3::interval) < $2
         RETURNING g.scope
     )
-    SELECT EXISTS (SELECT 1 FROM grp) AS group_ok, clock_timestamp() AS now,
-           (SELECT spent FROM tg_budget WHERE scope = 0) AS bot_spent,
-           (SELECT spent FROM tg_budget WHERE scope = $1) AS group_spent
+    SELECT ok.group_ok, clock_timestamp() AS now,
+           CASE WHEN NOT ok.group_ok THEN (SELECT spent FROM tg_budget WHERE scope = 0)
+           END AS bot_spent,
+           CASE WHEN NOT ok.group_ok THEN (SELECT spent FROM tg_budget WHERE scope = $1)
+           END AS group_spent
+      FROM (SELECT EXISTS (SELECT 1 FROM grp) AS group_ok) ok
 """
 
 
