@@ -3,6 +3,10 @@ start-up hooks, process what was stored before, then poll; stop in reverse, grac
 
 It replaces aiogram's ``start_polling``, which confirms an update as soon as it hands it
 to a task and runs one batch's updates concurrently (lost on a crash, out of order).
+
+With several instances on one database, only the holder of the intake role long-polls
+(Telegram allows one poller per token; ``bot.leadership``); every instance processes the
+stored updates, whose claims keep each one handled once.
 """
 
 from __future__ import annotations

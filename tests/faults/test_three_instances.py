@@ -219,9 +219,14 @@ async def bootstrap(multi: Multi) -> None:
     await multi.wait(private_quiet, "the onboarding answers to end")
 
 
-def lease_intervals(multi: Multi, killed: BotProcess, killed_at: datetime) -> dict[int, list]:
+Span = tuple[datetime, datetime, str]
+
+
+def lease_intervals(
+    multi: Multi, killed: BotProcess, killed_at: datetime
+) -> dict[int, list[Span]]:
     """Per seller: (start, end, process) of every poll lease, from the processes' logs."""
-    intervals: dict[int, list[tuple[datetime, datetime, str]]] = defaultdict(list)
+    intervals: dict[int, list[Span]] = defaultdict(list)
     for bot in multi.bots:
         open_at: dict[int, datetime] = {}
         for stamp, seller, what in _LEASE.findall(bot.log_path.read_text(errors="replace")):
