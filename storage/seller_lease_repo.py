@@ -1,9 +1,10 @@
 """Seller poll leases: each seller's poll runs on one instance at a time.
 
 A lease is taken with one statement that succeeds only when the row is free, its lease has
-run out, or its holder is dead (no live advisory lock, see ``instance_repo``): a killed
-instance's sellers are polled again by the others at once, not after its lease. Times are
-the database's, so the instances' clocks never disagree about a lease.
+run out, it is the taker's own (a release that failed; the caller's in-process lock keeps
+it from polling twice), or its holder is dead (no live advisory lock, see
+``instance_repo``): a killed instance's sellers are polled again by the others at once, not
+after its lease. Times are the database's, so the instances' clocks never disagree.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ _TAKE = f"""
     VALUES ($1, $2, clock_timestamp() + $3::interval, false)
     ON CONFLICT (seller_id) DO UPDATE
        SET held_by = EXCLUDED.held_by, lease_until = EXCLUDED.lease_until, rerun = false
-     WHERE (l.held_by IS NULL OR l.lease_until IS NULL OR l.lease_until <= clock_timestamp()
+     WHERE (l.held_by IS NULL OR l.held_by = EXCLUDED.held_by
+            OR l.lease_until IS NULL OR l.lease_until <= clock_timestamp()
             OR NOT {held_by_live("l.held_by")})
        AND ($4::interval IS NULL OR l.polled_at IS NULL
             OR l.polled_at <= clock_timestamp() - $4::interval)

@@ -40,8 +40,10 @@ PERMANENT_RETRY = timedelta(minutes=30)
 
 #: How long a poll's lease lasts unless renewed (a third of it between renewals).
 POLL_LEASE = timedelta(seconds=60)
-#: How often a forced poll asks again for a lease another instance holds.
+#: How often a forced poll asks again for a lease another instance holds, and for how long
+#: at most (that instance's poll may be a big shop's first sync, which takes minutes).
 LEASE_ASK_SECONDS = 0.5
+LEASE_WAIT = timedelta(minutes=10)
 #: How many times a pushed poll goes between "ask the holder" and "take it myself" when
 #: the lease changes hands in between.
 _PUSH_TRIES = 3
@@ -166,7 +168,7 @@ class SyncRunner:
                     logger.debug("seller=%d: the instance polling it will poll again", seller_id)
                     return False
             return False
-        deadline = asyncio.get_running_loop().time() + 2 * self._lease.total_seconds()
+        deadline = asyncio.get_running_loop().time() + LEASE_WAIT.total_seconds()
         while not await self._take_once(seller_id, min_gap=None):
             if asyncio.get_running_loop().time() > deadline:
                 logger.warning("seller=%d: another instance kept its poll lease", seller_id)

@@ -110,6 +110,24 @@ async def test_an_expired_lease_is_taken_and_min_gap_skips_a_fresh_poll(db: Data
         await mine.release()
 
 
+async def test_a_lease_left_by_a_failed_release_is_taken_back_by_its_holder(
+    db: Database, other: Database
+) -> None:
+    sid = await seller_id(db)
+    mine = await db.instances.register()
+    theirs = await other.instances.register()
+    try:
+        leases = db.seller_leases
+        assert await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+        assert await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+        assert not await other.seller_leases.take(
+            seller_id=sid, holder=theirs.instance_id, lease=LEASE
+        )
+    finally:
+        await theirs.release()
+        await mine.release()
+
+
 async def test_a_rerun_asked_of_the_holder_is_returned_once(db: Database, other: Database) -> None:
     sid = await seller_id(db)
     holder = await other.instances.register()
