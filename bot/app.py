@@ -27,6 +27,7 @@ from bot.admin.sellers import SellerAdmin
 from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.service import Bridge
+from bot.dead_claims import DeadClaimSweeper
 from bot.deps import Deps
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
@@ -35,7 +36,9 @@ from bot.drafts.posting import DraftPosting
 from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
+from bot.leadership import ROLE_PERIODIC, Hook, Leadership
 from bot.outbox.queue import Outbox
+from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.worker import OutboxWorker
 from bot.runtime import open_database
@@ -79,6 +82,7 @@ class App:
     outbox: OutboxWorker
     drafts: DraftWorker | None = None
     push: OzonPushServer | None = None
+    periodic: Leadership | None = None
 
 
 def assemble(
@@ -93,7 +97,16 @@ def assemble(
     llm: LlmClient | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
-    delivery = OutboxWorker(db=db, bot=bot, throttle=throttle or TelegramThrottle())
+    throttle = throttle or TelegramThrottle()
+    delivery = OutboxWorker(
+        db=db,
+        bot=bot,
+        throttle=throttle,
+        # the group's budget is spent from the database: several instances share it
+        shared=SharedBudget(
+            db.tg_budget, group=throttle.group_budget, overall=throttle.overall_budget
+        ),
+    )
     outbox = Outbox(db=db, kick=delivery.kick)
     buyer_posts = BuyerPosts(db=db, worker=delivery, apis=apis)
     buyer_posts.register()
@@ -132,13 +145,27 @@ def assemble(
         poller=SellerPoller(db=db, apis=apis),
         on_new_messages=on_new_messages,
         after_run=health.check,
+        min_gap=timedelta(seconds=settings.poll_interval_seconds / 2),
     )
+    # One instance at a time runs the process-wide periodic work: the SLA tick and board,
+    # drafts, taking back a killed instance's claims (bot.leadership).
+    leader_jobs: list[tuple[Hook, Hook]] = []
+    periodic = Leadership(
+        name="periodic",
+        key=ROLE_PERIODIC,
+        repo=db.leaders,
+        on_gain=lambda: _start_all(leader_jobs),
+        on_lose=lambda: _stop_all(leader_jobs),
+    )
+    sweeper = DeadClaimSweeper(db=db)
+    leader_jobs.append((sweeper.start, sweeper.stop))
     sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
     sla = SlaService(
         db=db,
         delivery=delivery,
         tick_seconds=settings.sla_tick_seconds,
         window_margin=timedelta(minutes=settings.sla_window_margin_minutes),
+        is_leader=lambda: periodic.held,
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
     buyer_posts.decorate(sla.post_extras)
@@ -180,8 +207,9 @@ def assemble(
     dispatcher.startup.register(sync.start)
     dispatcher.startup.register(sla.start)
     if settings.drafts_enabled:
-        dispatcher.startup.register(drafts.start)
-        dispatcher.shutdown.register(drafts.stop)
+        leader_jobs.append((drafts.start, drafts.stop))
+    dispatcher.startup.register(periodic.start)
+    dispatcher.shutdown.register(periodic.stop)
     dispatcher.shutdown.register(sla.shutdown)
     dispatcher.shutdown.register(sync.shutdown)
     dispatcher.shutdown.register(bridge.stop)
@@ -192,7 +220,9 @@ def assemble(
     if settings.ozon_push_port is not None:
         push = OzonPushServer(
             db=db,
-            trigger=PollTrigger(runner.run, min_interval=settings.ozon_push_min_interval_seconds),
+            trigger=PollTrigger(
+                runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds
+            ),
             host=settings.ozon_push_host,
             port=settings.ozon_push_port,
             allowed_networks=settings.ozon_push_allowed_networks,
@@ -217,7 +247,18 @@ def assemble(
         outbox=delivery,
         drafts=drafts,
         push=push,
+        periodic=periodic,
     )
+
+
+async def _start_all(jobs: list[tuple[Hook, Hook]]) -> None:
+    for start, _ in jobs:
+        await start()
+
+
+async def _stop_all(jobs: list[tuple[Hook, Hook]]) -> None:
+    for _, stop in reversed(jobs):
+        await stop()
 
 
 def build_llm(settings: Settings) -> LlmClient | None:

@@ -14,12 +14,15 @@ from storage.group_request_repo import GroupRequestRepo
 from storage.held_reply_repo import HeldReplyRepo
 from storage.instance_repo import InstanceRepo
 from storage.internal_note_repo import InternalNoteRepo
+from storage.leader_repo import LeaderRepo
 from storage.message_repo import MessageRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
+from storage.seller_lease_repo import SellerLeaseRepo
 from storage.seller_repo import SellerRepo
 from storage.sla_repo import SlaRepo
 from storage.suggestion_repo import SuggestionRepo
 from storage.sync_state_repo import SyncStateRepo
+from storage.tg_budget_repo import TgBudgetRepo
 from storage.tg_outbox_repo import TgOutboxRepo
 from storage.turn_repo import TurnRepo
 from storage.update_repo import UpdateRepo
@@ -48,6 +51,9 @@ class Database:
         self.instances = InstanceRepo(pool)
         self.group_requests = GroupRequestRepo(pool)
         self.internal_notes = InternalNoteRepo(pool)
+        self.seller_leases = SellerLeaseRepo(pool)
+        self.leaders = LeaderRepo(pool)
+        self.tg_budget = TgBudgetRepo(pool)
 
     @property
     def instance_id(self) -> str:

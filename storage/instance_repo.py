@@ -36,6 +36,14 @@ def _lock_held(alias: str) -> str:
 _LIVE = f"SELECT 1 FROM instances i WHERE EXISTS ({_lock_held('i')})"
 
 
+def held_by_live(column: str) -> str:
+    """SQL condition: the instance id in ``column`` belongs to a live instance (other
+    tables' leases, e.g. seller polls, are taken over from the dead with it)."""
+    if not re.match(r"^[a-z_][a-z0-9_.]*$", column):
+        raise ValueError(f"not a column: {column!r}")
+    return f"EXISTS ({_LIVE} AND i.id = {column})"
+
+
 class InstanceLock:
     """The registration of one running process; alive while its connection is."""
 

@@ -58,9 +58,18 @@ class TelegramThrottle:
         self._group_budget = group
         self._clock = clock
         self._groups: dict[int, _Window] = {}
+        self._overall_budget = overall
         self._overall = _Window(overall)
         self._paused_until: dict[int, float] = {}
         self._spent: defaultdict[int, int] = defaultdict(int)
+
+    @property
+    def group_budget(self) -> Budget:
+        return self._group_budget
+
+    @property
+    def overall_budget(self) -> Budget:
+        return self._overall_budget
 
     def _window(self, chat_id: int) -> _Window:
         window = self._groups.get(chat_id)

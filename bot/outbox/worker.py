@@ -36,6 +36,7 @@ from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
 from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import enqueue
+from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.topics import TopicBusy, TopicNamer, Topics, is_topic_gone
 from bot.retry import backoff
@@ -78,10 +79,12 @@ class OutboxWorker:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         idle_seconds: float = 0.2,
         max_attempts: int = MAX_ATTEMPTS,
+        shared: SharedBudget | None = None,
     ) -> None:
         self._db = db
         self._bot = bot
         self._throttle = throttle
+        self._shared = shared  # the budget of all instances together (bot.app sets it)
         self._clock = clock
         self._max_attempts = max_attempts
         self.topics = Topics(db=db, bot=bot, spend=self.spend, clock=clock)
@@ -109,10 +112,16 @@ class OutboxWorker:
 
     async def spend(self, workspace: Workspace) -> None:
         """Take one unit of the group's budget, or give the item back until there is one."""
-        delay = self._throttle.delay(workspace.tg_chat_id)
+        chat_id = workspace.tg_chat_id
+        delay = self._throttle.delay(chat_id)
         if delay > 0:
             raise BudgetSpent(delay)
-        self._throttle.spend(workspace.tg_chat_id)
+        if self._shared is not None:
+            taken = await self._shared.take(chat_id)
+            if not taken.ok:  # other instances spent it: skip the group here meanwhile
+                self._throttle.pause(chat_id, taken.retry_after)
+                raise BudgetSpent(taken.retry_after)
+        self._throttle.spend(chat_id)
 
     async def topic_for(self, workspace: Workspace, chat: Chat) -> int:
         """The chat's topic, created (once) if it has none yet."""

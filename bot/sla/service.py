@@ -51,12 +51,14 @@ class SlaService:
         window_margin: timedelta = timedelta(hours=6),
         clock: Callable[[], datetime] = _now,
         scheduler: AsyncIOScheduler | None = None,
+        is_leader: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
         self.clock = clock
         self.queue = SlaQueueRepo(db.pool)
         self._delivery = delivery
         self._tick_seconds = tick_seconds
+        self._is_leader = is_leader  # with several instances, one ticks (bot.leadership)
         self._scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
         self.ticker = SlaTicker(
             db=db, delivery=delivery, clock=self._now, window_margin=window_margin
@@ -71,7 +73,7 @@ class SlaService:
         await self.db.sellers.seed_missing_sla_defaults()
         self._scheduler.start()
         self._scheduler.add_job(
-            self.tick,
+            self._scheduled_tick,
             "interval",
             seconds=self._tick_seconds,
             id=TICK_JOB,
@@ -83,6 +85,11 @@ class SlaService:
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    async def _scheduled_tick(self) -> TickReport | None:
+        if not self._is_leader():
+            return None
+        return await self.tick()
 
     async def tick(self) -> TickReport | None:
         try:

@@ -48,6 +48,7 @@ class Intake:
         allowed_updates: Sequence[str],
         on_stored: Callable[[], None],
         polling_timeout: int = 10,
+        conflict_retries: int = 0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._bot = bot
@@ -57,6 +58,9 @@ class Intake:
         self._on_stored = on_stored
         self._timeout = polling_timeout
         self._sleep = sleep
+        # With several instances a 409 can be the handover itself (the previous poller has
+        # not noticed it lost the role yet): only a conflict that lasts means a stranger.
+        self._conflict_retries = conflict_retries
         self.stopped_reason: str | None = None
 
     async def accept(self, raws: Sequence[dict[str, Any]]) -> int:
@@ -70,14 +74,19 @@ class Intake:
         """Poll until cancelled, or until Telegram says this bot may not poll (409/401)."""
         offset: int | None = None
         failures = 0
+        conflicts = 0
         request_timeout = int(self._bot.session.timeout + self._timeout)
         while True:
             call = GetUpdates(offset=offset, timeout=self._timeout, allowed_updates=self._allowed)
             try:
                 updates = await self._bot(call, request_timeout=request_timeout)
-            except TelegramConflictError:
-                self._stop("another process is polling this bot token (409 Conflict)")
-                return
+            except TelegramConflictError as exc:
+                conflicts += 1
+                if conflicts > self._conflict_retries:
+                    self._stop("another process is polling this bot token (409 Conflict)")
+                    return
+                await self._back_off("getUpdates conflicted", exc, conflicts)
+                continue
             except TelegramUnauthorizedError:
                 self._stop("Telegram rejected the bot token (401 Unauthorized)")
                 return
@@ -85,6 +94,7 @@ class Intake:
                 failures += 1
                 await self._back_off("getUpdates failed", exc, failures)
                 continue
+            conflicts = 0
             if not updates:
                 failures = 0
                 continue

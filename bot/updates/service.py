@@ -3,6 +3,10 @@ start-up hooks, process what was stored before, then poll; stop in reverse, grac
 
 It replaces aiogram's ``start_polling``, which confirms an update as soon as it hands it
 to a task and runs one batch's updates concurrently (lost on a crash, out of order).
+
+With several instances on one database, only the holder of the intake role long-polls
+(Telegram allows one poller per token; ``bot.leadership``); every instance processes the
+stored updates, whose claims keep each one handled once.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
+from bot.leadership import ROLE_TELEGRAM_INTAKE, Leadership
 from bot.outbox.queue import Outbox
 from bot.texts import Locale
 from bot.updates.intake import Intake
@@ -47,6 +52,7 @@ class TelegramUpdates:
         concurrency: int = 8,
         drain_seconds: float = 10.0,
         retry_base_seconds: float = 1.0,
+        conflict_retries: int = 6,
     ) -> None:
         self._db = db
         self._bot = bot
@@ -58,10 +64,21 @@ class TelegramUpdates:
         self._concurrency = concurrency
         self._drain_seconds = drain_seconds
         self._retry_base = retry_base_seconds
+        self._conflict_retries = conflict_retries
         self._lock: InstanceLock | None = None
         self._processor: UpdateProcessor | None = None
         self._intake: Intake | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self._processor_task: asyncio.Task[None] | None = None
+        self._intake_task: asyncio.Task[None] | None = None
+        # One instance long-polls Telegram (it allows one poller per bot); every instance
+        # processes the stored updates.
+        self._intake_role = Leadership(
+            name="telegram-intake",
+            key=ROLE_TELEGRAM_INTAKE,
+            repo=db.leaders,
+            on_gain=self._start_intake,
+            on_lose=self._stop_intake,
+        )
         self._stop_requested = asyncio.Event()
         self._started = False
 
@@ -113,13 +130,31 @@ class TelegramUpdates:
             allowed_updates=self._dispatcher.resolve_used_update_types(),
             on_stored=self._processor.wake,
             polling_timeout=self._polling_timeout,
+            conflict_retries=self._conflict_retries,
         )
         pending = await self._db.updates.count_pending()
-        logger.info("Receiving Telegram updates (%d stored, unprocessed)", pending)
-        self._tasks = [
-            asyncio.create_task(self._processor.run(), name="updates-processor"),
-            asyncio.create_task(self._run_intake(), name="updates-intake"),
-        ]
+        logger.info(
+            "Instance %s receiving Telegram updates (%d stored, unprocessed)",
+            self._lock.instance_id,
+            pending,
+        )
+        self._processor_task = asyncio.create_task(self._processor.run(), name="updates-processor")
+        await self._intake_role.start()
+
+    @property
+    def polls_telegram(self) -> bool:
+        """Whether this instance is the one long-polling Telegram now."""
+        return self._intake_task is not None and not self._intake_task.done()
+
+    async def _start_intake(self) -> None:
+        self._intake_task = asyncio.create_task(self._run_intake(), name="updates-intake")
+
+    async def _stop_intake(self) -> None:
+        task, self._intake_task = self._intake_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run_intake(self) -> None:
         assert self._intake is not None
@@ -132,10 +167,9 @@ class TelegramUpdates:
         if not self._started:
             return
         self._started = False
-        processor_task, intake_task = self._tasks
-        intake_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await intake_task
+        processor_task = self._processor_task
+        assert processor_task is not None
+        await self._intake_role.stop()
         try:
             assert self._processor is not None
             await self._processor.drain(self._drain_seconds)
@@ -149,16 +183,19 @@ class TelegramUpdates:
             finally:
                 assert self._lock is not None
                 await self._lock.release()
-                self._tasks = []
+                self._processor_task = None
 
     async def abort(self) -> None:
         """Stop abruptly, as a crash would: nothing drained, no hooks, the instance's
         connection dropped. Tests use it to fault inside the window."""
         self._started = False
-        for task in self._tasks:
+        tasks = [t for t in (self._processor_task, self._intake_task) if t is not None]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._processor_task = self._intake_task = None
+        await self._intake_role.stop_abruptly()
+        await self._db.leaders.kill_all()  # every role this process held dies with it
         if self._lock is not None:
             await self._lock.kill()
 

@@ -8,7 +8,7 @@ spends its 20 units in a burst waits until the first of them frees, as with Tele
 from __future__ import annotations
 
 import math
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 
 from .errors import too_many_requests
@@ -80,6 +80,10 @@ class RateLimits:
         self.overall = SlidingWindow(*global_limit)
         self.clock = clock
         self.log: list[tuple[float, int, str]] = []
+        #: 429s answered, per chat (a bot that keeps its budget gets none).
+        self.refused: Counter[int] = Counter()
+        #: ``(clock time, chat_id, "group" or "bot")`` per 429: which budget ran out.
+        self.refusals: list[tuple[float, int, str]] = []
 
     @staticmethod
     def counted(method: str) -> bool:
@@ -88,10 +92,13 @@ class RateLimits:
     def check(self, chat_id: int, units: int) -> None:
         """Raise the real 429 when ``units`` more would exceed a budget."""
         now = self.clock()
-        wait = self.overall.wait("bot", units, now)
+        bot_wait = self.overall.wait("bot", units, now)
+        wait = bot_wait
         if chat_id < 0:  # groups and supergroups; private chats only share the global budget
             wait = max(wait, self.group.wait(chat_id, units, now))
         if wait > 0:
+            self.refused[chat_id] += 1
+            self.refusals.append((now, chat_id, "bot" if bot_wait > 0 else "group"))
             raise too_many_requests(max(1, math.ceil(wait)))
 
     def charge(self, chat_id: int, method: str, units: int) -> None:

@@ -16,6 +16,7 @@ EXPECTED_TABLES = {
     "held_replies",
     "tg_updates", "instances",
     "group_requests", "internal_notes",
+    "seller_leases", "tg_budget",
 }  # fmt: skip
 
 
