@@ -22,7 +22,13 @@ from bot.settings import Settings, describe_settings_error, load_settings
 
 def _secret_values(settings: Settings) -> list[str]:
     secrets = [k.get_secret_value() for k in settings.fernet_keys]
-    for value in (settings.bot_token, settings.llm_api_key, settings.database_url):
+    for value in (
+        settings.bot_token,
+        settings.llm_api_key,
+        settings.database_url,
+        settings.webhook_secret,
+        settings.db_password,
+    ):
         if value is not None:
             secrets.append(value.get_secret_value())
     return secrets
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = args.command == "demo" or (args.command == "run" and settings.bot_token is None)
     # The demo's transcript is its output; its logs stay quiet unless asked for.
     level = settings.log_level if not demo or settings.log_level == "DEBUG" else "WARNING"
-    setup_logging(level, _secret_values(settings))
+    setup_logging(level, _secret_values(settings), settings.log_format)
     try:
         if demo:
             # Imported here for the same reason as the bot below.

@@ -46,6 +46,7 @@ from bot.sync.push import OzonPushServer, PollTrigger
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from bot.updates.service import TelegramUpdates
+from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
 from storage.database import Database
 from storage.vault import Vault
@@ -200,6 +201,7 @@ def assemble(
         vault=vault,
         outbox=outbox,
         locale=settings.locale,
+        webhook=webhook_config(settings),
     )
     return App(
         dispatcher=dispatcher,
@@ -210,6 +212,18 @@ def assemble(
         outbox=delivery,
         drafts=drafts,
         push=push,
+    )
+
+
+def webhook_config(settings: Settings) -> WebhookConfig | None:
+    """Webhook mode when WEBHOOK_URL is set (settings guarantee its secret); else polling."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    return WebhookConfig(
+        url=str(settings.webhook_url),
+        secret=settings.webhook_secret,
+        host=settings.webhook_host,
+        port=settings.webhook_port,
     )
 
 
@@ -235,7 +249,8 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
         bot = build_bot(settings.bot_token.get_secret_value(), str(settings.telegram_api_url))
         app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
         try:
-            logger.info("Bot is starting (long polling, updates stored before confirmed)")
+            mode = "webhook" if settings.uses_webhook else "long polling"
+            logger.info("Bot is starting (%s, updates stored before confirmed)", mode)
             await app.updates.run_polling()
         finally:
             await bot.session.close()

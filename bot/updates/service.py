@@ -23,6 +23,7 @@ from bot.updates.intake import Intake
 from bot.updates.notice import send_failure_notice
 from bot.updates.processor import UpdateProcessor
 from bot.updates.seal import UpdateSeal
+from bot.updates.webhook import WebhookConfig, WebhookReceiver
 from storage.database import Database
 from storage.instance_repo import InstanceLock
 from storage.update_repo import StoredUpdate
@@ -47,8 +48,11 @@ class TelegramUpdates:
         concurrency: int = 8,
         drain_seconds: float = 10.0,
         retry_base_seconds: float = 1.0,
+        webhook: WebhookConfig | None = None,
     ) -> None:
         self._db = db
+        self._webhook = webhook
+        self._receiver: WebhookReceiver | None = None
         self._bot = bot
         self._dispatcher = dispatcher
         self._seal = UpdateSeal(vault)
@@ -76,6 +80,11 @@ class TelegramUpdates:
     @property
     def intake(self) -> Intake | None:
         return self._intake
+
+    @property
+    def receiver(self) -> WebhookReceiver | None:
+        """The webhook endpoint (webhook mode only, once started)."""
+        return self._receiver
 
     def _workflow(self) -> dict[str, Any]:
         """What ``start_polling`` hands to the hooks and handlers, so they see no change."""
@@ -116,10 +125,22 @@ class TelegramUpdates:
         )
         pending = await self._db.updates.count_pending()
         logger.info("Receiving Telegram updates (%d stored, unprocessed)", pending)
-        self._tasks = [
-            asyncio.create_task(self._processor.run(), name="updates-processor"),
-            asyncio.create_task(self._run_intake(), name="updates-intake"),
-        ]
+        self._tasks = [asyncio.create_task(self._processor.run(), name="updates-processor")]
+        if self._webhook is None:
+            self._tasks.append(asyncio.create_task(self._run_intake(), name="updates-intake"))
+        else:
+            await self._start_webhook(self._webhook)
+
+    async def _start_webhook(self, config: WebhookConfig) -> None:
+        """Listen first, then tell Telegram where to send (it may send at once)."""
+        assert self._intake is not None
+        self._receiver = WebhookReceiver(config=config, accept=self._intake.accept)
+        await self._receiver.start()
+        await self._bot.set_webhook(
+            url=config.url,
+            secret_token=config.secret.get_secret_value(),
+            allowed_updates=self._dispatcher.resolve_used_update_types(),
+        )
 
     async def _run_intake(self) -> None:
         assert self._intake is not None
@@ -132,10 +153,14 @@ class TelegramUpdates:
         if not self._started:
             return
         self._started = False
-        processor_task, intake_task = self._tasks
-        intake_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await intake_task
+        processor_task, *intake_tasks = self._tasks
+        for intake_task in intake_tasks:
+            intake_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await intake_task
+        if self._receiver is not None:  # the webhook stays set: Telegram keeps the updates
+            await self._receiver.stop()
+            self._receiver = None
         try:
             assert self._processor is not None
             await self._processor.drain(self._drain_seconds)
@@ -159,6 +184,9 @@ class TelegramUpdates:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        if self._receiver is not None:
+            await self._receiver.stop()
+            self._receiver = None
         if self._lock is not None:
             await self._lock.kill()
 
