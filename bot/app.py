@@ -7,7 +7,7 @@ end-to-end tests all use it, so what the tests run is what production runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,6 +34,10 @@ from bot.drafts.posting import DraftPosting
 from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
+from bot.ops.health import CachedProbe, Verdict, Watch, readiness
+from bot.ops.metrics import BotMetrics, Figures
+from bot.ops.server import OpsServer
+from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import Outbox
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.worker import OutboxWorker
@@ -49,6 +53,8 @@ from bot.updates.service import TelegramUpdates
 from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
 from storage.database import Database
+from storage.migrate import load_migrations
+from storage.ops_repo import OpsRepo
 from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -77,6 +83,8 @@ class App:
     outbox: OutboxWorker
     drafts: DraftWorker | None = None
     push: OzonPushServer | None = None
+    metrics: BotMetrics | None = None
+    ops: OpsServer | None = None
 
 
 def assemble(
@@ -91,14 +99,20 @@ def assemble(
     llm: LlmClient | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
-    delivery = OutboxWorker(db=db, bot=bot, throttle=throttle or TelegramThrottle())
+    metrics = build_metrics(db)
+    metrics.marketplace.watch("ozon", ozon.calls)
+    delivery = OutboxWorker(
+        db=db, bot=bot, throttle=throttle or TelegramThrottle(), observer=metrics
+    )
     outbox = Outbox(db=db, kick=delivery.kick)
     buyer_posts = BuyerPosts(db=db, worker=delivery, apis=apis)
     buyer_posts.register()
     bridge = Bridge(
         outbox=outbox,
         delivery=delivery,
-        replies=ReplyWorker(db=db, bot=bot, apis=apis, delivery=delivery),
+        replies=ReplyWorker(
+            db=db, bot=bot, apis=apis, delivery=delivery, on_sent=metrics.reply_sent
+        ),
     )
     health = HealthMonitor(
         db=db,
@@ -203,6 +217,11 @@ def assemble(
         locale=settings.locale,
         webhook=webhook_config(settings),
     )
+    watched = [delivery.loop, bridge.replies.loop, *([drafts.loop] * settings.drafts_enabled)]
+    ops = build_ops(settings, db=db, bot=bot, metrics=metrics, updates=updates, loops=watched)
+    if ops is not None:
+        dispatcher.startup.register(ops.start)
+        dispatcher.shutdown.register(ops.stop)
     return App(
         dispatcher=dispatcher,
         sync=sync,
@@ -212,7 +231,86 @@ def assemble(
         outbox=delivery,
         drafts=drafts,
         push=push,
+        metrics=metrics,
+        ops=ops,
     )
+
+
+def build_ops(
+    settings: Settings,
+    *,
+    db: Database,
+    bot: Bot,
+    metrics: BotMetrics,
+    updates: TelegramUpdates,
+    loops: list[KickableLoop],
+) -> OpsServer | None:
+    """The health and metrics endpoint when METRICS_PORT is set."""
+    if settings.metrics_port is None:
+        return None
+    return OpsServer(
+        host=settings.metrics_host,
+        port=settings.metrics_port,
+        metrics=metrics,
+        watches=lambda: [*loop_watches(loops), *update_watches(updates)],
+        ready=readiness_check(db, bot),
+        stuck_after=settings.health_stuck_seconds,
+    )
+
+
+def build_metrics(db: Database) -> BotMetrics:
+    repo = OpsRepo(db.pool)
+    return BotMetrics(Figures(lambda now: repo.figures(now=now)))
+
+
+def loop_watches(loops: list[KickableLoop]) -> list[Watch]:
+    return [
+        Watch(name=loop.name, last_beat=lambda loop=loop: loop.last_beat,
+              running=lambda loop=loop: loop.running)
+        for loop in loops
+    ]  # fmt: skip
+
+
+def update_watches(updates: TelegramUpdates) -> list[Watch]:
+    """The processor always; the long-poll intake when this process polls."""
+    watches: list[Watch] = []
+    processor, intake = updates.processor, updates.intake
+    watches.append(
+        Watch(
+            name="updates-processor",
+            last_beat=lambda: processor.last_beat if processor is not None else 0.0,
+            running=lambda: updates.task_running("updates-processor"),
+        )
+    )
+    if updates.receiver is None and intake is not None:
+        watches.append(
+            Watch(
+                name="updates-intake",
+                last_beat=lambda: intake.last_beat,
+                running=lambda: updates.task_running("updates-intake"),
+            )
+        )
+    return watches
+
+
+def readiness_check(db: Database, bot: Bot) -> Callable[[], Awaitable[Verdict]]:
+    repo = OpsRepo(db.pool)
+    shipped = {m.version for m in load_migrations()}
+
+    async def get_me() -> None:
+        await bot.get_me()
+
+    telegram = CachedProbe(get_me)
+
+    async def ready() -> Verdict:
+        return await readiness(
+            ping_database=repo.ping,
+            applied=repo.applied_migrations,
+            shipped=shipped,
+            telegram=telegram,
+        )
+
+    return ready
 
 
 def webhook_config(settings: Settings) -> WebhookConfig | None:

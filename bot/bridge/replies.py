@@ -110,10 +110,12 @@ class ReplyWorker:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         idle_seconds: float = 0.2,
         max_attempts: int = MAX_ATTEMPTS,
+        on_sent: Callable[[ReplyItem, datetime], None] | None = None,
     ) -> None:
         self._db = db
         self._bot = bot
         self._apis = apis
+        self._on_sent = on_sent  # metrics: the reply's time from queued to accepted
         self._delivery = delivery
         self._clock = clock
         self._max_attempts = max_attempts
@@ -124,6 +126,10 @@ class ReplyWorker:
 
     def kick(self) -> None:
         self._loop.kick()
+
+    @property
+    def loop(self) -> KickableLoop:
+        return self._loop
 
     async def start(self) -> None:
         """Take back what a stopped process left in flight (at once, not after the lease;
@@ -294,6 +300,8 @@ class ReplyWorker:
         self._delivery.kick()
         self.kick()  # the chat's next reply is ready now
         logger.info("reply=%d sent to chat=%d", item.id, chat.id)
+        if self._on_sent is not None:
+            self._on_sent(item, now)
 
     async def _unverified(self, item: ReplyItem, chat: Chat) -> None:
         """History cannot tell whether the file arrived: a person decides (one notice)."""

@@ -35,6 +35,7 @@ from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
 
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
 from bot.outbox.loop import KickableLoop
+from bot.outbox.observer import DeliveryObserver, NoObserver
 from bot.outbox.queue import enqueue
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.topics import TopicBusy, TopicNamer, Topics, is_topic_gone
@@ -78,10 +79,12 @@ class OutboxWorker:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         idle_seconds: float = 0.2,
         max_attempts: int = MAX_ATTEMPTS,
+        observer: DeliveryObserver | None = None,
     ) -> None:
         self._db = db
         self._bot = bot
         self._throttle = throttle
+        self._observer: DeliveryObserver = observer or NoObserver()
         self._clock = clock
         self._max_attempts = max_attempts
         self.topics = Topics(db=db, bot=bot, spend=self.spend, clock=clock)
@@ -96,6 +99,10 @@ class OutboxWorker:
     @property
     def bot(self) -> Bot:
         return self._bot
+
+    @property
+    def loop(self) -> KickableLoop:
+        return self._loop
 
     def register(self, kind: Kind, handler: Handler) -> None:
         """Let a feature deliver its own kind. The handler must call :meth:`spend` before
@@ -113,6 +120,7 @@ class OutboxWorker:
         if delay > 0:
             raise BudgetSpent(delay)
         self._throttle.spend(workspace.tg_chat_id)
+        self._observer.spent(workspace.tg_chat_id)
 
     async def topic_for(self, workspace: Workspace, chat: Chat) -> int:
         """The chat's topic, created (once) if it has none yet."""
@@ -162,6 +170,7 @@ class OutboxWorker:
             await self._later(item, timedelta(seconds=exc.delay), str(exc))
         except TelegramRetryAfter as exc:
             self._throttle.pause(workspace.tg_chat_id, exc.retry_after)
+            self._observer.rate_limited(workspace.tg_chat_id)
             await self._later(item, timedelta(seconds=exc.retry_after), "429")
         except TelegramForbiddenError as exc:
             await self._db.workspaces.set_state(workspace_id=workspace.id, state="detached")
@@ -187,6 +196,7 @@ class OutboxWorker:
                 )
         else:
             await self._save(item, result)
+            self._observer.delivered(item, self._clock())
 
     async def _save(self, item: TgOutboxItem, result: dict[str, Any]) -> None:
         """Record the post right away: a row left pending would be posted again."""

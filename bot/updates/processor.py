@@ -78,6 +78,7 @@ class UpdateProcessor:
         self._inflight: dict[asyncio.Task[None], StoredUpdate] = {}
         self._last_renew = time.monotonic()
         self._last_prune = 0.0
+        self.last_beat = time.monotonic()  # each claiming round (for /healthz)
 
     def wake(self) -> None:
         """Something new is stored: look at the table now instead of at the next tick."""
@@ -94,6 +95,7 @@ class UpdateProcessor:
         failures = 0
         try:
             while not self._stopping:
+                self.last_beat = time.monotonic()
                 self._wake.clear()
                 try:
                     await self._housekeeping()

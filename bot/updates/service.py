@@ -81,6 +81,10 @@ class TelegramUpdates:
     def intake(self) -> Intake | None:
         return self._intake
 
+    def task_running(self, name: str) -> bool:
+        """Whether this object's task ``name`` (updates-processor, updates-intake) runs."""
+        return any(task.get_name() == name and not task.done() for task in self._tasks)
+
     @property
     def receiver(self) -> WebhookReceiver | None:
         """The webhook endpoint (webhook mode only, once started)."""
