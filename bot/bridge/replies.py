@@ -27,6 +27,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
 from bot.bridge.reply_checks import ReplyCheckPosting
+from bot.log_context import log_ids
 from bot.outbox.kinds import Kind, Notice, Reaction, ReplyCheck
 from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import enqueue
@@ -152,7 +153,8 @@ class ReplyWorker:
 
     async def _guarded(self, item: ReplyItem) -> None:
         try:
-            await self._process(item)
+            with log_ids(reply_id=item.id, chat_id=item.chat_id):
+                await self._process(item)
         except Exception:  # e.g. a database hiccup: counts toward the cap, never forever
             logger.exception("reply=%d: unexpected failure", item.id)
             current = await self._db.replies.get(item_id=item.id)
@@ -163,6 +165,10 @@ class ReplyWorker:
     async def _process(self, item: ReplyItem) -> None:
         chat = await self._db.chats.get(chat_id=item.chat_id)
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        with log_ids(seller_id=seller.id):
+            await self._process_for(item, chat, seller)
+
+    async def _process_for(self, item: ReplyItem, chat: Chat, seller: Seller) -> None:
         refused_state = _SELLER_STATES_REFUSED.get(seller.state)
         if refused_state is not None:
             await self._refuse(item, chat, seller, refused_state)

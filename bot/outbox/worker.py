@@ -33,6 +33,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
 
+from bot.log_context import log_ids
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
 from bot.outbox.loop import KickableLoop
 from bot.outbox.observer import DeliveryObserver, NoObserver
@@ -163,6 +164,10 @@ class OutboxWorker:
         return handled
 
     async def _handle(self, workspace: Workspace, item: TgOutboxItem) -> None:
+        with log_ids(workspace_id=workspace.id, chat_id=item.chat_id, item_id=item.id):
+            await self._handle_item(workspace, item)
+
+    async def _handle_item(self, workspace: Workspace, item: TgOutboxItem) -> None:
         try:
             handler = self._handlers[item.kind]
             result = await handler(workspace, item)
