@@ -14,9 +14,11 @@ import signal
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
+from bot.errors import StartupError
 from bot.outbox.queue import Outbox
 from bot.texts import Locale
 from bot.updates.intake import Intake
@@ -132,19 +134,36 @@ class TelegramUpdates:
         self._tasks = [asyncio.create_task(self._processor.run(), name="updates-processor")]
         if self._webhook is None:
             self._tasks.append(asyncio.create_task(self._run_intake(), name="updates-intake"))
-        else:
+            return
+        try:
             await self._start_webhook(self._webhook)
+        except BaseException:
+            await self.abort()  # nothing half-started stays behind the start-up error
+            try:
+                await self._dispatcher.emit_shutdown(bot=self._bot, **self._workflow())
+            except Exception:  # the start-up error is what the operator must see
+                logger.exception("Shutdown hooks failed after a failed start")
+            raise
 
     async def _start_webhook(self, config: WebhookConfig) -> None:
         """Listen first, then tell Telegram where to send (it may send at once)."""
         assert self._intake is not None
         self._receiver = WebhookReceiver(config=config, accept=self._intake.accept)
-        await self._receiver.start()
-        await self._bot.set_webhook(
-            url=config.url,
-            secret_token=config.secret.get_secret_value(),
-            allowed_updates=self._dispatcher.resolve_used_update_types(),
-        )
+        try:
+            await self._receiver.start()
+        except OSError as exc:
+            raise StartupError(
+                f"Cannot listen for the webhook on {config.host}:{config.port} "
+                f"(WEBHOOK_HOST/WEBHOOK_PORT): {exc.strerror or type(exc).__name__}"
+            ) from None
+        try:
+            await self._bot.set_webhook(
+                url=config.url,
+                secret_token=config.secret.get_secret_value(),
+                allowed_updates=self._dispatcher.resolve_used_update_types(),
+            )
+        except TelegramAPIError as exc:
+            raise StartupError(f"Telegram refused WEBHOOK_URL: {exc.message}") from None
 
     async def _run_intake(self) -> None:
         assert self._intake is not None

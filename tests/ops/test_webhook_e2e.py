@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from bot.errors import StartupError
 from bot.updates.webhook import SECRET_HEADER
 from storage.database import Database
 from tests.e2e.conftest import World, open_world, wait_until
@@ -154,3 +155,16 @@ async def test_switching_back_to_polling_deletes_the_webhook(db: Database) -> No
         await relayed(world, "Опросом")
         assert world.tg.webhook is None
         assert "deleteWebhook" in [m for m, _ in world.tg.calls]
+
+
+async def test_a_webhook_telegram_refuses_stops_start_up_with_its_reason(db: Database) -> None:
+    overrides = {
+        "webhook_url": "https://bot.example.com:9999/telegram/webhook",  # not a webhook port
+        "webhook_secret": SECRET,
+        "webhook_port": 0,
+    }
+    with pytest.raises(StartupError) as caught:
+        async with open_world(db, settings_overrides=overrides):
+            pass
+    assert str(caught.value).startswith("Telegram refused WEBHOOK_URL: Bad Request: bad webhook")
+    assert SECRET not in str(caught.value)
