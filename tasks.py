@@ -41,14 +41,40 @@ def _ensure_venv() -> Path:
     return python
 
 
+def _token_configured() -> bool:
+    """Whether ``BOT_TOKEN`` is set, read the way the bot reads it: the environment first,
+    then ``.env`` in the project root (names are case-insensitive, a blank value is unset)."""
+    for name, value in os.environ.items():
+        if name.upper() == "BOT_TOKEN":
+            return bool(value.strip())
+    env_file = ROOT / ".env"
+    if not env_file.exists():
+        return False
+    for line in env_file.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.strip().removeprefix("export ").partition("=")
+        if sep and name.strip().upper() == "BOT_TOKEN":
+            return bool(value.strip().strip("'\"").strip())
+    return False
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test"}:
-        print("usage: python3 tasks.py run [bot options] | python3 tasks.py test [pytest options]")
+        print(
+            "usage: python3 tasks.py run [demo [--keep-running] | migrate | rotate-keys]"
+            " | python3 tasks.py test [pytest options]"
+        )
         return 2
     python = str(_ensure_venv())
     command, rest = argv[0], argv[1:]
     os.chdir(ROOT)
     if command == "run":
+        # The offline demo when no token is configured (or when asked for), the bot otherwise.
+        head = rest[:1]
+        if head == ["demo"] or (
+            not _token_configured() and head not in (["migrate"], ["rotate-keys"])
+        ):
+            demo_args = rest[1:] if head in (["demo"], ["run"]) else rest
+            return subprocess.call([python, "-m", "sandbox.demo", *demo_args])
         return subprocess.call([python, "-m", "bot", *rest])
     for lint in (["check", "."], ["format", "--check", "."]):
         if subprocess.call([python, "-m", "ruff", *lint]) != 0:

@@ -1,6 +1,7 @@
-"""Entry point: ``python -m bot [run | demo | migrate | rotate-keys]`` (``run`` by default).
+"""Entry point: ``python -m bot [run | migrate | rotate-keys]`` (``run`` by default).
 
-``run`` starts the real bot when ``BOT_TOKEN`` is set, and the offline demo otherwise.
+``run`` starts the real bot; it needs ``BOT_TOKEN``. The offline demo is not part of the
+product: it is ``python -m sandbox.demo`` (``python3 tasks.py run`` picks it without a token).
 
 This is the composition root: settings are read once here and everything else receives
 what it needs from it. Configuration problems end with one readable line and exit code 2.
@@ -19,19 +20,10 @@ from bot.logging_setup import setup_logging
 from bot.runtime import build_vault, open_database, rotate_stored_keys
 from bot.settings import Settings, describe_settings_error, load_settings
 
-
-def _secret_values(settings: Settings) -> list[str]:
-    secrets = [k.get_secret_value() for k in settings.fernet_keys]
-    for value in (
-        settings.bot_token,
-        settings.llm_api_key,
-        settings.database_url,
-        settings.webhook_secret,
-        settings.db_password,
-    ):
-        if value is not None:
-            secrets.append(value.get_secret_value())
-    return secrets
+NO_TOKEN = (
+    "BOT_TOKEN is not set: put the token from @BotFather in .env to run the real bot, "
+    "or play the offline demo with `python3 tasks.py run` (or `python -m sandbox.demo`)"
+)
 
 
 async def _migrate(settings: Settings) -> None:
@@ -51,14 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "demo", "migrate", "rotate-keys"],
-        help="run the bot (default; the offline demo without BOT_TOKEN), run the demo, apply "
-        "database migrations, or re-encrypt stored keys with the first FERNET_KEYS key",
-    )
-    parser.add_argument(
-        "--keep-running",
-        action="store_true",
-        help="demo: keep the emulators and the bot running after the scripted conversation",
+        choices=["run", "migrate", "rotate-keys"],
+        help="run the bot (default), apply database migrations, or re-encrypt stored keys "
+        "with the first FERNET_KEYS key",
     )
     args = parser.parse_args(argv)
     try:
@@ -66,16 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"Configuration error: {describe_settings_error(exc)}", file=sys.stderr)
         return 2
-    demo = args.command == "demo" or (args.command == "run" and settings.bot_token is None)
-    # The demo's transcript is its output; its logs stay quiet unless asked for.
-    level = settings.log_level if not demo or settings.log_level == "DEBUG" else "WARNING"
-    setup_logging(level, _secret_values(settings), settings.log_format)
+    if args.command == "run" and settings.bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.secret_values(), settings.log_format)
     try:
-        if demo:
-            # Imported here for the same reason as the bot below.
-            from bot.demo import main_demo  # noqa: PLC0415
-
-            return main_demo(settings, keep_running=args.keep_running)
         if args.command == "run":
             vault = build_vault(settings)
             # Imported only here: aiogram takes seconds to import, and configuration

@@ -45,6 +45,7 @@ from bot.runtime import open_database
 from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sla.service import SlaService
+from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
 from bot.sync.push import OzonPushServer, PollTrigger
 from bot.sync.runner import SyncRunner
@@ -340,15 +341,22 @@ def build_llm(settings: Settings) -> LlmClient | None:
 
 async def run_bot(settings: Settings, vault: Vault) -> None:
     assert settings.bot_token is not None
-    async with (
-        open_database(settings) as db,
-        OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
-    ):
-        bot = build_bot(settings.bot_token.get_secret_value(), str(settings.telegram_api_url))
-        app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
-        try:
+    bot = build_bot(settings.bot_token.get_secret_value(), str(settings.telegram_api_url))
+    try:
+        # Telegram first: a rejected token should not wait for the database to start.
+        me = await verify_telegram(
+            bot,
+            api_url=str(settings.telegram_api_url),
+            wait_seconds=settings.telegram_startup_wait_seconds,
+        )
+        logger.info("Telegram accepted the token: the bot is @%s", me.username)
+        async with (
+            open_database(settings) as db,
+            OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
+        ):
+            app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
             mode = "webhook" if settings.uses_webhook else "long polling"
             logger.info("Bot is starting (%s, updates stored before confirmed)", mode)
             await app.updates.run_polling()
-        finally:
-            await bot.session.close()
+    finally:
+        await bot.session.close()

@@ -99,6 +99,22 @@ class Settings(BaseSettings):
     db_user: str | None = None
     db_password: SecretStr | None = None
     db_name: str | None = None
+    # How long start-up keeps trying to reach Telegram before giving up with one line.
+    telegram_startup_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret in clear, for the log filter that masks them."""
+        values = [key.get_secret_value() for key in self.fernet_keys]
+        for secret in (
+            self.bot_token,
+            self.llm_api_key,
+            self.database_url,
+            self.webhook_secret,
+            self.db_password,
+        ):
+            if secret is not None:
+                values.append(secret.get_secret_value())
+        return values
 
     @field_validator(
         "bot_token", "llm_api_key", "database_url", "webhook_url", "webhook_secret",

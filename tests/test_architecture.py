@@ -13,7 +13,7 @@ from pathlib import Path
 BOT = Path(__file__).resolve().parents[1] / "bot"
 FEATURES = {"bot.bridge", "bot.drafts", "bot.sla", "bot.sync", "bot.admin", "bot.handlers"}
 SHARED_FLOORS = ("bot.outbox", "bot.guardrails")
-COMPOSITION = {"bot.app", "bot.deps", "bot.__main__", "bot.demo"}
+COMPOSITION = {"bot.app", "bot.deps", "bot.__main__"}
 
 
 def _unit(module: str) -> str:
@@ -133,3 +133,22 @@ def test_a_cycle_is_detected() -> None:
         "d": {"a": {"d.w"}},
     }
     assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_the_product_imports_nothing_from_the_emulators() -> None:
+    """The demo and the tests depend on the product, never the other way round: an image
+    built without sandbox/ must still run."""
+    offenders: dict[str, list[str]] = {}
+    for package in ("bot", "connectors", "storage"):
+        for path in sorted((BOT.parent / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                hits = [n for n in names if n == "sandbox" or n.startswith("sandbox.")]
+                if hits:
+                    offenders.setdefault(str(path.relative_to(BOT.parent)), []).extend(hits)
+    assert not offenders, offenders

@@ -1,4 +1,5 @@
-"""The README's run command without a token: the offline demo, as a real process."""
+"""The README's run command without a token: the offline demo (``python -m sandbox.demo``),
+as a real process."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def test_the_demo_plays_the_conversation_and_exits_0(
     tmp_path: Path, locale: str, expected: list[str]
 ) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot"],
+        [sys.executable, "-m", "sandbox.demo"],
         cwd=tmp_path,
         env=demo_env(tmp_path, LOCALE=locale),
         capture_output=True,
@@ -67,7 +68,7 @@ def test_the_demo_plays_the_conversation_and_exits_0(
 
 def test_keep_running_stays_up_until_ctrl_c(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "demo", "--keep-running"],
+        [sys.executable, "-m", "sandbox.demo", "--keep-running"],
         cwd=tmp_path,
         env=demo_env(tmp_path, LOCALE="en"),
         stdout=subprocess.PIPE,

@@ -1,5 +1,9 @@
 """The offline demo: the whole product on local emulators, no token or Ozon key needed.
 
+``python -m sandbox.demo [--keep-running]`` (``python3 tasks.py run`` plays it when no
+``BOT_TOKEN`` is configured). It lives beside the emulators, not in ``bot/``: the product
+depends on nothing here, the demo depends on the product.
+
 It runs the real bot (the same :func:`bot.app.assemble` as production) against the Ozon
 and Telegram emulators, on a fresh ``agentiq_demo`` database in the embedded PostgreSQL,
 and plays a short conversation while printing what each side sees. ``--keep-running``
@@ -8,6 +12,7 @@ leaves everything up to explore through the emulators' control APIs.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import base64
 import contextlib
@@ -20,10 +25,11 @@ from typing import Any
 
 import asyncpg
 from cryptography.fernet import Fernet
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from bot.app import App, assemble, build_bot
-from bot.settings import Settings
+from bot.logging_setup import setup_logging
+from bot.settings import Settings, describe_settings_error, load_settings
 from connectors.ozon.client import OzonClient
 from sandbox.llm import LlmEmulator
 from sandbox.ozon import OzonEmulator
@@ -353,3 +359,29 @@ def main_demo(settings: Settings, *, keep_running: bool) -> int:
         print("The demo did not finish in time: see the log above.", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.demo", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="keep the emulators and the bot running after the scripted conversation",
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        print(f"Configuration error: {describe_settings_error(exc)}", file=sys.stderr)
+        return 2
+    # The transcript is the demo's output; its logs stay quiet unless asked for.
+    setup_logging(
+        "DEBUG" if settings.log_level == "DEBUG" else "WARNING", settings.secret_values()
+    )
+    return main_demo(settings, keep_running=args.keep_running)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
