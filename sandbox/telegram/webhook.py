@@ -75,15 +75,6 @@ class DeliveryHold:
             await self.answered.wait()
         return self.status
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "update_id": self.update_id,
-            "status": self.status,
-            "answered": self.answered.is_set(),
-            "released": self._released.is_set(),
-            "lost": self.lost,
-        }
-
 
 class WebhookPusher:
     """Sends pending updates to the configured webhook (one task per emulator)."""

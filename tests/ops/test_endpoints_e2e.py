@@ -3,15 +3,19 @@ are the numbers the emulators counted."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import io
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.logging_setup import JsonFormatter
 from storage.database import Database
-from tests.e2e.conftest import CLIENT_ID, World, open_world, wait_until
+from tests.e2e.conftest import API_KEY, CLIENT_ID, World, open_world, wait_until
 
 
 @pytest.fixture
@@ -41,7 +45,24 @@ def value(found: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str,
     return found.get((name, frozenset(labels.items())), 0.0)
 
 
-async def test_metrics_after_a_buyer_message_and_an_agent_reply(ops_world: World) -> None:
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    """What the process's JSON log would show, secrets masked."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter([API_KEY]))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+async def test_metrics_after_a_buyer_message_and_an_agent_reply(
+    ops_world: World, json_lines: io.StringIO
+) -> None:
     world = ops_world
     chat_id, _ = world.buyer_writes(text="Когда доставка?")
     await world.poll()
@@ -79,6 +100,25 @@ async def test_metrics_after_a_buyer_message_and_an_agent_reply(ops_world: World
     assert value(found, "agentiq_queue_depth", queue="tg_updates", kind="") == 0
     assert value(found, "agentiq_queue_depth", queue="drafts", kind="") == 0
     assert "Когда" not in text and "Завтра" not in text and "Обувь" not in text
+
+    entries = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    [sent] = [e for e in entries if e["message"].startswith("reply=")]
+    chat = await world.chat(chat_id)
+    assert (sent["chat_id"], sent["seller_id"]) == (chat.id, world.seller.id)
+    assert isinstance(sent["reply_id"], int) and sent["logger"] == "bot.bridge.replies"
+    assert "Завтра" not in json_lines.getvalue() and API_KEY not in json_lines.getvalue()
+
+
+async def test_a_telegram_429_is_counted_for_its_group(ops_world: World) -> None:
+    world = ops_world
+    world.tg.inject_error("createForumTopic", "Too Many Requests: retry after 1", 429,
+                          retry_after=1)  # fmt: skip
+    chat_id, _ = world.buyer_writes(text="Где заказ?")
+    await world.poll()
+    await world.topic_of(chat_id)
+    _, text = await get(world, "/metrics")
+    group = str(world.group_id)
+    assert value(samples(text), "agentiq_telegram_rate_limited_total", group=group) == 1
 
 
 async def test_marketplace_errors_are_counted_per_seller(ops_world: World) -> None:
