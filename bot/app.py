@@ -7,7 +7,7 @@ end-to-end tests all use it, so what the tests run is what production runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,10 +34,9 @@ from bot.drafts.posting import DraftPosting
 from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
-from bot.ops.health import CachedProbe, Verdict, Watch, readiness
-from bot.ops.metrics import BotMetrics, Figures
+from bot.ops.assembly import build_metrics, build_ops
+from bot.ops.metrics import BotMetrics
 from bot.ops.server import OpsServer
-from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import Outbox
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.worker import OutboxWorker
@@ -54,8 +53,6 @@ from bot.updates.service import TelegramUpdates
 from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
 from storage.database import Database
-from storage.migrate import load_migrations
-from storage.ops_repo import OpsRepo
 from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -235,83 +232,6 @@ def assemble(
         metrics=metrics,
         ops=ops,
     )
-
-
-def build_ops(
-    settings: Settings,
-    *,
-    db: Database,
-    bot: Bot,
-    metrics: BotMetrics,
-    updates: TelegramUpdates,
-    loops: list[KickableLoop],
-) -> OpsServer | None:
-    """The health and metrics endpoint when METRICS_PORT is set."""
-    if settings.metrics_port is None:
-        return None
-    return OpsServer(
-        host=settings.metrics_host,
-        port=settings.metrics_port,
-        metrics=metrics,
-        watches=lambda: [*loop_watches(loops), *update_watches(updates)],
-        ready=readiness_check(db, bot),
-        stuck_after=settings.health_stuck_seconds,
-    )
-
-
-def build_metrics(db: Database) -> BotMetrics:
-    repo = OpsRepo(db.pool)
-    return BotMetrics(Figures(lambda now: repo.figures(now=now)))
-
-
-def loop_watches(loops: list[KickableLoop]) -> list[Watch]:
-    return [
-        Watch(name=loop.name, last_beat=lambda loop=loop: loop.last_beat,
-              running=lambda loop=loop: loop.running)
-        for loop in loops
-    ]  # fmt: skip
-
-
-def update_watches(updates: TelegramUpdates) -> list[Watch]:
-    """The processor always; the long-poll intake when this process polls."""
-    watches: list[Watch] = []
-    processor, intake = updates.processor, updates.intake
-    watches.append(
-        Watch(
-            name="updates-processor",
-            last_beat=lambda: processor.last_beat if processor is not None else 0.0,
-            running=lambda: updates.task_running("updates-processor"),
-        )
-    )
-    if updates.receiver is None and intake is not None:
-        watches.append(
-            Watch(
-                name="updates-intake",
-                last_beat=lambda: intake.last_beat,
-                running=lambda: updates.task_running("updates-intake"),
-            )
-        )
-    return watches
-
-
-def readiness_check(db: Database, bot: Bot) -> Callable[[], Awaitable[Verdict]]:
-    repo = OpsRepo(db.pool)
-    shipped = {m.version for m in load_migrations()}
-
-    async def get_me() -> None:
-        await bot.get_me()
-
-    telegram = CachedProbe(get_me)
-
-    async def ready() -> Verdict:
-        return await readiness(
-            ping_database=repo.ping,
-            applied=repo.applied_migrations,
-            shipped=shipped,
-            telegram=telegram,
-        )
-
-    return ready
 
 
 def webhook_config(settings: Settings) -> WebhookConfig | None:
