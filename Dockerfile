@@ -18,4 +18,8 @@ RUN pip install --no-cache-dir . \
 
 USER agentiq
 VOLUME ["/data"]
+# Liveness from the bot's own /healthz (METRICS_PORT, on in docker-compose.yml): 503 when a
+# worker loop stopped or is stuck. start-period covers migrations and the first startup.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-m", "bot.ops.probe"]
 CMD ["python", "-m", "bot"]

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run" and settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.secret_values())
+    setup_logging(settings.log_level, settings.secret_values(), settings.log_format)
     try:
         if args.command == "run":
             vault = build_vault(settings)

@@ -37,6 +37,10 @@ from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
 from bot.leadership import ROLE_PERIODIC, Hook, Leadership
+from bot.ops.assembly import build_metrics, build_ops
+from bot.ops.metrics import BotMetrics
+from bot.ops.server import OpsServer
+from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import Outbox
 from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
@@ -52,6 +56,7 @@ from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from bot.updates.service import TelegramUpdates
+from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
 from storage.database import Database
 from storage.vault import Vault
@@ -83,9 +88,11 @@ class App:
     drafts: DraftWorker | None = None
     push: OzonPushServer | None = None
     periodic: Leadership | None = None
+    metrics: BotMetrics | None = None
+    ops: OpsServer | None = None
 
 
-def assemble(
+def assemble(  # noqa: PLR0915 - split after the port merge
     settings: Settings,
     *,
     db: Database,
@@ -97,6 +104,8 @@ def assemble(
     llm: LlmClient | None = None,
 ) -> App:
     apis = SellerApis(db=db, vault=vault, ozon=ozon)
+    metrics = build_metrics(db)
+    metrics.marketplace.watch("ozon", ozon.calls)
     throttle = throttle or TelegramThrottle()
     delivery = OutboxWorker(
         db=db,
@@ -106,6 +115,7 @@ def assemble(
         shared=SharedBudget(
             db.tg_budget, group=throttle.group_budget, overall=throttle.overall_budget
         ),
+        observer=metrics,
     )
     outbox = Outbox(db=db, kick=delivery.kick)
     buyer_posts = BuyerPosts(db=db, worker=delivery, apis=apis)
@@ -113,7 +123,9 @@ def assemble(
     bridge = Bridge(
         outbox=outbox,
         delivery=delivery,
-        replies=ReplyWorker(db=db, bot=bot, apis=apis, delivery=delivery),
+        replies=ReplyWorker(
+            db=db, bot=bot, apis=apis, delivery=delivery, on_sent=metrics.reply_sent
+        ),
     )
     health = HealthMonitor(
         db=db,
@@ -237,7 +249,20 @@ def assemble(
         vault=vault,
         outbox=outbox,
         locale=settings.locale,
+        webhook=webhook_config(settings),
     )
+
+    def watched() -> list[KickableLoop]:
+        """The loops this process runs now: drafts run on the leader only."""
+        expected = [delivery.loop, bridge.replies.loop]
+        if settings.drafts_enabled and periodic.held:
+            expected.append(drafts.loop)
+        return expected
+
+    ops = build_ops(settings, db=db, bot=bot, metrics=metrics, updates=updates, loops=watched)
+    if ops is not None:
+        dispatcher.startup.register(ops.start)
+        dispatcher.shutdown.register(ops.stop)
     return App(
         dispatcher=dispatcher,
         sync=sync,
@@ -248,6 +273,20 @@ def assemble(
         drafts=drafts,
         push=push,
         periodic=periodic,
+        metrics=metrics,
+        ops=ops,
+    )
+
+
+def webhook_config(settings: Settings) -> WebhookConfig | None:
+    """Webhook mode when WEBHOOK_URL is set (settings guarantee its secret); else polling."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    return WebhookConfig(
+        url=str(settings.webhook_url),
+        secret=settings.webhook_secret,
+        host=settings.webhook_host,
+        port=settings.webhook_port,
     )
 
 
@@ -290,7 +329,8 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
             OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
         ):
             app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
-            logger.info("Bot is starting (long polling, updates stored before confirmed)")
+            mode = "webhook" if settings.uses_webhook else "long polling"
+            logger.info("Bot is starting (%s, updates stored before confirmed)", mode)
             await app.updates.run_polling()
     finally:
         await bot.session.close()

@@ -12,7 +12,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
+from urllib.parse import quote
 
 from cryptography.fernet import Fernet
 from pydantic import (
@@ -21,6 +22,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -36,8 +38,13 @@ IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # little more variety than that, because emulators and test bots use shorter secrets.
 _BOT_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 
+# Telegram's rule for setWebhook's secret_token (echoed in X-Telegram-Bot-Api-Secret-Token).
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
 # Variables whose values must never be repeated back in an error message.
-SECRET_FIELDS = frozenset({"bot_token", "fernet_keys", "llm_api_key", "database_url"})
+SECRET_FIELDS = frozenset(
+    {"bot_token", "fernet_keys", "llm_api_key", "database_url", "webhook_secret", "db_password"}
+)
 
 
 class Settings(BaseSettings):
@@ -79,18 +86,42 @@ class Settings(BaseSettings):
     sla_tick_seconds: int = Field(default=30, ge=5, le=600)
     sla_window_margin_minutes: int = Field(default=360, ge=0, le=2880)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Operations (issue 17): webhook mode, health and metrics, log format, the database
+    # from parts (a password with @ / : # needs no escaping by the operator).
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_port: int = Field(default=8443, ge=0, le=65535)  # 0: any free port (tests)
+    webhook_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)  # 0: any free port
+    metrics_host: str = "127.0.0.1"
+    health_stuck_seconds: int = Field(default=300, ge=10, le=3600)
+    log_format: Literal["text", "json"] = "text"
+    db_host: str | None = None
+    db_port: int = Field(default=5432, ge=1, le=65535)
+    db_user: str | None = None
+    db_password: SecretStr | None = None
+    db_name: str | None = None
     # How long start-up keeps trying to reach Telegram before giving up with one line.
     telegram_startup_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
 
     def secret_values(self) -> list[str]:
         """Every configured secret in clear, for the log filter that masks them."""
         values = [key.get_secret_value() for key in self.fernet_keys]
-        for secret in (self.bot_token, self.llm_api_key, self.database_url):
+        for secret in (
+            self.bot_token,
+            self.llm_api_key,
+            self.database_url,
+            self.webhook_secret,
+            self.db_password,
+        ):
             if secret is not None:
                 values.append(secret.get_secret_value())
         return values
 
-    @field_validator("bot_token", "llm_api_key", "database_url", mode="before")
+    @field_validator(
+        "bot_token", "llm_api_key", "database_url", "webhook_url", "webhook_secret",
+        "db_host", "db_user", "db_password", "db_name", mode="before",
+    )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         """An empty ``BOT_TOKEN=`` line in ``.env`` means "not configured", not "empty token"."""
@@ -154,7 +185,36 @@ class Settings(BaseSettings):
                 ) from None
         return tuple(networks)
 
-    @field_validator("ozon_push_port", mode="before")
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET_RE.match(value.get_secret_value()):
+            raise ValueError(
+                "must be 1-256 characters of A-Z, a-z, 0-9, '_' or '-' (Telegram's rule); "
+                'generate one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _check_webhook_and_database(self) -> Self:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "Setting WEBHOOK_SECRET: required when WEBHOOK_URL is set (Telegram sends it "
+                "with every update, so nobody else can post updates to the bot)"
+            )
+        if self.db_host is not None:
+            if self.database_url is not None:
+                raise ValueError(
+                    "Setting DB_HOST: set either DATABASE_URL or DB_HOST/DB_USER/DB_PASSWORD/"
+                    "DB_NAME, not both"
+                )
+            self.database_url = SecretStr(database_url_from_parts(
+                host=self.db_host, port=self.db_port, user=self.db_user or "postgres",
+                password=self.db_password, database=self.db_name or "postgres",
+            ))  # fmt: skip
+        return self
+
+    @field_validator("ozon_push_port", "metrics_port", mode="before")
     @classmethod
     def _blank_port_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -180,6 +240,26 @@ class Settings(BaseSettings):
     def uses_embedded_database(self) -> bool:
         return self.database_url is None
 
+    @property
+    def uses_webhook(self) -> bool:
+        return self.webhook_url is not None
+
+
+def database_url_from_parts(
+    *, host: str, port: int, user: str, password: SecretStr | None, database: str
+) -> str:
+    """A PostgreSQL URL with every part percent-encoded, so a password such as ``p@ss/w:rd#``
+    reaches the server intact. A host that is a path (``/run/postgresql``) is a Unix socket
+    directory and goes in the ``host`` query parameter, as libpq and asyncpg read it."""
+    auth = quote(user, safe="")
+    if password is not None:
+        auth += ":" + quote(password.get_secret_value(), safe="")
+    name = quote(database, safe="")
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{name}?host={quote(host, safe='')}&port={port}"
+    netloc = f"[{host}]" if ":" in host else host
+    return f"postgresql://{auth}@{netloc}:{port}/{name}"
+
 
 def describe_settings_error(error: ValidationError) -> str:
     """One line per bad variable, naming it as the operator wrote it, never its value.
@@ -192,6 +272,9 @@ def describe_settings_error(error: ValidationError) -> str:
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else "settings"
         message = item["msg"].removeprefix("Value error, ")
+        if not item["loc"] and message.startswith("Setting "):
+            lines.append(message)  # a rule across variables names its own variable
+            continue
         if field in SECRET_FIELDS:
             message = _strip_quoted(message)
         lines.append(f"Setting {field.upper()}: {message}")

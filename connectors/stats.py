@@ -7,15 +7,42 @@ list call per idle cycle), so they count every attempt handed to the transport, 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CallOutcome:
+    """One finished request: whose, which method, ``"ok"`` or the error type, how long."""
+
+    account: str
+    method: str
+    outcome: str
+    seconds: float
+
+
+CallObserver = Callable[[CallOutcome], None]
 
 
 class CallStats:
-    """Mutable counters owned by one connector client."""
+    """Mutable counters owned by one connector client, and observers of finished calls
+    (metrics); an observer must be quick and never raise."""
 
     def __init__(self) -> None:
         self.total = 0
         self.by_method: Counter[str] = Counter()
         self._by_account: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._observers: list[CallObserver] = []
+
+    def observe(self, observer: CallObserver) -> None:
+        self._observers.append(observer)
+
+    def finished(self, account: str, method: str, outcome: str, seconds: float) -> None:
+        """A request :meth:`record`-ed before has its answer (or its failure)."""
+        if self._observers:
+            done = CallOutcome(account, method, outcome, seconds)
+            for observer in self._observers:
+                observer(done)
 
     def record(self, account: str, method: str) -> None:
         """Count one request for ``account`` (e.g. Client-Id) to ``method`` (e.g. a path)."""

@@ -27,6 +27,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
 from bot.bridge.reply_checks import ReplyCheckPosting
+from bot.log_context import log_ids
 from bot.outbox.kinds import Kind, Notice, Reaction, ReplyCheck
 from bot.outbox.loop import KickableLoop
 from bot.outbox.queue import enqueue
@@ -110,10 +111,12 @@ class ReplyWorker:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         idle_seconds: float = 0.2,
         max_attempts: int = MAX_ATTEMPTS,
+        on_sent: Callable[[ReplyItem, datetime], None] | None = None,
     ) -> None:
         self._db = db
         self._bot = bot
         self._apis = apis
+        self._on_sent = on_sent  # metrics: the reply's time from queued to accepted
         self._delivery = delivery
         self._clock = clock
         self._max_attempts = max_attempts
@@ -124,6 +127,10 @@ class ReplyWorker:
 
     def kick(self) -> None:
         self._loop.kick()
+
+    @property
+    def loop(self) -> KickableLoop:
+        return self._loop
 
     async def start(self) -> None:
         """Take back what a stopped process left in flight (at once, not after the lease;
@@ -146,7 +153,8 @@ class ReplyWorker:
 
     async def _guarded(self, item: ReplyItem) -> None:
         try:
-            await self._process(item)
+            with log_ids(reply_id=item.id, chat_id=item.chat_id):
+                await self._process(item)
         except Exception:  # e.g. a database hiccup: counts toward the cap, never forever
             logger.exception("reply=%d: unexpected failure", item.id)
             current = await self._db.replies.get(item_id=item.id)
@@ -157,6 +165,10 @@ class ReplyWorker:
     async def _process(self, item: ReplyItem) -> None:
         chat = await self._db.chats.get(chat_id=item.chat_id)
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        with log_ids(seller_id=seller.id):
+            await self._process_for(item, chat, seller)
+
+    async def _process_for(self, item: ReplyItem, chat: Chat, seller: Seller) -> None:
         refused_state = _SELLER_STATES_REFUSED.get(seller.state)
         if refused_state is not None:
             await self._refuse(item, chat, seller, refused_state)
@@ -294,6 +306,8 @@ class ReplyWorker:
         self._delivery.kick()
         self.kick()  # the chat's next reply is ready now
         logger.info("reply=%d sent to chat=%d", item.id, chat.id)
+        if self._on_sent is not None:
+            self._on_sent(item, now)
 
     async def _unverified(self, item: ReplyItem, chat: Chat) -> None:
         """History cannot tell whether the file arrived: a person decides (one notice)."""

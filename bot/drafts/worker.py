@@ -47,6 +47,10 @@ class DraftWorker:
     def kick(self) -> None:
         self._loop.kick()
 
+    @property
+    def loop(self) -> KickableLoop:
+        return self._loop
+
     async def start(self) -> None:
         await self._loop.start()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,15 @@ class KickableLoop:
         self._sleep_for = sleep_for
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.last_beat = time.monotonic()  # each round and idle wake-up (for /healthz)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     def kick(self) -> None:
         """Something was queued: look now instead of at the next idle tick."""
@@ -55,6 +65,7 @@ class KickableLoop:
 
     async def run(self) -> None:
         while True:
+            self.last_beat = time.monotonic()
             try:
                 handled = await self._round()
             except Exception:  # contained: the next round tries again

@@ -33,8 +33,10 @@ from aiogram.exceptions import (
 )
 from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
 
+from bot.log_context import log_ids
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
 from bot.outbox.loop import KickableLoop
+from bot.outbox.observer import DeliveryObserver, NoObserver
 from bot.outbox.queue import enqueue
 from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
@@ -80,11 +82,13 @@ class OutboxWorker:
         idle_seconds: float = 0.2,
         max_attempts: int = MAX_ATTEMPTS,
         shared: SharedBudget | None = None,
+        observer: DeliveryObserver | None = None,
     ) -> None:
         self._db = db
         self._bot = bot
         self._throttle = throttle
         self._shared = shared  # the budget of all instances together (bot.app sets it)
+        self._observer: DeliveryObserver = observer or NoObserver()
         self._clock = clock
         self._max_attempts = max_attempts
         self.topics = Topics(db=db, bot=bot, spend=self.spend, clock=clock)
@@ -99,6 +103,10 @@ class OutboxWorker:
     @property
     def bot(self) -> Bot:
         return self._bot
+
+    @property
+    def loop(self) -> KickableLoop:
+        return self._loop
 
     def register(self, kind: Kind, handler: Handler) -> None:
         """Let a feature deliver its own kind. The handler must call :meth:`spend` before
@@ -122,6 +130,7 @@ class OutboxWorker:
                 self._throttle.pause(chat_id, taken.retry_after)
                 raise BudgetSpent(taken.retry_after)
         self._throttle.spend(chat_id)
+        self._observer.spent(chat_id)
 
     async def topic_for(self, workspace: Workspace, chat: Chat) -> int:
         """The chat's topic, created (once) if it has none yet."""
@@ -164,6 +173,10 @@ class OutboxWorker:
         return handled
 
     async def _handle(self, workspace: Workspace, item: TgOutboxItem) -> None:
+        with log_ids(workspace_id=workspace.id, chat_id=item.chat_id, item_id=item.id):
+            await self._handle_item(workspace, item)
+
+    async def _handle_item(self, workspace: Workspace, item: TgOutboxItem) -> None:
         try:
             handler = self._handlers[item.kind]
             result = await handler(workspace, item)
@@ -171,6 +184,7 @@ class OutboxWorker:
             await self._later(item, timedelta(seconds=exc.delay), str(exc))
         except TelegramRetryAfter as exc:
             self._throttle.pause(workspace.tg_chat_id, exc.retry_after)
+            self._observer.rate_limited(workspace.tg_chat_id)
             await self._later(item, timedelta(seconds=exc.retry_after), "429")
         except TelegramForbiddenError as exc:
             await self._db.workspaces.set_state(workspace_id=workspace.id, state="detached")
@@ -196,6 +210,7 @@ class OutboxWorker:
                 )
         else:
             await self._save(item, result)
+            self._observer.delivered(item, self._clock())
 
     async def _save(self, item: TgOutboxItem, result: dict[str, Any]) -> None:
         """Record the post right away: a row left pending would be posted again."""

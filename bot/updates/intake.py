@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -62,6 +63,7 @@ class Intake:
         # not noticed it lost the role yet): only a conflict that lasts means a stranger.
         self._conflict_retries = conflict_retries
         self.stopped_reason: str | None = None
+        self.last_beat = time.monotonic()  # each getUpdates round (for /healthz)
 
     async def accept(self, raws: Sequence[dict[str, Any]]) -> int:
         """Store updates durably (one transaction) and wake the processor; returns how
@@ -77,10 +79,16 @@ class Intake:
         conflicts = 0
         request_timeout = int(self._bot.session.timeout + self._timeout)
         while True:
+            self.last_beat = time.monotonic()
             call = GetUpdates(offset=offset, timeout=self._timeout, allowed_updates=self._allowed)
             try:
                 updates = await self._bot(call, request_timeout=request_timeout)
             except TelegramConflictError as exc:
+                if "webhook" in exc.message.lower():
+                    # Webhook mode before: polling again takes the updates back from it
+                    # (deleteWebhook keeps those Telegram still holds).
+                    failures += await self._delete_webhook(failures)
+                    continue
                 conflicts += 1
                 if conflicts > self._conflict_retries:
                     self._stop("another process is polling this bot token (409 Conflict)")
@@ -107,6 +115,16 @@ class Intake:
                 continue
             failures = 0
             offset = max(u.update_id for u in updates) + 1
+
+    async def _delete_webhook(self, failures: int) -> int:
+        """Returns 1 when it failed (the caller backs off), 0 when the webhook is gone."""
+        try:
+            await self._bot.delete_webhook()
+        except Exception as exc:  # the network may fail in any way; retry
+            await self._back_off("deleteWebhook failed", exc, failures + 1)
+            return 1
+        logger.info("Deleted the webhook left from webhook mode; receiving by long polling")
+        return 0
 
     def _stop(self, reason: str) -> None:
         self.stopped_reason = reason

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.log_context import log_ids
 from bot.retry import backoff
 from storage.update_repo import StoredUpdate, UpdateRepo
 
@@ -78,6 +79,7 @@ class UpdateProcessor:
         self._inflight: dict[asyncio.Task[None], StoredUpdate] = {}
         self._last_renew = time.monotonic()
         self._last_prune = 0.0
+        self.last_beat = time.monotonic()  # each claiming round (for /healthz)
 
     def wake(self) -> None:
         """Something new is stored: look at the table now instead of at the next tick."""
@@ -94,6 +96,7 @@ class UpdateProcessor:
         failures = 0
         try:
             while not self._stopping:
+                self.last_beat = time.monotonic()
                 self._wake.clear()
                 try:
                     await self._housekeeping()
@@ -167,6 +170,10 @@ class UpdateProcessor:
                 logger.info("Forgot %d finished update(s) older than %s", pruned, PRUNE_AFTER)
 
     async def _process(self, update: StoredUpdate) -> None:
+        with log_ids(update_id=update.update_id):
+            await self._process_update(update)
+
+    async def _process_update(self, update: StoredUpdate) -> None:
         if update.attempts > self._max_attempts:
             # It was claimed that often without finishing: it keeps killing the process.
             await self._give_up(update, f"interrupted {update.attempts - 1} times")

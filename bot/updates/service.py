@@ -6,7 +6,8 @@ to a task and runs one batch's updates concurrently (lost on a crash, out of ord
 
 With several instances on one database, only the holder of the intake role long-polls
 (Telegram allows one poller per token; ``bot.leadership``); every instance processes the
-stored updates, whose claims keep each one handled once.
+stored updates, whose claims keep each one handled once. In webhook mode every instance
+listens: whichever receives an update stores it, and any instance may process it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import signal
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
+from bot.errors import StartupError
 from bot.leadership import ROLE_TELEGRAM_INTAKE, Leadership
 from bot.outbox.queue import Outbox
 from bot.texts import Locale
@@ -28,6 +31,7 @@ from bot.updates.intake import Intake
 from bot.updates.notice import send_failure_notice
 from bot.updates.processor import UpdateProcessor
 from bot.updates.seal import UpdateSeal
+from bot.updates.webhook import WebhookConfig, WebhookReceiver
 from storage.database import Database
 from storage.instance_repo import InstanceLock
 from storage.update_repo import StoredUpdate
@@ -53,8 +57,11 @@ class TelegramUpdates:
         drain_seconds: float = 10.0,
         retry_base_seconds: float = 1.0,
         conflict_retries: int = 6,
+        webhook: WebhookConfig | None = None,
     ) -> None:
         self._db = db
+        self._webhook = webhook
+        self._receiver: WebhookReceiver | None = None
         self._bot = bot
         self._dispatcher = dispatcher
         self._seal = UpdateSeal(vault)
@@ -93,6 +100,16 @@ class TelegramUpdates:
     @property
     def intake(self) -> Intake | None:
         return self._intake
+
+    def task_running(self, name: str) -> bool:
+        """Whether this object's task ``name`` (updates-processor, updates-intake) runs."""
+        tasks = (self._processor_task, self._intake_task)
+        return any(t is not None and t.get_name() == name and not t.done() for t in tasks)
+
+    @property
+    def receiver(self) -> WebhookReceiver | None:
+        """The webhook endpoint (webhook mode only, once started)."""
+        return self._receiver
 
     def _workflow(self) -> dict[str, Any]:
         """What ``start_polling`` hands to the hooks and handlers, so they see no change."""
@@ -139,7 +156,38 @@ class TelegramUpdates:
             pending,
         )
         self._processor_task = asyncio.create_task(self._processor.run(), name="updates-processor")
-        await self._intake_role.start()
+        if self._webhook is None:
+            await self._intake_role.start()
+            return
+        try:
+            await self._start_webhook(self._webhook)
+        except BaseException:
+            await self.abort()  # nothing half-started stays behind the start-up error
+            try:
+                await self._dispatcher.emit_shutdown(bot=self._bot, **self._workflow())
+            except Exception:  # the start-up error is what the operator must see
+                logger.exception("Shutdown hooks failed after a failed start")
+            raise
+
+    async def _start_webhook(self, config: WebhookConfig) -> None:
+        """Listen first, then tell Telegram where to send (it may send at once)."""
+        assert self._intake is not None
+        self._receiver = WebhookReceiver(config=config, accept=self._intake.accept)
+        try:
+            await self._receiver.start()
+        except OSError as exc:
+            raise StartupError(
+                f"Cannot listen for the webhook on {config.host}:{config.port} "
+                f"(WEBHOOK_HOST/WEBHOOK_PORT): {exc.strerror or type(exc).__name__}"
+            ) from None
+        try:
+            await self._bot.set_webhook(
+                url=config.url,
+                secret_token=config.secret.get_secret_value(),
+                allowed_updates=self._dispatcher.resolve_used_update_types(),
+            )
+        except TelegramAPIError as exc:
+            raise StartupError(f"Telegram refused WEBHOOK_URL: {exc.message}") from None
 
     @property
     def polls_telegram(self) -> bool:
@@ -170,6 +218,9 @@ class TelegramUpdates:
         processor_task = self._processor_task
         assert processor_task is not None
         await self._intake_role.stop()
+        if self._receiver is not None:  # the webhook stays set: Telegram keeps the updates
+            await self._receiver.stop()
+            self._receiver = None
         try:
             assert self._processor is not None
             await self._processor.drain(self._drain_seconds)
@@ -196,6 +247,9 @@ class TelegramUpdates:
         self._processor_task = self._intake_task = None
         await self._intake_role.stop_abruptly()
         await self._db.leaders.kill_all()  # every role this process held dies with it
+        if self._receiver is not None:
+            await self._receiver.stop()
+            self._receiver = None
         if self._lock is not None:
             await self._lock.kill()
 

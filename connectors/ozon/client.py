@@ -12,6 +12,7 @@ import asyncio
 import base64
 import logging
 import random as _random
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -189,9 +190,11 @@ class OzonClient:
             method, url, json=json, headers=headers, timeout=self._timeout
         )
         self.calls.record(client_id, label)
+        started = time.monotonic()
         try:
             response = await self._http.send(request)
         except httpx.TransportError as exc:
+            self.calls.finished(client_id, label, type(exc).__name__, time.monotonic() - started)
             logger.info(
                 "ozon %s %s transport error %s attempt=%d client_id=%s",
                 method, label, type(exc).__name__, attempt, client_id,
@@ -204,9 +207,12 @@ class OzonClient:
             "ozon %s %s status=%d attempt=%d client_id=%s",
             method, label, response.status_code, attempt, client_id,
         )  # fmt: skip
+        elapsed = time.monotonic() - started
         if response.is_success:
+            self.calls.finished(client_id, label, "ok", elapsed)
             return response
         error = map_error_response(response, path=label, secret=creds.api_key.get_secret_value())
+        self.calls.finished(client_id, label, type(error).__name__, elapsed)
         logger.info(
             "ozon %s %s failed status=%d code=%s error=%s attempt=%d client_id=%s",
             method, label, response.status_code, error.code, type(error).__name__,

@@ -29,7 +29,7 @@ Standalone: ``python -m sandbox.telegram --port 8082 [--host 127.0.0.1] [--token
 
 Bot API: ``POST|GET /bot<token>/<method>`` (urlencoded, multipart or JSON) and
 ``GET /file/bot<token>/<file_path>``. Implemented methods: getMe, logOut, close, getUpdates,
-deleteWebhook, getWebhookInfo, setMyCommands, getMyCommands, deleteMyCommands,
+setWebhook, deleteWebhook, getWebhookInfo, setMyCommands, getMyCommands, deleteMyCommands,
 setMyDescription, getMyDescription, setMyShortDescription, getMyShortDescription, setMyName,
 getMyName, sendMessage, sendPhoto, sendDocument, sendMediaGroup, copyMessage, forwardMessage,
 editMessageText, editMessageCaption, editMessageReplyMarkup, deleteMessage, deleteMessages,
@@ -57,6 +57,12 @@ Emulator rules the references leave open:
 * ``create_group`` queues no update (the world as it was before the bot started);
   ``set_bot_rights``, ``add_bot``, ``remove_bot`` (kick) and ``leaveChat`` queue
   ``my_chat_member``. A second concurrent getUpdates terminates the waiting one with 409.
+* Webhooks (``setWebhook`` with ``secret_token``): while one is set getUpdates answers 409;
+  pending updates are POSTed to the URL one at a time, in order, with the
+  ``X-Telegram-Bot-Api-Secret-Token`` header, and only a 2xx answer drops one (anything else
+  is retried every 0.3 s). Plain ``http://`` and any port are accepted on loopback only.
+  ``emulator.hold_next_delivery()`` holds the next delivery's outcome; releasing it with
+  ``lost=True`` makes the answer count as never received (see ``webhook.py``).
 * Rights errors the contract does not name: editing/closing someone else's topic without
   can_manage_topics → ``Bad Request: CHAT_ADMIN_REQUIRED``; deleteForumTopic without
   can_delete_messages → ``Bad Request: not enough rights to delete a topic``.
@@ -128,6 +134,8 @@ Control API (no auth, no budget, not in ``calls``). JSON in and out; errors are
     [update ids], "offset", "holding", "released", "done"}}``.
 ``POST /__control/settings`` ``{"refuse_unreadable_photos": true}``
     → uploaded photos in no known image format answer ``IMAGE_PROCESS_FAILED``.
+``GET /__control/webhook`` → ``{"webhook": getWebhookInfo's result or null, "answers":
+[{"update_id", "status"}]}`` (``status`` null: no answer).
 ``GET /__control/state`` → bot, users, chats, pending updates, call/violation counts.
 """
 

@@ -272,6 +272,15 @@ def release_gate(request: web.Request, ctx: EmulatorContext, body: dict[str, Any
     return {"released": gate is not None}
 
 
+def show_webhook(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
+    pusher = ctx.state.webhooks
+    webhook = pusher.webhook
+    return {
+        "webhook": webhook.info(len(ctx.state.updates.pending)) if webhook else None,
+        "answers": [{"update_id": u, "status": s} for u, s in pusher.answers],
+    }
+
+
 def settings(request: web.Request, ctx: EmulatorContext, body: dict[str, Any]) -> Any:
     if "refuse_unreadable_photos" in body:
         ctx.faults.refuse_unreadable_photos = bool(body["refuse_unreadable_photos"])
@@ -326,6 +335,7 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_get(f"{PREFIX}/faults", _route(list_faults))
     router.add_delete(f"{PREFIX}/faults", _route(clear_faults))
     router.add_post(f"{PREFIX}/faults/{{fault_id}}/release", _route(release_fault))
+    router.add_get(f"{PREFIX}/webhook", _route(show_webhook))
     router.add_post(f"{PREFIX}/updates/gate", _route(install_gate, status=201))
     router.add_get(f"{PREFIX}/updates/gate", _route(show_gate))
     router.add_delete(f"{PREFIX}/updates/gate", _route(release_gate))

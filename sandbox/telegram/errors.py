@@ -58,6 +58,16 @@ CONFLICT_POLL = (
     "is running"
 )
 
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
+BAD_WEBHOOK_HTTPS = "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+BAD_WEBHOOK_PORT = (
+    "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+)
+BAD_WEBHOOK_SECRET = "Bad Request: secret token contains unallowed characters"
+
 
 class BotApiError(Exception):
     """A Bot API failure: ``error_code`` is also the HTTP status.

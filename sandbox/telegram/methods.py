@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import errors
 from .errors import BotApiError, bad_request, spec_violation
@@ -22,6 +23,7 @@ from .limits import RateLimits
 from .models import Chat, MemberStatus, StoredFile, StoredMessage, Topic, Upload
 from .state import TOPIC_ICON_EMOJI, TelegramState
 from .validation import ATTACH_PREFIX, check_text, decode_params
+from .webhook import Webhook
 
 log = logging.getLogger("sandbox.telegram")
 
@@ -90,6 +92,7 @@ class BotApi:
             "logOut": self.accept,
             "close": self.accept,
             "getUpdates": self.get_updates,
+            "setWebhook": self.set_webhook,
             "deleteWebhook": self.delete_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "setMyCommands": self.set_my_commands,
@@ -337,27 +340,69 @@ class BotApi:
         if timeout < 0:
             raise spec_violation(f"getUpdates: negative timeout {timeout}")
         allowed = params.get("allowed_updates")
+        self._check_update_types("getUpdates", allowed)
+        if self.state.webhooks.webhook is not None:
+            raise BotApiError(errors.CONFLICT_WEBHOOK, 409)
+        self.state.updates.set_allowed(allowed)
+        return await self.state.updates.get(params.get("offset"), limit, timeout)
+
+    def _check_update_types(self, method: str, allowed: list[str] | None) -> None:
         if allowed is not None:
             known = set(self.spec.types["Update"].fields) - {"update_id"}
             unknown = sorted(set(allowed) - known)
             if unknown:
-                raise spec_violation(f"getUpdates: unknown update types {unknown}")
+                raise spec_violation(f"{method}: unknown update types {unknown}")
+
+    def set_webhook(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
+        """Telegram's checks, except that plain http and any port are allowed on loopback
+        (tests have no certificate); an empty ``url`` removes the webhook."""
+        url = params["url"]
+        if "certificate" in params or "ip_address" in params:
+            raise spec_violation("setWebhook: certificate/ip_address are not modelled")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise BotApiError(errors.BAD_WEBHOOK_SECRET)
+        max_connections = params.get("max_connections", 40)
+        if not 1 <= max_connections <= 100:
+            raise spec_violation(f"setWebhook: max_connections {max_connections} is outside 1-100")
+        allowed = params.get("allowed_updates")
+        self._check_update_types("setWebhook", allowed)
+        if url == "":
+            self.state.webhooks.set(None)
+            return True
+        parsed = urlsplit(url)
+        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if parsed.scheme != "https" and not (loopback and parsed.scheme == "http"):
+            raise BotApiError(errors.BAD_WEBHOOK_HTTPS)
+        if not loopback and (parsed.port or 443) not in (80, 88, 443, 8443):
+            raise BotApiError(errors.BAD_WEBHOOK_PORT)
+        if params.get("drop_pending_updates"):
+            self.state.updates.clear()
         self.state.updates.set_allowed(allowed)
-        return await self.state.updates.get(params.get("offset"), limit, timeout)
+        self.state.webhooks.set(
+            Webhook(
+                url=url,
+                secret_token=secret,
+                max_connections=max_connections,
+                allowed_updates=allowed,
+            )
+        )
+        return True
 
     def delete_webhook(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
         if params.get("drop_pending_updates"):
             self.state.updates.clear()
+        self.state.webhooks.set(None)
         return True
 
     def get_webhook_info(
         self, params: dict[str, Any], uploads: dict[str, Upload]
     ) -> dict[str, Any]:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self.state.updates.pending),
-        }
+        pending = len(self.state.updates.pending)
+        webhook = self.state.webhooks.webhook
+        if webhook is None:
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        return webhook.info(pending)
 
     @staticmethod
     def _commands_key(params: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ from .models import Chat, MemberStatus, Topic, User
 from .spec import ApiSpec, load_spec
 from .state import DocumentArg, PhotoArg, TelegramState
 from .updates import UpdatesGate
+from .webhook import DeliveryHold, Webhook
 
 #: Uploads go up to 50 MB on the real Bot API.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
@@ -93,12 +94,14 @@ class TelegramEmulator:
         runner = await start_site(build_app(context), self.host, self.port)
         self._runner = runner
         self.port = bound_port(runner)
+        await self.state.webhooks.start()
 
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:
             self.faults.release_all()
             self.state.updates.terminate_pollers()
+            await self.state.webhooks.stop()
             await runner.cleanup()
 
     async def __aenter__(self) -> TelegramEmulator:
@@ -316,6 +319,20 @@ class TelegramEmulator:
     def clear_faults(self) -> int:
         """Forget every call fault, releasing the calls still held."""
         return self.faults.clear_faults()
+
+    @property
+    def webhook(self) -> Webhook | None:
+        """The webhook the bot set (``None``: it receives by getUpdates)."""
+        return self.state.webhooks.webhook
+
+    @property
+    def webhook_answers(self) -> list[tuple[int, int | None]]:
+        """``(update_id, HTTP status or None)`` per webhook delivery, retries included."""
+        return self.state.webhooks.answers
+
+    def hold_next_delivery(self) -> DeliveryHold:
+        """Hold the outcome of the next webhook delivery (see :mod:`.webhook`)."""
+        return self.state.webhooks.hold_next()
 
     def hold_next_poll(self, *, confirm: bool = True) -> UpdatesGate:
         """Hold the getUpdates that follows the next delivered batch (the confirmation);

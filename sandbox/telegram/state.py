@@ -38,6 +38,7 @@ from .models import (
 )
 from .spec import ApiSpec
 from .updates import UpdateQueue
+from .webhook import WebhookPusher
 
 #: Default rights of a group administrator (the owner has all of them).
 ADMIN_RIGHTS = (
@@ -89,6 +90,7 @@ class TelegramState:
         self.queries: dict[str, CallbackQuery] = {}
         self.bot: User | None = None
         self.updates = UpdateQueue(clock)
+        self.webhooks = WebhookPusher(self.updates)
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.profile: dict[str, str] = {}
         self._next_user_id = FIRST_USER_ID

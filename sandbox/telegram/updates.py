@@ -94,6 +94,17 @@ class UpdateQueue:
         self._wake.set()
         self._wake = asyncio.Event()
 
+    def nudge(self) -> None:
+        """Wake whoever waits for updates (e.g. the webhook pusher after setWebhook)."""
+        self._notify()
+
+    async def wait_for_change(self, seconds: float) -> None:
+        """Until an update is queued or :meth:`nudge` is called, at most ``seconds``."""
+        wake = self._wake
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await wake.wait()
+
     def confirm(self, offset: int | None) -> None:
         """Forget updates below ``offset``; a negative offset keeps only the last ``-offset``."""
         if not offset:

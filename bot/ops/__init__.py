@@ -1,0 +1,1 @@
+"""Operations: the health and metrics endpoint and the metrics registry (issue 17)."""

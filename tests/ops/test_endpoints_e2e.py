@@ -1,0 +1,177 @@
+"""/healthz, /readyz and /metrics of the real bot after a real flow: the numbers scraped
+are the numbers the emulators counted."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.logging_setup import JsonFormatter
+from storage.database import Database
+from tests.e2e.conftest import API_KEY, CLIENT_ID, World, open_world, wait_until
+
+
+@pytest.fixture
+async def ops_world(db: Database) -> AsyncIterator[World]:
+    async with open_world(db, settings_overrides={"metrics_port": 0}) as world:
+        yield world
+
+
+async def get(world: World, path: str) -> tuple[int, Any]:
+    assert world.app is not None and world.app.ops is not None
+    url = f"http://127.0.0.1:{world.app.ops.port}{path}"
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        body = await response.json() if path != "/metrics" else await response.text()
+        return response.status, body
+
+
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    found: dict[tuple[str, frozenset[tuple[str, str]]], float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return found
+
+
+def value(found: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str,
+          **labels: str) -> float:  # fmt: skip
+    return found.get((name, frozenset(labels.items())), 0.0)
+
+
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    """What the process's JSON log would show, secrets masked."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter([API_KEY]))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+async def test_metrics_after_a_buyer_message_and_an_agent_reply(
+    ops_world: World, json_lines: io.StringIO
+) -> None:
+    world = ops_world
+    chat_id, _ = world.buyer_writes(text="Когда доставка?")
+    await world.poll()
+    thread = await world.topic_of(chat_id)
+    await world.wait_for_posts(thread, 1)
+    world.tg.user_sends(world.agent_id, world.group_id, "Завтра", thread_id=thread)
+
+    async def replied_and_settled() -> bool:
+        return bool(world.sent_to_ozon()) and await world.outbox_settled()
+
+    await wait_until(replied_and_settled)
+    status, text = await get(world, "/metrics")
+    assert status == 200
+    found = samples(text)
+    group = str(world.group_id)
+    assert value(found, "agentiq_telegram_units_total", group=group) == world.tg.units(
+        world.group_id
+    )
+    assert value(found, "agentiq_telegram_rate_limited_total", group=group) == 0
+    assert value(found, "agentiq_intake_latency_seconds_count") == 1
+    assert value(found, "agentiq_reply_latency_seconds_count", origin="agent") == 1
+    ozon_calls = sum(n for (client, _), n in world.ozon.calls.items() if client == CLIENT_ID)
+    seller = str(world.seller.id)
+    assert ozon_calls > 0
+    assert (
+        value(found, "agentiq_marketplace_calls_total", marketplace="ozon", seller_id=seller)
+        == ozon_calls
+    )
+    assert (
+        value(
+            found, "agentiq_marketplace_call_seconds_count", marketplace="ozon", seller_id=seller
+        )
+        == ozon_calls
+    )
+    assert value(found, "agentiq_queue_depth", queue="tg_updates", kind="") == 0
+    assert value(found, "agentiq_queue_depth", queue="drafts", kind="") == 0
+    assert "Когда" not in text and "Завтра" not in text and "Обувь" not in text
+
+    entries = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    [sent] = [e for e in entries if e["message"].startswith("reply=")]
+    chat = await world.chat(chat_id)
+    assert (sent["chat_id"], sent["seller_id"]) == (chat.id, world.seller.id)
+    assert isinstance(sent["reply_id"], int) and sent["logger"] == "bot.bridge.replies"
+    assert "Завтра" not in json_lines.getvalue() and API_KEY not in json_lines.getvalue()
+
+
+async def test_a_telegram_429_is_counted_for_its_group(ops_world: World) -> None:
+    world = ops_world
+    world.tg.inject_error("createForumTopic", "Too Many Requests: retry after 1", 429,
+                          retry_after=1)  # fmt: skip
+    chat_id, _ = world.buyer_writes(text="Где заказ?")
+    await world.poll()
+    await world.topic_of(chat_id)
+    _, text = await get(world, "/metrics")
+    group = str(world.group_id)
+    assert value(samples(text), "agentiq_telegram_rate_limited_total", group=group) == 1
+
+
+async def test_marketplace_errors_are_counted_per_seller(ops_world: World) -> None:
+    world = ops_world
+    world.ozon.state.add_fault("500", count=1)  # the next call fails once, its retry passes
+    await world.poll()
+    _, text = await get(world, "/metrics")
+    found = samples(text)
+    seller = str(world.seller.id)
+    errors = {
+        dict(labels)["error"]: n
+        for (name, labels), n in found.items()
+        if name == "agentiq_marketplace_errors_total" and dict(labels)["seller_id"] == seller
+    }
+    assert sum(errors.values()) == 1, errors
+
+
+async def test_healthz_names_a_stopped_loop(ops_world: World) -> None:
+    world = ops_world
+    status, body = await get(world, "/healthz")
+    assert status == 200 and body["status"] == "ok" and body["problems"] == []
+    assert set(body["heartbeat_age_seconds"]) >= {
+        "telegram-delivery", "marketplace-replies", "updates-processor", "updates-intake"
+    }  # fmt: skip
+    assert world.app is not None
+    await world.app.outbox.loop.stop()
+    status, body = await get(world, "/healthz")
+    assert status == 503 and body["problems"] == ["telegram-delivery: not running"]
+    await world.app.outbox.loop.start()
+
+
+async def test_readyz_checks_database_migrations_and_a_cached_get_me(ops_world: World) -> None:
+    world = ops_world
+
+    def get_me_calls() -> int:
+        return sum(1 for method, _ in world.tg.calls if method == "getMe")
+
+    before = get_me_calls()
+    for _ in range(3):
+        status, body = await get(world, "/readyz")
+        assert status == 200 and body == {"status": "ok", "problems": []}
+    assert get_me_calls() - before <= 1  # cached: not one getMe per probe
+    latest = await world.db.pool.fetchval("SELECT max(version) FROM schema_migrations")
+    row = await world.db.pool.fetchrow(
+        "DELETE FROM schema_migrations WHERE version = $1 RETURNING *", latest
+    )
+    try:
+        status, body = await get(world, "/readyz")
+        assert status == 503
+        assert body["problems"] == [f"database: migrations not applied: [{latest}]"]
+    finally:
+        await world.db.pool.execute(
+            "INSERT INTO schema_migrations SELECT (r).* "
+            "FROM (SELECT $1::schema_migrations AS r) s",
+            tuple(row.values()),
+        )
