@@ -29,6 +29,9 @@ from storage.records import Agent, Member, Workspace
 logger = logging.getLogger(__name__)
 
 ROLE_TTL = timedelta(minutes=5)
+# "Gone" is asked again sooner: a person who rejoins and writes at once must not be turned
+# away for the whole TTL (the question costs one getChatMember per such message at most).
+LEFT_TTL = timedelta(seconds=20)
 
 
 class Role(IntEnum):
@@ -154,7 +157,8 @@ class AccessControl:
             member = await self._db.agents.get_member(workspace_id=workspace.id, agent_id=agent.id)
         except NotFound:
             member = None
-        if member is not None and self._clock() - member.role_checked_at < self._ttl:
+        ttl = min(self._ttl, LEFT_TTL) if member and member.left_at is not None else self._ttl
+        if member is not None and self._clock() - member.role_checked_at < ttl:
             return _cached(member)
         fresh = await self._ask_telegram(workspace, tg_user_id)
         if fresh is None:  # Telegram unreachable: trust the last answer rather than lock out
