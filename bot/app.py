@@ -34,6 +34,7 @@ from bot.drafts.posting import DraftPosting
 from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
+from bot.marketplaces import build_marketplaces
 from bot.outbox.queue import Outbox
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.worker import OutboxWorker
@@ -89,7 +90,8 @@ def assemble(
     sla_clock: Callable[[], datetime] | None = None,
     llm: LlmClient | None = None,
 ) -> App:
-    apis = SellerApis(db=db, vault=vault, ozon=ozon)
+    marketplaces = build_marketplaces(ozon=ozon)
+    apis = SellerApis(db=db, vault=vault, marketplaces=marketplaces)
     delivery = OutboxWorker(db=db, bot=bot, throttle=throttle or TelegramThrottle())
     outbox = Outbox(db=db, kick=delivery.kick)
     buyer_posts = BuyerPosts(db=db, worker=delivery, apis=apis)
@@ -149,8 +151,8 @@ def assemble(
             bridge=bridge,
             outbox=outbox,
             access=access,
-            onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
-            seller_admin=SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync),
+            onboarding=Onboarding(db=db, vault=vault, marketplaces=marketplaces, sync=sync),
+            seller_admin=SellerAdmin(db=db, vault=vault, marketplaces=marketplaces, sync=sync),
             sla=sla,
             drafts=DraftActions(
                 db=db,
@@ -162,6 +164,7 @@ def assemble(
             ),
             ai=AiSettings(db=db, access=access),
             agent_admin=AgentAdmin(db=db, access=access),
+            marketplaces=marketplaces,
         )
     )
 

@@ -15,6 +15,7 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.sla.service import SlaService
 from bot.sync.scheduler import SyncScheduler
+from connectors.marketplace.registry import MarketplaceRegistry
 from connectors.ozon.client import OzonClient
 from storage.database import Database
 from storage.vault import Vault
@@ -36,3 +37,4 @@ class Deps(TypedDict):
     drafts: NotRequired[DraftActions]
     ai: NotRequired[AiSettings]
     agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)
+    marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)

@@ -12,6 +12,7 @@ from storage.audit_repo import AuditRepo
 from storage.chat_repo import ChatRepo
 from storage.held_reply_repo import HeldReplyRepo
 from storage.instance_repo import InstanceRepo
+from storage.marketplace_data_repo import MarketplaceDataRepo
 from storage.message_repo import MessageRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
 from storage.seller_repo import SellerRepo
@@ -44,6 +45,7 @@ class Database:
         self.held_replies = HeldReplyRepo(pool)
         self.updates = UpdateRepo(pool)
         self.instances = InstanceRepo(pool)
+        self.marketplace_data = MarketplaceDataRepo(pool)
 
     @property
     def instance_id(self) -> str:

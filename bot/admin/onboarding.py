@@ -1,7 +1,8 @@
-"""Connecting a seller: parse the command, check the key with Ozon, save it, first sync.
+"""Connecting a seller: parse the command, check the key with its marketplace, save it,
+first sync.
 
-Nothing is stored until Ozon has accepted the key. The key travels as a ``SecretStr`` and
-is written only encrypted; the audit entry names the seller, never the key.
+Nothing is stored until the marketplace has accepted the key. The key travels as a
+``SecretStr`` and is written only encrypted; the audit entry names the seller, never the key.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, text
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
-from connectors.ozon.client import OzonClient, OzonCredentials
+from connectors.marketplace.port import Credentials, Marketplace
+from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import Conflict, NotFound
 from storage.records import Seller, Workspace
@@ -107,11 +109,11 @@ def parse_one_line(command_text: str) -> SellerDraft | Usage | None:
     return SellerDraft(marketplace, client_id, SecretStr(api_key), name)
 
 
-async def check_key(ozon: OzonClient, *, client_id: str, api_key: SecretStr) -> KeyCheck:
-    """Ask Ozon with the cheapest call whether this pair works and allows chats."""
-    if not valid_client_id(client_id):
+async def check_key(marketplace: Marketplace, *, client_id: str, api_key: SecretStr) -> KeyCheck:
+    """Ask the marketplace with its cheapest call whether this key works and allows chats."""
+    if marketplace.rules.numeric_account_id and not valid_client_id(client_id):
         return KeyCheck.BAD_CLIENT_ID
-    api = ozon.for_seller(OzonCredentials(client_id=client_id, api_key=api_key))
+    api = marketplace.channel(Credentials(account_id=client_id, secret=api_key))
     try:
         await api.check_access()
     except AuthFailed as exc:
@@ -149,17 +151,23 @@ ProgressSink = Callable[[PollReport], Awaitable[None]]
 
 class Onboarding:
     def __init__(
-        self, *, db: Database, vault: Vault, ozon: OzonClient, sync: SyncScheduler
+        self,
+        *,
+        db: Database,
+        vault: Vault,
+        marketplaces: MarketplaceRegistry,
+        sync: SyncScheduler,
     ) -> None:
         self._db = db
         self._vault = vault
-        self._ozon = ozon
+        self._marketplaces = marketplaces
         self._sync = sync
 
     async def add(
         self, *, actor_tg_user_id: int, workspace: Workspace, draft: SellerDraft
     ) -> AddResult:
-        """Check with Ozon, then save encrypted and audit; nothing is saved on failure."""
+        """Check with the marketplace, then save encrypted and audit; nothing is saved on
+        failure."""
         existing = await self._db.sellers.find(
             marketplace=draft.marketplace, client_id=draft.client_id
         )
@@ -171,7 +179,11 @@ class Onboarding:
         if existing is not None and not archived_here:
             # Live, or archived in another group (its chats and topics live there).
             return AddResult(AddOutcome.DUPLICATE, existing)
-        checked = await check_key(self._ozon, client_id=draft.client_id, api_key=draft.api_key)
+        checked = await check_key(
+            self._marketplaces.get(draft.marketplace),
+            client_id=draft.client_id,
+            api_key=draft.api_key,
+        )
         if checked is not KeyCheck.OK:
             logger.info("seller client_id=%s not added: %s", draft.client_id, checked.value)
             return AddResult(checked)

@@ -35,8 +35,9 @@ from bot.outbox.queue import enqueue
 from bot.outbox.topics import is_topic_gone
 from bot.outbox.worker import NO_PREVIEW, REPORT_KEY, OutboxWorker
 from bot.seller_api import SellerApis
-from bot.texts import Locale, text
+from bot.texts import Locale, for_marketplace, text
 from connectors.errors import MarketplaceError
+from connectors.marketplace.messages import NotReady, Refused
 from storage.database import Database
 from storage.records import Chat, Message, Seller, TgOutboxItem, Workspace
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
@@ -48,6 +49,14 @@ _CAPTION_TEXT_ROOM = 900
 # Bad requests about where or whether the bot may post, not about the file itself: the
 # worker's policy handles those (recreate, reopen, wait for rights).
 _NOT_ABOUT_THE_FILE = ("topic_closed", "not enough rights", "chat not found")
+
+
+class AttachmentNotReady(MarketplaceError):
+    """The marketplace holds the file back (moderation): the post is retried later."""
+
+    def __init__(self, retry_after_seconds: float) -> None:
+        super().__init__("attachment not ready yet")
+        self.retry_after_seconds = retry_after_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +135,7 @@ class BuyerPosts:
         status, markup = "", None
         if self._extras is not None and message.author_type == "customer":
             status, markup = await self._extras(workspace, chat, seller, message)
-        parts = _plan(message, header, workspace.locale, status)
+        parts = _plan(message, header, workspace.locale, status, seller.marketplace)
         done: list[int] = list((item.result or {}).get("parts", []))
         for index, part in enumerate(parts):
             if index < len(done):
@@ -147,17 +156,25 @@ class BuyerPosts:
             if index == 0 and header:
                 await self._db.chats.mark_context_posted(chat_id=chat.id)
         await self._db.messages.set_tg_message_id(message_id=message.id, tg_message_id=done[0])
-        if message.direction == "in" and workspace.mark_read_in_marketplace:
+        if (
+            message.direction == "in"
+            and workspace.mark_read_in_marketplace
+            and self._apis.rules(seller).marks_read
+        ):
             await self._mark_read(seller, chat, message)
         return {"parts": done}
 
     async def _header(self, workspace: Workspace, chat: Chat, seller: Seller) -> str:
+        rules = self._apis.rules(seller)
         context = ChatContext(
             order_number=chat.order_number,
             posting_number=chat.posting_number,
             sku=chat.sku,
             product_url=chat.product_url,
             seller_name=await self._shop_name(workspace, seller),
+            product_template=rules.product_url,
+            badge=rules.badge,
+            marketplace=rules.code,
         )
         return context_header(context, workspace.locale)
 
@@ -183,19 +200,20 @@ class BuyerPosts:
             return sent.message_id
         try:
             api = await self._apis.for_seller(seller)
-            file = await api.download_file(part.attachment["url"])
+            file = await api.download(part.attachment["url"])
+            if isinstance(file, NotReady):
+                raise AttachmentNotReady(file.retry_after_seconds)
         except MarketplaceError:
             if item.attempts < self._give_up_after:
                 raise
-            # Ozon keeps refusing the file: say so rather than block the chat forever.
-            missing = text("post.attachment_missing", workspace.locale)
-            sent = await self._bot.send_message(
-                chat_id=workspace.tg_chat_id,
-                message_thread_id=thread_id,
-                text=f"{part.html}\n{missing}",
-                reply_markup=markup,
+            # The marketplace keeps refusing the file: say so rather than block the chat.
+            return await self._without_file(
+                workspace, thread_id, part, markup=markup, seller=seller, why="missing"
             )
-            return sent.message_id
+        if isinstance(file, Refused):
+            return await self._without_file(
+                workspace, thread_id, part, markup=markup, seller=seller, why="moderated"
+            )
         name = file.name or part.attachment.get("name") or "file"
         return await self._send_file(
             workspace,
@@ -207,6 +225,31 @@ class BuyerPosts:
             name=name,
             markup=markup,
         )
+
+    async def _without_file(
+        self,
+        workspace: Workspace,
+        thread_id: int,
+        part: _Part,
+        *,
+        markup: InlineKeyboardMarkup | None,
+        seller: Seller,
+        why: str,
+    ) -> int:
+        """The post without its attachment, saying why (never dropped silently)."""
+        if why == "missing":
+            key = for_marketplace("post.attachment_missing", seller.marketplace)
+            note = text(key, workspace.locale)
+        else:
+            name = self._apis.rules(seller).display_name
+            note = text("marketplace.attachment_moderated", workspace.locale, marketplace=name)
+        sent = await self._bot.send_message(
+            chat_id=workspace.tg_chat_id,
+            message_thread_id=thread_id,
+            text=f"{part.html}\n{note}",
+            reply_markup=markup,
+        )
+        return sent.message_id
 
     async def _send_file(
         self,
@@ -285,26 +328,28 @@ class BuyerPosts:
         """Best effort: a failure here must not undo or repeat the delivery."""
         try:
             api = await self._apis.for_seller(seller)
-            await api.mark_read(chat.external_id, message.external_id)
+            await api.mark_read(await self._apis.chat_ref(chat), message.external_id)
         except MarketplaceError as exc:
             logger.info("chat=%d: mark read failed (%s)", chat.id, type(exc).__name__)
 
 
-def _plan(message: Message, header: str, locale: Locale, status: str = "") -> list[_Part]:
+def _plan(
+    message: Message, header: str, locale: Locale, status: str = "", marketplace: str = ""
+) -> list[_Part]:
     """The posts for one message: fewest units first (text rides in the first caption)."""
     attachments = message.attachments
     body = message.text.strip()
     if not attachments:
         return [_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status,
+            status=status, marketplace=marketplace,
         )]  # fmt: skip
     parts: list[_Part] = []
     text_in_caption = utf16_len(body) <= _CAPTION_TEXT_ROOM
     if body and not text_in_caption:
         parts.extend(_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status,
+            status=status, marketplace=marketplace,
         ))  # fmt: skip
         header = status = ""
     for index, attachment in enumerate(attachments):
@@ -317,6 +362,7 @@ def _plan(message: Message, header: str, locale: Locale, status: str = "") -> li
                     header=header if first else "",
                     locale=locale,
                     status=status if first else "",
+                    marketplace=marketplace,
                 ),
                 attachment,
             )

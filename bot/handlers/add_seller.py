@@ -44,7 +44,7 @@ from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
-from connectors.ozon.client import OzonClient
+from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
@@ -409,7 +409,11 @@ async def on_client_id(message: Message, state: FSMContext, settings: Settings) 
 
 
 async def on_api_key(
-    message: Message, bot: Bot, state: FSMContext, settings: Settings, ozon: OzonClient
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    settings: Settings,
+    marketplaces: MarketplaceRegistry,
 ) -> None:
     locale = settings.locale
     value = (message.text or "").strip()
@@ -421,7 +425,8 @@ async def on_api_key(
         return
     data = await state.get_data()
     checking = await message.answer(text("add.checking_key", locale))
-    outcome = await check_key(ozon, client_id=data["client_id"], api_key=SecretStr(value))
+    marketplace = marketplaces.get(data["marketplace"])
+    outcome = await check_key(marketplace, client_id=data["client_id"], api_key=SecretStr(value))
     if outcome is KeyCheck.OK:
         await state.update_data(api_key=value)
         await state.set_state(AddSeller.name)
