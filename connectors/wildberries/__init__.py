@@ -1,0 +1,1 @@
+"""Wildberries buyer-chat connector: the low-level client (``client.WildberriesClient``)."""
