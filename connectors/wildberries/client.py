@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Literal, Self
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httpx
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
@@ -480,9 +480,16 @@ def _retry_seconds(response: httpx.Response) -> float | None:
 
 
 def _file_name(response: httpx.Response) -> str | None:
-    disposition = response.headers.get("content-disposition", "")
-    for part in disposition.split(";"):
+    """The name from ``Content-Disposition``: RFC 5987 ``filename*`` first, then ``filename``."""
+    plain: str | None = None
+    for part in response.headers.get("content-disposition", "").split(";"):
         key, _, value = part.strip().partition("=")
-        if key.lower() == "filename" and value.strip('"'):
-            return value.strip('"')
-    return None
+        key = key.lower()
+        if key == "filename*" and "''" in value:
+            charset, _, encoded = value.partition("''")
+            decoded = unquote(encoded.strip('"'), encoding=charset or "utf-8", errors="replace")
+            if decoded:
+                return decoded
+        elif key == "filename" and value.strip('"'):
+            plain = value.strip('"')
+    return plain
