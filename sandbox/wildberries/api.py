@@ -38,11 +38,14 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=_dumps)
 
 
-def problem_response(problem: ApiProblem) -> web.Response:
+def problem_response(problem: ApiProblem, path: str = "") -> web.Response:
+    """WB's OpenAPI declares the 400s of events and downloads as plain JSON, the rest as
+    problem+json; the body is the same."""
+    plain = problem.status == 400 and path in (EVENTS, DOWNLOAD)
     response = web.Response(
         body=_dumps(problem.body()).encode("utf-8"),
         status=problem.status,
-        content_type="application/problem+json",
+        content_type="application/json" if plain else "application/problem+json",
     )
     response.headers.update(problem.headers)
     return response
@@ -130,7 +133,7 @@ async def _call(
             raise routing_error
         response = await handler(request)
     except ApiProblem as problem:
-        response = problem_response(problem)
+        response = problem_response(problem, path)
     except web.HTTPException as http_error:
         response = problem_response(
             ApiProblem(http_error.status, http_error.reason, http_error.reason)
