@@ -20,7 +20,8 @@ Standalone: ``python -m sandbox.wildberries --port 8083 [--host 127.0.0.1] [--de
 API (``Authorization: Bearer <token>`` or the bare token; ``auth_mode`` narrows to one form):
 ``GET /api/v1/seller/chats``, ``GET /api/v1/seller/events[?next=<ms>]``,
 ``POST /api/v1/seller/message`` (multipart ``replySign``, ``message``, ``file``…),
-``GET /api/v1/seller/download/{downloadID}``. Errors are ``application/problem+json``.
+``GET /api/v1/seller/download/{downloadID}``, and ``GET /ping`` (``{"TS", "Status": "OK"}``,
+3 per 30 s, outside the chat budget). Errors are ``application/problem+json``.
 
 Rules the emulator applies (where the reference leaves a choice, the choice is named):
 

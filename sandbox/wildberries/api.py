@@ -28,6 +28,7 @@ CHATS = "/api/v1/seller/chats"
 EVENTS = "/api/v1/seller/events"
 MESSAGE = "/api/v1/seller/message"
 DOWNLOAD = "/api/v1/seller/download"
+PING = "/ping"
 
 _TOKEN: web.RequestKey[TokenRecord] = web.RequestKey("wb_token", TokenRecord)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -123,6 +124,7 @@ async def _call(
         token=token.token,
         base=token.kind is TokenKind.BASE,
         download=path == DOWNLOAD,
+        ping=path == PING,
     )
     if not decision.allowed:
         return problem_response(problems.too_many(decision.headers))
@@ -209,7 +211,14 @@ async def download(request: web.Request) -> web.Response:
     return response
 
 
+async def ping(request: web.Request) -> web.Response:
+    """``GET /ping``: WB's connection check (token valid, service reachable)."""
+    now = request.app[CONTEXT].state.now()
+    return json_response({"TS": now.isoformat().replace("+00:00", "Z"), "Status": "OK"})
+
+
 def add_api_routes(router: web.UrlDispatcher) -> None:
+    router.add_get(PING, ping)
     router.add_get(CHATS, list_chats)
     router.add_get(EVENTS, list_events)
     router.add_post(MESSAGE, send_message)

@@ -2,7 +2,8 @@
 
 WB states it as "10 requests per 10 s, interval 1 s, burst 10": one token back per second, at
 most ten stored. A Base token has one request per hour (downloads: ten per hour, burst 1),
-counted per token. Every answer carries the ``X-Ratelimit-*`` headers a real one does.
+counted per token. ``/ping`` has its own 3 per 30 s. Every answer carries the
+``X-Ratelimit-*`` headers a real one does.
 """
 
 from __future__ import annotations
@@ -64,14 +65,19 @@ class Budgets:
         self.seller = Budget(1.0, 10, clock)
         self.base = Budget(1 / 3600, 1, clock)
         self.base_download = Budget(10 / 3600, 1, clock)
+        self.ping = Budget(0.1, 3, clock)
 
-    def take(self, *, seller_id: str, token: str, base: bool, download: bool) -> Decision:
+    def take(
+        self, *, seller_id: str, token: str, base: bool, download: bool, ping: bool = False
+    ) -> Decision:
         if not self.enabled:
             return Decision(True, {"X-Ratelimit-Limit": "10", "X-Ratelimit-Remaining": "10"})
+        if ping:
+            return self.ping.take(seller_id)
         if not base:
             return self.seller.take(seller_id)
         return (self.base_download if download else self.base).take(token)
 
     def reset(self) -> None:
-        for budget in (self.seller, self.base, self.base_download):
+        for budget in (self.seller, self.base, self.base_download, self.ping):
             budget.reset()

@@ -97,3 +97,15 @@ async def test_budget_can_be_turned_off(emu: WildberriesEmulator, api: httpx.Asy
     emu.budgets.enabled = False
     for _ in range(15):
         assert (await api.get("/api/v1/seller/chats")).status_code == 200
+
+
+async def test_ping_checks_the_token_outside_the_chat_budget(
+    emu: WildberriesEmulator, api: httpx.AsyncClient
+) -> None:
+    for _ in range(3):
+        pong = await api.get("/ping")
+        assert pong.status_code == 200 and pong.json()["Status"] == "OK"
+    assert (await api.get("/ping")).status_code == 429
+    assert (await api.get("/api/v1/seller/chats")).status_code == 200
+    async with httpx.AsyncClient(base_url=emu.base_url) as http:
+        assert (await http.get("/ping")).status_code == 401
