@@ -13,7 +13,7 @@ Wire formats follow ``shared/reference/wildberries-chat-api.md`` and WB's OpenAP
         assert emu.state.sent_by(seller, event.chat_id)[0].text == "Ответ"
         emu.calls[(seller, "/api/v1/seller/events")]  # API calls received
 
-Standalone: ``python -m sandbox.wildberries --port 8083 [--host 127.0.0.1] [--demo-seller]
+Standalone: ``python -m sandbox.wildberries --port 8084 [--host 127.0.0.1] [--demo-seller]
 [--no-rate-limit] [--events-page-size 50]``; ``--demo-seller`` creates seller
 ``demo-wb-seller`` with the token ``demo-wb-token``.
 

@@ -27,7 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Local emulator of Wildberries' buyer-chat API",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8083)
+    parser.add_argument("--port", type=int, default=8084)
     parser.add_argument(
         "--demo-seller",
         action="store_true",
