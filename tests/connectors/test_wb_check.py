@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from connectors.errors import AuthFailed, TokenExpired, TokenRateTooLow, TokenScopeMissing
@@ -85,7 +86,7 @@ async def test_base_token_by_its_429(headers: dict[str, str]) -> None:
 async def test_bare_fallback_when_bearer_is_refused() -> None:
     fake = FakeWb()
 
-    def answer(request):  # type: ignore[no-untyped-def]
+    def answer(request: httpx.Request) -> httpx.Response:
         if request.headers["Authorization"].startswith("Bearer "):
             return problem(401, "unauthorized")
         return ok([])

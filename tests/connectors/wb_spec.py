@@ -79,7 +79,7 @@ def _multipart(request: httpx.Request) -> list[Message]:
     message = BytesParser(policy=HTTP).parsebytes(raw)
     if not message.is_multipart():
         raise SpecViolation("multipart body does not parse")
-    return list(message.iter_parts())  # type: ignore[attr-defined]
+    return list(message.iter_parts())
 
 
 def _check_multipart(request: httpx.Request, schema: dict[str, Any]) -> None:

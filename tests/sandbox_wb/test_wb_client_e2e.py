@@ -18,7 +18,7 @@ from connectors.errors import (
     TokenRateTooLow,
     TokenScopeMissing,
 )
-from connectors.wildberries.client import WildberriesClient
+from connectors.wildberries.client import WildberriesClient, WildberriesSellerApi
 from connectors.wildberries.echo import SentFile, find_echo, is_portal_reply
 from connectors.wildberries.models import Event, Sender
 from connectors.wildberries.rules import OutgoingFile
@@ -43,10 +43,12 @@ async def client(emu: WildberriesEmulator) -> AsyncIterator[WildberriesClient]:
         yield wb
 
 
-async def drain(api: object, cursor: int | None = None) -> tuple[list[Event], int | None]:
+async def drain(
+    api: WildberriesSellerApi, cursor: int | None = None
+) -> tuple[list[Event], int | None]:
     events: list[Event] = []
     while True:
-        page = await api.events(cursor)  # type: ignore[attr-defined]
+        page = await api.events(cursor)
         if page.exhausted:
             return events, cursor if page.next is None else page.next
         events += page.events
