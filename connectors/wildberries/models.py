@@ -41,7 +41,24 @@ def _text(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _id(value: Any) -> Any:
+    text = _str_or_none(value)
+    return "" if text is None else text
+
+
+def _number_or_none(value: Any) -> Any:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return value
+
+
 OptStr = Annotated[str | None, BeforeValidator(_str_or_none)]
+Id = Annotated[str, BeforeValidator(_id)]
 OptInt = Annotated[int | None, BeforeValidator(_int_or_none)]
 Text = Annotated[str, BeforeValidator(_text)]
 
@@ -70,7 +87,7 @@ class GoodCard(_Model):
     """The product a chat is about; ``nm_id`` makes the WB product link."""
 
     nm_id: OptInt = Field(default=None, alias="nmID")
-    price: float | None = None
+    price: Annotated[float | None, BeforeValidator(_number_or_none)] = None
     price_currency: OptStr = Field(default=None, alias="priceCurrency")
     rid: OptStr = None
     size: OptStr = None
@@ -85,7 +102,7 @@ class LastMessage(_Model):
 class Chat(_Model):
     """One chat of ``GET /api/v1/seller/chats``."""
 
-    chat_id: Annotated[str, BeforeValidator(_str_or_none)] = Field(alias="chatID")
+    chat_id: Id = Field(alias="chatID")
     reply_sign: OptStr = Field(default=None, alias="replySign")
     client_name: Text = Field(default="", alias="clientName")
     good_card: GoodCard | None = Field(default=None, alias="goodCard")
@@ -123,10 +140,13 @@ def _attachments(value: Any) -> Any:
 
 
 class Event(_Model):
-    """One event of ``GET /api/v1/seller/events`` (today always a message of some side)."""
+    """One event of ``GET /api/v1/seller/events`` (today always a message of some side).
 
-    chat_id: Annotated[str, BeforeValidator(_str_or_none)] = Field(alias="chatID")
-    event_id: Annotated[str, BeforeValidator(_str_or_none)] = Field(alias="eventID")
+    The spec marks no field required, so even ids default to ``""`` instead of failing the
+    whole page (which would stall the stream on it); see ``readable``."""
+
+    chat_id: Id = Field(default="", alias="chatID")
+    event_id: Id = Field(default="", alias="eventID")
     event_type: Text = Field(default="message", alias="eventType")
     is_new_chat: bool = Field(default=False, alias="isNewChat")
     message: EventMessage | None = None
@@ -136,6 +156,11 @@ class Event(_Model):
     reply_sign: OptStr = Field(default=None, alias="replySign")
     sender: Annotated[Sender, BeforeValidator(_sender)] = Sender.UNKNOWN
     client_name: Text = Field(default="", alias="clientName")
+
+    @property
+    def readable(self) -> bool:
+        """False when WB left out the chat id: the event cannot be placed in any chat."""
+        return bool(self.chat_id)
 
     @property
     def created_at(self) -> datetime | None:

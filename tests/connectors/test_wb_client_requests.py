@@ -220,7 +220,7 @@ async def test_download_200_202_451() -> None:
 async def test_malformed_answers_are_marketplace_errors() -> None:
     fake = FakeWb()
     fake.queue("/api/v1/seller/chats", httpx.Response(200, content=b"<html>"))
-    fake.queue("/api/v1/seller/events", ok({"events": [{"eventID": "e"}]}))
+    fake.queue("/api/v1/seller/events", ok({"events": ["not an event"]}))
     _, api, _ = make_api(fake)
     with pytest.raises(MarketplaceError, match="malformed"):
         await api.chats()
@@ -283,3 +283,16 @@ def test_validator_catches_what_wb_would_refuse() -> None:
     for request in bad:
         with pytest.raises(SpecViolation):
             check_request(request)
+
+
+async def test_an_event_without_ids_does_not_fail_its_page() -> None:
+    fake = FakeWb()
+    events = [{"eventID": "e", "message": {"text": "x"}}, {"chatID": CHAT_ID, "eventID": "f"}]
+    body = {"totalEvents": 2, "next": 9, "events": events}
+    fake.queue("/api/v1/seller/events", ok(body))
+    fake.queue("/api/v1/seller/chats", ok([{"chatID": CHAT_ID, "goodCard": {"price": "n/a"}}]))
+    _, api, _ = make_api(fake)
+    page = await api.events()
+    assert [e.readable for e in page.events] == [False, True]
+    (chat,) = await api.chats()
+    assert chat.good_card is not None and chat.good_card.price is None
