@@ -48,6 +48,7 @@ from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from bot.updates.service import TelegramUpdates
 from connectors.ozon.client import OzonClient
+from connectors.wildberries.client import WildberriesClient
 from storage.database import Database
 from storage.vault import Vault
 
@@ -89,8 +90,9 @@ def assemble(
     throttle: TelegramThrottle | None = None,
     sla_clock: Callable[[], datetime] | None = None,
     llm: LlmClient | None = None,
+    wb: WildberriesClient | None = None,
 ) -> App:
-    marketplaces = build_marketplaces(ozon=ozon)
+    marketplaces = build_marketplaces(ozon=ozon, wb=wb)
     apis = SellerApis(db=db, vault=vault, marketplaces=marketplaces)
     delivery = OutboxWorker(db=db, bot=bot, throttle=throttle or TelegramThrottle())
     outbox = Outbox(db=db, kick=delivery.kick)
@@ -234,9 +236,12 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
     async with (
         open_database(settings) as db,
         OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
+        WildberriesClient(
+            base_url=str(settings.wb_api_url), auth_scheme=settings.wb_auth_scheme
+        ) as wb,
     ):
         bot = build_bot(settings.bot_token.get_secret_value(), str(settings.telegram_api_url))
-        app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
+        app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot, wb=wb)
         try:
             logger.info("Bot is starting (long polling, updates stored before confirmed)")
             await app.updates.run_polling()

@@ -26,6 +26,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_OZON_API_URL = "https://api-seller.ozon.ru"
+DEFAULT_WB_API_URL = "https://buyer-chat-api.wildberries.ru"
 DEFAULT_LLM_BASE_URL = "https://api.deepseek.com"
 # Ozon documents no signature on push notifications, only the networks they come from.
 OZON_PUSH_NETWORKS = ("195.34.21.0/24", "185.73.192.0/22", "91.223.93.0/24")
@@ -77,6 +78,10 @@ class Settings(BaseSettings):
     sla_tick_seconds: int = Field(default=30, ge=5, le=600)
     sla_window_margin_minutes: int = Field(default=360, ge=0, le=2880)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    wb_api_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_WB_API_URL)
+    # How the WB token is sent first ("bearer": Authorization: Bearer <token>, as WB's 2026
+    # docs show; "bare": the token alone); the other form is tried once when a check fails.
+    wb_auth_scheme: Literal["bearer", "bare"] = "bearer"
 
     @field_validator("bot_token", "llm_api_key", "database_url", mode="before")
     @classmethod

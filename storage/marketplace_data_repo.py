@@ -22,13 +22,24 @@ class MarketplaceDataRepo(Repository):
         return {str(k): str(v) for k, v in dict(value).items()}
 
     async def merge(
-        self, *, chat_id: int, data: Mapping[str, str], conn: Executor | None = None
+        self,
+        *,
+        chat_id: int,
+        data: Mapping[str, str],
+        buyer_name: str | None = None,
+        conn: Executor | None = None,
     ) -> None:
-        """Add or replace the given keys; keys not given are kept."""
-        if not data:
+        """Add or replace the given keys (keys not given are kept), and the buyer's name
+        when the marketplace tells it (Ozon does not)."""
+        if not data and not buyer_name:
             return
         await self._db(conn).execute(
-            "UPDATE chats SET marketplace_data = marketplace_data || $2::jsonb WHERE id = $1",
+            """
+            UPDATE chats SET marketplace_data = marketplace_data || $2::jsonb,
+                             buyer_name = coalesce(nullif($3, ''), buyer_name)
+             WHERE id = $1
+            """,
             chat_id,
             dict(data),
+            buyer_name or "",
         )

@@ -36,7 +36,7 @@ from bot.outbox.topics import is_topic_gone
 from bot.outbox.worker import NO_PREVIEW, REPORT_KEY, OutboxWorker
 from bot.seller_api import SellerApis
 from bot.texts import Locale, for_marketplace, text
-from connectors.errors import MarketplaceError
+from connectors.errors import AttachmentNotReady, MarketplaceError
 from connectors.marketplace.messages import NotReady, Refused
 from storage.database import Database
 from storage.records import Chat, Message, Seller, TgOutboxItem, Workspace
@@ -45,18 +45,12 @@ from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 logger = logging.getLogger(__name__)
 
 ATTACHMENT_GIVE_UP_AFTER = 5
+# Moderation holds: with the outbox's backoff (2 s doubling, 5 min cap) about 20 minutes.
+MODERATION_GIVE_UP_AFTER = 10
 _CAPTION_TEXT_ROOM = 900
 # Bad requests about where or whether the bot may post, not about the file itself: the
 # worker's policy handles those (recreate, reopen, wait for rights).
 _NOT_ABOUT_THE_FILE = ("topic_closed", "not enough rights", "chat not found")
-
-
-class AttachmentNotReady(MarketplaceError):
-    """The marketplace holds the file back (moderation): the post is retried later."""
-
-    def __init__(self, retry_after_seconds: float) -> None:
-        super().__init__("attachment not ready yet")
-        self.retry_after_seconds = retry_after_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +83,14 @@ class BuyerPosts:
         worker: OutboxWorker,
         apis: SellerApis,
         attachment_give_up_after: int = ATTACHMENT_GIVE_UP_AFTER,
+        moderation_give_up_after: int = MODERATION_GIVE_UP_AFTER,
     ) -> None:
         self._db = db
         self._worker = worker
         self._bot = worker.bot
         self._apis = apis
         self._give_up_after = attachment_give_up_after
+        self._moderation_give_up_after = moderation_give_up_after
         self._extras: PostExtras | None = None
 
     def register(self) -> None:
@@ -107,11 +103,15 @@ class BuyerPosts:
 
     async def _topic_name(self, workspace: Workspace, chat: Chat) -> str:
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        sellers = await self._db.sellers.list_all(workspace_id=workspace.id)
+        mixed = len({s.marketplace for s in sellers}) > 1
         return topic_name(
             order_number=chat.order_number,
             buyer_id=chat.buyer_external_id,
             seller_name=await self._shop_name(workspace, seller),
             locale=workspace.locale,
+            buyer_name=chat.buyer_name,
+            badge=self._apis.rules(seller).badge if mixed else "",
         )
 
     async def _shop_name(self, workspace: Workspace, seller: Seller) -> str | None:
@@ -202,7 +202,15 @@ class BuyerPosts:
             api = await self._apis.for_seller(seller)
             file = await api.download(part.attachment["url"])
             if isinstance(file, NotReady):
-                raise AttachmentNotReady(file.retry_after_seconds)
+                raise AttachmentNotReady(retry_after=file.retry_after_seconds)
+        except AttachmentNotReady:
+            # Held back by the marketplace's moderation: wait longer than for a failure
+            # (it usually clears within minutes), then post without it, saying so.
+            if item.attempts < self._moderation_give_up_after:
+                raise
+            return await self._without_file(
+                workspace, thread_id, part, markup=markup, seller=seller, why="pending"
+            )
         except MarketplaceError:
             if item.attempts < self._give_up_after:
                 raise
@@ -242,7 +250,8 @@ class BuyerPosts:
             note = text(key, workspace.locale)
         else:
             name = self._apis.rules(seller).display_name
-            note = text("marketplace.attachment_moderated", workspace.locale, marketplace=name)
+            key = f"marketplace.attachment_{why}"
+            note = text(key, workspace.locale, marketplace=html.escape(name))
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,

@@ -99,19 +99,26 @@ def topic_name(
     buyer_id: str | None,
     seller_name: str | None,
     locale: Locale,
+    buyer_name: str = "",
+    badge: str = "",
 ) -> str:
     """Recognisable in the topic list: the order (or the buyer), and the shop if several.
 
     Ozon's chat API does not give the buyer's name, so the order number is the handle
-    agents know; without one, the tail of the buyer's id tells chats apart.
+    agents know; without one, the buyer's name where the marketplace gives it, else the
+    tail of the buyer's id tells chats apart. ``badge`` (the marketplace's) leads the name
+    where a group serves shops of several marketplaces.
     """
     if order_number:
         core = text("topic.order", locale, order=order_number)
+    elif buyer_name and buyer_id:  # marketplaces that tell the buyer's name (WB)
+        core = text("topic.buyer_named", locale, name=buyer_name, tail=buyer_id[-4:])
     elif buyer_id:
         core = text("topic.buyer", locale, buyer=buyer_id[-4:])
     else:
         core = text("topic.chat", locale)
     name = f"{seller_name} · {core}" if seller_name else core
+    name = f"{badge} {name}" if badge else name
     return clip_utf16(name, TOPIC_NAME_LIMIT)
 
 

@@ -47,6 +47,7 @@ from connectors.errors import (
 )
 from connectors.marketplace.matching import Delivery, Verdict
 from connectors.marketplace.port import ChatRef, OutgoingFile, SellerChannel, SentReply
+from connectors.marketplace.rules import MB, FileProblem, Rules, check_file, content_type_of
 from storage.database import Database
 from storage.records import Chat, ReplyItem, Seller
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
@@ -86,6 +87,20 @@ def sent_reply(item: ReplyItem) -> SentReply:
     if item.kind == "text":
         return SentReply("text", text=item.text)
     return SentReply("file", file_name=file_name(item))
+
+
+def file_rule_values(rules: Rules, broken: FileProblem, name: str, size: int) -> dict[str, str]:
+    """What ``marketplace.file.<rule>`` says: the marketplace, its rule, the file (plain
+    text: the notice escapes it)."""
+    files = rules.files
+    limit = files.max_total_bytes if broken is FileProblem.TOTAL else files.max_file_bytes
+    return {
+        "marketplace": rules.display_name,
+        "types": ", ".join(files.allowed_labels),
+        "name": name,
+        "limit": f"{(limit or 0) / MB:g}",
+        "size": f"{size / MB:.1f}",
+    }
 
 
 def file_name(item: ReplyItem) -> str:
@@ -171,8 +186,25 @@ class ReplyWorker:
                 await self._unverified(item, chat)
                 return
         content = await self._download(item) if item.kind == "file" else b""
+        mime = content_type_of(file_name(item), content) if item.kind == "file" else ""
+        broken = (
+            check_file(api.rules.files, content_type=mime, size=len(content))
+            if item.kind == "file"
+            else None
+        )
+        if broken is not None:
+            # Refused here, before any call: the marketplace would refuse it anyway.
+            await self._refuse(
+                item,
+                chat,
+                seller,
+                "file_rule",
+                detail_key=f"marketplace.file.{broken.value}",
+                detail_values=file_rule_values(api.rules, broken, file_name(item), len(content)),
+            )
+            return
         await self._db.replies.mark_sending(item_id=item.id, at=self._clock())
-        await self._send(api, ref, item, content)
+        await self._send(api, ref, item, content, mime)
         await self._succeeded(item, chat)
 
     async def _settle_error(
@@ -209,12 +241,11 @@ class ReplyWorker:
         return buffer.read()
 
     async def _send(
-        self, api: SellerChannel, ref: ChatRef, item: ReplyItem, content: bytes
+        self, api: SellerChannel, ref: ChatRef, item: ReplyItem, content: bytes, mime: str
     ) -> None:
         if item.kind == "text":
             await api.send_text(ref, item.text)
         else:
-            mime = str((item.file or {}).get("mime_type") or "application/octet-stream")
             await api.send_files(ref, [OutgoingFile(file_name(item), content, mime)])
 
     async def _verify(
@@ -322,6 +353,7 @@ class ReplyWorker:
         *,
         detail: str | None = None,
         detail_key: str | None = None,
+        detail_values: dict[str, str] | None = None,
     ) -> None:
         workspace = (
             await self._db.workspaces.get(workspace_id=chat.topic_workspace_id)
@@ -337,7 +369,7 @@ class ReplyWorker:
                 locale = workspace.locale
                 market = seller.marketplace
                 shown = (
-                    text(for_marketplace(detail_key, market), locale)
+                    text(for_marketplace(detail_key, market), locale, **(detail_values or {}))
                     if detail_key is not None
                     else (detail or "")
                 )

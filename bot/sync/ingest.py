@@ -101,6 +101,8 @@ def _take_matching_reply(unmatched: list[ReplyItem], message: Message) -> ReplyI
     for index, item in enumerate(unmatched):
         if item.marketplace_message_id == message.message_id:
             return unmatched.pop(index)
+    if message.via_api is False:  # the marketplace says a person wrote it elsewhere
+        return None
     if message.files:
         names = {f.name for f in message.files}
         return _pop_first(unmatched, lambda item: _file_name(item) in names)
@@ -168,7 +170,9 @@ async def ingest_chat(
             product_url=_product_url(ordered),
             conn=conn,
         )
-        await db.marketplace_data.merge(chat_id=chat.id, data=summary.extra, conn=conn)
+        await db.marketplace_data.merge(
+            chat_id=chat.id, data=summary.extra, buyer_name=summary.buyer_name, conn=conn
+        )
         fresh = _after_cursor(ordered, chat.last_message_external_id) + unnumbered
         unmatched = (
             await db.replies.list_unmatched_sent(

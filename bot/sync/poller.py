@@ -28,10 +28,11 @@ from datetime import UTC, datetime, timedelta
 
 from bot.seller_api import SellerApis
 from bot.sync.chat_failures import ChatFailures, is_chat_level
+from bot.sync.events import read_events
 from bot.sync.ingest import ingest_chat, remember_chats
 from connectors.errors import ChatNotFound
 from connectors.marketplace.messages import ChatInfo, Message
-from connectors.marketplace.port import ListingFeed, SellerChannel
+from connectors.marketplace.port import EventFeed, ListingFeed, SellerChannel
 from storage.database import Database
 from storage.records import ChatSyncFailure, Seller
 
@@ -109,7 +110,6 @@ class SellerPoller:
 
     async def _poll(self, seller: Seller, progress: Progress | None) -> PollReport:
         channel = await self._apis.for_seller(seller)
-        api = _listing(channel)
         state = await self._db.sync_state.get(seller_id=seller.id)
         now = self._clock()
         report = PollReport(seller_id=seller.id, initial=state.initial_sync_done_at is None)
@@ -117,9 +117,29 @@ class SellerPoller:
             state.full_scan_at is None or now - state.full_scan_at >= self._full_scan_every
         )
         calls_before = channel.calls_made()
-        if report.initial:
+        feed = channel.feed
+        if isinstance(feed, EventFeed):
+            report.full_scan = False
+
+            async def step() -> None:
+                if progress is not None:
+                    await progress(report)
+
+            await read_events(
+                self._db,
+                feed,
+                seller,
+                cursor=state.cursor,
+                horizon=now - self._window(seller) if report.initial else None,
+                reply_window=self._window(seller),
+                report=report,
+                progress=step,
+            )
+        elif report.initial:
+            api = _listing(channel)
             await self._first_sync(api, seller, now=now, report=report, progress=progress)
         else:
+            api = _listing(channel)
             changed, failing = await self._find_changed(api, seller, report)
             for change in changed:
                 await self._sync_chat(api, seller, change, report, failing)

@@ -136,4 +136,9 @@ class Marketplace(Protocol):
 
     def channel(self, credentials: Credentials) -> SellerChannel: ...
 
+    def account_id_of(self, secret: SecretStr) -> str | None:
+        """The account a key identifies by itself (a WB token names its seller); None when
+        the seller types the account id beside the key (Ozon's Client-Id)."""
+        ...
+
     async def aclose(self) -> None: ...

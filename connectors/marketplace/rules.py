@@ -8,6 +8,7 @@ its limits; and to show the marketplace's name and badge to people.
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -90,3 +91,23 @@ def check_file(
     if rules.max_total_bytes is not None and size + already_sent_bytes > rules.max_total_bytes:
         return FileProblem.TOTAL
     return None
+
+
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def content_type_of(name: str, content: bytes) -> str:
+    """The file's type from its bytes (a renamed file is what it is), else from its name."""
+    for magic, kind in _MAGIC:
+        if content.startswith(magic):
+            return kind
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    guessed, _ = mimetypes.guess_type(name)
+    return guessed or "application/octet-stream"

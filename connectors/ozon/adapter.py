@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pydantic import SecretStr
+
 from connectors.marketplace.matching import Verdict
 from connectors.marketplace.messages import (
     Author,
@@ -199,6 +201,10 @@ class OzonMarketplace:
     def channel(self, credentials: Credentials) -> OzonChannel:
         creds = OzonCredentials(client_id=credentials.account_id, api_key=credentials.secret)
         return OzonChannel(self._client.for_seller(creds), self._client)
+
+    def account_id_of(self, secret: SecretStr) -> str | None:
+        """None: the seller types the Client-Id beside the key."""
+        return None
 
     async def aclose(self) -> None:
         """The client is closed by whoever opened it (the composition root)."""
