@@ -117,6 +117,7 @@ def assemble(
         auto_reply_delay_seconds=settings.auto_reply_delay_seconds,
         on_queued=delivery.kick,
         on_reply=bridge.replies.kick,
+        rules=apis.rules,
     )
     drafts = DraftWorker(
         service=drafts_service,
