@@ -52,9 +52,10 @@ async def read_events(
     reply_window: timedelta,
     report: Report,
     progress: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    """Read the stream to its end (or ``MAX_BATCHES``); ``horizon`` (first sync only):
-    older messages are not mirrored."""
+) -> bool:
+    """Read the stream to its end (or ``MAX_BATCHES``); True when the end was reached.
+    ``horizon`` (first sync only, until the end is reached): older messages are not
+    mirrored."""
     for _ in range(MAX_BATCHES):
         batch = await feed.events(cursor=cursor)
         for chat_events in batch.chats:
@@ -67,8 +68,9 @@ async def read_events(
         if progress is not None:
             await progress()
         if batch.done or not batch.chats:
-            return
+            return True
     logger.info("seller=%d: event backlog left for the next poll", seller.id)
+    return False
 
 
 async def _store(

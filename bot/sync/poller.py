@@ -100,6 +100,35 @@ class SellerPoller:
         self._clock = clock
         self._failures = ChatFailures(db=db, clock=clock)
 
+    async def _read_events(
+        self,
+        feed: EventFeed,
+        seller: Seller,
+        *,
+        cursor: str | None,
+        now: datetime,
+        report: PollReport,
+        progress: Progress | None,
+    ) -> bool:
+        """An event-stream seller (see ``bot.sync.events``); True when the stream's end
+        was reached."""
+
+        async def step() -> None:
+            if progress is not None:
+                await progress(report)
+
+        window = self._window(seller)
+        return await read_events(
+            self._db,
+            feed,
+            seller,
+            cursor=cursor,
+            horizon=now - window if report.initial else None,
+            reply_window=window,
+            report=report,
+            progress=step,
+        )
+
     def _window(self, seller: Seller) -> timedelta:
         return self._reply_window or self._apis.rules(seller).reply_window
 
@@ -118,22 +147,11 @@ class SellerPoller:
         )
         calls_before = channel.calls_made()
         feed = channel.feed
+        finished = True
         if isinstance(feed, EventFeed):
             report.full_scan = False
-
-            async def step() -> None:
-                if progress is not None:
-                    await progress(report)
-
-            await read_events(
-                self._db,
-                feed,
-                seller,
-                cursor=state.cursor,
-                horizon=now - self._window(seller) if report.initial else None,
-                reply_window=self._window(seller),
-                report=report,
-                progress=step,
+            finished = await self._read_events(
+                feed, seller, cursor=state.cursor, now=now, report=report, progress=progress
             )
         elif report.initial:
             api = _listing(channel)
@@ -145,7 +163,12 @@ class SellerPoller:
                 await self._sync_chat(api, seller, change, report, failing)
         report.calls = channel.calls_made() - calls_before
         await self._db.sync_state.record_success(
-            seller_id=seller.id, at=now, full_scan=report.full_scan, initial_sync=report.initial
+            seller_id=seller.id,
+            at=now,
+            full_scan=report.full_scan,
+            # A first sync read over several polls stays "first" (the window applies)
+            # until it has reached the end of the stream.
+            initial_sync=report.initial and finished,
         )
         logger.info(
             "poll seller=%d listed=%d changed=%d stored=%d calls=%d full=%s",

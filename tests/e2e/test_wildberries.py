@@ -141,3 +141,22 @@ async def test_a_wb_shop_from_command_to_relayed_replies(world: World) -> None:
 
 async def _reacted(world: World, message_id: int) -> bool:
     return world.tg.reactions(world.group_id, message_id) == ["👍"]
+
+
+async def test_a_reply_whose_answer_wb_loses_is_found_in_events_and_sent_once(
+    world: World,
+) -> None:
+    wb = emulator(world)
+    opened = wb.state.buyer_writes(WB_SELLER, text="Когда отправите?", client_name="Пётр")
+    seller = await add_by_command(world, wb.state.issue_token(WB_SELLER).token)
+    chat = await world.db.chats.get_by_external(seller_id=seller.id, external_id=opened.chat_id)
+    thread = await topic_of(world, chat.id)
+    wb.state.faults.add("accept_then_drop", count=1, path="/api/v1/seller/message")
+
+    reply = world.tg.user_sends(world.agent_id, world.group_id, "Сегодня", thread_id=thread)
+    await wait_until(lambda: _reacted(world, reply["message_id"]), seconds=30)
+    assert [s.text for s in wb.state.sent_by(WB_SELLER, opened.chat_id)] == ["Сегодня"]
+    row = await world.db.pool.fetchrow(
+        "SELECT status, attempts FROM reply_outbox WHERE tg_message_id = $1", reply["message_id"]
+    )
+    assert tuple(row) == ("sent", 1)  # settled in the same attempt, by the echo

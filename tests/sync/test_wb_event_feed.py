@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
+from bot.sync import events
 from bot.sync.poller import SellerPoller
 from connectors.ozon.client import OzonClient
 from connectors.wildberries.client import WildberriesClient
@@ -136,3 +137,26 @@ async def test_the_first_sync_mirrors_only_the_reply_window(world: WbWorld) -> N
     )
     assert remembered.last_message_external_id is not None
     assert recent.chat_id != old.chat_id
+
+
+async def test_a_first_sync_read_over_several_polls_keeps_the_window_until_the_end(
+    world: WbWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events, "MAX_BATCHES", 1)
+    world.emu.state.events_page_size = 1  # one event per call: a backlog of three polls
+    world.emu.state.buyer_writes(WB_SELLER, text="Давний 1")
+    world.emu.state.buyer_writes(WB_SELLER, text="Давний 2")
+    world.emu.state.advance(timedelta(days=11).total_seconds())
+    world.emu.state.buyer_writes(WB_SELLER, text="Свежий")
+    poller = SellerPoller(db=world.db, apis=world.apis, clock=world.emu.state.now)
+
+    for _ in range(3):
+        report = await poller.poll(world.seller)
+        assert report.initial  # the end of the stream is not reached yet
+    last = await poller.poll(world.seller)
+    state = await world.db.sync_state.get(seller_id=world.seller.id)
+    assert last.initial and state.initial_sync_done_at is not None
+    assert [r["text"] for r in await world.db.pool.fetch("SELECT text FROM messages")] == [
+        "Свежий"
+    ]
+    assert await world.count("SELECT count(*) FROM chats") == 3
