@@ -62,12 +62,13 @@ async def read_events(
             await _store(
                 db, seller, chat_events, horizon=horizon, reply_window=reply_window, report=report
             )
-        if batch.next_cursor and batch.next_cursor != cursor:
+        moved = batch.next_cursor is not None and batch.next_cursor != cursor
+        if batch.next_cursor is not None and moved:
             await db.sync_state.save_cursor(seller_id=seller.id, cursor=batch.next_cursor)
             cursor = batch.next_cursor
         if progress is not None:
             await progress()
-        if batch.done or not batch.chats:
+        if batch.done or not moved:  # the end, or a stream that does not move on
             return True
     logger.info("seller=%d: event backlog left for the next poll", seller.id)
     return False

@@ -29,7 +29,13 @@ from connectors.errors import (
     MarketplaceError,
     SendOutcomeUnknown,
 )
-from connectors.marketplace.matching import Delivery, Verdict, verify_file, verify_text
+from connectors.marketplace.matching import (
+    Delivery,
+    Verdict,
+    looks_like_image,
+    verify_file,
+    verify_text,
+)
 from connectors.marketplace.messages import (
     Author,
     ChatEvents,
@@ -217,8 +223,9 @@ class WbChannel(SellerChannel, EventFeed):
         if reply.kind == "text":
             return verify_text(mine, since=since, text=reply.text, api_only=True)
         name = reply.file_name
-        is_image = name.lower().endswith((".jpg", ".jpeg", ".png"))
-        return verify_file(mine, since=since, name=name, is_image=is_image, api_only=True)
+        return verify_file(
+            mine, since=since, name=name, is_image=looks_like_image(name), api_only=True
+        )
 
     async def _reply_sign(self, chat: ChatRef) -> str:
         sign = chat.extra.get(REPLY_SIGN)
