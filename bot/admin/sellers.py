@@ -19,7 +19,7 @@ from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
-from bot.texts import TEXTS, Locale, text
+from bot.texts import TEXTS, Locale, for_marketplace, text
 from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import NotFound
@@ -228,7 +228,7 @@ def state_line(card: SellerCard, locale: Locale) -> str:
     if seller.state == "paused":
         return text("sellers.state.paused", locale)
     if seller.state == "failing":
-        reason_key = f"seller_reason.{seller.state_reason}"
+        reason_key = for_marketplace(f"seller_reason.{seller.state_reason}", seller.marketplace)
         why = text(reason_key, locale) if reason_key in TEXTS else (seller.state_reason or "")
         return text("sellers.state.failing", locale, why=why)
     if sync.consecutive_failures:

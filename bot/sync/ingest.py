@@ -17,7 +17,7 @@ from bot.outbox.kinds import Kind, MessagePost
 from bot.outbox.queue import enqueue
 from bot.sla.policy import SlaPolicy, escalates, load_policy
 from bot.sla.rules import TurnFacts
-from bot.texts import text
+from bot.texts import for_marketplace, text
 from connectors.marketplace.matching import looks_like_image
 from connectors.marketplace.messages import ChatInfo, Message, message_order
 from storage.database import Database
@@ -220,7 +220,7 @@ async def ingest_chat(
 async def _unreadable_text(db: Database, seller: Seller, conn: Any) -> str:
     """The placeholder line, in the group's language, stored as the message's text."""
     workspace = await db.workspaces.get(workspace_id=seller.workspace_id, conn=conn)
-    return text("sync.unreadable_message", workspace.locale)
+    return text(for_marketplace("sync.unreadable_message", seller.marketplace), workspace.locale)
 
 
 class _ChatWriter:

@@ -233,4 +233,22 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "⚠️ Не отправлено: Wildberries отклонил сообщение ({detail}).",
         "en": "⚠️ Not sent: Wildberries refused the message ({detail}).",
     },
+    "seller_reason.auth_failed.wildberries": {
+        "ru": (
+            "Wildberries не принимает токен (неверный, отозван или истёк срок). Создайте новый "
+            "токен с категорией «Чат с покупателями» и замените его в боте (/sellers)."
+        ),
+        "en": (
+            "Wildberries rejects the token (wrong, revoked or expired). Create a new token "
+            "with the “Buyer chat” category and replace it in the bot (/sellers)."
+        ),
+    },
+    "seller_reason.premium_required.wildberries": {
+        "ru": "Wildberries просит пополнить баланс для этого токена; после этого бот продолжит.",
+        "en": "Wildberries asks to top up the balance for this token; the bot then carries on.",
+    },
+    "sync.unreadable_message.wildberries": {
+        "ru": "⚠️ Сообщение от Wildberries не удалось прочитать. Откройте чат на портале WB.",
+        "en": "⚠️ A message from Wildberries could not be read. Open the chat on the WB portal.",
+    },
 }
