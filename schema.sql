@@ -139,6 +139,8 @@ CREATE TABLE chats (
     sync_error             text,
     sync_reported          boolean NOT NULL DEFAULT false,
     topic_claimed_by       text,  -- the instance holding topic_claimed_until
+    -- marketplace-specific fields (WB reply signature, goods card id), adapter-owned
+    marketplace_data       jsonb  NOT NULL DEFAULT '{}'::jsonb,
     UNIQUE (seller_id, external_id),
     UNIQUE (topic_workspace_id, topic_thread_id)
 );

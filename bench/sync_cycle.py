@@ -6,7 +6,10 @@ server (its own process too), so the CPU seconds and peak RSS printed are the sy
 alone: the process that polls, parses and stores.
 
     .venv/bin/python bench/sync_cycle.py [--sellers 100] [--chats 5000] [--cycles 3]
-                                         [--new-share 0.01]
+                                         [--new-share 0.01] [--marketplace ozon|wb]
+
+``--marketplace wb`` runs the same cycles against the Wildberries emulator (its events
+stream; ``--chats`` defaults to 50 there, seeded one control call per chat).
 
 Prints, per cycle: Ozon calls, calls per seller, CPU seconds, wall seconds, messages stored;
 then the peak RSS of this process. Nothing is asserted: figures vary with the machine.
@@ -32,10 +35,13 @@ import httpx
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from scratch_db import scratch_database
+from wb_sellers import follow_ups, register_wb_sellers, seed_wb, wb_emulator_process
 
+from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import PollReport, SellerPoller
 from connectors.ozon.client import OzonClient
+from connectors.wildberries.client import WildberriesClient
 from storage.database import Database
 from storage.records import Seller
 from storage.vault import Vault
@@ -115,7 +121,7 @@ async def register_sellers(db: Database, vault: Vault, client_ids: list[str]) ->
 async def run_cycle(
     name: str,
     poller: SellerPoller,
-    client: OzonClient,
+    client: OzonClient | WildberriesClient,
     sellers: list[Seller],
     profile: bool = False,
 ) -> Cycle:
@@ -138,7 +144,44 @@ async def run_cycle(
     )
 
 
+async def main_wb(args: argparse.Namespace) -> list[Cycle]:
+    chats = args.chats if args.chats is not None else 50
+    with wb_emulator_process(free_port()) as url:
+        print(f"seeding {args.sellers} WB sellers × {chats} chats in the emulator …")
+        seeded = await seed_wb(url, args.sellers, chats)
+        async with scratch_database(max_size=20) as db:
+            vault = Vault([SecretStr(Fernet.generate_key().decode())])
+            sellers = await register_wb_sellers(db, vault, seeded)
+            async with (
+                WildberriesClient(base_url=url) as client,
+                OzonClient(base_url="http://127.0.0.1:9") as unused,
+            ):
+                registry = build_marketplaces(ozon=unused, wb=client)
+                apis = SellerApis(db=db, vault=vault, marketplaces=registry)
+                poller = SellerPoller(db=db, apis=apis)
+                cycles = [await run_cycle("first sync", poller, client, sellers)]
+                cycles.append(await run_cycle("idle", poller, client, sellers))
+                per_seller = max(1, round(chats * args.new_share))
+                for number in range(1, args.cycles + 1):
+                    await follow_ups(url, seeded, per_seller, number)
+                    cycles.append(
+                        await run_cycle(
+                            f"{args.new_share:.0%} active #{number}",
+                            poller,
+                            client,
+                            sellers,
+                            profile=args.profile and number == 1,
+                        )
+                    )
+    return cycles
+
+
 async def main(args: argparse.Namespace) -> None:
+    if args.marketplace == "wb":
+        print_cycles(await main_wb(args), args.sellers, "WB calls")
+        return
+    if args.chats is None:
+        args.chats = 5000
     port = free_port()
     with emulator_process(port) as url:
         print(f"seeding {args.sellers} sellers × {args.chats} chats in the emulator …")
@@ -147,7 +190,8 @@ async def main(args: argparse.Namespace) -> None:
             vault = Vault([SecretStr(Fernet.generate_key().decode())])
             sellers = await register_sellers(db, vault, client_ids)
             async with OzonClient(base_url=url) as client:
-                poller = SellerPoller(db=db, apis=SellerApis(db=db, vault=vault, ozon=client))
+                apis = SellerApis(db=db, vault=vault, marketplaces=build_marketplaces(ozon=client))
+                poller = SellerPoller(db=db, apis=apis)
                 cycles = [await run_cycle("first sync", poller, client, sellers)]
                 cycles.append(await run_cycle("idle", poller, client, sellers))
                 per_seller = max(1, round(args.chats * args.new_share))
@@ -168,13 +212,15 @@ async def main(args: argparse.Namespace) -> None:
                             )
                         )
 
+    print_cycles(cycles, args.sellers, "Ozon calls")
+
+
+def print_cycles(cycles: list[Cycle], sellers: int, label: str) -> None:
     print()
-    print(
-        f"{'cycle':<18}{'Ozon calls':>11}{'per seller':>11}{'CPU s':>8}{'wall s':>8}{'stored':>8}"
-    )
+    print(f"{'cycle':<18}{label:>11}{'per seller':>11}{'CPU s':>8}{'wall s':>8}{'stored':>8}")
     for cycle in cycles:
         print(
-            f"{cycle.name:<18}{cycle.calls:>11}{cycle.calls / args.sellers:>11.1f}"
+            f"{cycle.name:<18}{cycle.calls:>11}{cycle.calls / sellers:>11.1f}"
             f"{cycle.cpu:>8.2f}{cycle.wall:>8.2f}{cycle.stored:>8}"
         )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -184,8 +230,9 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sellers", type=int, default=100)
-    parser.add_argument("--chats", type=int, default=5000)
+    parser.add_argument("--chats", type=int, default=None, help="5000 (Ozon), 50 (WB)")
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--new-share", type=float, default=0.01)
     parser.add_argument("--profile", action="store_true", help="cProfile the first active cycle")
+    parser.add_argument("--marketplace", choices=("ozon", "wb"), default="ozon")
     asyncio.run(main(parser.parse_args()))

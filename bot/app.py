@@ -37,6 +37,7 @@ from bot.drafts.service import DraftService
 from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
 from bot.leadership import ROLE_PERIODIC, Hook, Leadership
+from bot.marketplaces import build_marketplaces
 from bot.ops.assembly import build_metrics, build_ops
 from bot.ops.metrics import BotMetrics
 from bot.ops.server import OpsServer
@@ -58,6 +59,7 @@ from bot.sync.scheduler import SyncScheduler
 from bot.updates.service import TelegramUpdates
 from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
+from connectors.wildberries.client import WildberriesClient
 from storage.database import Database
 from storage.vault import Vault
 
@@ -102,10 +104,14 @@ def assemble(  # noqa: PLR0915 - split after the port merge
     throttle: TelegramThrottle | None = None,
     sla_clock: Callable[[], datetime] | None = None,
     llm: LlmClient | None = None,
+    wb: WildberriesClient | None = None,
 ) -> App:
-    apis = SellerApis(db=db, vault=vault, ozon=ozon)
+    marketplaces = build_marketplaces(ozon=ozon, wb=wb)
+    apis = SellerApis(db=db, vault=vault, marketplaces=marketplaces)
     metrics = build_metrics(db)
     metrics.marketplace.watch("ozon", ozon.calls)
+    if wb is not None:
+        metrics.marketplace.watch("wb", wb.calls)
     throttle = throttle or TelegramThrottle()
     delivery = OutboxWorker(
         db=db,
@@ -141,6 +147,7 @@ def assemble(  # noqa: PLR0915 - split after the port merge
         auto_reply_delay_seconds=settings.auto_reply_delay_seconds,
         on_queued=delivery.kick,
         on_reply=bridge.replies.kick,
+        rules=apis.rules,
     )
     drafts = DraftWorker(
         service=drafts_service,
@@ -181,7 +188,7 @@ def assemble(  # noqa: PLR0915 - split after the port merge
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
     buyer_posts.decorate(sla.post_extras)
-    seller_admin = SellerAdmin(db=db, vault=vault, ozon=ozon, sync=sync)
+    seller_admin = SellerAdmin(db=db, vault=vault, marketplaces=marketplaces, sync=sync)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -192,7 +199,7 @@ def assemble(  # noqa: PLR0915 - split after the port merge
             bridge=bridge,
             outbox=outbox,
             access=access,
-            onboarding=Onboarding(db=db, vault=vault, ozon=ozon, sync=sync),
+            onboarding=Onboarding(db=db, vault=vault, marketplaces=marketplaces, sync=sync),
             seller_admin=seller_admin,
             sla=sla,
             drafts=DraftActions(
@@ -207,6 +214,7 @@ def assemble(  # noqa: PLR0915 - split after the port merge
             agent_admin=AgentAdmin(db=db, access=access),
             binding=GroupBinding(db=db, seller_admin=seller_admin),
             push_tokens=PushTokens(db=db, vault=vault),
+            marketplaces=marketplaces,
         )
     )
 
@@ -327,8 +335,11 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
         async with (
             open_database(settings) as db,
             OzonClient(base_url=str(settings.ozon_api_url)) as ozon,
+            WildberriesClient(
+                base_url=str(settings.wb_api_url), auth_scheme=settings.wb_auth_scheme
+            ) as wb,
         ):
-            app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot)
+            app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot, wb=wb)
             mode = "webhook" if settings.uses_webhook else "long polling"
             logger.info("Bot is starting (%s, updates stored before confirmed)", mode)
             await app.updates.run_polling()

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.sla.service import SlaService
 from bot.sync.push_tokens import PushTokens
 from bot.sync.scheduler import SyncScheduler
+from connectors.marketplace.registry import MarketplaceRegistry
 from connectors.ozon.client import OzonClient
 from storage.database import Database
 from storage.vault import Vault
@@ -40,3 +41,4 @@ class Deps(TypedDict):
     agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)
     binding: NotRequired[GroupBinding]  # who binds groups (owners; /groups)
     push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL
+    marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)

@@ -1,24 +1,34 @@
-"""A seller's Ozon API view, from the encrypted key in storage (decrypted only here)."""
+"""A seller's marketplace channel, from the encrypted key in storage (decrypted only here)."""
 
 from __future__ import annotations
 
-from connectors.ozon.client import OzonClient, OzonCredentials, OzonSellerApi
+from connectors.marketplace.port import ChatRef, Credentials, SellerChannel
+from connectors.marketplace.registry import MarketplaceRegistry
+from connectors.marketplace.rules import Rules
 from storage.database import Database
-from storage.records import Seller
+from storage.records import Chat, Seller
 from storage.vault import Vault
 
 
 class SellerApis:
-    def __init__(self, *, db: Database, vault: Vault, ozon: OzonClient) -> None:
+    def __init__(self, *, db: Database, vault: Vault, marketplaces: MarketplaceRegistry) -> None:
         self._db = db
         self._vault = vault
-        self._ozon = ozon
+        self._marketplaces = marketplaces
 
     @property
-    def client(self) -> OzonClient:
-        return self._ozon
+    def marketplaces(self) -> MarketplaceRegistry:
+        return self._marketplaces
 
-    async def for_seller(self, seller: Seller) -> OzonSellerApi:
+    def rules(self, seller: Seller) -> Rules:
+        return self._marketplaces.rules(seller.marketplace)
+
+    async def for_seller(self, seller: Seller) -> SellerChannel:
         encrypted = await self._db.sellers.get_encrypted_key(seller_id=seller.id)
-        creds = OzonCredentials(client_id=seller.client_id, api_key=self._vault.decrypt(encrypted))
-        return self._ozon.for_seller(creds)
+        creds = Credentials(account_id=seller.client_id, secret=self._vault.decrypt(encrypted))
+        return self._marketplaces.get(seller.marketplace).channel(creds)
+
+    async def chat_ref(self, chat: Chat) -> ChatRef:
+        """The chat as its adapter needs it: the marketplace id and the fields it stored."""
+        extra = await self._db.marketplace_data.get(chat_id=chat.id)
+        return ChatRef(chat_id=chat.external_id, extra=extra)

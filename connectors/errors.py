@@ -9,9 +9,17 @@ they end up in logs and in operator-facing replies.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-AuthFailureKind = Literal["missing_credentials", "invalid_key", "bad_client_id"]
+AuthFailureKind = Literal[
+    "missing_credentials",
+    "invalid_key",
+    "bad_client_id",
+    "expired_token",
+    "missing_scope",
+    "token_rate_too_low",
+]
 
 
 class MarketplaceError(Exception):
@@ -114,3 +122,90 @@ class SendOutcomeUnknown(MarketplaceError):
     The caller must not resend blindly: keep the item in the durable queue and check the chat
     history again later.
     """
+
+
+class TokenExpired(AuthFailed):
+    """The token's own expiry has passed (WB tokens are JWTs with ``exp``): issue a new one."""
+
+    def __init__(
+        self,
+        message: str = "token has expired",
+        *,
+        expired_at: datetime | None = None,
+        status: int | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__("expired_token", message, status=status, code=code)
+        self.expired_at = expired_at
+
+
+class TokenScopeMissing(AuthFailed):
+    """The token is valid but lacks the category (scope) the chat methods need."""
+
+    def __init__(
+        self,
+        message: str = "token lacks the buyer-chat category",
+        *,
+        status: int | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__("missing_scope", message, status=status, code=code)
+
+
+class TokenRateTooLow(AuthFailed):
+    """The token works but its class allows too few requests to serve chats (WB's Base token:
+    one request per hour); the seller must issue another kind of token."""
+
+    def __init__(
+        self,
+        message: str = "token allows too few requests",
+        *,
+        burst: int | None = None,
+        status: int | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__("token_rate_too_low", message, status=status, code=code)
+        self.burst = burst
+
+
+ContentRule = Literal["empty", "text_too_long", "file_type", "file_too_big", "files_too_big"]
+
+
+class ContentRejected(BadRequest):
+    """A message breaks one of the marketplace's content rules; raised before anything is sent
+    when the connector can tell, so the agent is told the rule instead of a vague failure.
+    ``limit`` is the rule's bound (characters or bytes), ``file_name`` the offending file."""
+
+    def __init__(
+        self,
+        rule: ContentRule,
+        message: str,
+        *,
+        limit: int | None = None,
+        file_name: str | None = None,
+        status: int | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__(message, status=status, code=code)
+        self.rule: ContentRule = rule
+        self.limit = limit
+        self.file_name = file_name
+
+
+class AttachmentNotReady(MarketplaceError):
+    """The attachment exists but is still being moderated; ask again after ``retry_after`` s."""
+
+    def __init__(
+        self,
+        message: str = "attachment is still in moderation",
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__(message, status=status, code=code)
+        self.retry_after = retry_after
+
+
+class AttachmentRefused(MarketplaceError):
+    """Moderation refused the attachment: it will never be available, say so instead."""

@@ -15,6 +15,7 @@ from storage.held_reply_repo import HeldReplyRepo
 from storage.instance_repo import InstanceRepo
 from storage.internal_note_repo import InternalNoteRepo
 from storage.leader_repo import LeaderRepo
+from storage.marketplace_data_repo import MarketplaceDataRepo
 from storage.message_repo import MessageRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
 from storage.seller_lease_repo import SellerLeaseRepo
@@ -54,6 +55,7 @@ class Database:
         self.seller_leases = SellerLeaseRepo(pool)
         self.leaders = LeaderRepo(pool)
         self.tg_budget = TgBudgetRepo(pool)
+        self.marketplace_data = MarketplaceDataRepo(pool)
 
     @property
     def instance_id(self) -> str:

@@ -96,3 +96,13 @@ class SyncStateRepo(Repository):
             notice,
         )
         return not status.endswith(" 0")
+
+    async def save_cursor(
+        self, *, seller_id: int, cursor: str, conn: Executor | None = None
+    ) -> None:
+        """Where a seller's event stream resumes (committed after what it produced)."""
+        await self._db(conn).execute(
+            "UPDATE sync_state SET cursor = $2, updated_at = now() WHERE seller_id = $1",
+            seller_id,
+            cursor,
+        )

@@ -152,3 +152,27 @@ def test_the_product_imports_nothing_from_the_emulators() -> None:
                 if hits:
                     offenders.setdefault(str(path.relative_to(BOT.parent)), []).extend(hits)
     assert not offenders, offenders
+
+
+# The composition root builds the adapters; Ozon's push server is Ozon-only by nature.
+MARKETPLACE_AWARE = COMPOSITION | {"bot.marketplaces", "bot.sync.push"}
+ADAPTER_PACKAGES = ("connectors.ozon", "connectors.wildberries", "connectors.yandex_market")
+
+
+def test_bot_reaches_marketplaces_only_through_the_port() -> None:
+    offenders: dict[str, list[str]] = {}
+    for path in sorted(BOT.rglob("*.py")):
+        module = _module_of(path)
+        if module in MARKETPLACE_AWARE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            hits = [n for n in names if n.startswith(ADAPTER_PACKAGES)]
+            if hits:
+                offenders.setdefault(module, []).extend(hits)
+    assert not offenders, f"bot/ modules importing an adapter instead of the port: {offenders}"

@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
-from bot.texts import TEXTS, Locale, text
+from bot.texts import TEXTS, Locale, for_marketplace, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Seller, SyncState
@@ -48,7 +48,7 @@ def notice_text(seller: Seller, sync: SyncState, health: Health, locale: Locale)
     shop = html.escape(seller.name)
     if health == "ok":
         return text("health.recovered", locale, shop=shop)
-    reason_key = f"seller_reason.{seller.state_reason}"
+    reason_key = for_marketplace(f"seller_reason.{seller.state_reason}", seller.marketplace)
     if seller.state == "failing" and reason_key in TEXTS:
         why = text(reason_key, locale)
     else:

@@ -1,11 +1,13 @@
-"""Connecting a seller: parse the command, check the key with Ozon, save it, first sync.
+"""Connecting a seller: parse the command, check the key with its marketplace, save it,
+first sync.
 
-Nothing is stored until Ozon has accepted the key. The key travels as a ``SecretStr`` and
-is written only encrypted; the audit entry names the seller, never the key.
+Nothing is stored until the marketplace has accepted the key. The key travels as a
+``SecretStr`` and is written only encrypted; the audit entry names the seller, never the key.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import time
@@ -19,9 +21,10 @@ from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
-from bot.texts import TEXTS, Locale, text
+from bot.texts import TEXTS, Locale, for_marketplace, text
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
-from connectors.ozon.client import OzonClient, OzonCredentials
+from connectors.marketplace.port import Credentials, Marketplace
+from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import Conflict, NotFound
 from storage.records import Seller, Workspace
@@ -30,8 +33,18 @@ from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
 
-MARKETPLACES: tuple[str, ...] = ("ozon",)  # Wildberries comes with its connector
+MARKETPLACES: tuple[str, ...] = ("ozon", "wildberries")
+#: How people may type a marketplace in ``/add_seller``.
+MARKETPLACE_WORDS: dict[str, str] = {
+    "ozon": "ozon",
+    "wildberries": "wildberries",
+    "wb": "wildberries",
+}
+#: Marketplaces whose token names the seller by itself: ``/add_seller wb <token> [name]``.
+TOKEN_ONLY: frozenset[str] = frozenset({"wildberries"})
+DISPLAY_NAMES: dict[str, str] = {"ozon": "Ozon", "wildberries": "Wildberries"}
 MAX_NAME = 64
+MAX_TOKEN = 4096
 
 
 class KeyCheck(StrEnum):
@@ -42,6 +55,9 @@ class KeyCheck(StrEnum):
     INVALID_KEY = "invalid_key"
     NO_PREMIUM = "no_premium"
     UNREACHABLE = "unreachable"
+    EXPIRED_TOKEN = "expired_token"
+    MISSING_SCOPE = "missing_scope"
+    BASE_TOKEN = "base_token"
 
 
 class AddOutcome(StrEnum):
@@ -79,26 +95,39 @@ def clean_name(value: str) -> str | None:
 
 
 def default_name(marketplace: str, client_id: str) -> str:
-    return f"{marketplace.capitalize()} {client_id}"
+    shown = DISPLAY_NAMES.get(marketplace, marketplace.capitalize())
+    return f"{shown} {client_id}".strip()
 
 
 def looks_like_key(value: str) -> bool:
-    """An Api-Key is one token of printable characters (a UUID on Ozon)."""
+    """An Api-Key is one token of printable characters (a UUID on Ozon, a JWT on WB)."""
     value = value.strip()
-    return 8 <= len(value) <= 200 and value.isprintable() and not any(c.isspace() for c in value)
+    return (
+        8 <= len(value) <= MAX_TOKEN
+        and value.isprintable()
+        and not any(c.isspace() for c in value)
+    )
 
 
 def parse_one_line(command_text: str) -> SellerDraft | Usage | None:
-    """``/add_seller ozon <Client-Id> <Api-Key> [name]``; None when there are no arguments
-    (the wizard starts then)."""
+    """``/add_seller ozon <Client-Id> <Api-Key> [name]`` or ``/add_seller wb <token>
+    [name]``; None when there are no arguments (the wizard starts then)."""
     parts = command_text.strip().split(maxsplit=4)
     if len(parts) == 1:
         return None
-    if parts[1].lower() not in MARKETPLACES:
-        return Usage("add.usage.marketplace")
+    marketplace = MARKETPLACE_WORDS.get(parts[1].lower())
+    if marketplace is None:
+        return Usage("add.usage.marketplaces")
+    if marketplace in TOKEN_ONLY:
+        return _token_only(marketplace, command_text)
+    return _with_client_id(marketplace, parts)
+
+
+def _with_client_id(marketplace: str, parts: list[str]) -> SellerDraft | Usage:
+    """``/add_seller ozon <Client-Id> <Api-Key> [name]``."""
     if len(parts) < 4 or not looks_like_key(parts[3]):
         return Usage("add.usage")
-    marketplace, client_id, api_key = parts[1].lower(), parts[2], parts[3]
+    client_id, api_key = parts[2], parts[3]
     if not valid_client_id(client_id):
         return Usage("key.bad_client_id")
     name = clean_name(parts[4]) if len(parts) == 5 else default_name(marketplace, client_id)
@@ -107,15 +136,26 @@ def parse_one_line(command_text: str) -> SellerDraft | Usage | None:
     return SellerDraft(marketplace, client_id, SecretStr(api_key), name)
 
 
-async def check_key(ozon: OzonClient, *, client_id: str, api_key: SecretStr) -> KeyCheck:
-    """Ask Ozon with the cheapest call whether this pair works and allows chats."""
-    if not valid_client_id(client_id):
+def _token_only(marketplace: str, command_text: str) -> SellerDraft | Usage:
+    """``/add_seller wb <token> [name]``: the account id comes from the token later."""
+    parts = command_text.strip().split(maxsplit=3)
+    if len(parts) < 3 or not looks_like_key(parts[2]):
+        return Usage("add.usage.token")
+    name = clean_name(parts[3]) if len(parts) == 4 else default_name(marketplace, "")
+    if name is None:
+        return Usage("add.bad_name")
+    return SellerDraft(marketplace, "", SecretStr(parts[2]), name)
+
+
+async def check_key(marketplace: Marketplace, *, client_id: str, api_key: SecretStr) -> KeyCheck:
+    """Ask the marketplace with its cheapest call whether this key works and allows chats."""
+    if marketplace.rules.numeric_account_id and not valid_client_id(client_id):
         return KeyCheck.BAD_CLIENT_ID
-    api = ozon.for_seller(OzonCredentials(client_id=client_id, api_key=api_key))
+    api = marketplace.channel(Credentials(account_id=client_id, secret=api_key))
     try:
         await api.check_access()
     except AuthFailed as exc:
-        return KeyCheck.BAD_CLIENT_ID if exc.kind == "bad_client_id" else KeyCheck.INVALID_KEY
+        return _AUTH_OUTCOMES.get(exc.kind, KeyCheck.INVALID_KEY)
     except PremiumRequired:
         return KeyCheck.NO_PREMIUM
     except MarketplaceError as exc:
@@ -124,8 +164,17 @@ async def check_key(ozon: OzonClient, *, client_id: str, api_key: SecretStr) -> 
     return KeyCheck.OK
 
 
-def key_check_text(outcome: KeyCheck, locale: Locale) -> str:
-    return text(f"key.{outcome.value}", locale)
+_AUTH_OUTCOMES: dict[str, KeyCheck] = {
+    "bad_client_id": KeyCheck.BAD_CLIENT_ID,
+    "expired_token": KeyCheck.EXPIRED_TOKEN,
+    "missing_scope": KeyCheck.MISSING_SCOPE,
+    "token_rate_too_low": KeyCheck.BASE_TOKEN,
+}
+
+
+def key_check_text(outcome: KeyCheck, locale: Locale, marketplace: str = "") -> str:
+    """What the check said, in the words of the seller's marketplace when they differ."""
+    return text(for_marketplace(f"key.{outcome.value}", marketplace), locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,17 +198,29 @@ ProgressSink = Callable[[PollReport], Awaitable[None]]
 
 class Onboarding:
     def __init__(
-        self, *, db: Database, vault: Vault, ozon: OzonClient, sync: SyncScheduler
+        self,
+        *,
+        db: Database,
+        vault: Vault,
+        marketplaces: MarketplaceRegistry,
+        sync: SyncScheduler,
     ) -> None:
         self._db = db
         self._vault = vault
-        self._ozon = ozon
+        self._marketplaces = marketplaces
         self._sync = sync
 
     async def add(
         self, *, actor_tg_user_id: int, workspace: Workspace, draft: SellerDraft
     ) -> AddResult:
-        """Check with Ozon, then save encrypted and audit; nothing is saved on failure."""
+        """Check with the marketplace, then save encrypted and audit; nothing is saved on
+        failure."""
+        marketplace = self._marketplaces.get(draft.marketplace)
+        account = marketplace.account_id_of(draft.api_key)
+        if account is not None:  # the token names its seller (WB)
+            draft = dataclasses.replace(draft, client_id=account)
+            if draft.name == default_name(draft.marketplace, ""):
+                draft = dataclasses.replace(draft, name=default_name(draft.marketplace, account))
         existing = await self._db.sellers.find(
             marketplace=draft.marketplace, client_id=draft.client_id
         )
@@ -171,7 +232,7 @@ class Onboarding:
         if existing is not None and not archived_here:
             # Live, or archived in another group (its chats and topics live there).
             return AddResult(AddOutcome.DUPLICATE, existing)
-        checked = await check_key(self._ozon, client_id=draft.client_id, api_key=draft.api_key)
+        checked = await check_key(marketplace, client_id=draft.client_id, api_key=draft.api_key)
         if checked is not KeyCheck.OK:
             logger.info("seller client_id=%s not added: %s", draft.client_id, checked.value)
             return AddResult(checked)

@@ -19,8 +19,8 @@ from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
-from bot.texts import TEXTS, Locale, text
-from connectors.ozon.client import OzonClient
+from bot.texts import TEXTS, Locale, for_marketplace, text
+from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Seller, SyncState, Workspace
@@ -41,11 +41,16 @@ class SellerCard:
 
 class SellerAdmin:
     def __init__(
-        self, *, db: Database, vault: Vault, ozon: OzonClient, sync: SyncScheduler
+        self,
+        *,
+        db: Database,
+        vault: Vault,
+        marketplaces: MarketplaceRegistry,
+        sync: SyncScheduler,
     ) -> None:
         self._db = db
         self._vault = vault
-        self._ozon = ozon
+        self._marketplaces = marketplaces
         self._sync = sync
 
     async def cards(self, workspaces: list[Workspace]) -> list[SellerCard]:
@@ -97,8 +102,11 @@ class SellerAdmin:
     async def replace_key(
         self, *, actor_tg_user_id: int, seller: Seller, api_key: SecretStr
     ) -> KeyCheck:
-        """Check the new key with Ozon first; store it (encrypted) only if Ozon accepts it."""
-        checked = await check_key(self._ozon, client_id=seller.client_id, api_key=api_key)
+        """Check the new key with the marketplace first; store it (encrypted) only if the
+        marketplace accepts it."""
+        checked = await check_key(
+            self._marketplaces.get(seller.marketplace), client_id=seller.client_id, api_key=api_key
+        )
         if checked is not KeyCheck.OK:
             logger.info("seller=%d new key refused: %s", seller.id, checked.value)
             return checked
@@ -220,7 +228,7 @@ def state_line(card: SellerCard, locale: Locale) -> str:
     if seller.state == "paused":
         return text("sellers.state.paused", locale)
     if seller.state == "failing":
-        reason_key = f"seller_reason.{seller.state_reason}"
+        reason_key = for_marketplace(f"seller_reason.{seller.state_reason}", seller.marketplace)
         why = text(reason_key, locale) if reason_key in TEXTS else (seller.state_reason or "")
         return text("sellers.state.failing", locale, why=why)
     if sync.consecutive_failures:

@@ -35,8 +35,9 @@ from bot.outbox.queue import enqueue
 from bot.outbox.topics import is_topic_gone
 from bot.outbox.worker import NO_PREVIEW, REPORT_KEY, OutboxWorker
 from bot.seller_api import SellerApis
-from bot.texts import Locale, text
-from connectors.errors import MarketplaceError
+from bot.texts import Locale, for_marketplace, text
+from connectors.errors import AttachmentNotReady, MarketplaceError
+from connectors.marketplace.messages import NotReady, Refused
 from storage.database import Database
 from storage.records import Chat, Message, Seller, TgOutboxItem, Workspace
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
@@ -44,6 +45,8 @@ from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 logger = logging.getLogger(__name__)
 
 ATTACHMENT_GIVE_UP_AFTER = 5
+# Moderation holds: with the outbox's backoff (2 s doubling, 5 min cap) about 20 minutes.
+MODERATION_GIVE_UP_AFTER = 10
 _CAPTION_TEXT_ROOM = 900
 # Bad requests about where or whether the bot may post, not about the file itself: the
 # worker's policy handles those (recreate, reopen, wait for rights).
@@ -80,12 +83,14 @@ class BuyerPosts:
         worker: OutboxWorker,
         apis: SellerApis,
         attachment_give_up_after: int = ATTACHMENT_GIVE_UP_AFTER,
+        moderation_give_up_after: int = MODERATION_GIVE_UP_AFTER,
     ) -> None:
         self._db = db
         self._worker = worker
         self._bot = worker.bot
         self._apis = apis
         self._give_up_after = attachment_give_up_after
+        self._moderation_give_up_after = moderation_give_up_after
         self._extras: PostExtras | None = None
 
     def register(self) -> None:
@@ -98,11 +103,15 @@ class BuyerPosts:
 
     async def _topic_name(self, workspace: Workspace, chat: Chat) -> str:
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        sellers = await self._db.sellers.list_all(workspace_id=workspace.id)
+        mixed = len({s.marketplace for s in sellers}) > 1
         return topic_name(
             order_number=chat.order_number,
             buyer_id=chat.buyer_external_id,
             seller_name=await self._shop_name(workspace, seller),
             locale=workspace.locale,
+            buyer_name=chat.buyer_name,
+            badge=self._apis.rules(seller).badge if mixed else "",
         )
 
     async def _shop_name(self, workspace: Workspace, seller: Seller) -> str | None:
@@ -126,7 +135,7 @@ class BuyerPosts:
         status, markup = "", None
         if self._extras is not None and message.author_type == "customer":
             status, markup = await self._extras(workspace, chat, seller, message)
-        parts = _plan(message, header, workspace.locale, status)
+        parts = _plan(message, header, workspace.locale, status, seller.marketplace)
         done: list[int] = list((item.result or {}).get("parts", []))
         for index, part in enumerate(parts):
             if index < len(done):
@@ -147,17 +156,25 @@ class BuyerPosts:
             if index == 0 and header:
                 await self._db.chats.mark_context_posted(chat_id=chat.id)
         await self._db.messages.set_tg_message_id(message_id=message.id, tg_message_id=done[0])
-        if message.direction == "in" and workspace.mark_read_in_marketplace:
+        if (
+            message.direction == "in"
+            and workspace.mark_read_in_marketplace
+            and self._apis.rules(seller).marks_read
+        ):
             await self._mark_read(seller, chat, message)
         return {"parts": done}
 
     async def _header(self, workspace: Workspace, chat: Chat, seller: Seller) -> str:
+        rules = self._apis.rules(seller)
         context = ChatContext(
             order_number=chat.order_number,
             posting_number=chat.posting_number,
             sku=chat.sku,
             product_url=chat.product_url,
             seller_name=await self._shop_name(workspace, seller),
+            product_template=rules.product_url,
+            badge=rules.badge,
+            marketplace=rules.code,
         )
         header = context_header(context, workspace.locale)
         hint = text("security.hint.to_buyer", workspace.locale)  # the topic's first post
@@ -185,19 +202,28 @@ class BuyerPosts:
             return sent.message_id
         try:
             api = await self._apis.for_seller(seller)
-            file = await api.download_file(part.attachment["url"])
+            file = await api.download(part.attachment["url"])
+            if isinstance(file, NotReady):
+                raise AttachmentNotReady(retry_after=file.retry_after_seconds)
+        except AttachmentNotReady:
+            # Held back by the marketplace's moderation: wait longer than for a failure
+            # (it usually clears within minutes), then post without it, saying so.
+            if item.attempts < self._moderation_give_up_after:
+                raise
+            return await self._without_file(
+                workspace, thread_id, part, markup=markup, seller=seller, why="pending"
+            )
         except MarketplaceError:
             if item.attempts < self._give_up_after:
                 raise
-            # Ozon keeps refusing the file: say so rather than block the chat forever.
-            missing = text("post.attachment_missing", workspace.locale)
-            sent = await self._bot.send_message(
-                chat_id=workspace.tg_chat_id,
-                message_thread_id=thread_id,
-                text=f"{part.html}\n{missing}",
-                reply_markup=markup,
+            # The marketplace keeps refusing the file: say so rather than block the chat.
+            return await self._without_file(
+                workspace, thread_id, part, markup=markup, seller=seller, why="missing"
             )
-            return sent.message_id
+        if isinstance(file, Refused):
+            return await self._without_file(
+                workspace, thread_id, part, markup=markup, seller=seller, why="moderated"
+            )
         name = file.name or part.attachment.get("name") or "file"
         return await self._send_file(
             workspace,
@@ -209,6 +235,32 @@ class BuyerPosts:
             name=name,
             markup=markup,
         )
+
+    async def _without_file(
+        self,
+        workspace: Workspace,
+        thread_id: int,
+        part: _Part,
+        *,
+        markup: InlineKeyboardMarkup | None,
+        seller: Seller,
+        why: str,
+    ) -> int:
+        """The post without its attachment, saying why (never dropped silently)."""
+        if why == "missing":
+            key = for_marketplace("post.attachment_missing", seller.marketplace)
+            note = text(key, workspace.locale)
+        else:
+            name = self._apis.rules(seller).display_name
+            key = f"marketplace.attachment_{why}"
+            note = text(key, workspace.locale, marketplace=html.escape(name))
+        sent = await self._bot.send_message(
+            chat_id=workspace.tg_chat_id,
+            message_thread_id=thread_id,
+            text=f"{part.html}\n{note}",
+            reply_markup=markup,
+        )
+        return sent.message_id
 
     async def _send_file(
         self,
@@ -287,26 +339,28 @@ class BuyerPosts:
         """Best effort: a failure here must not undo or repeat the delivery."""
         try:
             api = await self._apis.for_seller(seller)
-            await api.mark_read(chat.external_id, message.external_id)
+            await api.mark_read(await self._apis.chat_ref(chat), message.external_id)
         except MarketplaceError as exc:
             logger.info("chat=%d: mark read failed (%s)", chat.id, type(exc).__name__)
 
 
-def _plan(message: Message, header: str, locale: Locale, status: str = "") -> list[_Part]:
+def _plan(
+    message: Message, header: str, locale: Locale, status: str = "", marketplace: str = ""
+) -> list[_Part]:
     """The posts for one message: fewest units first (text rides in the first caption)."""
     attachments = message.attachments
     body = message.text.strip()
     if not attachments:
         return [_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status,
+            status=status, marketplace=marketplace,
         )]  # fmt: skip
     parts: list[_Part] = []
     text_in_caption = utf16_len(body) <= _CAPTION_TEXT_ROOM
     if body and not text_in_caption:
         parts.extend(_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status,
+            status=status, marketplace=marketplace,
         ))  # fmt: skip
         header = status = ""
     for index, attachment in enumerate(attachments):
@@ -319,6 +373,7 @@ def _plan(message: Message, header: str, locale: Locale, status: str = "") -> li
                     header=header if first else "",
                     locale=locale,
                     status=status if first else "",
+                    marketplace=marketplace,
                 ),
                 attachment,
             )

@@ -11,12 +11,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from bot.texts import Locale, text
+from bot.texts import Locale, for_marketplace, text
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 TOPIC_NAME_LIMIT = 128
-OZON_PRODUCT_URL = "https://www.ozon.ru/product/{sku}/"
 
 
 def utf16_len(value: str) -> int:
@@ -86,6 +85,12 @@ class ChatContext:
     sku: str | None
     product_url: str | None
     seller_name: str | None  # shown only when the group serves several sellers
+    #: The marketplace's product page for ``sku`` (``{id}`` replaced), when it has one.
+    product_template: str | None = None
+    #: The marketplace's short badge ("🔵 Ozon"), the header's first line.
+    badge: str = ""
+    #: The marketplace's code, for texts it words its own way (``<key>.<code>``).
+    marketplace: str = ""
 
 
 def topic_name(
@@ -94,25 +99,34 @@ def topic_name(
     buyer_id: str | None,
     seller_name: str | None,
     locale: Locale,
+    buyer_name: str = "",
+    badge: str = "",
 ) -> str:
     """Recognisable in the topic list: the order (or the buyer), and the shop if several.
 
     Ozon's chat API does not give the buyer's name, so the order number is the handle
-    agents know; without one, the tail of the buyer's id tells chats apart.
+    agents know; without one, the buyer's name where the marketplace gives it, else the
+    tail of the buyer's id tells chats apart. ``badge`` (the marketplace's) leads the name
+    where a group serves shops of several marketplaces.
     """
     if order_number:
         core = text("topic.order", locale, order=order_number)
+    elif buyer_name and buyer_id:  # marketplaces that tell the buyer's name (WB)
+        core = text("topic.buyer_named", locale, name=buyer_name, tail=buyer_id[-4:])
     elif buyer_id:
         core = text("topic.buyer", locale, buyer=buyer_id[-4:])
     else:
         core = text("topic.chat", locale)
     name = f"{seller_name} · {core}" if seller_name else core
+    name = f"{badge} {name}" if badge else name
     return clip_utf16(name, TOPIC_NAME_LIMIT)
 
 
 def context_header(context: ChatContext, locale: Locale) -> str:
     """HTML lines with the order, posting, product link and shop (empty if nothing known)."""
     lines: list[str] = []
+    if context.badge:
+        lines.append(html.escape(context.badge))
     if context.seller_name:
         lines.append(text("post.shop", locale, shop=html.escape(context.seller_name)))
     if context.order_number:
@@ -120,10 +134,13 @@ def context_header(context: ChatContext, locale: Locale) -> str:
     if context.posting_number:
         lines.append(text("post.posting", locale, posting=html.escape(context.posting_number)))
     url = context.product_url or (
-        OZON_PRODUCT_URL.format(sku=context.sku) if context.sku and context.sku.isdigit() else None
+        context.product_template.format(id=context.sku)
+        if context.product_template and context.sku and context.sku.isdigit()
+        else None
     )
     if url:
-        label = text("post.product", locale, sku=html.escape(context.sku or ""))
+        key = for_marketplace("post.product", context.marketplace)
+        label = text(key, locale, sku=html.escape(context.sku or ""))
         lines.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>')
     return "\n".join(lines)
 
@@ -144,11 +161,12 @@ def message_posts(
     locale: Locale,
     limit: int = MESSAGE_LIMIT,
     status: str = "",
+    marketplace: str = "",
 ) -> list[str]:
     """The HTML post(s) for one marketplace message: author line, optional context header
     (the chat's first post), optional status line (SLA), the escaped text, split to fit
     Telegram's limit."""
-    author = _author(author_type, locale, status)
+    author = _author(author_type, locale, status, marketplace)
     lead = f"{header}\n\n{author}" if header else author
     lead_visible = utf16_len(html.unescape(_strip_tags(lead)))
     first_room = max(1, limit - lead_visible - 1)
@@ -164,19 +182,26 @@ def message_posts(
 
 
 def caption(
-    *, author_type: str, body: str, header: str = "", locale: Locale, status: str = ""
+    *,
+    author_type: str,
+    body: str,
+    header: str = "",
+    locale: Locale,
+    status: str = "",
+    marketplace: str = "",
 ) -> str:
     """A photo or document caption: like a post, clipped to the caption limit."""
-    author = _author(author_type, locale, status)
+    author = _author(author_type, locale, status, marketplace)
     lead = f"{header}\n\n{author}" if header else author
     room = CAPTION_LIMIT - utf16_len(html.unescape(_strip_tags(lead))) - 1
     body = body.strip()
     return f"{lead}\n{html.escape(clip_utf16(body, max(1, room)))}" if body else lead
 
 
-def _author(author_type: str, locale: Locale, status: str) -> str:
+def _author(author_type: str, locale: Locale, status: str, marketplace: str = "") -> str:
     """The author line, with the status line (already HTML) under it when there is one."""
-    author = text(AUTHOR_KEYS.get(author_type, "author.other"), locale)
+    key = AUTHOR_KEYS.get(author_type, "author.other")
+    author = text(for_marketplace(key, marketplace), locale)
     return f"{author}\n<i>{status}</i>" if status else author
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
@@ -34,7 +34,7 @@ from bot.outbox.queue import enqueue
 from bot.outbox.worker import OutboxWorker
 from bot.retry import backoff
 from bot.seller_api import SellerApis
-from bot.texts import text
+from bot.texts import for_marketplace, text
 from connectors.errors import (
     AuthFailed,
     BadRequest,
@@ -46,9 +46,9 @@ from connectors.errors import (
     ReplyWindowExpired,
     SendOutcomeUnknown,
 )
-from connectors.ozon.client import OzonSellerApi
-from connectors.ozon.delivery import Delivery, Verdict, looks_like_image, verify_file, verify_text
-from connectors.ozon.models import ChatMessage
+from connectors.marketplace.matching import Delivery, Verdict
+from connectors.marketplace.port import ChatRef, OutgoingFile, SellerChannel, SentReply
+from connectors.marketplace.rules import MB, FileProblem, Rules, check_file, content_type_of
 from storage.database import Database
 from storage.records import Chat, ReplyItem, Seller
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
@@ -63,7 +63,6 @@ RETRY_BASE = timedelta(seconds=4)  # 4 s, 8 s, … 5 min between attempts
 # The Bot API's getFile refuses files over 20 MB ("file is too big"): such a reply can never
 # be fetched, so it fails at once instead of being retried.
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
-VERIFY_HISTORY_LIMIT = 50
 _SELLER_STATES_REFUSED = {"paused": "seller_paused", "removed": "seller_removed"}
 _REFUSALS: tuple[tuple[type[Exception], str], ...] = (
     (ReplyWindowExpired, "window_closed"),
@@ -84,16 +83,25 @@ def is_too_big(exc: TelegramBadRequest) -> bool:
     return "file is too big" in exc.message.lower()
 
 
-def verify_reply(
-    item: ReplyItem, messages: Sequence[ChatMessage], *, since: datetime, exclude: set[str]
-) -> Verdict:
-    """What the chat's history says about an attempt of ``item`` started at ``since``."""
+def sent_reply(item: ReplyItem) -> SentReply:
+    """What to look for in the chat to know whether ``item`` reached the buyer."""
     if item.kind == "text":
-        return verify_text(messages, since=since, text=item.text, exclude=exclude)
-    name = file_name(item)
-    return verify_file(
-        messages, since=since, name=name, is_image=looks_like_image(name), exclude=exclude
-    )
+        return SentReply("text", text=item.text)
+    return SentReply("file", file_name=file_name(item))
+
+
+def file_rule_values(rules: Rules, broken: FileProblem, name: str, size: int) -> dict[str, str]:
+    """What ``marketplace.file.<rule>`` says: the marketplace, its rule, the file (plain
+    text: the notice escapes it)."""
+    files = rules.files
+    limit = files.max_total_bytes if broken is FileProblem.TOTAL else files.max_file_bytes
+    return {
+        "marketplace": rules.display_name,
+        "types": ", ".join(files.allowed_labels),
+        "name": name,
+        "limit": f"{(limit or 0) / MB:g}",
+        "size": f"{size / MB:.1f}",
+    }
 
 
 def file_name(item: ReplyItem) -> str:
@@ -180,8 +188,9 @@ class ReplyWorker:
 
     async def _attempt(self, item: ReplyItem, chat: Chat, seller: Seller) -> None:
         api = await self._apis.for_seller(seller)
+        ref = await self._apis.chat_ref(chat)
         if item.status == "sending":
-            verdict = await self._verify(api, chat, item)
+            verdict = await self._verify(api, ref, chat, item)
             if verdict.outcome is Delivery.FOUND:
                 await self._succeeded(item, chat, marketplace_message_id=verdict.message_id)
                 return
@@ -189,8 +198,25 @@ class ReplyWorker:
                 await self._unverified(item, chat)
                 return
         content = await self._download(item) if item.kind == "file" else b""
+        mime = content_type_of(file_name(item), content) if item.kind == "file" else ""
+        broken = (
+            check_file(api.rules.files, content_type=mime, size=len(content))
+            if item.kind == "file"
+            else None
+        )
+        if broken is not None:
+            # Refused here, before any call: the marketplace would refuse it anyway.
+            await self._refuse(
+                item,
+                chat,
+                seller,
+                "file_rule",
+                detail_key=f"marketplace.file.{broken.value}",
+                detail_values=file_rule_values(api.rules, broken, file_name(item), len(content)),
+            )
+            return
         await self._db.replies.mark_sending(item_id=item.id, at=self._clock())
-        await self._send(api, chat, item, content)
+        await self._send(api, ref, item, content, mime)
         await self._succeeded(item, chat)
 
     async def _settle_error(
@@ -226,24 +252,27 @@ class ReplyWorker:
         assert buffer is not None
         return buffer.read()
 
-    async def _send(self, api: OzonSellerApi, chat: Chat, item: ReplyItem, content: bytes) -> None:
+    async def _send(
+        self, api: SellerChannel, ref: ChatRef, item: ReplyItem, content: bytes, mime: str
+    ) -> None:
         if item.kind == "text":
-            await api.send_message(chat.external_id, item.text)
+            await api.send_text(ref, item.text)
         else:
-            await api.send_file(chat.external_id, name=file_name(item), content=content)
+            await api.send_files(ref, [OutgoingFile(file_name(item), content, mime)])
 
-    async def _verify(self, api: OzonSellerApi, chat: Chat, item: ReplyItem) -> Verdict:
+    async def _verify(
+        self, api: SellerChannel, ref: ChatRef, chat: Chat, item: ReplyItem
+    ) -> Verdict:
         """An earlier attempt may have reached the buyer: look before sending again."""
         if item.marketplace_message_id is not None:  # sync already saw it in history
             return Verdict(Delivery.FOUND, item.marketplace_message_id)
-        page = await api.history(
-            chat.external_id, direction="Backward", limit=VERIFY_HISTORY_LIMIT
-        )
         started = item.attempt_started_at or item.created_at
         exclude = await self._db.replies.matched_message_ids(
             chat_id=chat.id, except_item_id=item.id
         )
-        return verify_reply(item, page.messages, since=started - CLOCK_SKEW, exclude=exclude)
+        return await api.find_reply(
+            ref, sent_reply(item), since=started - CLOCK_SKEW, exclude=exclude
+        )
 
     async def _retry(
         self, item: ReplyItem, *, outcome_unknown: bool, reason: str | None = None
@@ -338,6 +367,7 @@ class ReplyWorker:
         *,
         detail: str | None = None,
         detail_key: str | None = None,
+        detail_values: dict[str, str] | None = None,
     ) -> None:
         workspace = (
             await self._db.workspaces.get(workspace_id=chat.topic_workspace_id)
@@ -351,9 +381,14 @@ class ReplyWorker:
                 return  # already final: its explanation was queued then
             if workspace is not None:
                 locale = workspace.locale
-                shown = text(detail_key, locale) if detail_key is not None else (detail or "")
+                market = seller.marketplace
+                shown = (
+                    text(for_marketplace(detail_key, market), locale, **(detail_values or {}))
+                    if detail_key is not None
+                    else (detail or "")
+                )
                 message = text(
-                    f"reply_failed.{code}",
+                    for_marketplace(f"reply_failed.{code}", market),
                     locale,
                     shop=html.escape(seller.name),
                     detail=html.escape(shown),

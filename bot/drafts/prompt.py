@@ -17,15 +17,15 @@ _RULES = """Rules (the marketplace rejects or punishes anything else):
 - Write as the seller talking to the buyer, ready to send: 2-3 short sentences. Empathy first, \
 then something concrete, then an open door.
 - Never give phone numbers, e-mail addresses, links to other sites, messenger or social \
-network names or handles. Keep the conversation in the Ozon chat.
+network names or handles. Keep the conversation in the {marketplace} chat.
 - Never promise what the seller cannot guarantee on a marketplace (a guaranteed refund, a free \
-replacement, "we will return your money"): returns and refunds go through Ozon.
+replacement, "we will return your money"): returns and refunds go through {marketplace}.
 - Never blame the buyer, never send them to "contact support".
 - Never mention AI, bots, neural networks, GPT or automatic replies.
 - Offer a return only if the buyer brought it up.
 - Do not admit that the product does not match its description; say "an unusual case", \
 "possibly a defect of this particular item", "passed to our quality team".
-- At most 1000 characters. Plain text, no markdown."""
+- At most {limit} characters. Plain text, no markdown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,9 @@ class PromptContext:
     sku: str | None = None
     product_title: str | None = None
     buyer_raised_return: bool = False
+    #: The chat's marketplace and its text limit (its rules, see connectors/marketplace).
+    marketplace: str = "Ozon"
+    text_limit: int = 1000
 
 
 def build_messages(
@@ -62,9 +65,9 @@ def build_messages(
     ``previous`` alone asks for a different wording (the agent pressed Regenerate)."""
     language = "Russian" if context.language == "ru" else "English"
     system = [
-        f"You draft replies for the shop «{context.shop}» on the Ozon marketplace, "
-        f"answering a buyer in the shop's chat. Reply in {language}.",
-        _RULES,
+        f"You draft replies for the shop «{context.shop}» on the {context.marketplace} "
+        f"marketplace, answering a buyer in the shop's chat. Reply in {language}.",
+        _RULES.format(marketplace=context.marketplace, limit=context.text_limit),
     ]
     if not context.buyer_raised_return:
         system.append("The buyer has not asked about a return: do not offer one.")

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.drafts.llm import LlmClient, LlmFailed
 from bot.drafts.prompt import PromptContext, Turn, build_messages
@@ -28,6 +29,7 @@ from bot.guardrails.rules import Finding, blocking, check
 from bot.outbox.kinds import DraftPost, DraftStatus
 from bot.outbox.queue import enqueue
 from bot.texts import text
+from connectors.marketplace.rules import Rules
 from storage.database import Database
 from storage.records import BuyerTurn, Chat, Message, Seller, Suggestion
 from storage.sql import Executor
@@ -84,8 +86,10 @@ class DraftService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_queued: Callable[[], None] = lambda: None,
         on_reply: Callable[[], None] = lambda: None,
+        rules: Callable[[Seller], Rules] | None = None,
     ) -> None:
         self._db = db
+        self._rules = rules
         self._llm = llm
         self._auto_delay = auto_reply_delay_seconds
         self._clock = clock
@@ -93,6 +97,13 @@ class DraftService:
         self._on_reply = on_reply
 
     # ------------------------------------------------------------------ composing
+
+    def _marketplace_facts(self, seller: Seller) -> dict[str, Any]:
+        """The marketplace's name and text limit for the prompt (its rules, when known)."""
+        if self._rules is None:
+            return {}
+        rules = self._rules(seller)
+        return {"marketplace": rules.display_name, "text_limit": rules.text_limit}
 
     async def compose(
         self,
@@ -122,6 +133,7 @@ class DraftService:
             sku=chat.sku,
             product_title=chat.product_title,
             buyer_raised_return=asked_return,
+            **self._marketplace_facts(seller),
         )
         conversation = [
             Turn(from_buyer=m.direction == "in", text=m.text) for m in recent if m.text.strip()

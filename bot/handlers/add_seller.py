@@ -24,7 +24,9 @@ from pydantic import SecretStr
 from bot.access import AccessControl, Role
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import (
+    DISPLAY_NAMES,
     MARKETPLACES,
+    TOKEN_ONLY,
     AddOutcome,
     KeyCheck,
     Onboarding,
@@ -44,8 +46,8 @@ from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from bot.texts import Locale, text
-from connectors.ozon.client import OzonClient
+from bot.texts import Locale, for_marketplace, text
+from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
@@ -80,7 +82,7 @@ def cancel_keyboard(locale: Locale, what: str = "add") -> InlineKeyboardMarkup:
 
 def marketplace_keyboard(locale: Locale) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(text=m.capitalize(),
+        [InlineKeyboardButton(text=DISPLAY_NAMES.get(m, m),
                               callback_data=PickMarketplace(marketplace=m).pack())]
         for m in MARKETPLACES
     ]  # fmt: skip
@@ -171,7 +173,12 @@ async def complete(
 ) -> None:
     """Check, save, first sync: one private message edited from start to summary."""
     sent = await bot.send_message(
-        chat_id=chat_id, text=text("add.checking", locale, shop=html.escape(draft.name))
+        chat_id=chat_id,
+        text=text(
+            for_marketplace("add.checking", draft.marketplace),
+            locale,
+            shop=html.escape(draft.name),
+        ),
     )
 
     async def edit(value: str) -> None:
@@ -186,9 +193,8 @@ async def complete(
         return
     if not result.added or result.seller is None:
         assert isinstance(result.outcome, KeyCheck)
-        await edit(
-            key_check_text(result.outcome, locale) + "\n" + text("add.nothing_saved", locale)
-        )
+        shown = key_check_text(result.outcome, locale, draft.marketplace)
+        await edit(shown + "\n" + text("add.nothing_saved", locale))
         return
     seller = result.seller
     editor = ProgressEditor(edit, locale=locale, shop=seller.name)
@@ -415,10 +421,14 @@ async def on_marketplace(
         return
     await query.answer()
     await state.update_data(marketplace=callback_data.marketplace)
-    await state.set_state(AddSeller.client_id)
+    token_only = callback_data.marketplace in TOKEN_ONLY  # the token names the seller
+    if token_only:
+        await state.update_data(client_id="")
+    await state.set_state(AddSeller.api_key if token_only else AddSeller.client_id)
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            text("add.ask_client_id", locale), reply_markup=cancel_keyboard(locale)
+            text("add.ask_token" if token_only else "add.ask_client_id", locale),
+            reply_markup=cancel_keyboard(locale),
         )
 
 
@@ -441,7 +451,7 @@ async def on_api_key(
     bot: Bot,
     state: FSMContext,
     settings: Settings,
-    ozon: OzonClient,
+    marketplaces: MarketplaceRegistry,
     vault: Vault,
 ) -> None:
     locale = settings.locale
@@ -453,18 +463,26 @@ async def on_api_key(
         )
         return
     data = await state.get_data()
-    checking = await message.answer(text("add.checking_key", locale))
-    outcome = await check_key(ozon, client_id=data["client_id"], api_key=SecretStr(value))
+    worded = data["marketplace"]
+    checking = await message.answer(text(for_marketplace("add.checking_key", worded), locale))
+    marketplace = marketplaces.get(data["marketplace"])
+    client_id = marketplace.account_id_of(SecretStr(value)) or data["client_id"]
+    outcome = await check_key(marketplace, client_id=client_id, api_key=SecretStr(value))
     if outcome is KeyCheck.OK:
-        await state.update_data({SEALED_FIELD: seal_key(vault, SecretStr(value))})
+        await state.update_data(
+            {SEALED_FIELD: seal_key(vault, SecretStr(value)), "client_id": client_id}
+        )
         await state.set_state(AddSeller.name)
-        name = default_name(data["marketplace"], data["client_id"])
+        name = default_name(data["marketplace"], client_id)
         await checking.edit_text(
-            text("add.key_ok", locale) + "\n\n" + text("add.ask_name", locale),
+            text(for_marketplace("add.key_ok", worded), locale)
+            + "\n\n"
+            + text("add.ask_name", locale),
             reply_markup=name_keyboard(name, locale),
         )
         return
-    explanation = key_check_text(outcome, locale) + "\n" + text("add.nothing_saved", locale)
+    shown = key_check_text(outcome, locale, data["marketplace"])
+    explanation = shown + "\n" + text("add.nothing_saved", locale)
     if outcome is KeyCheck.BAD_CLIENT_ID:
         await state.set_state(AddSeller.client_id)
         explanation += "\n\n" + text("add.ask_client_id", locale)

@@ -31,7 +31,7 @@ from connectors.errors import (
     RateLimited,
     ServerError,
 )
-from connectors.ozon.models import ChatStatus, ChatSummary
+from connectors.marketplace.messages import ChatInfo
 from storage.database import Database
 from storage.records import ChatSyncFailure, Seller, Workspace
 from storage.tg_outbox_repo import PRIORITY_NOTICE
@@ -75,7 +75,7 @@ def chat_retry_at(failures: int, now: datetime) -> datetime:
 
 
 def chat_name(failure: ChatSyncFailure, workspace: Workspace, locale: Locale) -> str:
-    """How people find the chat: its topic, else its order, else Ozon's chat id."""
+    """How people find the chat: its topic, else its order, else the marketplace's chat id."""
     if failure.topic_thread_id is not None and failure.topic_workspace_id == workspace.id:
         title = failure.topic_name or failure.order_number or failure.external_id
         return text(
@@ -101,15 +101,15 @@ class ChatFailures:
         self._db = db
         self._clock = clock
 
-    async def record(self, seller: Seller, summary: ChatSummary, error: Exception) -> None:
+    async def record(self, seller: Seller, summary: ChatInfo, error: Exception) -> None:
         reason = failure_reason(error)
         now = self._clock()
         async with self._db.transaction() as conn:
             failure = await self._db.chats.record_sync_failure(
                 seller_id=seller.id,
                 external_id=summary.chat_id,
-                chat_type=summary.type.value,
-                status="closed" if summary.status is ChatStatus.CLOSED else "open",
+                chat_type=summary.chat_type,
+                status="closed" if summary.closed else "open",
                 error=reason,
                 conn=conn,
             )

@@ -17,34 +17,16 @@ from bot.outbox.kinds import Kind, MessagePost
 from bot.outbox.queue import enqueue
 from bot.sla.policy import SlaPolicy, escalates, load_policy
 from bot.sla.rules import TurnFacts
-from bot.texts import text
-from connectors.ozon.delivery import looks_like_image
-from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
+from bot.texts import for_marketplace, text
+from connectors.marketplace.matching import looks_like_image
+from connectors.marketplace.messages import ChatInfo, Message, message_order
 from storage.database import Database
 from storage.records import BuyerTurn, Chat, ReplyItem, Seller
 from storage.records import Message as StoredMessage
 
-# How our schema names Ozon's authors.
-AUTHOR_TYPES: dict[AuthorType, str] = {
-    AuthorType.CUSTOMER: "customer",
-    AuthorType.SELLER: "seller",
-    AuthorType.SUPPORT: "support",
-    AuthorType.NOTIFICATION_USER: "system",
-    AuthorType.CHAT_BOT: "chatbot",
-    AuthorType.CRM: "crm",
-    AuthorType.COURIER: "courier",
-}
-
 # Telegram outbox kinds produced here (the Telegram bridge consumes them).
 DELIVER_BUYER_MESSAGE = Kind.BUYER_MESSAGE
 DELIVER_CABINET_REPLY = Kind.CABINET_REPLY
-
-_PRODUCT_URL_MARK = "ozon.ru/product"
-
-
-def message_order(message_id: str) -> tuple[int, str]:
-    """Ozon ids are uint64 in decimal: order by length, then lexically (no float rounding)."""
-    return len(message_id), message_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +66,13 @@ class _Activity:
         self.unanswered = 0
 
 
-def _attachments(message: ChatMessage) -> list[dict[str, Any]]:
-    content = message.content
-    return [{"kind": "image", "url": url} for url in content.images] + [
-        {"kind": "file", "name": f.name, "url": f.url} for f in content.files
+def _attachments(message: Message) -> list[dict[str, Any]]:
+    return [{"kind": "image", "url": url} for url in message.images] + [
+        {"kind": "file", "name": f.name, "url": f.url} for f in message.files
     ]
 
 
-def _after_cursor(ordered: list[ChatMessage], cursor: str | None) -> list[ChatMessage]:
+def _after_cursor(ordered: list[Message], cursor: str | None) -> list[Message]:
     """Messages newer than the chat's cursor. The cursor advances in the same transaction
     that stores messages, so everything up to it is stored (or, for a chat remembered at
     first sync, deliberately not mirrored); the unique constraint remains the last guard."""
@@ -105,32 +86,31 @@ def _first(values: Iterable[str | None]) -> str | None:
     return next((v for v in values if v), None)
 
 
-def _product_url(messages: Sequence[ChatMessage]) -> str | None:
-    return _first(
-        link.url for m in messages for link in m.content.links if _PRODUCT_URL_MARK in link.url
-    )
+def _product_url(messages: Sequence[Message]) -> str | None:
+    return _first(m.product_url for m in messages)
 
 
-def _take_matching_reply(unmatched: list[ReplyItem], message: ChatMessage) -> ReplyItem | None:
+def _take_matching_reply(unmatched: list[ReplyItem], message: Message) -> ReplyItem | None:
     """A seller message in history that we sent ourselves, oldest reply first.
 
     A reply the worker already found in history carries the message's id. Otherwise: a text
-    by its text; a document by its name (Ozon shows ``[name (12KB)](url)``); an image, which
-    Ozon shows without a name, is the oldest of our image replies not yet matched (one reply
-    of a chat is in flight at a time, so they reach Ozon in queue order).
+    by its text; a document by its name; an image, which marketplaces
+    show without a name, is the oldest of our image replies not yet matched (one reply
+    of a chat is in flight at a time, so they reach the marketplace in queue order).
     """
     for index, item in enumerate(unmatched):
         if item.marketplace_message_id == message.message_id:
             return unmatched.pop(index)
-    content = message.content
-    if content.files:
-        names = {f.name for f in content.files}
+    if message.via_api is False:  # the marketplace says a person wrote it elsewhere
+        return None
+    if message.files:
+        names = {f.name for f in message.files}
         return _pop_first(unmatched, lambda item: _file_name(item) in names)
-    if message.is_image or content.images:
+    if message.shows_image:
         return _pop_first(
             unmatched, lambda item: item.kind == "file" and looks_like_image(_file_name(item))
         )
-    wanted = content.text.strip()
+    wanted = message.text.strip()
     return _pop_first(unmatched, lambda item: item.kind == "text" and item.text.strip() == wanted)
 
 
@@ -145,9 +125,7 @@ def _pop_first(items: list[ReplyItem], wanted: Callable[[ReplyItem], bool]) -> R
     return None
 
 
-async def remember_chats(
-    db: Database, *, seller: Seller, summaries: Sequence[ChatSummary]
-) -> None:
+async def remember_chats(db: Database, *, seller: Seller, summaries: Sequence[ChatInfo]) -> None:
     """Know chats without mirroring them (first sync: activity older than the reply window).
 
     Their cursor is stored, so an idle poll does not fetch them again; a new buyer message
@@ -155,46 +133,45 @@ async def remember_chats(
     """
     await db.chats.remember(
         seller_id=seller.id,
-        chats=[
-            (s.chat_id, s.type.value, _status(s), s.last_message_id)
-            for s in summaries
-            if s.last_message_id
-        ],
+        chats=[(s.chat_id, s.chat_type, _status(s), s.latest) for s in summaries if s.latest],
     )
 
 
-def _status(summary: ChatSummary) -> str:
-    return "closed" if summary.status is ChatStatus.CLOSED else "open"
+def _status(summary: ChatInfo) -> str:
+    return "closed" if summary.closed else "open"
 
 
 async def ingest_chat(
     db: Database,
     *,
     seller: Seller,
-    summary: ChatSummary,
-    messages: Sequence[ChatMessage],
+    summary: ChatInfo,
+    messages: Sequence[Message],
     reply_window: timedelta,
 ) -> IngestResult:
     """Store a chat's new messages and everything that follows from them, exactly once."""
     unique = {m.message_id: m for m in messages}.values()
-    ordered = sorted((m for m in unique if m.has_marketplace_id),
+    ordered = sorted((m for m in unique if m.placeable),
                      key=lambda m: message_order(m.message_id))  # fmt: skip
     # Unreadable items without a readable id: stored once (their synthetic id is stable),
     # after the batch, and never used as the cursor.
-    unnumbered = [m for m in unique if not m.has_marketplace_id]
+    unnumbered = [m for m in unique if not m.placeable]
     async with db.transaction() as conn:
         # The upsert locks the chat row until commit: a concurrent ingest of the same chat
         # (a push and a poll at once) waits here instead of interleaving.
         chat, created = await db.chats.upsert(
             seller_id=seller.id,
             external_id=summary.chat_id,
-            chat_type=summary.type.value,
+            chat_type=summary.chat_type,
             status=_status(summary),
             buyer_external_id=_first(m.author_id for m in ordered if m.is_from_buyer),
             order_number=_first(m.order_number for m in ordered),
             sku=_first(m.sku for m in ordered),
             product_url=_product_url(ordered),
             conn=conn,
+        )
+        await db.marketplace_data.merge(
+            chat_id=chat.id, data=summary.extra, buyer_name=summary.buyer_name, conn=conn
         )
         fresh = _after_cursor(ordered, chat.last_message_external_id) + unnumbered
         unmatched = (
@@ -217,7 +194,7 @@ async def ingest_chat(
         for message in fresh:
             await writer.write(message)
         activity = writer.activity
-        numbered = [m for m in fresh if m.has_marketplace_id]
+        numbered = [m for m in fresh if m.placeable]
         cursor, cursor_at = (
             (numbered[-1].message_id, numbered[-1].created_at)
             if numbered
@@ -243,7 +220,7 @@ async def ingest_chat(
 async def _unreadable_text(db: Database, seller: Seller, conn: Any) -> str:
     """The placeholder line, in the group's language, stored as the message's text."""
     workspace = await db.workspaces.get(workspace_id=seller.workspace_id, conn=conn)
-    return text("sync.unreadable_message", workspace.locale)
+    return text(for_marketplace("sync.unreadable_message", seller.marketplace), workspace.locale)
 
 
 class _ChatWriter:
@@ -271,7 +248,7 @@ class _ChatWriter:
         self.buyer_messages = 0
         self._policy: SlaPolicy | None = None
 
-    async def write(self, message: ChatMessage) -> None:
+    async def write(self, message: Message) -> None:
         if message.is_from_buyer:
             await self._buyer(message)
         elif message.is_from_seller:
@@ -279,7 +256,7 @@ class _ChatWriter:
         else:
             await self._other(message)
 
-    async def _buyer(self, message: ChatMessage) -> None:
+    async def _buyer(self, message: Message) -> None:
         self.buyer_messages += 1
         turn = await self._open_turn(message)
         stored = await self._insert(message, "in", "customer", turn_id=turn.id)
@@ -287,7 +264,7 @@ class _ChatWriter:
         if stored is not None:
             await self._enqueue(stored, DELIVER_BUYER_MESSAGE)
 
-    async def _open_turn(self, message: ChatMessage) -> BuyerTurn:
+    async def _open_turn(self, message: Message) -> BuyerTurn:
         """Open or extend the buyer turn with its priority and deadlines (SLA rules).
 
         A later message of the same turn may raise the priority (never lower it); every
@@ -298,7 +275,7 @@ class _ChatWriter:
         policy = self._policy
         kind = "next" if self.activity.last_seller_at else "first"
         facts = TurnFacts(
-            text=message.content.text,
+            text=message.text,
             first_turn=kind == "first",
             has_order=bool(self._chat.order_number),
             unanswered=self.activity.unanswered + 1,
@@ -343,8 +320,8 @@ class _ChatWriter:
         )
         return turn
 
-    async def _seller_reply(self, message: ChatMessage) -> None:
-        """Ours (sent through the bot) or typed in the Ozon cabinet: either way the SLA
+    async def _seller_reply(self, message: Message) -> None:
+        """Ours (sent through the bot) or typed in the marketplace cabinet: either way the SLA
         clock stops; only a cabinet reply is shown in the topic (ours is already there)."""
         ours = _take_matching_reply(self._unmatched, message)
         if ours is not None:
@@ -365,16 +342,15 @@ class _ChatWriter:
         if stored is not None and ours is None:
             await self._enqueue(stored, DELIVER_CABINET_REPLY)
 
-    async def _other(self, message: ChatMessage) -> None:
-        """Ozon support or a courier writing in a buyer chat: shown, but no SLA turn."""
-        author = AUTHOR_TYPES.get(message.author_type, "unknown")
-        stored = await self._insert(message, "in", author)
+    async def _other(self, message: Message) -> None:
+        """Marketplace support or a courier writing in a buyer chat: shown, but no SLA turn."""
+        stored = await self._insert(message, "in", message.author.value)
         if stored is not None:
             await self._enqueue(stored, DELIVER_BUYER_MESSAGE)
 
     async def _insert(
         self,
-        message: ChatMessage,
+        message: Message,
         direction: str,
         author_type: str,
         *,
@@ -391,7 +367,7 @@ class _ChatWriter:
             source=source,
             agent_id=agent_id,
             turn_id=turn_id,
-            text=self._unreadable_text if message.unreadable else message.content.text,
+            text=self._unreadable_text if message.unreadable else message.text,
             attachments=_attachments(message),
             sent_at=message.created_at,
             unreadable=message.unreadable,

@@ -28,17 +28,16 @@ from datetime import UTC, datetime, timedelta
 
 from bot.seller_api import SellerApis
 from bot.sync.chat_failures import ChatFailures, is_chat_level
-from bot.sync.ingest import ingest_chat, message_order, remember_chats
+from bot.sync.events import read_events
+from bot.sync.ingest import ingest_chat, remember_chats
 from connectors.errors import ChatNotFound
-from connectors.ozon.client import OzonSellerApi
-from connectors.ozon.models import ChatMessage, ChatSummary
+from connectors.marketplace.messages import ChatInfo, Message
+from connectors.marketplace.port import EventFeed, ListingFeed, SellerChannel
 from storage.database import Database
 from storage.records import ChatSyncFailure, Seller
 
 logger = logging.getLogger(__name__)
 
-LIST_PAGE = 100  # Ozon's documented maximum for /v3/chat/list
-HISTORY_PAGE = 100
 NEW_CHAT_HISTORY = 50  # newest messages read for a chat we have never seen
 OLD_RUN_TO_STOP = 20  # first sync: consecutive chats older than the window before we trust order
 
@@ -64,7 +63,7 @@ class PollReport:
 Progress = Callable[[PollReport], Awaitable[None]]
 
 
-Change = tuple[ChatSummary, str | None]  # a listed chat and our stored cursor (None: new)
+Change = tuple[ChatInfo, str | None]  # a listed chat and our stored cursor (None: new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +84,14 @@ class SellerPoller:
         *,
         db: Database,
         apis: SellerApis,
-        reply_window: timedelta = timedelta(hours=48),
+        reply_window: timedelta | None = None,
         full_scan_every: timedelta = timedelta(hours=6),
         max_concurrent_polls: int = 16,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db = db
         self._apis = apis
-        self._ozon = apis.client
+        # None: each marketplace's own window (its rules).
         self._reply_window = reply_window
         self._full_scan_every = full_scan_every
         # Bounds the HTTP and database connections polls hold at once, however many
@@ -101,29 +100,75 @@ class SellerPoller:
         self._clock = clock
         self._failures = ChatFailures(db=db, clock=clock)
 
+    async def _read_events(
+        self,
+        feed: EventFeed,
+        seller: Seller,
+        *,
+        cursor: str | None,
+        now: datetime,
+        report: PollReport,
+        progress: Progress | None,
+    ) -> bool:
+        """An event-stream seller (see ``bot.sync.events``); True when the stream's end
+        was reached."""
+
+        async def step() -> None:
+            if progress is not None:
+                await progress(report)
+
+        window = self._window(seller)
+        return await read_events(
+            self._db,
+            feed,
+            seller,
+            cursor=cursor,
+            horizon=now - window if report.initial else None,
+            reply_window=window,
+            report=report,
+            progress=step,
+        )
+
+    def _window(self, seller: Seller) -> timedelta:
+        return self._reply_window or self._apis.rules(seller).reply_window
+
     async def poll(self, seller: Seller, progress: Progress | None = None) -> PollReport:
         """Poll once; raises the connector's errors (the runner decides what they mean)."""
         async with self._slots:
             return await self._poll(seller, progress)
 
     async def _poll(self, seller: Seller, progress: Progress | None) -> PollReport:
-        api = await self._apis.for_seller(seller)
+        channel = await self._apis.for_seller(seller)
         state = await self._db.sync_state.get(seller_id=seller.id)
         now = self._clock()
         report = PollReport(seller_id=seller.id, initial=state.initial_sync_done_at is None)
         report.full_scan = report.initial or (
             state.full_scan_at is None or now - state.full_scan_at >= self._full_scan_every
         )
-        calls_before = self._ozon.calls.for_account(seller.client_id).total()
-        if report.initial:
+        calls_before = channel.calls_made()
+        feed = channel.feed
+        finished = True
+        if isinstance(feed, EventFeed):
+            report.full_scan = False
+            finished = await self._read_events(
+                feed, seller, cursor=state.cursor, now=now, report=report, progress=progress
+            )
+        elif report.initial:
+            api = _listing(channel)
             await self._first_sync(api, seller, now=now, report=report, progress=progress)
         else:
+            api = _listing(channel)
             changed, failing = await self._find_changed(api, seller, report)
             for change in changed:
                 await self._sync_chat(api, seller, change, report, failing)
-        report.calls = self._ozon.calls.for_account(seller.client_id).total() - calls_before
+        report.calls = channel.calls_made() - calls_before
         await self._db.sync_state.record_success(
-            seller_id=seller.id, at=now, full_scan=report.full_scan, initial_sync=report.initial
+            seller_id=seller.id,
+            at=now,
+            full_scan=report.full_scan,
+            # A first sync read over several polls stays "first" (the window applies)
+            # until it has reached the end of the stream.
+            initial_sync=report.initial and finished,
         )
         logger.info(
             "poll seller=%d listed=%d changed=%d stored=%d calls=%d full=%s",
@@ -132,12 +177,12 @@ class SellerPoller:
         )  # fmt: skip
         return report
 
-    async def _changes_on(self, seller: Seller, page: list[ChatSummary]) -> _Changes:
+    async def _changes_on(self, seller: Seller, page: list[ChatInfo]) -> _Changes:
         """The buyer chats of a listed page whose last message differs from our cursor.
 
         Failures are looked up only for changed chats, so an idle poll costs nothing more.
         """
-        buyer_chats = [s for s in page if s.is_buyer_chat and s.last_message_id]
+        buyer_chats = [s for s in page if s.is_buyer_chat and s.latest]
         if not buyer_chats:
             return _Changes([], {}, [])
         known = await self._db.chats.last_message_ids(
@@ -146,7 +191,7 @@ class SellerPoller:
         changed = [
             (s, known.get(s.chat_id))
             for s in buyer_chats
-            if s.chat_id not in known or known[s.chat_id] != s.last_message_id
+            if s.chat_id not in known or known[s.chat_id] != s.latest
         ]
         if not changed:
             return _Changes([], {}, [])
@@ -166,7 +211,7 @@ class SellerPoller:
         )
 
     async def _find_changed(
-        self, api: OzonSellerApi, seller: Seller, report: PollReport
+        self, api: ListingFeed, seller: Seller, report: PollReport
     ) -> tuple[list[Change], dict[str, ChatSyncFailure]]:
         changed: dict[str, Change] = {}
         failing: dict[str, ChatSyncFailure] = {}
@@ -189,30 +234,29 @@ class SellerPoller:
         return list(changed.values()), failing
 
     @staticmethod
-    async def _pages(api: OzonSellerApi, *, unread_only: bool) -> AsyncIterator[list[ChatSummary]]:
+    async def _pages(api: ListingFeed, *, unread_only: bool) -> AsyncIterator[list[ChatInfo]]:
         cursor: str | None = None
         while True:
-            page = await api.list_chats(cursor=cursor, limit=LIST_PAGE, unread_only=unread_only)
+            page = await api.list_chats(cursor=cursor, unread_only=unread_only)
             yield page.chats
             if not page.has_next or not page.cursor or page.cursor == cursor:
                 return
             cursor = page.cursor
 
     async def _fetch(
-        self, api: OzonSellerApi, chat_id: str, cursor: str | None
-    ) -> list[ChatMessage] | None:
+        self, api: ListingFeed, chat_id: str, cursor: str | None
+    ) -> list[Message] | None:
         """New messages of a chat (None if it vanished since it was listed)."""
         try:
             if cursor:
-                return await self._messages_after(api, chat_id, cursor)
-            page = await api.history(chat_id, direction="Backward", limit=NEW_CHAT_HISTORY)
+                return await api.messages_after(chat_id, cursor)
+            return await api.newest_messages(chat_id, limit=NEW_CHAT_HISTORY)
         except ChatNotFound:
             return None
-        return page.messages
 
     async def _sync_chat(
         self,
-        api: OzonSellerApi,
+        api: ListingFeed,
         seller: Seller,
         change: Change,
         report: PollReport,
@@ -226,12 +270,12 @@ class SellerPoller:
 
     async def _fetch_or_skip(
         self,
-        api: OzonSellerApi,
+        api: ListingFeed,
         seller: Seller,
-        summary: ChatSummary,
+        summary: ChatInfo,
         cursor: str | None,
         report: PollReport,
-    ) -> list[ChatMessage] | None:
+    ) -> list[Message] | None:
         """The chat's new messages, or None when it is skipped this poll (gone, or failing
         on its own: then its failure is recorded with its own backoff)."""
         try:
@@ -250,8 +294,8 @@ class SellerPoller:
     async def _sync_fetched(
         self,
         seller: Seller,
-        summary: ChatSummary,
-        messages: list[ChatMessage],
+        summary: ChatInfo,
+        messages: list[Message],
         report: PollReport,
         failing: dict[str, ChatSyncFailure],
     ) -> None:
@@ -269,8 +313,8 @@ class SellerPoller:
     async def _ingest(
         self,
         seller: Seller,
-        summary: ChatSummary,
-        messages: list[ChatMessage],
+        summary: ChatInfo,
+        messages: list[Message],
         report: PollReport,
     ) -> None:
         result = await ingest_chat(
@@ -278,37 +322,14 @@ class SellerPoller:
             seller=seller,
             summary=summary,
             messages=messages,
-            reply_window=self._reply_window,
+            reply_window=self._window(seller),
         )
         report.messages_stored += result.stored
         report.chats_imported += int(result.created)
 
-    async def _messages_after(
-        self, api: OzonSellerApi, chat_id: str, cursor: str
-    ) -> list[ChatMessage]:
-        """Everything after ``cursor``, oldest first; works whether Ozon's
-        ``from_message_id`` is inclusive or exclusive (the reference cannot tell)."""
-        collected: list[ChatMessage] = []
-        position = cursor
-        while True:
-            page = await api.history(
-                chat_id, direction="Forward", from_message_id=position, limit=HISTORY_PAGE
-            )
-            newer = [
-                m
-                for m in page.messages
-                if m.has_marketplace_id and message_order(m.message_id) > message_order(position)
-            ]
-            # Unreadable items without an id cannot be placed; ingest stores each once.
-            collected.extend(m for m in page.messages if not m.has_marketplace_id)
-            collected.extend(newer)
-            if not page.has_next or not newer:
-                return collected
-            position = max((m.message_id for m in newer), key=message_order)
-
     async def _first_sync(
         self,
-        api: OzonSellerApi,
+        api: ListingFeed,
         seller: Seller,
         *,
         now: datetime,
@@ -320,13 +341,13 @@ class SellerPoller:
         Page by page, so memory stays flat for any number of chats, and resumable: chats
         handled before a crash are known and skipped when the first sync runs again.
         """
-        horizon = now - self._reply_window
+        horizon = now - self._window(seller)
         old_run = 0
         async for page in self._pages(api, unread_only=False):
             report.chats_listed += len(page)
             changes = await self._changes_on(seller, page)
             report.chats_changed += len(changes.due)
-            to_remember: list[ChatSummary] = []
+            to_remember: list[ChatInfo] = []
             for summary, cursor in changes.due:
                 if old_run >= OLD_RUN_TO_STOP:
                     to_remember.append(summary)
@@ -345,3 +366,10 @@ class SellerPoller:
             report.chats_remembered += len(to_remember)
             if progress:
                 await progress(report)
+
+
+def _listing(channel: SellerChannel) -> ListingFeed:
+    feed = channel.feed
+    if not isinstance(feed, ListingFeed):
+        raise TypeError(f"{channel.rules.code} has no listing feed")
+    return feed

@@ -9,10 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.texts import admin, agents, core, drafts, outbox, replies, security, sla, sync, updates
+from bot.texts import (
+    admin,
+    agents,
+    core,
+    drafts,
+    marketplaces,
+    outbox,
+    replies,
+    security,
+    sla,
+    sync,
+    updates,
+)
 from bot.texts.locale import Locale
 
-__all__ = ["TEXTS", "Locale", "text"]
+__all__ = ["TEXTS", "Locale", "for_marketplace", "text"]
 
 
 def _merge(*parts: Mapping[str, dict[Locale, str]]) -> dict[str, dict[Locale, str]]:
@@ -36,9 +48,16 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     sync.TEXTS,
     updates.TEXTS,
     security.TEXTS,
+    marketplaces.TEXTS,
 )
 
 
 def text(key: str, locale: Locale, **values: object) -> str:
     template = TEXTS[key][locale]
     return template.format(**values) if values else template
+
+
+def for_marketplace(key: str, marketplace: str) -> str:
+    """``<key>.<marketplace>`` when that marketplace is worded differently, else ``key``."""
+    specific = f"{key}.{marketplace}"
+    return specific if specific in TEXTS else key

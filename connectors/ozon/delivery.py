@@ -10,37 +10,27 @@ a possible duplicate.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 
+# The port's verdict types, so the core compares Ozon's answers with its own enum.
+from connectors.marketplace.matching import (
+    IMAGE_EXTENSIONS,
+    Delivery,
+    Verdict,
+    looks_like_image,
+)
 from connectors.ozon.models import ChatMessage
 
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".heic"})
-_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
-
-
-class Delivery(Enum):
-    FOUND = "found"
-    NOT_FOUND = "not_found"
-    AMBIGUOUS = "ambiguous"
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What history says about one reply: the outcome and, when found, Ozon's message id."""
-
-    outcome: Delivery
-    message_id: str | None = None
-
-
-def looks_like_image(name: str, content: bytes = b"") -> bool:
-    """Ozon shows images inline (``is_image``), so an image send is recognised by that flag."""
-    lowered = name.lower()
-    if any(lowered.endswith(ext) for ext in IMAGE_EXTENSIONS):
-        return True
-    is_webp = content[:4] == b"RIFF" and content[8:12] == b"WEBP"
-    return is_webp or content.startswith(_IMAGE_MAGIC)
+__all__ = [
+    "IMAGE_EXTENSIONS",
+    "Delivery",
+    "Verdict",
+    "find_sent_file",
+    "find_sent_text",
+    "looks_like_image",
+    "verify_file",
+    "verify_text",
+]
 
 
 def _ours(

@@ -13,7 +13,7 @@ from tests.storage.factories import make_seller, make_workspace
 
 async def test_concurrent_removals_remove_and_audit_once(db: Database) -> None:
     seller = await make_seller(db, await make_workspace(db), client_id="1001")
-    admin = SellerAdmin(db=db, vault=None, ozon=None, sync=_NoSync())  # type: ignore[arg-type]
+    admin = SellerAdmin(db=db, vault=None, marketplaces=None, sync=_NoSync())  # type: ignore[arg-type]
     results = await asyncio.gather(
         admin.remove(actor_tg_user_id=1, seller=seller),
         admin.remove(actor_tg_user_id=2, seller=seller),

@@ -62,7 +62,16 @@ def test_the_report_says_how_to_fix_each_problem() -> None:
     [
         ("/add_seller", None),
         ("/add_seller@agentiq_bot", None),
-        ("/add_seller wb 1 key-123456789", Usage("add.usage.marketplace")),
+        ("/add_seller ym 1 key-123456789", Usage("add.usage.marketplaces")),
+        (
+            "/add_seller wb wb.token-123456789",
+            SellerDraft("wildberries", "", SecretStr("wb.token-123456789"), "Wildberries"),
+        ),
+        (
+            "/add_seller WB wb.token-123456789  Обувь  на WB",
+            SellerDraft("wildberries", "", SecretStr("wb.token-123456789"), "Обувь на WB"),
+        ),
+        ("/add_seller wb", Usage("add.usage.token")),
         ("/add_seller ozon 123", Usage("add.usage")),
         ("/add_seller ozon 123 short", Usage("add.usage")),
         ("/add_seller ozon abc key-123456789", Usage("key.bad_client_id")),

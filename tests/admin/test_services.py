@@ -10,7 +10,9 @@ from pydantic import SecretStr
 
 from bot.admin.onboarding import KeyCheck, check_key
 from bot.admin.sellers import SellerAdmin, card_text, list_text, remove_warning
+from bot.marketplaces import build_marketplaces
 from bot.sync.scheduler import SyncScheduler
+from connectors.ozon.adapter import OzonMarketplace
 from connectors.ozon.client import OzonClient
 from sandbox.ozon import OzonEmulator
 from storage.database import Database
@@ -34,7 +36,8 @@ async def ozon() -> AsyncIterator[tuple[OzonEmulator, OzonClient]]:
 
 
 async def test_check_key_outcomes(ozon: tuple[OzonEmulator, OzonClient]) -> None:
-    emulator, client = ozon
+    emulator, ozon_client = ozon
+    client = OzonMarketplace(ozon_client)
     assert await check_key(client, client_id="1001", api_key=SecretStr(KEY)) is KeyCheck.OK
     assert (
         await check_key(client, client_id="1001", api_key=SecretStr("wrong-key-000"))
@@ -72,7 +75,9 @@ async def test_seller_admin_actions_are_audited_without_the_key(
     old = vault.encrypt(SecretStr("old-key-000000"))
     seller = await make_seller(db, workspace, client_id="1001", api_key_encrypted=old)
     sync = _NoSync()
-    admin = SellerAdmin(db=db, vault=vault, ozon=client, sync=sync)
+    admin = SellerAdmin(
+        db=db, vault=vault, marketplaces=build_marketplaces(ozon=client), sync=sync
+    )
 
     await admin.pause(actor_tg_user_id=1, seller=seller)
     assert (await db.sellers.get(seller_id=seller.id)).state == "paused"
@@ -102,7 +107,7 @@ async def test_cards_say_state_last_sync_and_waiting_chats(db: Database) -> None
     vault = Vault([SecretStr(Fernet.generate_key().decode())])
     workspace = await make_workspace(db, title="Группа <1>")
     seller = await make_seller(db, workspace, name="Обувь & Co")
-    admin = SellerAdmin(db=db, vault=vault, ozon=None, sync=_NoSync())  # type: ignore[arg-type]
+    admin = SellerAdmin(db=db, vault=vault, marketplaces=None, sync=_NoSync())  # type: ignore[arg-type]
     [card] = await admin.cards([workspace])
     text = card_text(card, "ru")
     assert "<b>Обувь &amp; Co</b>" in text and "Группа &lt;1&gt;" in text
@@ -124,7 +129,7 @@ async def test_a_long_list_switches_to_one_line_per_seller(db: Database) -> None
     workspace = await make_workspace(db)
     for number in range(30):
         await make_seller(db, workspace, client_id=str(5000 + number), name=f"Магазин {number}")
-    admin = SellerAdmin(db=db, vault=None, ozon=None, sync=_NoSync())  # type: ignore[arg-type]
+    admin = SellerAdmin(db=db, vault=None, marketplaces=None, sync=_NoSync())  # type: ignore[arg-type]
     cards = await admin.cards([workspace])
     listing = list_text(cards, "ru")
     assert len(listing) < 4096 and listing.count("✅ <b>Магазин") == 30
@@ -137,7 +142,9 @@ async def test_a_new_key_does_not_unpause_a_seller(
     _, client = ozon
     vault = Vault([SecretStr(Fernet.generate_key().decode())])
     seller = await make_seller(db, await make_workspace(db), client_id="1001")
-    admin = SellerAdmin(db=db, vault=vault, ozon=client, sync=_NoSync())
+    admin = SellerAdmin(
+        db=db, vault=vault, marketplaces=build_marketplaces(ozon=client), sync=_NoSync()
+    )
     paused = await admin.pause(actor_tg_user_id=1, seller=seller)
     assert await admin.replace_key(actor_tg_user_id=1, seller=paused, api_key=SecretStr(KEY)) is (
         KeyCheck.OK

@@ -17,6 +17,7 @@ from bot.bridge.render import (
     topic_name,
     utf16_len,
 )
+from connectors.ozon.adapter import OZON_RULES
 
 
 def visible(markup: str) -> str:
@@ -94,6 +95,7 @@ def test_first_post_carries_the_context_header_once() -> None:
         sku="987654321",
         product_url=None,
         seller_name=None,
+        product_template=OZON_RULES.product_url,
     )
     header = context_header(context, "ru")
     [post] = message_posts(author_type="customer", body="Где заказ?", header=header, locale="ru")
@@ -106,6 +108,11 @@ def test_shop_is_named_only_when_given() -> None:
     with_shop = ChatContext("1-1", None, None, None, "Мой <магазин>")
     assert "Мой &lt;магазин&gt;" in context_header(with_shop, "ru")
     assert "Магазин" not in context_header(ChatContext("1-1", None, None, None, None), "ru")
+
+
+def test_the_marketplace_badge_leads_the_header_escaped() -> None:
+    context = ChatContext("1-1", None, None, None, None, badge="🟣 WB <x>")
+    assert context_header(context, "ru").splitlines()[0] == "🟣 WB &lt;x&gt;"
 
 
 def test_product_url_from_the_conversation_wins_and_is_attribute_escaped() -> None:

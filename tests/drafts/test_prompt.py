@@ -57,3 +57,11 @@ def test_long_history_is_trimmed_from_the_oldest_end() -> None:
     [_, user] = build_messages(CONTEXT, talk)
     assert "сообщение 39" in user["content"] and "сообщение 0 " not in user["content"]
     assert len(user["content"]) < MAX_HISTORY_CHARS + 1000
+
+
+def test_the_prompt_states_the_chats_marketplace_and_its_text_limit() -> None:
+    context = PromptContext(shop="S", language="ru", marketplace="Wildberries", text_limit=700)
+    [system, _] = build_messages(context, TALK)
+    assert "on the Wildberries marketplace" in system["content"]
+    assert "in the Wildberries chat" in system["content"] and "Ozon" not in system["content"]
+    assert "At most 700 characters" in system["content"]

@@ -19,8 +19,10 @@ from bot.app import App, assemble, build_bot
 from bot.outbox.throttle import Budget, TelegramThrottle
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
+from connectors.wildberries.client import WildberriesClient
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
+from sandbox.wildberries import WildberriesEmulator
 from storage.database import Database
 from storage.records import Seller, Workspace
 from storage.vault import Vault
@@ -52,11 +54,15 @@ class World:
     bot: Bot | None = None
     ozon_client: OzonClient | None = None
     throttle_budget: Budget = field(default_factory=lambda: Budget(18, 60.0))
+    wb: WildberriesEmulator | None = None  # with a WB emulator, the bot gets a WB client
+    wb_client: WildberriesClient | None = None
 
     async def start(self) -> None:
         """Start the bot as production does (a restart is stop() then start())."""
         self.bot = build_bot(TOKEN, self.tg.base_url)
         self.ozon_client = OzonClient(base_url=self.ozon.base_url)
+        if self.wb is not None:
+            self.wb_client = WildberriesClient(base_url=self.wb.base_url)
         self.app = assemble(
             self.settings,
             db=self.db,
@@ -64,6 +70,7 @@ class World:
             ozon=self.ozon_client,
             bot=self.bot,
             throttle=TelegramThrottle(group=self.throttle_budget),
+            wb=self.wb_client,
         )
         await self.app.updates.start()
         await wait_until(self._workers_running)
@@ -78,7 +85,9 @@ class World:
             await self.bot.session.close()
         if self.ozon_client is not None:
             await self.ozon_client.aclose()
-        self.app = self.bot = self.ozon_client = None
+        if self.wb_client is not None:
+            await self.wb_client.aclose()
+        self.app = self.bot = self.ozon_client = self.wb_client = None
 
     async def poll(self) -> None:
         assert self.app is not None
@@ -133,6 +142,7 @@ async def open_world(
     group_limit: tuple[int, float] = (20, 60.0),
     throttle: Budget | None = None,
     settings_overrides: dict[str, Any] | None = None,
+    wb: WildberriesEmulator | None = None,
 ) -> AsyncIterator[World]:
     """Both emulators, a bound forum group with an agent, a seller, and the running bot.
 
@@ -171,7 +181,7 @@ async def open_world(
                 **(settings_overrides or {}),
             },  # SLA tests tick explicitly, on their own clock
         )
-        world = World(db, tg, ozon, vault, group.id, anna.id, workspace, seller, settings)
+        world = World(db, tg, ozon, vault, group.id, anna.id, workspace, seller, settings, wb=wb)
         if throttle is not None:
             world.throttle_budget = throttle
         await world.start()

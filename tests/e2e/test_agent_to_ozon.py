@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import SellerPoller
 from connectors.ozon.client import OzonClient
@@ -131,7 +132,10 @@ async def test_buyer_messages_in_flight_at_a_restart_are_delivered_once(world: W
         world.buyer_writes(chat_id=chat_id, text=text)
     async with OzonClient(base_url=world.ozon.base_url) as client:  # a poll, then a crash
         poller = SellerPoller(
-            db=world.db, apis=SellerApis(db=world.db, vault=world.vault, ozon=client)
+            db=world.db,
+            apis=SellerApis(
+                db=world.db, vault=world.vault, marketplaces=build_marketplaces(ozon=client)
+            ),
         )
         await poller.poll(world.seller)
 

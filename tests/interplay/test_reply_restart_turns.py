@@ -3,6 +3,7 @@ buyer may have written again. Confirming the old reply must not stop the new tur
 
 from __future__ import annotations
 
+from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import SellerPoller
 from connectors.ozon.client import OzonClient
@@ -33,7 +34,10 @@ async def test_a_reply_confirmed_after_a_restart_does_not_answer_the_next_turn(
     world.buyer_writes(chat_id=chat_id, text="А можно сегодня? Очень нужно")
     async with OzonClient(base_url=world.ozon.base_url) as client:  # a poll meanwhile
         poller = SellerPoller(
-            db=world.db, apis=SellerApis(db=world.db, vault=world.vault, ozon=client)
+            db=world.db,
+            apis=SellerApis(
+                db=world.db, vault=world.vault, marketplaces=build_marketplaces(ozon=client)
+            ),
         )
         await poller.poll(world.seller)
     turns = await world.db.pool.fetch("SELECT answered_via FROM buyer_turns ORDER BY id")

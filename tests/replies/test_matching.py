@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.sync.ingest import _take_matching_reply
+from connectors.marketplace.messages import Message
+from connectors.ozon.adapter import message
 from connectors.ozon.delivery import Delivery, verify_file, verify_text
 from connectors.ozon.models import ChatMessage
 from storage.records import ReplyItem
@@ -26,6 +28,11 @@ def _message(message_id: str, data: str, *, seconds: int = 10, author: str = "Se
             "is_image": data.startswith("!["),
         }
     )
+
+
+def _ingested(message_id: str, data: str) -> Message:
+    """The same history item as ingest sees it, through the Ozon adapter."""
+    return message(_message(message_id, data))
 
 
 def _document(name: str) -> str:
@@ -83,16 +90,16 @@ def test_ingest_recognises_our_text_document_and_image_replies() -> None:
         _reply(3, name="photo_7.jpg"),
     )
     unmatched = [text, document, photo]
-    assert _take_matching_reply(unmatched, _message("10", IMAGE)) is photo
-    assert _take_matching_reply(unmatched, _message("11", _document("a.pdf"))) is document
-    assert _take_matching_reply(unmatched, _message("12", "Добрый день")) is text
+    assert _take_matching_reply(unmatched, _ingested("10", IMAGE)) is photo
+    assert _take_matching_reply(unmatched, _ingested("11", _document("a.pdf"))) is document
+    assert _take_matching_reply(unmatched, _ingested("12", "Добрый день")) is text
     assert unmatched == []
-    assert _take_matching_reply([_reply(4, name="b.pdf")], _message("13", IMAGE)) is None
+    assert _take_matching_reply([_reply(4, name="b.pdf")], _ingested("13", IMAGE)) is None
 
 
 def test_ingest_takes_the_reply_the_worker_already_found_by_message_id() -> None:
     found = dataclasses.replace(_reply(5, text="Да"), marketplace_message_id="20")
     other = _reply(6, text="Да")
     unmatched = [found, other]
-    assert _take_matching_reply(unmatched, _message("21", "Да")) is other  # not the found one
-    assert _take_matching_reply(unmatched, _message("20", "Да")) is found
+    assert _take_matching_reply(unmatched, _ingested("21", "Да")) is other  # not the found one
+    assert _take_matching_reply(unmatched, _ingested("20", "Да")) is found

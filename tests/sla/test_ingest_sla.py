@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.sync.ingest import ingest_chat
-from connectors.ozon.markdown import MessageContent
-from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary, ChatType
+from connectors.marketplace.messages import Author, ChatInfo, Message
 from storage.database import Database
 from storage.records import Seller
 from storage.sla_defaults import DEFAULT_RULES, DEFAULT_TARGETS
@@ -24,21 +23,19 @@ def msg(
     *,
     seller: bool = False,
     order: str | None = None,
-) -> ChatMessage:
-    return ChatMessage(
+) -> Message:
+    return Message(
         message_id=str(1000 + number),
-        author_type=AuthorType.SELLER if seller else AuthorType.CUSTOMER,
+        author=Author.SELLER if seller else Author.BUYER,
         author_id="seller" if seller else "buyer-77",
         created_at=at,
-        content=MessageContent(text=text),
+        text=text,
         order_number=order,
     )
 
 
-async def ingest(db: Database, seller: Seller, *messages: ChatMessage) -> int:
-    summary = ChatSummary(
-        chat_id="c-1", chat_status=ChatStatus.OPENED, chat_type=ChatType.BUYER_SELLER
-    )
+async def ingest(db: Database, seller: Seller, *messages: Message) -> int:
+    summary = ChatInfo(chat_id="c-1", chat_type="BUYER_SELLER")
     result = await ingest_chat(
         db, seller=seller, summary=summary, messages=list(messages), reply_window=WINDOW
     )

@@ -11,6 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import SellerPoller
 from bot.sync.runner import SyncRunner
@@ -72,7 +73,7 @@ async def world(db: Database, ozon: OzonEmulator) -> AsyncIterator[SyncWorld]:
         db, workspace, client_id=CLIENT_ID, api_key_encrypted=vault.encrypt(SecretStr(API_KEY))
     )
     client = OzonClient(base_url=ozon.base_url, sleep=no_wait)
-    apis = SellerApis(db=db, vault=vault, ozon=client)
+    apis = SellerApis(db=db, vault=vault, marketplaces=build_marketplaces(ozon=client))
     poller = SellerPoller(db=db, apis=apis)
     runner = SyncRunner(db=db, poller=poller)
     try:

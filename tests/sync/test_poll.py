@@ -120,7 +120,7 @@ async def test_a_reply_sent_through_the_bot_is_recognised_as_ours(world: SyncWor
     )
     await world.db.replies.mark_sending(item_id=item.id)
     api = await world.apis.for_seller(world.seller)
-    await api.send_message(chat_id, "Да, есть.")
+    await api.send_text(await world.apis.chat_ref(chat), "Да, есть.")
 
     await world.poller.poll(world.seller)
 

@@ -33,7 +33,9 @@ async def test_removal_keeps_the_archive_refuses_queued_replies_and_re_adding_re
            VALUES ($1, 'k2', 'agent', 'Уже отправили', 502, 'sending')""",
         chat.id,
     )
-    admin = SellerAdmin(db=db, vault=world.vault, ozon=world.client, sync=_NoSync())
+    admin = SellerAdmin(
+        db=db, vault=world.vault, marketplaces=world.apis.marketplaces, sync=_NoSync()
+    )
     assert await admin.remove(actor_tg_user_id=1, seller=world.seller)
 
     removed = await db.sellers.get(seller_id=world.seller.id)  # deleted by cascade before
@@ -56,7 +58,9 @@ async def test_removal_keeps_the_archive_refuses_queued_replies_and_re_adding_re
     assert not await admin.remove(actor_tg_user_id=1, seller=world.seller)
 
     # Re-added with the same Client-Id in the same group: the same row and chat.
-    onboarding = Onboarding(db=db, vault=world.vault, ozon=world.client, sync=_NoSync())
+    onboarding = Onboarding(
+        db=db, vault=world.vault, marketplaces=world.apis.marketplaces, sync=_NoSync()
+    )
     workspace = await db.workspaces.get(workspace_id=world.seller.workspace_id)
     result = await onboarding.add(
         actor_tg_user_id=1,

@@ -1,0 +1,1 @@
+"""The marketplace port (see ``port.py``) and what every adapter shares."""

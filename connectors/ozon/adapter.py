@@ -1,0 +1,210 @@
+"""Ozon as an adapter of the marketplace port: the Seller chat API behind our own types.
+
+Behaviour is the client's (``client.py``): list + history as a listing feed, sends that are
+verified in history before any retry, downloads from the API's own origin only. This module
+only translates Ozon's models into the port's and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from pydantic import SecretStr
+
+from connectors.marketplace.matching import Verdict
+from connectors.marketplace.messages import (
+    Author,
+    ChatInfo,
+    ChatPage,
+    Download,
+    Downloaded,
+    FileRef,
+    Message,
+    message_order,
+)
+from connectors.marketplace.port import (
+    ChatRef,
+    Credentials,
+    ListingFeed,
+    OutgoingFile,
+    SellerChannel,
+    SentReply,
+)
+from connectors.marketplace.rules import OwnMessageMatch, RateLimit, Rules
+from connectors.ozon.client import MAX_TEXT, OzonClient, OzonCredentials, OzonSellerApi
+from connectors.ozon.delivery import looks_like_image, verify_file, verify_text
+from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
+
+CODE = "ozon"
+LIST_PAGE = 100  # Ozon's documented maximum for /v3/chat/list
+HISTORY_PAGE = 100
+VERIFY_HISTORY_LIMIT = 50
+_PRODUCT_URL_MARK = "ozon.ru/product"
+
+OZON_RULES = Rules(
+    code=CODE,
+    display_name="Ozon",
+    badge="🔵 Ozon",
+    text_limit=MAX_TEXT,
+    reply_window=timedelta(hours=48),
+    rate_limit=RateLimit(requests=50, per_seconds=1.0),
+    own_message_match=OwnMessageMatch.CONTENT,
+    marks_read=True,
+    product_url="https://www.ozon.ru/product/{id}/",
+    numeric_account_id=True,
+)
+
+_AUTHORS: dict[AuthorType, Author] = {
+    AuthorType.CUSTOMER: Author.BUYER,
+    AuthorType.SELLER: Author.SELLER,
+    AuthorType.SUPPORT: Author.SUPPORT,
+    AuthorType.NOTIFICATION_USER: Author.SYSTEM,
+    AuthorType.CHAT_BOT: Author.CHATBOT,
+    AuthorType.CRM: Author.CRM,
+    AuthorType.COURIER: Author.COURIER,
+}
+
+
+def chat_info(summary: ChatSummary) -> ChatInfo:
+    return ChatInfo(
+        chat_id=summary.chat_id,
+        chat_type=summary.type.value,
+        closed=summary.status is ChatStatus.CLOSED,
+        is_buyer_chat=summary.is_buyer_chat,
+        latest=summary.last_message_id,
+    )
+
+
+def message(item: ChatMessage) -> Message:
+    content = item.content
+    return Message(
+        message_id=item.message_id,
+        author=_AUTHORS.get(item.author_type, Author.UNKNOWN),
+        created_at=item.created_at,
+        text=content.text,
+        author_id=item.author_id,
+        images=tuple(content.images),
+        files=tuple(FileRef(f.name, f.url) for f in content.files),
+        links=tuple(link.url for link in content.links),
+        is_image=item.is_image,
+        order_number=item.order_number,
+        sku=item.sku,
+        product_url=next((u.url for u in content.links if _PRODUCT_URL_MARK in u.url), None),
+        unreadable=item.unreadable,
+        placeable=item.has_marketplace_id,
+    )
+
+
+class OzonChannel(SellerChannel, ListingFeed):
+    """One seller's Ozon chats through the port."""
+
+    def __init__(self, api: OzonSellerApi, client: OzonClient) -> None:
+        self._api = api
+        self._client = client
+
+    @property
+    def rules(self) -> Rules:
+        return OZON_RULES
+
+    @property
+    def account_id(self) -> str:
+        return self._api.client_id
+
+    @property
+    def feed(self) -> OzonChannel:
+        return self
+
+    def calls_made(self) -> int:
+        return self._client.calls.for_account(self._api.client_id).total()
+
+    async def check_access(self) -> None:
+        await self._api.check_access()
+
+    async def list_chats(self, *, cursor: str | None, unread_only: bool) -> ChatPage:
+        page = await self._api.list_chats(cursor=cursor, limit=LIST_PAGE, unread_only=unread_only)
+        return ChatPage(
+            chats=[chat_info(s) for s in page.chats], cursor=page.cursor, has_next=page.has_next
+        )
+
+    async def newest_messages(self, chat_id: str, *, limit: int) -> list[Message]:
+        page = await self._api.history(chat_id, direction="Backward", limit=limit)
+        return [message(m) for m in page.messages]
+
+    async def messages_after(self, chat_id: str, cursor: str) -> list[Message]:
+        """Works whether Ozon's ``from_message_id`` is inclusive or exclusive (the
+        reference cannot tell): only ids above the position are taken."""
+        collected: list[Message] = []
+        position = cursor
+        while True:
+            page = await self._api.history(
+                chat_id, direction="Forward", from_message_id=position, limit=HISTORY_PAGE
+            )
+            newer = [
+                m
+                for m in page.messages
+                if m.has_marketplace_id and message_order(m.message_id) > message_order(position)
+            ]
+            # Unreadable items without an id cannot be placed; ingest stores each once.
+            collected.extend(message(m) for m in page.messages if not m.has_marketplace_id)
+            collected.extend(message(m) for m in newer)
+            if not page.has_next or not newer:
+                return collected
+            position = max((m.message_id for m in newer), key=message_order)
+
+    async def find_reply(
+        self, chat: ChatRef, reply: SentReply, *, since: datetime, exclude: set[str]
+    ) -> Verdict:
+        page = await self._api.history(
+            chat.chat_id, direction="Backward", limit=VERIFY_HISTORY_LIMIT
+        )
+        if reply.kind == "text":
+            return verify_text(page.messages, since=since, text=reply.text, exclude=exclude)
+        name = reply.file_name
+        return verify_file(
+            page.messages,
+            since=since,
+            name=name,
+            is_image=looks_like_image(name),
+            exclude=exclude,
+        )
+
+    async def send_text(self, chat: ChatRef, text: str) -> None:
+        await self._api.send_message(chat.chat_id, text)
+
+    async def send_files(self, chat: ChatRef, files: Sequence[OutgoingFile]) -> None:
+        for file in files:
+            await self._api.send_file(chat.chat_id, name=file.name, content=file.content)
+
+    async def download(self, url: str) -> Download:
+        file = await self._api.download_file(url)
+        return Downloaded(content=file.content, content_type=file.content_type, name=file.name)
+
+    async def mark_read(self, chat: ChatRef, message_id: str) -> None:
+        await self._api.mark_read(chat.chat_id, message_id)
+
+
+class OzonMarketplace:
+    """The process-wide Ozon adapter over one shared ``OzonClient`` (owned by its creator)."""
+
+    def __init__(self, client: OzonClient) -> None:
+        self._client = client
+
+    @property
+    def rules(self) -> Rules:
+        return OZON_RULES
+
+    @property
+    def client(self) -> OzonClient:
+        return self._client
+
+    def channel(self, credentials: Credentials) -> OzonChannel:
+        creds = OzonCredentials(client_id=credentials.account_id, api_key=credentials.secret)
+        return OzonChannel(self._client.for_seller(creds), self._client)
+
+    def account_id_of(self, secret: SecretStr) -> str | None:
+        """None: the seller types the Client-Id beside the key."""
+        return None
+
+    async def aclose(self) -> None:
+        """The client is closed by whoever opened it (the composition root)."""
