@@ -94,7 +94,7 @@ class App:
     ops: OpsServer | None = None
 
 
-def assemble(  # noqa: PLR0915 - split after the port merge
+def assemble(
     settings: Settings,
     *,
     db: Database,
@@ -221,35 +221,17 @@ def assemble(  # noqa: PLR0915 - split after the port merge
     async def publish_commands() -> None:
         await register_commands(bot, settings.locale)
 
-    dispatcher.startup.register(publish_commands)
-    dispatcher.startup.register(delivery.start)
-    dispatcher.startup.register(bridge.start)
-    dispatcher.startup.register(sync.start)
-    dispatcher.startup.register(sla.start)
     if settings.drafts_enabled:
         leader_jobs.append((drafts.start, drafts.stop))
-    dispatcher.startup.register(periodic.start)
-    dispatcher.shutdown.register(periodic.stop)
-    dispatcher.shutdown.register(sla.shutdown)
-    dispatcher.shutdown.register(sync.shutdown)
-    dispatcher.shutdown.register(bridge.stop)
-    dispatcher.shutdown.register(delivery.stop)
+    # Started in this order, stopped in the reverse one.
+    for start in (publish_commands, delivery.start, bridge.start, sync.start, sla.start,
+                  periodic.start):  # fmt: skip
+        dispatcher.startup.register(start)
+    for stop in (periodic.stop, sla.shutdown, sync.shutdown, bridge.stop, delivery.stop):
+        dispatcher.shutdown.register(stop)
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
-    push = None
-    if settings.ozon_push_port is not None:
-        push = OzonPushServer(
-            db=db,
-            trigger=PollTrigger(
-                runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds
-            ),
-            host=settings.ozon_push_host,
-            port=settings.ozon_push_port,
-            allowed_networks=settings.ozon_push_allowed_networks,
-            trusted_proxies=settings.ozon_push_trusted_proxies,
-        )
-        dispatcher.startup.register(push.start)
-        dispatcher.shutdown.register(push.stop)
+    push = build_push(settings, db=db, runner=runner, dispatcher=dispatcher)
     updates = TelegramUpdates(
         db=db,
         bot=bot,
@@ -284,6 +266,27 @@ def assemble(  # noqa: PLR0915 - split after the port merge
         metrics=metrics,
         ops=ops,
     )
+
+
+def build_push(
+    settings: Settings, *, db: Database, runner: SyncRunner, dispatcher: Dispatcher
+) -> OzonPushServer | None:
+    """Ozon's push endpoint when OZON_PUSH_PORT is set: each push makes a poll run now."""
+    if settings.ozon_push_port is None:
+        return None
+    push = OzonPushServer(
+        db=db,
+        trigger=PollTrigger(
+            runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds
+        ),
+        host=settings.ozon_push_host,
+        port=settings.ozon_push_port,
+        allowed_networks=settings.ozon_push_allowed_networks,
+        trusted_proxies=settings.ozon_push_trusted_proxies,
+    )
+    dispatcher.startup.register(push.start)
+    dispatcher.shutdown.register(push.stop)
+    return push
 
 
 def webhook_config(settings: Settings) -> WebhookConfig | None:
