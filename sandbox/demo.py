@@ -4,8 +4,9 @@
 ``BOT_TOKEN`` is configured). It lives beside the emulators, not in ``bot/``: the product
 depends on nothing here, the demo depends on the product.
 
-It runs the real bot (the same :func:`bot.app.assemble` as production) against the Ozon
-and Telegram emulators, on a fresh ``agentiq_demo`` database in the embedded PostgreSQL,
+It runs the real bot (the same :func:`bot.app.assemble` as production) against the Ozon,
+Wildberries and Telegram emulators (an Ozon and a WB shop in the same group), on a fresh
+``agentiq_demo`` database in the embedded PostgreSQL,
 and plays a short conversation while printing what each side sees. ``--keep-running``
 leaves everything up to explore through the emulators' control APIs.
 """
@@ -31,9 +32,11 @@ from bot.app import App, assemble, build_bot
 from bot.logging_setup import setup_logging
 from bot.settings import Settings, describe_settings_error, load_settings
 from connectors.ozon.client import OzonClient
+from connectors.wildberries.client import WildberriesClient
 from sandbox.llm import LlmEmulator
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
+from sandbox.wildberries import WildberriesEmulator
 from storage.database import Database
 from storage.embedded import EmbeddedPostgres, with_database
 from storage.migrate import apply_migrations
@@ -46,6 +49,11 @@ DEMO_CLIENT_ID = "111111"
 DEMO_API_KEY = "demo-key"
 DEMO_ORDER = "47873153-0052"
 DEMO_LLM_KEY = "demo-llm-key"
+# The WB shop's emulator seller and its token (a local demo credential, not a secret), and the
+# goods card the WB buyer asks about (its nmID makes the topic's WB product link).
+DEMO_WB_SELLER = "demo-wb-seller"
+DEMO_WB_TOKEN = "demo-wb-token"
+DEMO_WB_NM_ID = 87654321
 # The emulated model "thinks" a little, as a real one would.
 DEMO_MODEL_LATENCY = 0.3
 # A tiny picture standing in for the buyer's photo (a 1x1 PNG).
@@ -60,8 +68,10 @@ Say = Callable[[str], None]
 # Russian marketplace). Kept here: these are the command's words, not the bot's.
 NARRATION: dict[str, dict[str, str]] = {
     "title": {
-        "ru": "AgentIQ Chat Center · офлайн-демо (эмуляторы Ozon, Telegram и LLM, без токена)",
-        "en": "AgentIQ Chat Center · offline demo (Ozon, Telegram and LLM emulators, no token)",
+        "ru": "AgentIQ Chat Center · офлайн-демо (эмуляторы Ozon, Wildberries, Telegram и LLM, "
+        "без токена)",
+        "en": "AgentIQ Chat Center · offline demo (Ozon, Wildberries, Telegram and LLM emulators, "
+        "no token)",
     },
     "buyer_asks": {
         "ru": "🛒 Ozon · покупатель пишет: «{text}» и прикладывает фото",
@@ -100,9 +110,27 @@ NARRATION: dict[str, dict[str, str]] = {
         "ru": "💬 Telegram · в той же теме: {text}",
         "en": "💬 Telegram · in the same topic: {text}",
     },
+    "wb_buyer_asks": {
+        "ru": "🟣 Wildberries · покупатель {buyer} спрашивает о товаре {nm_id}: «{text}»",
+        "en": "🟣 Wildberries · buyer {buyer} asks about product {nm_id}: «{text}»",
+    },
+    "wb_topic": {
+        "ru": "💬 Telegram · появилась вторая тема, со значком WB: «{name}»",
+        "en": "💬 Telegram · a second topic appeared, with the WB badge: «{name}»",
+    },
+    "agent_types": {
+        "ru": "🧑‍💼 Telegram · агент Анна пишет в этой теме: «{text}»",
+        "en": "🧑‍💼 Telegram · agent Anna types in that topic: «{text}»",
+    },
+    "wb_got": {
+        "ru": "🟣 Wildberries · покупатель получил ответ (один раз): «{text}»",
+        "en": "🟣 Wildberries · the buyer received the answer (once): «{text}»",
+    },
     "summary": {
-        "ru": "Итого: тем {topics}, единиц бюджета группы Telegram {units}, в Ozon {sent}.",
-        "en": "In all: {topics} topic(s), {units} Telegram group budget units, {sent} to Ozon.",
+        "ru": "Итого: тем {topics}, единиц бюджета группы Telegram {units}, в Ozon {sent}, "
+        "в Wildberries {wb_sent}.",
+        "en": "In all: {topics} topic(s), {units} Telegram group budget units, {sent} to Ozon, "
+        "{wb_sent} to Wildberries.",
     },
     "keep_running": {
         "ru": "Всё продолжает работать (Ctrl+C — выход):",
@@ -111,6 +139,12 @@ NARRATION: dict[str, dict[str, str]] = {
     "ozon_url": {
         "ru": "  эмулятор Ozon:     {url}  (управление: /__control/…, sandbox/ozon/__init__.py)",
         "en": "  Ozon emulator:     {url}  (control API: /__control/…, sandbox/ozon/__init__.py)",
+    },
+    "wb_url": {
+        "ru": "  эмулятор WB:       {url}  (управление: /__control/…, "
+        "sandbox/wildberries/__init__.py)",
+        "en": "  WB emulator:       {url}  (control API: /__control/…, "
+        "sandbox/wildberries/__init__.py)",
     },
     "tg_url": {
         "ru": "  эмулятор Telegram: {url}  (управление: /__control/…, sandbox/telegram)",
@@ -121,8 +155,10 @@ NARRATION: dict[str, dict[str, str]] = {
         "en": "  LLM emulator:      {url}  (control API: /__control/…, sandbox/llm)",
     },
     "ids": {
-        "ru": "  группа {group}, агент {agent}, продавец Client-Id {client}; опрос раз в 5 с.",
-        "en": "  group {group}, agent {agent}, seller Client-Id {client}; polled every 5 s.",
+        "ru": "  группа {group}, агент {agent}, продавец Ozon Client-Id {client}, продавец WB "
+        "{wb_seller}; опрос раз в 5 с.",
+        "en": "  group {group}, agent {agent}, Ozon seller Client-Id {client}, WB seller "
+        "{wb_seller}; polled every 5 s.",
     },
     "real_bot": {
         "ru": "Чтобы запустить настоящего бота, задайте BOT_TOKEN (см. README и .env.example).",
@@ -156,6 +192,8 @@ class DemoWorld:
     agent_id: int
     seller_id: int
     llm: LlmEmulator
+    wb: WildberriesEmulator
+    wb_seller_id: int
 
     def posts(self, thread_id: int) -> list[dict[str, Any]]:
         return [
@@ -196,10 +234,13 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
     async with (
         _demo_database(settings) as db,
         OzonEmulator(port=0) as ozon,
+        WildberriesEmulator(port=0) as wb,
         TelegramEmulator(port=0) as tg,
         LlmEmulator(port=0, latency=DEMO_MODEL_LATENCY, api_key=DEMO_LLM_KEY) as llm,
     ):
         ozon.state.add_seller(DEMO_CLIENT_ID, DEMO_API_KEY, name="Демо-магазин")
+        wb.state.add_seller(DEMO_WB_SELLER, name="Демо-магазин WB")
+        wb.state.issue_token(DEMO_WB_SELLER, token=DEMO_WB_TOKEN)
         tg.create_bot(token=DEMO_TOKEN, username="agentiq_demo_bot", first_name="AgentIQ")
         anna = tg.create_user(first_name="Анна", username="anna_support")
         rights = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
@@ -219,10 +260,18 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
             client_id=DEMO_CLIENT_ID,
             api_key_encrypted=vault.encrypt(SecretStr(DEMO_API_KEY)),
         )
+        wb_seller = await db.sellers.create(
+            workspace_id=workspace.id,
+            marketplace="wildberries",
+            name="Демо-магазин WB",
+            client_id=DEMO_WB_SELLER,
+            api_key_encrypted=vault.encrypt(SecretStr(DEMO_WB_TOKEN)),
+        )
         demo_settings = settings.model_copy(
             update={
                 "telegram_api_url": tg.base_url,
                 "ozon_api_url": ozon.base_url,
+                "wb_api_url": wb.base_url,
                 "poll_interval_seconds": 5,
                 # Drafts from the local model emulator, never the network.
                 "llm_base_url": llm.base_url,
@@ -232,22 +281,48 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
             }
         )
         bot = build_bot(DEMO_TOKEN, tg.base_url)
-        async with OzonClient(base_url=ozon.base_url) as ozon_client:
-            app = assemble(demo_settings, db=db, vault=vault, ozon=ozon_client, bot=bot)
+        async with (
+            OzonClient(base_url=ozon.base_url) as ozon_client,
+            WildberriesClient(base_url=wb.base_url) as wb_client,
+        ):
+            app = assemble(
+                demo_settings, db=db, vault=vault, ozon=ozon_client, bot=bot, wb=wb_client
+            )
             await app.updates.start()
             try:
-                yield DemoWorld(db, ozon, tg, app, group.id, anna.id, seller.id, llm)
+                yield DemoWorld(
+                    db, ozon, tg, app, group.id, anna.id, seller.id, llm, wb, wb_seller.id
+                )
             finally:
                 await app.updates.stop()
                 await bot.session.close()
 
 
+Tell = Callable[..., None]
+
+
 async def play(world: DemoWorld, out: Say, locale: str) -> None:
-    """The scripted conversation, printed as both sides see it."""
+    """The scripted conversation, printed as both sides see it: the Ozon buyer, then the WB
+    buyer in a second topic of the same group."""
 
     def tell(key: str, **values: object) -> None:
         out(NARRATION[key][locale].format(**values))
 
+    await play_ozon(world, out, tell, locale)
+    out()
+    await play_wb(world, out, tell)
+    out()
+    tell(
+        "summary",
+        topics=len(world.tg.topics(world.group_id)),
+        units=world.tg.units(world.group_id),
+        sent=len(world.ozon.state.sent_by_seller(DEMO_CLIENT_ID)),
+        wb_sent=len(world.wb.state.sent_by(DEMO_WB_SELLER)),
+    )
+
+
+async def play_ozon(world: DemoWorld, out: Say, tell: Tell, locale: str) -> None:
+    """The Ozon part: a photo, an AI draft sent by its button, a follow-up in the same topic."""
     state = world.ozon.state
     world.llm.script(
         "Здравствуйте! Очень жаль, что так вышло. Похоже на дефект именно этого экземпляра: "
@@ -320,13 +395,49 @@ async def play(world: DemoWorld, out: Say, locale: str) -> None:
     await _until(follow_up_posted)
     shown = next(p for p in world.posts(thread)[posts_before:] if follow_up in p.get("text", ""))
     tell("same_topic", text=plain(shown["text"]).replace("\n", " "))
-    out()
-    tell(
-        "summary",
-        topics=len(world.tg.topics(world.group_id)),
-        units=world.tg.units(world.group_id),
-        sent=len(state.sent_by_seller(DEMO_CLIENT_ID)),
+
+
+async def play_wb(world: DemoWorld, out: Say, tell: Tell) -> None:
+    """The WB part: a second shop's buyer in the same group, answered by typing in the topic
+    (the shortest path: no draft to wait for)."""
+    question = "Добрый день! Этот рюкзак влезет как ручная кладь?"
+    buyer = "Мария"
+    tell("wb_buyer_asks", buyer=buyer, nm_id=DEMO_WB_NM_ID, text=question)
+    opened = world.wb.state.buyer_writes(
+        DEMO_WB_SELLER, text=question, client_name=buyer, nm_id=DEMO_WB_NM_ID
     )
+    await world.app.sync.run_now(world.wb_seller_id)
+    threads: list[int] = []
+
+    async def topic_ready() -> bool:
+        chat = await world.db.chats.get_by_external(
+            seller_id=world.wb_seller_id, external_id=opened.chat_id
+        )
+        if chat.topic_thread_id is None:
+            return False
+        threads[:] = [chat.topic_thread_id]
+        return bool(world.posts(chat.topic_thread_id))
+
+    await _until(topic_ready)
+    [thread] = threads
+    [topic] = [t for t in world.tg.topics(world.group_id) if t.thread_id == thread]
+    tell("wb_topic", name=topic.name)
+    for post in world.posts(thread):
+        markup = post.get("text") or post.get("caption") or ""
+        links = re.findall(r'href="([^"]+)"', markup)
+        body = plain(markup) + "".join(f"\n🔗 {link}" for link in links)
+        out("   " + body.replace("\n", "\n   "))
+
+    answer = "Да, 40×30×20 см: проходит по нормам ручной клади."
+    tell("agent_types", text=answer)
+    world.tg.user_sends(world.agent_id, world.group_id, answer, thread_id=thread)
+
+    async def relayed() -> bool:
+        return bool(world.wb.state.sent_by(DEMO_WB_SELLER, opened.chat_id))
+
+    await _until(relayed)
+    [sent] = world.wb.state.sent_by(DEMO_WB_SELLER, opened.chat_id)
+    tell("wb_got", text=sent.text)
 
 
 async def run_demo(settings: Settings, *, keep_running: bool, out: Say = say) -> None:
@@ -342,9 +453,18 @@ async def run_demo(settings: Settings, *, keep_running: bool, out: Say = say) ->
         for key, values in (
             ("keep_running", {}),
             ("ozon_url", {"url": world.ozon.base_url}),
+            ("wb_url", {"url": world.wb.base_url}),
             ("tg_url", {"url": world.tg.base_url}),
             ("llm_url", {"url": world.llm.base_url}),
-            ("ids", {"group": world.group_id, "agent": world.agent_id, "client": DEMO_CLIENT_ID}),
+            (
+                "ids",
+                {
+                    "group": world.group_id,
+                    "agent": world.agent_id,
+                    "client": DEMO_CLIENT_ID,
+                    "wb_seller": DEMO_WB_SELLER,
+                },
+            ),
         ):
             out(NARRATION[key][locale].format(**values))
         await asyncio.Event().wait()

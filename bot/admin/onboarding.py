@@ -359,11 +359,15 @@ def progress_text(report: PollReport, locale: Locale, shop: str) -> str:
     )
 
 
-def summary_text(result: FirstSync, locale: Locale, *, shop: str, group: str) -> str:
+def summary_text(
+    result: FirstSync, locale: Locale, *, shop: str, group: str, marketplace: str
+) -> str:
     shop, group = html.escape(shop), html.escape(group)
     if result.report is None:
-        reason_key = f"seller_reason.{result.error}"
-        why = text(reason_key if reason_key in TEXTS else "add.sync_failed.network", locale)
+        reason_key = for_marketplace(f"seller_reason.{result.error}", marketplace)
+        if reason_key not in TEXTS:
+            reason_key = for_marketplace("add.sync_failed.network", marketplace)
+        why = text(reason_key, locale)
         return text("add.sync_failed", locale, shop=shop, group=group, why=why)
     report = result.report
     return text(

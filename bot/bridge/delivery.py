@@ -234,6 +234,7 @@ class BuyerPosts:
             content=file.content,
             name=name,
             markup=markup,
+            marketplace=seller.marketplace,
         )
 
     async def _without_file(
@@ -273,6 +274,7 @@ class BuyerPosts:
         content: bytes,
         name: str,
         markup: InlineKeyboardMarkup | None,
+        marketplace: str,
     ) -> int:
         """As a photo, else as a document, else as text naming the file (reported once):
         a buyer's file is never dropped because Telegram will not take it in one form."""
@@ -310,11 +312,18 @@ class BuyerPosts:
         sent = await self._bot.send_message(
             **target, text=f"{part.html}\n{named}", reply_markup=markup
         )
-        await self._report_file(workspace, item, index, name, refusal)
+        await self._report_file(workspace, item, index, name, refusal, marketplace=marketplace)
         return sent.message_id
 
     async def _report_file(
-        self, workspace: Workspace, item: TgOutboxItem, index: int, name: str, refusal: str
+        self,
+        workspace: Workspace,
+        item: TgOutboxItem,
+        index: int,
+        name: str,
+        refusal: str,
+        *,
+        marketplace: str,
     ) -> None:
         """Once per file of an item, in the chat's topic: what is missing and what to do."""
         locale = workspace.locale
@@ -322,7 +331,7 @@ class BuyerPosts:
             self._db,
             Notice(
                 text=text(
-                    "outbox.refused.file",
+                    for_marketplace("outbox.refused.file", marketplace),
                     locale,
                     name=html.escape(name),
                     reason=html.escape(refusal)[:200],

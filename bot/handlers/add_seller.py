@@ -201,7 +201,9 @@ async def complete(
     await editor.show(text("add.saved", locale, shop=html.escape(seller.name),
                            group=html.escape(workspace.title)))  # fmt: skip
     first = await onboarding.first_sync(seller, progress=editor)
-    await editor.show(summary_text(first, locale, shop=seller.name, group=workspace.title))
+    shop, market = seller.name, seller.marketplace
+    summary = summary_text(first, locale, shop=shop, group=workspace.title, marketplace=market)
+    await editor.show(summary)
 
 
 async def continue_with_draft(

@@ -42,7 +42,7 @@ from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.topics import TopicBusy, TopicNamer, Topics, is_topic_gone
 from bot.retry import backoff
-from bot.texts import text
+from bot.texts import for_marketplace, text
 from connectors.errors import MarketplaceError
 from storage.database import Database
 from storage.errors import NotFound
@@ -268,7 +268,10 @@ class OutboxWorker:
         locale = workspace.locale
         if reason is None:
             reason = text("outbox.reason.refused", locale, detail=html.escape(detail)[:200])
-        key = "outbox.refused.message" if item.kind in CONTENT_KINDS else "outbox.refused.other"
+        if item.kind in CONTENT_KINDS:
+            key = for_marketplace("outbox.refused.message", await self._marketplace_of(item))
+        else:
+            key = "outbox.refused.other"
         await enqueue(
             self._db,
             Notice(text=text(key, locale, reason=reason)),
@@ -277,6 +280,13 @@ class OutboxWorker:
             chat_id=item.chat_id,
             dedup_key=f"{REPORT_KEY}{item.id}",
         )
+
+    async def _marketplace_of(self, item: TgOutboxItem) -> str:
+        """The buyer's marketplace, so a refusal names the right place to read the chat."""
+        if item.chat_id is None:
+            return ""
+        chat = await self._db.chats.get(chat_id=item.chat_id)
+        return (await self._db.sellers.get(seller_id=chat.seller_id)).marketplace
 
     # ----------------------------------------------------- notices, receipts
 

@@ -22,7 +22,7 @@ from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
 from bot.retry import backoff
 from bot.sla.format import topic_link
-from bot.texts import Locale, text
+from bot.texts import Locale, for_marketplace, text
 from connectors.errors import (
     AuthFailed,
     BadRequest,
@@ -74,7 +74,9 @@ def chat_retry_at(failures: int, now: datetime) -> datetime:
     return now + backoff(failures, base=CHAT_BACKOFF_BASE, cap=CHAT_BACKOFF_CAP)
 
 
-def chat_name(failure: ChatSyncFailure, workspace: Workspace, locale: Locale) -> str:
+def chat_name(
+    failure: ChatSyncFailure, workspace: Workspace, locale: Locale, marketplace: str
+) -> str:
     """How people find the chat: its topic, else its order, else the marketplace's chat id."""
     if failure.topic_thread_id is not None and failure.topic_workspace_id == workspace.id:
         title = failure.topic_name or failure.order_number or failure.external_id
@@ -86,7 +88,8 @@ def chat_name(failure: ChatSyncFailure, workspace: Workspace, locale: Locale) ->
         )
     if failure.order_number:
         return text("sync.chat_name.order", locale, order=html.escape(failure.order_number))
-    return text("sync.chat_name.id", locale, chat_id=html.escape(failure.external_id))
+    key = for_marketplace("sync.chat_name.id", marketplace)
+    return text(key, locale, chat_id=html.escape(failure.external_id))
 
 
 class ChatFailures:
@@ -148,11 +151,12 @@ class ChatFailures:
         locale = workspace.locale
         values: dict[str, str] = {
             "shop": html.escape(seller.name),
-            "chat": chat_name(failure, workspace, locale),
+            "chat": chat_name(failure, workspace, locale, seller.marketplace),
         }
         if reason is not None:
-            values["why"] = text(f"sync.why.{reason}", locale)
+            values["why"] = text(for_marketplace(f"sync.why.{reason}", seller.marketplace), locale)
         key = "sync.chat_failing" if event == "failing" else "sync.chat_recovered"
+        key = for_marketplace(key, seller.marketplace)
         await enqueue(
             self._db,
             Notice(text=text(key, locale, **values)),

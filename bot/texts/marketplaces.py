@@ -251,4 +251,50 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "⚠️ Сообщение от Wildberries не удалось прочитать. Откройте чат на портале WB.",
         "en": "⚠️ A message from Wildberries could not be read. Open the chat on the WB portal.",
     },
+    "sync.chat_failing.wildberries": {
+        "ru": (
+            "⚠️ {shop}: чат {chat} не обновляется — {why}. Остальные чаты магазина "
+            "работают. Бот пробует снова сам; пока смотрите этот чат на портале Wildberries."
+        ),
+        "en": (
+            "⚠️ {shop}: chat {chat} is not updating — {why}. The shop's other chats "
+            "work. The bot keeps retrying; meanwhile check this chat on the Wildberries portal."
+        ),
+    },
+    "sync.chat_name.id.wildberries": {
+        "ru": "Wildberries № {chat_id}",
+        "en": "Wildberries no. {chat_id}",
+    },
+    "sync.why.bad_request.wildberries": {
+        "ru": "Wildberries отклоняет запрос по этому чату",
+        "en": "Wildberries refuses the request for this chat",
+    },
+    "sync.why.malformed.wildberries": {
+        "ru": "Wildberries присылает данные этого чата в непонятном виде",
+        "en": "Wildberries sends this chat's data in a form the bot cannot read",
+    },
+    "outbox.refused.message.wildberries": {
+        "ru": (
+            "⚠️ Не удалось показать здесь сообщение из чата Wildberries: {reason}. "
+            "Откройте этот чат на портале WB, чтобы его прочитать."
+        ),
+        "en": (
+            "⚠️ A message from the Wildberries chat could not be shown here: {reason}. "
+            "Open this chat on the WB portal to read it."
+        ),
+    },
+    "outbox.refused.file.wildberries": {
+        "ru": (
+            "⚠️ Файл «{name}» из чата Wildberries не показан: Telegram его не принимает "
+            "({reason}). Откройте его на портале WB."
+        ),
+        "en": (
+            "⚠️ The file “{name}” from the Wildberries chat is not shown: Telegram refuses it "
+            "({reason}). Open it on the WB portal."
+        ),
+    },
+    "add.sync_failed.network.wildberries": {
+        "ru": "Wildberries не ответил.",
+        "en": "Wildberries did not answer.",
+    },
 }

@@ -27,20 +27,34 @@ def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         (
             "ru",
             [
-                "появилась тема «Заказ 47873153-0052»",
+                "появилась тема «🔵 Ozon Демо-магазин · Заказ 47873153-0052»",
                 "появился черновик ответа",
                 "Анна нажимает «✅ Отправить»",
                 "покупатель получил ответ: «Здравствуйте! Очень жаль",
+                "🟣 Wildberries · покупатель Мария спрашивает о товаре 87654321",
+                "появилась вторая тема, со значком WB: «🟣 WB Демо-магазин WB · Мария",
+                "https://www.wildberries.ru/catalog/87654321/detail.aspx",
+                "агент Анна пишет в этой теме: «Да, 40×30×20 см",
+                "покупатель получил ответ (один раз): «Да, 40×30×20 см",
+                "Итого: тем 2,",
+                "в Ozon 1, в Wildberries 1.",
                 "BOT_TOKEN",
             ],
         ),
         (
             "en",
             [
-                "a topic appeared: «Order 47873153-0052»",
+                "a topic appeared: «🔵 Ozon Демо-магазин · Order 47873153-0052»",
                 "a reply draft appeared",
                 "Anna taps «✅ Send»",
                 "buyer received the answer: «Здравствуйте! Очень жаль",
+                "🟣 Wildberries · buyer Мария asks about product 87654321",
+                "a second topic appeared, with the WB badge: «🟣 WB Демо-магазин WB · Мария",
+                "https://www.wildberries.ru/catalog/87654321/detail.aspx",
+                "agent Anna types in that topic: «Да, 40×30×20 см",
+                "the buyer received the answer (once): «Да, 40×30×20 см",
+                "In all: 2 topic(s),",
+                "1 to Ozon, 1 to Wildberries.",
                 "BOT_TOKEN",
             ],
         ),
@@ -85,6 +99,8 @@ def test_keep_running_stays_up_until_ctrl_c(tmp_path: Path) -> None:
             if "LLM emulator:" in line:
                 break
         assert any("Ctrl+C" in line for line in lines), lines
+        [wb_line] = [line for line in lines if "WB emulator:" in line]
+        assert "http://127.0.0.1:" in wb_line and "sandbox/wildberries" in wb_line
         assert process.poll() is None  # still running after the script
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
