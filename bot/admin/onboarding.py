@@ -371,7 +371,7 @@ def summary_text(
         return text("add.sync_failed", locale, shop=shop, group=group, why=why)
     report = result.report
     return text(
-        "add.summary",
+        for_marketplace("add.summary", marketplace),
         locale,
         shop=shop,
         group=group,

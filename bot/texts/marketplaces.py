@@ -297,4 +297,19 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "Wildberries не ответил.",
         "en": "Wildberries did not answer.",
     },
+    # Wildberries' reply window is 10 days, not Ozon's 48 hours.
+    "add.summary.wildberries": {
+        "ru": (
+            "✅ Магазин «{shop}» работает в группе «{group}».\n"
+            "Чатов найдено: {found}; перенесено в темы: {imported} (с сообщениями за "
+            "последние 10 дней); старых запомнено без переноса: {remembered}.\n"
+            "Новые сообщения покупателей будут появляться в группе сами."
+        ),
+        "en": (
+            "✅ “{shop}” is working in “{group}”.\n"
+            "Chats found: {found}; brought into topics: {imported} (with messages from the "
+            "last 10 days); older ones remembered without a topic: {remembered}.\n"
+            "New buyer messages will appear in the group by themselves."
+        ),
+    },
 }

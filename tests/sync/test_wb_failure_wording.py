@@ -7,6 +7,7 @@ import pytest
 
 from bot.admin.onboarding import FirstSync, summary_text
 from bot.sync.chat_failures import REPORT_AFTER, ChatFailures
+from bot.sync.poller import PollReport
 from bot.texts import TEXTS, for_marketplace, text
 from connectors.errors import BadRequest
 from connectors.marketplace.messages import ChatInfo
@@ -77,3 +78,15 @@ def test_every_ozon_worded_failure_text_has_a_wb_variant(key: str) -> None:
     for locale in ("ru", "en"):
         assert "Ozon" in TEXTS[key][locale]
         assert "Ozon" not in TEXTS[wb_key][locale] and "Wildberries" in TEXTS[wb_key][locale]
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_a_first_sync_summary_states_the_marketplaces_own_reply_window(locale: str) -> None:
+    """Ozon mirrors the last 48 hours, Wildberries the last 10 days: the summary says which."""
+    report = PollReport(seller_id=1, chats_listed=5, chats_imported=2, chats_remembered=3)
+    wb = summary_text(FirstSync(report=report, error=None), locale, shop="Обувь",
+                      group="Поддержка", marketplace="wildberries")  # fmt: skip
+    ozon = summary_text(FirstSync(report=report, error=None), locale, shop="Обувь",
+                        group="Поддержка", marketplace="ozon")  # fmt: skip
+    assert ("10 дней" if locale == "ru" else "10 days") in wb and "48" not in wb
+    assert ("48 часов" if locale == "ru" else "48 hours") in ozon
