@@ -19,7 +19,17 @@ from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
 from sandbox.wildberries import WildberriesEmulator
 
-from .harness import FULL_RIGHTS, TOKEN, BotProcess, FaultWorld, bot_env, free_port, png
+from .harness import (
+    FULL_RIGHTS,
+    TOKEN,
+    BotProcess,
+    FaultWorld,
+    bot_env,
+    extra_copies,
+    first_seen,
+    free_port,
+    png,
+)
 
 WB_SELLER = "wb-faults-seller"
 SEND = "/api/v1/seller/message"
@@ -135,3 +145,35 @@ async def test_accept_then_drop_on_a_wb_reply(ww: WbFaultWorld) -> None:
     await ww.polls_pass(2)
     assert _arrived(ww, "text", chat_id, "wb-сброс") == 1
     assert _portal_posts(ww, thread) == []
+
+
+async def test_wb_buyer_burst_across_chats_with_a_kill_in_the_middle(ww: WbFaultWorld) -> None:
+    """Buyer → Telegram for Wildberries: the events cursor is committed with what it
+    produced, so a kill -9 while a burst is being posted loses nothing and doubles at most
+    the one Telegram post in flight; each chat keeps one topic and its order."""
+    fw = ww.fw
+    chats, per_chat = 3, 4
+    texts = {c: [f"WB поток {c}.{n}" for n in range(1, per_chat + 1)] for c in range(chats)}
+    ids: dict[int, str] = {}
+    for n in range(per_chat):
+        for c in range(chats):
+            event = ww.wb.state.buyer_writes(
+                WB_SELLER, text=texts[c][n], chat_id=ids.get(c), client_name=f"Покупатель {c}"
+            )
+            ids[c] = event.chat_id
+    await fw.wait(lambda: len(fw.posts_with("WB поток ")) >= 3, "the burst to start posting", 90)
+    await fw.kill9()
+    posted_before = len(fw.posts_with("WB поток "))
+    assert posted_before < chats * per_chat, "the kill came after the burst was posted"
+    await fw.restart()
+    every = [t for c in range(chats) for t in texts[c]]
+    await fw.settle(lambda: all(fw.posts_with(t) for t in every), 120)
+    lost = [t for t in every if not fw.posts_with(t)]
+    assert lost == [], f"lost: {lost}"
+    dup = extra_copies([t for t in every for _ in fw.posts_with(t)])
+    assert dup <= fw.bot.kills, f"{dup} duplicates after {fw.bot.kills} kill(s)"
+    for c in range(chats):
+        threads = {m["message_thread_id"] for t in texts[c] for m in fw.posts_with(t)}
+        assert len(threads) == 1, f"chat {c} spread over topics {threads}"
+        seen = [t for m in fw.posts(threads.pop()) for t in texts[c] if t in fw.body(m)]
+        assert first_seen(seen) == texts[c], f"chat {c} posted as {seen}"
