@@ -33,17 +33,15 @@ class PushTokens:
     async def current(self, seller_id: int) -> SecretStr:
         """The seller's token, issued on first use."""
         stored = await self._db.sellers.push_token_encrypted(seller_id=seller_id)
-        if stored is not None:
-            try:
-                return self._vault.decrypt(stored)
-            except VaultError:
-                pass  # sealed with a key no longer configured: issue a new one
-        else:
+        if stored is None:
             fresh = SecretStr(secrets.token_urlsafe(TOKEN_BYTES))
             if await self._store(seller_id, fresh, only_if_missing=True):
                 return fresh
             return await self.current(seller_id)  # another view issued one meanwhile
-        return await self.rotate(seller_id, actor_tg_user_id=None)
+        try:
+            return self._vault.decrypt(stored)
+        except VaultError:  # sealed with a key no longer configured: it cannot be shown again
+            return await self.rotate(seller_id, actor_tg_user_id=None)
 
     async def rotate(self, seller_id: int, *, actor_tg_user_id: int | None) -> SecretStr:
         """A new token; the old URL stops working now. Audited (never the token)."""
