@@ -19,23 +19,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import cProfile
 import pstats
 import resource
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 from cryptography.fernet import Fernet
+from emulators import emulator_process
 from pydantic import SecretStr
 from scratch_db import scratch_database
-from wb_sellers import follow_ups, register_wb_sellers, seed_wb, wb_emulator_process
+from wb_sellers import follow_ups, register_wb_sellers, seed_wb
 
 from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
@@ -63,26 +60,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def emulator_process(port: int) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.ozon", "--port", str(port), "--rate-limit-rps", "50"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/__control/state", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 async def seed_emulator(url: str, sellers: int, chats: int) -> list[str]:
@@ -146,7 +123,7 @@ async def run_cycle(
 
 async def main_wb(args: argparse.Namespace) -> list[Cycle]:
     chats = args.chats if args.chats is not None else 50
-    with wb_emulator_process(free_port()) as url:
+    with emulator_process("sandbox.wildberries", free_port(), "--no-rate-limit") as url:
         print(f"seeding {args.sellers} WB sellers × {chats} chats in the emulator …")
         seeded = await seed_wb(url, args.sellers, chats)
         async with scratch_database(max_size=20) as db:
@@ -183,7 +160,7 @@ async def main(args: argparse.Namespace) -> None:
     if args.chats is None:
         args.chats = 5000
     port = free_port()
-    with emulator_process(port) as url:
+    with emulator_process("sandbox.ozon", port, "--rate-limit-rps", "50") as url:
         print(f"seeding {args.sellers} sellers × {args.chats} chats in the emulator …")
         client_ids = await seed_emulator(url, args.sellers, args.chats)
         async with scratch_database(max_size=20) as db:

@@ -7,12 +7,7 @@ chats per seller than Ozon's (the events stream costs the same whatever their nu
 
 from __future__ import annotations
 
-import contextlib
 import random
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 
 import httpx
 from pydantic import SecretStr
@@ -20,26 +15,6 @@ from pydantic import SecretStr
 from storage.database import Database
 from storage.records import Seller
 from storage.vault import Vault
-
-
-@contextlib.contextmanager
-def wb_emulator_process(port: int) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.wildberries", "--port", str(port), "--no-rate-limit"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/__control/state", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 async def seed_wb(url: str, sellers: int, chats: int) -> dict[str, tuple[str, list[str]]]:
