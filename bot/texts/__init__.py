@@ -23,8 +23,9 @@ from bot.texts import (
     updates,
 )
 from bot.texts.locale import Locale
+from bot.texts.rendering import Html, plural, render
 
-__all__ = ["TEXTS", "Locale", "for_marketplace", "text"]
+__all__ = ["TEXTS", "Html", "Locale", "for_marketplace", "plural", "text"]
 
 
 def _merge(*parts: Mapping[str, dict[Locale, str]]) -> dict[str, dict[Locale, str]]:
@@ -54,7 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
 
 def text(key: str, locale: Locale, **values: object) -> str:
     template = TEXTS[key][locale]
-    return template.format(**values) if values else template
+    return render(template, locale, values) if values else template
 
 
 def for_marketplace(key: str, marketplace: str) -> str:
