@@ -7,7 +7,7 @@ end-to-end tests all use it, so what the tests run is what production runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,6 +47,7 @@ from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.worker import OutboxWorker
 from bot.runtime import open_database
+from bot.scheduling import SchedulerRuntime, build_scheduler
 from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sla.service import SlaService
@@ -178,10 +179,17 @@ def assemble(
     )
     sweeper = DeadClaimSweeper(db=db)
     leader_jobs.append((sweeper.start, sweeper.stop))
-    sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
+    jobs = SchedulerRuntime(build_scheduler())  # the one apscheduler: polls, the SLA tick
+    sync = SyncScheduler(
+        db=db,
+        runner=runner,
+        scheduler=jobs.scheduler,
+        interval_seconds=settings.poll_interval_seconds,
+    )
     sla = SlaService(
         db=db,
         delivery=delivery,
+        scheduler=jobs.scheduler,
         tick_seconds=settings.sla_tick_seconds,
         window_margin=timedelta(minutes=settings.sla_window_margin_minutes),
         is_leader=lambda: periodic.held,
@@ -224,11 +232,12 @@ def assemble(
     if settings.drafts_enabled:
         leader_jobs.append((drafts.start, drafts.stop))
     # Started in this order, stopped in the reverse one.
-    for start in (publish_commands, delivery.start, bridge.start, sync.start, sla.start,
-                  periodic.start):  # fmt: skip
-        dispatcher.startup.register(start)
-    for stop in (periodic.stop, sla.shutdown, sync.shutdown, bridge.stop, delivery.stop):
-        dispatcher.shutdown.register(stop)
+    _register_lifecycle(
+        dispatcher,
+        starts=(publish_commands, delivery.start, bridge.start, jobs.start, sync.start,
+                sla.start, periodic.start),
+        stops=(periodic.stop, sla.stop, sync.stop, jobs.stop, bridge.stop, delivery.stop),
+    )  # fmt: skip
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
     push = build_push(settings, db=db, runner=runner, dispatcher=dispatcher)
@@ -299,6 +308,15 @@ def webhook_config(settings: Settings) -> WebhookConfig | None:
         host=settings.webhook_host,
         port=settings.webhook_port,
     )
+
+
+def _register_lifecycle(
+    dispatcher: Dispatcher, *, starts: Sequence[Hook], stops: Sequence[Hook]
+) -> None:
+    for start in starts:
+        dispatcher.startup.register(start)
+    for stop in stops:
+        dispatcher.shutdown.register(stop)
 
 
 async def _start_all(jobs: list[tuple[Hook, Hook]]) -> None:

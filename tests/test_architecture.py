@@ -176,3 +176,23 @@ def test_bot_reaches_marketplaces_only_through_the_port() -> None:
             if hits:
                 offenders.setdefault(module, []).extend(hits)
     assert not offenders, f"bot/ modules importing an adapter instead of the port: {offenders}"
+
+
+def test_one_scheduler_built_in_one_place() -> None:
+    """Features receive the process's apscheduler; only ``bot.scheduling`` constructs one
+    (called once from the composition root), so no feature falls back to its own."""
+    builders: dict[str, int] = {}
+    for path in sorted(BOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name.endswith("Scheduler") and name.startswith(("AsyncIO", "Background")):
+                module = _module_of(path)
+                builders[module] = builders.get(module, 0) + 1
+            elif name == "build_scheduler":
+                module = _module_of(path)
+                builders[f"{module} (build_scheduler)"] = builders.get(module, 0) + 1
+    assert builders == {"bot.scheduling": 1, "bot.app (build_scheduler)": 1}, builders

@@ -20,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.outbox.kinds import Kind, SlaStats, decode
 from bot.outbox.worker import OutboxWorker
+from bot.scheduling import remove_jobs
 from bot.sla.board import Board, render_board
 from bot.sla.claims import claim_keyboard
 from bot.sla.format import local_deadline, priority_label
@@ -33,7 +34,8 @@ from storage.sla_queue_repo import QueueFilter, SlaQueueRepo, WaitingChat
 
 logger = logging.getLogger(__name__)
 
-TICK_JOB = "sla:tick"
+JOB_PREFIX = "sla:"
+TICK_JOB = f"{JOB_PREFIX}tick"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -47,10 +49,10 @@ class SlaService:
         *,
         db: Database,
         delivery: OutboxWorker,
+        scheduler: AsyncIOScheduler,
         tick_seconds: float = 30.0,
         window_margin: timedelta = timedelta(hours=6),
         clock: Callable[[], datetime] = _now,
-        scheduler: AsyncIOScheduler | None = None,
         is_leader: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
@@ -59,7 +61,7 @@ class SlaService:
         self._delivery = delivery
         self._tick_seconds = tick_seconds
         self._is_leader = is_leader  # with several instances, one ticks (bot.leadership)
-        self._scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+        self._scheduler = scheduler  # the process's one (bot.scheduling), started by bot.app
         self.ticker = SlaTicker(
             db=db, delivery=delivery, clock=self._now, window_margin=window_margin
         )
@@ -71,7 +73,6 @@ class SlaService:
 
     async def start(self) -> None:
         await self.db.sellers.seed_missing_sla_defaults()
-        self._scheduler.start()
         self._scheduler.add_job(
             self._scheduled_tick,
             "interval",
@@ -82,9 +83,8 @@ class SlaService:
             misfire_grace_time=max(1, int(self._tick_seconds)),
         )
 
-    def shutdown(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+    async def stop(self) -> None:
+        remove_jobs(self._scheduler, JOB_PREFIX)
 
     async def _scheduled_tick(self) -> TickReport | None:
         if not self._is_leader():

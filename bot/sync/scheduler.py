@@ -4,6 +4,9 @@ Each seller has its own interval job (jittered, one run at a time, missed runs c
 so a slow or failing seller never delays another. A reconcile job adds jobs for new
 sellers and drops jobs of removed or paused ones; admin commands may also call
 :meth:`SyncScheduler.reconcile` directly for an immediate effect.
+
+The apscheduler instance is the process's one (``bot.scheduling``), started and stopped by
+the composition root; this class only adds and removes its own ``sync:`` jobs.
 """
 
 from __future__ import annotations
@@ -13,17 +16,19 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.scheduling import remove_jobs
 from bot.sync.poller import PollReport, Progress
 from bot.sync.runner import SyncRunner
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
-RECONCILE_JOB = "sync:reconcile"
+JOB_PREFIX = "sync:"
+RECONCILE_JOB = f"{JOB_PREFIX}reconcile"
 
 
 def poll_job_id(seller_id: int) -> str:
-    return f"sync:seller:{seller_id}"
+    return f"{JOB_PREFIX}seller:{seller_id}"
 
 
 class SyncScheduler:
@@ -32,18 +37,17 @@ class SyncScheduler:
         *,
         db: Database,
         runner: SyncRunner,
+        scheduler: AsyncIOScheduler,
         interval_seconds: float,
         reconcile_seconds: float = 60.0,
-        scheduler: AsyncIOScheduler | None = None,
     ) -> None:
         self._db = db
         self._runner = runner
         self._interval = interval_seconds
         self._reconcile_every = reconcile_seconds
-        self._scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+        self._scheduler = scheduler
 
     async def start(self) -> None:
-        self._scheduler.start()
         self._scheduler.add_job(
             self.reconcile,
             "interval",
@@ -54,9 +58,9 @@ class SyncScheduler:
         )
         await self.reconcile()
 
-    def shutdown(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+    async def stop(self) -> None:
+        """No new poll starts; a poll running now finishes (its lease guards it)."""
+        remove_jobs(self._scheduler, JOB_PREFIX)
 
     async def run_now(
         self, seller_id: int, *, progress: Progress | None = None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
+from bot.scheduling import SchedulerRuntime, build_scheduler
 from bot.sync.scheduler import SyncScheduler
 from tests.sync.conftest import CLIENT_ID, SyncWorld
 
@@ -15,14 +17,31 @@ async def _wait_until(condition: Callable[[], Awaitable[bool]], seconds: float) 
             await asyncio.sleep(0.05)
 
 
+@asynccontextmanager
+async def poll_jobs(world: SyncWorld, interval_seconds: float) -> AsyncIterator[SyncScheduler]:
+    """The sync jobs on a scheduler of their own, started and stopped as bot.app does."""
+    runtime = SchedulerRuntime(build_scheduler())
+    await runtime.start()
+    scheduler = SyncScheduler(
+        db=world.db,
+        runner=world.runner,
+        scheduler=runtime.scheduler,
+        interval_seconds=interval_seconds,
+    )
+    await scheduler.start()
+    try:
+        yield scheduler
+    finally:
+        await scheduler.stop()
+        await runtime.stop()
+
+
 async def test_a_slow_seller_does_not_delay_another(world: SyncWorld) -> None:
     fast = await world.add_seller("3003")
     world.emu.state.add_fault("slow", seconds=5, client_id=CLIENT_ID)
     world.emu.state.buyer_writes(CLIENT_ID, text="медленный продавец")
     world.emu.state.buyer_writes("3003", text="быстрый продавец")
-    scheduler = SyncScheduler(db=world.db, runner=world.runner, interval_seconds=0.3)
-    await scheduler.start()
-    try:
+    async with poll_jobs(world, interval_seconds=0.3) as scheduler:
         assert scheduler.seller_ids() == {world.seller.id, fast.id}
 
         async def fast_seller_synced() -> bool:
@@ -34,18 +53,35 @@ async def test_a_slow_seller_does_not_delay_another(world: SyncWorld) -> None:
             "SELECT count(*) FROM chats WHERE seller_id = $1", world.seller.id
         )
         assert slow_chats == 0, "the slow seller's poll should still be waiting on Ozon"
-    finally:
-        scheduler.shutdown()
 
 
 async def test_reconcile_follows_pauses_and_new_sellers(world: SyncWorld) -> None:
-    scheduler = SyncScheduler(db=world.db, runner=world.runner, interval_seconds=3600)
-    await scheduler.start()
-    try:
+    async with poll_jobs(world, interval_seconds=3600) as scheduler:
         assert scheduler.seller_ids() == {world.seller.id}
         other = await world.add_seller("4004")
         await world.db.sellers.set_state(seller_id=world.seller.id, state="paused")
         await scheduler.reconcile()
         assert scheduler.seller_ids() == {other.id}
+
+
+async def test_stopping_sync_leaves_the_shared_scheduler_and_other_jobs(
+    world: SyncWorld,
+) -> None:
+    """One scheduler for the process: sync's stop drops its own jobs, nobody else's."""
+    runtime = SchedulerRuntime(build_scheduler())
+    await runtime.start()
+    try:
+        shared = runtime.scheduler
+        shared.add_job(lambda: None, "interval", hours=1, id="sla:tick")
+        scheduler = SyncScheduler(
+            db=world.db, runner=world.runner, scheduler=shared, interval_seconds=3600
+        )
+        await scheduler.start()
+        assert scheduler.seller_ids() == {world.seller.id}
+        await scheduler.stop()
+        assert scheduler.seller_ids() == set()
+        assert [job.id for job in shared.get_jobs()] == ["sla:tick"]
+        assert shared.running
     finally:
-        scheduler.shutdown()
+        await runtime.stop()
+    assert not runtime.scheduler.running
