@@ -1,23 +1,58 @@
-"""Retry policy as plain data and functions, shared by all marketplace connectors.
+"""Retry policy as plain data and functions, and the one retry loop of every connector.
 
 Only failures that are transient *and* safe to repeat are retried: 429, 5xx and transport
 errors. Everything else (auth, premium, bad request, closed chat) would fail the same way again
 and repeated erroneous calls can get a seller restricted. Delays use exponential backoff with
 full jitter so many sellers recovering from one outage do not retry in lockstep.
+
+A connector writes one *attempt* (rate limit, send, map the response to a typed
+``MarketplaceError``) and runs it through :func:`call_with_retries`::
+
+    async def _request(self, seller, method, path, *, verify=None):
+        async def attempt(n: int) -> httpx.Response:
+            ...  # one HTTP exchange; raise the mapped MarketplaceError on failure
+
+        return await call_with_retries(
+            attempt,
+            policy=self._policy,  # RetryPolicy(max_attempts=..., raise_beyond_retry_after=...)
+            sleep=self._sleep,  # tests make retries instant
+            random=self._random,
+            what=f"ym {method} {path}",  # secret-free: it is logged
+            who=f"campaign={seller.campaign_id}",
+            logger=logger,
+            verify=verify,  # or repeatable=False for a send that cannot be looked up
+        )
+
+A call that is not idempotent (a message to a buyer) must say what to do when a failure
+may have reached the server (see :func:`may_have_arrived`): ``verify`` looks for it (in the
+chat's history) and the loop returns ``None`` if it arrived, else tries again; with
+``repeatable=False`` and nothing to look in, the loop raises ``SendOutcomeUnknown``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TypeVar, overload
 
 import httpx
 
-from connectors.errors import MarketplaceError, MarketplaceUnavailable, RateLimited, ServerError
+from connectors.errors import (
+    MarketplaceError,
+    MarketplaceUnavailable,
+    RateLimited,
+    SendOutcomeUnknown,
+    ServerError,
+)
+from connectors.ratelimit import Sleep
 
 RandomSource = Callable[[], float]
+#: Did a send that may have reached the server arrive? (raises SendOutcomeUnknown if unsure)
+Verify = Callable[[], Awaitable[bool]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -28,6 +63,9 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 30.0
+    #: A 429 asking for longer than ``max_retry_after`` is raised at once (WB's Base token
+    #: asks for an hour) instead of waiting ``max_retry_after`` and asking again (Ozon).
+    raise_beyond_retry_after: bool = False
 
 
 def is_retryable(exc: MarketplaceError) -> bool:
@@ -88,3 +126,104 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         when = when.replace(tzinfo=UTC)
     current = now or datetime.now(UTC)
     return max((when - current).total_seconds(), 0.0)
+
+
+def _asks_too_long(policy: RetryPolicy, exc: MarketplaceError) -> bool:
+    return (
+        policy.raise_beyond_retry_after
+        and isinstance(exc, RateLimited)
+        and exc.retry_after is not None
+        and exc.retry_after > policy.max_retry_after
+    )
+
+
+@overload
+async def call_with_retries(
+    attempt: Callable[[int], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    sleep: Sleep,
+    random: RandomSource,
+    what: str,
+    who: str,
+    logger: logging.Logger,
+    verify: None = None,
+    repeatable: bool = True,
+    max_attempts: int | None = None,
+) -> T: ...
+
+
+@overload
+async def call_with_retries(
+    attempt: Callable[[int], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    sleep: Sleep,
+    random: RandomSource,
+    what: str,
+    who: str,
+    logger: logging.Logger,
+    verify: Verify,
+    repeatable: bool = True,
+    max_attempts: int | None = None,
+) -> T | None: ...
+
+
+async def call_with_retries(
+    attempt: Callable[[int], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    sleep: Sleep,
+    random: RandomSource,
+    what: str,
+    who: str,
+    logger: logging.Logger,
+    verify: Verify | None = None,
+    repeatable: bool = True,
+    max_attempts: int | None = None,
+) -> T | None:
+    """``attempt(n)`` (1-based) until it returns, a failure is final or attempts run out.
+
+    ``what`` and ``who`` name the call and the account in log lines (never a secret);
+    ``logger`` is the connector's own, so its records keep the connector's name. Returns
+    ``None`` only when ``verify`` confirmed that a failed-looking send did arrive.
+    """
+    if verify is not None and not repeatable:
+        raise ValueError("a call is either verified or not repeatable, not both")
+    if max_attempts is not None:
+        policy = replace(policy, max_attempts=max_attempts)
+    attempts = max(1, policy.max_attempts)
+    for number in range(1, attempts + 1):
+        try:
+            return await attempt(number)
+        except MarketplaceError as exc:
+            if not is_retryable(exc):
+                raise
+            error = type(exc).__name__
+            delay: float | None = None
+            if may_have_arrived(exc):
+                if not repeatable:
+                    logger.warning("%s outcome unknown after %s %s", what, error, who)
+                    raise SendOutcomeUnknown(f"send outcome unknown after {error}") from exc
+                if verify is not None:
+                    await sleep(retry_delay(policy, number, exc, random))
+                    if await verify():
+                        logger.info(
+                            "%s confirmed in history after %s attempt=%d %s",
+                            what, error, number, who,
+                        )  # fmt: skip
+                        return None
+                    delay = 0.0  # the backoff was spent before looking
+            if number == attempts or _asks_too_long(policy, exc):
+                logger.warning(
+                    "%s giving up after %d attempts error=%s %s", what, number, error, who
+                )
+                raise
+            if delay is None:
+                delay = retry_delay(policy, number, exc, random)
+            logger.warning(
+                "%s retrying in %.2fs error=%s attempt=%d %s", what, delay, error, number, who
+            )
+            if delay > 0:
+                await sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -13,7 +13,6 @@ import base64
 import logging
 import random as _random
 import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Annotated, Any, Self, TypeVar
@@ -34,9 +33,8 @@ from connectors.ratelimit import RateLimiter, Sleep
 from connectors.retry import (
     RandomSource,
     RetryPolicy,
-    is_retryable,
-    may_have_arrived,
-    retry_delay,
+    Verify,
+    call_with_retries,
     transport_error_may_have_arrived,
 )
 from connectors.stats import CallStats
@@ -63,7 +61,6 @@ CLOCK_SKEW = timedelta(seconds=5)
 VERIFY_HISTORY_LIMIT = 50
 VERIFY_ATTEMPTS = 2
 
-Verify = Callable[[], Awaitable[bool]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -236,40 +233,26 @@ class OzonClient:
         With ``verify`` (non-idempotent sends), a failure that may have reached Ozon is never
         retried blindly: after the backoff, ``verify()`` checks history. True means the send went
         through and ``None`` is returned; it raises ``SendOutcomeUnknown`` if it cannot tell.
+        A Retry-After above the policy's cap is waited for as the cap, then asked again.
         """
-        attempts = max_attempts or self._policy.max_attempts
         target = url or self.url_for(path)
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._attempt(
-                    creds, method=method, url=target, label=path, json=json, attempt=attempt
-                )
-            except MarketplaceError as exc:
-                if not is_retryable(exc):
-                    raise
-                delay = retry_delay(self._policy, attempt, exc, self._random)
-                if verify is not None and may_have_arrived(exc):
-                    await self._sleep(delay)
-                    if await verify():
-                        logger.info(
-                            "ozon %s %s confirmed in history after %s attempt=%d client_id=%s",
-                            method, path, type(exc).__name__, attempt, creds.client_id,
-                        )  # fmt: skip
-                        return None
-                    delay = 0.0
-                if attempt == attempts:
-                    logger.warning(
-                        "ozon %s %s giving up after %d attempts error=%s client_id=%s",
-                        method, path, attempt, type(exc).__name__, creds.client_id,
-                    )  # fmt: skip
-                    raise
-                logger.warning(
-                    "ozon %s %s retrying in %.2fs error=%s attempt=%d client_id=%s",
-                    method, path, delay, type(exc).__name__, attempt, creds.client_id,
-                )  # fmt: skip
-                if delay > 0:
-                    await self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        async def attempt(number: int) -> httpx.Response:
+            return await self._attempt(
+                creds, method=method, url=target, label=path, json=json, attempt=number
+            )
+
+        return await call_with_retries(
+            attempt,
+            policy=self._policy,
+            sleep=self._sleep,
+            random=self._random,
+            what=f"ozon {method} {path}",
+            who=f"client_id={creds.client_id}",
+            logger=logger,
+            verify=verify,
+            max_attempts=max_attempts,
+        )
 
 
 class OzonSellerApi:

@@ -34,8 +34,6 @@ from connectors.errors import (
     BadRequest,
     MarketplaceError,
     MarketplaceUnavailable,
-    RateLimited,
-    SendOutcomeUnknown,
     TokenExpired,
     TokenRateTooLow,
 )
@@ -43,9 +41,7 @@ from connectors.ratelimit import Limiter, Sleep, WindowLimiter
 from connectors.retry import (
     RandomSource,
     RetryPolicy,
-    is_retryable,
-    may_have_arrived,
-    retry_delay,
+    call_with_retries,
     transport_error_may_have_arrived,
 )
 from connectors.stats import CallStats
@@ -172,7 +168,9 @@ class WildberriesClient:
         self._send_timeout = send_timeout or SEND_TIMEOUT
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS)
-        self._policy = RetryPolicy(max_attempts=max(1, max_attempts))
+        self._policy = RetryPolicy(
+            max_attempts=max(1, max_attempts), raise_beyond_retry_after=True
+        )
         self._limiter = limiter or WindowLimiter(WINDOW_REQUESTS, WINDOW_SECONDS)
         self._sleep = sleep
         self._random = random
@@ -288,47 +286,28 @@ class WildberriesClient:
         """
         self._refuse_if_expired(seller)
         label = label or path
-        for attempt in range(1, self._policy.max_attempts + 1):
-            try:
-                return await self._attempt(
-                    seller,
-                    method=method,
-                    path=path,
-                    label=label,
-                    params=params,
-                    files=files,
-                    attempt=attempt,
-                )
-            except MarketplaceError as exc:
-                if not is_retryable(exc):
-                    raise
-                if not repeatable and may_have_arrived(exc):
-                    logger.warning(
-                        "wb %s %s outcome unknown after %s seller=%s",
-                        method, label, type(exc).__name__, seller.key,
-                    )  # fmt: skip
-                    raise SendOutcomeUnknown(
-                        f"send outcome unknown after {type(exc).__name__}"
-                    ) from exc
-                too_long = (
-                    isinstance(exc, RateLimited)
-                    and exc.retry_after is not None
-                    and exc.retry_after > self._policy.max_retry_after
-                )
-                if too_long or attempt == self._policy.max_attempts:
-                    logger.warning(
-                        "wb %s %s giving up after %d attempts error=%s seller=%s",
-                        method, label, attempt, type(exc).__name__, seller.key,
-                    )  # fmt: skip
-                    raise
-                delay = retry_delay(self._policy, attempt, exc, self._random)
-                logger.warning(
-                    "wb %s %s retrying in %.2fs error=%s attempt=%d seller=%s",
-                    method, label, delay, type(exc).__name__, attempt, seller.key,
-                )  # fmt: skip
-                if delay > 0:
-                    await self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        async def attempt(number: int) -> httpx.Response:
+            return await self._attempt(
+                seller,
+                method=method,
+                path=path,
+                label=label,
+                params=params,
+                files=files,
+                attempt=number,
+            )
+
+        return await call_with_retries(
+            attempt,
+            policy=self._policy,
+            sleep=self._sleep,
+            random=self._random,
+            what=f"wb {method} {label}",
+            who=f"seller={seller.key}",
+            logger=logger,
+            repeatable=repeatable,
+        )
 
 
 class WildberriesSellerApi:
