@@ -5,21 +5,24 @@ errors. Everything else (auth, premium, bad request, closed chat) would fail the
 and repeated erroneous calls can get a seller restricted. Delays use exponential backoff with
 full jitter so many sellers recovering from one outage do not retry in lockstep.
 
-A connector writes one *attempt* (rate limit, send, map the response to a typed
-``MarketplaceError``) and runs it through :func:`call_with_retries`::
+A connector builds one :class:`Retrier` per client, writes one *attempt* (rate limit,
+send, map the response to a typed ``MarketplaceError``) and runs it through it::
+
+    self._retries = Retrier(
+        policy=RetryPolicy(max_attempts=4),  # raise_beyond_retry_after=True: see below
+        sleep=sleep,  # tests make retries instant
+        random=random,
+        logger=logger,  # the connector's own
+    )
 
     async def _request(self, seller, method, path, *, verify=None):
         async def attempt(n: int) -> httpx.Response:
             ...  # one HTTP exchange; raise the mapped MarketplaceError on failure
 
-        return await call_with_retries(
+        return await self._retries.call(
             attempt,
-            policy=self._policy,  # RetryPolicy(max_attempts=..., raise_beyond_retry_after=...)
-            sleep=self._sleep,  # tests make retries instant
-            random=self._random,
             what=f"ym {method} {path}",  # secret-free: it is logged
             who=f"campaign={seller.campaign_id}",
-            logger=logger,
             verify=verify,  # or repeatable=False for a send that cannot be looked up
         )
 
@@ -137,93 +140,96 @@ def _asks_too_long(policy: RetryPolicy, exc: MarketplaceError) -> bool:
     )
 
 
-@overload
-async def call_with_retries(
-    attempt: Callable[[int], Awaitable[T]],
-    *,
-    policy: RetryPolicy,
-    sleep: Sleep,
-    random: RandomSource,
-    what: str,
-    who: str,
-    logger: logging.Logger,
-    verify: None = None,
-    repeatable: bool = True,
-    max_attempts: int | None = None,
-) -> T: ...
+@dataclass(frozen=True)
+class Retrier:
+    """A connector's retry loop: its policy, its clock and its logger, set once per client.
 
-
-@overload
-async def call_with_retries(
-    attempt: Callable[[int], Awaitable[T]],
-    *,
-    policy: RetryPolicy,
-    sleep: Sleep,
-    random: RandomSource,
-    what: str,
-    who: str,
-    logger: logging.Logger,
-    verify: Verify,
-    repeatable: bool = True,
-    max_attempts: int | None = None,
-) -> T | None: ...
-
-
-async def call_with_retries(
-    attempt: Callable[[int], Awaitable[T]],
-    *,
-    policy: RetryPolicy,
-    sleep: Sleep,
-    random: RandomSource,
-    what: str,
-    who: str,
-    logger: logging.Logger,
-    verify: Verify | None = None,
-    repeatable: bool = True,
-    max_attempts: int | None = None,
-) -> T | None:
-    """``attempt(n)`` (1-based) until it returns, a failure is final or attempts run out.
-
-    ``what`` and ``who`` name the call and the account in log lines (never a secret);
-    ``logger`` is the connector's own, so its records keep the connector's name. Returns
-    ``None`` only when ``verify`` confirmed that a failed-looking send did arrive.
+    ``logger`` is the connector's own, so retry lines keep the connector's name; ``sleep``
+    paces retries only (tests make it instant); ``random`` jitters the backoff.
     """
-    if verify is not None and not repeatable:
-        raise ValueError("a call is either verified or not repeatable, not both")
-    if max_attempts is not None:
-        policy = replace(policy, max_attempts=max_attempts)
-    attempts = max(1, policy.max_attempts)
-    for number in range(1, attempts + 1):
-        try:
-            return await attempt(number)
-        except MarketplaceError as exc:
-            if not is_retryable(exc):
-                raise
-            error = type(exc).__name__
-            delay: float | None = None
-            if may_have_arrived(exc):
-                if not repeatable:
-                    logger.warning("%s outcome unknown after %s %s", what, error, who)
-                    raise SendOutcomeUnknown(f"send outcome unknown after {error}") from exc
-                if verify is not None:
-                    await sleep(retry_delay(policy, number, exc, random))
-                    if await verify():
-                        logger.info(
-                            "%s confirmed in history after %s attempt=%d %s",
-                            what, error, number, who,
-                        )  # fmt: skip
-                        return None
-                    delay = 0.0  # the backoff was spent before looking
-            if number == attempts or _asks_too_long(policy, exc):
-                logger.warning(
-                    "%s giving up after %d attempts error=%s %s", what, number, error, who
+
+    policy: RetryPolicy
+    sleep: Sleep
+    random: RandomSource
+    logger: logging.Logger
+
+    @overload
+    async def call(
+        self,
+        attempt: Callable[[int], Awaitable[T]],
+        *,
+        what: str,
+        who: str,
+        verify: None = None,
+        repeatable: bool = True,
+        max_attempts: int | None = None,
+    ) -> T: ...
+
+    @overload
+    async def call(
+        self,
+        attempt: Callable[[int], Awaitable[T]],
+        *,
+        what: str,
+        who: str,
+        verify: Verify,
+        repeatable: bool = True,
+        max_attempts: int | None = None,
+    ) -> T | None: ...
+
+    async def call(
+        self,
+        attempt: Callable[[int], Awaitable[T]],
+        *,
+        what: str,
+        who: str,
+        verify: Verify | None = None,
+        repeatable: bool = True,
+        max_attempts: int | None = None,
+    ) -> T | None:
+        """``attempt(n)`` (1-based) until it returns, a failure is final or attempts run out.
+
+        ``what`` and ``who`` name the call and the account in log lines (never a secret).
+        Returns ``None`` only when ``verify`` confirmed that a failed-looking send did arrive.
+        """
+        if verify is not None and not repeatable:
+            raise ValueError("a call is either verified or not repeatable, not both")
+        policy = self.policy
+        if max_attempts is not None:
+            policy = replace(policy, max_attempts=max_attempts)
+        attempts = max(1, policy.max_attempts)
+        log = self.logger
+        for number in range(1, attempts + 1):
+            try:
+                return await attempt(number)
+            except MarketplaceError as exc:
+                if not is_retryable(exc):
+                    raise
+                error = type(exc).__name__
+                delay: float | None = None
+                if may_have_arrived(exc):
+                    if not repeatable:
+                        log.warning("%s outcome unknown after %s %s", what, error, who)
+                        raise SendOutcomeUnknown(f"send outcome unknown after {error}") from exc
+                    if verify is not None:
+                        await self.sleep(retry_delay(policy, number, exc, self.random))
+                        if await verify():
+                            log.info(
+                                "%s confirmed in history after %s attempt=%d %s",
+                                what, error, number, who,
+                            )  # fmt: skip
+                            return None
+                        delay = 0.0  # the backoff was spent before looking
+                if number == attempts or _asks_too_long(policy, exc):
+                    log.warning(
+                        "%s giving up after %d attempts error=%s %s", what, number, error, who
+                    )
+                    raise
+                if delay is None:
+                    delay = retry_delay(policy, number, exc, self.random)
+                log.warning(
+                    "%s retrying in %.2fs error=%s attempt=%d %s", what, delay, error, number, who
                 )
-                raise
-            if delay is None:
-                delay = retry_delay(policy, number, exc, random)
-            logger.warning(
-                "%s retrying in %.2fs error=%s attempt=%d %s", what, delay, error, number, who
-            )
-            if delay > 0:
-                await sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
+                if delay > 0:
+                    await self.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover

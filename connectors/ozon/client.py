@@ -32,9 +32,9 @@ from connectors.ozon.models import ChatMessage, ChatPage, DownloadedFile, Histor
 from connectors.ratelimit import RateLimiter, Sleep
 from connectors.retry import (
     RandomSource,
+    Retrier,
     RetryPolicy,
     Verify,
-    call_with_retries,
     transport_error_may_have_arrived,
 )
 from connectors.stats import CallStats
@@ -123,10 +123,13 @@ class OzonClient:
         self._timeout = timeout or DEFAULT_TIMEOUT
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS)
-        self._policy = RetryPolicy(max_attempts=max(1, max_attempts))
+        self._retries = Retrier(
+            policy=RetryPolicy(max_attempts=max(1, max_attempts)),
+            sleep=sleep,
+            random=random,
+            logger=logger,
+        )
         self._limiter = limiter or RateLimiter(rate_per_second)
-        self._sleep = sleep
-        self._random = random
         self.calls = CallStats()
 
     def for_seller(self, creds: OzonCredentials) -> OzonSellerApi:
@@ -242,14 +245,10 @@ class OzonClient:
                 creds, method=method, url=target, label=path, json=json, attempt=number
             )
 
-        return await call_with_retries(
+        return await self._retries.call(
             attempt,
-            policy=self._policy,
-            sleep=self._sleep,
-            random=self._random,
             what=f"ozon {method} {path}",
             who=f"client_id={creds.client_id}",
-            logger=logger,
             verify=verify,
             max_attempts=max_attempts,
         )

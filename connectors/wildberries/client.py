@@ -40,8 +40,8 @@ from connectors.errors import (
 from connectors.ratelimit import Limiter, Sleep, WindowLimiter
 from connectors.retry import (
     RandomSource,
+    Retrier,
     RetryPolicy,
-    call_with_retries,
     transport_error_may_have_arrived,
 )
 from connectors.stats import CallStats
@@ -168,12 +168,14 @@ class WildberriesClient:
         self._send_timeout = send_timeout or SEND_TIMEOUT
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS)
-        self._policy = RetryPolicy(
-            max_attempts=max(1, max_attempts), raise_beyond_retry_after=True
+        # A Base token's 429 asks for an hour: raised at once, not waited out in one call.
+        self._retries = Retrier(
+            policy=RetryPolicy(max_attempts=max(1, max_attempts), raise_beyond_retry_after=True),
+            sleep=sleep,
+            random=random,
+            logger=logger,
         )
         self._limiter = limiter or WindowLimiter(WINDOW_REQUESTS, WINDOW_SECONDS)
-        self._sleep = sleep
-        self._random = random
         self._clock = clock
         self.auth_scheme: AuthScheme = auth_scheme
         self.auth_fallback = auth_fallback
@@ -298,14 +300,10 @@ class WildberriesClient:
                 attempt=number,
             )
 
-        return await call_with_retries(
+        return await self._retries.call(
             attempt,
-            policy=self._policy,
-            sleep=self._sleep,
-            random=self._random,
             what=f"wb {method} {label}",
             who=f"seller={seller.key}",
-            logger=logger,
             repeatable=repeatable,
         )
 

@@ -16,7 +16,7 @@ from connectors.errors import (
     SendOutcomeUnknown,
     ServerError,
 )
-from connectors.retry import RetryPolicy, call_with_retries
+from connectors.retry import Retrier, RetryPolicy
 
 LOG = logging.getLogger("tests.retry_loop")
 
@@ -46,30 +46,19 @@ async def run(
     verify: Callable[[], object] | None = None,
     repeatable: bool = True,
 ) -> str | None:
+    retrier = Retrier(
+        policy=policy or RetryPolicy(), sleep=script.sleep, random=lambda: 1.0, logger=LOG
+    )
     if verify is None:
-        return await call_with_retries(
-            script.attempt,
-            policy=policy or RetryPolicy(),
-            sleep=script.sleep,
-            random=lambda: 1.0,
-            what="test POST /send",
-            who="seller=1",
-            logger=LOG,
-            repeatable=repeatable,
+        return await retrier.call(
+            script.attempt, what="test POST /send", who="seller=1", repeatable=repeatable
         )
 
     async def verified() -> bool:
         return bool(verify())
 
-    return await call_with_retries(
-        script.attempt,
-        policy=policy or RetryPolicy(),
-        sleep=script.sleep,
-        random=lambda: 1.0,
-        what="test POST /send",
-        who="seller=1",
-        logger=LOG,
-        verify=verified,
+    return await retrier.call(
+        script.attempt, what="test POST /send", who="seller=1", verify=verified
     )
 
 
@@ -142,15 +131,8 @@ async def test_verified_and_not_repeatable_together_is_a_mistake() -> None:
     async def never() -> bool:
         return False
 
+    script = Script([])
+    retrier = Retrier(policy=RetryPolicy(), sleep=script.sleep, random=lambda: 1.0, logger=LOG)
     with pytest.raises(ValueError, match="not both"):
-        await call_with_retries(
-            Script([]).attempt,
-            policy=RetryPolicy(),
-            sleep=Script([]).sleep,
-            random=lambda: 1.0,
-            what="x",
-            who="y",
-            logger=LOG,
-            verify=never,
-            repeatable=False,
-        )
+        await retrier.call(script.attempt, what="x", who="y", verify=never, repeatable=False)
+    assert script.numbers == []
