@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".installed-pyproject.sha256"
+#: What the type checker covers (untyped definitions refused; see [tool.mypy]).
+TYPED_PACKAGES = ("bot", "storage", "connectors")
 
 
 def _venv_python() -> Path:
@@ -80,6 +82,9 @@ def main(argv: list[str]) -> int:
         if subprocess.call([python, "-m", "ruff", *lint]) != 0:
             print("Lint failed: fix the above (ruff format . rewrites formatting).")
             return 1
+    if subprocess.call([python, "-m", "mypy", *TYPED_PACKAGES]) != 0:
+        print("Type check failed: fix the above (settings in pyproject.toml, [tool.mypy]).")
+        return 1
     return subprocess.call([python, "-m", "pytest", *rest])
 
 

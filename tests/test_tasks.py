@@ -73,3 +73,36 @@ def test_run_plays_the_demo_without_a_token(
     monkeypatch.setattr(tasks.subprocess, "call", lambda args: calls.append(args) or 0)
     assert tasks.main(argv) == 0
     assert calls == [["/venv/python", *expected]]
+
+
+@pytest.mark.parametrize("failing", [None, "ruff", "mypy"])
+def test_test_runs_lint_then_types_then_pytest_and_stops_at_a_failure(
+    monkeypatch: pytest.MonkeyPatch, failing: str | None
+) -> None:
+    tasks = load_tasks()
+    calls: list[list[str]] = []
+
+    def call(args: list[str]) -> int:
+        calls.append(args)
+        return 1 if args[2] == failing else 0
+
+    monkeypatch.setattr(tasks, "_ensure_venv", lambda: Path("/venv/python"))
+    monkeypatch.setattr(tasks.os, "chdir", lambda _path: None)
+    monkeypatch.setattr(tasks.subprocess, "call", call)
+    python = "/venv/python"
+    expected = [
+        [python, "-m", "ruff", "check", "."],
+        [python, "-m", "ruff", "format", "--check", "."],
+        [python, "-m", "mypy", "bot", "storage", "connectors"],
+        [python, "-m", "pytest", "-x"],
+    ]
+    result = tasks.main(["test", "-x"])
+    if failing is None:
+        assert result == 0
+        assert calls == expected
+    elif failing == "ruff":
+        assert result == 1
+        assert calls == expected[:1]
+    else:
+        assert result == 1
+        assert calls == expected[:3]  # pytest does not run on a type error
