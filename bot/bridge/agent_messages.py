@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from bot.access import AccessControl, Answerer, Refusal, Role
 from bot.bridge.notes import NOTE_EMOJI, note_text
@@ -26,6 +26,17 @@ from storage.sql import Executor
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_COSMETIC
 
 OZON_TEXT_LIMIT = 1000
+
+
+class _QueuedFor(TypedDict):
+    """What every row of one agent message shares (its text and its file are two rows)."""
+
+    chat_id: int
+    origin: str
+    agent_id: int | None
+    suggestion_id: int | None
+    tg_chat_id: int | None
+    tg_message_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +303,7 @@ async def release_held(db: Database, held: HeldReply, *, conn: Executor) -> None
     origin, suggestion_id = await _draft_origin(
         db, held.suggestion_id, agent_id=held.agent_id, workspace_id=held.workspace_id, conn=conn
     )
-    common = {
+    common: _QueuedFor = {
         "chat_id": held.chat_id,
         "origin": origin,
         "agent_id": held.agent_id,
@@ -384,7 +395,7 @@ async def _enqueue(
             workspace_id=workspace.id,
             conn=conn,
         )
-        common = {
+        common: _QueuedFor = {
             "chat_id": chat.id,
             "origin": origin,
             "agent_id": agent.id,

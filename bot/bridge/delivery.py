@@ -278,12 +278,13 @@ class BuyerPosts:
     ) -> int:
         """As a photo, else as a document, else as text naming the file (reported once):
         a buyer's file is never dropped because Telegram will not take it in one form."""
-        target = {"chat_id": workspace.tg_chat_id, "message_thread_id": thread_id}
+        chat_id = workspace.tg_chat_id
         sent: TgMessage
         if part.attachment is not None and part.attachment["kind"] == "image":
             try:
                 sent = await self._bot.send_photo(
-                    **target,
+                    chat_id=chat_id,
+                    message_thread_id=thread_id,
                     photo=BufferedInputFile(content, filename=name),
                     caption=part.html,
                     reply_markup=markup,
@@ -296,7 +297,8 @@ class BuyerPosts:
                 await self._worker.spend(workspace)
         try:
             sent = await self._bot.send_document(
-                **target,
+                chat_id=chat_id,
+                message_thread_id=thread_id,
                 document=BufferedInputFile(content, filename=name),
                 caption=part.html,
                 reply_markup=markup,
@@ -310,7 +312,10 @@ class BuyerPosts:
         await self._worker.spend(workspace)
         named = text("outbox.file_as_text", workspace.locale, name=html.escape(name))
         sent = await self._bot.send_message(
-            **target, text=f"{part.html}\n{named}", reply_markup=markup
+            chat_id=chat_id,
+            message_thread_id=thread_id,
+            text=f"{part.html}\n{named}",
+            reply_markup=markup,
         )
         await self._report_file(workspace, item, index, name, refusal, marketplace=marketplace)
         return sent.message_id

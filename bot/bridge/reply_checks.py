@@ -19,7 +19,7 @@ from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.access import AccessControl, Answerer, Presser
 from bot.outbox.kinds import ReplyCheck, decode
@@ -114,10 +114,9 @@ class ReplyCheckPosting:
             message_thread_id=chat.topic_thread_id,
             text=html_text,
             reply_markup=markup,
-            reply_parameters={
-                "message_id": reply.tg_message_id,
-                "allow_sending_without_reply": True,
-            }
+            reply_parameters=ReplyParameters(
+                message_id=reply.tg_message_id, allow_sending_without_reply=True
+            )
             if reply.tg_message_id is not None
             else None,
         )

@@ -23,7 +23,7 @@ from bot.drafts.service import DraftService
 from bot.guardrails.rules import blocking, findings_from_dicts
 from bot.outbox.kinds import DraftEditPrompt, HeldStatus
 from bot.outbox.queue import enqueue
-from bot.texts import text
+from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Agent, Chat, Suggestion, Workspace
@@ -278,5 +278,5 @@ class DraftActions:
         return Answer(text(f"guard.answer.{status}", locale))
 
 
-def _locale(value: str) -> str:
+def _locale(value: str) -> Locale:
     return "en" if value == "en" else "ru"

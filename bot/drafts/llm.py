@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import openai
 
 logger = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ class LlmClient:
         self._client = openai.AsyncOpenAI(
             base_url=base_url,
             api_key=api_key,
-            timeout=httpx.Timeout(timeout_seconds, connect=min(3.0, timeout_seconds)),
+            timeout=openai.Timeout(timeout_seconds, connect=min(3.0, timeout_seconds)),
             max_retries=max_retries,
         )
 

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import ForceReply
+from aiogram.types import ForceReply, ReplyParameters
 
 from bot.drafts.ai_settings import panel
 from bot.drafts.render import draft_post, held_notice
@@ -151,10 +151,9 @@ class DraftPosting:
             message_thread_id=chat.topic_thread_id,
             text=html_text,
             reply_markup=markup,
-            reply_parameters={
-                "message_id": held.tg_message_id,
-                "allow_sending_without_reply": True,
-            },
+            reply_parameters=ReplyParameters(
+                message_id=held.tg_message_id, allow_sending_without_reply=True
+            ),
         )
         return {"message_id": sent.message_id}
 

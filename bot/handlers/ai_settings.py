@@ -15,7 +15,7 @@ from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from bot.texts import text
+from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
@@ -102,7 +102,7 @@ async def ai_text(
 
 
 def _change_text(change: Change, locale: str) -> str:
-    loc = "en" if locale == "en" else "ru"
+    loc: Locale = "en" if locale == "en" else "ru"
     if change.error is not None:
         return text(change.error, loc, limit=2000)
     return text("ai.saved", loc)

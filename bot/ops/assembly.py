@@ -50,11 +50,11 @@ def build_metrics(db: Database) -> BotMetrics:
 
 
 def loop_watches(loops: list[KickableLoop]) -> list[Watch]:
-    return [
-        Watch(name=loop.name, last_beat=lambda loop=loop: loop.last_beat,
-              running=lambda loop=loop: loop.running)
-        for loop in loops
-    ]  # fmt: skip
+    return [loop_watch(loop) for loop in loops]
+
+
+def loop_watch(loop: KickableLoop) -> Watch:
+    return Watch(name=loop.name, last_beat=lambda: loop.last_beat, running=lambda: loop.running)
 
 
 def update_watches(updates: TelegramUpdates) -> list[Watch]:

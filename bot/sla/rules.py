@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 def rank(priority: str) -> int:
     """0 for urgent … 3 for low: smaller is more urgent."""
-    return PRIORITIES.index(priority)  # type: ignore[arg-type]
+    return PRIORITIES.index(priority)
 
 
 def most_urgent(*priorities: str) -> Priority:

@@ -78,7 +78,7 @@ class SyncRunner:
         db: Database,
         poller: SellerPoller,
         on_new_messages: Callable[[], None] | None = None,
-        after_run: Callable[[int], Awaitable[None]] | None = None,
+        after_run: Callable[[int], Awaitable[object]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lease: timedelta = POLL_LEASE,
         min_gap: timedelta | None = None,

@@ -192,7 +192,8 @@ class ChatMessage(BaseModel):
         synthetic id from the item's bytes makes a repeated read store it once.
         """
         item = raw if isinstance(raw, dict) else {}
-        user = item.get("user") if isinstance(item.get("user"), dict) else {}
+        raw_user = item.get("user")
+        user = raw_user if isinstance(raw_user, dict) else {}
         message_id = _id_str(item.get("message_id", item.get("messageId")))
         if not (isinstance(message_id, str) and message_id.isdigit()):
             digest = hashlib.sha256(
