@@ -9,11 +9,10 @@ other instance asks for the lock as often, so a killed holder's role is taken ov
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.outbox.loop import KickableLoop
 from storage.leader_repo import LeaderRepo, RoleLock
 
 logger = logging.getLogger(__name__)
@@ -50,9 +49,10 @@ class Leadership:
         self._repo = repo
         self._on_gain = on_gain
         self._on_lose = on_lose
-        self._retry = retry_seconds
         self._lock: RoleLock | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._loop = KickableLoop(
+            name=f"leader-{name}", round=self._check, idle_seconds=retry_seconds
+        )
 
     @property
     def held(self) -> bool:
@@ -60,18 +60,14 @@ class Leadership:
 
     async def start(self) -> None:
         """Ask once now (a single instance leads from its first second), then keep asking."""
-        if self._task is not None:
+        if self._loop.running:
             return
         await self._attempt()
-        self._task = asyncio.create_task(self._run(), name=f"leader-{self._name}")
+        await self._loop.start()
 
     async def stop(self) -> None:
         """Stop playing the role and hand it over at once (graceful stop)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
         lock, self._lock = self._lock, None
         if lock is not None:
             try:
@@ -82,22 +78,19 @@ class Leadership:
 
     async def stop_abruptly(self) -> None:
         """As a crash would: no hand-over hook; the lock dies with its connection."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
         lock, self._lock = self._lock, None
         if lock is not None:
             await lock.kill()
 
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._retry)
-            if self._lock is None:
-                await self._attempt()
-            elif not await self._lock.alive():
-                await self._lost()
+    async def _check(self) -> int:
+        """One look every ``retry_seconds`` (the worker loop's idle time): ask for the role,
+        or check that its lock still holds. Returns 0: the loop always idles in between."""
+        if self._lock is None:
+            await self._attempt()
+        elif not await self._lock.alive():
+            await self._lost()
+        return 0
 
     async def _attempt(self) -> None:
         try:

@@ -8,9 +8,17 @@ above ``cap`` (retries thin out but never stop for so long that a recovery goes 
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_CAP = timedelta(minutes=5)
+T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
 
 
 def backoff(
@@ -19,3 +27,28 @@ def backoff(
     doublings = min(max(0, failures - 1), 32)  # bounded: no overflow after long outages
     seconds = min(cap.total_seconds(), base.total_seconds() * 2.0**doublings)
     return timedelta(seconds=seconds)
+
+
+async def retry_soon(
+    write: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    tries: int = 3,
+    base: timedelta = timedelta(seconds=0.2),
+    sleep: Sleep = asyncio.sleep,
+) -> T:
+    """A few quick tries of a database write that records something already done in the
+    world (a post sent, a topic created): the row must catch up before anything else can
+    fail, or the act would be repeated. Waits on the one backoff; the last error is raised.
+    """
+    for failures in range(1, tries + 1):
+        try:
+            return await write()
+        except Exception as exc:
+            if failures >= tries:
+                raise
+            delay = backoff(failures, base=base).total_seconds()
+            logger.warning("%s failed (%s); retry %d in %.1f s",
+                           what, type(exc).__name__, failures, delay)  # fmt: skip
+            await sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover

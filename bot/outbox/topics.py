@@ -10,7 +10,6 @@ an orphan, and then at most one per such fault.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 
+from bot.retry import retry_soon
 from storage.database import Database
 from storage.records import Chat, Workspace
 
@@ -71,7 +71,7 @@ class Topics:
         self._bot = bot
         self._spend = spend
         self._clock = clock
-        self._retry = record_retry_seconds
+        self._retry = timedelta(seconds=record_retry_seconds)
         self._namer: TopicNamer = _plain_name
         self._unrecorded: dict[int, _Created] = {}
 
@@ -123,22 +123,18 @@ class Topics:
     async def _record(self, chat_id: int, created: _Created) -> None:
         """Save the new topic before anything else can fail; a few quick tries, then the
         in-memory copy waits for the item's next attempt."""
-        for attempt in range(_RECORD_TRIES):
-            try:
-                await self._db.chats.set_topic(
-                    chat_id=chat_id,
-                    workspace_id=created.workspace_id,
-                    thread_id=created.thread_id,
-                    name=created.name,
-                )
-            except Exception:
-                if attempt == _RECORD_TRIES - 1:
-                    raise
-                logger.warning("chat=%d: recording topic failed, retrying", chat_id)
-                await asyncio.sleep(self._retry * (attempt + 1))
-            else:
-                self._unrecorded.pop(chat_id, None)
-                return
+        await retry_soon(
+            lambda: self._db.chats.set_topic(
+                chat_id=chat_id,
+                workspace_id=created.workspace_id,
+                thread_id=created.thread_id,
+                name=created.name,
+            ),
+            what=f"chat={chat_id}: recording topic",
+            tries=_RECORD_TRIES,
+            base=self._retry,
+        )
+        self._unrecorded.pop(chat_id, None)
 
     async def forget(self, chat_id: int) -> None:
         """Telegram no longer has the topic (deleted, archived): the next post recreates it."""

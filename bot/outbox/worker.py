@@ -16,7 +16,6 @@ the chat's topic or in General. Each result is recorded right after the call.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable
@@ -41,7 +40,7 @@ from bot.outbox.queue import enqueue
 from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.topics import TopicBusy, TopicNamer, Topics, is_topic_gone
-from bot.retry import backoff
+from bot.retry import backoff, retry_soon
 from bot.texts import for_marketplace, text
 from connectors.errors import MarketplaceError
 from storage.database import Database
@@ -214,15 +213,11 @@ class OutboxWorker:
 
     async def _save(self, item: TgOutboxItem, result: dict[str, Any]) -> None:
         """Record the post right away: a row left pending would be posted again."""
-        for attempt in range(_SAVE_TRIES):
-            try:
-                await self._db.tg_outbox.complete(item_id=item.id, result=result)
-            except Exception:
-                if attempt == _SAVE_TRIES - 1:
-                    raise
-                await asyncio.sleep(0.2 * (attempt + 1))
-            else:
-                return
+        await retry_soon(
+            lambda: self._db.tg_outbox.complete(item_id=item.id, result=result),
+            what=f"recording outbox item={item.id}",
+            tries=_SAVE_TRIES,
+        )
 
     async def _later(self, item: TgOutboxItem, delay: timedelta, why: str) -> None:
         """Retry ``delay`` from now, not from the claim: the failing call itself may have
