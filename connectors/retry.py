@@ -13,6 +13,7 @@ send, map the response to a typed ``MarketplaceError``) and runs it through it::
         sleep=sleep,  # tests make retries instant
         random=random,
         logger=logger,  # the connector's own
+        gives_up=lambda exc: isinstance(exc, HourlyBudgetSpent),  # optional
     )
 
     async def _request(self, seller, method, path, *, verify=None):
@@ -152,6 +153,9 @@ class Retrier:
     sleep: Sleep
     random: RandomSource
     logger: logging.Logger
+    #: A marketplace's own transient failures not worth repeating inside one call (e.g. a
+    #: 429 for an hourly budget, refused locally until its reset): raised at once.
+    gives_up: Callable[[MarketplaceError], bool] | None = None
 
     @overload
     async def call(
@@ -220,7 +224,11 @@ class Retrier:
                             )  # fmt: skip
                             return None
                         delay = 0.0  # the backoff was spent before looking
-                if number == attempts or _asks_too_long(policy, exc):
+                if (
+                    number == attempts
+                    or _asks_too_long(policy, exc)
+                    or (self.gives_up is not None and self.gives_up(exc))
+                ):
                     log.warning(
                         "%s giving up after %d attempts error=%s %s", what, number, error, who
                     )

@@ -136,3 +136,19 @@ async def test_verified_and_not_repeatable_together_is_a_mistake() -> None:
     with pytest.raises(ValueError, match="not both"):
         await retrier.call(script.attempt, what="x", who="y", verify=never, repeatable=False)
     assert script.numbers == []
+
+
+async def test_a_client_s_own_final_transient_failure_is_raised_at_once() -> None:
+    """E.g. a 429 for an hourly budget: retrying inside one call cannot help."""
+    script = Script([RateLimited(None, status=429), RateLimited(1.0)])
+    retrier = Retrier(
+        policy=RetryPolicy(),
+        sleep=script.sleep,
+        random=lambda: 1.0,
+        logger=LOG,
+        gives_up=lambda exc: isinstance(exc, RateLimited) and exc.retry_after is None,
+    )
+    with pytest.raises(RateLimited):
+        await retrier.call(script.attempt, what="x", who="y")
+    assert script.numbers == [1]
+    assert script.slept == []
