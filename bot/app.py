@@ -23,6 +23,7 @@ from bot.admin.binding import GroupBinding
 from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
 from bot.admin.onboarding import Onboarding
+from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
@@ -52,7 +53,8 @@ from bot.settings import Settings
 from bot.sla.service import SlaService
 from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
-from bot.sync.push import OzonPushServer, PollTrigger
+from bot.sync.push import PollTrigger, PushServer
+from bot.sync.push_inbox import PollOnPush, PushInbox
 from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
@@ -88,7 +90,8 @@ class App:
     updates: TelegramUpdates
     outbox: OutboxWorker
     drafts: DraftWorker | None = None
-    push: OzonPushServer | None = None
+    push: PushServer | None = None
+    push_inbox: PushInbox | None = None
     periodic: Leadership | None = None
     metrics: BotMetrics | None = None
     ops: OpsServer | None = None
@@ -199,7 +202,17 @@ def assemble(
             bridge=bridge,
             outbox=outbox,
             access=access,
-            onboarding=Onboarding(db=db, vault=vault, marketplaces=marketplaces, sync=sync),
+            onboarding=Onboarding(
+                db=db,
+                vault=vault,
+                marketplaces=marketplaces,
+                sync=sync,
+                push=(
+                    registration := build_push_registration(
+                        settings, apis=apis, db=db, vault=vault
+                    )
+                ),
+            ),
             seller_admin=seller_admin,
             sla=sla,
             drafts=DraftActions(
@@ -213,7 +226,8 @@ def assemble(
             ai=AiSettings(db=db, access=access),
             agent_admin=AgentAdmin(db=db, access=access),
             binding=GroupBinding(db=db, seller_admin=seller_admin),
-            push_tokens=PushTokens(db=db, vault=vault),
+            push_tokens=registration.tokens,
+            push_registration=registration,
             marketplaces=marketplaces,
         )
     )
@@ -261,32 +275,54 @@ def assemble(
         updates=updates,
         outbox=delivery,
         drafts=drafts,
-        push=push,
+        push=push[0] if push else None,
+        push_inbox=push[1] if push else None,
         periodic=periodic,
         metrics=metrics,
         ops=ops,
     )
 
 
+def build_push_registration(
+    settings: Settings, *, apis: SellerApis, db: Database, vault: Vault
+) -> PushRegistration:
+    """Registers Ozon shops' push URLs by API when PUBLIC_BASE_URL and the server are set."""
+    return PushRegistration(
+        apis=apis,
+        tokens=PushTokens(db=db, vault=vault),
+        public_base_url=str(settings.public_base_url) if settings.public_base_url else None,
+        push_enabled=settings.ozon_push_port is not None,
+    )
+
+
 def build_push(
     settings: Settings, *, db: Database, runner: SyncRunner, dispatcher: Dispatcher
-) -> OzonPushServer | None:
-    """Ozon's push endpoint when OZON_PUSH_PORT is set: each push makes a poll run now."""
+) -> tuple[PushServer, PushInbox] | None:
+    """The push server when OZON_PUSH_PORT is set (Ozon's and Yandex Market's paths): each
+    push is stored in the inbox, answered, then processed from there."""
     if settings.ozon_push_port is None:
         return None
-    push = OzonPushServer(
+    trigger = PollTrigger(runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds)
+    polled = PollOnPush(trigger.request)
+    inbox = PushInbox(db=db, processors={"ozon": polled, "yandex_market": polled})
+    push = PushServer(
         db=db,
-        trigger=PollTrigger(
-            runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds
-        ),
+        inbox=inbox,
         host=settings.ozon_push_host,
         port=settings.ozon_push_port,
         allowed_networks=settings.ozon_push_allowed_networks,
+        ym_networks=settings.ym_push_allowed_networks,
         trusted_proxies=settings.ozon_push_trusted_proxies,
     )
-    dispatcher.startup.register(push.start)
-    dispatcher.shutdown.register(push.stop)
-    return push
+
+    async def stop_polls() -> None:
+        await trigger.cancel()
+
+    for start in (inbox.start, push.start):
+        dispatcher.startup.register(start)
+    for stop in (push.stop, inbox.stop, stop_polls):
+        dispatcher.shutdown.register(stop)
+    return push, inbox
 
 
 def webhook_config(settings: Settings) -> WebhookConfig | None:

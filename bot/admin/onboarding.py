@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from pydantic import SecretStr
 
+from bot.admin.push_registration import PushRegistration, Registration
 from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
 from bot.sync.poller import PollReport
@@ -204,11 +205,20 @@ class Onboarding:
         vault: Vault,
         marketplaces: MarketplaceRegistry,
         sync: SyncScheduler,
+        push: PushRegistration | None = None,
     ) -> None:
         self._db = db
         self._vault = vault
         self._marketplaces = marketplaces
         self._sync = sync
+        self._push = push
+
+    async def register_push(self, seller: Seller) -> Registration:
+        """After a shop is added: its push URL registered with the marketplace when it
+        allows that (Ozon), else left for the admin to paste."""
+        if self._push is None:
+            return Registration.NO_PUBLIC_URL
+        return await self._push.register(seller)
 
     async def add(
         self, *, actor_tg_user_id: int, workspace: Workspace, draft: SellerDraft

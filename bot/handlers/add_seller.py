@@ -44,6 +44,7 @@ from bot.admin.onboarding import (
 )
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
+from bot.handlers.push_urls import tell_push_registration
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, for_marketplace, text
@@ -204,6 +205,9 @@ async def complete(
     shop, market = seller.name, seller.marketplace
     summary = summary_text(first, locale, shop=shop, group=workspace.title, marketplace=market)
     await editor.show(summary)
+    await tell_push_registration(
+        bot, chat_id, locale, seller, await onboarding.register_push(seller)
+    )
 
 
 async def continue_with_draft(

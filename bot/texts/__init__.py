@@ -16,6 +16,7 @@ from bot.texts import (
     drafts,
     marketplaces,
     outbox,
+    push,
     replies,
     security,
     sla,
@@ -50,6 +51,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     updates.TEXTS,
     security.TEXTS,
     marketplaces.TEXTS,
+    push.TEXTS,
 )
 
 
