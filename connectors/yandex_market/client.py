@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -603,8 +603,16 @@ class YandexMarketSellerApi:
 
 
 def _file_name(response: httpx.Response) -> str | None:
+    """The name from ``Content-Disposition``: RFC 5987 ``filename*`` first, then ``filename``."""
+    plain: str | None = None
     for part in response.headers.get("content-disposition", "").split(";"):
         key, _, value = part.strip().partition("=")
-        if key.lower() == "filename" and value.strip('"'):
-            return value.strip('"')
-    return None
+        key = key.lower()
+        if key == "filename*" and "''" in value:
+            charset, _, encoded = value.partition("''")
+            decoded = unquote(encoded.strip('"'), encoding=charset or "utf-8", errors="replace")
+            if decoded:
+                return decoded
+        elif key == "filename" and value.strip('"'):
+            plain = value.strip('"')
+    return plain
