@@ -98,6 +98,8 @@ async def ym_api_middleware(request: web.Request, handler: Handler) -> web.Strea
             )
         )
     try:
+        if fault is not None and fault.kind is FaultKind.SLOW:
+            await asyncio.sleep(fault.seconds or 0.0)  # slow while in flight
         response = await _call(request, handler, context, key, (owner, business))
     finally:
         context.limits.leave(owner)
@@ -128,11 +130,11 @@ async def _before(request: web.Request, fault: Fault) -> web.StreamResponse | No
     if fault.kind is FaultKind.DROP:
         return _drop(request)
     if fault.kind is FaultKind.RATE_LIMIT:
-        return failure_response(ApiFailure(420, "LIMIT_EXCEEDED", "Hit rate limit (emulated)"))
+        # The parallel cap's 420 (retryable); a spent hourly bucket comes from the limits.
+        owner = str(_business_of(request.path) or "")
+        return failure_response(_parallel(owner))
     if fault.kind is FaultKind.SERVER_ERROR:
         return failure_response(ApiFailure(500, "INTERNAL_ERROR", "Internal error (emulated)"))
-    if fault.kind is FaultKind.SLOW:
-        await asyncio.sleep(fault.seconds or 0.0)
     return None
 
 
