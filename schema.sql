@@ -55,7 +55,7 @@ CREATE INDEX workspace_members_agent_idx ON workspace_members (agent_id);
 CREATE TABLE sellers (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     workspace_id      bigint NOT NULL REFERENCES workspaces (id) ON DELETE RESTRICT,
-    marketplace       text   NOT NULL CHECK (marketplace IN ('ozon', 'wildberries')),
+    marketplace       text   NOT NULL CHECK (marketplace IN ('ozon', 'wildberries', 'ym')),
     name              text   NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
     client_id         text   NOT NULL,
     api_key_encrypted bytea,

@@ -62,6 +62,7 @@ from bot.updates.service import TelegramUpdates
 from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
 from connectors.wildberries.client import WildberriesClient
+from connectors.yandex_market.client import YandexMarketClient
 from storage.database import Database
 from storage.vault import Vault
 
@@ -108,13 +109,14 @@ def assemble(
     sla_clock: Callable[[], datetime] | None = None,
     llm: LlmClient | None = None,
     wb: WildberriesClient | None = None,
+    ym: YandexMarketClient | None = None,
 ) -> App:
-    marketplaces = build_marketplaces(ozon=ozon, wb=wb)
+    marketplaces = build_marketplaces(ozon=ozon, wb=wb, ym=ym)
     apis = SellerApis(db=db, vault=vault, marketplaces=marketplaces)
     metrics = build_metrics(db)
-    metrics.marketplace.watch("ozon", ozon.calls)
-    if wb is not None:
-        metrics.marketplace.watch("wb", wb.calls)
+    for label, client in (("ozon", ozon), ("wb", wb), ("ym", ym)):
+        if client is not None:
+            metrics.marketplace.watch(label, client.calls)
     throttle = throttle or TelegramThrottle()
     delivery = OutboxWorker(
         db=db,
@@ -377,8 +379,9 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
             WildberriesClient(
                 base_url=str(settings.wb_api_url), auth_scheme=settings.wb_auth_scheme
             ) as wb,
+            YandexMarketClient(base_url=str(settings.ym_api_url)) as ym,
         ):
-            app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot, wb=wb)
+            app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot, wb=wb, ym=ym)
             mode = "webhook" if settings.uses_webhook else "long polling"
             logger.info("Bot is starting (%s, updates stored before confirmed)", mode)
             await app.updates.run_polling()

@@ -29,6 +29,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_OZON_API_URL = "https://api-seller.ozon.ru"
 DEFAULT_WB_API_URL = "https://buyer-chat-api.wildberries.ru"
+DEFAULT_YM_API_URL = "https://api.partner.market.yandex.ru"
 DEFAULT_LLM_BASE_URL = "https://api.deepseek.com"
 # Ozon documents no signature on push notifications, only the networks they come from.
 OZON_PUSH_NETWORKS = ("195.34.21.0/24", "185.73.192.0/22", "91.223.93.0/24")
@@ -116,6 +117,8 @@ class Settings(BaseSettings):
     # How the WB token is sent first ("bearer": Authorization: Bearer <token>, as WB's 2026
     # docs show; "bare": the token alone); the other form is tried once when a check fails.
     wb_auth_scheme: Literal["bearer", "bare"] = "bearer"
+    # Yandex Market's Partner API (chats under /v2/businesses/{businessId}/…).
+    ym_api_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_YM_API_URL)
 
     def secret_values(self) -> list[str]:
         """Every configured secret in clear, for the log filter that masks them."""

@@ -31,7 +31,7 @@ from bot.sync.chat_failures import ChatFailures, is_chat_level
 from bot.sync.events import read_events
 from bot.sync.ingest import ingest_chat, remember_chats
 from connectors.errors import ChatNotFound
-from connectors.marketplace.messages import ChatInfo, Message
+from connectors.marketplace.messages import ChatInfo, Message, has_news
 from connectors.marketplace.port import EventFeed, ListingFeed, SellerChannel
 from storage.database import Database
 from storage.records import ChatSyncFailure, Seller
@@ -191,7 +191,7 @@ class SellerPoller:
         changed = [
             (s, known.get(s.chat_id))
             for s in buyer_chats
-            if s.chat_id not in known or known[s.chat_id] != s.latest
+            if s.chat_id not in known or has_news(s, known[s.chat_id])
         ]
         if not changed:
             return _Changes([], {}, [])
