@@ -58,6 +58,7 @@ from bot.sync.push_inbox import PollOnPush, PushInbox
 from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
+from bot.sync.ym_push import YmPushes
 from bot.updates.service import TelegramUpdates
 from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
@@ -247,7 +248,8 @@ def assemble(
         dispatcher.shutdown.register(stop)
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
-    push = build_push(settings, db=db, runner=runner, dispatcher=dispatcher)
+    push = build_push(settings, db=db, apis=apis, runner=runner, dispatcher=dispatcher,
+                      on_new_messages=on_new_messages)  # fmt: skip
     updates = TelegramUpdates(
         db=db,
         bot=bot,
@@ -298,15 +300,21 @@ def build_push_registration(
 
 
 def build_push(
-    settings: Settings, *, db: Database, runner: SyncRunner, dispatcher: Dispatcher
+    settings: Settings,
+    *,
+    db: Database,
+    apis: SellerApis,
+    runner: SyncRunner,
+    dispatcher: Dispatcher,
+    on_new_messages: Callable[[], None],
 ) -> tuple[PushServer, PushInbox] | None:
     """The push server when OZON_PUSH_PORT is set (Ozon's and Yandex Market's paths): each
     push is stored in the inbox, answered, then processed from there."""
     if settings.ozon_push_port is None:
         return None
     trigger = PollTrigger(runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds)
-    polled = PollOnPush(trigger.request)
-    inbox = PushInbox(db=db, processors={"ozon": polled, "yandex_market": polled})
+    ym = YmPushes(db=db, apis=apis, poll=trigger.request, on_new_messages=on_new_messages)
+    inbox = PushInbox(db=db, processors={"ozon": PollOnPush(trigger.request), "ym": ym})
     push = PushServer(
         db=db,
         inbox=inbox,

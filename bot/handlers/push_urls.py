@@ -27,7 +27,7 @@ from storage.errors import NotFound
 from storage.records import Seller
 
 #: Marketplaces that push to a per-seller secret URL.
-PUSHING = frozenset({"ozon", "yandex_market"})
+PUSHING = frozenset({"ozon", "ym"})
 
 
 class PushUrlAction(StrEnum):
@@ -98,7 +98,7 @@ async def on_push_url(
     if role < Role.ADMIN or seller.marketplace not in PUSHING:
         await query.answer(text("refused", locale), show_alert=True)
         return
-    ym = seller.marketplace == "yandex_market"
+    ym = seller.marketplace == "ym"
     if callback_data.action is PushUrlAction.ROTATE:
         token = await push_tokens.rotate(seller.id, actor_tg_user_id=query.from_user.id)
         registered = push_registration is not None and not ym

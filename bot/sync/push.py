@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 PUSH_PATH = "/ozon/push"
 YM_PUSH_PATH = "/ym/push"
 OZON = "ozon"
-YANDEX_MARKET = "yandex_market"
+YANDEX_MARKET = "ym"
 YM_CHAT_EVENTS = frozenset(
     {
         ym.NotificationType.CHAT_CREATED,

@@ -114,4 +114,19 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "Новый адрес выпущен и уже передан Ozon; старый больше не работает.",
         "en": "A new URL is issued and already registered with Ozon; the old one no longer works.",
     },
+    # ------------------------------------------------------------ Yandex Market disputes
+    "ym.arbitrage.started": {
+        "ru": (
+            "⚖️ Покупатель открыл спор на Яндекс Маркете: чат теперь срочный, ответ "
+            "увидит и арбитр Маркета. {admins}"
+        ),
+        "en": (
+            "⚖️ The buyer opened a dispute on Yandex Market: the chat is urgent now, and "
+            "Market's arbiter will see the answer. {admins}"
+        ),
+    },
+    "ym.arbitrage.finished": {
+        "ru": "⚖️ Спор на Яндекс Маркете завершён. {admins}",
+        "en": "⚖️ The Yandex Market dispute is over. {admins}",
+    },
 }
