@@ -159,13 +159,21 @@ def context_extra(context: ChatContext) -> dict[str, str]:
     return extra
 
 
-def is_arbitrage(extra: dict[str, str] | ChatInfo) -> bool:
-    """An ``ARBITRAGE`` chat (or one waiting for the arbiter): urgent for the bot side."""
+def arbitrage_state(extra: dict[str, str] | ChatInfo) -> str | None:
+    """``"active"`` while a dispute runs (an ``ARBITRAGE`` chat not finished, or one waiting
+    for the arbiter), ``"finished"`` for a finished ``ARBITRAGE`` chat, else None."""
     data = extra.extra if isinstance(extra, ChatInfo) else extra
-    return (
-        data.get(YM_CHAT_TYPE) == ChatType.ARBITRAGE.value
-        or data.get(STATUS) == ChatStatus.WAITING_FOR_ARBITER.value
-    )
+    status = data.get(STATUS)
+    if status == ChatStatus.WAITING_FOR_ARBITER.value:
+        return "active"
+    if data.get(YM_CHAT_TYPE) != ChatType.ARBITRAGE.value:
+        return None
+    return "finished" if status == ChatStatus.FINISHED.value else "active"
+
+
+def is_arbitrage(extra: dict[str, str] | ChatInfo) -> bool:
+    """A dispute in progress: urgent for the bot side (the admins are called)."""
+    return arbitrage_state(extra) == "active"
 
 
 def chat_info(chat: Chat, *, now: datetime | None = None) -> ChatInfo:
@@ -213,12 +221,14 @@ def message(item: ChatMessage, context: ChatContext | None = None) -> Message:
 
 @dataclass(slots=True)
 class _Memory:
-    """Per-process hints, per cabinet: when the last sweep ran, the newest raw message id
-    read per chat (a cheap ``messageIdFrom`` for verifying a send). Losing them costs
-    calls, never messages."""
+    """Per-process hints, per cabinet: when the last sweep ran; the newest raw message id
+    read per chat; and, per chat, the newest id known *before* its last send (our message
+    can only come after it: a safe ``messageIdFrom`` for verifying that send). Losing them
+    costs calls, never messages."""
 
     sweeps: dict[str, datetime] = field(default_factory=dict)
     newest: dict[tuple[str, str], int] = field(default_factory=dict)
+    before_send: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 class YmChannel(SellerChannel, ListingFeed):
@@ -358,8 +368,11 @@ class YmChannel(SellerChannel, ListingFeed):
     async def find_reply(
         self, chat: ChatRef, reply: SentReply, *, since: datetime, exclude: set[str]
     ) -> Verdict:
-        hint = self._memory.newest.get((self._api.account, chat.chat_id))
-        context, items = await self._history(chat.chat_id, after=hint, max_pages=VERIFY_PAGES)
+        # Only an id read before the send is sure to precede our message; without one the
+        # whole history is read (rare: an unknown outcome after a restart).
+        hint = self._memory.before_send.get((self._api.account, chat.chat_id))
+        pages = VERIFY_PAGES if hint else None
+        context, items = await self._history(chat.chat_id, after=hint, max_pages=pages)
         messages = [message(m, context) for m in items]
         if reply.kind == "text":
             return verify_text(messages, since=since, text=reply.text, exclude=exclude)
@@ -378,8 +391,15 @@ class YmChannel(SellerChannel, ListingFeed):
             raise SendOutcomeUnknown("send outcome unknown: not in history yet")
         logger.info("ym send confirmed in history cabinet=%s", self._api.account)
 
+    def _before_send(self, chat: ChatRef) -> datetime:
+        key = (self._api.account, chat.chat_id)
+        newest = self._memory.newest.get(key)
+        if newest is not None:
+            self._memory.before_send[key] = newest
+        return datetime.now(UTC) - timedelta(seconds=5)
+
     async def send_text(self, chat: ChatRef, text: str) -> None:
-        started = datetime.now(UTC) - timedelta(seconds=5)
+        started = self._before_send(chat)
         try:
             await self._api.send_message(int(chat.chat_id), text)
         except SendOutcomeUnknown:
@@ -387,7 +407,7 @@ class YmChannel(SellerChannel, ListingFeed):
 
     async def send_files(self, chat: ChatRef, files: Sequence[OutgoingFile]) -> None:
         for file in files:
-            started = datetime.now(UTC) - timedelta(seconds=5)
+            started = self._before_send(chat)
             try:
                 await self._api.send_file(
                     int(chat.chat_id),
@@ -455,4 +475,12 @@ class YmMarketplace:
         """The client is closed by whoever opened it (the composition root)."""
 
 
-__all__ = ["CODE", "YM_RULES", "ContextType", "YmChannel", "YmMarketplace", "is_arbitrage"]
+__all__ = [
+    "CODE",
+    "YM_RULES",
+    "ContextType",
+    "YmChannel",
+    "YmMarketplace",
+    "arbitrage_state",
+    "is_arbitrage",
+]

@@ -169,10 +169,9 @@ async def sent(request: web.Request, context: YmContext) -> Any:
 async def add_fault(request: web.Request, context: YmContext) -> Any:
     body = await _body(request)
     kind = str(body.get("kind", ""))
-    fault = context.state.faults.add(
-        "429" if kind == "420" else kind, count=body.get("count"),
-        seconds=body.get("seconds"), path=body.get("path"),
-        seller_id=str(body["business_id"]) if body.get("business_id") else None,
+    fault = context.state.add_fault(
+        kind, count=body.get("count"), seconds=body.get("seconds"), path=body.get("path"),
+        business_id=int(body["business_id"]) if body.get("business_id") else None,
         skip=int(body.get("skip") or 0),
     )  # fmt: skip
     return fault.to_json()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from sandbox.wildberries.faults import FaultBook
+from sandbox.wildberries.faults import Fault, FaultBook
 
 SEND_SCOPES = frozenset({"ALL_METHODS", "COMMUNICATION"})
 READ_SCOPES = SEND_SCOPES | {"ALL_METHODS_READ_ONLY"}
@@ -175,6 +175,15 @@ class YmState:
         self._order_ids = itertools.count(55_000_001)
         self._last_time = datetime.min.replace(tzinfo=UTC)
         self.faults.clear()
+
+    def add_fault(self, kind: str, *, business_id: int | None = None, **options: Any) -> Fault:
+        """A fault on the next matching calls; ``"420"`` is the 4-parallel cap's answer
+        (the shared fault book names it after WB's 429)."""
+        return self.faults.add(
+            "429" if kind == "420" else kind,
+            seller_id=str(business_id) if business_id is not None else None,
+            **options,
+        )
 
     # ------------------------------------------------------------ clock
 

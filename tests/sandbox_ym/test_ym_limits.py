@@ -46,7 +46,7 @@ async def test_hourly_buckets_carry_headers_spend_on_4xx_and_reset(
 async def test_a_fifth_request_in_flight_gets_420(
     emu: YandexMarketEmulator, api: httpx.AsyncClient
 ) -> None:
-    emu.state.faults.add("slow", seconds=0.5, path="/chats", count=4)
+    emu.state.add_fault("slow", seconds=0.5, path="/chats", count=4)
     answers = await asyncio.gather(*(api.post(chats_path(), json={}) for _ in range(5)))
     statuses = sorted(r.status_code for r in answers)
     assert statuses == [200, 200, 200, 200, 420]
