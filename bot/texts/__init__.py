@@ -22,6 +22,7 @@ from bot.texts import (
     sla,
     sync,
     updates,
+    yandex_market,
 )
 from bot.texts.locale import Locale
 from bot.texts.rendering import Html, plural, render
@@ -52,6 +53,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     security.TEXTS,
     marketplaces.TEXTS,
     push.TEXTS,
+    yandex_market.TEXTS,
 )
 
 
