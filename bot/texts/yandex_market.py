@@ -104,4 +104,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "✅ Яндекс Маркет принял ключ.",
         "en": "✅ Yandex Market accepted the key.",
     },
+    # How messages not from the buyer are labelled in a YM topic.
+    "author.support.ym": {
+        "ru": "🛟 <b>Поддержка Яндекс Маркета</b>",
+        "en": "🛟 <b>Yandex Market support</b>",
+    },
+    "author.cabinet.ym": {
+        "ru": "🏪 <b>Ответ из кабинета Маркета</b>",
+        "en": "🏪 <b>Reply from the Market cabinet</b>",
+    },
+    "author.other.ym": {"ru": "ℹ️ <b>Яндекс Маркет</b>", "en": "ℹ️ <b>Yandex Market</b>"},
 }
