@@ -55,6 +55,7 @@ from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
 from bot.sync.push import PollTrigger, PushServer
 from bot.sync.push_inbox import PollOnPush, PushInbox
+from bot.sync.push_pacing import PushPacing
 from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
@@ -184,7 +185,13 @@ def assemble(
     )
     sweeper = DeadClaimSweeper(db=db)
     leader_jobs.append((sweeper.start, sweeper.stop))
-    sync = SyncScheduler(db=db, runner=runner, interval_seconds=settings.poll_interval_seconds)
+    sync = SyncScheduler(
+        db=db,
+        runner=runner,
+        interval_seconds=settings.poll_interval_seconds,
+        # with a push server, polling slows to a safety net while a seller's pushes arrive
+        may_skip=PushPacing(db=db).may_skip if settings.ozon_push_port is not None else None,
+    )
     sla = SlaService(
         db=db,
         delivery=delivery,
