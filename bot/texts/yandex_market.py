@@ -114,4 +114,26 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "🏪 <b>Reply from the Market cabinet</b>",
     },
     "author.other.ym": {"ru": "ℹ️ <b>Яндекс Маркет</b>", "en": "ℹ️ <b>Yandex Market</b>"},
+    # Replies beyond the marketplace's hourly send budget wait for its reset (one notice).
+    "reply_waits.budget": {
+        "ru": (
+            "⏳ Лимит отправки сообщений маркетплейса на этот час исчерпан. Ответы ждут в "
+            "очереди и уйдут по порядку примерно через {n} {n:plural:минуту|минуты|минут}."
+        ),
+        "en": (
+            "⏳ The marketplace's hourly sending limit is spent. Replies wait in the queue "
+            "and go in order in about {n} {n:plural:minute|minutes}."
+        ),
+    },
+    "reply_waits.budget.ym": {
+        "ru": (
+            "⏳ Лимит Яндекс Маркета на отправку сообщений в этот час исчерпан (1000 в час). "
+            "Ответы ждут в очереди и уйдут по порядку примерно через {n} "
+            "{n:plural:минуту|минуты|минут}."
+        ),
+        "en": (
+            "⏳ Yandex Market's hourly sending limit is spent (1,000 an hour). Replies wait in "
+            "the queue and go in order in about {n} {n:plural:minute|minutes}."
+        ),
+    },
 }

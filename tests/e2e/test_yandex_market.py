@@ -165,3 +165,34 @@ async def test_several_cabinets_are_confirmed_with_buttons(world: World) -> None
     seller = await added(world, OTHER)
     assert "Дом и сад" in seller.name
     assert await world.db.sellers.find(marketplace="ym", client_id=str(BUSINESS)) is None
+
+
+async def test_replies_above_the_hourly_budget_wait_with_one_notice(world: World) -> None:
+    ym = emulator(world)
+    ym.limits.overrides["sendMessageToChat"] = 1  # the hourly send budget, shrunk
+    key = ym.state.issue_key([BUSINESS], scopes=["COMMUNICATION"]).token
+    seller = await add_by_command(world, key)
+    await pushing(world, seller)
+    first = ym.state.buyer_writes(BUSINESS, text="Есть размер M?", context_type="DIRECT")
+    thread = await topic_of(world, seller, first.chat_id)
+    for reply in ("Да, есть", "Отправим сегодня", "Спасибо за заказ"):
+        world.tg.user_sends(world.agent_id, world.group_id, reply, thread_id=thread)
+
+    async def waiting() -> bool:
+        rows = await world.db.pool.fetch("SELECT error_code FROM reply_outbox")
+        return any(r["error_code"] == "budget" for r in rows)
+
+    await wait_until(waiting, seconds=30)
+    await wait_until(world.outbox_settled)
+    assert [m.text for m in ym.state.sent_by_partner(BUSINESS, first.chat_id)] == ["Да, есть"]
+    rows = await world.db.pool.fetch(
+        "SELECT text, status, attempts, error_code,"
+        "       not_before > now() + interval '30 minutes' AS later"
+        "  FROM reply_outbox WHERE status = 'pending' ORDER BY id"
+    )
+    # The next reply waits for the reset without spending its tries; the one after it
+    # waits behind it (a chat's replies keep their order).
+    assert [r["text"] for r in rows] == ["Отправим сегодня", "Спасибо за заказ"]
+    assert rows[0]["error_code"] == "budget" and rows[0]["later"] and rows[0]["attempts"] == 0
+    notices = [t for t in texts(world, thread) if t.startswith("⏳")]
+    assert len(notices) == 1 and "Яндекс Маркета" in notices[0]  # one, not one per reply
