@@ -5,6 +5,7 @@ official spec, so every passing call here is also a spec-conformant request."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -228,3 +229,15 @@ async def test_buyer_files_are_fetched_with_the_key_from_yandex_hosts_only(
         await api.download("https://evil.example/steal")
     assert client.may_fetch("https://files.messenger.yandex.net/x")
     assert not client.may_fetch("http://files.messenger.yandex.net/x")
+
+
+async def test_concurrent_calls_of_one_cabinet_never_exceed_its_in_flight_cap(
+    emu: YandexMarketEmulator, client: YandexMarketClient
+) -> None:
+    api = client.for_seller(emu.state.issue_key([BUSINESS]).token, BUSINESS)
+    chat = emu.state.buyer_writes(BUSINESS, text="?")
+    emu.state.add_fault("slow", seconds=0.2, path="/chats/history", count=12)
+    pages = await asyncio.gather(*(api.history(chat.chat_id) for _ in range(12)))
+    assert all(len(p.messages) == 1 for p in pages)
+    assert emu.limits.peak_in_flight[str(BUSINESS)] == client.limits.concurrency == 3
+    assert calls(emu, "/chats/history") == 12  # no 420, so nothing was retried

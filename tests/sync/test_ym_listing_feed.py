@@ -169,3 +169,23 @@ async def test_a_pushed_message_and_the_next_poll_store_it_once(world: YmWorld) 
     report = await world.poller.poll(world.seller)
     assert report.messages_stored == 0
     assert await world.count("SELECT count(*) FROM messages") == 1
+
+
+async def test_a_first_sync_remembers_chats_older_than_the_window_and_mirrors_only_news(
+    world: YmWorld,
+) -> None:
+    state = world.emu.state
+    old = state.buyer_writes(BUSINESS, text="Старый вопрос")
+    state.buyer_writes(BUSINESS, text="И ещё", chat_id=old.chat_id)
+    world.clock.shift = timedelta(days=31)  # the chat is now outside YM's 30-day window
+    first = await world.poller.poll(world.seller)
+    assert first.messages_stored == 0 and first.chats_remembered == 1
+    assert await world.count("SELECT count(*) FROM tg_outbox") == 0
+
+    state.advance(31 * 86400)  # Yandex's time catches up: the buyer writes today
+    state.buyer_writes(BUSINESS, text="Новый вопрос", chat_id=old.chat_id)
+    world.clock.shift = timedelta(days=31, minutes=2)
+    news = await world.poller.poll(world.seller)
+    assert news.messages_stored == 1
+    texts = await world.db.pool.fetch("SELECT text FROM messages")
+    assert [r["text"] for r in texts] == ["Новый вопрос"]
