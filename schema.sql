@@ -55,7 +55,7 @@ CREATE INDEX workspace_members_agent_idx ON workspace_members (agent_id);
 CREATE TABLE sellers (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     workspace_id      bigint NOT NULL REFERENCES workspaces (id) ON DELETE RESTRICT,
-    marketplace       text   NOT NULL CHECK (marketplace IN ('ozon', 'wildberries')),
+    marketplace       text   NOT NULL CHECK (marketplace IN ('ozon', 'wildberries', 'ym')),
     name              text   NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
     client_id         text   NOT NULL,
     api_key_encrypted bytea,
@@ -436,3 +436,28 @@ CREATE TABLE tg_budget (
     scope bigint PRIMARY KEY,
     spent timestamptz[] NOT NULL DEFAULT '{}'
 );
+
+-- Push notifications (Ozon, Yandex Market), stored before they are answered and processed
+-- after, by whichever instance claims them (0013). Ids only, never a payload's text.
+CREATE TABLE push_inbox (
+    id           bigserial PRIMARY KEY,
+    marketplace  text NOT NULL,
+    account      text NOT NULL,
+    kind         text NOT NULL,
+    chat_id      text NOT NULL DEFAULT '',
+    event_key    text NOT NULL DEFAULT '',
+    seller_id    bigint NOT NULL REFERENCES sellers (id) ON DELETE CASCADE,
+    status       text NOT NULL DEFAULT 'pending'
+                 CHECK (status IN ('pending', 'done', 'failed')),
+    attempts     integer NOT NULL DEFAULT 0,
+    not_before   timestamptz NOT NULL DEFAULT now(),
+    claimed_by   text,
+    lease_until  timestamptz,
+    received_at  timestamptz NOT NULL DEFAULT now(),
+    processed_at timestamptz,
+    last_error   text,
+    UNIQUE (marketplace, account, kind, chat_id, event_key)
+);
+CREATE INDEX push_inbox_pending ON push_inbox (not_before, id) WHERE status = 'pending';
+CREATE INDEX push_inbox_seller_received ON push_inbox (seller_id, received_at DESC);
+CREATE INDEX push_inbox_processed ON push_inbox (processed_at) WHERE status <> 'pending';

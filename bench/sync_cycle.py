@@ -10,6 +10,9 @@ alone: the process that polls, parses and stores.
 
 ``--marketplace wb`` runs the same cycles against the Wildberries emulator (its events
 stream; ``--chats`` defaults to 50 there, seeded one control call per chat).
+``--marketplace ym`` runs them against the Yandex Market emulator (chats listed by status;
+``--chats`` 50), then the same new messages taken the push way, and prints each cabinet's
+hourly budget use with and without push (``--poll-seconds``, ``--safety-net-seconds``).
 
 Prints, per cycle: Ozon calls, calls per seller, CPU seconds, wall seconds, messages stored;
 then the peak RSS of this process. Nothing is asserted: figures vary with the machine.
@@ -33,12 +36,27 @@ from emulators import emulator_process
 from pydantic import SecretStr
 from scratch_db import scratch_database
 from wb_sellers import follow_ups, register_wb_sellers, seed_wb
+from ym_sellers import (
+    PerCabinet,
+    hourly,
+    later_clock,
+    per_cabinet,
+    push_cycle,
+    register_ym_sellers,
+    seed_ym,
+    ym_follow_ups,
+)
 
 from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import PollReport, SellerPoller
+from connectors.marketplace.registry import MarketplaceRegistry
 from connectors.ozon.client import OzonClient
 from connectors.wildberries.client import WildberriesClient
+from connectors.yandex_market.adapter import CODE as YM
+from connectors.yandex_market.adapter import YmMarketplace
+from connectors.yandex_market.client import YandexMarketClient
+from connectors.yandex_market.limits import HOURLY_LIMITS
 from storage.database import Database
 from storage.records import Seller
 from storage.vault import Vault
@@ -98,7 +116,7 @@ async def register_sellers(db: Database, vault: Vault, client_ids: list[str]) ->
 async def run_cycle(
     name: str,
     poller: SellerPoller,
-    client: OzonClient | WildberriesClient,
+    client: OzonClient | WildberriesClient | YandexMarketClient,
     sellers: list[Seller],
     profile: bool = False,
 ) -> Cycle:
@@ -153,7 +171,70 @@ async def main_wb(args: argparse.Namespace) -> list[Cycle]:
     return cycles
 
 
+async def main_ym(args: argparse.Namespace) -> list[Cycle]:
+    chats = args.chats if args.chats is not None else 50
+    sellers_n = args.sellers
+    with emulator_process("sandbox.yandex_market", free_port()) as url:
+        print(f"seeding {sellers_n} YM cabinets × {chats} chats in the emulator …")
+        seeded = await seed_ym(url, sellers_n, chats)
+        async with scratch_database(max_size=20) as db:
+            vault = Vault([SecretStr(Fernet.generate_key().decode())])
+            sellers = await register_ym_sellers(db, vault, seeded)
+            async with YandexMarketClient(base_url=url) as client:
+                registry = MarketplaceRegistry({YM: YmMarketplace(client, clock=later_clock())})
+                apis = SellerApis(db=db, vault=vault, marketplaces=registry)
+                poller = SellerPoller(db=db, apis=apis, clock=later_clock())
+                cycles = [await run_cycle("first sync", poller, client, sellers)]
+                client.calls.reset()
+                cycles.append(await run_cycle("idle", poller, client, sellers))
+                idle = per_cabinet(client.calls.by_method, sellers_n)
+                per_seller = max(1, round(chats * args.new_share))
+                client.calls.reset()
+                await ym_follow_ups(url, seeded, per_seller, 1)
+                cycles.append(await run_cycle(f"{per_seller}/cabinet new", poller, client,
+                                              sellers, profile=args.profile))  # fmt: skip
+                active = per_cabinet(client.calls.by_method, sellers_n)
+                client.calls.reset()
+                written = await ym_follow_ups(url, seeded, per_seller, 2)
+                started = time.perf_counter()
+                stored = await push_cycle(db, apis, sellers, written)
+                pushed = per_cabinet(client.calls.by_method, sellers_n)
+                cycles.append(Cycle("same, by push", client.calls.total, 0.0,
+                                    time.perf_counter() - started, stored))  # fmt: skip
+                client.calls.reset()
+                cycles.append(await run_cycle("idle after push", poller, client, sellers))
+    print_cycles(cycles, sellers_n, "YM calls")
+    print_ym_budget(args, idle, active, pushed, per_seller)
+    return cycles
+
+
+def print_ym_budget(args: argparse.Namespace, idle: PerCabinet, active: PerCabinet,
+                    pushed: PerCabinet, per_seller: int) -> None:  # fmt: skip
+    """Each cabinet's hourly budget use: polling alone, and push with a slow safety net."""
+    share = args.active_share
+    without = hourly(idle, active, interval=timedelta(seconds=args.poll_seconds),
+                     active_share=share, sweep_pages=1)  # fmt: skip
+    safety = hourly(idle, idle, interval=timedelta(seconds=args.safety_net_seconds),
+                    active_share=0.0, sweep_pages=1)  # fmt: skip
+    pushes = timedelta(hours=1) / timedelta(seconds=args.poll_seconds) * share
+    print(f"\nper cabinet per hour ({args.sellers} cabinets; {share:.0%} of polls bring "
+          f"{per_seller} new message(s)):")  # fmt: skip
+    print(f"{'bucket':<12}{'no push: calls':>16}{'share':>8}{'push: calls':>14}{'share':>8}")
+    with_push = {u.resource: u.calls for u in safety}
+    for bucket, count in pushed.items():
+        with_push[bucket] = with_push.get(bucket, 0.0) + count * pushes
+    names = sorted({u.resource for u in without} | set(with_push), key=str)
+    polling = {u.resource: u.calls for u in without}
+    for bucket in names:
+        limit = HOURLY_LIMITS[bucket]
+        a, b = polling.get(bucket, 0.0), with_push.get(bucket, 0.0)
+        print(f"{bucket:<12}{a:>16.0f}{a / limit:>8.1%}{b:>14.0f}{b / limit:>8.1%}")
+
+
 async def main(args: argparse.Namespace) -> None:
+    if args.marketplace == "ym":
+        await main_ym(args)
+        return
     if args.marketplace == "wb":
         print_cycles(await main_wb(args), args.sellers, "WB calls")
         return
@@ -211,5 +292,12 @@ if __name__ == "__main__":
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--new-share", type=float, default=0.01)
     parser.add_argument("--profile", action="store_true", help="cProfile the first active cycle")
-    parser.add_argument("--marketplace", choices=("ozon", "wb"), default="ozon")
+    parser.add_argument("--marketplace", choices=("ozon", "wb", "ym"), default="ozon")
+    parser.add_argument("--poll-seconds", type=float, default=60.0, help="ym: poll interval")
+    parser.add_argument(
+        "--safety-net-seconds", type=float, default=300.0, help="ym: poll interval with push"
+    )
+    parser.add_argument(
+        "--active-share", type=float, default=0.1, help="ym: share of polls with new messages"
+    )
     asyncio.run(main(parser.parse_args()))

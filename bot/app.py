@@ -23,6 +23,7 @@ from bot.admin.binding import GroupBinding
 from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
 from bot.admin.onboarding import Onboarding
+from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
@@ -53,14 +54,18 @@ from bot.settings import Settings
 from bot.sla.service import SlaService
 from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
-from bot.sync.push import OzonPushServer, PollTrigger
+from bot.sync.push import PollTrigger, PushServer
+from bot.sync.push_inbox import PollOnPush, PushInbox
+from bot.sync.push_pacing import PushPacing
 from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
+from bot.sync.ym_push import YmPushes
 from bot.updates.service import TelegramUpdates
 from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
 from connectors.wildberries.client import WildberriesClient
+from connectors.yandex_market.client import YandexMarketClient
 from storage.database import Database
 from storage.vault import Vault
 
@@ -89,7 +94,8 @@ class App:
     updates: TelegramUpdates
     outbox: OutboxWorker
     drafts: DraftWorker | None = None
-    push: OzonPushServer | None = None
+    push: PushServer | None = None
+    push_inbox: PushInbox | None = None
     periodic: Leadership | None = None
     metrics: BotMetrics | None = None
     ops: OpsServer | None = None
@@ -106,13 +112,14 @@ def assemble(
     sla_clock: Callable[[], datetime] | None = None,
     llm: LlmClient | None = None,
     wb: WildberriesClient | None = None,
+    ym: YandexMarketClient | None = None,
 ) -> App:
-    marketplaces = build_marketplaces(ozon=ozon, wb=wb)
+    marketplaces = build_marketplaces(ozon=ozon, wb=wb, ym=ym)
     apis = SellerApis(db=db, vault=vault, marketplaces=marketplaces)
     metrics = build_metrics(db)
-    metrics.marketplace.watch("ozon", ozon.calls)
-    if wb is not None:
-        metrics.marketplace.watch("wb", wb.calls)
+    for label, client in (("ozon", ozon), ("wb", wb), ("ym", ym)):
+        if client is not None:
+            metrics.marketplace.watch(label, client.calls)
     throttle = throttle or TelegramThrottle()
     delivery = OutboxWorker(
         db=db,
@@ -185,6 +192,8 @@ def assemble(
         runner=runner,
         scheduler=jobs.scheduler,
         interval_seconds=settings.poll_interval_seconds,
+        # with a push server, polling slows to a safety net while a seller's pushes arrive
+        may_skip=PushPacing(db=db).may_skip if settings.ozon_push_port is not None else None,
     )
     sla = SlaService(
         db=db,
@@ -207,7 +216,17 @@ def assemble(
             bridge=bridge,
             outbox=outbox,
             access=access,
-            onboarding=Onboarding(db=db, vault=vault, marketplaces=marketplaces, sync=sync),
+            onboarding=Onboarding(
+                db=db,
+                vault=vault,
+                marketplaces=marketplaces,
+                sync=sync,
+                push=(
+                    registration := build_push_registration(
+                        settings, apis=apis, db=db, vault=vault
+                    )
+                ),
+            ),
             seller_admin=seller_admin,
             sla=sla,
             drafts=DraftActions(
@@ -221,7 +240,8 @@ def assemble(
             ai=AiSettings(db=db, access=access),
             agent_admin=AgentAdmin(db=db, access=access),
             binding=GroupBinding(db=db, seller_admin=seller_admin),
-            push_tokens=PushTokens(db=db, vault=vault),
+            push_tokens=registration.tokens,
+            push_registration=registration,
             marketplaces=marketplaces,
         )
     )
@@ -240,7 +260,8 @@ def assemble(
     )  # fmt: skip
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
-    push = build_push(settings, db=db, runner=runner, dispatcher=dispatcher)
+    push = build_push(settings, db=db, apis=apis, runner=runner, dispatcher=dispatcher,
+                      on_new_messages=on_new_messages)  # fmt: skip
     updates = TelegramUpdates(
         db=db,
         bot=bot,
@@ -270,32 +291,60 @@ def assemble(
         updates=updates,
         outbox=delivery,
         drafts=drafts,
-        push=push,
+        push=push[0] if push else None,
+        push_inbox=push[1] if push else None,
         periodic=periodic,
         metrics=metrics,
         ops=ops,
     )
 
 
+def build_push_registration(
+    settings: Settings, *, apis: SellerApis, db: Database, vault: Vault
+) -> PushRegistration:
+    """Registers Ozon shops' push URLs by API when PUBLIC_BASE_URL and the server are set."""
+    return PushRegistration(
+        apis=apis,
+        tokens=PushTokens(db=db, vault=vault),
+        public_base_url=str(settings.public_base_url) if settings.public_base_url else None,
+        push_enabled=settings.ozon_push_port is not None,
+    )
+
+
 def build_push(
-    settings: Settings, *, db: Database, runner: SyncRunner, dispatcher: Dispatcher
-) -> OzonPushServer | None:
-    """Ozon's push endpoint when OZON_PUSH_PORT is set: each push makes a poll run now."""
+    settings: Settings,
+    *,
+    db: Database,
+    apis: SellerApis,
+    runner: SyncRunner,
+    dispatcher: Dispatcher,
+    on_new_messages: Callable[[], None],
+) -> tuple[PushServer, PushInbox] | None:
+    """The push server when OZON_PUSH_PORT is set (Ozon's and Yandex Market's paths): each
+    push is stored in the inbox, answered, then processed from there."""
     if settings.ozon_push_port is None:
         return None
-    push = OzonPushServer(
+    trigger = PollTrigger(runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds)
+    ym = YmPushes(db=db, apis=apis, poll=trigger.request, on_new_messages=on_new_messages)
+    inbox = PushInbox(db=db, processors={"ozon": PollOnPush(trigger.request), "ym": ym})
+    push = PushServer(
         db=db,
-        trigger=PollTrigger(
-            runner.run_pushed, min_interval=settings.ozon_push_min_interval_seconds
-        ),
+        inbox=inbox,
         host=settings.ozon_push_host,
         port=settings.ozon_push_port,
         allowed_networks=settings.ozon_push_allowed_networks,
+        ym_networks=settings.ym_push_allowed_networks,
         trusted_proxies=settings.ozon_push_trusted_proxies,
     )
-    dispatcher.startup.register(push.start)
-    dispatcher.shutdown.register(push.stop)
-    return push
+
+    async def stop_polls() -> None:
+        await trigger.cancel()
+
+    for start in (inbox.start, push.start):
+        dispatcher.startup.register(start)
+    for stop in (push.stop, inbox.stop, stop_polls):
+        dispatcher.shutdown.register(stop)
+    return push, inbox
 
 
 def webhook_config(settings: Settings) -> WebhookConfig | None:
@@ -359,8 +408,9 @@ async def run_bot(settings: Settings, vault: Vault) -> None:
             WildberriesClient(
                 base_url=str(settings.wb_api_url), auth_scheme=settings.wb_auth_scheme
             ) as wb,
+            YandexMarketClient(base_url=str(settings.ym_api_url)) as ym,
         ):
-            app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot, wb=wb)
+            app = assemble(settings, db=db, vault=vault, ozon=ozon, bot=bot, wb=wb, ym=ym)
             mode = "webhook" if settings.uses_webhook else "long polling"
             logger.info("Bot is starting (%s, updates stored before confirmed)", mode)
             await app.updates.run_polling()

@@ -23,6 +23,7 @@ CLAIMS = (
     ("tg_outbox", "claimed_by", "lease_until"),
     ("reply_outbox", "claimed_by", "lease_until"),
     ("chats", "topic_claimed_by", "topic_claimed_until"),
+    ("push_inbox", "claimed_by", "lease_until"),
 )
 
 

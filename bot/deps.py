@@ -8,6 +8,7 @@ from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
 from bot.admin.binding import GroupBinding
 from bot.admin.onboarding import Onboarding
+from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
 from bot.drafts.actions import DraftActions
@@ -41,4 +42,5 @@ class Deps(TypedDict):
     agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)
     binding: NotRequired[GroupBinding]  # who binds groups (owners; /groups)
     push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL
+    push_registration: NotRequired[PushRegistration]  # Ozon's push URL registered by API
     marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)

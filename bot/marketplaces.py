@@ -13,14 +13,22 @@ from connectors.ozon.client import OzonClient
 from connectors.wildberries.adapter import CODE as WILDBERRIES
 from connectors.wildberries.adapter import WbMarketplace
 from connectors.wildberries.client import WildberriesClient
+from connectors.yandex_market.adapter import CODE as YANDEX_MARKET
+from connectors.yandex_market.adapter import YmMarketplace
+from connectors.yandex_market.client import YandexMarketClient
 
 
 def build_marketplaces(
-    *, ozon: OzonClient, wb: WildberriesClient | None = None
+    *,
+    ozon: OzonClient,
+    wb: WildberriesClient | None = None,
+    ym: YandexMarketClient | None = None,
 ) -> MarketplaceRegistry:
     """One adapter per configured client; a seller of a marketplace left out here is
     refused with a clear reason rather than polled."""
     adapters: dict[str, Marketplace] = {OZON: OzonMarketplace(ozon)}
     if wb is not None:
         adapters[WILDBERRIES] = WbMarketplace(wb)
+    if ym is not None:
+        adapters[YANDEX_MARKET] = YmMarketplace(ym)
     return MarketplaceRegistry(adapters)

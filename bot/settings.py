@@ -29,9 +29,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_OZON_API_URL = "https://api-seller.ozon.ru"
 DEFAULT_WB_API_URL = "https://buyer-chat-api.wildberries.ru"
+DEFAULT_YM_API_URL = "https://api.partner.market.yandex.ru"
 DEFAULT_LLM_BASE_URL = "https://api.deepseek.com"
 # Ozon documents no signature on push notifications, only the networks they come from.
 OZON_PUSH_NETWORKS = ("195.34.21.0/24", "185.73.192.0/22", "91.223.93.0/24")
+# Yandex Market's documented push sources (it signs nothing either).
+YM_PUSH_NETWORKS = ("5.45.207.0/25", "141.8.142.0/25", "5.255.253.0/25")
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -82,6 +85,12 @@ class Settings(BaseSettings):
     )
     ozon_push_trusted_proxies: Annotated[tuple[IpNetwork, ...], NoDecode] = ()
     ozon_push_min_interval_seconds: float = Field(default=5.0, ge=0, le=600)
+    # The push server's address as the marketplaces reach it (HTTPS, behind your proxy):
+    # with it, adding an Ozon shop registers the shop's push URL through Ozon's API.
+    public_base_url: AnyHttpUrl | None = None
+    ym_push_allowed_networks: Annotated[tuple[IpNetwork, ...], NoDecode] = tuple(
+        ipaddress.ip_network(n) for n in YM_PUSH_NETWORKS
+    )
     health_notice_after_minutes: int = Field(default=30, ge=1, le=1440)
     locale: Literal["ru", "en"] = "ru"
     sla_tick_seconds: int = Field(default=30, ge=5, le=600)
@@ -108,6 +117,8 @@ class Settings(BaseSettings):
     # How the WB token is sent first ("bearer": Authorization: Bearer <token>, as WB's 2026
     # docs show; "bare": the token alone); the other form is tried once when a check fails.
     wb_auth_scheme: Literal["bearer", "bare"] = "bearer"
+    # Yandex Market's Partner API (chats under /v2/businesses/{businessId}/…).
+    ym_api_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_YM_API_URL)
 
     def secret_values(self) -> list[str]:
         """Every configured secret in clear, for the log filter that masks them."""
@@ -125,7 +136,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "bot_token", "llm_api_key", "database_url", "webhook_url", "webhook_secret",
-        "db_host", "db_user", "db_password", "db_name", mode="before",
+        "public_base_url", "db_host", "db_user", "db_password", "db_name", mode="before",
     )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -172,7 +183,10 @@ class Settings(BaseSettings):
             ids.add(int(part))
         return frozenset(ids)
 
-    @field_validator("ozon_push_allowed_networks", "ozon_push_trusted_proxies", mode="before")
+    @field_validator(
+        "ozon_push_allowed_networks", "ozon_push_trusted_proxies", "ym_push_allowed_networks",
+        mode="before",
+    )  # fmt: skip
     @classmethod
     def _parse_networks(cls, value: object) -> object:
         if not isinstance(value, str):

@@ -17,6 +17,7 @@ from storage.internal_note_repo import InternalNoteRepo
 from storage.leader_repo import LeaderRepo
 from storage.marketplace_data_repo import MarketplaceDataRepo
 from storage.message_repo import MessageRepo
+from storage.push_inbox_repo import PushInboxRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
 from storage.seller_lease_repo import SellerLeaseRepo
 from storage.seller_repo import SellerRepo
@@ -56,6 +57,7 @@ class Database:
         self.leaders = LeaderRepo(pool)
         self.tg_budget = TgBudgetRepo(pool)
         self.marketplace_data = MarketplaceDataRepo(pool)
+        self.push_inbox = PushInboxRepo(pool)
 
     @property
     def instance_id(self) -> str:

@@ -160,20 +160,24 @@ class ReplyOutboxRepo(Repository):
         not_before: datetime,
         error_code: str,
         outcome_unknown: bool,
+        count_attempt: bool = True,
         conn: Executor | None = None,
     ) -> None:
-        """Back off; an unknown outcome stays ``sending`` so the next try checks first."""
+        """Back off; an unknown outcome stays ``sending`` so the next try checks first.
+        ``count_attempt=False``: this try does not count toward the cap (a budget wait)."""
         await self._db(conn).execute(
             """
             UPDATE reply_outbox
                SET status = CASE WHEN $4 THEN 'sending' ELSE 'pending' END,
-                   not_before = $2, error_code = $3, lease_until = NULL
+                   not_before = $2, error_code = $3, lease_until = NULL,
+                   attempts = CASE WHEN $5 THEN attempts ELSE greatest(attempts - 1, 0) END
              WHERE id = $1 AND status IN ('pending', 'sending')
             """,
             item_id,
             not_before,
             error_code,
             outcome_unknown,
+            count_attempt,
         )
 
     async def mark_failed(

@@ -17,6 +17,8 @@ from enum import StrEnum
 
 from pydantic import SecretStr
 
+from bot.admin.cabinets import Cabinet, ListsCabinets, find_cabinets, is_read_only
+from bot.admin.push_registration import PushRegistration, Registration
 from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
 from bot.sync.poller import PollReport
@@ -33,16 +35,21 @@ from storage.vault import Vault
 
 logger = logging.getLogger(__name__)
 
-MARKETPLACES: tuple[str, ...] = ("ozon", "wildberries")
+MARKETPLACES: tuple[str, ...] = ("ozon", "wildberries", "ym")
 #: How people may type a marketplace in ``/add_seller``.
 MARKETPLACE_WORDS: dict[str, str] = {
     "ozon": "ozon",
     "wildberries": "wildberries",
     "wb": "wildberries",
+    "ym": "ym",
+    "yandex": "ym",
+    "yandex_market": "ym",
 }
-#: Marketplaces whose token names the seller by itself: ``/add_seller wb <token> [name]``.
-TOKEN_ONLY: frozenset[str] = frozenset({"wildberries"})
-DISPLAY_NAMES: dict[str, str] = {"ozon": "Ozon", "wildberries": "Wildberries"}
+#: Marketplaces whose key alone is typed: ``/add_seller wb <token> [name]`` (WB's token
+#: names the seller; a YM key's cabinet is found from its campaigns).
+TOKEN_ONLY: frozenset[str] = frozenset({"wildberries", "ym"})
+DISPLAY_NAMES: dict[str, str] = {"ozon": "Ozon", "wildberries": "Wildberries",
+                                 "ym": "Яндекс Маркет"}  # fmt: skip
 MAX_NAME = 64
 MAX_TOKEN = 4096
 
@@ -58,11 +65,14 @@ class KeyCheck(StrEnum):
     EXPIRED_TOKEN = "expired_token"
     MISSING_SCOPE = "missing_scope"
     BASE_TOKEN = "base_token"
+    READ_ONLY = "read_only"
+    NO_CABINET = "no_cabinet"
 
 
 class AddOutcome(StrEnum):
     ADDED = "added"
     DUPLICATE = "duplicate"
+    CHOOSE_CABINET = "choose_cabinet"  # the key reaches several: the admin picks one
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +150,7 @@ def _token_only(marketplace: str, command_text: str) -> SellerDraft | Usage:
     """``/add_seller wb <token> [name]``: the account id comes from the token later."""
     parts = command_text.strip().split(maxsplit=3)
     if len(parts) < 3 or not looks_like_key(parts[2]):
-        return Usage("add.usage.token")
+        return Usage(for_marketplace("add.usage.token", marketplace))
     name = clean_name(parts[3]) if len(parts) == 4 else default_name(marketplace, "")
     if name is None:
         return Usage("add.bad_name")
@@ -155,6 +165,8 @@ async def check_key(marketplace: Marketplace, *, client_id: str, api_key: Secret
     try:
         await api.check_access()
     except AuthFailed as exc:
+        if is_read_only(exc):
+            return KeyCheck.READ_ONLY
         return _AUTH_OUTCOMES.get(exc.kind, KeyCheck.INVALID_KEY)
     except PremiumRequired:
         return KeyCheck.NO_PREMIUM
@@ -162,6 +174,33 @@ async def check_key(marketplace: Marketplace, *, client_id: str, api_key: Secret
         logger.info("key check client_id=%s failed: %s", client_id, type(exc).__name__)
         return KeyCheck.UNREACHABLE
     return KeyCheck.OK
+
+
+async def _with_account(marketplace: Marketplace, draft: SellerDraft) -> SellerDraft | AddResult:
+    """The draft with its account id when the key names it (WB) or reaches one cabinet
+    (YM); a refusal, or the cabinets to choose from, as a result."""
+    account = marketplace.account_id_of(draft.api_key)
+    if account is None and not draft.client_id and isinstance(marketplace, ListsCabinets):
+        lookup = await find_cabinets(marketplace, draft.api_key)  # YM: from campaigns
+        if lookup.refusal is not None:
+            return AddResult(KeyCheck(lookup.refusal))
+        if len(lookup.cabinets) > 1:
+            return AddResult(AddOutcome.CHOOSE_CABINET, cabinets=lookup.cabinets)
+        return with_cabinet(draft, lookup.cabinets[0])
+    if account is None:
+        return draft
+    draft = dataclasses.replace(draft, client_id=account)
+    if draft.name == default_name(draft.marketplace, ""):
+        draft = dataclasses.replace(draft, name=default_name(draft.marketplace, account))
+    return draft
+
+
+def with_cabinet(draft: SellerDraft, cabinet: Cabinet) -> SellerDraft:
+    """The draft for the cabinet the admin picked (named after it unless named already)."""
+    name = draft.name
+    if name == default_name(draft.marketplace, ""):
+        name = clean_name(f"{DISPLAY_NAMES.get(draft.marketplace, '')} {cabinet.name}") or name
+    return dataclasses.replace(draft, client_id=cabinet.account_id, name=name)
 
 
 _AUTH_OUTCOMES: dict[str, KeyCheck] = {
@@ -181,6 +220,7 @@ def key_check_text(outcome: KeyCheck, locale: Locale, marketplace: str = "") -> 
 class AddResult:
     outcome: KeyCheck | AddOutcome
     seller: Seller | None = None
+    cabinets: tuple[Cabinet, ...] = ()
 
     @property
     def added(self) -> bool:
@@ -204,11 +244,20 @@ class Onboarding:
         vault: Vault,
         marketplaces: MarketplaceRegistry,
         sync: SyncScheduler,
+        push: PushRegistration | None = None,
     ) -> None:
         self._db = db
         self._vault = vault
         self._marketplaces = marketplaces
         self._sync = sync
+        self._push = push
+
+    async def register_push(self, seller: Seller) -> Registration:
+        """After a shop is added: its push URL registered with the marketplace when it
+        allows that (Ozon), else left for the admin to paste."""
+        if self._push is None:
+            return Registration.NO_PUBLIC_URL
+        return await self._push.register(seller)
 
     async def add(
         self, *, actor_tg_user_id: int, workspace: Workspace, draft: SellerDraft
@@ -216,11 +265,10 @@ class Onboarding:
         """Check with the marketplace, then save encrypted and audit; nothing is saved on
         failure."""
         marketplace = self._marketplaces.get(draft.marketplace)
-        account = marketplace.account_id_of(draft.api_key)
-        if account is not None:  # the token names its seller (WB)
-            draft = dataclasses.replace(draft, client_id=account)
-            if draft.name == default_name(draft.marketplace, ""):
-                draft = dataclasses.replace(draft, name=default_name(draft.marketplace, account))
+        resolved = await _with_account(marketplace, draft)
+        if isinstance(resolved, AddResult):
+            return resolved
+        draft = resolved
         existing = await self._db.sellers.find(
             marketplace=draft.marketplace, client_id=draft.client_id
         )

@@ -43,6 +43,7 @@ from connectors.errors import (
     MarketplaceError,
     MarketplaceUnavailable,
     PremiumRequired,
+    RateLimited,
     ReplyWindowExpired,
     SendOutcomeUnknown,
 )
@@ -64,6 +65,8 @@ RETRY_BASE = timedelta(seconds=4)  # 4 s, 8 s, … 5 min between attempts
 # be fetched, so it fails at once instead of being retried.
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 _SELLER_STATES_REFUSED = {"paused": "seller_paused", "removed": "seller_removed"}
+#: A rate limit this long is an hourly budget: wait for its reset instead of retrying.
+BUDGET_WAIT_SECONDS = 30.0
 _REFUSALS: tuple[tuple[type[Exception], str], ...] = (
     (ReplyWindowExpired, "window_closed"),
     (ChatClosed, "chat_closed"),
@@ -223,7 +226,9 @@ class ReplyWorker:
         self, item: ReplyItem, chat: Chat, seller: Seller, exc: Exception
     ) -> None:
         """A refusal fails at once (with its reason); the rest is retried up to the cap."""
-        if isinstance(exc, SendOutcomeUnknown):
+        if isinstance(exc, RateLimited) and (exc.retry_after or 0) >= BUDGET_WAIT_SECONDS:
+            await self._wait_for_budget(item, chat, seller, exc.retry_after or 0)
+        elif isinstance(exc, SendOutcomeUnknown):
             await self._retry(item, outcome_unknown=True)
         elif isinstance(exc, MarketplaceUnavailable):
             await self._retry(item, outcome_unknown=exc.may_have_arrived)
@@ -337,6 +342,45 @@ class ReplyWorker:
         logger.info("reply=%d sent to chat=%d", item.id, chat.id)
         if self._on_sent is not None:
             self._on_sent(item, now)
+
+    async def _wait_for_budget(
+        self, item: ReplyItem, chat: Chat, seller: Seller, seconds: float
+    ) -> None:
+        """The marketplace's hourly send budget is spent (Yandex Market: 1,000/h): the reply
+        waits in its place until the reset, without using up its tries, and the topic is
+        told once per reset when the replies will go (not once per reply)."""
+        go_at = self._clock() + timedelta(seconds=seconds)
+        async with self._db.transaction() as conn:
+            await self._db.replies.retry_later(
+                item_id=item.id,
+                not_before=go_at,
+                error_code="budget",
+                outcome_unknown=item.status == "sending",  # a refusal sent nothing new
+                count_attempt=False,
+                conn=conn,
+            )
+            if chat.topic_workspace_id is not None:
+                workspace = await self._db.workspaces.get(
+                    workspace_id=chat.topic_workspace_id, conn=conn
+                )
+                minutes = max(1, round(seconds / 60))
+                await enqueue(
+                    self._db,
+                    Notice(
+                        text=text(
+                            for_marketplace("reply_waits.budget", seller.marketplace),
+                            workspace.locale,
+                            n=minutes,
+                        )
+                    ),
+                    workspace_id=workspace.id,
+                    chat_id=chat.id,
+                    priority=PRIORITY_AGENT_FEEDBACK,
+                    dedup_key=f"reply_budget:{chat.id}:{go_at:%Y%m%d%H%M}",
+                    conn=conn,
+                )
+        self._delivery.kick()
+        logger.info("reply=%d waits %.0fs for the send budget", item.id, seconds)
 
     async def _unverified(self, item: ReplyItem, chat: Chat) -> None:
         """History cannot tell whether the file arrived: a person decides (one notice)."""

@@ -8,6 +8,7 @@ deleted in private too, so the key does not linger in the chat history.
 from __future__ import annotations
 
 import html
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -22,6 +23,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from pydantic import SecretStr
 
 from bot.access import AccessControl, Role
+from bot.admin.cabinets import Cabinet, PickCabinet
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import (
     DISPLAY_NAMES,
@@ -41,9 +43,11 @@ from bot.admin.onboarding import (
     parse_one_line,
     summary_text,
     valid_client_id,
+    with_cabinet,
 )
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
+from bot.handlers.push_urls import tell_push_registration
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, for_marketplace, text
@@ -66,6 +70,7 @@ class AddSeller(StatesGroup):
     api_key = State()
     name = State()
     workspace = State()
+    cabinet = State()
 
 
 def cancel_row(what: str, locale: Locale) -> list[InlineKeyboardButton]:
@@ -170,6 +175,8 @@ async def complete(
     actor: int,
     workspace: Workspace,
     draft: SellerDraft,
+    state: FSMContext | None = None,
+    vault: Vault | None = None,
 ) -> None:
     """Check, save, first sync: one private message edited from start to summary."""
     sent = await bot.send_message(
@@ -188,6 +195,11 @@ async def complete(
             logger.info("progress edit failed (%s)", exc.message)
 
     result = await onboarding.add(actor_tg_user_id=actor, workspace=workspace, draft=draft)
+    if result.outcome is AddOutcome.CHOOSE_CABINET and state is not None and vault is not None:
+        await ask_cabinet(bot, chat_id=chat_id, message_id=sent.message_id, state=state,
+                          vault=vault, draft=draft, workspace=workspace,
+                          cabinets=result.cabinets, locale=locale)  # fmt: skip
+        return
     if result.outcome is AddOutcome.DUPLICATE:
         await edit(text("add.duplicate", locale, client_id=html.escape(draft.client_id)))
         return
@@ -204,6 +216,78 @@ async def complete(
     shop, market = seller.name, seller.marketplace
     summary = summary_text(first, locale, shop=shop, group=workspace.title, marketplace=market)
     await editor.show(summary)
+    await tell_push_registration(
+        bot, chat_id, locale, seller, await onboarding.register_push(seller)
+    )
+
+
+async def ask_cabinet(
+    bot: Bot,
+    *,
+    chat_id: int,
+    message_id: int,
+    state: FSMContext,
+    vault: Vault,
+    draft: SellerDraft,
+    workspace: Workspace,
+    cabinets: tuple[Cabinet, ...],
+    locale: Locale,
+) -> None:
+    """The key reaches several cabinets: the admin confirms one (the draft waits sealed)."""
+    await state.set_state(AddSeller.cabinet)
+    await state.set_data({
+        **draft_data(draft, vault), "workspace_id": str(workspace.id),
+        "cabinets": json.dumps([[c.account_id, c.name] for c in cabinets]),
+    })  # fmt: skip
+    rows = [[InlineKeyboardButton(text=f"{c.name[:50]} ({c.account_id})",
+                                  callback_data=PickCabinet(account_id=c.account_id).pack())]
+            for c in cabinets[:20]]  # fmt: skip
+    await bot.edit_message_text(
+        text=text("add.ask_cabinet", locale),
+        chat_id=chat_id,
+        message_id=message_id,
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)]),
+    )
+
+
+async def on_cabinet(
+    query: CallbackQuery,
+    *,
+    callback_data: PickCabinet,
+    bot: Bot,
+    db: Database,
+    state: FSMContext,
+    access: AccessControl,
+    settings: Settings,
+    onboarding: Onboarding,
+    vault: Vault,
+) -> None:
+    locale, user = settings.locale, query.from_user
+    data = await state.get_data()
+    offered = {a: n for a, n in json.loads(data.get("cabinets", "[]"))}
+    if await state.get_state() != AddSeller.cabinet.state or (
+        callback_data.account_id not in offered
+    ):
+        await query.answer(text("add.cabinet_gone", locale), show_alert=True)
+        return
+    try:
+        workspace = await db.workspaces.get(workspace_id=int(data["workspace_id"]))
+    except NotFound:
+        await query.answer(text("refused", locale), show_alert=True)
+        return
+    if await access.role(tg_user_id=user.id, workspace=workspace) < Role.ADMIN:
+        await query.answer(text("refused", locale), show_alert=True)
+        return
+    await query.answer()
+    draft = draft_from(data, vault)
+    if draft is None:
+        await _key_expired(bot, user.id, state, locale)
+        return
+    await state.clear()
+    cabinet = Cabinet(callback_data.account_id, offered[callback_data.account_id])
+    await complete(bot, chat_id=user.id, locale=locale, onboarding=onboarding, actor=user.id,
+                   workspace=workspace, draft=with_cabinet(draft, cabinet),
+                   state=state, vault=vault)  # fmt: skip
 
 
 async def continue_with_draft(
@@ -222,7 +306,8 @@ async def continue_with_draft(
     if len(workspaces) == 1:
         await state.clear()
         await complete(bot, chat_id=chat_id, locale=locale, onboarding=onboarding, actor=actor,
-                       workspace=workspaces[0], draft=draft)  # fmt: skip
+                       workspace=workspaces[0], draft=draft, state=state,
+                       vault=vault)  # fmt: skip
         return
     await state.set_state(AddSeller.workspace)
     await state.set_data(draft_data(draft, vault))
@@ -429,7 +514,12 @@ async def on_marketplace(
     await state.set_state(AddSeller.api_key if token_only else AddSeller.client_id)
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            text("add.ask_token" if token_only else "add.ask_client_id", locale),
+            text(
+                for_marketplace("add.ask_token", callback_data.marketplace)
+                if token_only
+                else "add.ask_client_id",
+                locale,
+            ),
             reply_markup=cancel_keyboard(locale),
         )
 
@@ -608,7 +698,7 @@ async def on_workspace(
             text("add.chosen_workspace", locale, group=html.escape(workspace.title))
         )
     await complete(bot, chat_id=user.id, locale=locale, onboarding=onboarding, actor=user.id,
-                   workspace=workspace, draft=draft)  # fmt: skip
+                   workspace=workspace, draft=draft, state=state, vault=vault)  # fmt: skip
 
 
 def build_router() -> Router:
@@ -621,6 +711,7 @@ def build_router() -> Router:
     router.callback_query.register(on_marketplace, PickMarketplace.filter())
     router.callback_query.register(on_keep_name, KeepName.filter())
     router.callback_query.register(on_workspace, PickWorkspace.filter())
+    router.callback_query.register(on_cabinet, PickCabinet.filter())
     router.message.register(on_client_id, StateFilter(AddSeller.client_id), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_api_key, StateFilter(AddSeller.api_key), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_name, StateFilter(AddSeller.name), PRIVATE, NOT_A_COMMAND)

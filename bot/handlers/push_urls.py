@@ -1,4 +1,5 @@
-"""A seller's secret push URL in /sellers: shown to the shop's admins, rotatable.
+"""A seller's secret push URL in /sellers: shown to the shop's admins, rotatable, with the
+subscription's health where the marketplace reports it (Ozon).
 
 The token is a credential (see ``bot.sync.push_tokens``), so it is shown only in the admin's
 private chat, after the same role check as every other /sellers button.
@@ -7,31 +8,42 @@ private chat, after the same role check as every other /sellers button.
 from __future__ import annotations
 
 import html
+from enum import StrEnum
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.access import AccessControl, Role
+from bot.admin.push_registration import PushRegistration, Registration, health_text
 from bot.admin.sellers import SellerAdmin
 from bot.handlers.admin_callbacks import SellerAction
 from bot.settings import Settings
-from bot.sync.push import PUSH_PATH
+from bot.sync.push import push_path
 from bot.sync.push_tokens import PushTokens
 from bot.texts import Locale, text
 from storage.errors import NotFound
+from storage.records import Seller
+
+#: Marketplaces that push to a per-seller secret URL.
+PUSHING = frozenset({"ozon", "ym"})
+
+
+class PushUrlAction(StrEnum):
+    SHOW = "show"
+    ROTATE = "rotate"
 
 
 class PushUrl(CallbackData, prefix="pu1"):
-    action: str  # show, rotate
+    action: PushUrlAction
     seller_id: int
 
 
 def push_button(seller_id: int, locale: Locale) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=text("security.button.push_url", locale),
-        callback_data=PushUrl(action="show", seller_id=seller_id).pack(),
+        callback_data=PushUrl(action=PushUrlAction.SHOW, seller_id=seller_id).pack(),
     )
 
 
@@ -40,12 +52,26 @@ def _keyboard(seller_id: int, locale: Locale) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [InlineKeyboardButton(
                 text=text("security.button.rotate_push_url", locale),
-                callback_data=PushUrl(action="rotate", seller_id=seller_id).pack())],
+                callback_data=PushUrl(action=PushUrlAction.ROTATE, seller_id=seller_id).pack())],
             [InlineKeyboardButton(
                 text=text("button.back", locale),
                 callback_data=SellerAction(action="open", seller_id=seller_id).pack())],
         ]
     )  # fmt: skip
+
+
+async def tell_push_registration(
+    bot: Bot, chat_id: int, locale: Locale, seller: Seller, outcome: Registration
+) -> None:
+    """After adding a shop: say push is on, or hand over the URL to paste by hand."""
+    if outcome is Registration.REGISTERED:
+        await bot.send_message(chat_id, text("push.registered", locale, shop=seller.name))
+    elif outcome is Registration.REFUSED:
+        await bot.send_message(
+            chat_id,
+            text("push.refused", locale, shop=seller.name),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[push_button(seller.id, locale)]]),
+        )
 
 
 async def on_push_url(
@@ -56,6 +82,7 @@ async def on_push_url(
     settings: Settings,
     seller_admin: SellerAdmin,
     push_tokens: PushTokens,
+    push_registration: PushRegistration | None = None,
 ) -> None:
     locale = settings.locale
     if not isinstance(query.message, Message) or query.message.chat.type != ChatType.PRIVATE:
@@ -66,28 +93,38 @@ async def on_push_url(
     except NotFound:
         await query.answer(text("sellers.gone", locale), show_alert=True)
         return
+    seller = card.seller
     role = await access.role(tg_user_id=query.from_user.id, workspace=card.workspace)
-    if role < Role.ADMIN or card.seller.marketplace != "ozon":
+    if role < Role.ADMIN or seller.marketplace not in PUSHING:
         await query.answer(text("refused", locale), show_alert=True)
         return
-    if callback_data.action == "rotate":
-        token = await push_tokens.rotate(card.seller.id, actor_tg_user_id=query.from_user.id)
-        await query.answer(text("security.push_url.rotated", locale), show_alert=True)
-    elif callback_data.action == "show":
-        token = await push_tokens.current(card.seller.id)
-        await query.answer()
+    ym = seller.marketplace == "ym"
+    if callback_data.action is PushUrlAction.ROTATE:
+        token = await push_tokens.rotate(seller.id, actor_tg_user_id=query.from_user.id)
+        registered = push_registration is not None and not ym
+        if registered and push_registration is not None:
+            registered = await push_registration.register(seller) is Registration.REGISTERED
+        rotated = "push.reregistered" if registered else (
+            "push.ym_url.rotated" if ym else "security.push_url.rotated"
+        )  # fmt: skip
+        await query.answer(text(rotated, locale), show_alert=True)
     else:
-        await query.answer(text("wizard.outdated", locale), show_alert=True)
-        return
-    body = text(
-        "security.push_url.text",
-        locale,
-        shop=html.escape(card.seller.name),
-        path=html.escape(f"{PUSH_PATH}/{token.get_secret_value()}"),
-    )
+        token = await push_tokens.current(seller.id)
+        await query.answer()
+    path = push_path(seller.marketplace, token.get_secret_value())
+    if ym:
+        body = text("push.ym_url.text", locale, shop=seller.name, path=path)
+    else:
+        body = text(
+            "security.push_url.text", locale, shop=html.escape(seller.name), path=html.escape(path)
+        )
     if settings.ozon_push_port is None:
         body += "\n\n" + text("security.push_url.disabled", locale)
-    await query.message.edit_text(body, reply_markup=_keyboard(card.seller.id, locale))
+    elif push_registration is not None and not ym:
+        report = await push_registration.health(seller)
+        if report is not None:
+            body += "\n\n" + health_text(report, locale)
+    await query.message.edit_text(body, reply_markup=_keyboard(seller.id, locale))
 
 
 def build_router() -> Router:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.seller_api import SellerApis
@@ -31,7 +31,7 @@ from bot.sync.chat_failures import ChatFailures, is_chat_level
 from bot.sync.events import read_events
 from bot.sync.ingest import ingest_chat, remember_chats
 from connectors.errors import ChatNotFound
-from connectors.marketplace.messages import ChatInfo, Message
+from connectors.marketplace.messages import ChatInfo, Message, has_news, message_order
 from connectors.marketplace.port import EventFeed, ListingFeed, SellerChannel
 from storage.database import Database
 from storage.records import ChatSyncFailure, Seller
@@ -191,7 +191,7 @@ class SellerPoller:
         changed = [
             (s, known.get(s.chat_id))
             for s in buyer_chats
-            if s.chat_id not in known or known[s.chat_id] != s.latest
+            if s.chat_id not in known or has_news(s, known[s.chat_id])
         ]
         if not changed:
             return _Changes([], {}, [])
@@ -358,7 +358,7 @@ class SellerPoller:
                 recent = [m for m in messages if m.created_at >= horizon]
                 if not recent:
                     old_run += 1
-                    to_remember.append(summary)
+                    to_remember.append(_read_up_to(summary, messages))
                     continue
                 old_run = 0
                 await self._sync_fetched(seller, summary, recent, report, changes.failing)
@@ -366,6 +366,16 @@ class SellerPoller:
             report.chats_remembered += len(to_remember)
             if progress:
                 await progress(report)
+
+
+def _read_up_to(summary: ChatInfo, messages: list[Message]) -> ChatInfo:
+    """A chat remembered after its history was read: its cursor is the newest message read
+    when ``latest`` is only a bound from a time (it may sort below that message)."""
+    placed = [m.message_id for m in messages if m.placeable]
+    if not summary.latest_is_bound or not placed:
+        return summary
+    newest = max(placed, key=message_order)
+    return replace(summary, latest=max(newest, summary.latest or newest, key=message_order))
 
 
 def _listing(channel: SellerChannel) -> ListingFeed:

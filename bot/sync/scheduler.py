@@ -12,6 +12,7 @@ the composition root; this class only adds and removes its own ``sync:`` jobs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -40,7 +41,10 @@ class SyncScheduler:
         scheduler: AsyncIOScheduler,
         interval_seconds: float,
         reconcile_seconds: float = 60.0,
+        may_skip: Callable[[int], Awaitable[bool]] | None = None,
     ) -> None:
+        """``may_skip`` (push pacing) may let a scheduled tick pass while push works."""
+        self._may_skip = may_skip
         self._db = db
         self._runner = runner
         self._interval = interval_seconds
@@ -77,6 +81,12 @@ class SyncScheduler:
             if job.id.startswith(prefix)
         }
 
+    async def _tick(self, seller_id: int) -> PollReport | None:
+        """A scheduled poll, unless push pacing says the safety net has run lately."""
+        if self._may_skip is not None and await self._may_skip(seller_id):
+            return None
+        return await self._runner.run(seller_id)
+
     async def reconcile(self) -> None:
         """Make the set of poll jobs equal to the set of sellers that should be polled."""
         wanted = {
@@ -87,7 +97,7 @@ class SyncScheduler:
             self._scheduler.remove_job(poll_job_id(seller_id))
         for seller_id in wanted - scheduled:
             self._scheduler.add_job(
-                self._runner.run,
+                self._tick,
                 "interval",
                 args=[seller_id],
                 seconds=self._interval,

@@ -16,11 +16,13 @@ from bot.texts import (
     drafts,
     marketplaces,
     outbox,
+    push,
     replies,
     security,
     sla,
     sync,
     updates,
+    yandex_market,
 )
 from bot.texts.locale import Locale
 from bot.texts.rendering import Html, plural, render
@@ -50,6 +52,8 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     updates.TEXTS,
     security.TEXTS,
     marketplaces.TEXTS,
+    push.TEXTS,
+    yandex_market.TEXTS,
 )
 
 

@@ -64,15 +64,17 @@ TEXTS: dict[str, dict[Locale, str]] = {
     # /add_seller for marketplaces whose token names the seller (Wildberries)
     "add.usage.marketplaces": {
         "ru": (
-            "Я работаю с Ozon и Wildberries:\n"
+            "Я работаю с Ozon, Wildberries и Яндекс Маркетом:\n"
             "<code>/add_seller ozon Client-Id Api-Key [название]</code>\n"
             "<code>/add_seller wb токен [название]</code>\n"
+            "<code>/add_seller ym Api-Key [название]</code>\n"
             "Или просто /add_seller — и я спрошу всё по шагам."
         ),
         "en": (
-            "I work with Ozon and Wildberries:\n"
+            "I work with Ozon, Wildberries and Yandex Market:\n"
             "<code>/add_seller ozon Client-Id Api-Key [name]</code>\n"
             "<code>/add_seller wb token [name]</code>\n"
+            "<code>/add_seller ym Api-Key [name]</code>\n"
             "Or just /add_seller and I will ask step by step."
         ),
     },

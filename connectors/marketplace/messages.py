@@ -87,6 +87,10 @@ class ChatInfo:
 
     ``latest`` is the marketplace's marker of the chat's newest activity (Ozon: its last
     message id), compared with the stored cursor to tell a changed chat from an idle one.
+    When ``latest_is_bound`` the marketplace lists only *when* the chat was last active
+    (Yandex Market's ``updatedAt``): ``latest`` is then a message id built from that time
+    that sorts at or below the newest message, and the chat changed when it sorts above
+    the stored cursor (:func:`has_news`).
     ``extra`` holds marketplace-specific fields the adapter needs later (WB's reply
     signature, a goods card id); the core stores it per chat without reading it.
     """
@@ -98,6 +102,7 @@ class ChatInfo:
     latest: str | None = None
     buyer_name: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    latest_is_bound: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +164,12 @@ Download = Downloaded | NotReady | Refused
 def message_order(message_id: str) -> tuple[int, str]:
     """The order of message ids under the port's rule: by length, then lexically."""
     return len(message_id), message_id
+
+
+def has_news(chat: ChatInfo, cursor: str | None) -> bool:
+    """Whether a listed chat has activity the stored ``cursor`` does not cover."""
+    if cursor is None or chat.latest is None:
+        return True
+    if chat.latest_is_bound:
+        return message_order(chat.latest) > message_order(cursor)
+    return chat.latest != cursor

@@ -1,7 +1,7 @@
 """Marketplace code → adapter, built once in the composition root.
 
-Codes are the values of ``sellers.marketplace`` ('ozon', 'wildberries'); people may type a
-short alias ('wb') that :meth:`MarketplaceRegistry.resolve` maps to its code.
+Codes are the values of ``sellers.marketplace`` ('ozon', 'wildberries', 'ym'); people may
+type an alias ('wb', 'yandex_market') that :meth:`MarketplaceRegistry.resolve` maps to its code.
 """
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from collections.abc import Iterator, Mapping
 from connectors.marketplace.port import Marketplace
 from connectors.marketplace.rules import Rules
 
-ALIASES: Mapping[str, str] = {"wb": "wildberries", "ym": "yandex_market"}
+ALIASES: Mapping[str, str] = {
+    "wb": "wildberries",
+    "yandex_market": "ym",
+    "yandex": "ym",
+    "yandexmarket": "ym",
+}
 
 
 class UnknownMarketplace(LookupError):

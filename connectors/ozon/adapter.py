@@ -31,10 +31,12 @@ from connectors.marketplace.port import (
     SellerChannel,
     SentReply,
 )
+from connectors.marketplace.push import PushHealth
 from connectors.marketplace.rules import OwnMessageMatch, RateLimit, Rules
 from connectors.ozon.client import MAX_TEXT, OzonClient, OzonCredentials, OzonSellerApi
 from connectors.ozon.delivery import looks_like_image, verify_file, verify_text
 from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
+from connectors.ozon.subscriptions import OzonPushSubscriptions
 
 CODE = "ozon"
 LIST_PAGE = 100  # Ozon's documented maximum for /v3/chat/list
@@ -120,6 +122,30 @@ class OzonChannel(SellerChannel, ListingFeed):
 
     async def check_access(self) -> None:
         await self._api.check_access()
+
+    async def register_push(self, url: str, *, ours: str) -> None:
+        """``/v1/notification/set``, or ``update`` of the subscription of an older token."""
+        subscriptions = OzonPushSubscriptions(self._api)
+        existing = [s for s in await subscriptions.list() if s.url.startswith(ours)]
+        if not existing:
+            await subscriptions.set(url)
+            return
+        await subscriptions.update(existing[0].id, url=url)
+        for extra in existing[1:]:  # two of ours would deliver every event twice
+            await subscriptions.delete(extra.id)
+
+    async def push_health(self, *, ours: str) -> PushHealth | None:
+        for item in await OzonPushSubscriptions(self._api).list():
+            if item.url.startswith(ours):
+                return PushHealth(
+                    status=item.availability_status.value,
+                    enabled=item.enable,
+                    reason=item.disable_reason or "",
+                    details=item.reason_details or "",
+                    problem_type=item.problematic_type or "",
+                    since=item.availability_status_date or "",
+                )
+        return None
 
     async def list_chats(self, *, cursor: str | None, unread_only: bool) -> ChatPage:
         page = await self._api.list_chats(cursor=cursor, limit=LIST_PAGE, unread_only=unread_only)

@@ -270,6 +270,10 @@ class OzonSellerApi:
         assert response is not None  # only verified sends return None
         return response
 
+    async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A POST whose answer is a JSON object (management methods without a model)."""
+        return _result(await self._post(path, body), path)
+
     async def list_chats(
         self,
         *,

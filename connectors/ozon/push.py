@@ -41,6 +41,7 @@ class PushEvent(BaseModel):
     chat_type: ChatType = ChatType.UNKNOWN
     message_id: str | None = None
     seller_id: str | None = None
+    updated_at: str | None = None
 
     @field_validator("chat_type", mode="before")
     @classmethod
@@ -58,6 +59,14 @@ class PushEvent(BaseModel):
             return PushType(self.message_type.upper())
         except ValueError:
             return None  # order, stock, content… events: not ours, still acknowledged
+
+    @property
+    def event_key(self) -> str:
+        """What tells two events of one type and chat apart (Ozon gives no event id): the
+        message id, with the edit time for an edit; nothing for a closed chat."""
+        if self.kind is PushType.UPDATE_MESSAGE and self.updated_at:
+            return f"{self.message_id or ''}@{self.updated_at}"
+        return self.message_id or ""
 
     @property
     def is_buyer_chat_activity(self) -> bool:

@@ -24,6 +24,7 @@ from . import errors, wire
 from .context import CONTEXT, EmulatorContext
 from .errors import ApiError
 from .faults import Fault, FaultKind
+from .ids import format_time
 from .markdown import FILE_ROUTE
 
 CONTROL_PREFIX = "/__control/"
@@ -262,7 +263,19 @@ async def download_file(request: web.Request) -> web.Response:
     return response
 
 
+async def notification_call(request: web.Request) -> web.Response:
+    """``POST /v1/notification/*``: push subscriptions (sandbox/ozon/notifications.py)."""
+    body = await _read_body(request)
+    state = request.app[CONTEXT].state
+    answer = state.notifications.handle(
+        request[_CLIENT_ID], request.path, body, format_time(state.now())
+    )
+    return json_response(answer)
+
+
 def add_seller_api_routes(router: web.UrlDispatcher) -> None:
+    for name in ("set", "update", "delete", "check", "enable", "list", "push-type/list"):
+        router.add_post(f"/v1/notification/{name}", notification_call)
     router.add_post("/v3/chat/list", chat_list)
     router.add_post("/v3/chat/history", chat_history)
     router.add_post("/v1/chat/send/message", send_message)

@@ -170,6 +170,30 @@ async def set_push_url(request: web.Request, ctx: EmulatorContext) -> dict[str, 
     return {"client_id": client_id, "url": url}
 
 
+async def update_notifications(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
+    """Switches for ``/v1/notification/*``: ``refuse`` (the beta says no to this seller) and
+    ``status`` GREEN/YELLOW/RED with ``reason``/``details`` for every subscription."""
+    client_id = request.match_info["client_id"]
+    ctx.state.seller(client_id)
+    body = await _body(request)
+    book = ctx.state.notifications
+    refuse = _field(body, "refuse", bool, None)
+    if refuse is not None:
+        book.of(client_id).refuse = refuse
+    status = _field(body, "status", str, None)
+    if status is not None:
+        book.set_health(
+            client_id,
+            status=status,
+            reason=_field(body, "reason", str, "") or "",
+            details=_field(body, "details", str, "") or "",
+            problematic_type=_field(body, "problematic_type", str, "") or "",
+            now=format_time(ctx.state.now()),
+        )
+    return {"subscriptions": [s.to_json() for s in book.of(client_id).items.values()],
+            "refuse": book.of(client_id).refuse}  # fmt: skip
+
+
 async def create_posting(request: web.Request, ctx: EmulatorContext) -> dict[str, Any]:
     body = await _body(request)
     posting_number = _field(body, "posting_number", str)
@@ -325,6 +349,7 @@ def add_control_routes(router: web.UrlDispatcher) -> None:
     router.add_post(seller + "/premium", _route(set_premium))
     router.add_post(seller + "/api_key", _route(set_api_key))
     router.add_post(seller + "/push_url", _route(set_push_url))
+    router.add_post(seller + "/notifications", _route(update_notifications))
     router.add_post(seller + "/postings", _route(create_posting, status=201))
     router.add_post(seller + "/buyer_message", _route(create_buyer_message, status=201))
     router.add_post(seller + "/cabinet_reply", _route(create_cabinet_reply, status=201))

@@ -32,6 +32,7 @@ from .models import (
     StoredFile,
     UserType,
 )
+from .notifications import NotificationBook
 
 #: Where file links point until a server publishes its own URL.
 DEFAULT_PUBLIC_BASE_URL = "https://api-seller.ozon.ru"
@@ -82,6 +83,8 @@ class EmulatorState:
         self.faults = FaultBook()
         #: Called with ``(url, payload)`` for every push notification; the server posts it.
         self.push_listener: Callable[[str, dict[str, Any]], None] | None = None
+        #: Push subscriptions made through ``/v1/notification/*`` (sandbox/ozon/notifications).
+        self.notifications = NotificationBook()
         self.reset()
 
     def reset(self) -> None:
@@ -90,6 +93,7 @@ class EmulatorState:
         self._offset = timedelta(0)
         self._sellers: dict[str, Seller] = {}
         self._push_urls: dict[str, str] = {}
+        self.notifications.reset()
         self._ids = IdSequence(FIRST_MESSAGE_ID)
         self._buyer_ids = IdSequence(FIRST_BUYER_ID)
         self.faults.clear()
@@ -305,7 +309,7 @@ class EmulatorState:
 
     def _push(self, client_id: str, payload: dict[str, Any]) -> None:
         """Documented push shape: docs casing for chat_type, seller_id as an integer."""
-        url = self._push_urls.get(client_id)
+        url = self._push_urls.get(client_id) or self.notifications.chat_push_url(client_id)
         if url is None or self.push_listener is None:
             return
         seller_id: int | str = int(client_id) if client_id.isdigit() else client_id

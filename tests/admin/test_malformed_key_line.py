@@ -11,7 +11,8 @@ from tests.admin.conftest import API_KEY, AdminWorld
     ("line", "answer"),
     [
         (f"/add_seller ozon 12a45 {API_KEY}", "Client-Id не подходит"),
-        (f"/add_seller ym 123 {API_KEY}", "с Ozon и Wildberries"),
+        (f"/add_seller kaspi 123 {API_KEY}", "с Ozon, Wildberries и Яндекс Маркетом"),
+        ("/add_seller ym 123 тоже ключ", "API-ключ Яндекс Маркета"),
         ("/add_seller wb 123 тоже ключ", "токен API Wildberries"),
         (f"/add_seller ozon 123 {API_KEY} {'x' * 70}", "Название"),
     ],

@@ -62,7 +62,12 @@ def test_the_report_says_how_to_fix_each_problem() -> None:
     [
         ("/add_seller", None),
         ("/add_seller@agentiq_bot", None),
-        ("/add_seller ym 1 key-123456789", Usage("add.usage.marketplaces")),
+        ("/add_seller kaspi 1 key-123456789", Usage("add.usage.marketplaces")),
+        ("/add_seller ym 1 key-123456789", Usage("add.usage.token.ym")),
+        (
+            "/add_seller ym ACMA:key-123456789 Кабинет",
+            SellerDraft("ym", "", SecretStr("ACMA:key-123456789"), "Кабинет"),
+        ),
         (
             "/add_seller wb wb.token-123456789",
             SellerDraft("wildberries", "", SecretStr("wb.token-123456789"), "Wildberries"),

@@ -20,9 +20,11 @@ from bot.outbox.throttle import Budget, TelegramThrottle
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
 from connectors.wildberries.client import WildberriesClient
+from connectors.yandex_market.client import YandexMarketClient
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
 from sandbox.wildberries import WildberriesEmulator
+from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.records import Seller, Workspace
 from storage.vault import Vault
@@ -56,6 +58,8 @@ class World:
     throttle_budget: Budget = field(default_factory=lambda: Budget(18, 60.0))
     wb: WildberriesEmulator | None = None  # with a WB emulator, the bot gets a WB client
     wb_client: WildberriesClient | None = None
+    ym: YandexMarketEmulator | None = None  # with a YM emulator, the bot gets a YM client
+    ym_client: YandexMarketClient | None = None
 
     async def start(self) -> None:
         """Start the bot as production does (a restart is stop() then start())."""
@@ -63,6 +67,8 @@ class World:
         self.ozon_client = OzonClient(base_url=self.ozon.base_url)
         if self.wb is not None:
             self.wb_client = WildberriesClient(base_url=self.wb.base_url)
+        if self.ym is not None:
+            self.ym_client = YandexMarketClient(base_url=self.ym.base_url)
         self.app = assemble(
             self.settings,
             db=self.db,
@@ -71,6 +77,7 @@ class World:
             bot=self.bot,
             throttle=TelegramThrottle(group=self.throttle_budget),
             wb=self.wb_client,
+            ym=self.ym_client,
         )
         await self.app.updates.start()
         await wait_until(self._workers_running)
@@ -87,7 +94,9 @@ class World:
             await self.ozon_client.aclose()
         if self.wb_client is not None:
             await self.wb_client.aclose()
-        self.app = self.bot = self.ozon_client = self.wb_client = None
+        if self.ym_client is not None:
+            await self.ym_client.aclose()
+        self.app = self.bot = self.ozon_client = self.wb_client = self.ym_client = None
 
     async def poll(self) -> None:
         assert self.app is not None
@@ -143,6 +152,7 @@ async def open_world(
     throttle: Budget | None = None,
     settings_overrides: dict[str, Any] | None = None,
     wb: WildberriesEmulator | None = None,
+    ym: YandexMarketEmulator | None = None,
 ) -> AsyncIterator[World]:
     """Both emulators, a bound forum group with an agent, a seller, and the running bot.
 
@@ -181,7 +191,8 @@ async def open_world(
                 **(settings_overrides or {}),
             },  # SLA tests tick explicitly, on their own clock
         )
-        world = World(db, tg, ozon, vault, group.id, anna.id, workspace, seller, settings, wb=wb)
+        world = World(db, tg, ozon, vault, group.id, anna.id, workspace, seller, settings, wb=wb,
+                      ym=ym)  # fmt: skip
         if throttle is not None:
             world.throttle_budget = throttle
         await world.start()

@@ -14,7 +14,8 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.settings import IpNetwork
-from bot.sync.push import MAX_BODY_BYTES, OzonPushServer, PollTrigger, client_address
+from bot.sync.push import MAX_BODY_BYTES, PollTrigger, PushServer, client_address
+from bot.sync.push_inbox import PollOnPush, PushInbox
 from bot.sync.push_tokens import PushTokens
 from storage.database import Database
 from storage.records import Seller
@@ -37,8 +38,9 @@ def buyer_push(seller_id: str = CLIENT_ID) -> dict[str, object]:
 
 @dataclass
 class Endpoint:
-    server: OzonPushServer
+    server: PushServer
     trigger: PollTrigger
+    inbox: PushInbox
     tokens: PushTokens
     seller: Seller
     polled: list[int]
@@ -61,11 +63,12 @@ async def open_endpoint(
         polled.append(seller_id)
 
     trigger = PollTrigger(poll)
-    server = OzonPushServer(db=db, trigger=trigger, host="127.0.0.1", port=0,
-                            allowed_networks=networks, trusted_proxies=proxies)  # fmt: skip
+    inbox = PushInbox(db=db, processors={"ozon": PollOnPush(trigger.request)})
+    server = PushServer(db=db, inbox=inbox, host="127.0.0.1", port=0,
+                        allowed_networks=networks, trusted_proxies=proxies)  # fmt: skip
     await server.start()
     tokens = PushTokens(db=db, vault=Vault([SecretStr(Fernet.generate_key().decode())]))
-    return Endpoint(server, trigger, tokens, seller, polled)
+    return Endpoint(server, trigger, inbox, tokens, seller, polled)
 
 
 @pytest.fixture
@@ -89,7 +92,7 @@ async def test_only_the_sellers_token_triggers_a_poll(endpoint: Endpoint) -> Non
         assert endpoint.trigger.busy == frozenset()
         ok = await http.post(endpoint.url(token), json=buyer_push())
         assert ok.json() == {"result": True}
-    await endpoint.trigger.drain()
+    await endpoint.inbox.drain()
     assert endpoint.polled == [endpoint.seller.id]
 
 
@@ -117,6 +120,7 @@ async def test_a_push_naming_another_seller_polls_nobody(endpoint: Endpoint) -> 
     async with httpx.AsyncClient() as http:
         answer = await http.post(endpoint.url(token), json=buyer_push(seller_id="999"))
     assert answer.json() == {"result": True}  # acknowledged, as Ozon expects
+    await endpoint.inbox.drain()
     assert endpoint.trigger.busy == frozenset() and endpoint.polled == []
 
 
@@ -154,7 +158,7 @@ async def test_the_allow_list_reads_forwarded_for_only_from_trusted_proxies(
         async with httpx.AsyncClient() as http:
             answer = await http.post(opened.url(token), json=buyer_push(), headers=headers)
         assert answer.status_code == status
-        await opened.trigger.drain()
+        await opened.inbox.drain()
         assert opened.polled == ([opened.seller.id] if status == 200 else [])
     finally:
         await opened.server.stop()

@@ -17,6 +17,7 @@ EXPECTED_TABLES = {
     "tg_updates", "instances",
     "group_requests", "internal_notes",
     "seller_leases", "tg_budget",
+    "push_inbox",
 }  # fmt: skip
 
 
