@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.scheduling import build_scheduler
 from bot.sync.push_pacing import PushPacing
 from bot.sync.scheduler import SyncScheduler
 from storage.database import Database
@@ -56,8 +57,8 @@ async def test_a_skipped_tick_runs_no_poll_and_a_database_error_polls(db: Databa
     async def skip(seller_id: int) -> bool:
         return seller_id == 1
 
-    scheduler = SyncScheduler(db=db, runner=Runner(), interval_seconds=60,  # type: ignore[arg-type]
-                              may_skip=skip)  # fmt: skip
+    scheduler = SyncScheduler(db=db, runner=Runner(), scheduler=build_scheduler(),  # type: ignore[arg-type]
+                              interval_seconds=60, may_skip=skip)  # fmt: skip
     await scheduler._tick(1)
     await scheduler._tick(2)
     assert ran == [2]
