@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 
 async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_private(

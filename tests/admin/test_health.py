@@ -12,8 +12,8 @@ from bot.sync.poller import PollReport
 from bot.sync.runner import REASON_INVALID_KEY, SyncRunner
 from connectors.errors import AuthFailed
 from storage.database import Database
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
 from tests.storage.factories import T0, at, make_seller, make_workspace
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 THRESHOLD = timedelta(minutes=30)
 

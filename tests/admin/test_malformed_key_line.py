@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.conftest import API_KEY, AdminWorld
+from tests.support.world import API_KEY, AdminWorld
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.admin.conftest import (
+from tests.support.world import (
     API_KEY,
     CLIENT_ID,
     FULL_RIGHTS,

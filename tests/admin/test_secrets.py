@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from storage.database import Database
-from tests.admin.conftest import (
+from tests.support.world import (
     API_KEY,
     CLIENT_ID,
     SECOND_ID,

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.handlers.admin_callbacks import SellerAction
-from tests.admin.conftest import API_KEY, CLIENT_ID, SECOND_ID, SECOND_KEY, WRONG_KEY, AdminWorld
+from tests.support.world import API_KEY, CLIENT_ID, SECOND_ID, SECOND_KEY, WRONG_KEY, AdminWorld
 
 
 async def _with_seller(aw: AdminWorld) -> tuple[Any, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.handlers.admin_callbacks import PickWorkspace
-from tests.admin.conftest import (
+from tests.support.world import (
     API_KEY,
     CLIENT_ID,
     FULL_RIGHTS,

@@ -12,7 +12,7 @@ from tests.drafts.conftest import (
     open_chat,
     wait_for_draft,
 )
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 
 async def test_without_a_key_drafts_come_from_marked_templates(db: Database) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.telegram import Member, MemberStatus
-from tests.e2e.conftest import World, wait_until
+from tests.support.world import World, wait_until
 
 
 async def bot_said(world: World, chat_id: int, fragment: str) -> dict[str, Any]:

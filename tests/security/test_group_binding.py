@@ -9,8 +9,14 @@ from bot.admin.binding import GroupBinding
 from bot.handlers.groups import GroupAccess
 from bot.settings import Settings
 from storage.database import Database
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, open_admin_world, wait_until
-from tests.e2e.conftest import FULL_RIGHTS
+from tests.support.world import (
+    API_KEY,
+    CLIENT_ID,
+    FULL_RIGHTS,
+    AdminWorld,
+    open_admin_world,
+    wait_until,
+)
 
 
 async def _owner_opened_private(aw: AdminWorld) -> None:

@@ -6,7 +6,7 @@ import re
 
 from bot.handlers.push_urls import PushUrl
 from bot.sync.push_tokens import token_hash
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 PATH = re.compile(r"/ozon/push/([A-Za-z0-9_-]{40,})")
 

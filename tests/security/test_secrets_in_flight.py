@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from storage.vault import Vault
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 
 def test_a_sealed_key_opens_only_while_fresh() -> None:
