@@ -52,6 +52,11 @@ class TextMatch:
     locale: Locale
     pattern: re.Pattern[str]
 
+    @property
+    def template(self) -> str:
+        """The template itself (equal to the message when it has no fields)."""
+        return TEXTS[self.key][self.locale]
+
     def found_in(self, text: str | None) -> bool:
         return text is not None and self.pattern.search(text) is not None
 
