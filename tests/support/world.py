@@ -150,6 +150,24 @@ class BotWorld:
         await wait_until(seen, seconds)
         return found[0]
 
+    async def wait_private_button(
+        self, user: User, label: str | TextMatch, *, after: int = 0, seconds: float = 10.0
+    ) -> dict[str, Any]:
+        """The first bot message (id > ``after``) that now carries a button ``label``: a
+        message edited in place (a list becoming a card) is matched once edited."""
+        found: list[dict[str, Any]] = []
+
+        async def seen() -> bool:
+            found[:] = [
+                m
+                for m in self.private(user)
+                if m["message_id"] > after and any(has(t, label) for t in self.buttons(m))
+            ]
+            return bool(found)
+
+        await wait_until(seen, seconds)
+        return found[0]
+
     def last_private_id(self, user: User) -> int:
         messages = self.private(user)
         return messages[-1]["message_id"] if messages else 0
