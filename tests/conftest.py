@@ -19,6 +19,7 @@ from storage.database import Database
 from storage.embedded import EmbeddedPostgres, with_database
 from storage.migrate import apply_migrations
 from storage.pool import create_pool
+from tests.support.world import AdminWorld, World, open_admin_world, open_world
 
 TEMPLATE_DB = "agentiq_template"
 
@@ -93,3 +94,17 @@ async def db(migrated_dsn: str) -> AsyncIterator[Database]:
         yield Database(pool)
     finally:
         await pool.close()
+
+
+@pytest.fixture
+async def world(db: Database) -> AsyncIterator[World]:
+    """The bound end-to-end world (tests.support.world.open_world)."""
+    async with open_world(db) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def aw(db: Database) -> AsyncIterator[AdminWorld]:
+    """The unbound end-to-end world (tests.support.world.open_admin_world)."""
+    async with open_admin_world(db) as opened:
+        yield opened

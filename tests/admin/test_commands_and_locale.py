@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from storage.database import Database
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, open_admin_world, wait_until
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, open_admin_world, wait_until
 
 
 async def test_menus_are_published_per_scope_in_both_languages(aw: AdminWorld) -> None:

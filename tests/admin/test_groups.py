@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.support.texts import has, says
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 
 async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_private(
@@ -10,15 +11,15 @@ async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_pr
 ) -> None:
     group, workspace = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
     leaked = aw.say(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь", group.id)
 
-    warning = await aw.wait_group_post(group.id, "Я удалил сообщение с /add_seller")
-    assert "Продолжим в личном чате" in warning["text"]
+    warning = await aw.wait_group_post(group.id, says("add.group.deleted"))
+    assert has(warning["text"], says("add.group.continue_private"))
     assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
     [delete] = [p for m, p in aw.tg.calls if m == "deleteMessage"]
     assert (delete["chat_id"], delete["message_id"]) == (group.id, leaked)
-    await aw.wait_private(aw.boris, "Продолжаем здесь")
+    await aw.wait_private(aw.boris, says("add.moved_private"))
     await aw.wait_private(aw.boris, "работает в группе", seconds=15)
     [seller] = await aw.db.sellers.list_all()
     assert seller.workspace_id == workspace.id and seller.created_by_tg_user_id == aw.boris.id
@@ -31,8 +32,8 @@ async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_pr
 async def test_a_key_in_the_group_from_someone_without_a_private_chat(aw: AdminWorld) -> None:
     group, _ = await aw.bound_group()
     leaked = aw.say(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, "Я удалил сообщение")
-    assert "повторите команду там" in warning["text"]
+    warning = await aw.wait_group_post(group.id, says("add.group.deleted"))
+    assert has(warning["text"], says("add.group.open_private"))
     assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
     assert await aw.db.sellers.list_all() == []
 
@@ -40,8 +41,9 @@ async def test_a_key_in_the_group_from_someone_without_a_private_chat(aw: AdminW
 async def test_a_strangers_key_is_deleted_too_but_nothing_else_happens(aw: AdminWorld) -> None:
     group, _ = await aw.bound_group()
     leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, "Я удалил сообщение")
-    assert "Продолжим" not in warning["text"] and "повторите" not in warning["text"]
+    warning = await aw.wait_group_post(group.id, says("add.group.deleted"))
+    assert not has(warning["text"], says("add.group.continue_private"))
+    assert not has(warning["text"], says("add.group.open_private"))
     assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
     assert aw.private(aw.vera) == []
     assert await aw.db.sellers.list_all() == []
@@ -74,7 +76,7 @@ async def test_removed_bot_detaches_the_workspace_and_readding_brings_it_back(
 
     aw.tg.add_bot(group.id, rights={"can_manage_topics": True, "can_delete_messages": True,
                                     "can_pin_messages": True})  # fmt: skip
-    await aw.wait_group_post(group.id, "Я снова в группе")
+    await aw.wait_group_post(group.id, says("setup.back"))
     assert (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "active"
     await wait_until(aw.outbox_settled)
     assert [c for c in aw.tg.calls if c[0] == "createForumTopic"]
@@ -120,7 +122,7 @@ async def test_setup_and_help_from_people_who_may_not(aw: AdminWorld) -> None:
     group = aw.forum_group()
     aw.say(aw.vera, "/setup", group.id)  # an agent: ignored in the group
     aw.say(aw.gleb, "/setup")  # in private: told where /setup belongs
-    await aw.wait_private(aw.gleb, "/setup отправляют в самой группе")
+    await aw.wait_private(aw.gleb, says("setup.in_private"))
     assert aw.tg.bot_messages(group.id) == []
     assert await aw.db.workspaces.list_all(only_active=False) == []
 
@@ -135,7 +137,7 @@ async def test_setup_and_help_from_people_who_may_not(aw: AdminWorld) -> None:
 async def test_a_key_the_bot_cannot_delete_gets_a_louder_warning(aw: AdminWorld) -> None:
     group = aw.forum_group(bot_rights={"can_manage_topics": True})
     leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, "удалить его я не смог")
+    warning = await aw.wait_group_post(group.id, says("add.group.not_deleted"))
     assert "замените ключ" in warning["text"]
     assert leaked in [m["message_id"] for m in aw.tg.messages(group.id)]
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
@@ -144,10 +146,10 @@ async def test_a_key_the_bot_cannot_delete_gets_a_louder_warning(aw: AdminWorld)
 async def test_sellers_asked_in_the_group_answers_in_private(aw: AdminWorld) -> None:
     group, _ = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
     asked = aw.say(aw.boris, "/sellers", group.id)
-    await aw.wait_private(aw.boris, "Магазинов пока нет")
-    note = await aw.wait_group_post(group.id, "Список магазинов я отправил", after=asked)
+    await aw.wait_private(aw.boris, says("sellers.empty"))
+    note = await aw.wait_group_post(group.id, says("sellers.group.sent_private"), after=asked)
     assert note["reply_to_message"]["message_id"] == asked
     aw.say(aw.vera, "/sellers", group.id)  # an agent: ignored in the group
     await wait_until(aw.outbox_settled)

@@ -12,8 +12,9 @@ from bot.sync.poller import PollReport
 from bot.sync.runner import REASON_INVALID_KEY, SyncRunner
 from connectors.errors import AuthFailed
 from storage.database import Database
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
 from tests.storage.factories import T0, at, make_seller, make_workspace
+from tests.support.texts import has, says
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 THRESHOLD = timedelta(minutes=30)
 
@@ -30,7 +31,7 @@ async def test_a_revoked_key_gives_one_notice_in_general_and_one_on_recovery(
     aw.ozon.state.set_api_key(CLIENT_ID, "ozon-someone-revoked-it-000")
     for _ in range(3):
         await aw.app.sync.run_now(seller.id)
-    notice = await aw.wait_group_post(group.id, "не синхронизируются")
+    notice = await aw.wait_group_post(group.id, says("health.failing"))
     assert "«Обувь»" in notice["text"] and "Ozon не принимает ключ API" in notice["text"]
     assert "message_thread_id" not in notice  # General
     await wait_until(aw.outbox_settled)
@@ -40,7 +41,7 @@ async def test_a_revoked_key_gives_one_notice_in_general_and_one_on_recovery(
     aw.ozon.state.set_api_key(CLIENT_ID, API_KEY)  # the seller restored the key in Ozon
     await aw.app.sync.run_now(seller.id)
     await aw.app.sync.run_now(seller.id)
-    recovered = await aw.wait_group_post(group.id, "снова на связи")
+    recovered = await aw.wait_group_post(group.id, says("health.recovered"))
     assert "«Обувь»" in recovered["text"]
     await wait_until(aw.outbox_settled)
     assert sum("снова на связи" in t for t in aw.group_posts(group.id)) == 1
@@ -107,7 +108,7 @@ async def test_network_failures_are_announced_once_after_the_threshold(db: Datab
     ]
     assert len(texts) == 2 and len(kicks) == 2
     assert "Ozon не отвечает (неудачных попыток подряд: 4)" in texts[0]
-    assert "снова на связи" in texts[1]
+    assert has(texts[1], says("health.recovered"))
 
 
 async def test_a_failing_seller_notice_names_the_reason_in_the_workspace_locale(

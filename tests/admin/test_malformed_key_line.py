@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.conftest import API_KEY, AdminWorld
+from tests.support.texts import says
+from tests.support.world import API_KEY, AdminWorld
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ async def test_a_malformed_line_with_a_key_is_deleted_in_private(
 ) -> None:
     await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
     after = aw.last_private_id(aw.boris)
     sent = aw.say(aw.boris, line)
     await aw.wait_private(aw.boris, answer, after=after)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.admin.conftest import (
+from tests.support.texts import has, says
+from tests.support.world import (
     API_KEY,
     CLIENT_ID,
     FULL_RIGHTS,
@@ -28,17 +29,17 @@ async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fi
     assert pending.state == "pending"
 
     setup = aw.say(aw.boris, "/setup", group.id)
-    report = await aw.wait_group_post(group.id, "Потом отправьте /setup ещё раз", after=setup)
+    report = await aw.wait_group_post(group.id, says("setup.missing"), after=setup)
     assert report["reply_to_message"]["message_id"] == setup
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
     assert await aw.db.audit.list_recent() == []
 
     aw.tg.set_bot_rights(group.id, FULL_RIGHTS)
-    await aw.wait_group_post(group.id, "Всё готово")
+    await aw.wait_group_post(group.id, says("setup.ready_unbound"))
     aw.say(aw.owner, "/start")
-    await aw.wait_private(aw.owner, "Как начать")
+    await aw.wait_private(aw.owner, says("start"))
     aw.say(aw.boris, "/setup", group.id)  # a group admin asks; only an owner binds
-    await aw.wait_group_post(group.id, "отправил ему запрос")
+    await aw.wait_group_post(group.id, says("security.setup.asked"))
     request = await aw.wait_private(aw.owner, "просит подключить группу «Поддержка»")
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
     await aw.press(aw.owner, request, "Подключить")
@@ -67,27 +68,27 @@ async def test_the_wizard_connects_a_seller_and_the_buyer_reaches_a_topic(
     chat_id, _ = aw.ozon.state.buyer_writes(CLIENT_ID, text="Где мой заказ?", order_number="111-1")
     group, workspace = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
 
     aw.say(aw.boris, "/add_seller")
-    question = await aw.wait_private(aw.boris, "Какой маркетплейс")
+    question = await aw.wait_private(aw.boris, says("add.ask_marketplace"))
     await aw.press(aw.boris, question, "Ozon")
-    await aw.wait_private(aw.boris, "Отправьте Client-Id")
+    await aw.wait_private(aw.boris, says("add.ask_client_id"))
 
     aw.say(aw.boris, "магазин")
-    await aw.wait_private(aw.boris, "Client-Id — это число")
+    await aw.wait_private(aw.boris, says("add.bad_client_id"))
     aw.say(aw.boris, CLIENT_ID)
-    await aw.wait_private(aw.boris, "Теперь Api-Key")
+    await aw.wait_private(aw.boris, says("add.ask_key"))
 
     after = aw.last_private_id(aw.boris)
     wrong = aw.say(aw.boris, WRONG_KEY)
-    await aw.wait_private(aw.boris, "Ozon не принял ключ", after=after)
+    await aw.wait_private(aw.boris, says("key.invalid_key"), after=after)
     assert await aw.db.sellers.list_all() == []
     assert wrong not in [m["message_id"] for m in aw.tg.messages(aw.boris.id)]  # key deleted
 
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, API_KEY)
-    ask_name = await aw.wait_private(aw.boris, "Как назвать магазин", after=after)
+    ask_name = await aw.wait_private(aw.boris, says("add.ask_name"), after=after)
     assert "Оставить «Ozon 777001»" in aw.buttons(ask_name)
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, "Обувь <и> сумки")
@@ -122,14 +123,14 @@ async def test_the_one_line_form_good_and_bad_keys_each_with_its_own_message(
 ) -> None:
     _, workspace = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
 
     bad_id = await aw.add_by_one_line(aw.boris, f"/add_seller ozon abc {API_KEY}", "Client-Id")
-    assert "не подходит" in bad_id["text"]
+    assert has(bad_id["text"], says("key.bad_client_id"))
     invalid = await aw.add_by_one_line(
         aw.boris, f"/add_seller ozon {CLIENT_ID} {WRONG_KEY}", "Ничего не сохранено"
     )
-    assert "Ozon не принял ключ" in invalid["text"]
+    assert has(invalid["text"], says("key.invalid_key"))
     no_premium = await aw.add_by_one_line(
         aw.boris, f"/add_seller ozon {NO_PREMIUM_ID} {NO_PREMIUM_KEY}", "Ничего не сохранено"
     )
@@ -138,7 +139,7 @@ async def test_the_one_line_form_good_and_bad_keys_each_with_its_own_message(
     unreachable = await aw.add_by_one_line(
         aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "Ничего не сохранено"
     )
-    assert "Не удалось связаться с Ozon" in unreachable["text"]
+    assert has(unreachable["text"], says("key.unreachable"))
     assert await aw.db.sellers.list_all() == []
 
     done = await aw.add_by_one_line(
@@ -150,7 +151,7 @@ async def test_the_one_line_form_good_and_bad_keys_each_with_its_own_message(
         SECOND_ID, "Одежда", workspace.id,
     )  # fmt: skip
     again = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY}", "уже подключён"
+        aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY}", says("add.duplicate")
     )
     assert SECOND_ID in again["text"]
     assert len(await aw.db.sellers.list_all()) == 1

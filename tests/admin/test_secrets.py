@@ -8,7 +8,8 @@ import logging
 import pytest
 
 from storage.database import Database
-from tests.admin.conftest import (
+from tests.support.texts import says
+from tests.support.world import (
     API_KEY,
     CLIENT_ID,
     SECOND_ID,
@@ -47,25 +48,25 @@ async def test_no_key_appears_in_logs_replies_or_the_database(
 async def _every_path_a_key_travels(aw: AdminWorld) -> None:
     group, _ = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
     # The wizard, with a wrong key first.
     aw.say(aw.boris, "/add_seller")
-    question = await aw.wait_private(aw.boris, "Какой маркетплейс")
+    question = await aw.wait_private(aw.boris, says("add.ask_marketplace"))
     await aw.press(aw.boris, question, "Ozon")
-    await aw.wait_private(aw.boris, "Отправьте Client-Id")
+    await aw.wait_private(aw.boris, says("add.ask_client_id"))
     aw.say(aw.boris, CLIENT_ID)
-    await aw.wait_private(aw.boris, "Теперь Api-Key")
+    await aw.wait_private(aw.boris, says("add.ask_key"))
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, WRONG_KEY)
-    await aw.wait_private(aw.boris, "Ozon не принял ключ", after=after)
+    await aw.wait_private(aw.boris, says("key.invalid_key"), after=after)
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, API_KEY)
-    ask_name = await aw.wait_private(aw.boris, "Как назвать магазин", after=after)
+    ask_name = await aw.wait_private(aw.boris, says("add.ask_name"), after=after)
     await aw.press(aw.boris, ask_name, "Оставить")
     await aw.wait_private(aw.boris, "работает в группе", after=after, seconds=15)
     # The one-line form in the group.
     aw.say(aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY} Одежда", group.id)
-    await aw.wait_group_post(group.id, "Я удалил сообщение")
+    await aw.wait_group_post(group.id, says("add.group.deleted"))
     await aw.wait_private(aw.boris, "«Одежда» работает", seconds=15)
     # A key replacement.
     first = await aw.db.sellers.find(marketplace="ozon", client_id=CLIENT_ID)
@@ -75,12 +76,12 @@ async def _every_path_a_key_travels(aw: AdminWorld) -> None:
     aw.say(aw.boris, "/sellers")
     listing = await aw.wait_private(aw.boris, "Магазины", after=after)
     await aw.press(aw.boris, listing, first.name)
-    card = await aw.wait_private(aw.boris, "Состояние", after=after)
+    card = await aw.wait_private_button(aw.boris, says("button.replace_key"), after=after)
     await aw.press(aw.boris, card, "Заменить ключ")
-    await aw.wait_private(aw.boris, "Отправьте новый Api-Key", after=after)
+    await aw.wait_private(aw.boris, says("sellers.ask_new_key"), after=after)
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, ROTATED_KEY)
-    await aw.wait_private(aw.boris, "синхронизация работает", after=after)
+    await aw.wait_private(aw.boris, says("sellers.key_synced"), after=after)
     await wait_until(aw.outbox_settled)
 
 

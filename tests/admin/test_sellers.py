@@ -7,13 +7,14 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.handlers.admin_callbacks import SellerAction
-from tests.admin.conftest import API_KEY, CLIENT_ID, SECOND_ID, SECOND_KEY, WRONG_KEY, AdminWorld
+from tests.support.texts import has, says
+from tests.support.world import API_KEY, CLIENT_ID, SECOND_ID, SECOND_KEY, WRONG_KEY, AdminWorld
 
 
 async def _with_seller(aw: AdminWorld) -> tuple[Any, Any]:
     _, workspace = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
     await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь", "работает")
     [seller] = await aw.db.sellers.list_all()
     return workspace, seller
@@ -24,7 +25,7 @@ async def _open_card(aw: AdminWorld) -> dict[str, Any]:
     aw.say(aw.boris, "/sellers")
     listing = await aw.wait_private(aw.boris, "Магазины", after=after)
     await aw.press(aw.boris, listing, "Обувь")
-    return await aw.wait_private(aw.boris, "Состояние", after=after)
+    return await aw.wait_private_button(aw.boris, says("button.replace_key"), after=after)
 
 
 async def test_sellers_shows_state_and_pause_resume_work(aw: AdminWorld) -> None:
@@ -33,7 +34,7 @@ async def test_sellers_shows_state_and_pause_resume_work(aw: AdminWorld) -> None
     assert aw.app is not None
     await aw.app.sync.run_now(seller.id)
     card = await _open_card(aw)
-    assert "✅ работает" in card["text"] and "Ждут ответа: 1" in card["text"]
+    assert has(card["text"], says("sellers.state.active")) and "Ждут ответа: 1" in card["text"]
     assert "ещё не было" not in card["text"]
 
     answer = await aw.press(aw.boris, card, "Пауза")
@@ -43,7 +44,7 @@ async def test_sellers_shows_state_and_pause_resume_work(aw: AdminWorld) -> None
     assert seller.id not in aw.app.sync.seller_ids()
 
     await aw.press(aw.boris, card, "Возобновить")
-    await aw.wait_private(aw.boris, "✅ работает")
+    await aw.wait_private(aw.boris, says("sellers.state.active"))
     assert (await aw.db.sellers.get(seller_id=seller.id)).state == "active"
     assert seller.id in aw.app.sync.seller_ids()
     actions = [e.action for e in await aw.db.audit.list_recent()]
@@ -55,24 +56,27 @@ async def test_replace_key_checks_it_first_and_remove_asks_to_confirm(aw: AdminW
     old_encrypted = await aw.db.sellers.get_encrypted_key(seller_id=seller.id)
     card = await _open_card(aw)
     await aw.press(aw.boris, card, "Заменить ключ")
-    await aw.wait_private(aw.boris, "Отправьте новый Api-Key")
+    await aw.wait_private(aw.boris, says("sellers.ask_new_key"))
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, WRONG_KEY)
-    await aw.wait_private(aw.boris, "Старый ключ оставлен", after=after)
+    await aw.wait_private(aw.boris, says("sellers.key_kept"), after=after)
     assert await aw.db.sellers.get_encrypted_key(seller_id=seller.id) == old_encrypted
 
     new_key = "ozon-admin-key-rotated-777777"
     aw.ozon.state.set_api_key(CLIENT_ID, new_key)
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, new_key)
-    await aw.wait_private(aw.boris, "синхронизация работает", after=after)
+    await aw.wait_private(aw.boris, says("sellers.key_synced"), after=after)
     stored = await aw.db.sellers.get_encrypted_key(seller_id=seller.id)
     assert aw.vault.decrypt(stored).get_secret_value() == new_key
 
     card = await _open_card(aw)
     await aw.press(aw.boris, card, "Удалить")
     confirm = await aw.wait_private(aw.boris, "Удалить магазин «Обувь»?")
-    assert "останутся как архив" in confirm["text"] and "В кабинете Ozon" in confirm["text"]
+    assert (
+        has(confirm["text"], says("sellers.remove_confirm"))
+        and "В кабинете Ozon" in confirm["text"]
+    )
     await aw.press(aw.boris, confirm, "Да, удалить")
     await aw.wait_private(aw.boris, "удалён")
     assert await aw.db.sellers.list_all() == []
@@ -86,9 +90,9 @@ async def test_strangers_get_refusals_in_private_and_on_buttons(aw: AdminWorld) 
     for command in ("/add_seller", "/sellers", f"/add_seller ozon {SECOND_ID} {SECOND_KEY}"):
         after = aw.last_private_id(aw.gleb)
         aw.say(aw.gleb, command)
-        await aw.wait_private(aw.gleb, "для администраторов", after=after)
+        await aw.wait_private(aw.gleb, says("refused"), after=after)
     aw.say(aw.vera, "/sellers")  # an agent of the group is no admin either
-    await aw.wait_private(aw.vera, "для администраторов")
+    await aw.wait_private(aw.vera, says("refused"))
 
     card = await _open_card(aw)
     # Someone else presses the admin's button (a forged query): refused, nothing changes.
@@ -109,7 +113,7 @@ async def test_tampered_callback_data_is_looked_up_and_refused(aw: AdminWorld) -
     aw.say(aw.owner, "/setup", other.id)
     await aw.wait_group_post(other.id, "подключена")
     aw.say(aw.owner, "/start")
-    await aw.wait_private(aw.owner, "Как начать")
+    await aw.wait_private(aw.owner, says("start"))
     other_ws = await aw.db.workspaces.get_by_chat(tg_chat_id=other.id)
     foreign = await aw.db.sellers.create(
         workspace_id=other_ws.id, marketplace="ozon", name="Чужой", client_id=SECOND_ID,
@@ -124,10 +128,10 @@ async def test_tampered_callback_data_is_looked_up_and_refused(aw: AdminWorld) -
     gone = await aw.answer_of(
         aw.forge_press(aw.boris, card, SellerAction(action="pause", seller_id=999_999))
     )
-    assert "больше нет" in gone["text"]
+    assert has(gone["text"], says("sellers.gone"))
     odd = await aw.answer_of(
         aw.forge_press(aw.boris, card, SellerAction(action="explode", seller_id=seller.id))
     )
-    assert "устарела" in odd["text"]
+    assert has(odd["text"], says("wizard.outdated"))
     states = {s.id: s.state for s in await aw.db.sellers.list_all()}
     assert states == {seller.id: "active", foreign.id: "active"}

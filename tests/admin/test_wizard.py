@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.handlers.admin_callbacks import PickWorkspace
-from tests.admin.conftest import (
+from tests.support.texts import has, says
+from tests.support.world import (
     API_KEY,
     CLIENT_ID,
     FULL_RIGHTS,
@@ -45,7 +46,7 @@ async def test_cancel_works_at_every_step(aw: AdminWorld) -> None:
         if depth % 2:
             mark = aw.last_private_id(boris)
             aw.say(boris, "/cancel")
-            await aw.wait_private(boris, "Отменено", after=mark)
+            await aw.wait_private(boris, says("wizard.cancelled"), after=mark)
         else:
             answer = await aw.press(boris, prompt, "Отмена")
             assert answer["text"] == "Отменено. Ничего не сохранено."
@@ -53,7 +54,7 @@ async def test_cancel_works_at_every_step(aw: AdminWorld) -> None:
     assert await aw.db.sellers.list_all() == []
     mark = aw.last_private_id(boris)
     aw.say(boris, "/cancel")
-    await aw.wait_private(boris, "Отменять нечего", after=mark)
+    await aw.wait_private(boris, says("wizard.nothing"), after=mark)
 
 
 async def test_several_workspaces_are_offered_as_buttons(aw: AdminWorld) -> None:
@@ -71,7 +72,7 @@ async def test_several_workspaces_are_offered_as_buttons(aw: AdminWorld) -> None
 
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь")
-    which = await aw.wait_private(aw.boris, "В какую группу", after=after)
+    which = await aw.wait_private(aw.boris, says("add.ask_workspace"), after=after)
     assert set(aw.buttons(which)) >= {"Поддержка", "Вторая"}
     # A forged choice of a workspace Boris does not administer is refused.
     foreign = await aw.db.workspaces.bind(tg_chat_id=-1009, title="Чужая", bound_by_tg_user_id=1)
@@ -96,7 +97,7 @@ async def test_a_long_first_sync_edits_one_progress_message(aw: AdminWorld) -> N
     assert "Чатов найдено: 251" in summary["text"]
     mine = [m for m in aw.private(aw.boris) if m["message_id"] > after]
     note, progress = mine  # a note that the key message was deleted, then one message
-    assert "Сообщение с ключом я удалил" in note["text"]
+    assert has(note["text"], says("add.key_message_deleted"))
     assert progress["message_id"] == summary["message_id"]
 
     async def idle() -> bool:

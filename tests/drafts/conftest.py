@@ -10,7 +10,7 @@ import pytest
 
 from sandbox.llm import LlmEmulator
 from storage.database import Database
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 LLM_KEY = "sk-emulator-test"
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from sandbox.llm import LlmEmulator
-from tests.e2e.conftest import World, wait_until
+from tests.support.world import World, wait_until
 
 
 async def _handled_twice(world: World, action: str) -> bool:

@@ -15,7 +15,7 @@ from sandbox.llm import LlmEmulator
 from sandbox.telegram.models import CallbackQuery
 from storage.records import Seller
 from tests.drafts.conftest import buttons, callback_answer
-from tests.e2e.conftest import FULL_RIGHTS, World, wait_until
+from tests.support.world import FULL_RIGHTS, World, wait_until
 
 
 async def _other_groups_seller(world: World) -> Seller:

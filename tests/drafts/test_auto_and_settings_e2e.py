@@ -12,7 +12,7 @@ from tests.drafts.conftest import (
     open_chat,
     wait_for_draft,
 )
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 
 async def test_without_a_key_drafts_come_from_marked_templates(db: Database) -> None:
@@ -201,6 +201,11 @@ async def test_ai_panel_in_the_group_goes_through_the_outbox(
         return "Автоответ: включён" in current["text"]
 
     await wait_until(refreshed)
+    assert (await dworld.db.sellers.get(seller_id=dworld.seller.id)).auto_reply_enabled
+    # the panel was posted and edited through the outbox: nothing is left queued
+    await wait_until(dworld.outbox_settled)
+    panels = [m for m in dworld.posts() if "Черновики ИИ" in m.get("text", "")]
+    assert len(panels) == 1
 
 
 async def test_a_burst_pending_at_a_restart_gets_its_draft_once(

@@ -10,7 +10,7 @@ from tests.drafts.conftest import (
     open_chat,
     wait_for_draft,
 )
-from tests.e2e.conftest import World, wait_until
+from tests.support.world import World, wait_until
 
 
 async def test_a_burst_gets_one_draft_with_four_buttons(dworld: World, llm: LlmEmulator) -> None:

@@ -12,7 +12,7 @@ from aiogram.methods import TelegramMethod
 
 from bot.outbox.throttle import Budget
 from storage.database import Database
-from tests.e2e.conftest import CLIENT_ID, World, open_world, wait_until
+from tests.support.world import CLIENT_ID, World, open_world, wait_until
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="

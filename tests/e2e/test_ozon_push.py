@@ -14,7 +14,7 @@ from bot.sync.push_tokens import PushTokens
 from sandbox.ozon.server import OzonEmulator
 from storage.database import Database
 from storage.errors import NotFound
-from tests.e2e.conftest import CLIENT_ID, World, open_world, wait_until
+from tests.support.world import CLIENT_ID, World, open_world, wait_until
 
 
 async def first_polls_done(world: World, restarted: datetime) -> None:

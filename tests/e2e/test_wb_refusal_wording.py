@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from sandbox.wildberries import Upload, WildberriesEmulator
 from storage.database import Database
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 WB_SELLER = "wb-refusal-seller"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.telegram import Member, MemberStatus
-from tests.e2e.conftest import World, wait_until
+from tests.support.world import World, wait_until
 
 
 async def bot_said(world: World, chat_id: int, fragment: str) -> dict[str, Any]:
@@ -72,24 +72,8 @@ async def test_an_admin_forbids_an_agent_to_answer_and_allows_again(world: World
     assert [r["action"] for r in actions] == ["member.forbid_reply", "member.allow_reply"]
 
 
-async def test_agents_in_the_group_points_admins_to_the_private_chat(world: World) -> None:
-    world.tg.user_sends(world.agent_id, world.group_id, "/agents")
-    await bot_said(world, world.group_id, "в личном чате со мной")
-
-
-async def test_someone_who_administers_no_group_is_told_so(world: World) -> None:
-    nobody = world.tg.create_user(first_name="Никто")
-    world.tg.user_sends(nobody.id, nobody.id, "/agents")
-    await bot_said(world, nobody.id, "не администратор ни одной")
-
-
 async def _true(value: bool) -> bool:
     return value
-
-
-async def test_take_in_private_says_where_it_works(world: World) -> None:
-    world.tg.user_sends(world.agent_id, world.agent_id, "/take")
-    await bot_said(world, world.agent_id, "работает в теме чата с покупателем")
 
 
 async def test_a_stranger_posting_in_a_topic_reaches_no_buyer(world: World) -> None:

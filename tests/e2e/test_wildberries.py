@@ -14,7 +14,7 @@ from bot.texts import text
 from sandbox.wildberries import Moderation, Upload, WildberriesEmulator
 from storage.database import Database
 from storage.records import Seller
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 WB_SELLER = "wb-e2e-seller"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048

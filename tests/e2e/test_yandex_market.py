@@ -15,7 +15,7 @@ from bot.sync.push_tokens import PushTokens
 from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.records import Seller
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 BUSINESS = 5123456
 OTHER = 7000001

@@ -17,8 +17,8 @@ from tests.drafts.conftest import (
     draft_settings,
     wait_for_draft,
 )
-from tests.e2e.conftest import open_world, wait_until
 from tests.sla.conftest import Clock, SlaWorld
+from tests.support.world import open_world, wait_until
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import SellerPoller
 from connectors.ozon.client import OzonClient
-from tests.e2e.conftest import CLIENT_ID, World
 from tests.e2e.test_agent_to_ozon import open_topic, receipt
+from tests.support.world import CLIENT_ID, World
 
 
 async def test_a_reply_confirmed_after_a_restart_does_not_answer_the_next_turn(

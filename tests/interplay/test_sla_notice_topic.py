@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from storage.database import Database
-from tests.e2e.conftest import open_world
 from tests.sla.conftest import Clock, SlaWorld
+from tests.support.world import open_world
 
 
 @pytest.fixture

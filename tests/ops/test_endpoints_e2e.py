@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.logging_setup import JsonFormatter
 from storage.database import Database
-from tests.e2e.conftest import API_KEY, CLIENT_ID, World, open_world, wait_until
+from tests.support.world import API_KEY, CLIENT_ID, World, open_world, wait_until
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from bot.errors import StartupError
 from bot.updates.webhook import SECRET_HEADER
 from storage.database import Database
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 SECRET = "webhook-secret_0123456789abcdef"
 

@@ -22,7 +22,7 @@ from bot.outbox.worker import REPORT_KEY, OutboxWorker
 from sandbox.telegram import TelegramEmulator
 from storage.database import Database
 from storage.records import TgOutboxItem, Workspace
-from tests.e2e.conftest import wait_until
+from tests.support.world import wait_until
 
 TOKEN = "123456789:AAEmulatorTokenForTests_abcdefghijklm"
 

@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 from storage.records import ReplyItem
-from tests.e2e.conftest import CLIENT_ID, World, wait_until
+from tests.support.world import CLIENT_ID, World, wait_until
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="

@@ -13,7 +13,6 @@ from aiogram.methods import GetFile
 from bot.access import Presser
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.reply_checks import ReplyChecks
-from tests.e2e.conftest import CLIENT_ID, World, wait_until
 from tests.e2e.test_agent_to_ozon import open_topic
 from tests.replies.helpers import (
     PNG,
@@ -26,6 +25,7 @@ from tests.replies.helpers import (
     sends_of,
     status_of,
 )
+from tests.support.world import CLIENT_ID, World, wait_until
 
 
 def _buttons(post: dict[str, Any]) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import CLIENT_ID, World, wait_until
 from tests.e2e.test_agent_to_ozon import open_topic
 from tests.replies.helpers import (
     agent_writes,
@@ -16,6 +15,7 @@ from tests.replies.helpers import (
     sends_of,
     status_of,
 )
+from tests.support.world import CLIENT_ID, World, wait_until
 
 SIX = (
     "Здравствуйте!",

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.serving import bound_port, start_site
 from sandbox.telegram.webhook import SECRET_HEADER
-from tests.e2e.conftest import wait_until
+from tests.support.world import wait_until
 
 from .conftest import World
 

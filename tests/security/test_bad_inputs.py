@@ -26,8 +26,6 @@ from bot.handlers.push_urls import PushUrl
 from sandbox.telegram import TelegramEmulator
 from storage.database import Database
 from storage.records import GroupRequest, Seller, SyncState, Workspace
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
-from tests.e2e.conftest import open_world
 from tests.security.test_push_endpoint import (
     LOOPBACK,
     OZON,
@@ -36,6 +34,8 @@ from tests.security.test_push_endpoint import (
     open_endpoint,
 )
 from tests.storage.factories import make_seller_with_chat
+from tests.support.texts import says
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, open_world, wait_until
 
 INJECTED = '<b>x</b><script>alert(1)</script><a href="tg://x">y</a> & <i'
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -94,7 +94,7 @@ async def test_bad_callback_data_is_refused_and_changes_nothing(
     build, who, told = CALLBACKS[label]
     person = aw.owner if who == "owner" else aw.boris
     aw.say(person, "/start")
-    hello = await aw.wait_private(person, "Как начать")
+    hello = await aw.wait_private(person, says("start"))
     before = await _snapshot(aw.db)
 
     answer = await aw.answer_of(aw.forge_press(person, hello, build(aw, ids)))

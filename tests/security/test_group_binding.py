@@ -9,20 +9,27 @@ from bot.admin.binding import GroupBinding
 from bot.handlers.groups import GroupAccess
 from bot.settings import Settings
 from storage.database import Database
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, open_admin_world, wait_until
-from tests.e2e.conftest import FULL_RIGHTS
+from tests.support.texts import has, says
+from tests.support.world import (
+    API_KEY,
+    CLIENT_ID,
+    FULL_RIGHTS,
+    AdminWorld,
+    open_admin_world,
+    wait_until,
+)
 
 
 async def _owner_opened_private(aw: AdminWorld) -> None:
     aw.say(aw.owner, "/start")
-    await aw.wait_private(aw.owner, "Как начать")
+    await aw.wait_private(aw.owner, says("start"))
 
 
 async def test_a_group_admins_setup_asks_the_owner_and_nothing_is_bound(aw: AdminWorld) -> None:
     await _owner_opened_private(aw)
     group = aw.forum_group()
     asked = aw.say(aw.boris, "/setup", group.id)
-    told = await aw.wait_group_post(group.id, "отправил ему запрос", after=asked)
+    told = await aw.wait_group_post(group.id, says("security.setup.asked"), after=asked)
     assert told["reply_to_message"]["message_id"] == asked
     request = await aw.wait_private(aw.owner, "просит подключить группу «Поддержка»")
     assert "Борис" in request["text"]
@@ -31,15 +38,15 @@ async def test_a_group_admins_setup_asks_the_owner_and_nothing_is_bound(aw: Admi
 
     # Before approval the group admin can connect no shop: nothing is polled or drafted.
     refused = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "для администраторов"
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("refused")
     )
     assert refused
     assert await aw.db.sellers.list_all() == []
 
     rejected = await aw.press(aw.owner, request, "Отклонить")
     assert not rejected.get("show_alert")
-    await aw.wait_group_post(group.id, "отклонил подключение")
-    await aw.wait_private(aw.owner, "отклонён")
+    await aw.wait_group_post(group.id, says("security.request.group_rejected"))
+    await aw.wait_private(aw.owner, says("security.request.rejected"))
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
     actions = [e.action for e in await aw.db.audit.list_recent()]
     assert actions == ["workspace.request_reject", "workspace.request"]
@@ -49,7 +56,7 @@ async def test_a_second_setup_makes_no_second_request(aw: AdminWorld) -> None:
     await _owner_opened_private(aw)
     group = aw.forum_group()
     aw.say(aw.boris, "/setup", group.id)
-    await aw.wait_group_post(group.id, "отправил ему запрос")
+    await aw.wait_group_post(group.id, says("security.setup.asked"))
     again = aw.say(aw.boris, "/setup", group.id)
     await aw.wait_group_post(group.id, "уже отправлен", after=again)
     requests = [m for m in aw.private(aw.owner) if "просит подключить" in m.get("text", "")]
@@ -85,14 +92,14 @@ async def test_approval_binds_once_and_a_replayed_or_foreign_press_changes_nothi
     await _owner_opened_private(aw)
     group = aw.forum_group()
     aw.say(aw.boris, "/setup", group.id)
-    request = await aw.wait_private(aw.owner, "просит подключить")
+    request = await aw.wait_private(aw.owner, says("security.request.text"))
     [approve] = [d for t, d in aw.buttons(request).items() if "Подключить" in t]
     unpacked = GroupAccess.unpack(approve)
 
     # Boris forges the owner's button in his own private chat: refused, nothing bound.
     boris_view = {**request, "chat": {"id": aw.boris.id}}
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
     boris_view["message_id"] = aw.last_private_id(aw.boris)
     forged = await aw.answer_of(aw.forge_press(aw.boris, boris_view, unpacked))
     assert forged["show_alert"] and "владелец" in forged["text"]
@@ -114,7 +121,7 @@ async def test_setup_without_owners_refuses_and_says_how_to_set_them(db: Databas
         group = aw.forum_group()
         aw.say(aw.boris, "/setup", group.id)
         refusal = await aw.wait_group_post(group.id, "ADMIN_IDS")
-        assert "перезапустите" in refusal["text"]
+        assert has(refusal["text"], says("security.setup.no_owners"))
         assert await aw.db.workspaces.list_all(only_active=True) == []
 
 
@@ -127,11 +134,11 @@ async def test_owners_list_and_unbind_groups(aw: AdminWorld) -> None:
     aw.say(aw.boris, "/groups")  # a group admin is no owner
     await aw.wait_private(aw.boris, "только владелец бота")
     aw.say(aw.owner, "/groups")
-    listing = await aw.wait_private(aw.owner, "Подключённые группы")
+    listing = await aw.wait_private(aw.owner, says("security.groups.title"))
     assert "«Поддержка»" in listing["text"] and "магазинов: 1" in listing["text"]
     await aw.press(aw.owner, listing, "Отключить")
     await aw.wait_private(aw.owner, "отключена")
-    await aw.wait_group_post(group.id, "отключил эту группу")
+    await aw.wait_group_post(group.id, says("security.group.unbound_notice"))
 
     assert (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "pending"
     assert (await aw.db.sellers.get(seller_id=seller.id)).state == "paused"

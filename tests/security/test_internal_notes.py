@@ -9,8 +9,8 @@ from bot.drafts.prompt import PromptContext, Turn, build_messages
 from bot.texts import TEXTS
 from sandbox.telegram import Member, MemberStatus
 from storage.database import Database
-from tests.e2e.conftest import open_world, wait_until
 from tests.e2e.test_agent_to_ozon import PNG
+from tests.support.world import open_world, wait_until
 
 
 def test_which_messages_are_notes() -> None:

@@ -6,7 +6,8 @@ import re
 
 from bot.handlers.push_urls import PushUrl
 from bot.sync.push_tokens import token_hash
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.support.texts import says
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 PATH = re.compile(r"/ozon/push/([A-Za-z0-9_-]{40,})")
 
@@ -49,7 +50,7 @@ async def test_the_push_url_is_shown_rotated_and_refused_to_others(aw: AdminWorl
 
     # Vera (an agent) forges the button: refused, no token shown, nothing rotated.
     aw.say(aw.vera, "/start")
-    hello = await aw.wait_private(aw.vera, "Как начать")
+    hello = await aw.wait_private(aw.vera, says("start"))
     refused = await aw.answer_of(
         aw.forge_press(aw.vera, hello, PushUrl(action="rotate", seller_id=seller.id))
     )

@@ -11,7 +11,8 @@ from pydantic import SecretStr
 
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from storage.vault import Vault
-from tests.admin.conftest import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.support.texts import says
+from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 
 def test_a_sealed_key_opens_only_while_fresh() -> None:
@@ -28,13 +29,13 @@ def test_a_sealed_key_opens_only_while_fresh() -> None:
 async def test_the_wizard_keeps_no_raw_key_in_fsm_data(aw: AdminWorld) -> None:
     await aw.bound_group()
     aw.say(aw.boris, "/add_seller")
-    question = await aw.wait_private(aw.boris, "Какой маркетплейс")
+    question = await aw.wait_private(aw.boris, says("add.ask_marketplace"))
     await aw.press(aw.boris, question, "Ozon")
-    await aw.wait_private(aw.boris, "Отправьте Client-Id")
+    await aw.wait_private(aw.boris, says("add.ask_client_id"))
     aw.say(aw.boris, CLIENT_ID)
-    await aw.wait_private(aw.boris, "Теперь Api-Key")
+    await aw.wait_private(aw.boris, says("add.ask_key"))
     aw.say(aw.boris, API_KEY)
-    await aw.wait_private(aw.boris, "Как назвать магазин")
+    await aw.wait_private(aw.boris, says("add.ask_name"))
 
     assert aw.app is not None and aw.bot is not None
     storage = aw.app.dispatcher.storage
@@ -53,11 +54,11 @@ async def test_the_wizard_keeps_no_raw_key_in_fsm_data(aw: AdminWorld) -> None:
 async def test_a_group_message_edited_to_carry_a_key_is_deleted(aw: AdminWorld) -> None:
     group, _ = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, "Как начать")
+    await aw.wait_private(aw.boris, says("start"))
     plain = aw.say(aw.boris, "/add_seller", group.id)  # no key yet: the wizard opens
-    await aw.wait_private(aw.boris, "Какой маркетплейс")
+    await aw.wait_private(aw.boris, says("add.ask_marketplace"))
     aw.tg.user_edits(aw.boris.id, group.id, plain, f"/add_seller ozon {CLIENT_ID} {API_KEY}")
-    await aw.wait_group_post(group.id, "Я удалил сообщение с /add_seller")
+    await aw.wait_group_post(group.id, says("add.group.deleted"))
 
     async def gone() -> bool:
         return plain not in [m["message_id"] for m in aw.tg.messages(group.id)]
@@ -65,7 +66,7 @@ async def test_a_group_message_edited_to_carry_a_key_is_deleted(aw: AdminWorld) 
     await wait_until(gone)
     # In private too: an edited message with a key does not linger.
     mine = aw.say(aw.boris, "/add_seller")
-    await aw.wait_private(aw.boris, "Какой маркетплейс", after=mine)
+    await aw.wait_private(aw.boris, says("add.ask_marketplace"), after=mine)
     aw.tg.user_edits(aw.boris.id, aw.boris.id, mine, f"/add_seller ozon {CLIENT_ID} {API_KEY}")
 
     async def gone_private() -> bool:

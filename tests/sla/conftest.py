@@ -11,7 +11,7 @@ import pytest
 
 from bot.sla.service import SlaService
 from storage.database import Database
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 
 @dataclass

@@ -8,8 +8,8 @@ from typing import Any
 from PIL import Image
 
 from sandbox.telegram.models import Member, MemberStatus
-from tests.e2e.conftest import wait_until
 from tests.sla.conftest import SlaWorld
+from tests.support.world import wait_until
 
 
 def boards(sworld: SlaWorld) -> list[dict[str, Any]]:

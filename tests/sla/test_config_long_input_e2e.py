@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import wait_until
 from tests.sla.conftest import SlaWorld
+from tests.support.world import wait_until
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sandbox.telegram.models import Member, MemberStatus
 from storage.database import Database
-from tests.e2e.conftest import open_world, wait_until
+from tests.support.world import open_world, wait_until
 
 
 async def test_owners_take_and_assign_a_chat_on_first_contact(db: Database) -> None:

@@ -4,8 +4,8 @@ clocks stopped by replies, claiming and the queue board."""
 from __future__ import annotations
 
 from storage.sla_repo import RuleSpec
-from tests.e2e.conftest import wait_until
 from tests.sla.conftest import SlaWorld
+from tests.support.world import wait_until
 
 
 async def test_the_buyer_post_shows_priority_deadline_and_a_take_button(sworld: SlaWorld) -> None:

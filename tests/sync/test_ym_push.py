@@ -29,7 +29,7 @@ from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.records import Seller
 from storage.vault import Vault
-from tests.e2e.conftest import wait_until
+from tests.support.world import wait_until
 from tests.storage.factories import make_seller, make_workspace
 
 BUSINESS = 5123456

@@ -12,7 +12,7 @@ import pytest
 
 from storage.database import Database
 from storage.update_repo import IncomingUpdate
-from tests.e2e.conftest import World, open_world, wait_until
+from tests.support.world import World, open_world, wait_until
 
 
 async def open_topic(world: World, text: str = "Когда доставка?") -> tuple[str, int]:

@@ -101,9 +101,11 @@ async def test_new_updates_are_picked_up_when_woken(db: Database) -> None:
 
     async with running(db, handle, idle_poll_seconds=60.0) as run:
         await asyncio.sleep(0.1)  # idle, waiting for a wake-up
+        assert seen == []
         await db.updates.store([_u(1, "a")])
         run.processor.wake()
-        await _until(lambda: seen == [1], seconds=5)
+        await _until(lambda: bool(seen), seconds=5)  # long before the 60 s idle poll
+        assert seen == [1]
 
 
 async def test_a_failing_handler_is_retried_then_failed_and_reported(db: Database) -> None:

@@ -1,0 +1,188 @@
+"""A Bot whose session records each request and answers it without a network, after
+aiogram's own ``MockedBot``: a test may queue a prepared result for a method
+(:meth:`RecordedSession.add_result_for`); otherwise the few methods handlers call get a
+plausible answer (a sent message echoes back with a fresh id, edits and deletions say
+True, ``getChatMember`` answers from :attr:`RecordedSession.members`). Any other method
+without a prepared result fails the test, naming the method, so nothing is answered by
+accident.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import AsyncGenerator, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    CreateForumTopic,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetChatMember,
+    GetMe,
+    PinChatMessage,
+    SendMessage,
+    SetMessageReaction,
+    SetMyCommands,
+    TelegramMethod,
+)
+from aiogram.types import (
+    Chat,
+    ChatMemberAdministrator,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
+    ForumTopic,
+    Message,
+    User,
+)
+
+BOT_USER = User(id=123456789, is_bot=True, first_name="AgentIQ", username="agentiq_test_bot")
+TOKEN = f"{BOT_USER.id}:AAEmulatorTokenForTests_abcdefghijklm"
+
+M = TypeVar("M", bound=TelegramMethod[Any])
+
+
+def chat_of(chat_id: int | str) -> Chat:
+    """Positive ids are private chats (the person's id), negative ones groups."""
+    number = int(chat_id)
+    if number > 0:
+        return Chat(id=number, type="private")
+    return Chat(id=number, type="supergroup", title="Поддержка", is_forum=True)
+
+
+def member(status: str, user_id: int) -> Any:
+    """A ChatMember of ``status`` (creator, administrator, member, left) for ``user_id``."""
+    user = User(id=user_id, is_bot=False, first_name=f"user{user_id}")
+    if status == "creator":
+        return ChatMemberOwner(user=user, is_anonymous=False)
+    if status == "administrator":
+        return ChatMemberAdministrator(
+            user=user, can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+            can_delete_messages=True, can_manage_video_chats=False, can_restrict_members=True,
+            can_promote_members=False, can_change_info=True, can_invite_users=True,
+            can_post_stories=False, can_edit_stories=False, can_delete_stories=False,
+            can_manage_topics=True, can_pin_messages=True,
+        )  # fmt: skip
+    if status == "member":
+        return ChatMemberMember(user=user)
+    return ChatMemberLeft(user=user)
+
+
+class RecordedSession(BaseSession):
+    """Records every request; answers from prepared results, else from defaults."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.members: dict[tuple[int, int], str] = {}  # (chat, user) → status
+        self._prepared: dict[type[TelegramMethod[Any]], deque[Any]] = defaultdict(deque)
+        self._next_message_id = 1000
+        self._defaults: dict[type[TelegramMethod[Any]], Callable[[Any], Any]] = {
+            SendMessage: self._sent,
+            EditMessageText: self._edited,
+            EditMessageReplyMarkup: lambda _: True,
+            AnswerCallbackQuery: lambda _: True,
+            DeleteMessage: lambda _: True,
+            SetMessageReaction: lambda _: True,
+            SetMyCommands: lambda _: True,
+            PinChatMessage: lambda _: True,
+            GetMe: lambda _: BOT_USER,
+            GetChatMember: self._member,
+            CreateForumTopic: self._topic,
+        }
+
+    def add_result_for(self, method: type[TelegramMethod[Any]], result: Any) -> None:
+        """The next ``method`` call returns ``result`` (an exception instance is raised)."""
+        self._prepared[method].append(result)
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109 - the BaseSession signature
+    ) -> Any:
+        self.requests.append(method)
+        prepared = self._prepared.get(type(method))
+        if prepared:
+            result = prepared.popleft()
+            if isinstance(result, BaseException):
+                raise result
+            return result
+        answer = self._defaults.get(type(method))
+        if answer is None:
+            raise AssertionError(f"no prepared result for {type(method).__name__}")
+        return answer(method)
+
+    async def stream_content(
+        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,  # noqa: ASYNC109
+        chunk_size: int = 65536, raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:  # fmt: skip
+        raise AssertionError("downloads are not recorded; use the Telegram emulator")
+        yield b""  # pragma: no cover - makes this an async generator
+
+    async def close(self) -> None:
+        return None
+
+    # ------------------------------------------------------------- what was sent
+
+    def sent(self, method: type[M]) -> list[M]:
+        return [r for r in self.requests if isinstance(r, method)]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        """Texts of sendMessage and editMessageText requests (to ``chat_id`` if given)."""
+        return [
+            r.text
+            for r in self.requests
+            if isinstance(r, SendMessage | EditMessageText)
+            and (chat_id is None or r.chat_id == chat_id)
+        ]
+
+    def answers(self) -> list[AnswerCallbackQuery]:
+        return self.sent(AnswerCallbackQuery)
+
+    def clear(self) -> None:
+        self.requests.clear()
+
+    # ------------------------------------------------------------- defaults
+
+    def _sent(self, method: SendMessage) -> Message:
+        self._next_message_id += 1
+        return Message(
+            message_id=self._next_message_id, date=datetime.now(UTC), chat=chat_of(method.chat_id),
+            from_user=BOT_USER, text=method.text, message_thread_id=method.message_thread_id,
+            reply_markup=method.reply_markup,
+        )  # fmt: skip
+
+    def _edited(self, method: EditMessageText) -> Message | bool:
+        if method.inline_message_id is not None or method.chat_id is None:
+            return True
+        assert method.message_id is not None
+        return Message(
+            message_id=method.message_id, date=datetime.now(UTC), chat=chat_of(method.chat_id),
+            from_user=BOT_USER, text=method.text, reply_markup=method.reply_markup,
+        )  # fmt: skip
+
+    def _member(self, method: GetChatMember) -> Any:
+        status = self.members.get((int(method.chat_id), method.user_id))
+        if status is None:
+            raise TelegramBadRequest(method=method, message="Bad Request: member not found")
+        return member(status, method.user_id)
+
+    def _topic(self, method: CreateForumTopic) -> ForumTopic:
+        self._next_message_id += 1
+        return ForumTopic(message_thread_id=self._next_message_id, name=method.name,
+                          icon_color=0x6FB9F0)  # fmt: skip
+
+
+def recorded_bot() -> tuple[Bot, RecordedSession]:
+    session = RecordedSession()
+    bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return bot, session
