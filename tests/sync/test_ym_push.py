@@ -29,8 +29,8 @@ from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.records import Seller
 from storage.vault import Vault
-from tests.support.world import wait_until
 from tests.storage.factories import make_seller, make_workspace
+from tests.support.world import wait_until
 
 BUSINESS = 5123456
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
