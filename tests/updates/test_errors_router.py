@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, Chat, Message, Update, User
 from bot.handlers import build_router
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from bot.texts import text
+from bot.texts import Locale, text
 from bot.updates.attempts import LAST_ATTEMPT, PersonTold
 from bot.updates.processor import UpdateProcessor
 from storage.database import Database
@@ -42,7 +42,7 @@ def failing_router() -> Router:
     return router
 
 
-def dispatcher(db: Database, locale: str = "ru") -> Dispatcher:
+def dispatcher(db: Database, locale: Locale = "ru") -> Dispatcher:
     unused: Any = object()
     dp = Dispatcher(
         settings=Settings(locale=locale),
@@ -85,7 +85,7 @@ def button_update(chat: Chat) -> Update:
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
 async def test_a_failing_message_gets_one_reply_in_the_persons_language(
-    db: Database, locale: str, caplog: pytest.LogCaptureFixture
+    db: Database, locale: Locale, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = RecordedBot()
     with caplog.at_level(logging.ERROR), pytest.raises(PersonTold) as raised:
