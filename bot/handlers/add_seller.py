@@ -22,6 +22,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from pydantic import SecretStr
 
 from bot.access import AccessControl, Role
+from bot.admin.callbacks import Cancelled, CancelWizard, KeepName, PickMarketplace, PickWorkspace
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import (
     DISPLAY_NAMES,
@@ -43,7 +44,6 @@ from bot.admin.onboarding import (
     valid_client_id,
 )
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
-from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, for_marketplace, text
@@ -68,7 +68,7 @@ class AddSeller(StatesGroup):
     workspace = State()
 
 
-def cancel_row(what: str, locale: Locale) -> list[InlineKeyboardButton]:
+def cancel_row(what: Cancelled, locale: Locale) -> list[InlineKeyboardButton]:
     return [
         InlineKeyboardButton(
             text=text("button.cancel", locale), callback_data=CancelWizard(what=what).pack()
@@ -76,7 +76,7 @@ def cancel_row(what: str, locale: Locale) -> list[InlineKeyboardButton]:
     ]
 
 
-def cancel_keyboard(locale: Locale, what: str = "add") -> InlineKeyboardMarkup:
+def cancel_keyboard(locale: Locale, what: Cancelled = Cancelled.ADD) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[cancel_row(what, locale)])
 
 
@@ -86,7 +86,7 @@ def marketplace_keyboard(locale: Locale) -> InlineKeyboardMarkup:
                               callback_data=PickMarketplace(marketplace=m).pack())]
         for m in MARKETPLACES
     ]  # fmt: skip
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)])
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row(Cancelled.ADD, locale)])
 
 
 def workspace_keyboard(workspaces: list[Workspace], locale: Locale) -> InlineKeyboardMarkup:
@@ -95,14 +95,14 @@ def workspace_keyboard(workspaces: list[Workspace], locale: Locale) -> InlineKey
                               callback_data=PickWorkspace(workspace_id=w.id).pack())]
         for w in workspaces
     ]  # fmt: skip
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)])
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row(Cancelled.ADD, locale)])
 
 
 def name_keyboard(name: str, locale: Locale) -> InlineKeyboardMarkup:
     keep = InlineKeyboardButton(
         text=text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
     )
-    return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row("add", locale)])
+    return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row(Cancelled.ADD, locale)])
 
 
 def draft_from(data: dict[str, str], vault: Vault) -> SellerDraft | None:

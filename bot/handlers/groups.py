@@ -14,11 +14,11 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.access import AccessControl
 from bot.admin.binding import GroupBinding
+from bot.admin.callbacks import GroupAccess, UnbindGroup
 from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
@@ -27,17 +27,6 @@ from storage.database import Database
 from storage.records import GroupRequest
 
 logger = logging.getLogger(__name__)
-
-
-class GroupAccess(CallbackData, prefix="ga1"):
-    """An owner's answer to a group request (``approve`` is 1 or 0)."""
-
-    request_id: int
-    approve: int
-
-
-class UnbindGroup(CallbackData, prefix="gu1"):
-    workspace_id: int
 
 
 def request_text(request: GroupRequest, person: str, locale: Locale) -> str:

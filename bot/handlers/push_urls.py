@@ -10,12 +10,11 @@ import html
 
 from aiogram import Router
 from aiogram.enums import ChatType
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.access import AccessControl, Role
+from bot.admin.callbacks import PushUrl, PushUrlOp, SellerAction, SellerOp
 from bot.admin.sellers import SellerAdmin
-from bot.handlers.admin_callbacks import SellerAction
 from bot.settings import Settings
 from bot.sync.push import PUSH_PATH
 from bot.sync.push_tokens import PushTokens
@@ -23,15 +22,10 @@ from bot.texts import Locale, text
 from storage.errors import NotFound
 
 
-class PushUrl(CallbackData, prefix="pu1"):
-    action: str  # show, rotate
-    seller_id: int
-
-
 def push_button(seller_id: int, locale: Locale) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=text("security.button.push_url", locale),
-        callback_data=PushUrl(action="show", seller_id=seller_id).pack(),
+        callback_data=PushUrl(action=PushUrlOp.SHOW, seller_id=seller_id).pack(),
     )
 
 
@@ -40,10 +34,10 @@ def _keyboard(seller_id: int, locale: Locale) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [InlineKeyboardButton(
                 text=text("security.button.rotate_push_url", locale),
-                callback_data=PushUrl(action="rotate", seller_id=seller_id).pack())],
+                callback_data=PushUrl(action=PushUrlOp.ROTATE, seller_id=seller_id).pack())],
             [InlineKeyboardButton(
                 text=text("button.back", locale),
-                callback_data=SellerAction(action="open", seller_id=seller_id).pack())],
+                callback_data=SellerAction(action=SellerOp.OPEN, seller_id=seller_id).pack())],
         ]
     )  # fmt: skip
 
@@ -70,10 +64,10 @@ async def on_push_url(
     if role < Role.ADMIN or card.seller.marketplace != "ozon":
         await query.answer(text("refused", locale), show_alert=True)
         return
-    if callback_data.action == "rotate":
+    if callback_data.action == PushUrlOp.ROTATE:
         token = await push_tokens.rotate(card.seller.id, actor_tg_user_id=query.from_user.id)
         await query.answer(text("security.push_url.rotated", locale), show_alert=True)
-    elif callback_data.action == "show":
+    elif callback_data.action == PushUrlOp.SHOW:
         token = await push_tokens.current(card.seller.id)
         await query.answer()
     else:

@@ -16,7 +16,8 @@ from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
 from bot.settings import Settings
 from bot.sla.board import chat_line
-from bot.sla.claims import Action, ClaimCallback, ClaimResult, Outcome, apply
+from bot.sla.callbacks import ClaimCallback
+from bot.sla.claims import Action, ClaimResult, Outcome, apply
 from bot.sla.service import SlaService
 from bot.texts import Locale, text
 from storage.errors import NotFound

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.handlers.admin_callbacks import PickWorkspace
+from bot.admin.callbacks import PickWorkspace
 from tests.admin.conftest import (
     API_KEY,
     CLIENT_ID,
