@@ -22,6 +22,7 @@ from bot.admin.agents import AgentAdmin
 from bot.admin.binding import GroupBinding
 from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
+from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.delivery import BuyerPosts
@@ -215,6 +216,7 @@ def assemble(
             binding=GroupBinding(db=db, seller_admin=seller_admin),
             push_tokens=PushTokens(db=db, vault=vault),
             marketplaces=marketplaces,
+            membership=Membership(db=db, kick=outbox.kick, default_locale=settings.locale),
         )
     )
 

@@ -7,6 +7,7 @@ from typing import NotRequired, TypedDict
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
 from bot.admin.binding import GroupBinding
+from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.service import Bridge
@@ -42,3 +43,4 @@ class Deps(TypedDict):
     binding: NotRequired[GroupBinding]  # who binds groups (owners; /groups)
     push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL
     marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)
+    membership: NotRequired[Membership]  # the bot's own standing in groups
