@@ -13,19 +13,18 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from pydantic import SecretStr
 
 from bot.access import AccessControl, Role
-from bot.admin.callbacks import Cancelled, CancelWizard, KeepName, PickMarketplace, PickWorkspace
+from bot.admin.callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import (
-    DISPLAY_NAMES,
     MARKETPLACES,
     TOKEN_ONLY,
     AddOutcome,
@@ -44,6 +43,14 @@ from bot.admin.onboarding import (
     valid_client_id,
 )
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
+from bot.handlers.seller_forms import (
+    cancel_keyboard,
+    forget_message,
+    marketplace_keyboard,
+    name_keyboard,
+    refuse_or_explain,
+    workspace_keyboard,
+)
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, for_marketplace, text
@@ -66,43 +73,6 @@ class AddSeller(StatesGroup):
     api_key = State()
     name = State()
     workspace = State()
-
-
-def cancel_row(what: Cancelled, locale: Locale) -> list[InlineKeyboardButton]:
-    return [
-        InlineKeyboardButton(
-            text=text("button.cancel", locale), callback_data=CancelWizard(what=what).pack()
-        )
-    ]
-
-
-def cancel_keyboard(locale: Locale, what: Cancelled = Cancelled.ADD) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[cancel_row(what, locale)])
-
-
-def marketplace_keyboard(locale: Locale) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(text=DISPLAY_NAMES.get(m, m),
-                              callback_data=PickMarketplace(marketplace=m).pack())]
-        for m in MARKETPLACES
-    ]  # fmt: skip
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row(Cancelled.ADD, locale)])
-
-
-def workspace_keyboard(workspaces: list[Workspace], locale: Locale) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(text=w.title[:60] or str(w.tg_chat_id),
-                              callback_data=PickWorkspace(workspace_id=w.id).pack())]
-        for w in workspaces
-    ]  # fmt: skip
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row(Cancelled.ADD, locale)])
-
-
-def name_keyboard(name: str, locale: Locale) -> InlineKeyboardMarkup:
-    keep = InlineKeyboardButton(
-        text=text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row(Cancelled.ADD, locale)])
 
 
 def draft_from(data: dict[str, str], vault: Vault) -> SellerDraft | None:
@@ -132,23 +102,6 @@ def carries_key(command_text: str) -> bool:
     """Whether a /add_seller line may hold a key (anything past the marketplace word),
     well-formed or not: such a message must not stay in any chat."""
     return len(command_text.split()) >= 3
-
-
-async def forget_message(bot: Bot, message: Message) -> bool:
-    """Delete a message that carries a key; False if Telegram would not."""
-    try:
-        await bot.delete_message(chat_id=message.chat.id, message_id=message.message_id)
-    except TelegramAPIError as exc:
-        logger.warning("chat=%d: could not delete a key message (%s)", message.chat.id,
-                       type(exc).__name__)  # fmt: skip
-        return False
-    return True
-
-
-async def refuse_or_explain(bot: Bot, chat_id: int, access: AccessControl, user_id: int,
-                            locale: Locale) -> None:  # fmt: skip
-    key = "add.no_groups" if access.is_owner(user_id) else "refused"
-    await bot.send_message(chat_id=chat_id, text=text(key, locale))
 
 
 async def start_wizard(bot: Bot, chat_id: int, state: FSMContext, locale: Locale) -> None:

@@ -22,13 +22,6 @@ from bot.texts import Locale, text
 from storage.errors import NotFound
 
 
-def push_button(seller_id: int, locale: Locale) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text=text("security.button.push_url", locale),
-        callback_data=PushUrl(action=PushUrlOp.SHOW, seller_id=seller_id).pack(),
-    )
-
-
 def _keyboard(seller_id: int, locale: Locale) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[

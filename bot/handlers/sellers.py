@@ -23,8 +23,12 @@ from bot.admin.callbacks import Cancelled, SellerAction, SellerOp
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import KeyCheck, key_check_text, looks_like_key
 from bot.admin.sellers import SellerAdmin, SellerCard, card_text, list_text, remove_warning
-from bot.handlers.add_seller import cancel_keyboard, forget_message, refuse_or_explain
-from bot.handlers.push_urls import push_button
+from bot.handlers.seller_forms import (
+    cancel_keyboard,
+    forget_message,
+    push_button,
+    refuse_or_explain,
+)
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text

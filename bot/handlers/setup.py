@@ -15,7 +15,7 @@ from bot.access import AccessControl, Role
 from bot.admin.binding import GroupBinding
 from bot.admin.notify import post_in_group
 from bot.admin.setup import SetupReport, assess, facts_for, report_text
-from bot.handlers.groups import request_keyboard, request_text
+from bot.handlers.group_requests import request_keyboard, request_text
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import text

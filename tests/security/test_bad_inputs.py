@@ -21,7 +21,7 @@ from bot.admin.sellers import SellerCard, card_text
 from bot.app import build_bot
 from bot.bridge.agent_messages import IncomingMessage, Outcome, accept_agent_message
 from bot.bridge.render import ChatContext, context_header, message_posts
-from bot.handlers.groups import request_text
+from bot.handlers.group_requests import request_text
 from sandbox.telegram import TelegramEmulator
 from storage.database import Database
 from storage.records import GroupRequest, Seller, SyncState, Workspace
