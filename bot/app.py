@@ -50,6 +50,7 @@ from bot.outbox.worker import OutboxWorker
 from bot.runtime import open_database
 from bot.seller_api import SellerApis
 from bot.settings import Settings
+from bot.sla.commands import ClaimCommands
 from bot.sla.service import SlaService
 from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
@@ -217,6 +218,7 @@ def assemble(
             push_tokens=PushTokens(db=db, vault=vault),
             marketplaces=marketplaces,
             membership=Membership(db=db, kick=outbox.kick, default_locale=settings.locale),
+            claims=ClaimCommands(db=db, access=access, kick=sla.kick),
         )
     )
 

@@ -15,6 +15,7 @@ from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
+from bot.sla.commands import ClaimCommands
 from bot.sla.service import SlaService
 from bot.sync.push_tokens import PushTokens
 from bot.sync.scheduler import SyncScheduler
@@ -44,3 +45,4 @@ class Deps(TypedDict):
     push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL
     marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)
     membership: NotRequired[Membership]  # the bot's own standing in groups
+    claims: NotRequired[ClaimCommands]  # Take, /take, /release, /assign
