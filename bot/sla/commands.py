@@ -13,15 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.access import AccessControl, Presser, Role
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.sla.claims import Action, ClaimResult, Outcome, apply
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Agent, Chat, Workspace
 from storage.sla_queue_repo import SlaQueueRepo
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 logger = logging.getLogger(__name__)
 
@@ -207,12 +205,12 @@ class ClaimCommands:
         self, chat: Chat, workspace: Workspace, *, key: str, body: str, reply_to: int | None = None
     ) -> None:
         """Tell the chat's topic who owns it now (or why not), through the Telegram queue."""
-        await enqueue(
+        await enqueue_notice(
             self._db,
-            Notice(text=body, reply_to=reply_to),
             workspace_id=workspace.id,
-            priority=PRIORITY_AGENT_FEEDBACK,
+            text=body,
+            key=key,
             chat_id=chat.id,
-            dedup_key=key,
+            reply_to=reply_to,
         )
         self._kick()
