@@ -11,13 +11,12 @@ import html
 import logging
 from collections.abc import Awaitable, Callable
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Dispatcher, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Message
 from pydantic import SecretStr
 
@@ -230,7 +229,7 @@ async def on_add_seller_group(
     settings: Settings,
     onboarding: Onboarding,
     outbox: Outbox,
-    fsm_storage: BaseStorage,
+    dispatcher: Dispatcher,
     vault: Vault,
 ) -> None:
     """In a group: delete a key at once, say so, and carry on in private."""
@@ -242,10 +241,8 @@ async def on_add_seller_group(
     reached_private: bool | None = None
     proceed: Continuation | None = None
     if user is not None and manageable:
-        private = FSMContext(
-            storage=fsm_storage,
-            key=StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id),
-        )
+        # The person's private chat with the bot, through the dispatcher's own FSM.
+        private = dispatcher.fsm.get_context(bot=bot, chat_id=user.id, user_id=user.id)
         reached_private, proceed = await _open_private(
             bot, user_id=user.id, state=private, command_text=message.text or "",
             manageable=manageable, group_workspace=workspace, locale=settings.locale,
@@ -368,9 +365,6 @@ async def on_marketplace(
     query: CallbackQuery, callback_data: PickMarketplace, state: FSMContext, settings: Settings
 ) -> None:
     locale = settings.locale
-    if await state.get_state() != AddSeller.marketplace.state:
-        await query.answer(text("wizard.outdated", locale), show_alert=True)
-        return
     if callback_data.marketplace not in MARKETPLACES:
         await query.answer(text("refused", locale), show_alert=True)
         return
@@ -478,9 +472,6 @@ async def on_keep_name(
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
-    if await state.get_state() != AddSeller.name.state:
-        await query.answer(text("wizard.outdated", settings.locale), show_alert=True)
-        return
     await query.answer()
     data = await state.get_data()
     name = default_name(data["marketplace"], data["client_id"])
@@ -534,9 +525,6 @@ async def on_workspace(
     vault: Vault,
 ) -> None:
     locale, user = settings.locale, query.from_user
-    if await state.get_state() != AddSeller.workspace.state:
-        await query.answer(text("wizard.outdated", locale), show_alert=True)
-        return
     try:
         workspace: Workspace | None = await db.workspaces.get(
             workspace_id=callback_data.workspace_id
@@ -571,9 +559,15 @@ def build_router() -> Router:
     router.message.register(on_add_seller_private, Command("add_seller"), PRIVATE)
     router.message.register(on_add_seller_group, Command("add_seller"), GROUPS)
     router.edited_message.register(on_add_seller_edited, Command("add_seller"))
-    router.callback_query.register(on_marketplace, PickMarketplace.filter())
-    router.callback_query.register(on_keep_name, KeepName.filter())
-    router.callback_query.register(on_workspace, PickWorkspace.filter())
+    # A button of a step already passed (or of a wizard cancelled) matches no state here
+    # and is answered "out of date" by the stale-buttons router.
+    router.callback_query.register(
+        on_marketplace, PickMarketplace.filter(), StateFilter(AddSeller.marketplace)
+    )
+    router.callback_query.register(on_keep_name, KeepName.filter(), StateFilter(AddSeller.name))
+    router.callback_query.register(
+        on_workspace, PickWorkspace.filter(), StateFilter(AddSeller.workspace)
+    )
     router.message.register(on_client_id, StateFilter(AddSeller.client_id), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_api_key, StateFilter(AddSeller.api_key), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_name, StateFilter(AddSeller.name), PRIVATE, NOT_A_COMMAND)
