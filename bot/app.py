@@ -22,6 +22,7 @@ from bot.admin.agents import AgentAdmin
 from bot.admin.binding import GroupBinding
 from bot.admin.commands import register_commands
 from bot.admin.health import HealthMonitor
+from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
 from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
@@ -51,6 +52,7 @@ from bot.runtime import open_database
 from bot.scheduling import SchedulerRuntime, build_scheduler
 from bot.seller_api import SellerApis
 from bot.settings import Settings
+from bot.sla.commands import ClaimCommands
 from bot.sla.service import SlaService
 from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
@@ -243,6 +245,8 @@ def assemble(
             push_tokens=registration.tokens,
             push_registration=registration,
             marketplaces=marketplaces,
+            membership=Membership(db=db, kick=outbox.kick, default_locale=settings.locale),
+            claims=ClaimCommands(db=db, access=access, kick=sla.kick),
         )
     )
 

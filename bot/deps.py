@@ -7,6 +7,7 @@ from typing import NotRequired, TypedDict
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
 from bot.admin.binding import GroupBinding
+from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
 from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
@@ -15,6 +16,7 @@ from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
+from bot.sla.commands import ClaimCommands
 from bot.sla.service import SlaService
 from bot.sync.push_tokens import PushTokens
 from bot.sync.scheduler import SyncScheduler
@@ -44,3 +46,5 @@ class Deps(TypedDict):
     push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL
     push_registration: NotRequired[PushRegistration]  # Ozon's push URL registered by API
     marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)
+    membership: NotRequired[Membership]  # the bot's own standing in groups
+    claims: NotRequired[ClaimCommands]  # Take, /take, /release, /assign

@@ -113,6 +113,8 @@ class Settings(BaseSettings):
     db_name: str | None = None
     # How long start-up keeps trying to reach Telegram before giving up with one line.
     telegram_startup_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
+    # The same for the database in DATABASE_URL (it may come up after the bot at boot).
+    database_startup_wait_seconds: float = Field(default=60.0, ge=0, le=3600)
     wb_api_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_WB_API_URL)
     # How the WB token is sent first ("bearer": Authorization: Bearer <token>, as WB's 2026
     # docs show; "bare": the token alone); the other form is tried once when a check fails.

@@ -352,7 +352,7 @@ async def play_ozon(world: DemoWorld, out: Say, tell: Tell, locale: str) -> None
 
     def draft_buttons(post: dict[str, Any]) -> list[dict[str, Any]]:
         rows = (post.get("reply_markup") or {}).get("inline_keyboard") or []
-        return [b for row in rows for b in row if b.get("callback_data", "").startswith("d:")]
+        return [b for row in rows for b in row if b.get("callback_data", "").startswith("d1:")]
 
     def draft() -> dict[str, Any] | None:
         # The buyer's own post has buttons too (✋ take): the draft is the one with d: data.

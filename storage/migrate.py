@@ -84,14 +84,21 @@ async def apply_migrations(
                         "it was applied; add a new migration instead of editing an applied one"
                     )
                 continue
-            async with conn.transaction():
-                await conn.execute(migration.sql)
-                await conn.execute(
-                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                    migration.version,
-                    migration.name,
-                    migration.checksum,
-                )
+            try:
+                async with conn.transaction():
+                    await conn.execute(migration.sql)
+                    await conn.execute(
+                        "INSERT INTO schema_migrations (version, name, checksum) "
+                        "VALUES ($1, $2, $3)",
+                        migration.version,
+                        migration.name,
+                        migration.checksum,
+                    )
+            except asyncpg.PostgresError as exc:  # rolled back: the schema is as before
+                raise MigrationError(
+                    f"migration {migration.version:04d}_{migration.name} failed "
+                    f"({type(exc).__name__}: {exc}); nothing of it was applied"
+                ) from exc
             logger.info("Applied migration %04d_%s", migration.version, migration.name)
             done_now.append(migration.version)
         return done_now

@@ -196,3 +196,67 @@ def test_one_scheduler_built_in_one_place() -> None:
                 module = _module_of(path)
                 builders[f"{module} (build_scheduler)"] = builders.get(module, 0) + 1
     assert builders == {"bot.scheduling": 1, "bot.app (build_scheduler)": 1}, builders
+
+
+HANDLERS = BOT / "handlers"
+# SLA command handlers not yet moved onto a service (issue 11, item 1): they still reach
+# through ``sla.db``. The list may only shrink.
+REACHES_INTO_DB_FOR_NOW = {"sla_admin", "sla_common", "sla_queue"}
+
+
+def _handler_modules() -> dict[str, ast.Module]:
+    return {
+        path.stem: ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for path in sorted(HANDLERS.glob("*.py"))
+        if path.stem != "__init__"
+    }
+
+
+def _is_router_module(tree: ast.Module) -> bool:
+    return any(
+        isinstance(node, ast.FunctionDef) and node.name == "build_router" for node in tree.body
+    )
+
+
+def test_no_handler_reaches_into_a_services_database() -> None:
+    """Handlers parse, call a service, render: ``service.db.…`` and storage repositories
+    are the services' business."""
+    offenders: dict[str, list[str]] = {}
+    for name, tree in _handler_modules().items():
+        found: list[str] = []
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "db"
+            ):
+                found.append(f"line {node.lineno}: .db.{node.attr}")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_repo"):
+                found.append(f"line {node.lineno}: from {node.module}")
+        if found and name not in REACHES_INTO_DB_FOR_NOW:
+            offenders[name] = found
+    assert not offenders, offenders
+
+
+def test_no_router_module_imports_another() -> None:
+    """Feature routers share helpers through modules without a router (keyboards, forms);
+    only the package's assembly (``bot/handlers/__init__.py``) imports the routers."""
+    trees = _handler_modules()
+    routers = {name for name, tree in trees.items() if _is_router_module(tree)}
+    offenders: dict[str, list[str]] = {}
+    for name in sorted(routers):
+        for node in ast.walk(trees[name]):
+            targets: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module == "bot.handlers":
+                    targets = [alias.name for alias in node.names]
+                elif node.module.startswith("bot.handlers."):
+                    targets = [node.module.split(".")[2]]
+            elif isinstance(node, ast.Import):
+                targets = [
+                    a.name.split(".")[2] for a in node.names if a.name.startswith("bot.handlers.")
+                ]
+            hits = [t for t in targets if t in routers and t != name]
+            if hits:
+                offenders.setdefault(name, []).extend(hits)
+    assert not offenders, offenders

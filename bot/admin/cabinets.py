@@ -12,18 +12,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from aiogram.filters.callback_data import CallbackData
 from pydantic import SecretStr
 
 from connectors.errors import AuthFailed, MarketplaceError, TokenScopeMissing
 
 logger = logging.getLogger(__name__)
-
-
-class PickCabinet(CallbackData, prefix="cb1"):
-    """A cabinet button in /add_seller (the draft waits in the admin's FSM data)."""
-
-    account_id: str
 
 
 def is_read_only(error: Exception) -> bool:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from storage.database import Database
 from storage.records import Workspace
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 
 async def post_in_group(
@@ -23,11 +21,12 @@ async def post_in_group(
     reply_to: int | None = None,
 ) -> None:
     """Queue ``html_text`` once per ``key``; no thread means General (or a plain group)."""
-    await enqueue(
+    await enqueue_notice(
         db,
-        Notice(text=html_text, thread_id=thread_id, reply_to=reply_to),
         workspace_id=workspace.id,
-        priority=PRIORITY_AGENT_FEEDBACK,
-        dedup_key=key,
+        text=html_text,
+        key=key,
+        thread_id=thread_id,
+        reply_to=reply_to,
     )
     kick()

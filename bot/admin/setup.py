@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from aiogram.types import Chat, ChatMemberAdministrator, ChatMemberUnion
+
 from bot.texts import Locale, text
 
 # What the bot does in a workspace: create/rename/close topics, delete messages carrying
@@ -72,3 +74,23 @@ def report_text(report: SetupReport, locale: Locale, *, bound: bool) -> str:
     if report.ready:
         return text("setup.ready" if bound else "setup.ready_unbound", locale)
     return text("setup.missing", locale, fixes=render_problems(report, locale))
+
+
+def member_rights(member: ChatMemberUnion) -> dict[str, bool]:
+    if isinstance(member, ChatMemberAdministrator):
+        return {
+            "can_manage_topics": bool(member.can_manage_topics),
+            "can_delete_messages": bool(member.can_delete_messages),
+            "can_pin_messages": bool(member.can_pin_messages),
+        }
+    return {}
+
+
+def facts_for(chat: Chat, member: ChatMemberUnion) -> GroupFacts:
+    """Telegram's view of a group and the bot's membership, as the plain facts above."""
+    return GroupFacts(
+        chat_type=str(chat.type),
+        is_forum=bool(chat.is_forum),
+        bot_status=str(getattr(member.status, "value", member.status)),  # enum or str
+        bot_rights=member_rights(member),
+    )

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.access import AccessControl, Answerer, Presser
+from bot.bridge.callbacks import ReplyCheckAction, ReplyCheckCallback
 from bot.outbox.kinds import ReplyCheck, decode
 from bot.outbox.queue import enqueue
 from bot.outbox.worker import OutboxWorker
@@ -32,15 +32,8 @@ from storage.records import ReplyItem, TgOutboxItem, Workspace
 
 logger = logging.getLogger(__name__)
 
-SEND_ANYWAY, DROP = "s", "d"
+SEND_ANYWAY, DROP = ReplyCheckAction.SEND_ANYWAY, ReplyCheckAction.DROP
 _GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
-
-
-class ReplyCheckCallback(CallbackData, prefix="rc"):
-    """A button under a "could not verify" notice: ``a`` is s/d, ``id`` the reply row."""
-
-    a: str
-    id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +131,13 @@ class ReplyChecks:
         self._clock = clock
 
     async def decide(
-        self, *, action: str, reply_id: int, tg_chat_id: int, message_id: int, presser: Presser
+        self,
+        *,
+        action: ReplyCheckAction,
+        reply_id: int,
+        tg_chat_id: int,
+        message_id: int,
+        presser: Presser,
     ) -> Answer:
         try:
             reply = await self._db.replies.get(item_id=reply_id)

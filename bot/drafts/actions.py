@@ -17,7 +17,16 @@ from datetime import UTC, datetime
 
 from bot.access import AccessControl, Answerer, Presser, Role
 from bot.bridge.agent_messages import release_held
-from bot.drafts.callbacks import CANCEL, CONFIRM, DISMISS, EDIT, REGENERATE, SEND
+from bot.drafts.callbacks import (
+    CANCEL,
+    CONFIRM,
+    DISMISS,
+    EDIT,
+    REGENERATE,
+    SEND,
+    DraftAction,
+    HeldAction,
+)
 from bot.drafts.render import problems
 from bot.drafts.service import DraftService
 from bot.guardrails.rules import blocking, findings_from_dicts
@@ -83,7 +92,7 @@ class DraftActions:
     async def press(
         self,
         *,
-        action: str,
+        action: DraftAction,
         suggestion_id: int,
         tg_chat_id: int,
         message_id: int,
@@ -119,7 +128,7 @@ class DraftActions:
 
     async def _act(
         self,
-        action: str,
+        action: DraftAction,
         suggestion: Suggestion,
         chat: Chat,
         workspace: Workspace,
@@ -236,7 +245,13 @@ class DraftActions:
     # ------------------------------------------------------------------ held replies
 
     async def held(
-        self, *, action: str, held_id: int, tg_chat_id: int, message_id: int, presser: Presser
+        self,
+        *,
+        action: HeldAction,
+        held_id: int,
+        tg_chat_id: int,
+        message_id: int,
+        presser: Presser,
     ) -> Answer:
         try:
             held = await self._db.held_replies.get(held_id=held_id)

@@ -1,33 +1,61 @@
-"""Typed callback data of drafts and held replies (short ids only; never trusted)."""
+"""Typed callback data of drafts, held replies and the /ai panel (short ids only; never
+trusted). Prefixes end in a version digit: a button from before a change of meaning no
+longer unpacks and is answered "out of date" instead of acting."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
-SEND, REGENERATE, EDIT, DISMISS = "s", "r", "e", "x"
-CONFIRM, CANCEL = "y", "n"
-AUTO_TOGGLE, INTENT_TOGGLE = "a", "i"
+
+class DraftAction(StrEnum):
+    SEND = "s"
+    REGENERATE = "r"
+    EDIT = "e"
+    DISMISS = "x"
 
 
-class DraftCallback(CallbackData, prefix="d"):
-    """A button under a draft post: ``a`` is one of s/r/e/x, ``id`` the suggestion."""
+class HeldAction(StrEnum):
+    CONFIRM = "y"
+    CANCEL = "n"
 
-    a: str
+
+class AiAction(StrEnum):
+    AUTO_TOGGLE = "a"
+    INTENT_TOGGLE = "i"
+
+
+# The names the features use (members, so comparisons stay typed).
+SEND, REGENERATE, EDIT, DISMISS = (
+    DraftAction.SEND,
+    DraftAction.REGENERATE,
+    DraftAction.EDIT,
+    DraftAction.DISMISS,
+)
+CONFIRM, CANCEL = HeldAction.CONFIRM, HeldAction.CANCEL
+AUTO_TOGGLE, INTENT_TOGGLE = AiAction.AUTO_TOGGLE, AiAction.INTENT_TOGGLE
+
+
+class DraftCallback(CallbackData, prefix="d1"):
+    """A button under a draft post: the action and the suggestion's id."""
+
+    a: DraftAction
     id: int
 
 
-class HeldCallback(CallbackData, prefix="dh"):
-    """Confirm (``y``) or cancel (``n``) an agent's reply held by a warning."""
+class HeldCallback(CallbackData, prefix="dh1"):
+    """Confirm or cancel an agent's reply held by a warning."""
 
-    a: str
+    a: HeldAction
     id: int
 
 
 class AiCallback(CallbackData, prefix="da2"):
-    """/ai panel: auto-reply (``a``) or one safe intent (``i`` + ``v``) set to ``on``
-    (1/0). A set, not a flip: a press handled twice leaves the same state."""
+    """/ai panel: auto-reply or one safe intent (``v``) set to ``on`` (1/0). A set, not a
+    flip: a press handled twice leaves the same state."""
 
-    a: str
+    a: AiAction
     id: int
     v: str = ""
     on: int = 1

@@ -19,6 +19,7 @@ from bot.drafts.callbacks import (
     EDIT,
     REGENERATE,
     SEND,
+    DraftAction,
     DraftCallback,
     HeldCallback,
 )
@@ -72,7 +73,7 @@ def draft_post(
 
 
 def draft_keyboard(suggestion_id: int, locale: Locale, *, can_send: bool) -> InlineKeyboardMarkup:
-    def button(key: str, action: str) -> InlineKeyboardButton:
+    def button(key: str, action: DraftAction) -> InlineKeyboardButton:
         data = DraftCallback(a=action, id=suggestion_id).pack()
         return InlineKeyboardButton(text=text(key, locale), callback_data=data)
 

@@ -11,6 +11,7 @@ from bot.handlers import (
     agents,
     ai_settings,
     drafts,
+    errors,
     groups,
     membership,
     push_urls,
@@ -27,6 +28,7 @@ from bot.handlers import (
 
 def build_router() -> Router:
     root = Router(name="root")
+    root.include_router(errors.build_router())  # any handler's unexpected failure
     root.include_router(membership.build_router())  # before topics: migration messages
     root.include_router(start.build_router())
     root.include_router(setup.build_router())

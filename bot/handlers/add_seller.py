@@ -12,21 +12,20 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Dispatcher, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.fsm.storage.base import BaseStorage, StorageKey
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from pydantic import SecretStr
 
 from bot.access import AccessControl, Role
-from bot.admin.cabinets import Cabinet, PickCabinet
+from bot.admin.cabinets import Cabinet
+from bot.admin.callbacks import CancelWizard, KeepName, PickCabinet, PickMarketplace, PickWorkspace
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import (
-    DISPLAY_NAMES,
     MARKETPLACES,
     TOKEN_ONLY,
     AddOutcome,
@@ -46,8 +45,16 @@ from bot.admin.onboarding import (
     with_cabinet,
 )
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
-from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
-from bot.handlers.push_urls import tell_push_registration
+from bot.handlers.seller_forms import (
+    cabinet_keyboard,
+    cancel_keyboard,
+    forget_message,
+    marketplace_keyboard,
+    name_keyboard,
+    refuse_or_explain,
+    tell_push_registration,
+    workspace_keyboard,
+)
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, for_marketplace, text
@@ -71,43 +78,6 @@ class AddSeller(StatesGroup):
     name = State()
     workspace = State()
     cabinet = State()
-
-
-def cancel_row(what: str, locale: Locale) -> list[InlineKeyboardButton]:
-    return [
-        InlineKeyboardButton(
-            text=text("button.cancel", locale), callback_data=CancelWizard(what=what).pack()
-        )
-    ]
-
-
-def cancel_keyboard(locale: Locale, what: str = "add") -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[cancel_row(what, locale)])
-
-
-def marketplace_keyboard(locale: Locale) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(text=DISPLAY_NAMES.get(m, m),
-                              callback_data=PickMarketplace(marketplace=m).pack())]
-        for m in MARKETPLACES
-    ]  # fmt: skip
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)])
-
-
-def workspace_keyboard(workspaces: list[Workspace], locale: Locale) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(text=w.title[:60] or str(w.tg_chat_id),
-                              callback_data=PickWorkspace(workspace_id=w.id).pack())]
-        for w in workspaces
-    ]  # fmt: skip
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)])
-
-
-def name_keyboard(name: str, locale: Locale) -> InlineKeyboardMarkup:
-    keep = InlineKeyboardButton(
-        text=text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row("add", locale)])
 
 
 def draft_from(data: dict[str, str], vault: Vault) -> SellerDraft | None:
@@ -137,23 +107,6 @@ def carries_key(command_text: str) -> bool:
     """Whether a /add_seller line may hold a key (anything past the marketplace word),
     well-formed or not: such a message must not stay in any chat."""
     return len(command_text.split()) >= 3
-
-
-async def forget_message(bot: Bot, message: Message) -> bool:
-    """Delete a message that carries a key; False if Telegram would not."""
-    try:
-        await bot.delete_message(chat_id=message.chat.id, message_id=message.message_id)
-    except TelegramAPIError as exc:
-        logger.warning("chat=%d: could not delete a key message (%s)", message.chat.id,
-                       type(exc).__name__)  # fmt: skip
-        return False
-    return True
-
-
-async def refuse_or_explain(bot: Bot, chat_id: int, access: AccessControl, user_id: int,
-                            locale: Locale) -> None:  # fmt: skip
-    key = "add.no_groups" if access.is_owner(user_id) else "refused"
-    await bot.send_message(chat_id=chat_id, text=text(key, locale))
 
 
 async def start_wizard(bot: Bot, chat_id: int, state: FSMContext, locale: Locale) -> None:
@@ -239,14 +192,11 @@ async def ask_cabinet(
         **draft_data(draft, vault), "workspace_id": str(workspace.id),
         "cabinets": json.dumps([[c.account_id, c.name] for c in cabinets]),
     })  # fmt: skip
-    rows = [[InlineKeyboardButton(text=f"{c.name[:50]} ({c.account_id})",
-                                  callback_data=PickCabinet(account_id=c.account_id).pack())]
-            for c in cabinets[:20]]  # fmt: skip
     await bot.edit_message_text(
         text=text("add.ask_cabinet", locale),
         chat_id=chat_id,
         message_id=message_id,
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row("add", locale)]),
+        reply_markup=cabinet_keyboard(cabinets, locale),
     )
 
 
@@ -362,7 +312,7 @@ async def on_add_seller_group(
     settings: Settings,
     onboarding: Onboarding,
     outbox: Outbox,
-    fsm_storage: BaseStorage,
+    dispatcher: Dispatcher,
     vault: Vault,
 ) -> None:
     """In a group: delete a key at once, say so, and carry on in private."""
@@ -374,10 +324,8 @@ async def on_add_seller_group(
     reached_private: bool | None = None
     proceed: Continuation | None = None
     if user is not None and manageable:
-        private = FSMContext(
-            storage=fsm_storage,
-            key=StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id),
-        )
+        # The person's private chat with the bot, through the dispatcher's own FSM.
+        private = dispatcher.fsm.get_context(bot=bot, chat_id=user.id, user_id=user.id)
         reached_private, proceed = await _open_private(
             bot, user_id=user.id, state=private, command_text=message.text or "",
             manageable=manageable, group_workspace=workspace, locale=settings.locale,
@@ -500,9 +448,6 @@ async def on_marketplace(
     query: CallbackQuery, callback_data: PickMarketplace, state: FSMContext, settings: Settings
 ) -> None:
     locale = settings.locale
-    if await state.get_state() != AddSeller.marketplace.state:
-        await query.answer(text("wizard.outdated", locale), show_alert=True)
-        return
     if callback_data.marketplace not in MARKETPLACES:
         await query.answer(text("refused", locale), show_alert=True)
         return
@@ -615,9 +560,6 @@ async def on_keep_name(
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
-    if await state.get_state() != AddSeller.name.state:
-        await query.answer(text("wizard.outdated", settings.locale), show_alert=True)
-        return
     await query.answer()
     data = await state.get_data()
     name = default_name(data["marketplace"], data["client_id"])
@@ -671,9 +613,6 @@ async def on_workspace(
     vault: Vault,
 ) -> None:
     locale, user = settings.locale, query.from_user
-    if await state.get_state() != AddSeller.workspace.state:
-        await query.answer(text("wizard.outdated", locale), show_alert=True)
-        return
     try:
         workspace: Workspace | None = await db.workspaces.get(
             workspace_id=callback_data.workspace_id
@@ -708,10 +647,18 @@ def build_router() -> Router:
     router.message.register(on_add_seller_private, Command("add_seller"), PRIVATE)
     router.message.register(on_add_seller_group, Command("add_seller"), GROUPS)
     router.edited_message.register(on_add_seller_edited, Command("add_seller"))
-    router.callback_query.register(on_marketplace, PickMarketplace.filter())
-    router.callback_query.register(on_keep_name, KeepName.filter())
-    router.callback_query.register(on_workspace, PickWorkspace.filter())
-    router.callback_query.register(on_cabinet, PickCabinet.filter())
+    # A button of a step already passed (or of a wizard cancelled) matches no state here
+    # and is answered "out of date" by the stale-buttons router.
+    router.callback_query.register(
+        on_marketplace, PickMarketplace.filter(), StateFilter(AddSeller.marketplace)
+    )
+    router.callback_query.register(on_keep_name, KeepName.filter(), StateFilter(AddSeller.name))
+    router.callback_query.register(
+        on_workspace, PickWorkspace.filter(), StateFilter(AddSeller.workspace)
+    )
+    router.callback_query.register(
+        on_cabinet, PickCabinet.filter(), StateFilter(AddSeller.cabinet)
+    )
     router.message.register(on_client_id, StateFilter(AddSeller.client_id), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_api_key, StateFilter(AddSeller.api_key), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_name, StateFilter(AddSeller.name), PRIVATE, NOT_A_COMMAND)

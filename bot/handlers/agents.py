@@ -7,26 +7,17 @@ import html
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.access import AccessControl, Role
 from bot.admin.agents import AgentAdmin, Roster
+from bot.admin.callbacks import AgentToggle
 from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
-
-
-class AgentToggle(CallbackData, prefix="ag2"):
-    """Sets (``allow`` 1/0), never flips: a press handled twice (a restart between the
-    handler and its "done" mark) leaves the same state, not the previous one."""
-
-    workspace_id: int
-    agent_id: int
-    allow: int
 
 
 def roster_text(roster: Roster, locale: Locale) -> str:

@@ -13,13 +13,12 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, queue_panel
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
-from bot.outbox.queue import Outbox
+from bot.outbox.queue import PRIORITY_NOTICE, Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
-from storage.tg_outbox_repo import PRIORITY_NOTICE
 
 
 async def _group_workspace(db: Database, chat_id: int) -> Workspace | None:

@@ -14,53 +14,19 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.access import AccessControl
 from bot.admin.binding import GroupBinding
+from bot.admin.callbacks import GroupAccess, UnbindGroup
 from bot.admin.notify import post_in_group
+from bot.handlers.group_requests import request_keyboard
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
-from storage.records import GroupRequest
 
 logger = logging.getLogger(__name__)
-
-
-class GroupAccess(CallbackData, prefix="ga1"):
-    """An owner's answer to a group request (``approve`` is 1 or 0)."""
-
-    request_id: int
-    approve: int
-
-
-class UnbindGroup(CallbackData, prefix="gu1"):
-    workspace_id: int
-
-
-def request_text(request: GroupRequest, person: str, locale: Locale) -> str:
-    return text(
-        "security.request.text",
-        locale,
-        person=html.escape(person or str(request.requested_by_tg_user_id)),
-        group=html.escape(request.title),
-        chat_id=request.tg_chat_id,
-    )
-
-
-def request_keyboard(request_id: int, locale: Locale) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[
-            InlineKeyboardButton(text=text("security.button.approve", locale),
-                                 callback_data=GroupAccess(request_id=request_id,
-                                                           approve=1).pack()),
-            InlineKeyboardButton(text=text("security.button.reject", locale),
-                                 callback_data=GroupAccess(request_id=request_id,
-                                                           approve=0).pack()),
-        ]]
-    )  # fmt: skip
 
 
 async def groups_view(

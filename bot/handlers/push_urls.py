@@ -8,43 +8,21 @@ private chat, after the same role check as every other /sellers button.
 from __future__ import annotations
 
 import html
-from enum import StrEnum
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.enums import ChatType
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.access import AccessControl, Role
+from bot.admin.callbacks import PushUrl, PushUrlOp, SellerAction, SellerOp
 from bot.admin.push_registration import PushRegistration, Registration, health_text
 from bot.admin.sellers import SellerAdmin
-from bot.handlers.admin_callbacks import SellerAction
+from bot.handlers.seller_forms import PUSHING
 from bot.settings import Settings
 from bot.sync.push import push_path
 from bot.sync.push_tokens import PushTokens
 from bot.texts import Locale, text
 from storage.errors import NotFound
-from storage.records import Seller
-
-#: Marketplaces that push to a per-seller secret URL.
-PUSHING = frozenset({"ozon", "ym"})
-
-
-class PushUrlAction(StrEnum):
-    SHOW = "show"
-    ROTATE = "rotate"
-
-
-class PushUrl(CallbackData, prefix="pu1"):
-    action: PushUrlAction
-    seller_id: int
-
-
-def push_button(seller_id: int, locale: Locale) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text=text("security.button.push_url", locale),
-        callback_data=PushUrl(action=PushUrlAction.SHOW, seller_id=seller_id).pack(),
-    )
 
 
 def _keyboard(seller_id: int, locale: Locale) -> InlineKeyboardMarkup:
@@ -52,26 +30,12 @@ def _keyboard(seller_id: int, locale: Locale) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [InlineKeyboardButton(
                 text=text("security.button.rotate_push_url", locale),
-                callback_data=PushUrl(action=PushUrlAction.ROTATE, seller_id=seller_id).pack())],
+                callback_data=PushUrl(action=PushUrlOp.ROTATE, seller_id=seller_id).pack())],
             [InlineKeyboardButton(
                 text=text("button.back", locale),
-                callback_data=SellerAction(action="open", seller_id=seller_id).pack())],
+                callback_data=SellerAction(action=SellerOp.OPEN, seller_id=seller_id).pack())],
         ]
     )  # fmt: skip
-
-
-async def tell_push_registration(
-    bot: Bot, chat_id: int, locale: Locale, seller: Seller, outcome: Registration
-) -> None:
-    """After adding a shop: say push is on, or hand over the URL to paste by hand."""
-    if outcome is Registration.REGISTERED:
-        await bot.send_message(chat_id, text("push.registered", locale, shop=seller.name))
-    elif outcome is Registration.REFUSED:
-        await bot.send_message(
-            chat_id,
-            text("push.refused", locale, shop=seller.name),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[push_button(seller.id, locale)]]),
-        )
 
 
 async def on_push_url(
@@ -99,7 +63,7 @@ async def on_push_url(
         await query.answer(text("refused", locale), show_alert=True)
         return
     ym = seller.marketplace == "ym"
-    if callback_data.action is PushUrlAction.ROTATE:
+    if callback_data.action is PushUrlOp.ROTATE:
         token = await push_tokens.rotate(seller.id, actor_tg_user_id=query.from_user.id)
         registered = push_registration is not None and not ym
         if registered and push_registration is not None:

@@ -7,7 +7,8 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 
 from bot.access import AccessControl, Presser
-from bot.bridge.reply_checks import ReplyCheckCallback, ReplyChecks
+from bot.bridge.callbacks import ReplyCheckCallback
+from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
 from bot.outbox.queue import Outbox
 from storage.database import Database

@@ -19,12 +19,17 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from pydantic import SecretStr
 
 from bot.access import AccessControl, Role
+from bot.admin.callbacks import Cancelled, SellerAction, SellerOp
 from bot.admin.notify import post_in_group
 from bot.admin.onboarding import KeyCheck, key_check_text, looks_like_key
 from bot.admin.sellers import SellerAdmin, SellerCard, card_text, list_text, remove_warning
-from bot.handlers.add_seller import cancel_keyboard, forget_message, refuse_or_explain
-from bot.handlers.admin_callbacks import SellerAction
-from bot.handlers.push_urls import push_button
+from bot.handlers.seller_forms import (
+    PUSHING,
+    cancel_keyboard,
+    forget_message,
+    push_button,
+    refuse_or_explain,
+)
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
@@ -40,7 +45,7 @@ class ReplaceKey(StatesGroup):
     api_key = State()
 
 
-def _button(label: str, action: str, seller_id: int) -> InlineKeyboardButton:
+def _button(label: str, action: SellerOp, seller_id: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=label, callback_data=SellerAction(action=action, seller_id=seller_id).pack()
     )
@@ -49,23 +54,23 @@ def _button(label: str, action: str, seller_id: int) -> InlineKeyboardButton:
 def list_keyboard(cards: list[SellerCard], locale: Locale) -> InlineKeyboardMarkup | None:
     if not cards:
         return None
-    rows = [[_button(f"⚙️ {c.seller.name[:40]}", "open", c.seller.id)] for c in cards]
+    rows = [[_button(f"⚙️ {c.seller.name[:40]}", SellerOp.OPEN, c.seller.id)] for c in cards]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def card_keyboard(card: SellerCard, locale: Locale) -> InlineKeyboardMarkup:
     seller_id = card.seller.id
     toggle = (
-        _button(text("button.resume", locale), "resume", seller_id)
+        _button(text("button.resume", locale), SellerOp.RESUME, seller_id)
         if card.seller.state == "paused"
-        else _button(text("button.pause", locale), "pause", seller_id)
+        else _button(text("button.pause", locale), SellerOp.PAUSE, seller_id)
     )
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [toggle, _button(text("button.replace_key", locale), "key", seller_id)],
-            [_button(text("button.remove", locale), "rm", seller_id)],
-            *([[push_button(seller_id, locale)]] if card.seller.marketplace == "ozon" else []),
-            [_button(text("button.all_sellers", locale), "list", seller_id)],
+            [toggle, _button(text("button.replace_key", locale), SellerOp.KEY, seller_id)],
+            [_button(text("button.remove", locale), SellerOp.REMOVE, seller_id)],
+            *([[push_button(seller_id, locale)]] if card.seller.marketplace in PUSHING else []),
+            [_button(text("button.all_sellers", locale), SellerOp.LIST, seller_id)],
         ]
     )
 
@@ -73,8 +78,8 @@ def card_keyboard(card: SellerCard, locale: Locale) -> InlineKeyboardMarkup:
 def confirm_keyboard(seller_id: int, locale: Locale) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_button(text("button.remove_confirm", locale), "rmok", seller_id)],
-            [_button(text("button.back", locale), "open", seller_id)],
+            [_button(text("button.remove_confirm", locale), SellerOp.REMOVE_CONFIRMED, seller_id)],
+            [_button(text("button.back", locale), SellerOp.OPEN, seller_id)],
         ]
     )
 
@@ -179,26 +184,26 @@ async def on_seller_action(
         await query.answer(text("refused", locale), show_alert=True)
         return
     seller, action = card.seller, callback_data.action
-    if action == "open":
+    if action == SellerOp.OPEN:
         await query.answer()
         await _show(query, card_text(card, locale), card_keyboard(card, locale))
-    elif action == "list":
+    elif action == SellerOp.LIST:
         await query.answer()
         workspaces = await access.administered_workspaces(user.id)
         cards = await seller_admin.cards(workspaces)
         await _show(query, list_text(cards, locale), list_keyboard(cards, locale))
-    elif action == "pause":
+    elif action == SellerOp.PAUSE:
         await query.answer(text("sellers.paused", locale))
         await seller_admin.pause(actor_tg_user_id=user.id, seller=seller)
         card = await seller_admin.card(seller.id)
         await _show(query, card_text(card, locale), card_keyboard(card, locale))
-    elif action == "resume":
+    elif action == SellerOp.RESUME:
         await query.answer(text("sellers.resumed", locale))
         await seller_admin.resume(actor_tg_user_id=user.id, seller=seller)
         await seller_admin.poll_now(seller)
         card = await seller_admin.card(seller.id)
         await _show(query, card_text(card, locale), card_keyboard(card, locale))
-    elif action == "key":
+    elif action == SellerOp.KEY:
         await query.answer()
         await state.set_state(ReplaceKey.api_key)
         await state.set_data({"seller_id": seller.id})
@@ -206,12 +211,12 @@ async def on_seller_action(
             await query.message.answer(
                 text("sellers.ask_new_key", locale, shop=html.escape(seller.name),
                      client_id=html.escape(seller.client_id)),
-                reply_markup=cancel_keyboard(locale, "key"),
+                reply_markup=cancel_keyboard(locale, Cancelled.KEY),
             )  # fmt: skip
-    elif action == "rm":
+    elif action == SellerOp.REMOVE:
         await query.answer()
         await _show(query, remove_warning(card, locale), confirm_keyboard(seller.id, locale))
-    elif action == "rmok":
+    elif action == SellerOp.REMOVE_CONFIRMED:
         await query.answer(text("sellers.removed_short", locale))
         removed = await seller_admin.remove(actor_tg_user_id=user.id, seller=seller)
         done = (
@@ -251,7 +256,7 @@ async def on_new_key(
         return
     if not looks_like_key(value):
         await message.answer(text("add.bad_key_shape", locale),
-                             reply_markup=cancel_keyboard(locale, "key"))  # fmt: skip
+                             reply_markup=cancel_keyboard(locale, Cancelled.KEY))  # fmt: skip
         return
     progress = await message.answer(text("add.checking_key", locale))
     outcome = await seller_admin.replace_key(
@@ -263,8 +268,10 @@ async def on_new_key(
             await state.clear()
             await progress.edit_text(body)
         else:
-            await progress.edit_text(body + "\n\n" + text("add.ask_key_again", locale),
-                                     reply_markup=cancel_keyboard(locale, "key"))  # fmt: skip
+            await progress.edit_text(
+                body + "\n\n" + text("add.ask_key_again", locale),
+                reply_markup=cancel_keyboard(locale, Cancelled.KEY),
+            )
         return
     await state.clear()
     shop = html.escape(card.seller.name)

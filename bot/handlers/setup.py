@@ -9,13 +9,13 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
-from aiogram.types import Chat, ChatMemberAdministrator, ChatMemberUnion, Message, User
+from aiogram.types import Chat, Message, User
 
 from bot.access import AccessControl, Role
 from bot.admin.binding import GroupBinding
 from bot.admin.notify import post_in_group
-from bot.admin.setup import GroupFacts, SetupReport, assess, report_text
-from bot.handlers.groups import request_keyboard, request_text
+from bot.admin.setup import SetupReport, assess, facts_for, report_text
+from bot.handlers.group_requests import request_keyboard, request_text
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import text
@@ -25,25 +25,6 @@ from storage.records import Workspace
 logger = logging.getLogger(__name__)
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
-
-
-def member_rights(member: ChatMemberUnion) -> dict[str, bool]:
-    if isinstance(member, ChatMemberAdministrator):
-        return {
-            "can_manage_topics": bool(member.can_manage_topics),
-            "can_delete_messages": bool(member.can_delete_messages),
-            "can_pin_messages": bool(member.can_pin_messages),
-        }
-    return {}
-
-
-def facts_for(chat: Chat, member: ChatMemberUnion) -> GroupFacts:
-    return GroupFacts(
-        chat_type=str(chat.type),
-        is_forum=bool(chat.is_forum),
-        bot_status=str(member.status),
-        bot_rights=member_rights(member),
-    )
 
 
 async def check_group(bot: Bot, chat: Chat) -> SetupReport | None:

@@ -10,14 +10,12 @@ from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot.access import AccessControl, Role
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.outbox.worker import NO_PREVIEW
 from bot.sla.service import SlaService
 from bot.texts import Locale
 from storage.errors import NotFound
 from storage.records import Seller, Workspace
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 
 def is_private(message: Message) -> bool:
@@ -86,11 +84,12 @@ async def respond(message: Message, sla: SlaService, html_text: str) -> None:
     except NotFound:
         return  # a group that is not bound: the bot stays silent there
     thread_id = message.message_thread_id if message.is_topic_message else None
-    await enqueue(
+    await enqueue_notice(
         sla.db,
-        Notice(text=html_text, thread_id=thread_id, reply_to=message.message_id),
         workspace_id=workspace.id,
-        priority=PRIORITY_AGENT_FEEDBACK,
-        dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
+        text=html_text,
+        key=f"cmd:{message.chat.id}:{message.message_id}",
+        thread_id=thread_id,
+        reply_to=message.message_id,
     )
     sla.kick()

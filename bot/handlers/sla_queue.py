@@ -10,90 +10,30 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message, User
 
-from bot.access import AccessControl, Role
-from bot.handlers.sla_common import group_workspace, respond, role_in, scope, sellers_of
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.access import AccessControl, Presser, Role
+from bot.handlers.sla_common import respond, scope, sellers_of
 from bot.settings import Settings
 from bot.sla.board import chat_line
-from bot.sla.claims import Action, ClaimCallback, ClaimResult, Outcome, apply
+from bot.sla.callbacks import ClaimCallback
+from bot.sla.claims import Action
+from bot.sla.commands import ClaimCommands, Reply, TopicMessage
 from bot.sla.service import SlaService
-from bot.texts import Locale, text
+from bot.texts import text
 from storage.errors import NotFound
-from storage.records import Agent, Chat, Workspace
+from storage.records import Workspace
 from storage.sla_queue_repo import QueueFilter
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 logger = logging.getLogger(__name__)
 
-_ANNOUNCED = {Outcome.TAKEN: "claim.taken", Outcome.ASSIGNED: "claim.taken"}
-_REFUSALS = {
-    Outcome.ALREADY_YOURS: "claim.already_yours",
-    Outcome.OWNED_BY: "claim.owned_by",
-    Outcome.NOT_OWNER: "claim.not_owner",
-    Outcome.NOBODY_OWNS: "claim.nobody_owns",
-    Outcome.FORBIDDEN: "admin_only",
-}
+
+def _person(user: User) -> Presser:
+    return Presser(tg_user_id=user.id, name=user.full_name, username=user.username)
 
 
-def _result_text(result: ClaimResult, locale: Locale, actor_name: str) -> str:
-    owner = html.escape(result.owner_name or "")
-    if result.outcome is Outcome.RELEASED:
-        return text("claim.released", locale, agent=html.escape(actor_name))
-    key = _ANNOUNCED.get(result.outcome) or _REFUSALS[result.outcome]
-    return text(key, locale, agent=owner)
-
-
-async def on_claim_button(
-    query: CallbackQuery,
-    callback_data: ClaimCallback,
-    sla: SlaService,
-    access: AccessControl,
-    settings: Settings,
-) -> None:
-    """Checked on the server: the chat must live in the group the button was pressed in,
-    and the presser must be a member of it."""
-    message = query.message
-    user = query.from_user
-    chat: Chat | None = None
-    workspace: Workspace | None = None
-    try:
-        if message is not None:
-            workspace = await sla.db.workspaces.get_by_chat(tg_chat_id=message.chat.id)
-            chat = await sla.db.chats.get(chat_id=callback_data.chat)
-    except NotFound:
-        chat = None
-    if workspace is None or chat is None or chat.topic_workspace_id != workspace.id:
-        await query.answer(text("claim.forbidden", settings.locale), show_alert=True)
-        return
-    locale = workspace.locale
-    role = await access.role(
-        tg_user_id=user.id,
-        workspace=workspace,
-        display_name=user.full_name,
-        username=user.username,
-    )
-    if role < Role.AGENT:
-        await query.answer(text("claim.forbidden", locale), show_alert=True)
-        return
-    agent = await _agent_of(sla, user)
-    result = await apply(
-        sla.db, chat_id=chat.id, action=Action.TAKE, actor=agent.id, is_admin=role >= Role.ADMIN
-    )
-    if result.outcome in _ANNOUNCED:
-        await query.answer(text("claim.ok", locale))
-        await _announce(
-            sla, chat, key=f"claimcb:{query.id}", result=result, actor_name=user.full_name
-        )
-    else:
-        await query.answer(_plain(_result_text(result, locale, user.full_name)), show_alert=True)
-
-
-async def _agent_of(sla: SlaService, user: User) -> Agent:
-    """The presser's agent row. Owners get their role without a Telegram lookup, so the
-    row may not exist yet on their first claim: create it rather than fail."""
-    return await sla.db.agents.upsert(
-        tg_user_id=user.id, display_name=user.full_name, username=user.username
+def _where(message: Message) -> TopicMessage:
+    thread = message.message_thread_id if message.is_topic_message else None
+    return TopicMessage(
+        tg_chat_id=message.chat.id, thread_id=thread, message_id=message.message_id
     )
 
 
@@ -102,167 +42,87 @@ def _plain(value: str) -> str:
     return html.unescape(value)
 
 
-async def _announce(
-    sla: SlaService,
-    chat: Chat,
-    *,
-    key: str,
-    result: ClaimResult,
-    actor_name: str,
-    reply_to: int | None = None,
+async def on_claim_button(
+    query: CallbackQuery,
+    callback_data: ClaimCallback,
+    claims: ClaimCommands,
+    settings: Settings,
 ) -> None:
-    """Tell the topic who owns the chat now (or why not), through the Telegram queue."""
-    workspace = await sla.db.workspaces.get(workspace_id=chat.topic_workspace_id or 0)
-    await enqueue(
-        sla.db,
-        Notice(text=_result_text(result, workspace.locale, actor_name), reply_to=reply_to),
-        workspace_id=workspace.id,
-        priority=PRIORITY_AGENT_FEEDBACK,
-        chat_id=chat.id,
-        dedup_key=key,
+    if query.message is None:
+        await query.answer(text("claim.forbidden", settings.locale), show_alert=True)
+        return
+    reply = await claims.press_take(
+        tg_chat_id=query.message.chat.id,
+        chat_id=callback_data.chat,
+        presser=_person(query.from_user),
+        query_id=query.id,
+        locale=settings.locale,
     )
-    sla.kick()
+    await query.answer(_plain(reply.text or ""), show_alert=reply.alert)
 
 
-async def _topic_chat(message: Message, sla: SlaService) -> tuple[Workspace, Chat] | None:
-    workspace = await group_workspace(message, sla)
-    if workspace is None or not message.is_topic_message or message.message_thread_id is None:
-        return None
-    try:
-        chat = await sla.db.chats.get_by_topic(
-            workspace_id=workspace.id, thread_id=message.message_thread_id
-        )
-    except NotFound:
-        return None
-    return workspace, chat
+async def _answer(message: Message, sla: SlaService, reply: Reply) -> None:
+    if reply.text is not None:
+        await respond(message, sla, reply.text)
 
 
 async def _claim_command(
-    message: Message, sla: SlaService, access: AccessControl, settings: Settings, action: Action
+    message: Message, claims: ClaimCommands, sla: SlaService, settings: Settings, action: Action
 ) -> None:
-    found = await _topic_chat(message, sla)
     user = message.from_user
-    if found is None or user is None:
-        if await group_workspace(message, sla) is not None or message.chat.type == "private":
-            await respond(message, sla, text("claim.not_a_topic", settings.locale))
+    if user is None:
         return
-    workspace, chat = found
-    role = await role_in(message, access, workspace)
-    if role < Role.AGENT:
-        return
-    agent = await _agent_of(sla, user)
-    result = await apply(
-        sla.db, chat_id=chat.id, action=action, actor=agent.id, is_admin=role >= Role.ADMIN
-    )
-    await _announce(
-        sla,
-        chat,
-        key=f"cmd:{message.chat.id}:{message.message_id}",
-        result=result,
-        actor_name=user.full_name,
-        reply_to=message.message_id,
-    )
+    where = _where(message)
+    if (
+        await claims.topic_chat(where) is None
+        and await claims.active_workspace(message.chat.id) is None
+    ):
+        return  # a group that is not ours: the bot stays silent there
+    reply = await claims.take_or_release(where, _person(user), action, settings.locale)
+    await _answer(message, sla, reply)
 
 
 async def take(
-    message: Message, sla: SlaService, access: AccessControl, settings: Settings
+    message: Message, claims: ClaimCommands, sla: SlaService, settings: Settings
 ) -> None:
-    await _claim_command(message, sla, access, settings, Action.TAKE)
+    await _claim_command(message, claims, sla, settings, Action.TAKE)
 
 
 async def release(
-    message: Message, sla: SlaService, access: AccessControl, settings: Settings
+    message: Message, claims: ClaimCommands, sla: SlaService, settings: Settings
 ) -> None:
-    await _claim_command(message, sla, access, settings, Action.RELEASE)
+    await _claim_command(message, claims, sla, settings, Action.RELEASE)
 
 
 async def assign(
     message: Message,
     command: CommandObject,
+    claims: ClaimCommands,
     sla: SlaService,
-    access: AccessControl,
     settings: Settings,
 ) -> None:
     """/assign @user (or in reply to the person's message), admins only, in a topic."""
-    found = await _topic_chat(message, sla)
     user = message.from_user
-    if found is None or user is None:
-        await respond(message, sla, text("claim.not_a_topic", settings.locale))
+    if user is None:
         return
-    workspace, chat = found
-    locale = workspace.locale
-    role = await role_in(message, access, workspace)
-    if role < Role.ADMIN:
-        await respond(message, sla, text("admin_only", locale))
-        return
-    target = await _assign_target(message, command, sla)
-    if target is None:
-        key = "assign.unknown" if (command.args or "").strip() else "assign.usage"
-        await respond(message, sla, text(key, locale))
-        return
-    target_role = await access.role(
-        tg_user_id=target.tg_user_id,
-        workspace=workspace,
-        display_name=target.display_name,
-        username=target.username,
-    )
-    if target_role < Role.AGENT:
-        await respond(message, sla, text("assign.unknown", locale))
-        return
-    admin = await _agent_of(sla, user)
-    result = await apply(
-        sla.db,
-        chat_id=chat.id,
-        action=Action.ASSIGN,
-        actor=admin.id,
-        is_admin=True,
-        target=target.id,
-    )
-    await sla.db.audit.record(
-        actor_tg_user_id=user.id,
-        action="sla.assign",
-        workspace_id=workspace.id,
-        seller_id=chat.seller_id,
-        details={"chat_id": chat.id, "agent_id": target.id},
-    )
-    await enqueue(
-        sla.db,
-        Notice(
-            text=text(
-                "claim.assigned",
-                locale,
-                admin=html.escape(user.full_name),
-                agent=html.escape(result.owner_name or ""),
-            ),
-            reply_to=message.message_id,
-        ),
-        workspace_id=workspace.id,
-        priority=PRIORITY_AGENT_FEEDBACK,
-        chat_id=chat.id,
-        dedup_key=f"cmd:{message.chat.id}:{message.message_id}",
-    )
-    sla.kick()
-
-
-async def _assign_target(
-    message: Message, command: CommandObject, sla: SlaService
-) -> Agent | None:
-    """The person named by @username (seen by the bot before), or the replied-to author."""
     args = (command.args or "").strip()
-    if args:
-        return await sla.queue.agent_by_username(username=args.split()[0])
     replied = message.reply_to_message
-    if (
-        replied is None
-        or replied.forum_topic_created is not None
-        or replied.from_user is None
-        or replied.from_user.is_bot
-    ):
-        return None
-    person = replied.from_user
-    return await sla.db.agents.upsert(
-        tg_user_id=person.id, display_name=person.full_name, username=person.username
+    replied_to = (
+        _person(replied.from_user)
+        if replied is not None
+        and replied.forum_topic_created is None
+        and replied.from_user is not None
+        and not replied.from_user.is_bot
+        else None
     )
+    reply = await claims.assign(
+        _where(message),
+        _person(user),
+        username=args.split()[0] if args else None,
+        replied_to=replied_to,
+        locale=settings.locale,
+    )
+    await _answer(message, sla, reply)
 
 
 # ------------------------------------------------------------------ /queue

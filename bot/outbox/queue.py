@@ -66,6 +66,33 @@ async def enqueue(
     )
 
 
+async def enqueue_notice(
+    db: Database,
+    *,
+    workspace_id: int,
+    text: str,
+    key: str,
+    chat_id: int | None = None,
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+    turn_id: int | None = None,
+    priority: int = PRIORITY_AGENT_FEEDBACK,
+    conn: Executor | None = None,
+) -> int | None:
+    """The one way to queue a notice (HTML), once per ``key``: in the chat's topic when
+    ``chat_id`` is given, else in ``thread_id``, else in General. Call ``kick`` after
+    (or use :meth:`Outbox.notice`, which does)."""
+    return await enqueue(
+        db,
+        Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id),
+        workspace_id=workspace_id,
+        priority=priority,
+        chat_id=chat_id,
+        dedup_key=key,
+        conn=conn,
+    )
+
+
 class Outbox:
     """The features' one door to Telegram."""
 
@@ -118,11 +145,17 @@ class Outbox:
     ) -> int | None:
         """Tell people something (HTML), once per ``key``: in the chat's topic when
         ``chat_id`` is given, else in ``thread_id``, else in General."""
-        return await self.put(
-            Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id),
+        item_id = await enqueue_notice(
+            self._db,
             workspace_id=workspace_id,
-            priority=priority,
+            text=text,
+            key=key,
             chat_id=chat_id,
-            dedup_key=key,
+            thread_id=thread_id,
+            reply_to=reply_to,
+            turn_id=turn_id,
+            priority=priority,
             conn=conn,
         )
+        self._kick()
+        return item_id

@@ -10,18 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.sla.callbacks import ClaimCallback
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
-
-
-class ClaimCallback(CallbackData, prefix="sc"):
-    """The "Take" button under a buyer post; only the chat's id travels (looked up again)."""
-
-    chat: int
 
 
 def claim_keyboard(chat_id: int, locale: Locale) -> InlineKeyboardMarkup:

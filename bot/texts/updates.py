@@ -20,3 +20,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "again in a minute; if that fails too, tell your administrator.",
     },
 }
+TEXTS |= {
+    # An unexpected failure in a handler, after the retries (the errors router).
+    "updates.unexpected": {
+        "ru": "⚠️ Что-то пошло не так, ничего не отправлено. Попробуйте ещё раз.",
+        "en": "⚠️ Something went wrong; nothing was sent. Please try again.",
+    },
+}

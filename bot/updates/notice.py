@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiogram import Bot
@@ -42,16 +42,24 @@ def failure_notice(update: Mapping[str, Any]) -> FailureNotice | None:
 
 
 async def send_failure_notice(
-    bot: Bot, db: Database, outbox: Outbox, update: Mapping[str, Any], default_locale: Locale
+    bot: Bot,
+    db: Database,
+    outbox: Outbox,
+    update: Mapping[str, Any],
+    default_locale: Locale,
+    *,
+    key: str | None = None,
 ) -> bool:
     """Tell the person; returns whether there was anyone to tell.
 
     In a bound group the notice goes through the Telegram queue (the group's budget, kept
     across a restart, once per update); in a private chat, where no budget is shared, it
-    is sent at once."""
+    is sent at once. ``key`` replaces the text chosen from the update's kind."""
     notice = failure_notice(update)
     if notice is None:
         return False
+    if key is not None:
+        notice = replace(notice, key=key)
     workspace = await db.workspaces.find_by_chat(tg_chat_id=notice.chat_id)
     if workspace is not None:
         await outbox.notice(

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.log_context import log_ids
 from bot.retry import backoff
+from bot.updates.attempts import LAST_ATTEMPT, PersonTold
 from storage.update_repo import StoredUpdate, UpdateRepo
 
 logger = logging.getLogger(__name__)
@@ -178,9 +179,13 @@ class UpdateProcessor:
             # It was claimed that often without finishing: it keeps killing the process.
             await self._give_up(update, f"interrupted {update.attempts - 1} times")
             return
+        last = LAST_ATTEMPT.set(update.attempts >= self._max_attempts)
         try:
             async with asyncio.timeout(self._handler_timeout):
                 await self._handle(update.payload)
+        except PersonTold as exc:  # the errors router told the person already
+            await self._give_up(update, describe(exc.__cause__ or exc), tell=False)
+            return
         except Exception as exc:  # any handler failure is retried, then reported
             reason = describe(exc)
             if update.attempts >= self._max_attempts:
@@ -198,16 +203,20 @@ class UpdateProcessor:
                 error=reason,
             )
             return
+        finally:
+            LAST_ATTEMPT.reset(last)
         try:
             await self._repo.mark_done(update_id=update.update_id)
         except Exception as exc:  # the lease runs out; it runs again (idempotent)
             logger.error("Update %d ran but could not be marked done (%s)",
                          update.update_id, type(exc).__name__)  # fmt: skip
 
-    async def _give_up(self, update: StoredUpdate, reason: str) -> None:
+    async def _give_up(self, update: StoredUpdate, reason: str, *, tell: bool = True) -> None:
         logger.error("Update %d failed for good after %d attempt(s): %s",
                      update.update_id, update.attempts, reason)  # fmt: skip
         await self._repo.mark_failed(update_id=update.update_id, error=reason)
+        if not tell:
+            return
         try:
             await self._on_failed(update, reason)
         except Exception as exc:  # the row says failed; the log says why

@@ -27,6 +27,7 @@ from bot.errors import StartupError
 from bot.leadership import ROLE_TELEGRAM_INTAKE, Leadership
 from bot.outbox.queue import Outbox
 from bot.texts import Locale
+from bot.updates.attempts import LAST_ATTEMPT
 from bot.updates.intake import Intake
 from bot.updates.notice import send_failure_notice
 from bot.updates.processor import UpdateProcessor
@@ -272,7 +273,10 @@ class TelegramUpdates:
     async def _handle(self, payload: dict[str, Any]) -> None:
         raw = self._seal.open(payload)
         update = Update.model_validate(raw, context={"bot": self._bot})
-        response = await self._dispatcher.feed_update(self._bot, update, bots=(self._bot,))
+        # The errors router keeps quiet while a retry is coming (it reads last_attempt).
+        response = await self._dispatcher.feed_update(
+            self._bot, update, bots=(self._bot,), last_attempt=LAST_ATTEMPT.get()
+        )
         if isinstance(response, TelegramMethod):
             await self._dispatcher.silent_call_request(bot=self._bot, result=response)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.handlers.admin_callbacks import PickWorkspace
+from bot.admin.callbacks import PickWorkspace
 from tests.support.texts import has, says
 from tests.support.world import (
     API_KEY,

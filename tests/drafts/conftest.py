@@ -49,7 +49,7 @@ def buttons(post: dict[str, Any]) -> dict[str, str]:
 
 
 def data_for(post: dict[str, Any], action: str) -> str:
-    return next(d for d in buttons(post).values() if d.startswith(f"d:{action}:"))
+    return next(d for d in buttons(post).values() if d.startswith(f"d1:{action}:"))
 
 
 def draft_posts(world: World, thread: int) -> list[dict[str, Any]]:

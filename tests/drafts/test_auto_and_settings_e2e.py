@@ -34,7 +34,7 @@ async def test_without_a_key_drafts_come_from_marked_templates(db: Database) -> 
             world.agent_id,
             world.group_id,
             post["message_id"],
-            next(d for d in buttons(post).values() if d.startswith("d:s:")),
+            next(d for d in buttons(post).values() if d.startswith("d1:s:")),
         )
         await callback_answer(world, query)
 

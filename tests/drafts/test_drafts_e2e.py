@@ -284,7 +284,7 @@ async def test_an_agents_risky_reply_waits_for_confirmation(
     notice = next(p for p in dworld.posts(thread) if "пока не отправлен" in p.get("text", ""))
     assert notice["reply_to_message"]["message_id"] == mine["message_id"]
     assert dworld.sent_to_ozon() == []
-    confirm = next(d for d in buttons(notice).values() if d.startswith("dh:y:"))
+    confirm = next(d for d in buttons(notice).values() if d.startswith("dh1:y:"))
     first = dworld.tg.press_button(dworld.agent_id, dworld.group_id, notice["message_id"], confirm)
     again = dworld.tg.press_button(dworld.agent_id, dworld.group_id, notice["message_id"], confirm)
     answers = {(await callback_answer(dworld, q))["text"] for q in (first, again)}
@@ -308,7 +308,7 @@ async def test_a_cancelled_risky_reply_is_never_sent(dworld: World, llm: LlmEmul
 
     await wait_until(held)
     notice = next(p for p in dworld.posts(thread) if "пока не отправлен" in p.get("text", ""))
-    cancel = next(d for d in buttons(notice).values() if d.startswith("dh:n:"))
+    cancel = next(d for d in buttons(notice).values() if d.startswith("dh1:n:"))
     query = dworld.tg.press_button(dworld.agent_id, dworld.group_id, notice["message_id"], cancel)
     assert (await callback_answer(dworld, query))["text"] == "Не отправляю"
 

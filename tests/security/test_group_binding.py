@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.admin.binding import GroupBinding
-from bot.handlers.groups import GroupAccess
+from bot.admin.callbacks import GroupAccess
 from bot.settings import Settings
 from storage.database import Database
 from tests.support.texts import has, says

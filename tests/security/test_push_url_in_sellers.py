@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.handlers.push_urls import PushUrl
+from bot.admin.callbacks import PushUrl
 from bot.sync.push_tokens import token_hash
 from tests.support.texts import says
 from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until

@@ -13,7 +13,7 @@ async def test_the_buyer_post_shows_priority_deadline_and_a_take_button(sworld: 
     [post] = sworld.world.posts(thread)
     assert "🔴 срочно · ответить до" in post["text"]
     [[button]] = post["reply_markup"]["inline_keyboard"]
-    assert button["text"] == "✋ Взять" and button["callback_data"].startswith("sc:")
+    assert button["text"] == "✋ Взять" and button["callback_data"].startswith("sc1:")
     assert sworld.world.tg.units(sworld.world.group_id) == 2  # the line costs nothing extra
 
 

@@ -89,8 +89,9 @@ async def test_a_failing_migration_leaves_nothing_behind(migrated_dsn: str) -> N
     ]
     conn = await asyncpg.connect(migrated_dsn)
     try:
-        with pytest.raises(asyncpg.UndefinedFunctionError):
+        with pytest.raises(MigrationError, match="0999_broken failed") as raised:
             await apply_migrations(conn, broken)
+        assert isinstance(raised.value.__cause__, asyncpg.UndefinedFunctionError)
         assert "half_done" not in await _tables(conn)
         assert (
             await conn.fetchval("SELECT count(*) FROM schema_migrations WHERE version = 999") == 0

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.texts import text
 from storage.database import Database
 from storage.update_repo import IncomingUpdate
 from tests.support.world import World, open_world, wait_until
@@ -218,6 +219,9 @@ async def test_the_offset_moves_only_after_the_store_committed(
         assert len(world.sent_to_ozon()) == 1
 
 
+FAILED = text("updates.unexpected", "ru")  # the errors router's words, on the last attempt
+
+
 async def test_an_update_that_keeps_failing_is_given_up_and_the_agent_told(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -231,12 +235,12 @@ async def test_an_update_that_keeps_failing_is_given_up_and_the_agent_told(
         [message_id] = agent_writes(world, thread, ["Здравствуйте!"])
 
         async def told() -> bool:
-            return any("не смог обработать" in p.get("text", "") for p in world.posts(thread))
+            return any(p.get("text") == FAILED for p in world.posts(thread))
 
         await wait_until(told, 20)
         [row] = await stored_for(db, [message_id])
         assert row["status"] == "failed"
-        notice = next(p for p in world.posts(thread) if "не смог" in p.get("text", ""))
+        [notice] = [p for p in world.posts(thread) if p.get("text") == FAILED]  # told once
         assert notice["reply_to_message"]["message_id"] == message_id
         monkeypatch.undo()
 
