@@ -7,7 +7,6 @@ deleted in private too, so the key does not linger in the chat history.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -46,7 +45,7 @@ from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace, PickWorkspace
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from bot.texts import Locale, for_marketplace, text
+from bot.texts import Locale, for_marketplace, plain_text, text
 from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import NotFound
@@ -100,7 +99,7 @@ def workspace_keyboard(workspaces: list[Workspace], locale: Locale) -> InlineKey
 
 def name_keyboard(name: str, locale: Locale) -> InlineKeyboardMarkup:
     keep = InlineKeyboardButton(
-        text=text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
+        text=plain_text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row("add", locale)])
 
@@ -177,7 +176,7 @@ async def complete(
         text=text(
             for_marketplace("add.checking", draft.marketplace),
             locale,
-            shop=html.escape(draft.name),
+            shop=draft.name,
         ),
     )
 
@@ -189,7 +188,7 @@ async def complete(
 
     result = await onboarding.add(actor_tg_user_id=actor, workspace=workspace, draft=draft)
     if result.outcome is AddOutcome.DUPLICATE:
-        await edit(text("add.duplicate", locale, client_id=html.escape(draft.client_id)))
+        await edit(text("add.duplicate", locale, client_id=draft.client_id))
         return
     if not result.added or result.seller is None:
         assert isinstance(result.outcome, KeyCheck)
@@ -198,8 +197,8 @@ async def complete(
         return
     seller = result.seller
     editor = ProgressEditor(edit, locale=locale, shop=seller.name)
-    await editor.show(text("add.saved", locale, shop=html.escape(seller.name),
-                           group=html.escape(workspace.title)))  # fmt: skip
+    await editor.show(text("add.saved", locale, shop=seller.name,
+                           group=workspace.title))  # fmt: skip
     first = await onboarding.first_sync(seller, progress=editor)
     shop, market = seller.name, seller.marketplace
     summary = summary_text(first, locale, shop=shop, group=workspace.title, marketplace=market)
@@ -228,7 +227,7 @@ async def continue_with_draft(
     await state.set_data(draft_data(draft, vault))
     await bot.send_message(
         chat_id=chat_id,
-        text=text("add.ask_workspace", locale, shop=html.escape(draft.name)),
+        text=text("add.ask_workspace", locale, shop=draft.name),
         reply_markup=workspace_keyboard(workspaces, locale),
     )
 
@@ -604,9 +603,7 @@ async def on_workspace(
         return
     await state.clear()
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            text("add.chosen_workspace", locale, group=html.escape(workspace.title))
-        )
+        await query.message.edit_text(text("add.chosen_workspace", locale, group=workspace.title))
     await complete(bot, chat_id=user.id, locale=locale, onboarding=onboarding, actor=user.id,
                    workspace=workspace, draft=draft)  # fmt: skip
 

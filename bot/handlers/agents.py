@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
@@ -30,7 +28,7 @@ class AgentToggle(CallbackData, prefix="ag2"):
 
 
 def roster_text(roster: Roster, locale: Locale) -> str:
-    group = html.escape(roster.workspace.title)
+    group = roster.workspace.title
     if not roster.members:
         return text("agents.empty", locale, group=group)
     lines = [text("agents.title", locale, group=group)]
@@ -44,7 +42,7 @@ def roster_text(roster: Roster, locale: Locale) -> str:
                 "agents.line",
                 locale,
                 mark="✅" if line.member.can_reply or is_admin else "🚫",
-                name=html.escape(name),
+                name=name,
                 role=text("agents.admin", locale) if is_admin else "",
             )
         )

@@ -6,8 +6,6 @@ private chat, after the same role check as every other /sellers button.
 
 from __future__ import annotations
 
-import html
-
 from aiogram import Router
 from aiogram.enums import ChatType
 from aiogram.filters.callback_data import CallbackData
@@ -82,8 +80,8 @@ async def on_push_url(
     body = text(
         "security.push_url.text",
         locale,
-        shop=html.escape(card.seller.name),
-        path=html.escape(f"{PUSH_PATH}/{token.get_secret_value()}"),
+        shop=card.seller.name,
+        path=f"{PUSH_PATH}/{token.get_secret_value()}",
     )
     if settings.ozon_push_port is None:
         body += "\n\n" + text("security.push_url.disabled", locale)

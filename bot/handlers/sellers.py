@@ -6,7 +6,6 @@ and checks the presser's role in the seller's workspace; the button data proves 
 
 from __future__ import annotations
 
-import html
 import logging
 
 from aiogram import Bot, F, Router
@@ -204,8 +203,8 @@ async def on_seller_action(
         await state.set_data({"seller_id": seller.id})
         if isinstance(query.message, Message):
             await query.message.answer(
-                text("sellers.ask_new_key", locale, shop=html.escape(seller.name),
-                     client_id=html.escape(seller.client_id)),
+                text("sellers.ask_new_key", locale, shop=seller.name,
+                     client_id=seller.client_id),
                 reply_markup=cancel_keyboard(locale, "key"),
             )  # fmt: skip
     elif action == "rm":
@@ -215,7 +214,7 @@ async def on_seller_action(
         await query.answer(text("sellers.removed_short", locale))
         removed = await seller_admin.remove(actor_tg_user_id=user.id, seller=seller)
         done = (
-            text("sellers.removed", locale, shop=html.escape(seller.name))
+            text("sellers.removed", locale, shop=seller.name)
             if removed
             else text("sellers.gone", locale)  # a second press: the first one removed it
         )
@@ -267,7 +266,7 @@ async def on_new_key(
                                      reply_markup=cancel_keyboard(locale, "key"))  # fmt: skip
         return
     await state.clear()
-    shop = html.escape(card.seller.name)
+    shop = card.seller.name
     if card.seller.state == "paused":
         await progress.edit_text(text("sellers.key_paused", locale, shop=shop))
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from aiogram import Bot, F, Router
@@ -106,7 +105,7 @@ async def on_setup(
             tg_chat_id=chat.id, title=title, bound_by=user.id, locale=settings.locale
         )
         body = report_text(report, workspace.locale, bound=True)
-        body = text("setup.bound", workspace.locale, group=html.escape(title)) + "\n" + body
+        body = text("setup.bound", workspace.locale, group=title) + "\n" + body
     else:
         if existing is not None and existing.state == "active":
             workspace = existing  # keeps working where it can; the report says what to fix

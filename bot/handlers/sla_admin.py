@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import html
 from datetime import timedelta
 
 from aiogram import Router
@@ -58,7 +57,7 @@ async def _admin_seller(
         return chosen, rest.strip(), locale
     if len(sellers) == 1:
         return sellers[0], args, locale
-    listing = "\n".join(f"{s.id} — {html.escape(s.name)}" for s in sellers)
+    listing = "\n".join(f"{s.id} — {s.name}" for s in sellers)
     await respond(message, sla, text("pick_seller", locale, sellers=listing))
     return None
 
@@ -76,11 +75,8 @@ def _reason(exc: Exception, locale: Locale) -> str:
     at all."""
     key = f"sla.error.{getattr(exc, 'key', '')}"
     if key not in TEXTS:
-        return html.escape(_short(str(exc), _REASON_LIMIT))
-    values = {
-        name: html.escape(_short(str(value), 60))
-        for name, value in getattr(exc, "values", {}).items()
-    }
+        return _short(str(exc), _REASON_LIMIT)
+    values = {name: _short(str(value), 60) for name, value in getattr(exc, "values", {}).items()}
     return text(key, locale, **values)
 
 
@@ -88,7 +84,7 @@ def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
     what = text(
         f"rules.kind.{rule.kind}",
         locale,
-        pattern=html.escape(rule.pattern or ""),
+        pattern=rule.pattern or "",
         threshold=rule.threshold or 1,
     )
     off = "" if rule.enabled else text("rules.disabled", locale)
@@ -96,7 +92,7 @@ def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
 
 
 def render_rules(seller: Seller, rules: list[SlaRule], locale: Locale) -> str:
-    lines = [text("rules.title", locale, shop=html.escape(seller.name))]
+    lines = [text("rules.title", locale, shop=seller.name)]
     lines += [_rule_line(i, r, locale) for i, r in enumerate(rules, start=1)] or [
         text("rules.empty", locale)
     ]
@@ -200,7 +196,7 @@ async def targets(
             {"priority": priority, "target": target, "hard": hard},
         )
     current = await sla.db.sla.get_targets(seller_id=seller.id)
-    lines = [text("targets.title", locale, shop=html.escape(seller.name))]
+    lines = [text("targets.title", locale, shop=seller.name)]
     for priority in PRIORITIES:
         row = current.get(priority)
         if row is None:
@@ -219,7 +215,7 @@ async def targets(
 
 
 def render_hours(seller: Seller, locale: Locale) -> str:
-    shop = html.escape(seller.name)
+    shop = seller.name
     if not seller.business_hours_enabled:
         return text("hours.off", locale, shop=shop)
     names = _DAY_NAMES[locale]
@@ -231,7 +227,7 @@ def render_hours(seller: Seller, locale: Locale) -> str:
         days=days,
         start=seller.work_start.strftime("%H:%M"),
         end=seller.work_end.strftime("%H:%M"),
-        tz=html.escape(seller.timezone),
+        tz=seller.timezone,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import datetime
 
@@ -19,6 +18,7 @@ from bot.sla.board import chat_line
 from bot.sla.claims import Action, ClaimCallback, ClaimResult, Outcome, apply
 from bot.sla.service import SlaService
 from bot.texts import Locale, text
+from bot.texts.markup import visible
 from storage.errors import NotFound
 from storage.records import Agent, Chat, Workspace
 from storage.sla_queue_repo import QueueFilter
@@ -37,9 +37,9 @@ _REFUSALS = {
 
 
 def _result_text(result: ClaimResult, locale: Locale, actor_name: str) -> str:
-    owner = html.escape(result.owner_name or "")
+    owner = result.owner_name or ""
     if result.outcome is Outcome.RELEASED:
-        return text("claim.released", locale, agent=html.escape(actor_name))
+        return text("claim.released", locale, agent=actor_name)
     key = _ANNOUNCED.get(result.outcome) or _REFUSALS[result.outcome]
     return text(key, locale, agent=owner)
 
@@ -86,7 +86,7 @@ async def on_claim_button(
             sla, chat, key=f"claimcb:{query.id}", result=result, actor_name=user.full_name
         )
     else:
-        await query.answer(_plain(_result_text(result, locale, user.full_name)), show_alert=True)
+        await query.answer(visible(_result_text(result, locale, user.full_name)), show_alert=True)
 
 
 async def _agent_of(sla: SlaService, user: User) -> Agent:
@@ -95,11 +95,6 @@ async def _agent_of(sla: SlaService, user: User) -> Agent:
     return await sla.db.agents.upsert(
         tg_user_id=user.id, display_name=user.full_name, username=user.username
     )
-
-
-def _plain(value: str) -> str:
-    """Callback answers are plain text (no HTML)."""
-    return html.unescape(value)
 
 
 async def _announce(
@@ -231,8 +226,8 @@ async def assign(
             text=text(
                 "claim.assigned",
                 locale,
-                admin=html.escape(user.full_name),
-                agent=html.escape(result.owner_name or ""),
+                admin=user.full_name,
+                agent=result.owner_name or "",
             ),
             reply_to=message.message_id,
         ),
