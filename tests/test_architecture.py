@@ -12,7 +12,7 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 FEATURES = {"bot.bridge", "bot.drafts", "bot.sla", "bot.sync", "bot.admin", "bot.handlers"}
-SHARED_FLOORS = ("bot.outbox", "bot.guardrails")
+SHARED_FLOORS = ("bot.outbox", "bot.guardrails", "bot.middlewares")
 COMPOSITION = {"bot.app", "bot.deps", "bot.__main__"}
 
 

@@ -46,6 +46,7 @@ from bot.handlers.admin_callbacks import CancelWizard, KeepName, PickMarketplace
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, for_marketplace, plain_text, text
+from bot.texts.locale import speaking_locale
 from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import NotFound
@@ -241,11 +242,11 @@ async def on_add_seller_private(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
-    user, locale = message.from_user, settings.locale
+    user = message.from_user
     if user is None:
         return
     parsed = parse_one_line(message.text or "")
@@ -274,12 +275,14 @@ async def on_add_seller_group(
     db: Database,
     access: AccessControl,
     settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     outbox: Outbox,
     fsm_storage: BaseStorage,
     vault: Vault,
 ) -> None:
-    """In a group: delete a key at once, say so, and carry on in private."""
+    """In a group: delete a key at once, say so, and carry on in private (in the
+    person's language there; the group is answered in the group's)."""
     user, chat = message.from_user, message.chat
     with_key = carries_key(message.text or "")
     deleted = await forget_message(bot, message) if with_key else False
@@ -294,18 +297,20 @@ async def on_add_seller_group(
         )
         reached_private, proceed = await _open_private(
             bot, user_id=user.id, state=private, command_text=message.text or "",
-            manageable=manageable, group_workspace=workspace, locale=settings.locale,
-            onboarding=onboarding, vault=vault,
+            manageable=manageable, group_workspace=workspace, onboarding=onboarding,
+            vault=vault, locale=speaking_locale(chat_type=ChatType.PRIVATE,
+                                                language_code=user.language_code,
+                                                default=settings.locale),
         )  # fmt: skip
     if with_key or reached_private is not None:
-        await _warn_group(db, outbox, message, workspace, settings.locale, carries_key=with_key,
+        await _warn_group(db, outbox, message, workspace, locale, carries_key=with_key,
                           deleted=deleted, reached_private=reached_private)  # fmt: skip
     if proceed is not None:
         await proceed()  # the slow part (Ozon check, first sync) after the group is told
 
 
 async def on_add_seller_edited(
-    message: Message, *, bot: Bot, db: Database, settings: Settings, outbox: Outbox
+    message: Message, *, bot: Bot, db: Database, locale: Locale, outbox: Outbox
 ) -> None:
     """A message edited to carry a key is deleted like a new one (the wizard is not run
     again: an edit is not a new command); a group is told why, as for a new message."""
@@ -315,7 +320,7 @@ async def on_add_seller_edited(
     if message.chat.type == ChatType.PRIVATE:
         return
     workspace = await db.workspaces.find_by_chat(tg_chat_id=message.chat.id)
-    await _warn_group(db, outbox, message, workspace, settings.locale, carries_key=True,
+    await _warn_group(db, outbox, message, workspace, locale, carries_key=True,
                       deleted=deleted, reached_private=None)  # fmt: skip
 
 
@@ -394,26 +399,25 @@ async def _open_private(
     return True, proceed
 
 
-async def on_cancel(message: Message, state: FSMContext, settings: Settings) -> None:
+async def on_cancel(message: Message, state: FSMContext, locale: Locale) -> None:
     had = await state.get_state()
     await state.clear()
-    await message.answer(text("wizard.cancelled" if had else "wizard.nothing", settings.locale))
+    await message.answer(text("wizard.cancelled" if had else "wizard.nothing", locale))
 
 
-async def on_cancel_button(query: CallbackQuery, state: FSMContext, settings: Settings) -> None:
+async def on_cancel_button(query: CallbackQuery, state: FSMContext, locale: Locale) -> None:
     await state.clear()
-    await query.answer(text("wizard.cancelled", settings.locale))
+    await query.answer(text("wizard.cancelled", locale))
     if isinstance(query.message, Message):
-        await query.message.edit_text(text("wizard.cancelled", settings.locale))
+        await query.message.edit_text(text("wizard.cancelled", locale))
 
 
 # ------------------------------------------------------------------ wizard steps
 
 
 async def on_marketplace(
-    query: CallbackQuery, callback_data: PickMarketplace, state: FSMContext, settings: Settings
+    query: CallbackQuery, callback_data: PickMarketplace, state: FSMContext, locale: Locale
 ) -> None:
-    locale = settings.locale
     if await state.get_state() != AddSeller.marketplace.state:
         await query.answer(text("wizard.outdated", locale), show_alert=True)
         return
@@ -433,8 +437,7 @@ async def on_marketplace(
         )
 
 
-async def on_client_id(message: Message, state: FSMContext, settings: Settings) -> None:
-    locale = settings.locale
+async def on_client_id(message: Message, state: FSMContext, locale: Locale) -> None:
     value = (message.text or "").strip()
     if not valid_client_id(value):
         await message.answer(
@@ -451,11 +454,10 @@ async def on_api_key(
     *,
     bot: Bot,
     state: FSMContext,
-    settings: Settings,
+    locale: Locale,
     marketplaces: MarketplaceRegistry,
     vault: Vault,
 ) -> None:
-    locale = settings.locale
     value = (message.text or "").strip()
     await forget_message(bot, message)
     if not looks_like_key(value):
@@ -502,16 +504,16 @@ async def on_name(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
     name = clean_name(message.text or "")
     if name is None:
-        await message.answer(text("add.bad_name", settings.locale))
+        await message.answer(text("add.bad_name", locale))
         return
     await _named(message.chat.id, name=name, bot=bot, state=state, access=access,
-                 settings=settings, onboarding=onboarding, vault=vault)  # fmt: skip
+                 locale=locale, onboarding=onboarding, vault=vault)  # fmt: skip
 
 
 async def on_keep_name(
@@ -520,18 +522,18 @@ async def on_keep_name(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
     if await state.get_state() != AddSeller.name.state:
-        await query.answer(text("wizard.outdated", settings.locale), show_alert=True)
+        await query.answer(text("wizard.outdated", locale), show_alert=True)
         return
     await query.answer()
     data = await state.get_data()
     name = default_name(data["marketplace"], data["client_id"])
     await _named(query.from_user.id, name=name, bot=bot, state=state, access=access,
-                 settings=settings, onboarding=onboarding, vault=vault)  # fmt: skip
+                 locale=locale, onboarding=onboarding, vault=vault)  # fmt: skip
 
 
 async def _named(
@@ -541,7 +543,7 @@ async def _named(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
@@ -549,15 +551,15 @@ async def _named(
     workspaces = await access.administered_workspaces(chat_id)
     if not workspaces:
         await state.clear()
-        await refuse_or_explain(bot, chat_id, access, chat_id, settings.locale)
+        await refuse_or_explain(bot, chat_id, access, chat_id, locale)
         return
     draft = draft_from(await state.get_data(), vault)
     if draft is None:
-        await _key_expired(bot, chat_id, state, settings.locale)
+        await _key_expired(bot, chat_id, state, locale)
         return
     await continue_with_draft(bot, chat_id=chat_id, actor=chat_id, state=state,
                               draft=draft, workspaces=workspaces,
-                              locale=settings.locale, onboarding=onboarding,
+                              locale=locale, onboarding=onboarding,
                               vault=vault)  # fmt: skip
 
 
@@ -575,11 +577,11 @@ async def on_workspace(
     db: Database,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
-    locale, user = settings.locale, query.from_user
+    user = query.from_user
     if await state.get_state() != AddSeller.workspace.state:
         await query.answer(text("wizard.outdated", locale), show_alert=True)
         return

@@ -12,7 +12,6 @@ from bot.access import AccessControl, Role
 from bot.admin.agents import AgentAdmin, Roster
 from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -69,10 +68,9 @@ def roster_keyboard(roster: Roster) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-async def agents_private(message: Message, agent_admin: AgentAdmin, settings: Settings) -> None:
+async def agents_private(message: Message, agent_admin: AgentAdmin, locale: Locale) -> None:
     if message.from_user is None:
         return
-    locale = settings.locale
     rosters = await agent_admin.rosters(message.from_user.id)
     if not rosters:
         await message.answer(text("agents.no_groups", locale))
@@ -105,9 +103,8 @@ async def agents_in_group(
 
 
 async def toggle(
-    query: CallbackQuery, callback_data: AgentToggle, agent_admin: AgentAdmin, settings: Settings
+    query: CallbackQuery, callback_data: AgentToggle, agent_admin: AgentAdmin, locale: Locale
 ) -> None:
-    locale = settings.locale
     roster = await agent_admin.toggle(
         actor_tg_user_id=query.from_user.id,
         workspace_id=callback_data.workspace_id,

@@ -14,8 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, queue_panel
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
-from bot.texts import text
+from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
@@ -29,14 +28,14 @@ async def _group_workspace(db: Database, chat_id: int) -> Workspace | None:
         return None
 
 
-async def ai_private(message: Message, ai: AiSettings, settings: Settings) -> None:
+async def ai_private(message: Message, ai: AiSettings, locale: Locale) -> None:
     assert message.from_user is not None
     sellers = await ai.manageable(message.from_user.id)
     if not sellers:
-        await message.answer(text("ai.none", settings.locale))
+        await message.answer(text("ai.none", locale))
         return
     for seller in sellers:
-        body, keyboard = panel(seller, settings.locale)
+        body, keyboard = panel(seller, locale)
         await message.answer(body, reply_markup=keyboard)
 
 
@@ -62,7 +61,7 @@ async def ai_text(
     *,
     command: CommandObject,
     ai: AiSettings,
-    settings: Settings,
+    locale: Locale,
     db: Database,
     outbox: Outbox,
 ) -> None:
@@ -76,7 +75,7 @@ async def ai_text(
         workspace = await _group_workspace(db, message.chat.id)
         if workspace is None:
             return
-    locale = workspace.locale if workspace is not None else settings.locale
+    locale = workspace.locale if workspace is not None else locale
     if parsed is None:
         reply = text("ai.usage", locale, command=f"/{command.command}")
     else:
@@ -113,7 +112,7 @@ async def ai_button(
     *,
     callback_data: AiCallback,
     ai: AiSettings,
-    settings: Settings,
+    locale: Locale,
     db: Database,
     outbox: Outbox,
 ) -> None:
@@ -122,7 +121,7 @@ async def ai_button(
     if message is not None and message.chat.type != ChatType.PRIVATE:
         workspace = await _group_workspace(db, message.chat.id)
         if workspace is None:
-            await query.answer(text("refused", settings.locale), show_alert=True)
+            await query.answer(text("refused", locale), show_alert=True)
             return
     scope = workspace.id if workspace is not None else None
     if callback_data.a == AUTO_TOGGLE:
@@ -140,7 +139,7 @@ async def ai_button(
             workspace_id=scope,
             include=bool(callback_data.on),
         )
-    locale = workspace.locale if workspace is not None else settings.locale
+    locale = workspace.locale if workspace is not None else locale
     await query.answer(_change_text(change, locale), show_alert=change.error is not None)
     if change.seller is None or message is None:
         return

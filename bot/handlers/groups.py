@@ -20,7 +20,6 @@ from bot.access import AccessControl
 from bot.admin.binding import GroupBinding
 from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
 from bot.texts import Locale, plain_text, text
 from storage.database import Database
 from storage.records import GroupRequest
@@ -91,13 +90,13 @@ async def groups_view(
 
 
 async def on_groups(
-    message: Message, access: AccessControl, binding: GroupBinding, settings: Settings
+    message: Message, access: AccessControl, binding: GroupBinding, locale: Locale
 ) -> None:
     user = message.from_user
     if user is None or not access.is_owner(user.id):
-        await message.answer(text("security.owners_only", settings.locale))
+        await message.answer(text("security.owners_only", locale))
         return
-    body, keyboard = await groups_view(binding, settings.locale)
+    body, keyboard = await groups_view(binding, locale)
     await message.answer(body, reply_markup=keyboard)
 
 
@@ -108,10 +107,9 @@ async def on_group_access(
     db: Database,
     access: AccessControl,
     binding: GroupBinding,
-    settings: Settings,
+    locale: Locale,
     outbox: Outbox,
 ) -> None:
-    locale = settings.locale
     if not access.is_owner(query.from_user.id) or query.message is None:
         await query.answer(text("security.owners_only", locale), show_alert=True)
         return
@@ -149,10 +147,9 @@ async def on_unbind(
     db: Database,
     access: AccessControl,
     binding: GroupBinding,
-    settings: Settings,
+    locale: Locale,
     outbox: Outbox,
 ) -> None:
-    locale = settings.locale
     if not access.is_owner(query.from_user.id):
         await query.answer(text("security.owners_only", locale), show_alert=True)
         return

@@ -52,10 +52,10 @@ async def on_push_url(
     *,
     access: AccessControl,
     settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
     push_tokens: PushTokens,
 ) -> None:
-    locale = settings.locale
     if not isinstance(query.message, Message) or query.message.chat.type != ChatType.PRIVATE:
         await query.answer(text("refused", locale), show_alert=True)
         return

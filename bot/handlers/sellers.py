@@ -25,7 +25,6 @@ from bot.handlers.add_seller import cancel_keyboard, forget_message, refuse_or_e
 from bot.handlers.admin_callbacks import SellerAction
 from bot.handlers.push_urls import push_button
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -102,13 +101,13 @@ async def on_sellers_private(
     *,
     bot: Bot,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
 ) -> None:
     if message.from_user is None:
         return
     await send_list(bot, chat_id=message.chat.id, user_id=message.from_user.id, access=access,
-                    seller_admin=seller_admin, locale=settings.locale)  # fmt: skip
+                    seller_admin=seller_admin, locale=locale)  # fmt: skip
 
 
 async def on_sellers_group(
@@ -117,7 +116,7 @@ async def on_sellers_group(
     bot: Bot,
     db: Database,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
     outbox: Outbox,
 ) -> None:
@@ -130,7 +129,7 @@ async def on_sellers_group(
         return  # agents and strangers: ignored in groups
     try:
         await send_list(bot, chat_id=user.id, user_id=user.id, access=access,
-                        seller_admin=seller_admin, locale=settings.locale)  # fmt: skip
+                        seller_admin=seller_admin, locale=locale)  # fmt: skip
         key = "sellers.group.sent_private"
     except TelegramForbiddenError:
         key = "add.group.open_private"
@@ -160,11 +159,11 @@ async def on_seller_action(
     *,
     callback_data: SellerAction,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
     state: FSMContext,
 ) -> None:
-    locale, user = settings.locale, query.from_user
+    user = query.from_user
     if not isinstance(query.message, Message) or query.message.chat.type != ChatType.PRIVATE:
         await query.answer(text("refused", locale), show_alert=True)
         return  # seller cards live in private chats only
@@ -229,10 +228,10 @@ async def on_new_key(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
 ) -> None:
-    locale, user = settings.locale, message.from_user
+    user = message.from_user
     value = (message.text or "").strip()
     await forget_message(bot, message)
     if user is None:

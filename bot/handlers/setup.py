@@ -17,7 +17,7 @@ from bot.admin.setup import GroupFacts, SetupReport, assess, report_text
 from bot.handlers.groups import request_keyboard, request_text
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from bot.texts import text
+from bot.texts import Locale, text
 from storage.database import Database
 from storage.records import Workspace
 
@@ -55,8 +55,8 @@ async def check_group(bot: Bot, chat: Chat) -> SetupReport | None:
     return assess(facts_for(chat, member))
 
 
-async def on_setup_private(message: Message, settings: Settings) -> None:
-    await message.answer(text("setup.in_private", settings.locale))
+async def on_setup_private(message: Message, locale: Locale) -> None:
+    await message.answer(text("setup.in_private", locale))
 
 
 async def on_setup(

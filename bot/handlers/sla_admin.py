@@ -15,7 +15,6 @@ from bot.handlers.sla_common import is_private, respond, scope, sellers_of
 from bot.outbox.kinds import SlaStats
 from bot.outbox.queue import enqueue
 from bot.outbox.worker import NO_PREVIEW
-from bot.settings import Settings
 from bot.sla.config import ConfigError, parse_hours, parse_rule, parse_targets
 from bot.sla.format import duration, priority_label
 from bot.sla.service import SlaService
@@ -37,12 +36,12 @@ async def _admin_seller(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> tuple[Seller, str, Locale] | None:
     """The seller the command is about, and the rest of the arguments. A leading number
     picks one of several sellers; with one seller it may be left out."""
-    workspaces, locale = await scope(message, access, sla, Role.ADMIN)
-    locale = locale or settings.locale
+    workspaces, group_locale = await scope(message, access, sla, Role.ADMIN)
+    locale = group_locale or locale
     if not workspaces:
         await respond(message, sla, text("admin_only", locale))
         return None
@@ -104,9 +103,9 @@ async def rules(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    picked = await _admin_seller(message, command, sla, access, settings)
+    picked = await _admin_seller(message, command, sla, access, locale)
     if picked is None:
         return
     seller, args, locale = picked
@@ -173,9 +172,9 @@ async def targets(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    picked = await _admin_seller(message, command, sla, access, settings)
+    picked = await _admin_seller(message, command, sla, access, locale)
     if picked is None:
         return
     seller, args, locale = picked
@@ -236,9 +235,9 @@ async def hours(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    picked = await _admin_seller(message, command, sla, access, settings)
+    picked = await _admin_seller(message, command, sla, access, locale)
     if picked is None:
         return
     seller, args, locale = picked
@@ -265,12 +264,12 @@ async def stats(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
     """Agents see their group's figures; in private, admins see their workspaces'."""
     minimum = Role.ADMIN if is_private(message) else Role.AGENT
-    workspaces, locale = await scope(message, access, sla, minimum)
-    locale = locale or settings.locale
+    workspaces, group_locale = await scope(message, access, sla, minimum)
+    locale = group_locale or locale
     if not workspaces:
         await respond(message, sla, text("admin_only", locale))
         return

@@ -13,7 +13,6 @@ from bot.access import AccessControl, Role
 from bot.handlers.sla_common import group_workspace, respond, role_in, scope, sellers_of
 from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
-from bot.settings import Settings
 from bot.sla.board import chat_line
 from bot.sla.claims import Action, ClaimCallback, ClaimResult, Outcome, apply
 from bot.sla.service import SlaService
@@ -49,7 +48,7 @@ async def on_claim_button(
     callback_data: ClaimCallback,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
     """Checked on the server: the chat must live in the group the button was pressed in,
     and the presser must be a member of it."""
@@ -64,7 +63,7 @@ async def on_claim_button(
     except NotFound:
         chat = None
     if workspace is None or chat is None or chat.topic_workspace_id != workspace.id:
-        await query.answer(text("claim.forbidden", settings.locale), show_alert=True)
+        await query.answer(text("claim.forbidden", locale), show_alert=True)
         return
     locale = workspace.locale
     role = await access.role(
@@ -133,13 +132,13 @@ async def _topic_chat(message: Message, sla: SlaService) -> tuple[Workspace, Cha
 
 
 async def _claim_command(
-    message: Message, sla: SlaService, access: AccessControl, settings: Settings, action: Action
+    message: Message, sla: SlaService, access: AccessControl, locale: Locale, action: Action
 ) -> None:
     found = await _topic_chat(message, sla)
     user = message.from_user
     if found is None or user is None:
         if await group_workspace(message, sla) is not None or message.chat.type == "private":
-            await respond(message, sla, text("claim.not_a_topic", settings.locale))
+            await respond(message, sla, text("claim.not_a_topic", locale))
         return
     workspace, chat = found
     role = await role_in(message, access, workspace)
@@ -159,16 +158,14 @@ async def _claim_command(
     )
 
 
-async def take(
-    message: Message, sla: SlaService, access: AccessControl, settings: Settings
-) -> None:
-    await _claim_command(message, sla, access, settings, Action.TAKE)
+async def take(message: Message, sla: SlaService, access: AccessControl, locale: Locale) -> None:
+    await _claim_command(message, sla, access, locale, Action.TAKE)
 
 
 async def release(
-    message: Message, sla: SlaService, access: AccessControl, settings: Settings
+    message: Message, sla: SlaService, access: AccessControl, locale: Locale
 ) -> None:
-    await _claim_command(message, sla, access, settings, Action.RELEASE)
+    await _claim_command(message, sla, access, locale, Action.RELEASE)
 
 
 async def assign(
@@ -176,13 +173,13 @@ async def assign(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
     """/assign @user (or in reply to the person's message), admins only, in a topic."""
     found = await _topic_chat(message, sla)
     user = message.from_user
     if found is None or user is None:
-        await respond(message, sla, text("claim.not_a_topic", settings.locale))
+        await respond(message, sla, text("claim.not_a_topic", locale))
         return
     workspace, chat = found
     locale = workspace.locale
@@ -287,10 +284,10 @@ async def queue(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    workspaces, locale = await scope(message, access, sla, Role.AGENT)
-    locale = locale or settings.locale
+    workspaces, group_locale = await scope(message, access, sla, Role.AGENT)
+    locale = group_locale or locale
     if not workspaces:
         if message.chat.type == "private":
             await respond(message, sla, text("no_workspace", locale))
@@ -351,9 +348,9 @@ async def _filter_for(
     return QueueFilter(seller_ids=ids) if ids else None
 
 
-async def topic_only(message: Message, settings: Settings) -> None:
+async def topic_only(message: Message, locale: Locale) -> None:
     """/take, /release and /assign in private: say where they work instead of silence."""
-    await message.answer(text("claim.not_a_topic", settings.locale))
+    await message.answer(text("claim.not_a_topic", locale))
 
 
 def build_router() -> Router:
