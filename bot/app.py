@@ -40,6 +40,7 @@ from bot.drafts.worker import DraftWorker
 from bot.handlers import build_router
 from bot.leadership import ROLE_PERIODIC, Hook, Leadership
 from bot.marketplaces import build_marketplaces
+from bot.middlewares.locale import LocaleMiddleware
 from bot.ops.assembly import build_metrics, build_ops
 from bot.ops.metrics import BotMetrics
 from bot.ops.server import OpsServer
@@ -83,6 +84,8 @@ def build_bot(token: str, api_url: str) -> Bot:
 
 def build_dispatcher(deps: Deps) -> Dispatcher:
     dispatcher = Dispatcher(**deps)
+    # every handler gets ``locale``: the person's language in private, the default in groups
+    dispatcher.update.outer_middleware(LocaleMiddleware(default=deps["settings"].locale))
     dispatcher.include_router(build_router())
     return dispatcher
 

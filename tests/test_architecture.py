@@ -12,7 +12,7 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 FEATURES = {"bot.bridge", "bot.drafts", "bot.sla", "bot.sync", "bot.admin", "bot.handlers"}
-SHARED_FLOORS = ("bot.outbox", "bot.guardrails")
+SHARED_FLOORS = ("bot.outbox", "bot.guardrails", "bot.middlewares")
 COMPOSITION = {"bot.app", "bot.deps", "bot.__main__"}
 
 
@@ -260,3 +260,30 @@ def test_no_router_module_imports_another() -> None:
             if hits:
                 offenders.setdefault(name, []).extend(hits)
     assert not offenders, offenders
+
+
+def test_only_the_texts_package_escapes_html() -> None:
+    """Values are escaped where templates are filled (``bot.texts``); an ``html.escape`` in
+    a feature is either a value escaped twice or HTML built beside the texts."""
+    offenders: dict[str, list[str]] = {}
+    for path in sorted(BOT.rglob("*.py")):
+        module = _module_of(path)
+        if _unit(module) == "bot.texts":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            hits: list[str] = []
+            if isinstance(node, ast.Import):
+                hits = [alias.name for alias in node.names if alias.name == "html"]
+            elif isinstance(node, ast.ImportFrom) and node.module in ("html", "markupsafe"):
+                hits = [f"from {node.module} import {a.name}" for a in node.names]
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("escape", "unescape")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "html"
+            ):
+                hits = [f"html.{node.attr}"]
+            if hits:
+                offenders.setdefault(f"{module}:{getattr(node, 'lineno', 0)}", []).extend(hits)
+    assert not offenders, f"escape through bot.texts (text(), Html, markup): {offenders}"

@@ -7,7 +7,6 @@ notice are written in one transaction, so a crash cannot lose the notice or send
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -45,7 +44,7 @@ def assess_health(
 
 
 def notice_text(seller: Seller, sync: SyncState, health: Health, locale: Locale) -> str:
-    shop = html.escape(seller.name)
+    shop = seller.name
     if health == "ok":
         return text("health.recovered", locale, shop=shop)
     reason_key = for_marketplace(f"seller_reason.{seller.state_reason}", seller.marketplace)

@@ -8,7 +8,6 @@ Nothing is stored until the marketplace has accepted the key. The key travels as
 from __future__ import annotations
 
 import dataclasses
-import html
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -334,11 +333,7 @@ class Onboarding:
                 )  # fmt: skip
                 await enqueue(
                     self._db,
-                    Notice(
-                        text=text(
-                            "seller.restored", workspace.locale, shop=html.escape(seller.name)
-                        )
-                    ),
+                    Notice(text=text("seller.restored", workspace.locale, shop=seller.name)),
                     workspace_id=workspace.id,
                     priority=PRIORITY_NOTICE,
                     dedup_key=f"seller-restored:{seller.id}:{seller.updated_at.isoformat()}",
@@ -401,7 +396,7 @@ def progress_text(report: PollReport, locale: Locale, shop: str) -> str:
     return text(
         "add.progress",
         locale,
-        shop=html.escape(shop),
+        shop=shop,
         found=report.chats_listed,
         imported=report.chats_imported,
     )
@@ -410,7 +405,6 @@ def progress_text(report: PollReport, locale: Locale, shop: str) -> str:
 def summary_text(
     result: FirstSync, locale: Locale, *, shop: str, group: str, marketplace: str
 ) -> str:
-    shop, group = html.escape(shop), html.escape(group)
     if result.report is None:
         reason_key = for_marketplace(f"seller_reason.{result.error}", marketplace)
         if reason_key not in TEXTS:

@@ -6,7 +6,6 @@ only act and record who did what (never the key).
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -171,7 +170,7 @@ async def announce_removal(
     """Queue what removal tells people, inside the removal's transaction: a refusal for
     every queued reply (in its topic, answering the agent's message), one line in each
     topic whose buyer still waits, one line in General."""
-    locale, shop = workspace.locale, html.escape(seller.name)
+    locale, shop = workspace.locale, seller.name
     refused = await db.sellers.fail_queued_replies(
         seller_id=seller.id, reason=SELLER_REMOVED, conn=conn
     )
@@ -244,10 +243,10 @@ def card_text(card: SellerCard, locale: Locale) -> str:
     return text(
         "sellers.card",
         locale,
-        shop=html.escape(seller.name),
+        shop=seller.name,
         marketplace=seller.marketplace.capitalize(),
-        client_id=html.escape(seller.client_id),
-        group=html.escape(card.workspace.title),
+        client_id=seller.client_id,
+        group=card.workspace.title,
         state=state_line(card, locale),
         last_sync=format_moment(card.sync.last_success_at, seller.timezone, locale),
         waiting=card.waiting,
@@ -268,7 +267,7 @@ def list_text(cards: list[SellerCard], locale: Locale) -> str:
     if len(full) <= FULL_LIST_LIMIT:
         return full
     lines = [
-        text("sellers.line", locale, shop=html.escape(card.seller.name[:40]),
+        text("sellers.line", locale, shop=card.seller.name[:40],
              state=short_state(card, locale), waiting=card.waiting)
         for card in cards
     ]  # fmt: skip
@@ -287,6 +286,6 @@ def remove_warning(card: SellerCard, locale: Locale) -> str:
     return text(
         "sellers.remove_confirm",
         locale,
-        shop=html.escape(card.seller.name),
-        group=html.escape(card.workspace.title),
+        shop=card.seller.name,
+        group=card.workspace.title,
     )

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from aiogram.types import Chat, ChatMemberAdministrator, ChatMemberUnion
 
-from bot.texts import Locale, text
+from bot.texts import Html, Locale, text
+from bot.texts.markup import join
 
 # What the bot does in a workspace: create/rename/close topics, delete messages carrying
 # API keys, pin the queue board.
@@ -55,7 +56,7 @@ def assess(facts: GroupFacts) -> SetupReport:
     return SetupReport(tuple(problems))
 
 
-def render_problems(report: SetupReport, locale: Locale) -> str:
+def render_problems(report: SetupReport, locale: Locale) -> Html:
     """One line per problem, each saying how to fix it."""
     lines = []
     rights = [p for p in report.problems if p in REQUIRED_RIGHTS]
@@ -64,9 +65,9 @@ def render_problems(report: SetupReport, locale: Locale) -> str:
     if NOT_ADMIN in report.problems:
         lines.append(text("setup.fix.not_admin", locale))
     elif rights:
-        names = ", ".join(text(f"setup.right.{right}", locale) for right in rights)
+        names = join((text(f"setup.right.{right}", locale) for right in rights), ", ")
         lines.append(text("setup.fix.rights", locale, rights=names))
-    return "\n".join(lines)
+    return join(lines)
 
 
 def report_text(report: SetupReport, locale: Locale, *, bound: bool) -> str:

@@ -12,7 +12,6 @@ document, and one refused as a document too goes as text naming the file, report
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -254,7 +253,7 @@ class BuyerPosts:
         else:
             name = self._apis.rules(seller).display_name
             key = f"marketplace.attachment_{why}"
-            note = text(key, workspace.locale, marketplace=html.escape(name))
+            note = text(key, workspace.locale, marketplace=name)
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,
@@ -310,7 +309,7 @@ class BuyerPosts:
             refusal = exc.message
         logger.warning("item=%d: file refused as a document too (%s)", item.id, refusal)
         await self._worker.spend(workspace)
-        named = text("outbox.file_as_text", workspace.locale, name=html.escape(name))
+        named = text("outbox.file_as_text", workspace.locale, name=name)
         sent = await self._bot.send_message(
             chat_id=chat_id,
             message_thread_id=thread_id,
@@ -338,8 +337,8 @@ class BuyerPosts:
                 text=text(
                     for_marketplace("outbox.refused.file", marketplace),
                     locale,
-                    name=html.escape(name),
-                    reason=html.escape(refusal)[:200],
+                    name=name,
+                    reason=refusal[:200],
                 )
             ),
             workspace_id=workspace.id,

@@ -8,10 +8,10 @@ chunks that already fit.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
-from bot.texts import Locale, for_marketplace, text
+from bot.texts import Html, Locale, for_marketplace, plain_text, text
+from bot.texts.markup import escaped, join, link, visible
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -110,29 +110,29 @@ def topic_name(
     where a group serves shops of several marketplaces.
     """
     if order_number:
-        core = text("topic.order", locale, order=order_number)
+        core = plain_text("topic.order", locale, order=order_number)
     elif buyer_name and buyer_id:  # marketplaces that tell the buyer's name (WB)
-        core = text("topic.buyer_named", locale, name=buyer_name, tail=buyer_id[-4:])
+        core = plain_text("topic.buyer_named", locale, name=buyer_name, tail=buyer_id[-4:])
     elif buyer_id:
-        core = text("topic.buyer", locale, buyer=buyer_id[-4:])
+        core = plain_text("topic.buyer", locale, buyer=buyer_id[-4:])
     else:
-        core = text("topic.chat", locale)
+        core = plain_text("topic.chat", locale)
     name = f"{seller_name} · {core}" if seller_name else core
     name = f"{badge} {name}" if badge else name
     return clip_utf16(name, TOPIC_NAME_LIMIT)
 
 
-def context_header(context: ChatContext, locale: Locale) -> str:
+def context_header(context: ChatContext, locale: Locale) -> Html:
     """HTML lines with the order, posting, product link and shop (empty if nothing known)."""
     lines: list[str] = []
     if context.badge:
-        lines.append(html.escape(context.badge))
+        lines.append(escaped(context.badge))
     if context.seller_name:
-        lines.append(text("post.shop", locale, shop=html.escape(context.seller_name)))
+        lines.append(text("post.shop", locale, shop=context.seller_name))
     if context.order_number:
-        lines.append(text("post.order", locale, order=html.escape(context.order_number)))
+        lines.append(text("post.order", locale, order=context.order_number))
     if context.posting_number:
-        lines.append(text("post.posting", locale, posting=html.escape(context.posting_number)))
+        lines.append(text("post.posting", locale, posting=context.posting_number))
     url = context.product_url or (
         context.product_template.format(id=context.sku)
         if context.product_template and context.sku and context.sku.isdigit()
@@ -140,9 +140,8 @@ def context_header(context: ChatContext, locale: Locale) -> str:
     )
     if url:
         key = for_marketplace("post.product", context.marketplace)
-        label = text(key, locale, sku=html.escape(context.sku or ""))
-        lines.append(f'<a href="{html.escape(url, quote=True)}">{label}</a>')
-    return "\n".join(lines)
+        lines.append(link(url, text(key, locale, sku=context.sku or "")))
+    return join(lines)
 
 
 AUTHOR_KEYS = {
@@ -168,16 +167,16 @@ def message_posts(
     Telegram's limit."""
     author = _author(author_type, locale, status, marketplace)
     lead = f"{header}\n\n{author}" if header else author
-    lead_visible = utf16_len(html.unescape(_strip_tags(lead)))
+    lead_visible = utf16_len(visible(lead))
     first_room = max(1, limit - lead_visible - 1)
     body = body.strip()
     if not body:
         return [lead]
     first = split_utf16(body, first_room)[0]
     remaining = body[len(first) :].lstrip()
-    posts = [f"{lead}\n{html.escape(first)}"]
+    posts = [f"{lead}\n{escaped(first)}"]
     if remaining:
-        posts.extend(html.escape(chunk) for chunk in split_utf16(remaining, limit))
+        posts.extend(escaped(chunk) for chunk in split_utf16(remaining, limit))
     return posts
 
 
@@ -193,9 +192,9 @@ def caption(
     """A photo or document caption: like a post, clipped to the caption limit."""
     author = _author(author_type, locale, status, marketplace)
     lead = f"{header}\n\n{author}" if header else author
-    room = CAPTION_LIMIT - utf16_len(html.unescape(_strip_tags(lead))) - 1
+    room = CAPTION_LIMIT - utf16_len(visible(lead)) - 1
     body = body.strip()
-    return f"{lead}\n{html.escape(clip_utf16(body, max(1, room)))}" if body else lead
+    return f"{lead}\n{escaped(clip_utf16(body, max(1, room)))}" if body else lead
 
 
 def _author(author_type: str, locale: Locale, status: str, marketplace: str = "") -> str:
@@ -203,16 +202,3 @@ def _author(author_type: str, locale: Locale, status: str, marketplace: str = ""
     key = AUTHOR_KEYS.get(author_type, "author.other")
     author = text(for_marketplace(key, marketplace), locale)
     return f"{author}\n<i>{status}</i>" if status else author
-
-
-def _strip_tags(markup: str) -> str:
-    out: list[str] = []
-    inside = False
-    for char in markup:
-        if char == "<":
-            inside = True
-        elif char == ">":
-            inside = False
-        elif not inside:
-            out.append(char)
-    return "".join(out)

@@ -18,7 +18,6 @@ reactions go through the Telegram queue (budget, durability).
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -434,8 +433,8 @@ class ReplyWorker:
                 message = text(
                     for_marketplace(f"reply_failed.{code}", market),
                     locale,
-                    shop=html.escape(seller.name),
-                    detail=html.escape(shown),
+                    shop=seller.name,
+                    detail=shown,
                     attempts=item.attempts,
                 )
                 await enqueue(

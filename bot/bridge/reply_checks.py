@@ -10,7 +10,6 @@ chat's next reply goes out). The notice then shows who decided and loses its but
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,10 +48,10 @@ def render_check(
     item: ReplyItem, locale: Locale, *, decision: str | None = None, who: str = ""
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The notice with its buttons, or (once decided) with who decided what, no buttons."""
-    name = html.escape(str((item.file or {}).get("name", "")))
+    name = str((item.file or {}).get("name", ""))
     notice = text("reply_check.notice", locale, name=name)
     if decision is not None:
-        status = text(f"reply_check.status.{decision}", locale, who=html.escape(who) or "—")
+        status = text(f"reply_check.status.{decision}", locale, who=who or "—")
         return f"{notice}\n\n{status}", None
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[

@@ -7,7 +7,6 @@ only ever cover the safe intents; the panel offers nothing else.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,8 @@ from bot.drafts.callbacks import AUTO_TOGGLE, INTENT_TOGGLE, AiCallback
 from bot.guardrails.intents import SAFE_INTENTS
 from bot.outbox.kinds import AiPanel
 from bot.outbox.queue import enqueue
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
+from bot.texts.markup import join
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Seller, Workspace
@@ -194,12 +194,12 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
     body = text(
         "ai.panel",
         locale,
-        shop=html.escape(seller.name),
+        shop=seller.name,
         id=seller.id,
-        tone=html.escape(seller.ai_tone) or unset,
-        instructions=html.escape(seller.ai_instructions) or unset,
+        tone=seller.ai_tone or unset,
+        instructions=seller.ai_instructions or unset,
         auto=text("ai.on" if seller.auto_reply_enabled else "ai.off", locale),
-        intents=", ".join(names) or text("ai.no_intents", locale),
+        intents=join(names, ", ") or text("ai.no_intents", locale),
     )
     toggle_key = "ai.button.auto_off" if seller.auto_reply_enabled else "ai.button.auto_on"
     rows = [
@@ -215,11 +215,11 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
     rows.append(
         [
             InlineKeyboardButton(
-                text=text(
+                text=plain_text(
                     "ai.button.intent",
                     locale,
                     mark="✅" if intent.value in seller.auto_reply_intents else "▫️",
-                    name=text(f"ai.intent.{intent.value}", locale),
+                    name=plain_text(f"ai.intent.{intent.value}", locale),
                 ),
                 callback_data=AiCallback(
                     a=INTENT_TOGGLE,

@@ -8,7 +8,6 @@ edit; a post already recorded is not repeated after a crash.
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
@@ -115,8 +114,8 @@ class DraftPosting:
         body = text(
             "draft.edit_prompt",
             workspace.locale,
-            who=html.escape(prompt.who or ""),
-            draft=html.escape(suggestion.text),
+            who=prompt.who or "",
+            draft=suggestion.text,
         )
         kwargs: dict[str, Any] = {}
         if suggestion.tg_message_id is not None:

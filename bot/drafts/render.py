@@ -7,7 +7,6 @@ so every path shows the same thing.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,26 +23,27 @@ from bot.drafts.callbacks import (
     HeldCallback,
 )
 from bot.guardrails.rules import Finding, blocking, findings_from_dicts, highlight, warnings
-from bot.texts import Locale, text
+from bot.texts import Html, Locale, text
+from bot.texts.markup import escaped, join
 from storage.records import HeldReply, Suggestion
 
 
-def problems(findings: Iterable[Finding], locale: Locale) -> str:
+def problems(findings: Iterable[Finding], locale: Locale) -> Html:
     """The distinct problems, in reading order, as one phrase (``a phone number, …``)."""
     seen: list[str] = []
     for finding in findings:
         name = text(f"guard.{finding.rule.value}", locale)
         if name not in seen:
             seen.append(name)
-    return ", ".join(seen)
+    return join(seen, ", ")
 
 
-def fragments(findings: Iterable[Finding]) -> str:
+def fragments(findings: Iterable[Finding]) -> Html:
     quoted = []
     for finding in findings:
         shown = finding.fragment if len(finding.fragment) <= 40 else finding.fragment[:39] + "…"
-        quoted.append(f"«{html.escape(shown)}»")
-    return ", ".join(dict.fromkeys(quoted))
+        quoted.append(f"«{escaped(shown)}»")
+    return join(dict.fromkeys(quoted), ", ")
 
 
 def draft_post(
@@ -54,11 +54,10 @@ def draft_post(
     blocked = blocking(findings)
     outcome = suggestion.outcome
     body = f"<blockquote>{highlight(suggestion.text, findings)}</blockquote>"
-    who_html = html.escape(who)
     if outcome == "auto_sent":
         return f"{text('draft.state.auto_sent', locale)}\n{body}", None
     if outcome in ("sent", "edited", "dismissed", "ignored"):
-        state = text(f"draft.state.{outcome}", locale, who=who_html or "—")
+        state = text(f"draft.state.{outcome}", locale, who=who or "—")
         if outcome in ("dismissed", "ignored"):
             return state, None
         return f"{state}\n{body}", None
@@ -88,7 +87,7 @@ def held_notice(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     findings = findings_from_dicts(held.findings)
     if held.status != "held":
-        return text(f"guard.held.{held.status}", locale, who=html.escape(who) or "—"), None
+        return text(f"guard.held.{held.status}", locale, who=who or "—"), None
     message = text(
         "guard.held_reply",
         locale,

@@ -19,11 +19,13 @@ and SKUs are not phone numbers.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from bot.texts import Html
+from bot.texts.markup import escaped, join
 
 OZON_TEXT_LIMIT = 1000
 
@@ -274,7 +276,7 @@ def warnings(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if not f.blocking]
 
 
-def highlight(text: str, findings: Iterable[Finding]) -> str:
+def highlight(text: str, findings: Iterable[Finding]) -> Html:
     """HTML of ``text`` (escaped) with each finding underlined and bold, for the topic."""
     spans = sorted(
         ((f.start, f.end) for f in findings if f.rule is not Rule.TOO_LONG), key=lambda s: s
@@ -284,8 +286,8 @@ def highlight(text: str, findings: Iterable[Finding]) -> str:
     for start, end in spans:
         if start < position:
             continue
-        out.append(html.escape(text[position:start]))
-        out.append(f"<u><b>{html.escape(text[start:end])}</b></u>")
+        out.append(escaped(text[position:start]))
+        out.append(f"<u><b>{escaped(text[start:end])}</b></u>")
         position = end
-    out.append(html.escape(text[position:]))
-    return "".join(out)
+    out.append(escaped(text[position:]))
+    return join(out, "")

@@ -7,7 +7,6 @@ deleted in private too, so the key does not linger in the chat history.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -58,6 +57,7 @@ from bot.handlers.seller_forms import (
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, for_marketplace, text
+from bot.texts.locale import speaking_locale
 from connectors.marketplace.registry import MarketplaceRegistry
 from storage.database import Database
 from storage.errors import NotFound
@@ -137,7 +137,7 @@ async def complete(
         text=text(
             for_marketplace("add.checking", draft.marketplace),
             locale,
-            shop=html.escape(draft.name),
+            shop=draft.name,
         ),
     )
 
@@ -154,7 +154,7 @@ async def complete(
                           cabinets=result.cabinets, locale=locale)  # fmt: skip
         return
     if result.outcome is AddOutcome.DUPLICATE:
-        await edit(text("add.duplicate", locale, client_id=html.escape(draft.client_id)))
+        await edit(text("add.duplicate", locale, client_id=draft.client_id))
         return
     if not result.added or result.seller is None:
         assert isinstance(result.outcome, KeyCheck)
@@ -163,8 +163,8 @@ async def complete(
         return
     seller = result.seller
     editor = ProgressEditor(edit, locale=locale, shop=seller.name)
-    await editor.show(text("add.saved", locale, shop=html.escape(seller.name),
-                           group=html.escape(workspace.title)))  # fmt: skip
+    await editor.show(text("add.saved", locale, shop=seller.name,
+                           group=workspace.title))  # fmt: skip
     first = await onboarding.first_sync(seller, progress=editor)
     shop, market = seller.name, seller.marketplace
     summary = summary_text(first, locale, shop=shop, group=workspace.title, marketplace=market)
@@ -208,16 +208,14 @@ async def on_cabinet(
     db: Database,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
-    locale, user = settings.locale, query.from_user
+    user = query.from_user
     data = await state.get_data()
     offered = {a: n for a, n in json.loads(data.get("cabinets", "[]"))}
-    if await state.get_state() != AddSeller.cabinet.state or (
-        callback_data.account_id not in offered
-    ):
+    if callback_data.account_id not in offered:
         await query.answer(text("add.cabinet_gone", locale), show_alert=True)
         return
     try:
@@ -263,7 +261,7 @@ async def continue_with_draft(
     await state.set_data(draft_data(draft, vault))
     await bot.send_message(
         chat_id=chat_id,
-        text=text("add.ask_workspace", locale, shop=html.escape(draft.name)),
+        text=text("add.ask_workspace", locale, shop=draft.name),
         reply_markup=workspace_keyboard(workspaces, locale),
     )
 
@@ -277,11 +275,11 @@ async def on_add_seller_private(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
-    user, locale = message.from_user, settings.locale
+    user = message.from_user
     if user is None:
         return
     parsed = parse_one_line(message.text or "")
@@ -310,12 +308,14 @@ async def on_add_seller_group(
     db: Database,
     access: AccessControl,
     settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     outbox: Outbox,
     dispatcher: Dispatcher,
     vault: Vault,
 ) -> None:
-    """In a group: delete a key at once, say so, and carry on in private."""
+    """In a group: delete a key at once, say so, and carry on in private (in the
+    person's language there; the group is answered in the group's)."""
     user, chat = message.from_user, message.chat
     with_key = carries_key(message.text or "")
     deleted = await forget_message(bot, message) if with_key else False
@@ -328,18 +328,20 @@ async def on_add_seller_group(
         private = dispatcher.fsm.get_context(bot=bot, chat_id=user.id, user_id=user.id)
         reached_private, proceed = await _open_private(
             bot, user_id=user.id, state=private, command_text=message.text or "",
-            manageable=manageable, group_workspace=workspace, locale=settings.locale,
-            onboarding=onboarding, vault=vault,
+            manageable=manageable, group_workspace=workspace, onboarding=onboarding,
+            vault=vault, locale=speaking_locale(chat_type=ChatType.PRIVATE,
+                                                language_code=user.language_code,
+                                                default=settings.locale),
         )  # fmt: skip
     if with_key or reached_private is not None:
-        await _warn_group(db, outbox, message, workspace, settings.locale, carries_key=with_key,
+        await _warn_group(db, outbox, message, workspace, locale, carries_key=with_key,
                           deleted=deleted, reached_private=reached_private)  # fmt: skip
     if proceed is not None:
         await proceed()  # the slow part (Ozon check, first sync) after the group is told
 
 
 async def on_add_seller_edited(
-    message: Message, *, bot: Bot, db: Database, settings: Settings, outbox: Outbox
+    message: Message, *, bot: Bot, db: Database, locale: Locale, outbox: Outbox
 ) -> None:
     """A message edited to carry a key is deleted like a new one (the wizard is not run
     again: an edit is not a new command); a group is told why, as for a new message."""
@@ -349,7 +351,7 @@ async def on_add_seller_edited(
     if message.chat.type == ChatType.PRIVATE:
         return
     workspace = await db.workspaces.find_by_chat(tg_chat_id=message.chat.id)
-    await _warn_group(db, outbox, message, workspace, settings.locale, carries_key=True,
+    await _warn_group(db, outbox, message, workspace, locale, carries_key=True,
                       deleted=deleted, reached_private=None)  # fmt: skip
 
 
@@ -428,26 +430,25 @@ async def _open_private(
     return True, proceed
 
 
-async def on_cancel(message: Message, state: FSMContext, settings: Settings) -> None:
+async def on_cancel(message: Message, state: FSMContext, locale: Locale) -> None:
     had = await state.get_state()
     await state.clear()
-    await message.answer(text("wizard.cancelled" if had else "wizard.nothing", settings.locale))
+    await message.answer(text("wizard.cancelled" if had else "wizard.nothing", locale))
 
 
-async def on_cancel_button(query: CallbackQuery, state: FSMContext, settings: Settings) -> None:
+async def on_cancel_button(query: CallbackQuery, state: FSMContext, locale: Locale) -> None:
     await state.clear()
-    await query.answer(text("wizard.cancelled", settings.locale))
+    await query.answer(text("wizard.cancelled", locale))
     if isinstance(query.message, Message):
-        await query.message.edit_text(text("wizard.cancelled", settings.locale))
+        await query.message.edit_text(text("wizard.cancelled", locale))
 
 
 # ------------------------------------------------------------------ wizard steps
 
 
 async def on_marketplace(
-    query: CallbackQuery, callback_data: PickMarketplace, state: FSMContext, settings: Settings
+    query: CallbackQuery, callback_data: PickMarketplace, state: FSMContext, locale: Locale
 ) -> None:
-    locale = settings.locale
     if callback_data.marketplace not in MARKETPLACES:
         await query.answer(text("refused", locale), show_alert=True)
         return
@@ -469,8 +470,7 @@ async def on_marketplace(
         )
 
 
-async def on_client_id(message: Message, state: FSMContext, settings: Settings) -> None:
-    locale = settings.locale
+async def on_client_id(message: Message, state: FSMContext, locale: Locale) -> None:
     value = (message.text or "").strip()
     if not valid_client_id(value):
         await message.answer(
@@ -487,11 +487,10 @@ async def on_api_key(
     *,
     bot: Bot,
     state: FSMContext,
-    settings: Settings,
+    locale: Locale,
     marketplaces: MarketplaceRegistry,
     vault: Vault,
 ) -> None:
-    locale = settings.locale
     value = (message.text or "").strip()
     await forget_message(bot, message)
     if not looks_like_key(value):
@@ -538,16 +537,16 @@ async def on_name(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
     name = clean_name(message.text or "")
     if name is None:
-        await message.answer(text("add.bad_name", settings.locale))
+        await message.answer(text("add.bad_name", locale))
         return
     await _named(message.chat.id, name=name, bot=bot, state=state, access=access,
-                 settings=settings, onboarding=onboarding, vault=vault)  # fmt: skip
+                 locale=locale, onboarding=onboarding, vault=vault)  # fmt: skip
 
 
 async def on_keep_name(
@@ -556,7 +555,7 @@ async def on_keep_name(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
@@ -564,7 +563,7 @@ async def on_keep_name(
     data = await state.get_data()
     name = default_name(data["marketplace"], data["client_id"])
     await _named(query.from_user.id, name=name, bot=bot, state=state, access=access,
-                 settings=settings, onboarding=onboarding, vault=vault)  # fmt: skip
+                 locale=locale, onboarding=onboarding, vault=vault)  # fmt: skip
 
 
 async def _named(
@@ -574,7 +573,7 @@ async def _named(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
@@ -582,15 +581,15 @@ async def _named(
     workspaces = await access.administered_workspaces(chat_id)
     if not workspaces:
         await state.clear()
-        await refuse_or_explain(bot, chat_id, access, chat_id, settings.locale)
+        await refuse_or_explain(bot, chat_id, access, chat_id, locale)
         return
     draft = draft_from(await state.get_data(), vault)
     if draft is None:
-        await _key_expired(bot, chat_id, state, settings.locale)
+        await _key_expired(bot, chat_id, state, locale)
         return
     await continue_with_draft(bot, chat_id=chat_id, actor=chat_id, state=state,
                               draft=draft, workspaces=workspaces,
-                              locale=settings.locale, onboarding=onboarding,
+                              locale=locale, onboarding=onboarding,
                               vault=vault)  # fmt: skip
 
 
@@ -608,11 +607,11 @@ async def on_workspace(
     db: Database,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     onboarding: Onboarding,
     vault: Vault,
 ) -> None:
-    locale, user = settings.locale, query.from_user
+    user = query.from_user
     try:
         workspace: Workspace | None = await db.workspaces.get(
             workspace_id=callback_data.workspace_id
@@ -633,9 +632,7 @@ async def on_workspace(
         return
     await state.clear()
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            text("add.chosen_workspace", locale, group=html.escape(workspace.title))
-        )
+        await query.message.edit_text(text("add.chosen_workspace", locale, group=workspace.title))
     await complete(bot, chat_id=user.id, locale=locale, onboarding=onboarding, actor=user.id,
                    workspace=workspace, draft=draft, state=state, vault=vault)  # fmt: skip
 

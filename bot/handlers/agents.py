@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
@@ -14,14 +12,13 @@ from bot.admin.agents import AgentAdmin, Roster
 from bot.admin.callbacks import AgentToggle
 from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
 
 
 def roster_text(roster: Roster, locale: Locale) -> str:
-    group = html.escape(roster.workspace.title)
+    group = roster.workspace.title
     if not roster.members:
         return text("agents.empty", locale, group=group)
     lines = [text("agents.title", locale, group=group)]
@@ -35,7 +32,7 @@ def roster_text(roster: Roster, locale: Locale) -> str:
                 "agents.line",
                 locale,
                 mark="✅" if line.member.can_reply or is_admin else "🚫",
-                name=html.escape(name),
+                name=name,
                 role=text("agents.admin", locale) if is_admin else "",
             )
         )
@@ -62,10 +59,9 @@ def roster_keyboard(roster: Roster) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-async def agents_private(message: Message, agent_admin: AgentAdmin, settings: Settings) -> None:
+async def agents_private(message: Message, agent_admin: AgentAdmin, locale: Locale) -> None:
     if message.from_user is None:
         return
-    locale = settings.locale
     rosters = await agent_admin.rosters(message.from_user.id)
     if not rosters:
         await message.answer(text("agents.no_groups", locale))
@@ -98,9 +94,8 @@ async def agents_in_group(
 
 
 async def toggle(
-    query: CallbackQuery, callback_data: AgentToggle, agent_admin: AgentAdmin, settings: Settings
+    query: CallbackQuery, callback_data: AgentToggle, agent_admin: AgentAdmin, locale: Locale
 ) -> None:
-    locale = settings.locale
     roster = await agent_admin.toggle(
         actor_tg_user_id=query.from_user.id,
         workspace_id=callback_data.workspace_id,

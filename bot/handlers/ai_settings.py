@@ -14,7 +14,6 @@ from aiogram.types import CallbackQuery, Message
 from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, queue_panel
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
 from bot.outbox.queue import PRIORITY_NOTICE, Outbox
-from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -28,14 +27,14 @@ async def _group_workspace(db: Database, chat_id: int) -> Workspace | None:
         return None
 
 
-async def ai_private(message: Message, ai: AiSettings, settings: Settings) -> None:
+async def ai_private(message: Message, ai: AiSettings, locale: Locale) -> None:
     assert message.from_user is not None
     sellers = await ai.manageable(message.from_user.id)
     if not sellers:
-        await message.answer(text("ai.none", settings.locale))
+        await message.answer(text("ai.none", locale))
         return
     for seller in sellers:
-        body, keyboard = panel(seller, settings.locale)
+        body, keyboard = panel(seller, locale)
         await message.answer(body, reply_markup=keyboard)
 
 
@@ -61,7 +60,7 @@ async def ai_text(
     *,
     command: CommandObject,
     ai: AiSettings,
-    settings: Settings,
+    locale: Locale,
     db: Database,
     outbox: Outbox,
 ) -> None:
@@ -75,7 +74,7 @@ async def ai_text(
         workspace = await _group_workspace(db, message.chat.id)
         if workspace is None:
             return
-    locale = workspace.locale if workspace is not None else settings.locale
+    locale = workspace.locale if workspace is not None else locale
     if parsed is None:
         reply = text("ai.usage", locale, command=f"/{command.command}")
     else:
@@ -112,7 +111,7 @@ async def ai_button(
     *,
     callback_data: AiCallback,
     ai: AiSettings,
-    settings: Settings,
+    locale: Locale,
     db: Database,
     outbox: Outbox,
 ) -> None:
@@ -121,7 +120,7 @@ async def ai_button(
     if message is not None and message.chat.type != ChatType.PRIVATE:
         workspace = await _group_workspace(db, message.chat.id)
         if workspace is None:
-            await query.answer(text("refused", settings.locale), show_alert=True)
+            await query.answer(text("refused", locale), show_alert=True)
             return
     scope = workspace.id if workspace is not None else None
     if callback_data.a == AUTO_TOGGLE:
@@ -139,7 +138,7 @@ async def ai_button(
             workspace_id=scope,
             include=bool(callback_data.on),
         )
-    locale = workspace.locale if workspace is not None else settings.locale
+    locale = workspace.locale if workspace is not None else locale
     await query.answer(_change_text(change, locale), show_alert=change.error is not None)
     if change.seller is None or message is None:
         return

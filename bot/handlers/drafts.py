@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery
 from bot.access import Presser
 from bot.drafts.actions import DraftActions
 from bot.drafts.callbacks import DraftCallback, HeldCallback
-from bot.settings import Settings
+from bot.texts import Locale
 
 
 def _presser(query: CallbackQuery) -> Presser:
@@ -17,7 +17,7 @@ def _presser(query: CallbackQuery) -> Presser:
 
 
 async def on_draft_button(
-    query: CallbackQuery, callback_data: DraftCallback, drafts: DraftActions, settings: Settings
+    query: CallbackQuery, callback_data: DraftCallback, drafts: DraftActions, locale: Locale
 ) -> None:
     if query.message is None:  # too old for Telegram to tell us where it was
         await query.answer()
@@ -28,7 +28,7 @@ async def on_draft_button(
         tg_chat_id=query.message.chat.id,
         message_id=query.message.message_id,
         presser=_presser(query),
-        locale_fallback=settings.locale,
+        locale_fallback=locale,
     )
     await query.answer(answer.text, show_alert=answer.alert)
 

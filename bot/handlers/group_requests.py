@@ -3,8 +3,6 @@ approve/reject buttons (used by /setup and by the owner's /groups list; not a ro
 
 from __future__ import annotations
 
-import html
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.admin.callbacks import GroupAccess
@@ -16,8 +14,8 @@ def request_text(request: GroupRequest, person: str, locale: Locale) -> str:
     return text(
         "security.request.text",
         locale,
-        person=html.escape(person or str(request.requested_by_tg_user_id)),
-        group=html.escape(request.title),
+        person=person or str(request.requested_by_tg_user_id),
+        group=request.title,
         chat_id=request.tg_chat_id,
     )
 

@@ -7,7 +7,6 @@ request's current state, so a forged, replayed or foreign press changes nothing.
 
 from __future__ import annotations
 
-import html
 import logging
 
 from aiogram import F, Router
@@ -22,8 +21,7 @@ from bot.admin.callbacks import GroupAccess, UnbindGroup
 from bot.admin.notify import post_in_group
 from bot.handlers.group_requests import request_keyboard
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -40,10 +38,10 @@ async def groups_view(
         lines.append(text("security.groups.none", locale))
     for group in bound:
         title = group.workspace.title or str(group.workspace.tg_chat_id)
-        lines.append(text("security.groups.line", locale, group=html.escape(title),
+        lines.append(text("security.groups.line", locale, group=title,
                           chat_id=group.workspace.tg_chat_id, shops=group.shops))  # fmt: skip
         rows.append([InlineKeyboardButton(
-            text=text("security.button.unbind", locale, group=title[:40]),
+            text=plain_text("security.button.unbind", locale, group=title[:40]),
             callback_data=UnbindGroup(workspace_id=group.workspace.id).pack(),
         )])  # fmt: skip
     pending = await binding.pending()
@@ -51,20 +49,20 @@ async def groups_view(
         lines += ["", text("security.groups.pending_title", locale)]
     for request in pending:
         lines.append(text("security.groups.pending_line", locale,
-                          group=html.escape(request.title), chat_id=request.tg_chat_id,
+                          group=request.title, chat_id=request.tg_chat_id,
                           person=request.requested_by_tg_user_id))  # fmt: skip
         rows.extend(request_keyboard(request.id, locale).inline_keyboard)
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 async def on_groups(
-    message: Message, access: AccessControl, binding: GroupBinding, settings: Settings
+    message: Message, access: AccessControl, binding: GroupBinding, locale: Locale
 ) -> None:
     user = message.from_user
     if user is None or not access.is_owner(user.id):
-        await message.answer(text("security.owners_only", settings.locale))
+        await message.answer(text("security.owners_only", locale))
         return
-    body, keyboard = await groups_view(binding, settings.locale)
+    body, keyboard = await groups_view(binding, locale)
     await message.answer(body, reply_markup=keyboard)
 
 
@@ -75,10 +73,9 @@ async def on_group_access(
     db: Database,
     access: AccessControl,
     binding: GroupBinding,
-    settings: Settings,
+    locale: Locale,
     outbox: Outbox,
 ) -> None:
-    locale = settings.locale
     if not access.is_owner(query.from_user.id) or query.message is None:
         await query.answer(text("security.owners_only", locale), show_alert=True)
         return
@@ -93,7 +90,7 @@ async def on_group_access(
     if decided is None:
         await query.answer(text("security.request.already_decided", locale), show_alert=True)
         return
-    group = html.escape(decided.request.title)
+    group = decided.request.title
     approved = decided.request.state == "approved"
     await query.answer()
     await _edit(query, text("security.request.approved" if approved else
@@ -116,10 +113,9 @@ async def on_unbind(
     db: Database,
     access: AccessControl,
     binding: GroupBinding,
-    settings: Settings,
+    locale: Locale,
     outbox: Outbox,
 ) -> None:
-    locale = settings.locale
     if not access.is_owner(query.from_user.id):
         await query.answer(text("security.owners_only", locale), show_alert=True)
         return
@@ -133,9 +129,7 @@ async def on_unbind(
                         html_text=text("security.group.unbound_notice", unbound.locale),
                         key=f"unbind:{unbound.id}:{query.id}", kick=outbox.kick)  # fmt: skip
     body, keyboard = await groups_view(binding, locale)
-    body = text("security.groups.unbound", locale, group=html.escape(unbound.title)) + (
-        "\n\n" + body
-    )
+    body = text("security.groups.unbound", locale, group=unbound.title) + ("\n\n" + body)
     await _edit(query, body, keyboard)
 
 

@@ -7,8 +7,6 @@ private chat, after the same role check as every other /sellers button.
 
 from __future__ import annotations
 
-import html
-
 from aiogram import Router
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -44,11 +42,11 @@ async def on_push_url(
     *,
     access: AccessControl,
     settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
     push_tokens: PushTokens,
     push_registration: PushRegistration | None = None,
 ) -> None:
-    locale = settings.locale
     if not isinstance(query.message, Message) or query.message.chat.type != ChatType.PRIVATE:
         await query.answer(text("refused", locale), show_alert=True)
         return
@@ -79,9 +77,7 @@ async def on_push_url(
     if ym:
         body = text("push.ym_url.text", locale, shop=seller.name, path=path)
     else:
-        body = text(
-            "security.push_url.text", locale, shop=html.escape(seller.name), path=html.escape(path)
-        )
+        body = text("security.push_url.text", locale, shop=seller.name, path=path)
     if settings.ozon_push_port is None:
         body += "\n\n" + text("security.push_url.disabled", locale)
     elif push_registration is not None and not ym:

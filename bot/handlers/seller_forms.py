@@ -25,7 +25,7 @@ from bot.admin.callbacks import (
 )
 from bot.admin.onboarding import DISPLAY_NAMES, MARKETPLACES
 from bot.admin.push_registration import Registration
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
 from storage.records import Seller, Workspace
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def workspace_keyboard(workspaces: list[Workspace], locale: Locale) -> InlineKey
 
 def name_keyboard(name: str, locale: Locale) -> InlineKeyboardMarkup:
     keep = InlineKeyboardButton(
-        text=text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
+        text=plain_text("button.keep_name", locale, name=name), callback_data=KeepName().pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[[keep], cancel_row(Cancelled.ADD, locale)])
 

@@ -6,7 +6,6 @@ and checks the presser's role in the seller's workspace; the button data proves 
 
 from __future__ import annotations
 
-import html
 import logging
 
 from aiogram import Bot, F, Router
@@ -31,7 +30,6 @@ from bot.handlers.seller_forms import (
     refuse_or_explain,
 )
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -108,13 +106,13 @@ async def on_sellers_private(
     *,
     bot: Bot,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
 ) -> None:
     if message.from_user is None:
         return
     await send_list(bot, chat_id=message.chat.id, user_id=message.from_user.id, access=access,
-                    seller_admin=seller_admin, locale=settings.locale)  # fmt: skip
+                    seller_admin=seller_admin, locale=locale)  # fmt: skip
 
 
 async def on_sellers_group(
@@ -123,7 +121,7 @@ async def on_sellers_group(
     bot: Bot,
     db: Database,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
     outbox: Outbox,
 ) -> None:
@@ -136,7 +134,7 @@ async def on_sellers_group(
         return  # agents and strangers: ignored in groups
     try:
         await send_list(bot, chat_id=user.id, user_id=user.id, access=access,
-                        seller_admin=seller_admin, locale=settings.locale)  # fmt: skip
+                        seller_admin=seller_admin, locale=locale)  # fmt: skip
         key = "sellers.group.sent_private"
     except TelegramForbiddenError:
         key = "add.group.open_private"
@@ -166,11 +164,11 @@ async def on_seller_action(
     *,
     callback_data: SellerAction,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
     state: FSMContext,
 ) -> None:
-    locale, user = settings.locale, query.from_user
+    user = query.from_user
     if not isinstance(query.message, Message) or query.message.chat.type != ChatType.PRIVATE:
         await query.answer(text("refused", locale), show_alert=True)
         return  # seller cards live in private chats only
@@ -209,8 +207,8 @@ async def on_seller_action(
         await state.set_data({"seller_id": seller.id})
         if isinstance(query.message, Message):
             await query.message.answer(
-                text("sellers.ask_new_key", locale, shop=html.escape(seller.name),
-                     client_id=html.escape(seller.client_id)),
+                text("sellers.ask_new_key", locale, shop=seller.name,
+                     client_id=seller.client_id),
                 reply_markup=cancel_keyboard(locale, Cancelled.KEY),
             )  # fmt: skip
     elif action == SellerOp.REMOVE:
@@ -220,7 +218,7 @@ async def on_seller_action(
         await query.answer(text("sellers.removed_short", locale))
         removed = await seller_admin.remove(actor_tg_user_id=user.id, seller=seller)
         done = (
-            text("sellers.removed", locale, shop=html.escape(seller.name))
+            text("sellers.removed", locale, shop=seller.name)
             if removed
             else text("sellers.gone", locale)  # a second press: the first one removed it
         )
@@ -235,10 +233,10 @@ async def on_new_key(
     bot: Bot,
     state: FSMContext,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
     seller_admin: SellerAdmin,
 ) -> None:
-    locale, user = settings.locale, message.from_user
+    user = message.from_user
     value = (message.text or "").strip()
     await forget_message(bot, message)
     if user is None:
@@ -274,7 +272,7 @@ async def on_new_key(
             )
         return
     await state.clear()
-    shop = html.escape(card.seller.name)
+    shop = card.seller.name
     if card.seller.state == "paused":
         await progress.edit_text(text("sellers.key_paused", locale, shop=shop))
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from aiogram import Bot, F, Router
@@ -18,7 +17,7 @@ from bot.admin.setup import SetupReport, assess, facts_for, report_text
 from bot.handlers.group_requests import request_keyboard, request_text
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
-from bot.texts import text
+from bot.texts import Locale, text
 from storage.database import Database
 from storage.records import Workspace
 
@@ -37,8 +36,8 @@ async def check_group(bot: Bot, chat: Chat) -> SetupReport | None:
     return assess(facts_for(chat, member))
 
 
-async def on_setup_private(message: Message, settings: Settings) -> None:
-    await message.answer(text("setup.in_private", settings.locale))
+async def on_setup_private(message: Message, locale: Locale) -> None:
+    await message.answer(text("setup.in_private", locale))
 
 
 async def on_setup(
@@ -87,7 +86,7 @@ async def on_setup(
             tg_chat_id=chat.id, title=title, bound_by=user.id, locale=settings.locale
         )
         body = report_text(report, workspace.locale, bound=True)
-        body = text("setup.bound", workspace.locale, group=html.escape(title)) + "\n" + body
+        body = text("setup.bound", workspace.locale, group=title) + "\n" + body
     else:
         if existing is not None and existing.state == "active":
             workspace = existing  # keeps working where it can; the report says what to fix

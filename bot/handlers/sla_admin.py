@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import html
 from datetime import timedelta
 
 from aiogram import Router
@@ -16,7 +15,6 @@ from bot.handlers.sla_common import is_private, respond, scope, sellers_of
 from bot.outbox.kinds import SlaStats
 from bot.outbox.queue import enqueue
 from bot.outbox.worker import NO_PREVIEW
-from bot.settings import Settings
 from bot.sla.config import ConfigError, parse_hours, parse_rule, parse_targets
 from bot.sla.format import duration, priority_label
 from bot.sla.service import SlaService
@@ -38,12 +36,12 @@ async def _admin_seller(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> tuple[Seller, str, Locale] | None:
     """The seller the command is about, and the rest of the arguments. A leading number
     picks one of several sellers; with one seller it may be left out."""
-    workspaces, locale = await scope(message, access, sla, Role.ADMIN)
-    locale = locale or settings.locale
+    workspaces, group_locale = await scope(message, access, sla, Role.ADMIN)
+    locale = group_locale or locale
     if not workspaces:
         await respond(message, sla, text("admin_only", locale))
         return None
@@ -58,7 +56,7 @@ async def _admin_seller(
         return chosen, rest.strip(), locale
     if len(sellers) == 1:
         return sellers[0], args, locale
-    listing = "\n".join(f"{s.id} — {html.escape(s.name)}" for s in sellers)
+    listing = "\n".join(f"{s.id} — {s.name}" for s in sellers)
     await respond(message, sla, text("pick_seller", locale, sellers=listing))
     return None
 
@@ -76,11 +74,8 @@ def _reason(exc: Exception, locale: Locale) -> str:
     at all."""
     key = f"sla.error.{getattr(exc, 'key', '')}"
     if key not in TEXTS:
-        return html.escape(_short(str(exc), _REASON_LIMIT))
-    values = {
-        name: html.escape(_short(str(value), 60))
-        for name, value in getattr(exc, "values", {}).items()
-    }
+        return _short(str(exc), _REASON_LIMIT)
+    values = {name: _short(str(value), 60) for name, value in getattr(exc, "values", {}).items()}
     return text(key, locale, **values)
 
 
@@ -88,7 +83,7 @@ def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
     what = text(
         f"rules.kind.{rule.kind}",
         locale,
-        pattern=html.escape(rule.pattern or ""),
+        pattern=rule.pattern or "",
         threshold=rule.threshold or 1,
     )
     off = "" if rule.enabled else text("rules.disabled", locale)
@@ -96,7 +91,7 @@ def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
 
 
 def render_rules(seller: Seller, rules: list[SlaRule], locale: Locale) -> str:
-    lines = [text("rules.title", locale, shop=html.escape(seller.name))]
+    lines = [text("rules.title", locale, shop=seller.name)]
     lines += [_rule_line(i, r, locale) for i, r in enumerate(rules, start=1)] or [
         text("rules.empty", locale)
     ]
@@ -108,9 +103,9 @@ async def rules(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    picked = await _admin_seller(message, command, sla, access, settings)
+    picked = await _admin_seller(message, command, sla, access, locale)
     if picked is None:
         return
     seller, args, locale = picked
@@ -177,9 +172,9 @@ async def targets(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    picked = await _admin_seller(message, command, sla, access, settings)
+    picked = await _admin_seller(message, command, sla, access, locale)
     if picked is None:
         return
     seller, args, locale = picked
@@ -200,7 +195,7 @@ async def targets(
             {"priority": priority, "target": target, "hard": hard},
         )
     current = await sla.db.sla.get_targets(seller_id=seller.id)
-    lines = [text("targets.title", locale, shop=html.escape(seller.name))]
+    lines = [text("targets.title", locale, shop=seller.name)]
     for priority in PRIORITIES:
         row = current.get(priority)
         if row is None:
@@ -219,7 +214,7 @@ async def targets(
 
 
 def render_hours(seller: Seller, locale: Locale) -> str:
-    shop = html.escape(seller.name)
+    shop = seller.name
     if not seller.business_hours_enabled:
         return text("hours.off", locale, shop=shop)
     names = _DAY_NAMES[locale]
@@ -231,7 +226,7 @@ def render_hours(seller: Seller, locale: Locale) -> str:
         days=days,
         start=seller.work_start.strftime("%H:%M"),
         end=seller.work_end.strftime("%H:%M"),
-        tz=html.escape(seller.timezone),
+        tz=seller.timezone,
     )
 
 
@@ -240,9 +235,9 @@ async def hours(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    picked = await _admin_seller(message, command, sla, access, settings)
+    picked = await _admin_seller(message, command, sla, access, locale)
     if picked is None:
         return
     seller, args, locale = picked
@@ -269,12 +264,12 @@ async def stats(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
     """Agents see their group's figures; in private, admins see their workspaces'."""
     minimum = Role.ADMIN if is_private(message) else Role.AGENT
-    workspaces, locale = await scope(message, access, sla, minimum)
-    locale = locale or settings.locale
+    workspaces, group_locale = await scope(message, access, sla, minimum)
+    locale = group_locale or locale
     if not workspaces:
         await respond(message, sla, text("admin_only", locale))
         return

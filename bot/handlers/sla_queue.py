@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import datetime
 
@@ -12,13 +11,13 @@ from aiogram.types import CallbackQuery, Message, User
 
 from bot.access import AccessControl, Presser, Role
 from bot.handlers.sla_common import respond, scope, sellers_of
-from bot.settings import Settings
 from bot.sla.board import chat_line
 from bot.sla.callbacks import ClaimCallback
 from bot.sla.claims import Action
 from bot.sla.commands import ClaimCommands, Reply, TopicMessage
 from bot.sla.service import SlaService
-from bot.texts import text
+from bot.texts import Locale, text
+from bot.texts.markup import visible
 from storage.errors import NotFound
 from storage.records import Workspace
 from storage.sla_queue_repo import QueueFilter
@@ -37,28 +36,23 @@ def _where(message: Message) -> TopicMessage:
     )
 
 
-def _plain(value: str) -> str:
-    """Callback answers are plain text (no HTML)."""
-    return html.unescape(value)
-
-
 async def on_claim_button(
     query: CallbackQuery,
     callback_data: ClaimCallback,
     claims: ClaimCommands,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
     if query.message is None:
-        await query.answer(text("claim.forbidden", settings.locale), show_alert=True)
+        await query.answer(text("claim.forbidden", locale), show_alert=True)
         return
     reply = await claims.press_take(
         tg_chat_id=query.message.chat.id,
         chat_id=callback_data.chat,
         presser=_person(query.from_user),
         query_id=query.id,
-        locale=settings.locale,
+        locale=locale,
     )
-    await query.answer(_plain(reply.text or ""), show_alert=reply.alert)
+    await query.answer(visible(reply.text or ""), show_alert=reply.alert)
 
 
 async def _answer(message: Message, sla: SlaService, reply: Reply) -> None:
@@ -67,7 +61,7 @@ async def _answer(message: Message, sla: SlaService, reply: Reply) -> None:
 
 
 async def _claim_command(
-    message: Message, claims: ClaimCommands, sla: SlaService, settings: Settings, action: Action
+    message: Message, claims: ClaimCommands, sla: SlaService, locale: Locale, action: Action
 ) -> None:
     user = message.from_user
     if user is None:
@@ -78,20 +72,18 @@ async def _claim_command(
         and await claims.active_workspace(message.chat.id) is None
     ):
         return  # a group that is not ours: the bot stays silent there
-    reply = await claims.take_or_release(where, _person(user), action, settings.locale)
+    reply = await claims.take_or_release(where, _person(user), action, locale)
     await _answer(message, sla, reply)
 
 
-async def take(
-    message: Message, claims: ClaimCommands, sla: SlaService, settings: Settings
-) -> None:
-    await _claim_command(message, claims, sla, settings, Action.TAKE)
+async def take(message: Message, claims: ClaimCommands, sla: SlaService, locale: Locale) -> None:
+    await _claim_command(message, claims, sla, locale, Action.TAKE)
 
 
 async def release(
-    message: Message, claims: ClaimCommands, sla: SlaService, settings: Settings
+    message: Message, claims: ClaimCommands, sla: SlaService, locale: Locale
 ) -> None:
-    await _claim_command(message, claims, sla, settings, Action.RELEASE)
+    await _claim_command(message, claims, sla, locale, Action.RELEASE)
 
 
 async def assign(
@@ -99,7 +91,7 @@ async def assign(
     command: CommandObject,
     claims: ClaimCommands,
     sla: SlaService,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
     """/assign @user (or in reply to the person's message), admins only, in a topic."""
     user = message.from_user
@@ -120,7 +112,7 @@ async def assign(
         _person(user),
         username=args.split()[0] if args else None,
         replied_to=replied_to,
-        locale=settings.locale,
+        locale=locale,
     )
     await _answer(message, sla, reply)
 
@@ -152,10 +144,10 @@ async def queue(
     command: CommandObject,
     sla: SlaService,
     access: AccessControl,
-    settings: Settings,
+    locale: Locale,
 ) -> None:
-    workspaces, locale = await scope(message, access, sla, Role.AGENT)
-    locale = locale or settings.locale
+    workspaces, group_locale = await scope(message, access, sla, Role.AGENT)
+    locale = group_locale or locale
     if not workspaces:
         if message.chat.type == "private":
             await respond(message, sla, text("no_workspace", locale))
@@ -216,9 +208,9 @@ async def _filter_for(
     return QueueFilter(seller_ids=ids) if ids else None
 
 
-async def topic_only(message: Message, settings: Settings) -> None:
+async def topic_only(message: Message, locale: Locale) -> None:
     """/take, /release and /assign in private: say where they work instead of silence."""
-    await message.answer(text("claim.not_a_topic", settings.locale))
+    await message.answer(text("claim.not_a_topic", locale))
 
 
 def build_router() -> Router:

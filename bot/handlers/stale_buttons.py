@@ -6,12 +6,11 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.settings import Settings
-from bot.texts import text
+from bot.texts import Locale, text
 
 
-async def on_unknown_button(query: CallbackQuery, settings: Settings) -> None:
-    await query.answer(text("wizard.outdated", settings.locale), show_alert=True)
+async def on_unknown_button(query: CallbackQuery, locale: Locale) -> None:
+    await query.answer(text("wizard.outdated", locale), show_alert=True)
 
 
 def build_router() -> Router:

@@ -9,7 +9,6 @@ from aiogram.types import Message
 
 from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
-from bot.settings import Settings
 from bot.texts import Locale, text
 from storage.database import Database
 
@@ -22,12 +21,12 @@ def with_hint(key: str, locale: Locale) -> str:
     return text(key, locale) + "\n\n" + text("security.hint.to_buyer", locale)
 
 
-async def start(message: Message, settings: Settings) -> None:
-    await message.answer(with_hint("start", settings.locale))
+async def start(message: Message, locale: Locale) -> None:
+    await message.answer(with_hint("start", locale))
 
 
-async def help_(message: Message, settings: Settings) -> None:
-    await message.answer(with_hint("help", settings.locale))
+async def help_(message: Message, locale: Locale) -> None:
+    await message.answer(with_hint("help", locale))
 
 
 async def help_in_group(message: Message, bot: Bot, db: Database, outbox: Outbox) -> None:

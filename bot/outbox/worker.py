@@ -16,7 +16,6 @@ the chat's topic or in General. Each result is recorded right after the call.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -262,7 +261,7 @@ class OutboxWorker:
             return
         locale = workspace.locale
         if reason is None:
-            reason = text("outbox.reason.refused", locale, detail=html.escape(detail)[:200])
+            reason = text("outbox.reason.refused", locale, detail=detail[:200])
         if item.kind in CONTENT_KINDS:
             key = for_marketplace("outbox.refused.message", await self._marketplace_of(item))
         else:

@@ -9,13 +9,13 @@ minute just because the clock moved.
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.sla.format import priority_label, time_left, topic_link
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
+from bot.texts.markup import escaped, link
 from storage.sla_queue_repo import WaitingChat
 
 BOARD_ROWS = 25
@@ -32,10 +32,10 @@ def chat_label(chat: WaitingChat, locale: Locale) -> str:
     if chat.topic_name:
         return chat.topic_name
     if chat.order_number:
-        return text("topic.order", locale, order=chat.order_number)
+        return plain_text("topic.order", locale, order=chat.order_number)
     if chat.buyer_external_id:
-        return text("topic.buyer", locale, buyer=chat.buyer_external_id[-4:])
-    return text("topic.chat", locale)
+        return plain_text("topic.buyer", locale, buyer=chat.buyer_external_id[-4:])
+    return plain_text("topic.chat", locale)
 
 
 def chat_line(
@@ -43,15 +43,17 @@ def chat_line(
 ) -> str:
     """ "🔴 <a href=…>Заказ 123</a> · осталось 25 мин · Анна"."""
     icon = priority_label(chat.priority, locale).split(" ", 1)[0]
-    label = html.escape(chat_label(chat, locale))
+    label = chat_label(chat, locale)
     if chat.topic_thread_id is not None:
-        label = f'<a href="{topic_link(tg_chat_id, chat.topic_thread_id)}">{label}</a>'
+        label = link(topic_link(tg_chat_id, chat.topic_thread_id), label)
+    else:
+        label = escaped(label)
     parts = [f"{icon} {label}"]
     left = time_left(chat.sla_deadline, now, locale, rough=rough)
     if left:
         parts.append(left)
     if chat.owner_name:
-        parts.append(f"👤 {html.escape(chat.owner_name)}")
+        parts.append(f"👤 {escaped(chat.owner_name)}")
     return " · ".join(parts)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, timedelta
 
 from bot.sla.hours import BusinessHours
-from bot.texts import Locale, text
+from bot.texts import Html, Locale, markup, text
 
 
 def duration(value: timedelta, locale: Locale) -> str:
@@ -62,5 +61,5 @@ def topic_link(tg_chat_id: int, thread_id: int) -> str:
     return f"https://t.me/c/{internal}/{thread_id}"
 
 
-def mention(tg_user_id: int, name: str) -> str:
-    return f'<a href="tg://user?id={tg_user_id}">{html.escape(name or str(tg_user_id))}</a>'
+def mention(tg_user_id: int, name: str) -> Html:
+    return markup.mention(tg_user_id, name)

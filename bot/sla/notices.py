@@ -8,7 +8,6 @@ stamped too and not sent: nobody needs "half the time is used" after "time is ov
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,8 @@ from datetime import datetime
 from bot.sla.format import mention, priority_label, time_left, topic_link
 from bot.sla.hours import BusinessHours
 from bot.sla.policy import warn_due
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
+from bot.texts.markup import escaped, join, link
 from storage.sla_queue_repo import DueTurn
 
 SEVERITY = ("warned", "escalated", "hard_breached")
@@ -62,7 +62,7 @@ def who(turn: DueTurn, admins: Sequence[tuple[int, str]], locale: Locale) -> str
     if turn.owner_tg_user_id is not None:
         return mention(turn.owner_tg_user_id, turn.owner_name or "")
     if admins:
-        return ", ".join(mention(uid, name) for uid, name in admins[:5])
+        return join((mention(uid, name) for uid, name in admins[:5]), ", ")
     return text("notice.nobody", locale)
 
 
@@ -83,8 +83,8 @@ def _label(turn: DueTurn, locale: Locale) -> str:
     if turn.topic_name:
         return turn.topic_name
     if turn.order_number:
-        return text("topic.order", locale, order=turn.order_number)
-    return text("topic.chat", locale)
+        return plain_text("topic.order", locale, order=turn.order_number)
+    return plain_text("topic.chat", locale)
 
 
 def batch_text(
@@ -99,9 +99,11 @@ def batch_text(
     lines = [text("notice.batch_head", locale, count=len(fired))]
     for item in ordered[:BATCH_ROWS]:
         turn = item.turn
-        label = html.escape(_label(turn, locale))
+        label = _label(turn, locale)
         if turn.topic_thread_id is not None:
-            label = f'<a href="{topic_link(tg_chat_id, turn.topic_thread_id)}">{label}</a>'
+            label = link(topic_link(tg_chat_id, turn.topic_thread_id), label)
+        else:
+            label = escaped(label)
         line = f"{text(f'notice.kind.{item.notice}', locale)} · {label}"
         if item.notice != "warned" and turn.owner_tg_user_id is not None:
             line += " · " + mention(turn.owner_tg_user_id, turn.owner_name or "")

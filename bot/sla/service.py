@@ -8,7 +8,6 @@ deadline line all read it).
 from __future__ import annotations
 
 import base64
-import html
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -134,7 +133,7 @@ class SlaService:
             owner = await self.db.agents.get(agent_id=fresh.owner_agent_id)
         except NotFound:
             return line, None
-        return line + text("sla.line_owner", locale, owner=html.escape(owner.display_name)), None
+        return line + text("sla.line_owner", locale, owner=owner.display_name), None
 
     # ------------------------------------------------------------ deliveries
 

@@ -9,7 +9,6 @@ be called through ``asyncio.to_thread``.
 from __future__ import annotations
 
 import asyncio
-import html
 import io
 import itertools
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.sla.format import duration, priority_label
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
 from storage.database import Database
 from storage.records import PRIORITIES, Seller
 from storage.sla_defaults import COMPLIANCE_GOALS
@@ -157,7 +156,7 @@ def render_text(report: StatsReport, locale: Locale) -> str:
                 text(
                     "stats.row",
                     locale,
-                    name=html.escape(shown),
+                    name=shown,
                     answered=row.answered,
                     share=share(row.in_time, row.answered),
                     median=_secs(row.frt_median, locale),
@@ -216,9 +215,8 @@ def render_chart(report: StatsReport, locale: Locale) -> bytes:
     comp_ax.set_ylim(0, 100)
     comp_ax.set_ylabel("%")
     comp_ax.set_title(text("chart.compliance", locale))
-    figure.suptitle(
-        text("chart.title", locale, period=text(f"stats.period.{report.period}", locale))
-    )
+    period = plain_text(f"stats.period.{report.period}", locale)
+    figure.suptitle(plain_text("chart.title", locale, period=period))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -11,7 +11,6 @@ recovers; the flag and the notice are written in one transaction.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -83,13 +82,13 @@ def chat_name(
         return text(
             "sync.chat_name.topic",
             locale,
-            link=html.escape(topic_link(workspace.tg_chat_id, failure.topic_thread_id)),
-            title=html.escape(title),
+            link=topic_link(workspace.tg_chat_id, failure.topic_thread_id),
+            title=title,
         )
     if failure.order_number:
-        return text("sync.chat_name.order", locale, order=html.escape(failure.order_number))
+        return text("sync.chat_name.order", locale, order=failure.order_number)
     key = for_marketplace("sync.chat_name.id", marketplace)
-    return text(key, locale, chat_id=html.escape(failure.external_id))
+    return text(key, locale, chat_id=failure.external_id)
 
 
 class ChatFailures:
@@ -150,7 +149,7 @@ class ChatFailures:
         workspace = await self._db.workspaces.get(workspace_id=seller.workspace_id, conn=conn)
         locale = workspace.locale
         values: dict[str, str] = {
-            "shop": html.escape(seller.name),
+            "shop": seller.name,
             "chat": chat_name(failure, workspace, locale, seller.marketplace),
         }
         if reason is not None:

@@ -19,7 +19,6 @@ Per chat of a batch (several pushes for one chat cost one read):
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -32,6 +31,7 @@ from bot.sync.chat_failures import is_chat_level
 from bot.sync.ingest import ingest_chat
 from bot.sync.poller import NEW_CHAT_HISTORY
 from bot.texts import Html, text
+from bot.texts.markup import mention
 from connectors.marketplace.messages import ChatInfo, Message
 from connectors.marketplace.port import ListingFeed
 from storage.database import Database
@@ -56,10 +56,6 @@ class FetchesChats(Protocol):
     """The adapter's push entry point (``connectors.yandex_market.adapter``)."""
 
     async def fetch_chat(self, chat_id: str) -> ChatInfo: ...
-
-
-def mention(tg_user_id: int, name: str) -> Html:
-    return Html(f'<a href="tg://user?id={tg_user_id}">{html.escape(name or str(tg_user_id))}</a>')
 
 
 class YmPushes:

@@ -25,9 +25,9 @@ from bot.texts import (
     yandex_market,
 )
 from bot.texts.locale import Locale
-from bot.texts.rendering import Html, plural, render
+from bot.texts.rendering import Html, plural, render, render_plain
 
-__all__ = ["TEXTS", "Html", "Locale", "for_marketplace", "plural", "text"]
+__all__ = ["TEXTS", "Html", "Locale", "for_marketplace", "plain_text", "plural", "text"]
 
 
 def _merge(*parts: Mapping[str, dict[Locale, str]]) -> dict[str, dict[Locale, str]]:
@@ -58,8 +58,19 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
 
 
 def text(key: str, locale: Locale, **values: object) -> str:
-    template = TEXTS[key][locale]
-    return render(template, locale, values) if values else template
+    """The Telegram HTML for ``key``: every value escaped unless it is :class:`Html`.
+
+    The result is an :class:`Html` (so it can be a value of another text without being
+    escaped twice) typed as ``str``, so callers may keep building messages from it; a
+    message glued from several texts and passed on as a value is wrapped in ``Html``
+    (or built with :func:`bot.texts.markup.join`)."""
+    return render(TEXTS[key][locale], locale, values)
+
+
+def plain_text(key: str, locale: Locale, **values: object) -> str:
+    """``key`` for places Telegram shows as they are (button labels, topic names, callback
+    answers, chart labels): values go in unescaped, so a shop called "A & B" stays so."""
+    return render_plain(TEXTS[key][locale], locale, values)
 
 
 def for_marketplace(key: str, marketplace: str) -> str:

@@ -232,8 +232,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "✅ “{shop}” is connected to “{group}”. Loading chats…",
     },
     "add.progress": {
-        "ru": "⏳ «{shop}»: найдено {found} чатов, импортировано {imported}…",
-        "en": "⏳ “{shop}”: found {found} chats, imported {imported}…",
+        "ru": (
+            "⏳ «{shop}»: найдено {found} {found:plural:чат|чата|чатов}, импортировано {imported}…"
+        ),
+        "en": "⏳ “{shop}”: found {found} {found:plural:chat|chats}, imported {imported}…",
     },
     "add.summary": {
         "ru": (
@@ -351,7 +353,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "sellers.state.failing": {"ru": "⚠️ не работает. {why}", "en": "⚠️ not working. {why}"},
     "sellers.state.unreachable": {
         "ru": "⚠️ нет связи с Ozon (попыток подряд: {attempts}, последний успех: {since})",
-        "en": "⚠️ cannot reach Ozon ({attempts} failed attempts, last success: {since})",
+        "en": (
+            "⚠️ cannot reach Ozon ({attempts} failed {attempts:plural:attempt|attempts}, last "
+            "success: {since})"
+        ),
     },
     "sellers.gone": {
         "ru": "Этого магазина больше нет. Откройте /sellers заново.",
@@ -420,7 +425,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "health.unreachable": {
         "ru": "Ozon не отвечает (неудачных попыток подряд: {attempts}). Я продолжаю пробовать.",
-        "en": "Ozon is not answering ({attempts} failed attempts in a row). I keep trying.",
+        "en": (
+            "Ozon is not answering ({attempts} failed {attempts:plural:attempt|attempts} in a "
+            "row). I keep trying."
+        ),
     },
     "health.recovered": {
         "ru": "✅ Магазин «{shop}» снова на связи: чаты синхронизируются.",

@@ -89,11 +89,13 @@ TEXTS: dict[str, dict[Locale, str]] = {
     # Replies that could not reach the buyer (bot/bridge/replies.py, agent_messages.py).
     "reply_failed.too_long": {
         "ru": (
-            "⚠️ Не отправлено: в сообщении {length} символов, а Ozon принимает не больше "
+            "⚠️ Не отправлено: в сообщении {length} {length:plural:символ|символа|символов}, а "
+            "Ozon принимает не больше "
             "1000. Сократите текст и отправьте снова."
         ),
         "en": (
-            "⚠️ Not sent: the message has {length} characters and Ozon accepts at most "
+            "⚠️ Not sent: the message has {length} {length:plural:character|characters} and Ozon "
+            "accepts at most "
             "1000. Shorten it and send again."
         ),
     },

@@ -201,7 +201,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Format: <code>{command} SHOP_NUMBER text</code> (the number is in /ai).",
     },
     "ai.too_long": {
-        "ru": "Слишком длинно: не больше {limit} символов.",
-        "en": "Too long: at most {limit} characters.",
+        "ru": "Слишком длинно: не больше {limit} {limit:plural:символа|символов|символов}.",
+        "en": "Too long: at most {limit} {limit:plural:character|characters}.",
     },
 }

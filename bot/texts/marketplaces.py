@@ -183,21 +183,26 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "reply_failed.gave_up.wildberries": {
         "ru": (
-            "⚠️ Не отправлено: {attempts} попыток не удались ({detail}). Покупатель этот "
+            "⚠️ Не отправлено: {attempts} "
+            "{attempts:plural:попытка не удалась|попытки не удались|попыток не удались} "
+            "({detail}). Покупатель этот "
             "ответ не получил. Отправьте его снова позже или ответьте на портале WB."
         ),
         "en": (
-            "⚠️ Not sent: {attempts} attempts failed ({detail}). The buyer did not get this "
+            "⚠️ Not sent: {attempts} {attempts:plural:attempt|attempts} failed ({detail}). The "
+            "buyer did not get this "
             "reply. Send it again later or answer on the WB portal."
         ),
     },
     "reply_failed.gave_up_unknown.wildberries": {
         "ru": (
-            "⚠️ Не удалось подтвердить отправку после {attempts} попыток ({detail}). "
+            "⚠️ Не удалось подтвердить отправку после {attempts} "
+            "{attempts:plural:попытки|попыток|попыток} ({detail}). "
             "Проверьте чат на портале WB: если ответа там нет, отправьте его снова."
         ),
         "en": (
-            "⚠️ Could not confirm this reply after {attempts} attempts ({detail}). Check the "
+            "⚠️ Could not confirm this reply after {attempts} {attempts:plural:attempt|attempts} "
+            "({detail}). Check the "
             "chat on the WB portal: if the reply is not there, send it again."
         ),
     },

@@ -48,7 +48,11 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Telegram refused it (“{detail}”)",
     },
     "outbox.reason.gave_up": {
-        "ru": "внутренняя ошибка бота, {attempts} попыток подряд",
-        "en": "an internal error of the bot, {attempts} attempts in a row",
+        "ru": (
+            "внутренняя ошибка бота, {attempts} {attempts:plural:попытка|попытки|попыток} подряд"
+        ),
+        "en": (
+            "an internal error of the bot, {attempts} {attempts:plural:attempt|attempts} in a row"
+        ),
     },
 }

@@ -3,7 +3,12 @@
 Templates are Telegram HTML written by us; the values put into them are not (buyer names,
 shop names, order numbers, model output). Escaping here, in one place, means a caller can
 no longer forget it. A value that is already HTML (a link we built, a rendered block) is
-marked with :class:`Html` and goes in as it is.
+marked with :class:`Html` and goes in as it is; what :func:`render` returns is marked so,
+which lets one rendered text be a value of another without being escaped twice.
+
+Some places Telegram shows as plain text (button labels, forum topic names, callback
+answers, chart labels); :func:`render_plain` fills those, where escaping would show
+``&amp;`` to the person.
 
 Plural forms are part of the template, so a translator sees them next to the sentence:
 ``"{n} {n:plural:чат|чата|чатов}"`` (Russian: one, few, many) and
@@ -21,10 +26,6 @@ from typing import Any
 from bot.texts.locale import Locale
 
 PLURAL_SPEC = "plural:"
-
-# Set to True once every caller stops escaping by hand (issue 11, "text() escapes every
-# value it inserts"); until then values are inserted as given, as before.
-ESCAPE_VALUES = False
 
 PLURAL_FORMS: Mapping[Locale, int] = {"ru": 3, "en": 2}
 
@@ -70,6 +71,11 @@ class _Renderer(string.Formatter):
         return html.escape(rendered)
 
 
-def render(template: str, locale: Locale, values: Mapping[str, object]) -> str:
-    """``template`` with ``values`` inserted (escaped unless :class:`Html`)."""
-    return _Renderer(locale, escape=ESCAPE_VALUES).vformat(template, (), dict(values))
+def render(template: str, locale: Locale, values: Mapping[str, object]) -> Html:
+    """``template`` (Telegram HTML) with ``values`` inserted, escaped unless :class:`Html`."""
+    return Html(_Renderer(locale, escape=True).vformat(template, (), dict(values)))
+
+
+def render_plain(template: str, locale: Locale, values: Mapping[str, object]) -> str:
+    """``template`` with ``values`` inserted as they are: for text Telegram does not parse."""
+    return _Renderer(locale, escape=False).vformat(template, (), dict(values))

@@ -48,8 +48,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "notice.nobody": {"ru": "Кто-нибудь", "en": "Anyone"},
     "notice.batch_head": {
-        "ru": "⏰ SLA: {count} чатов требуют внимания",
-        "en": "⏰ SLA: {count} chats need attention",
+        "ru": "⏰ SLA: {count} {count:plural:чат требует|чата требуют|чатов требуют} внимания",
+        "en": "⏰ SLA: {count} {count:plural:chat needs|chats need} attention",
     },
     "notice.batch_more": {"ru": "…и ещё {count}", "en": "…and {count} more"},
     "notice.kind.warned": {"ru": "⏳ половина срока", "en": "⏳ half time"},
@@ -75,11 +75,11 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "claim.button": {"ru": "✋ Взять", "en": "✋ Take"},
     "claim.taken": {"ru": "✋ Чат ведёт {agent}.", "en": "✋ {agent} owns this chat now."},
     "claim.released": {
-        "ru": "👐 {agent} отпустил(а) чат.",
+        "ru": "👐 {agent} больше не ведёт этот чат.",
         "en": "👐 {agent} released this chat.",
     },
     "claim.assigned": {
-        "ru": "👉 {admin} передал(а) чат: теперь его ведёт {agent}.",
+        "ru": "👉 Чат передан: теперь его ведёт {agent} (решение {admin}).",
         "en": "👉 {admin} handed this chat to {agent}.",
     },
     "claim.ok": {"ru": "Чат ваш", "en": "The chat is yours"},
@@ -147,8 +147,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "rules.kind.has_order": {"ru": "есть заказ", "en": "linked to an order"},
     "rules.kind.no_order": {"ru": "без заказа", "en": "no order"},
     "rules.kind.unanswered_at_least": {
-        "ru": "без ответа ≥ {threshold} сообщ.",
-        "en": "≥ {threshold} unanswered messages",
+        "ru": "не меньше {threshold} {threshold:plural:сообщения|сообщений|сообщений} без ответа",
+        "en": "at least {threshold} unanswered {threshold:plural:message|messages}",
     },
     "rules.kind.outside_hours": {"ru": "вне рабочих часов", "en": "outside business hours"},
     "rules.disabled": {"ru": " (выкл.)", "en": " (off)"},
@@ -213,8 +213,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "stats.agents": {"ru": "<b>Сотрудники</b>", "en": "<b>Agents</b>"},
     "stats.sellers": {"ru": "<b>Магазины</b>", "en": "<b>Shops</b>"},
     "stats.row": {
-        "ru": "{name}: {answered} отв., в срок {share}, первый ответ: медиана {median}",
-        "en": "{name}: {answered} replies, in time {share}, first response median {median}",
+        "ru": (
+            "{name}: {answered} {answered:plural:ответ|ответа|ответов}, в срок {share}, первый "
+            "ответ: медиана {median}"
+        ),
+        "en": (
+            "{name}: {answered} {answered:plural:reply|replies}, in time {share}, first response "
+            "median {median}"
+        ),
     },
     "stats.ai": {
         "ru": "Черновики ИИ: принято {accepted} из {decided} ({share})",
@@ -244,8 +250,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "words or a pattern are needed",
     },
     "sla.error.pattern_long": {
-        "ru": "шаблон длиннее {limit} символов",
-        "en": "the pattern is longer than {limit} characters",
+        "ru": "шаблон длиннее {limit} {limit:plural:символа|символов|символов}",
+        "en": "the pattern is longer than {limit} {limit:plural:character|characters}",
     },
     "sla.error.regex": {
         "ru": "регулярное выражение с ошибкой",
@@ -301,7 +307,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "sla.error.numbers": {
         "ru": "укажите номера правил из списка (нужно: {count})",
-        "en": "give {count} rule number(s) from the list",
+        "en": "give {count} rule {count:plural:number|numbers} from the list",
     },
     "sla.error.number_range": {
         "ru": "номера правил — от 1 до {count}",

@@ -10,6 +10,7 @@ from aiogram import Bot
 
 from bot.outbox.queue import Outbox
 from bot.texts import Locale, text
+from bot.texts.locale import speaking_locale
 from storage.database import Database
 
 
@@ -21,6 +22,8 @@ class FailureNotice:
     thread_id: int | None
     reply_to: int | None
     key: str
+    chat_type: str | None = None
+    language_code: str | None = None  # the person's, for a private chat
 
 
 def failure_notice(update: Mapping[str, Any]) -> FailureNotice | None:
@@ -33,7 +36,11 @@ def failure_notice(update: Mapping[str, Any]) -> FailureNotice | None:
     if not isinstance(message, Mapping) or not isinstance(message.get("chat"), Mapping):
         return None
     in_topic = bool(message.get("is_topic_message"))
+    sender = update["callback_query"].get("from") if key == "updates.failed_button" else None
+    sender = sender if isinstance(sender, Mapping) else message.get("from")
     return FailureNotice(
+        chat_type=message["chat"].get("type"),
+        language_code=sender.get("language_code") if isinstance(sender, Mapping) else None,
         chat_id=int(message["chat"]["id"]),
         thread_id=message.get("message_thread_id") if in_topic else None,
         reply_to=message.get("message_id") if key == "updates.failed_message" else None,
@@ -70,7 +77,9 @@ async def send_failure_notice(
             reply_to=notice.reply_to,
         )
         return True
-    locale = default_locale
+    locale = speaking_locale(
+        chat_type=notice.chat_type, language_code=notice.language_code, default=default_locale
+    )
     extra: dict[str, Any] = {}
     if notice.reply_to is not None:
         extra["reply_parameters"] = {

@@ -35,6 +35,9 @@ async def test_the_admin_flow_speaks_english_with_locale_en(db: Database) -> Non
         return settings.model_copy(update={"locale": "en"})
 
     async with open_admin_world(db, english) as aw:
+        # groups speak LOCALE; a private chat speaks the person's language when it is ours
+        aw.boris.language_code = "en"
+        aw.gleb.language_code = "de"  # not ours: LOCALE
         group = aw.forum_group(bot_rights={"can_manage_topics": True})
         aw.say(aw.boris, "/setup", group.id)
         missing = await aw.wait_group_post(group.id, "Then send /setup again")

@@ -96,7 +96,7 @@ async def test_the_wizard_connects_a_seller_and_the_buyer_reaches_a_topic(
 
     history = [h.get("text", "") for h in summary["edit_history"]]
     assert any("Проверяю ключ" in h for h in history)
-    assert any("найдено 2 чатов, импортировано 1" in h for h in history)
+    assert any("найдено 2 чата, импортировано 1" in h for h in history)
     assert "Обувь &lt;и&gt; сумки" in summary["text"] and "перенесено в темы: 1" in summary["text"]
 
     [seller] = await aw.db.sellers.list_all()

@@ -117,7 +117,7 @@ async def test_cards_say_state_last_sync_and_waiting_chats(db: Database) -> None
     await db.sync_state.record_failure(seller_id=seller.id, at=at(5), error="x",
                                        next_attempt_at=None)  # fmt: skip
     text = card_text(await admin.card(seller.id), "en")
-    assert "cannot reach Ozon (1 failed attempts, last success: 01.05 15:00)" in text
+    assert "cannot reach Ozon (1 failed attempt, last success: 01.05 15:00)" in text
 
     await db.sellers.set_state(seller_id=seller.id, state="failing", reason="premium_required")
     assert "Premium Plus" in card_text(await admin.card(seller.id), "ru")

@@ -103,7 +103,7 @@ async def test_an_unexpected_exception_is_capped_then_reported_once(rig: Rig) ->
     assert calls == [1, 2, 3]  # capped at max_attempts
     assert (await _status(rig.db, item_id))[0] == "failed"
     [report] = rig.general()
-    assert "внутренняя ошибка бота, 3 попыток подряд" in report["text"]
+    assert "внутренняя ошибка бота, 3 попытки подряд" in report["text"]
     reports = await rig.db.pool.fetchval(
         "SELECT count(*) FROM tg_outbox WHERE dedup_key = $1", f"{REPORT_KEY}{item_id}"
     )

@@ -102,7 +102,7 @@ async def test_take_release_and_assign(sworld: SlaWorld) -> None:
     )
 
     world.tg.user_sends(boris.id, world.group_id, "/release", thread_id=thread)
-    await _posted(sworld, thread, "Борис отпустил(а) чат")
+    await _posted(sworld, thread, "Борис больше не ведёт этот чат")
     world.tg.user_sends(boris.id, world.group_id, "/take", thread_id=thread)
     await _posted(sworld, thread, "✋ Чат ведёт Борис")
     world.tg.user_sends(boris.id, world.group_id, "/assign @anna", thread_id=thread)
@@ -192,7 +192,7 @@ async def test_stats_in_the_group_and_in_private(sworld: SlaWorld) -> None:
 
     world.tg.user_sends(world.agent_id, world.group_id, "/stats 7d")
     text = await _posted(sworld, None, "SLA за 7 дней")
-    assert "Обращений: 1, отвечено: 1" in text and "Анна: 1 отв., в срок 100%" in text
+    assert "Обращений: 1, отвечено: 1" in text and "Анна: 1 ответ, в срок 100%" in text
 
     async def photo_posted() -> bool:
         return any("photo" in m for m in sworld.general())

@@ -99,7 +99,7 @@ def test_batch_lists_most_severe_first_with_links() -> None:
     ]
     text = batch_text(fired, admins=[(1, "Админ")], tg_chat_id=GROUP, locale="ru")
     lines = text.splitlines()
-    assert lines[0] == "⏰ SLA: 3 чатов требуют внимания"
+    assert lines[0] == "⏰ SLA: 3 чата требуют внимания"
     assert "жёсткий лимит" in lines[1] and "Заказ 2" in lines[1]
     assert "просрочен" in lines[2] and "Борис" in lines[2]
     assert "половина" in lines[3]

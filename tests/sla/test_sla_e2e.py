@@ -82,7 +82,7 @@ async def test_many_notices_at_once_become_one_post(sworld: SlaWorld) -> None:
     sworld.clock.advance(minutes=31)
     await sworld.tick()
     batch = [m["text"] for m in sworld.general()[general_before:] if "SLA:" in m["text"]]
-    assert len(batch) == 1 and "4 чатов требуют внимания" in batch[0]
+    assert len(batch) == 1 and "4 чата требуют внимания" in batch[0]
     assert all(len(world.posts(t)) == 1 for t in threads)  # no per-topic notice
     await sworld.tick()
     assert len([m for m in sworld.general() if "SLA:" in m["text"]]) == 1

@@ -102,7 +102,7 @@ async def test_figures_match_the_history(db: Database, history: list[Seller]) ->
     assert "медиана 25 мин, p90 37 мин" in text
     assert "🔴 срочно: в срок 2/4 = 50% (цель 95%)" in text
     assert "🟠 высокий: в срок 1/2 = 50% (цель 90%)" in text
-    assert "Анна: 3 отв., в срок 100%" in text and "из кабинета Ozon: 1 отв." in text
+    assert "Анна: 3 ответа, в срок 100%" in text and "из кабинета Ozon: 1 ответ," in text
     assert "принято 3 из 4 (75%)" in text
 
 

@@ -176,7 +176,7 @@ async def test_each_notice_once_and_batched_per_workspace(db: Database) -> None:
     rows = await db.pool.fetch("SELECT workspace_id, chat_id, payload FROM tg_outbox")
     sla_rows = [r for r in rows if "SLA" in r["payload"].get("text", "") or r["chat_id"]]
     batch = [r for r in sla_rows if r["workspace_id"] == workspace.id and r["chat_id"] is None]
-    assert len(batch) == 1 and "4 чатов" in batch[0]["payload"]["text"]
+    assert len(batch) == 1 and "4 чата требуют" in batch[0]["payload"]["text"]
     again = await tick.tick()
     assert again.notices == 0
     clock.now = start + timedelta(hours=2)

@@ -72,3 +72,14 @@ def test_failure_notice_for_a_button_goes_to_its_topic_without_a_reply() -> None
 
 def test_no_failure_notice_where_nobody_would_see_it() -> None:
     assert failure_notice({"update_id": 1, "my_chat_member": {"chat": GROUP}}) is None
+
+
+def test_a_private_failure_notice_knows_the_persons_language() -> None:
+    english = {**PERSON, "language_code": "en-US"}
+    notice = failure_notice({"update_id": 1, "message": {**_message(PRIVATE), "from": english}})
+    assert notice is not None
+    assert (notice.chat_type, notice.language_code) == ("private", "en-US")
+    button = {"update_id": 2, "callback_query": {**_callback(message=_message(PRIVATE)),
+                                                 "from": english}}  # fmt: skip
+    pressed = failure_notice(button)
+    assert pressed is not None and pressed.language_code == "en-US"

@@ -1,0 +1,1 @@
+"""Dispatcher middlewares: what every handler receives besides the long-lived dependencies."""
