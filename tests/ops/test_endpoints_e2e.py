@@ -99,6 +99,11 @@ async def test_metrics_after_a_buyer_message_and_an_agent_reply(
     )
     assert value(found, "agentiq_queue_depth", queue="tg_updates", kind="") == 0
     assert value(found, "agentiq_queue_depth", queue="drafts", kind="") == 0
+    # One instance: it leads and long-polls; its poll has ended, so it holds no lease.
+    assert value(found, "agentiq_role_held", role="periodic") == 1
+    assert value(found, "agentiq_role_held", role="telegram_intake") == 1
+    assert ("agentiq_seller_leases_held", frozenset()) in found
+    assert value(found, "agentiq_seller_leases_held") == 0
     assert "Когда" not in text and "Завтра" not in text and "Обувь" not in text
 
     entries = [json.loads(line) for line in json_lines.getvalue().splitlines()]
