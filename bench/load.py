@@ -171,7 +171,7 @@ def hook_emulators(tg: TelegramEmulator, ozon: OzonEmulator, trace: Trace, bot_i
                     trace.posted_at[tag] = now
                     thread = kwargs.get("thread_id")
                     if tag in trace.chat_of and thread is not None:
-                        shop, chat_id = trace.chat_of[tag]
+                        _, chat_id = trace.chat_of[tag]
                         trace.thread_of[(chat.id, chat_id)] = int(thread)
                         if rng.random() < REPLY_SHARE:
                             trace.reply_due.append((now + REPLY_AFTER, tag))
@@ -215,7 +215,7 @@ class Instance:
 
 async def start_instance(env: dict[str, str], folder: Path, *, profile: Path | None
                          ) -> Instance:  # fmt: skip
-    folder.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
     log = folder / "bot.log"
     prefix = ["-m", "cProfile", "-o", str(profile)] if profile is not None else []
     with log.open("ab") as out:
@@ -359,7 +359,7 @@ def bot_env(tg: TelegramEmulator, ozon: OzonEmulator, dsn: str, fernet: str,
     return env
 
 
-async def floor(client: str, tg: TelegramEmulator, ozon: OzonEmulator, shops: list[Shop],
+async def floor(client: str, *, tg: TelegramEmulator, ozon: OzonEmulator, shops: list[Shop],
                 phase: Phase, args: argparse.Namespace) -> float:  # fmt: skip
     """CPU ms per call of a bare client (a sample of the calls, in its own process)."""
     share = min(1.0, args.floor_calls / max(1, phase.ozon_calls + phase.telegram_calls))
@@ -391,13 +391,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def drive(trace: Trace, tg: TelegramEmulator, ozon: OzonEmulator, shops: list[Shop],
-                args: argparse.Namespace, rng: random.Random, seconds: float,
+async def drive(trace: Trace, *, tg: TelegramEmulator, ozon: OzonEmulator, shops: list[Shop],
+                args: argparse.Namespace, rng: random.Random,
                 sample: Callable[[], Any]) -> int:  # fmt: skip
-    """Buyers write at the compressed rate for ``seconds``; due agent replies are sent."""
+    """Buyers write at the compressed rate for ``args.seconds``; due agent replies are sent."""
+    seconds = args.seconds
     rate = offered_rate(args)
     started = time.monotonic()
-    written, seq, reply_seq = 0, 0, 0
+    written, seq = 0, 0
     next_sample = started
     every = seconds / max(1, args.samples - 1)
     while True:
@@ -421,12 +422,12 @@ async def drive(trace: Trace, tg: TelegramEmulator, ozon: OzonEmulator, shops: l
             trace.written[seq] = time.monotonic()
             trace.chat_of[seq] = (shop, chat_id)
             written += 1
-        reply_seq = send_due_replies(trace, tg, reply_seq)
+        send_due_replies(trace, tg)
         await asyncio.sleep(0.05)
     return written
 
 
-def send_due_replies(trace: Trace, tg: TelegramEmulator, reply_seq: int) -> int:
+def send_due_replies(trace: Trace, tg: TelegramEmulator) -> None:
     now = time.monotonic()
     keep: list[tuple[float, int]] = []
     for due, tag in trace.reply_due:
@@ -440,7 +441,6 @@ def send_due_replies(trace: Trace, tg: TelegramEmulator, reply_seq: int) -> int:
         tg.user_sends(shop.agent, shop.group, f"R#{tag} ответ", thread_id=thread)
         trace.replies_asked[tag] = time.monotonic()
     trace.reply_due = keep
-    return reply_seq
 
 
 async def run_phase(instances: int, args: argparse.Namespace, root: Path) -> Phase:
@@ -460,59 +460,19 @@ async def run_phase(instances: int, args: argparse.Namespace, root: Path) -> Pha
         shops = await seed(db, tg, ozon, vault, args)
         hook_emulators(tg, ozon, trace, bot_user.id, rng)
         env = bot_env(tg, ozon, dsn, fernet, args)
-        bots = [
-            await start_instance(
-                env,
-                root / f"bot{instances}-{n}",
-                profile=root / f"profile{instances}-{n}.prof" if args.profile and n == 0 else None,
-            )  # fmt: skip
-            for n in range(instances)
-        ]
+        bots = []
+        for n in range(instances):
+            profile = root / f"profile{instances}-{n}.prof" if args.profile and n == 0 else None
+            bots.append(await start_instance(env, root / f"bot{instances}-{n}", profile=profile))
         try:
-            print(f"  {instances} instance(s): waiting for every seller's first poll …",
-                  flush=True)  # fmt: skip
-            every = {s.client_id for s in shops}
-            async with asyncio.timeout(args.startup):
-                while not every <= {c for c, _ in ozon.calls}:
-                    for bot in bots:
-                        if bot.proc.returncode is not None:
-                            raise RuntimeError(f"bot exited; see {bot.log}")
-                    await asyncio.sleep(0.5)
+            await first_polls(bots, ozon, shops, args)
             await asyncio.sleep(args.warmup)
-            ozon_before = sum(ozon.calls.values())
-            tg_before = len(tg.calls)
+            ozon_before, tg_before = sum(ozon.calls.values()), len(tg.calls)
             pg_before = postgres_cpu(pgdata)
             for bot in bots:
                 bot.cpu_start = cpu_seconds(bot.proc.pid)
-
-            async def take_sample() -> None:
-                depth = await queue_depth(db)
-                rss = "/".join(f"{status_kb(b.proc.pid, 'VmRSS') // 1024}" for b in bots)
-                elapsed = time.monotonic() - started
-                phase.queue_samples.append(f"t={elapsed:4.0f}s {depth} rss {rss} MB")
-
-            samples: list[asyncio.Task[None]] = []
-            started = time.monotonic()
-            print(f"  {instances} instance(s): load for {args.seconds:.0f} s …", flush=True)
-            phase.offered = await drive(
-                trace, tg, ozon, shops, args, rng, args.seconds,
-                lambda: samples.append(asyncio.create_task(take_sample())),
-            )  # fmt: skip
-            window_end = time.monotonic()
-            phase.posted_in_window = sum(1 for t in trace.posted_at.values() if t <= window_end)
-            deadline = window_end + args.drain
-            while time.monotonic() < deadline:
-                send_due_replies(trace, tg, 0)
-                done = len(trace.posted_at) >= phase.offered and not trace.reply_due and all(
-                    tag in trace.replied_at for tag in trace.replies_asked)  # fmt: skip
-                if done:
-                    break
-                await asyncio.sleep(0.2)
-            else:
-                phase.settled = False
-            phase.seconds = time.monotonic() - started
-            await asyncio.gather(*samples)
-            phase.queue_samples.append(f"drained {await queue_depth(db)}")
+            await load_and_drain(phase, trace, db=db, tg=tg, ozon=ozon, shops=shops, bots=bots,
+                                 args=args, rng=rng)  # fmt: skip
             phase.pg_cpu = postgres_cpu(pgdata) - pg_before
             for bot in bots:
                 bot.cpu_end = cpu_seconds(bot.proc.pid)
@@ -526,9 +486,57 @@ async def run_phase(instances: int, args: argparse.Namespace, root: Path) -> Pha
                 await stop_instance(bot)
         phase.telegram_429 = len([v for v in tg.violations if "429" in str(v)])
         for client in ("httpx", "aiohttp"):
-            phase.floor_ms[client] = await floor(client, tg, ozon, shops, phase, args)
+            phase.floor_ms[client] = await floor(
+                client, tg=tg, ozon=ozon, shops=shops, phase=phase, args=args
+            )
     collect(phase, trace)
     return phase
+
+
+async def first_polls(bots: list[Instance], ozon: OzonEmulator, shops: list[Shop],
+                      args: argparse.Namespace) -> None:  # fmt: skip
+    print(f"  {len(bots)} instance(s): waiting for every seller's first poll …", flush=True)
+    every = {s.client_id for s in shops}
+    async with asyncio.timeout(args.startup):
+        while not every <= {c for c, _ in ozon.calls}:
+            for bot in bots:
+                if bot.proc.returncode is not None:
+                    raise RuntimeError(f"a bot exited; see {bot.log}")
+            await asyncio.sleep(0.5)
+
+
+async def load_and_drain(phase: Phase, trace: Trace, *, db: Database, tg: TelegramEmulator,
+                         ozon: OzonEmulator, shops: list[Shop], bots: list[Instance],
+                         args: argparse.Namespace, rng: random.Random) -> None:  # fmt: skip
+    started = time.monotonic()
+
+    async def take_sample() -> None:
+        depth = await queue_depth(db)
+        rss = "/".join(f"{status_kb(b.proc.pid, 'VmRSS') // 1024}" for b in bots)
+        elapsed = time.monotonic() - started
+        phase.queue_samples.append(f"t={elapsed:4.0f}s {depth} rss {rss} MB")
+
+    samples: list[asyncio.Task[None]] = []
+    print(f"  {len(bots)} instance(s): load for {args.seconds:.0f} s …", flush=True)
+    phase.offered = await drive(
+        trace, tg=tg, ozon=ozon, shops=shops, args=args, rng=rng,
+        sample=lambda: samples.append(asyncio.create_task(take_sample())),
+    )  # fmt: skip
+    window_end = time.monotonic()
+    phase.posted_in_window = sum(1 for t in trace.posted_at.values() if t <= window_end)
+    deadline = window_end + args.drain
+    phase.settled = False
+    while time.monotonic() < deadline:
+        send_due_replies(trace, tg)
+        posted = len(trace.posted_at) >= phase.offered
+        replied = all(tag in trace.replied_at for tag in trace.replies_asked)
+        if posted and replied and not trace.reply_due:
+            phase.settled = True
+            break
+        await asyncio.sleep(0.2)
+    phase.seconds = time.monotonic() - started
+    await asyncio.gather(*samples)
+    phase.queue_samples.append(f"drained {await queue_depth(db)}")
 
 
 def collect(phase: Phase, trace: Trace) -> None:
@@ -557,14 +565,15 @@ def report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any]:
     rate = offered_rate(args)
     print()
     print(f"Scale: {args.sellers} sellers in {args.groups} groups, "
-          f"{DAY_MESSAGES * args.sellers // 1000:,} buyer messages/day; compression {args.compression:g}× → offered {rate:.1f} buyer "
-          f"msg/s for {args.seconds:.0f} s (= {args.seconds * args.compression / 60:.0f} min "
-          f"of the day); agents answer {REPLY_SHARE:.0%}; polls every {args.poll_interval} s; "
+          f"{DAY_MESSAGES * args.sellers // 1000:,} buyer messages/day; compression "
+          f"{args.compression:g}× → offered {rate:.1f} buyer msg/s for {args.seconds:.0f} s "
+          f"(= {args.seconds * args.compression / 60:.0f} min of the day); agents answer "
+          f"{REPLY_SHARE:.0%}; polls every {args.poll_interval} s; "
           f"Telegram limits {args.group_limit}/min per group, {args.global_limit}/s bot-wide; "
           f"Ozon {args.ozon_rps} rps per seller")  # fmt: skip
     rows: list[tuple[str, Callable[[Phase], str]]] = [
         ("buyer messages offered", lambda p: f"{p.offered}"),
-        ("msgs/s sustained (posted in window)", lambda p: f"{p.posted_in_window / args.seconds:.2f}"),
+        ("msgs/s sustained (posted in window)", lambda p: per_second(p, args)),
         ("mp→topic p50/p95/p99 s", lambda p: triple(p.topic)),
         ("  poll delay (write→served) p50/p95/p99", lambda p: triple(p.poll_delay)),
         ("  bot part (served→posted) p50/p95/p99", lambda p: triple(p.bot_part)),
@@ -629,6 +638,10 @@ def report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def per_second(phase: Phase, args: argparse.Namespace) -> str:
+    return f"{phase.posted_in_window / args.seconds:.2f}"
+
+
 def triple(values: list[float]) -> str:
     return "/".join(f"{percentile(values, q):.2f}" for q in (0.5, 0.95, 0.99))
 
@@ -655,7 +668,7 @@ async def main_async(args: argparse.Namespace) -> int:
             show_profile(Path(folder))
     summary = report(phases, args)
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=2))
+        await asyncio.to_thread(Path(args.json).write_text, json.dumps(summary, indent=2))
     bad = any(p["lost"] or p["doubled"] for p in summary["phases"])
     return 1 if bad else 0
 
@@ -678,7 +691,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--poll-interval", type=int, default=60)
     parser.add_argument("--ozon-rps", type=int, default=50, help="Ozon limit per Client-Id")
     parser.add_argument("--scale-limits", action="store_true",
-                        help="multiply the emulator's Telegram limits by the compression")  # fmt: skip
+                        help="scale the emulator's Telegram limits too")  # fmt: skip
     parser.add_argument("--instances", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--drain", type=float, default=180.0)
     parser.add_argument("--warmup", type=float, default=5.0)
@@ -689,10 +702,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="cProfile the first instance")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke scale: 20 sellers in 4 groups, 30 s per phase, 6×")  # fmt: skip
+                        help="smoke scale: 20 sellers, 4 groups, 20 s per phase, 6×")  # fmt: skip
     args = parser.parse_args(argv)
     if args.quick:
-        args.sellers, args.groups, args.minutes, args.compression = 20, 4, 0.5, 6.0
+        args.sellers, args.groups, args.minutes, args.compression = 20, 4, 1 / 3, 6.0
         args.drain, args.floor_calls, args.samples, args.warmup = 90.0, 300, 3, 1.0
         args.poll_interval = 5
     args.seconds = args.minutes * 60
