@@ -67,16 +67,19 @@ async def test_leases_held_counts_this_instances_live_leases_only(
 
 
 async def test_roles_are_reported_as_held_or_not_without_names(db: Database) -> None:
-    await db.instances.register()
-    metrics = build_metrics(db)
-    leader = {"held": False}
-    metrics.roles.watch_role("periodic", lambda: leader["held"])
-    metrics.roles.watch_role("telegram_intake", lambda: True)
-    found = await scrape(metrics)
-    assert found[("agentiq_role_held", (("role", "periodic"),))] == 0
-    assert found[("agentiq_role_held", (("role", "telegram_intake"),))] == 1
-    leader["held"] = True
-    found = await scrape(metrics)
-    assert found[("agentiq_role_held", (("role", "periodic"),))] == 1
-    labels = {label for _, pairs in found for label, _ in pairs}
-    assert db.instance_id not in str(found) and "instance" not in labels
+    lock = await db.instances.register()
+    try:
+        metrics = build_metrics(db)
+        leader = {"held": False}
+        metrics.roles.watch_role("periodic", lambda: leader["held"])
+        metrics.roles.watch_role("telegram_intake", lambda: True)
+        found = await scrape(metrics)
+        assert found[("agentiq_role_held", (("role", "periodic"),))] == 0
+        assert found[("agentiq_role_held", (("role", "telegram_intake"),))] == 1
+        leader["held"] = True
+        found = await scrape(metrics)
+        assert found[("agentiq_role_held", (("role", "periodic"),))] == 1
+        labels = {label for _, pairs in found for label, _ in pairs}
+        assert db.instance_id not in str(found) and "instance" not in labels
+    finally:
+        await lock.release()
