@@ -664,8 +664,10 @@ async def main_async(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="agentiq-load-") as folder:
         for instances in args.instances:
             phases.append(await run_phase(instances, args, Path(folder)))
+            report(phases[-1:], args)  # each phase's figures as soon as it ends
         if args.profile:
             show_profile(Path(folder))
+    print("\n===== side by side =====")
     summary = report(phases, args)
     if args.json:
         await asyncio.to_thread(Path(args.json).write_text, json.dumps(summary, indent=2))
