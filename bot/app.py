@@ -286,7 +286,15 @@ def assemble(
             expected.append(drafts.loop)
         return expected
 
-    ops = build_ops(settings, db=db, bot=bot, metrics=metrics, updates=updates, loops=watched)
+    ops = build_ops(
+        settings,
+        db=db,
+        bot=bot,
+        metrics=metrics,
+        updates=updates,
+        loops=watched,
+        leader=periodic,
+    )
     if ops is not None:
         dispatcher.startup.register(ops.start)
         dispatcher.shutdown.register(ops.stop)

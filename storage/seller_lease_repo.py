@@ -95,3 +95,14 @@ class SellerLeaseRepo(Repository):
             seller_id,
         )
         return None if value is None else str(value)
+
+    async def held(self, *, holder: str) -> int:
+        """How many sellers' polls ``holder`` runs under a live lease now (metrics)."""
+        count = await self._pool.fetchval(
+            """
+            SELECT count(*) FROM seller_leases
+             WHERE held_by = $1 AND lease_until > clock_timestamp()
+            """,
+            holder,
+        )
+        return int(count or 0)

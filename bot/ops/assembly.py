@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 
+from bot.leadership import Leadership
 from bot.ops.health import CachedProbe, Verdict, Watch, readiness
 from bot.ops.metrics import BotMetrics, Figures
 from bot.ops.server import OpsServer
@@ -29,9 +30,12 @@ def build_ops(
     metrics: BotMetrics,
     updates: TelegramUpdates,
     loops: Callable[[], list[KickableLoop]],
+    leader: Leadership,
 ) -> OpsServer | None:
     """The health and metrics endpoint when METRICS_PORT is set. ``loops`` are the worker
     loops this process is expected to run now (some run on the leader only)."""
+    metrics.roles.watch_role("periodic", lambda: leader.held)
+    metrics.roles.watch_role("telegram_intake", lambda: updates.polls_telegram)
     if settings.metrics_port is None:
         return None
     return OpsServer(
@@ -46,7 +50,10 @@ def build_ops(
 
 def build_metrics(db: Database) -> BotMetrics:
     repo = OpsRepo(db.pool)
-    return BotMetrics(Figures(lambda now: repo.figures(now=now)))
+    metrics = BotMetrics(Figures(lambda now: repo.figures(now=now)))
+    # db.instance_id is read at each scrape: the instance registers after assembly.
+    metrics.roles.count_leases(lambda: db.seller_leases.held(holder=db.instance_id))
+    return metrics
 
 
 def loop_watches(loops: list[KickableLoop]) -> list[Watch]:

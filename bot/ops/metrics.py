@@ -190,6 +190,53 @@ class Figures(Collector):
         yield from (depth, age, sla, drafts, draft_latency)
 
 
+class Roles(Collector):
+    """What this instance holds now: seller poll leases (read from the database at scrape
+    time) and the process-wide roles (leader of the periodic work, Telegram's long poller).
+    Unlike :class:`Figures` these differ per instance, so sum the leases across instances
+    and expect the roles' gauges to add up to one."""
+
+    def __init__(self) -> None:
+        self._count_leases: Callable[[], Awaitable[int]] | None = None
+        self._leases: int | None = None
+        self._roles: dict[str, Callable[[], bool]] = {}
+
+    def count_leases(self, read: Callable[[], Awaitable[int]]) -> None:
+        self._count_leases = read
+
+    def watch_role(self, role: str, held: Callable[[], bool]) -> None:
+        self._roles[role] = held
+
+    async def refresh(self) -> None:
+        """Count the leases again; a failed read drops the figure rather than repeat an
+        old one (a lease lives only as long as one poll)."""
+        if self._count_leases is None:
+            return
+        try:
+            self._leases = await self._count_leases()
+        except Exception as exc:  # a scrape must not fail because the database hiccups
+            logger.warning("Counting seller leases failed (%s)", type(exc).__name__)
+            self._leases = None
+
+    def collect(self) -> Iterator[Metric]:
+        if self._leases is not None:
+            leases = GaugeMetricFamily(
+                "agentiq_seller_leases_held",
+                "Sellers whose poll this instance runs now under its lease",
+            )
+            leases.add_metric([], self._leases)
+            yield leases
+        roles = GaugeMetricFamily(
+            "agentiq_role_held",
+            "1 when this instance plays the role now (periodic: the leader; "
+            "telegram_intake: Telegram's long poller)",
+            labels=["role"],
+        )
+        for role, held in sorted(self._roles.items()):
+            roles.add_metric([role], 1.0 if held() else 0.0)
+        yield roles
+
+
 class BotMetrics:
     """The registry and the observers handed to the parts that see events."""
 
@@ -224,9 +271,13 @@ class BotMetrics:
         self.registry.register(self.marketplace)
         self.figures = figures
         self.registry.register(figures)
+        self.roles = Roles()
+        self.registry.register(self.roles)
 
     async def refresh(self) -> None:
-        """Before a scrape: the database figures and the account → seller id map."""
+        """Before a scrape: the database figures, the account → seller id map and the
+        leases this instance holds."""
+        await self.roles.refresh()
         figures = await self.figures.refresh()
         if figures is not None:
             self.marketplace.name_sellers(figures.accounts)

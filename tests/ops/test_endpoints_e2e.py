@@ -71,7 +71,12 @@ async def test_metrics_after_a_buyer_message_and_an_agent_reply(
     world.tg.user_sends(world.agent_id, world.group_id, "Завтра", thread_id=thread)
 
     async def replied_and_settled() -> bool:
-        return bool(world.sent_to_ozon()) and await world.outbox_settled()
+        # The turn is marked answered just after Ozon accepts the reply: wait for that too,
+        # or the drafts queue may still count it.
+        unanswered = await world.db.pool.fetchval(
+            "SELECT count(*) FROM buyer_turns WHERE answered_at IS NULL"
+        )
+        return bool(world.sent_to_ozon()) and await world.outbox_settled() and unanswered == 0
 
     await wait_until(replied_and_settled)
     status, text = await get(world, "/metrics")
@@ -99,6 +104,11 @@ async def test_metrics_after_a_buyer_message_and_an_agent_reply(
     )
     assert value(found, "agentiq_queue_depth", queue="tg_updates", kind="") == 0
     assert value(found, "agentiq_queue_depth", queue="drafts", kind="") == 0
+    # One instance: it leads and long-polls; its poll has ended, so it holds no lease.
+    assert value(found, "agentiq_role_held", role="periodic") == 1
+    assert value(found, "agentiq_role_held", role="telegram_intake") == 1
+    assert ("agentiq_seller_leases_held", frozenset()) in found
+    assert value(found, "agentiq_seller_leases_held") == 0
     assert "Когда" not in text and "Завтра" not in text and "Обувь" not in text
 
     entries = [json.loads(line) for line in json_lines.getvalue().splitlines()]
