@@ -11,6 +11,7 @@ from aiogram import Dispatcher
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.handlers import build_router
+from bot.middlewares.locale import LocaleMiddleware
 from bot.settings import Settings
 from bot.texts import Locale, text
 from tests.recorded_bot import RecordedBot
@@ -39,6 +40,7 @@ def dispatcher(locale: Locale) -> Dispatcher:
     # A button that unpacks nowhere touches no dependency; these would fail if used.
     unused: Any = object()
     dp = Dispatcher(settings=Settings(locale=locale), db=unused, outbox=unused)
+    dp.update.outer_middleware(LocaleMiddleware(default=locale))
     dp.include_router(build_router())
     return dp
 
