@@ -4,7 +4,7 @@ Only the cases whose path differs per marketplace run for all three: a reply's s
 the check of a send whose answer never came (Ozon reads history by message id, WB looks
 for its echo in the events stream, YM reads history back), and the intake of buyer
 messages (Ozon's chat list + history, WB's events cursor, YM's status-filtered list +
-history). What happens on the Telegram side (topics, multi-part posts, refused photos,
+history), each polled. What happens on the Telegram side (topics, multi-part posts, refused photos,
 batches of replies, webhooks) is the same code whatever the marketplace, so those cases
 stay Ozon-only in ``test_agent_replies.py`` and ``test_buyer_posts.py``.
 
@@ -16,12 +16,24 @@ double at most the one post in flight.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
-from .harness import FaultWorld, extra_copies, first_seen, png
+from .harness import FaultWorld, extra_copies, first_seen, open_fault_world, png
 from .markets import MARKETPLACES
 
 pytestmark = pytest.mark.parametrize("marketplace", MARKETPLACES)
+
+
+@pytest.fixture
+async def fw(tmp_path: Path, marketplace: str) -> AsyncIterator[FaultWorld]:
+    """Every marketplace polled alike (no Ozon push: a pushed shop is polled only as a
+    safety net, and these cases count polls to prove nothing more comes)."""
+    async with open_fault_world(tmp_path / "data", marketplace, ozon_push=False) as world:
+        yield world
+
 
 CABINET = "💼"  # the mark of a cabinet / seller-portal reply shown in the topic
 
