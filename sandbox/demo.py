@@ -5,7 +5,8 @@
 depends on nothing here, the demo depends on the product.
 
 It runs the real bot (the same :func:`bot.app.assemble` as production) against the Ozon,
-Wildberries and Telegram emulators (an Ozon and a WB shop in the same group), on a fresh
+Wildberries, Yandex Market and Telegram emulators (an Ozon shop, a WB shop and a YM cabinet
+in the same group), on a fresh
 ``agentiq_demo`` database in the embedded PostgreSQL,
 and plays a short conversation while printing what each side sees. ``--keep-running``
 leaves everything up to explore through the emulators' control APIs.
@@ -22,7 +23,7 @@ import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from cryptography.fernet import Fernet
@@ -33,10 +34,12 @@ from bot.logging_setup import setup_logging
 from bot.settings import Settings, describe_settings_error, load_settings
 from connectors.ozon.client import OzonClient
 from connectors.wildberries.client import WildberriesClient
+from connectors.yandex_market.client import YandexMarketClient
 from sandbox.llm import LlmEmulator
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator
 from sandbox.wildberries import WildberriesEmulator
+from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.embedded import EmbeddedPostgres, with_database
 from storage.migrate import apply_migrations
@@ -54,6 +57,12 @@ DEMO_LLM_KEY = "demo-llm-key"
 DEMO_WB_SELLER = "demo-wb-seller"
 DEMO_WB_TOKEN = "demo-wb-token"
 DEMO_WB_NM_ID = 87654321
+# The YM cabinet (businessId), its store, its key (a local demo credential, as the YM
+# emulator's --demo-seller has it) and the order the YM buyer writes about.
+DEMO_YM_BUSINESS = 5123456
+DEMO_YM_CAMPAIGN = 21784512
+DEMO_YM_KEY = "ACMA:demo-ym-key:0000"
+DEMO_YM_ORDER = 55012345
 # The emulated model "thinks" a little, as a real one would.
 DEMO_MODEL_LATENCY = 0.3
 # A tiny picture standing in for the buyer's photo (a 1x1 PNG).
@@ -62,16 +71,21 @@ DEMO_PHOTO = base64.b64decode(
 )
 STEP_TIMEOUT = 20.0
 
-Say = Callable[[str], None]
+
+class Say(Protocol):
+    """Where the transcript goes (a blank line when called without one)."""
+
+    def __call__(self, line: str = "") -> None: ...
+
 
 # What the demo narrates, in the bot's locale (the buyer and agent speak Russian: it is a
 # Russian marketplace). Kept here: these are the command's words, not the bot's.
 NARRATION: dict[str, dict[str, str]] = {
     "title": {
-        "ru": "AgentIQ Chat Center · офлайн-демо (эмуляторы Ozon, Wildberries, Telegram и LLM, "
-        "без токена)",
-        "en": "AgentIQ Chat Center · offline demo (Ozon, Wildberries, Telegram and LLM emulators, "
-        "no token)",
+        "ru": "AgentIQ Chat Center · офлайн-демо (эмуляторы Ozon, Wildberries, Яндекс Маркета, "
+        "Telegram и LLM, без токена)",
+        "en": "AgentIQ Chat Center · offline demo (Ozon, Wildberries, Yandex Market, Telegram "
+        "and LLM emulators, no token)",
     },
     "buyer_asks": {
         "ru": "🛒 Ozon · покупатель пишет: «{text}» и прикладывает фото",
@@ -126,11 +140,23 @@ NARRATION: dict[str, dict[str, str]] = {
         "ru": "🟣 Wildberries · покупатель получил ответ (один раз): «{text}»",
         "en": "🟣 Wildberries · the buyer received the answer (once): «{text}»",
     },
+    "ym_buyer_asks": {
+        "ru": "🟡 Яндекс Маркет · покупатель {buyer} пишет в чат заказа {order}: «{text}»",
+        "en": "🟡 Yandex Market · buyer {buyer} writes in the chat of order {order}: «{text}»",
+    },
+    "ym_topic": {
+        "ru": "💬 Telegram · появилась третья тема, со значком YM: «{name}»",
+        "en": "💬 Telegram · a third topic appeared, with the YM badge: «{name}»",
+    },
+    "ym_got": {
+        "ru": "🟡 Яндекс Маркет · покупатель получил ответ (один раз): «{text}»",
+        "en": "🟡 Yandex Market · the buyer received the answer (once): «{text}»",
+    },
     "summary": {
         "ru": "Итого: тем {topics}, единиц бюджета группы Telegram {units}, в Ozon {sent}, "
-        "в Wildberries {wb_sent}.",
+        "в Wildberries {wb_sent}, в Яндекс Маркет {ym_sent}.",
         "en": "In all: {topics} topic(s), {units} Telegram group budget units, {sent} to Ozon, "
-        "{wb_sent} to Wildberries.",
+        "{wb_sent} to Wildberries, {ym_sent} to Yandex Market.",
     },
     "keep_running": {
         "ru": "Всё продолжает работать (Ctrl+C — выход):",
@@ -146,6 +172,12 @@ NARRATION: dict[str, dict[str, str]] = {
         "en": "  WB emulator:       {url}  (control API: /__control/…, "
         "sandbox/wildberries/__init__.py)",
     },
+    "ym_url": {
+        "ru": "  эмулятор ЯМ:       {url}  (управление: /__control/…, "
+        "sandbox/yandex_market/__init__.py)",
+        "en": "  YM emulator:       {url}  (control API: /__control/…, "
+        "sandbox/yandex_market/__init__.py)",
+    },
     "tg_url": {
         "ru": "  эмулятор Telegram: {url}  (управление: /__control/…, sandbox/telegram)",
         "en": "  Telegram emulator: {url}  (control API: /__control/…, sandbox/telegram)",
@@ -156,9 +188,9 @@ NARRATION: dict[str, dict[str, str]] = {
     },
     "ids": {
         "ru": "  группа {group}, агент {agent}, продавец Ozon Client-Id {client}, продавец WB "
-        "{wb_seller}; опрос раз в 5 с.",
+        "{wb_seller}, кабинет ЯМ {ym_business}; опрос раз в 5 с.",
         "en": "  group {group}, agent {agent}, Ozon seller Client-Id {client}, WB seller "
-        "{wb_seller}; polled every 5 s.",
+        "{wb_seller}, YM cabinet {ym_business}; polled every 5 s.",
     },
     "real_bot": {
         "ru": "Чтобы запустить настоящего бота, задайте BOT_TOKEN (см. README и .env.example).",
@@ -194,6 +226,8 @@ class DemoWorld:
     llm: LlmEmulator
     wb: WildberriesEmulator
     wb_seller_id: int
+    ym: YandexMarketEmulator
+    ym_seller_id: int
 
     def posts(self, thread_id: int) -> list[dict[str, Any]]:
         return [
@@ -235,12 +269,16 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
         _demo_database(settings) as db,
         OzonEmulator(port=0) as ozon,
         WildberriesEmulator(port=0) as wb,
+        YandexMarketEmulator(port=0) as ym,
         TelegramEmulator(port=0) as tg,
         LlmEmulator(port=0, latency=DEMO_MODEL_LATENCY, api_key=DEMO_LLM_KEY) as llm,
     ):
         ozon.state.add_seller(DEMO_CLIENT_ID, DEMO_API_KEY, name="Демо-магазин")
         wb.state.add_seller(DEMO_WB_SELLER, name="Демо-магазин WB")
         wb.state.issue_token(DEMO_WB_SELLER, token=DEMO_WB_TOKEN)
+        ym.state.add_business(DEMO_YM_BUSINESS, name="Демо-кабинет ЯМ",
+                              campaign_ids=[DEMO_YM_CAMPAIGN])  # fmt: skip
+        ym.state.issue_key([DEMO_YM_BUSINESS], scopes=["COMMUNICATION"], token=DEMO_YM_KEY)
         tg.create_bot(token=DEMO_TOKEN, username="agentiq_demo_bot", first_name="AgentIQ")
         anna = tg.create_user(first_name="Анна", username="anna_support")
         rights = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
@@ -267,11 +305,19 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
             client_id=DEMO_WB_SELLER,
             api_key_encrypted=vault.encrypt(SecretStr(DEMO_WB_TOKEN)),
         )
+        ym_seller = await db.sellers.create(
+            workspace_id=workspace.id,
+            marketplace="ym",
+            name="Демо-кабинет ЯМ",
+            client_id=str(DEMO_YM_BUSINESS),
+            api_key_encrypted=vault.encrypt(SecretStr(DEMO_YM_KEY)),
+        )
         demo_settings = settings.model_copy(
             update={
                 "telegram_api_url": tg.base_url,
                 "ozon_api_url": ozon.base_url,
                 "wb_api_url": wb.base_url,
+                "ym_api_url": ym.base_url,
                 "poll_interval_seconds": 5,
                 # Drafts from the local model emulator, never the network.
                 "llm_base_url": llm.base_url,
@@ -284,15 +330,18 @@ async def _demo_world(settings: Settings) -> AsyncIterator[DemoWorld]:
         async with (
             OzonClient(base_url=ozon.base_url) as ozon_client,
             WildberriesClient(base_url=wb.base_url) as wb_client,
+            YandexMarketClient(base_url=ym.base_url) as ym_client,
         ):
             app = assemble(
-                demo_settings, db=db, vault=vault, ozon=ozon_client, bot=bot, wb=wb_client
-            )
+                demo_settings, db=db, vault=vault, ozon=ozon_client, bot=bot, wb=wb_client,
+                ym=ym_client,
+            )  # fmt: skip
             await app.updates.start()
             try:
                 yield DemoWorld(
-                    db, ozon, tg, app, group.id, anna.id, seller.id, llm, wb, wb_seller.id
-                )
+                    db, ozon, tg, app, group.id, anna.id, seller.id, llm, wb, wb_seller.id,
+                    ym, ym_seller.id,
+                )  # fmt: skip
             finally:
                 await app.updates.stop()
                 await bot.session.close()
@@ -303,7 +352,7 @@ Tell = Callable[..., None]
 
 async def play(world: DemoWorld, out: Say, locale: str) -> None:
     """The scripted conversation, printed as both sides see it: the Ozon buyer, then the WB
-    buyer in a second topic of the same group."""
+    buyer in a second topic of the same group, then a YM buyer in a third."""
 
     def tell(key: str, **values: object) -> None:
         out(NARRATION[key][locale].format(**values))
@@ -312,12 +361,15 @@ async def play(world: DemoWorld, out: Say, locale: str) -> None:
     out()
     await play_wb(world, out, tell)
     out()
+    await play_ym(world, out, tell)
+    out()
     tell(
         "summary",
         topics=len(world.tg.topics(world.group_id)),
         units=world.tg.units(world.group_id),
         sent=len(world.ozon.state.sent_by_seller(DEMO_CLIENT_ID)),
         wb_sent=len(world.wb.state.sent_by(DEMO_WB_SELLER)),
+        ym_sent=len(world.ym.state.sent_by_partner(DEMO_YM_BUSINESS)),
     )
 
 
@@ -362,26 +414,26 @@ async def play_ozon(world: DemoWorld, out: Say, tell: Tell, locale: str) -> None
         return draft() is not None
 
     await _until(draft_shown)
-    post = draft()
-    assert post is not None
+    draft_post = draft()
+    assert draft_post is not None
     tell("draft")
-    out("   " + plain(post["text"]).replace("\n", "\n   "))
-    keyboard = draft_buttons(post)
+    out("   " + plain(draft_post["text"]).replace("\n", "\n   "))
+    keyboard = draft_buttons(draft_post)
     tell("draft_buttons", buttons=" · ".join(b["text"] for b in keyboard))
     send = keyboard[0]
     tell("agent_taps", button=send["text"])
-    world.tg.press_button(world.agent_id, world.group_id, post["message_id"],
+    world.tg.press_button(world.agent_id, world.group_id, draft_post["message_id"],
                           send["callback_data"])  # fmt: skip
 
     async def delivered() -> bool:
         return bool(state.sent_by_seller(DEMO_CLIENT_ID)) and bool(
-            world.tg.reactions(world.group_id, post["message_id"])
+            world.tg.reactions(world.group_id, draft_post["message_id"])
         )
 
     await _until(delivered)
     [sent] = state.sent_by_seller(DEMO_CLIENT_ID)
     tell("ozon_got", text=sent.text)
-    tell("receipt", emoji=world.tg.reactions(world.group_id, post["message_id"])[0])
+    tell("receipt", emoji=world.tg.reactions(world.group_id, draft_post["message_id"])[0])
 
     follow_up = "Спасибо! А курьер заберёт сам?"
     tell("buyer_again", text=follow_up)
@@ -440,6 +492,49 @@ async def play_wb(world: DemoWorld, out: Say, tell: Tell) -> None:
     tell("wb_got", text=sent.text)
 
 
+async def play_ym(world: DemoWorld, out: Say, tell: Tell) -> None:
+    """The YM part: a buyer writes in an order's chat; a third topic shows the YM badge and
+    the order, and the agent's reply typed in the topic reaches the buyer once."""
+    question = "Здравствуйте! Можно перенести доставку заказа на субботу?"
+    buyer = "Ольга"
+    tell("ym_buyer_asks", buyer=buyer, order=DEMO_YM_ORDER, text=question)
+    opened = world.ym.state.buyer_writes(
+        DEMO_YM_BUSINESS, text=question, context_type="ORDER", order_id=DEMO_YM_ORDER,
+        customer_name=buyer,
+    )  # fmt: skip
+    chat_id = str(opened.chat_id)
+    await world.app.sync.run_now(world.ym_seller_id)
+    threads: list[int] = []
+
+    async def topic_ready() -> bool:
+        chat = await world.db.chats.get_by_external(
+            seller_id=world.ym_seller_id, external_id=chat_id
+        )
+        if chat.topic_thread_id is None:
+            return False
+        threads[:] = [chat.topic_thread_id]
+        return bool(world.posts(chat.topic_thread_id))
+
+    await _until(topic_ready)
+    [thread] = threads
+    [topic] = [t for t in world.tg.topics(world.group_id) if t.thread_id == thread]
+    tell("ym_topic", name=topic.name)
+    for post in world.posts(thread):
+        body = plain(post.get("text") or post.get("caption") or "")
+        out("   " + body.replace("\n", "\n   "))
+
+    answer = "Да, перенесли на субботу, курьер позвонит за час."
+    tell("agent_types", text=answer)
+    world.tg.user_sends(world.agent_id, world.group_id, answer, thread_id=thread)
+
+    async def relayed() -> bool:
+        return bool(world.ym.state.sent_by_partner(DEMO_YM_BUSINESS, opened.chat_id))
+
+    await _until(relayed)
+    [sent] = world.ym.state.sent_by_partner(DEMO_YM_BUSINESS, opened.chat_id)
+    tell("ym_got", text=sent.text)
+
+
 async def run_demo(settings: Settings, *, keep_running: bool, out: Say = say) -> None:
     locale = settings.locale
     out(NARRATION["title"][locale])
@@ -454,6 +549,7 @@ async def run_demo(settings: Settings, *, keep_running: bool, out: Say = say) ->
             ("keep_running", {}),
             ("ozon_url", {"url": world.ozon.base_url}),
             ("wb_url", {"url": world.wb.base_url}),
+            ("ym_url", {"url": world.ym.base_url}),
             ("tg_url", {"url": world.tg.base_url}),
             ("llm_url", {"url": world.llm.base_url}),
             (
@@ -463,6 +559,7 @@ async def run_demo(settings: Settings, *, keep_running: bool, out: Say = say) ->
                     "agent": world.agent_id,
                     "client": DEMO_CLIENT_ID,
                     "wb_seller": DEMO_WB_SELLER,
+                    "ym_business": DEMO_YM_BUSINESS,
                 },
             ),
         ):

@@ -3,8 +3,8 @@
 One ``YandexMarketClient`` per process owns one ``httpx.AsyncClient`` shared by all sellers;
 ``for_seller(api_key, business_id)`` returns a cheap per-cabinet view. Every HTTP call goes
 through ``YandexMarketClient._request``: the hourly budget and the in-flight slot
-(``limits.py``), call counting, logging, error mapping and a bounded retry loop live there
-and nowhere else.
+(``limits.py``), call counting, logging and error mapping live there and nowhere else; its
+retries are the shared loop of every connector (``connectors.retry.Retrier``).
 
 Retries: 5xx and transport failures per ``connectors/retry.py``; a 420 for the parallel cap
 after a short pause; a 420 for an hourly budget is never waited out inside a call (the
@@ -35,15 +35,12 @@ from connectors.errors import (
     BadRequest,
     MarketplaceError,
     MarketplaceUnavailable,
-    SendOutcomeUnknown,
     TokenScopeMissing,
 )
 from connectors.retry import (
     RandomSource,
+    Retrier,
     RetryPolicy,
-    is_retryable,
-    may_have_arrived,
-    retry_delay,
     transport_error_may_have_arrived,
 )
 from connectors.stats import CallStats
@@ -103,6 +100,12 @@ def _quiet_http_loggers() -> None:
         http_logger = logging.getLogger(name)
         if http_logger.level < logging.WARNING:
             http_logger.setLevel(logging.WARNING)
+
+
+def _hourly_budget(exc: MarketplaceError) -> bool:
+    """A 420 for an hourly budget is not waited out inside a call: the budget refuses
+    further calls locally until its reset (only the parallel cap's 420 is retried)."""
+    return isinstance(exc, YmRateLimited) and not exc.parallel
 
 
 def _now() -> datetime:
@@ -184,9 +187,13 @@ class YandexMarketClient:
         self._send_timeout = send_timeout or SEND_TIMEOUT
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS)
-        self._policy = RetryPolicy(max_attempts=max(1, max_attempts))
-        self._sleep = sleep
-        self._random = random
+        self._retries = Retrier(
+            policy=RetryPolicy(max_attempts=max(1, max_attempts)),
+            sleep=sleep,
+            random=random,
+            logger=logger,
+            gives_up=_hourly_budget,
+        )
         self._clock = clock
         self.limits = limits or CabinetLimits(concurrency=concurrency, clock=clock)
         self.calls = CallStats()
@@ -317,7 +324,8 @@ class YandexMarketClient:
         Yandex did not act (a 420, a refused connection); any other failure that may have
         reached Yandex becomes ``SendOutcomeUnknown``.
         """
-        for attempt in range(1, self._policy.max_attempts + 1):
+
+        async def attempt(number: int) -> httpx.Response:
             request = self._http.build_request(
                 method,
                 url or self.url_for(path),
@@ -327,37 +335,16 @@ class YandexMarketClient:
                 headers={"Api-Key": cabinet.api_key.get_secret_value()},
                 timeout=self._send_timeout if files is not None else self._timeout,
             )
-            try:
-                return await self._attempt(
-                    cabinet, request, resource=resource, label=label, attempt=attempt
-                )
-            except MarketplaceError as exc:
-                if not is_retryable(exc):
-                    raise
-                if isinstance(exc, YmRateLimited) and not exc.parallel:
-                    raise  # an hourly budget: refused locally until its reset
-                if not repeatable and may_have_arrived(exc):
-                    logger.warning(
-                        "ym %s %s outcome unknown after %s cabinet=%s",
-                        method, label, type(exc).__name__, cabinet.account,
-                    )  # fmt: skip
-                    raise SendOutcomeUnknown(
-                        f"send outcome unknown after {type(exc).__name__}"
-                    ) from exc
-                if attempt == self._policy.max_attempts:
-                    logger.warning(
-                        "ym %s %s giving up after %d attempts error=%s cabinet=%s",
-                        method, label, attempt, type(exc).__name__, cabinet.account,
-                    )  # fmt: skip
-                    raise
-                delay = retry_delay(self._policy, attempt, exc, self._random)
-                logger.warning(
-                    "ym %s %s retrying in %.2fs error=%s attempt=%d cabinet=%s",
-                    method, label, delay, type(exc).__name__, attempt, cabinet.account,
-                )  # fmt: skip
-                if delay > 0:
-                    await self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+            return await self._attempt(
+                cabinet, request, resource=resource, label=label, attempt=number
+            )
+
+        return await self._retries.call(
+            attempt,
+            what=f"ym {method} {label}",
+            who=f"cabinet={cabinet.account}",
+            repeatable=repeatable,
+        )
 
 
 class YandexMarketSellerApi:

@@ -36,8 +36,12 @@ def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
                 "https://www.wildberries.ru/catalog/87654321/detail.aspx",
                 "агент Анна пишет в этой теме: «Да, 40×30×20 см",
                 "покупатель получил ответ (один раз): «Да, 40×30×20 см",
-                "Итого: тем 2,",
-                "в Ozon 1, в Wildberries 1.",
+                "🟡 Яндекс Маркет · покупатель Ольга пишет в чат заказа 55012345",
+                "появилась третья тема, со значком YM: «🟡 YM Демо-кабинет ЯМ · Заказ 55012345»",
+                "агент Анна пишет в этой теме: «Да, перенесли на субботу",
+                "Яндекс Маркет · покупатель получил ответ (один раз): «Да, перенесли на субботу",
+                "Итого: тем 3,",
+                "в Ozon 1, в Wildberries 1, в Яндекс Маркет 1.",
                 "BOT_TOKEN",
             ],
         ),
@@ -53,8 +57,13 @@ def demo_env(tmp_path: Path, **extra: str) -> dict[str, str]:
                 "https://www.wildberries.ru/catalog/87654321/detail.aspx",
                 "agent Anna types in that topic: «Да, 40×30×20 см",
                 "the buyer received the answer (once): «Да, 40×30×20 см",
-                "In all: 2 topic(s),",
-                "1 to Ozon, 1 to Wildberries.",
+                "🟡 Yandex Market · buyer Ольга writes in the chat of order 55012345",
+                "a third topic appeared, with the YM badge: "
+                "«🟡 YM Демо-кабинет ЯМ · Order 55012345»",
+                "agent Anna types in that topic: «Да, перенесли на субботу",
+                "Yandex Market · the buyer received the answer (once): «Да, перенесли на субботу",
+                "In all: 3 topic(s),",
+                "1 to Ozon, 1 to Wildberries, 1 to Yandex Market.",
                 "BOT_TOKEN",
             ],
         ),
@@ -101,6 +110,8 @@ def test_keep_running_stays_up_until_ctrl_c(tmp_path: Path) -> None:
         assert any("Ctrl+C" in line for line in lines), lines
         [wb_line] = [line for line in lines if "WB emulator:" in line]
         assert "http://127.0.0.1:" in wb_line and "sandbox/wildberries" in wb_line
+        [ym_line] = [line for line in lines if "YM emulator:" in line]
+        assert "http://127.0.0.1:" in ym_line and "sandbox/yandex_market" in ym_line
         assert process.poll() is None  # still running after the script
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0

@@ -29,10 +29,11 @@ from typing import Any
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator, User
 
+from .markets import OZON_API_KEY, OZON_CLIENT_ID, OZON_SHOP, Market, OzonMarket, open_market
+
+#: The Ozon shop of the Ozon-only cases (and of the webhook world, which builds its own).
+CLIENT_ID, API_KEY, SHOP = OZON_CLIENT_ID, OZON_API_KEY, OZON_SHOP
 TOKEN = "123456789:AAFaultHarnessEmulatorToken_abcdefgh"
-CLIENT_ID = "777002"
-API_KEY = "ozon-faults-key-0123456789"
-SHOP = "Обувь"
 FULL_RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: Start-up (embedded PostgreSQL, WAL recovery after a kill, aiogram import) on a busy box.
@@ -151,7 +152,10 @@ class BotProcess:
 
 @dataclass
 class FaultWorld:
-    """Both emulators, the bot process, and the people of the forum group."""
+    """The emulators, the bot process, and the people of the forum group.
+
+    ``market`` is the marketplace under test (Ozon unless told); the Ozon helpers
+    (``buyer_writes``, ``ozon_texts``…) stay for the Ozon-only cases."""
 
     tg: TelegramEmulator
     ozon: OzonEmulator
@@ -159,10 +163,27 @@ class FaultWorld:
     owner: User
     agent: User
     group_id: int
-    marketplace: str = "ozon"
+    market: Market | None = None
+    #: Whether bootstrap pastes the Ozon shop's push URL at Ozon. A pushed shop is polled
+    #: only as a safety net (every few minutes), so ``polls_pass`` then waits in vain.
+    ozon_push: bool = True
     #: Index into ``tg.calls`` where the current bot run began.
     run_started_at: int = 0
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.market is None:
+            self.market = OzonMarket(self.ozon)
+
+    @property
+    def spine(self) -> Market:
+        """The marketplace under test (never None after construction)."""
+        assert self.market is not None
+        return self.market
+
+    @property
+    def marketplace(self) -> str:
+        return self.spine.name
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -217,26 +238,26 @@ class FaultWorld:
         return True
 
     async def polls_pass(self, count: int = 2, seconds: float = 60) -> None:
-        """Until ``count`` more whole polls ran (each lists chats twice: unread, then all),
-        so whatever changed at Ozon before now has been read and ingested. An idle poll
-        reads no history, so history calls cannot count polls."""
-        key = (CLIENT_ID, "/v3/chat/list")
-        target = self.ozon.calls[key] + 2 * count + 1  # +1: a poll under way may be half done
-        await self.wait(lambda: self.ozon.calls[key] >= target, f"{count} more polls", seconds)
+        """Until ``count`` more whole polls ran at the marketplace under test, so whatever
+        changed there before now has been read and ingested. Polls are counted by their
+        chat-list calls (Ozon lists twice: unread, then all; WB reads its events once; YM
+        lists the active statuses once); an idle poll reads no history."""
+        market = self.spine
+        # +1: a poll under way may be half done
+        target = market.poll_calls() + market.calls_per_poll * count + 1
+        await self.wait(lambda: market.poll_calls() >= target, f"{count} more polls", seconds)
 
     async def bootstrap(self) -> None:
         """/setup in the group and /add_seller in private, as a new owner does them."""
         self.tg.user_sends(self.owner.id, self.group_id, "/setup")
         await self.wait(lambda: bool(self.tg.bot_messages(self.group_id)), "the /setup answer")
-        self.tg.user_sends(
-            self.owner.id, self.owner.id, f"/add_seller ozon {CLIENT_ID} {API_KEY} {SHOP}"
-        )
+        market = self.spine
+        self.tg.user_sends(self.owner.id, self.owner.id, market.add_seller_command())
         answered = "the /add_seller answer"
         await self.wait(lambda: bool(self.tg.bot_messages(self.owner.id)), answered)
-        await self.wait(
-            lambda: self.ozon.calls[(CLIENT_ID, "/v3/chat/list")] > 0, "the first Ozon poll"
-        )
-        await self.paste_push_url()
+        await self.wait(lambda: market.poll_calls() > 0, f"the first {market.name} poll")
+        if market.name == "ozon" and self.ozon_push:
+            await self.paste_push_url()
 
     async def paste_push_url(self) -> None:
         """The owner opens the shop's secret push URL in /sellers and enters it at Ozon."""
@@ -355,7 +376,9 @@ def bot_env(
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("OZON", "TELEGRAM", "LLM", "DATABASE", "BOT_", "FERNET", "DRAFT"))
+        if not key.startswith(
+            ("OZON", "WB_", "YM_", "TELEGRAM", "LLM", "DATABASE", "BOT_", "FERNET", "DRAFT")
+        )
     }
     env.update(
         {
@@ -377,15 +400,16 @@ def bot_env(
 
 
 @contextlib.asynccontextmanager
-async def open_fault_world(data_dir: Path, marketplace: str = "ozon") -> AsyncIterator[FaultWorld]:
-    """Emulators, a forum group with an owner and an agent, a bootstrapped running bot."""
-    if marketplace != "ozon":
-        raise ValueError(f"no emulator for marketplace {marketplace!r} yet")
+async def open_fault_world(
+    data_dir: Path, marketplace: str = "ozon", *, ozon_push: bool = True
+) -> AsyncIterator[FaultWorld]:
+    """Emulators, a forum group with an owner and an agent, a bootstrapped running bot
+    with one seller on ``marketplace`` (``ozon``, ``wildberries`` or ``ym``)."""
     async with (
         OzonEmulator(port=0, rate_limit_rps=0) as ozon,
+        open_market(marketplace, ozon) as market,
         TelegramEmulator(port=0, group_limit=(10_000, 60.0), global_limit=(10_000, 1.0)) as tg,
     ):
-        ozon.state.add_seller(CLIENT_ID, API_KEY, name=SHOP)
         push_port = free_port()  # Ozon learns the URL (with its token) in bootstrap()
         tg.create_bot(token=TOKEN, username="agentiq_faults_bot")
         owner = tg.create_user(first_name="Олег", username="owner")
@@ -394,8 +418,10 @@ async def open_fault_world(data_dir: Path, marketplace: str = "ozon") -> AsyncIt
             title="Поддержка", is_forum=True, members=[owner.id, agent.id], admins=[owner.id],
             bot_rights=FULL_RIGHTS, owner=owner.id,
         )  # fmt: skip
-        process = BotProcess(data_dir, bot_env(tg, ozon, data_dir, owner.id, push_port))
-        world = FaultWorld(tg, ozon, process, owner, agent, group.id, marketplace)
+        env = bot_env(tg, ozon, data_dir, owner.id, push_port)
+        env.update(market.env())
+        process = BotProcess(data_dir, env)
+        world = FaultWorld(tg, ozon, process, owner, agent, group.id, market, ozon_push)
         try:
             await world.start()
             await world.bootstrap()
