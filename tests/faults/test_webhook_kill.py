@@ -68,7 +68,7 @@ async def open_webhook_world(data_dir: Path) -> AsyncIterator[WebhookFaultWorld]
             }
         )
         process = BotProcess(data_dir, env)
-        world = WebhookFaultWorld(tg, ozon, process, owner, agent, group.id)
+        world = WebhookFaultWorld(tg, ozon, process, owner, agent, group.id, ozon_push=False)
         try:
             await world.start()
             await world.bootstrap()
