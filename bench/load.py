@@ -61,7 +61,7 @@ from storage.pool import create_pool
 from storage.vault import Vault
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "123456789:AAFLoadBenchEmulatorToken_abcdefghij"
+TOKEN = "123456789:EmulatorOnlyLoadBench"
 FULL_RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
 DAY_MESSAGES = 500_000
 DAY_SECONDS = 86_400
