@@ -50,6 +50,14 @@ async def relayed(world: World, text: str) -> None:
     await wait_until(arrived)
 
 
+async def settled(db: Database) -> None:
+    async def nothing_running() -> bool:
+        running = await db.pool.fetchval("SELECT count(*) FROM tg_updates WHERE status = 'pending'")
+        return running == 0
+
+    await wait_until(nothing_running)
+
+
 async def processed(db: Database, update_id: int) -> None:
     async def done() -> bool:
         status = await db.pool.fetchval(
@@ -100,6 +108,7 @@ async def test_a_failed_store_answers_500_and_the_redelivery_is_processed_once(
 ) -> None:
     async with webhook_world(db) as (world, _url):
         _, thread = await open_topic(world)
+        await settled(db)  # the failure is this update's store, not an earlier one's finish
         # A real store failure: the table is away while the update arrives.
         await db.pool.execute("ALTER TABLE tg_updates RENAME TO tg_updates_away")
         try:
