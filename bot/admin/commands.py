@@ -40,11 +40,12 @@ class CommandMenu:
 
 MENUS: tuple[CommandMenu, ...] = (
     CommandMenu(
-        BotCommandScopeDefault(), ("start", "help", "add_seller", "sellers", "agents", "ai")
+        BotCommandScopeDefault(),
+        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
     ),
     CommandMenu(
         BotCommandScopeAllPrivateChats(),
-        ("start", "help", "add_seller", "sellers", "agents", "ai"),
+        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
     ),
     CommandMenu(BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "help")),
     CommandMenu(

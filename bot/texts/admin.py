@@ -32,6 +32,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "command.add_seller": {"ru": "Подключить магазин", "en": "Connect a shop"},
     "command.sellers": {"ru": "Магазины и их состояние", "en": "Shops and their state"},
+    "command.groups": {
+        "ru": "Группы бота и запросы на подключение",
+        "en": "Bot groups and binding requests",
+    },
     # /setup
     "setup.in_private": {
         "ru": (
