@@ -52,8 +52,15 @@ def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
         pattern=rule.pattern or "",
         threshold=rule.threshold or 1,
     )
-    off = "" if rule.enabled else text("rules.disabled", locale)
-    return f"{index}. {priority_label(rule.priority, locale)} ← {what}{off}"
+    off = text("rules.disabled", locale) if not rule.enabled else Html("")
+    return text(
+        "rules.line",
+        locale,
+        n=index,
+        priority=priority_label(rule.priority, locale),
+        what=what,
+        off=off,
+    )
 
 
 def render_rules(seller: Seller, rules: list[SlaRule], locale: Locale) -> str:

@@ -152,6 +152,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "at least {threshold} unanswered {threshold:plural:message|messages}",
     },
     "rules.kind.outside_hours": {"ru": "вне рабочих часов", "en": "outside business hours"},
+    "rules.line": {"ru": "{n}. {priority} ← {what}{off}", "en": "{n}. {priority} ← {what}{off}"},
     "rules.disabled": {"ru": " (выкл.)", "en": " (off)"},
     "rules.bad": {"ru": "Не понял правило: {reason}", "en": "Could not read the rule: {reason}"},
     "rules.done": {"ru": "Готово.", "en": "Done."},
