@@ -1,7 +1,7 @@
 """The SLA command services on a real database, as the composition root wires them
 (``sla_rules``, ``sla_queue``, ``sla_stats``, ``sla_answers`` in the dispatcher's data):
-plain places and people in, a :class:`Reply` out, every change audited in its own
-transaction."""
+plain places and people in, a :class:`Reply` out, each change written in one transaction
+with its audit record."""
 
 from __future__ import annotations
 
@@ -22,8 +22,15 @@ from bot.sla.stats_command import StatsCommand
 from storage.database import Database
 from storage.records import Seller, Workspace
 from tests.storage.factories import make_chat
-from tests.support.handlers import BORIS, GLEB, GROUP_ID, VERA, HandlerWorld, Person
-from tests.support.handlers import open_handler_world as _open
+from tests.support.handlers import (
+    BORIS,
+    GLEB,
+    GROUP_ID,
+    VERA,
+    HandlerWorld,
+    Person,
+    open_handler_world,
+)
 from tests.support.recorded_bot import chat_of
 from tests.support.texts import has, says
 from tests.support.world import SECOND_ID, SECOND_KEY
@@ -33,7 +40,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture
 async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with _open(db) as opened:
+    async with open_handler_world(db) as opened:
         yield opened
 
 
