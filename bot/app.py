@@ -54,7 +54,11 @@ from bot.scheduling import SchedulerRuntime, build_scheduler
 from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
+from bot.sla.queue_commands import QueueCommands
+from bot.sla.rule_commands import RuleCommands
+from bot.sla.scope import CommandScope, GroupAnswers
 from bot.sla.service import SlaService
+from bot.sla.stats_command import StatsCommand
 from bot.startup_checks import verify_telegram
 from bot.sync.poller import SellerPoller
 from bot.sync.push import PollTrigger, PushServer
@@ -211,6 +215,7 @@ def assemble(
     )
     buyer_posts.decorate(sla.post_extras)
     seller_admin = SellerAdmin(db=db, vault=vault, marketplaces=marketplaces, sync=sync)
+    sla_scope = CommandScope(db=db, access=access)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -250,6 +255,10 @@ def assemble(
             marketplaces=marketplaces,
             membership=Membership(db=db, kick=outbox.kick, default_locale=settings.locale),
             claims=ClaimCommands(db=db, access=access, kick=sla.kick),
+            sla_queue=QueueCommands(db=db, scope=sla_scope, sla=sla),
+            sla_rules=RuleCommands(db=db, scope=sla_scope),
+            sla_stats=StatsCommand(db=db, scope=sla_scope, sla=sla),
+            sla_answers=GroupAnswers(db=db, outbox=outbox),
         )
     )
 

@@ -17,7 +17,11 @@ from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
+from bot.sla.queue_commands import QueueCommands
+from bot.sla.rule_commands import RuleCommands
+from bot.sla.scope import GroupAnswers
 from bot.sla.service import SlaService
+from bot.sla.stats_command import StatsCommand
 from bot.sync.push_tokens import PushTokens
 from bot.sync.scheduler import SyncScheduler
 from connectors.marketplace.registry import MarketplaceRegistry
@@ -48,3 +52,7 @@ class Deps(TypedDict):
     marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)
     membership: NotRequired[Membership]  # the bot's own standing in groups
     claims: NotRequired[ClaimCommands]  # Take, /take, /release, /assign
+    sla_queue: NotRequired[QueueCommands]  # /queue
+    sla_rules: NotRequired[RuleCommands]  # /rules, /targets, /hours
+    sla_stats: NotRequired[StatsCommand]  # /stats
+    sla_answers: NotRequired[GroupAnswers]  # an SLA command's answer posted in its group

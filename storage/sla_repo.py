@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+
+import asyncpg
 
 from storage.errors import NotFound
 from storage.records import SlaRule, SlaTarget
@@ -25,6 +28,19 @@ class RuleSpec:
 
 
 class SlaRepo(Repository):
+    @asynccontextmanager
+    async def _transaction(
+        self, conn: asyncpg.Connection | None
+    ) -> AsyncIterator[asyncpg.Connection]:
+        """The caller's transaction (a savepoint inside it, so a service can write its audit
+        record in the same commit) or one of our own."""
+        if conn is not None:
+            async with conn.transaction():
+                yield conn
+            return
+        async with self._pool.acquire() as own, own.transaction():
+            yield own
+
     async def list_rules(self, *, seller_id: int, conn: Executor | None = None) -> list[SlaRule]:
         rows = await self._db(conn).fetch(
             f"SELECT {_RULE} FROM sla_rules WHERE seller_id = $1 ORDER BY position",
@@ -54,11 +70,17 @@ class SlaRepo(Repository):
         assert row is not None
         return to_record(SlaRule, row)
 
-    async def replace_rules(self, *, seller_id: int, rules: Sequence[RuleSpec]) -> list[SlaRule]:
+    async def replace_rules(
+        self,
+        *,
+        seller_id: int,
+        rules: Sequence[RuleSpec],
+        conn: asyncpg.Connection | None = None,
+    ) -> list[SlaRule]:
         """Swap the whole list at once (defaults for a new seller, or a reset)."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("DELETE FROM sla_rules WHERE seller_id = $1", seller_id)
-            await conn.executemany(
+        async with self._transaction(conn) as tx:
+            await tx.execute("DELETE FROM sla_rules WHERE seller_id = $1", seller_id)
+            await tx.executemany(
                 """
                 INSERT INTO sla_rules (seller_id, position, kind, pattern, threshold, priority,
                                        enabled)
@@ -69,41 +91,50 @@ class SlaRepo(Repository):
                     for position, r in enumerate(rules)
                 ],
             )
-            return await self.list_rules(seller_id=seller_id, conn=conn)
+            return await self.list_rules(seller_id=seller_id, conn=tx)
 
-    async def remove_rule(self, *, seller_id: int, rule_id: int) -> None:
+    async def remove_rule(
+        self, *, seller_id: int, rule_id: int, conn: asyncpg.Connection | None = None
+    ) -> None:
         """Delete a rule and close the gap, so positions stay 0..n-1."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            position = await conn.fetchval(
+        async with self._transaction(conn) as tx:
+            position = await tx.fetchval(
                 "DELETE FROM sla_rules WHERE id = $1 AND seller_id = $2 RETURNING position",
                 rule_id,
                 seller_id,
             )
             if position is None:
                 raise NotFound(f"rule {rule_id} of seller {seller_id}")
-            await conn.execute("SET CONSTRAINTS ALL DEFERRED")
-            await conn.execute(
+            await tx.execute("SET CONSTRAINTS ALL DEFERRED")
+            await tx.execute(
                 "UPDATE sla_rules SET position = position - 1 "
                 "WHERE seller_id = $1 AND position > $2",
                 seller_id,
                 position,
             )
 
-    async def move_rule(self, *, seller_id: int, rule_id: int, to_position: int) -> list[SlaRule]:
+    async def move_rule(
+        self,
+        *,
+        seller_id: int,
+        rule_id: int,
+        to_position: int,
+        conn: asyncpg.Connection | None = None,
+    ) -> list[SlaRule]:
         """Move a rule to ``to_position`` (clamped), shifting the others; returns the list."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            rules = await self.list_rules(seller_id=seller_id, conn=conn)
+        async with self._transaction(conn) as tx:
+            rules = await self.list_rules(seller_id=seller_id, conn=tx)
             moving = next((r for r in rules if r.id == rule_id), None)
             if moving is None:
                 raise NotFound(f"rule {rule_id} of seller {seller_id}")
             order = [r.id for r in rules if r.id != rule_id]
             order.insert(max(0, min(to_position, len(order))), rule_id)
-            await conn.execute("SET CONSTRAINTS ALL DEFERRED")
-            await conn.executemany(
+            await tx.execute("SET CONSTRAINTS ALL DEFERRED")
+            await tx.executemany(
                 "UPDATE sla_rules SET position = $2 WHERE id = $1",
                 list(zip(order, range(len(order)), strict=True)),
             )
-            return await self.list_rules(seller_id=seller_id, conn=conn)
+            return await self.list_rules(seller_id=seller_id, conn=tx)
 
     async def get_targets(
         self, *, seller_id: int, conn: Executor | None = None

@@ -1,32 +1,20 @@
-"""Claiming chats (the "Take" button, /take, /release, /assign) and /queue."""
+"""Claiming chats (the "Take" button, /take, /release, /assign) and /queue: parse the
+update, call the service (bot.sla.commands, bot.sla.queue_commands), answer."""
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, Message
 
-from bot.access import AccessControl, Presser, Role
-from bot.handlers.sla_common import respond, scope, sellers_of
-from bot.sla.board import chat_line
+from bot.handlers.sla_common import answer, person_of, place_of, presser
 from bot.sla.callbacks import ClaimCallback
 from bot.sla.claims import Action
-from bot.sla.commands import ClaimCommands, Reply, TopicMessage
-from bot.sla.service import SlaService
+from bot.sla.commands import ClaimCommands, TopicMessage
+from bot.sla.queue_commands import QueueCommands
+from bot.sla.scope import GroupAnswers
 from bot.texts import Locale, text
 from bot.texts.markup import visible
-from storage.errors import NotFound
-from storage.records import Workspace
-from storage.sla_queue_repo import QueueFilter
-
-logger = logging.getLogger(__name__)
-
-
-def _person(user: User) -> Presser:
-    return Presser(tg_user_id=user.id, name=user.full_name, username=user.username)
 
 
 def _where(message: Message) -> TopicMessage:
@@ -48,23 +36,22 @@ async def on_claim_button(
     reply = await claims.press_take(
         tg_chat_id=query.message.chat.id,
         chat_id=callback_data.chat,
-        presser=_person(query.from_user),
+        presser=presser(query.from_user),
         query_id=query.id,
         locale=locale,
     )
     await query.answer(visible(reply.text or ""), show_alert=reply.alert)
 
 
-async def _answer(message: Message, sla: SlaService, reply: Reply) -> None:
-    if reply.text is not None:
-        await respond(message, sla, reply.text)
-
-
-async def _claim_command(
-    message: Message, claims: ClaimCommands, sla: SlaService, locale: Locale, action: Action
+async def take_or_release(
+    message: Message,
+    command: CommandObject,
+    claims: ClaimCommands,
+    sla_answers: GroupAnswers,
+    locale: Locale,
 ) -> None:
-    user = message.from_user
-    if user is None:
+    person = person_of(message)
+    if person is None:
         return
     where = _where(message)
     if (
@@ -72,35 +59,26 @@ async def _claim_command(
         and await claims.active_workspace(message.chat.id) is None
     ):
         return  # a group that is not ours: the bot stays silent there
-    reply = await claims.take_or_release(where, _person(user), action, locale)
-    await _answer(message, sla, reply)
-
-
-async def take(message: Message, claims: ClaimCommands, sla: SlaService, locale: Locale) -> None:
-    await _claim_command(message, claims, sla, locale, Action.TAKE)
-
-
-async def release(
-    message: Message, claims: ClaimCommands, sla: SlaService, locale: Locale
-) -> None:
-    await _claim_command(message, claims, sla, locale, Action.RELEASE)
+    action = Action.TAKE if command.command == "take" else Action.RELEASE
+    reply = await claims.take_or_release(where, person, action, locale)
+    await answer(message, sla_answers, reply)
 
 
 async def assign(
     message: Message,
     command: CommandObject,
     claims: ClaimCommands,
-    sla: SlaService,
+    sla_answers: GroupAnswers,
     locale: Locale,
 ) -> None:
     """/assign @user (or in reply to the person's message), admins only, in a topic."""
-    user = message.from_user
-    if user is None:
+    person = person_of(message)
+    if person is None:
         return
     args = (command.args or "").strip()
     replied = message.reply_to_message
     replied_to = (
-        _person(replied.from_user)
+        presser(replied.from_user)
         if replied is not None
         and replied.forum_topic_created is None
         and replied.from_user is not None
@@ -109,103 +87,25 @@ async def assign(
     )
     reply = await claims.assign(
         _where(message),
-        _person(user),
+        person,
         username=args.split()[0] if args else None,
         replied_to=replied_to,
         locale=locale,
     )
-    await _answer(message, sla, reply)
-
-
-# ------------------------------------------------------------------ /queue
-
-
-def parse_filter(args: str) -> tuple[str, str]:
-    """(kind, value): urgent / overdue / unread / mine / seller <text> / all."""
-    word = args.strip().lower()
-    if not word or word in ("all", "все"):
-        return "all", ""
-    aliases = {
-        "срочные": "urgent",
-        "просрочены": "overdue",
-        "просроченные": "overdue",
-        "непрочитанные": "unread",
-        "свободные": "unread",
-        "мои": "mine",
-    }
-    word = aliases.get(word, word)
-    if word in ("urgent", "overdue", "unread", "mine"):
-        return word, ""
-    return "seller", args.strip()
+    await answer(message, sla_answers, reply)
 
 
 async def queue(
     message: Message,
     command: CommandObject,
-    sla: SlaService,
-    access: AccessControl,
+    sla_queue: QueueCommands,
+    sla_answers: GroupAnswers,
     locale: Locale,
 ) -> None:
-    workspaces, group_locale = await scope(message, access, sla, Role.AGENT)
-    locale = group_locale or locale
-    if not workspaces:
-        if message.chat.type == "private":
-            await respond(message, sla, text("no_workspace", locale))
-        return
-    kind, value = parse_filter(command.args or "")
-    now = sla.clock()
-    user = message.from_user
-    assert user is not None
-    lines: list[str] = []
-    total = 0
-    for workspace in workspaces:
-        where = await _filter_for(
-            kind, value, sla=sla, workspace=workspace, tg_user_id=user.id, now=now
-        )
-        if where is None:
-            continue
-        chats = await sla.waiting(workspace, where, limit=30)
-        if chats:
-            total += chats[0].total
-        lines += [
-            chat_line(c, tg_chat_id=workspace.tg_chat_id, now=now, locale=locale, rough=False)
-            for c in chats
-        ]
-    if not lines:
-        body = text("queue.empty", locale)
-    else:
-        body = "\n".join([text("queue.title", locale, count=total), *lines[:30]])
-        if total > len(lines[:30]):
-            body += "\n" + text("board.more", locale, count=total - len(lines[:30]))
-    if kind == "all":
-        body += "\n\n" + text("queue.usage", locale)
-    await respond(message, sla, body)
-
-
-async def _filter_for(
-    kind: str, value: str, *, sla: SlaService, workspace: Workspace, tg_user_id: int, now: datetime
-) -> QueueFilter | None:
-    simple = {
-        "urgent": QueueFilter(priority="urgent"),
-        "overdue": QueueFilter(overdue_at=now),
-        "unread": QueueFilter(unclaimed=True),
-        "all": QueueFilter(),
-    }
-    if kind in simple:
-        return simple[kind]
-    if kind == "mine":
-        try:
-            agent = await sla.db.agents.get_by_tg_user(tg_user_id=tg_user_id)
-        except NotFound:
-            return None
-        return QueueFilter(owner_agent_id=agent.id)
-    wanted = value.lower()
-    ids = [
-        s.id
-        for s in await sellers_of(sla, [workspace])
-        if wanted in s.name.lower() or wanted == str(s.id)
-    ]
-    return QueueFilter(seller_ids=ids) if ids else None
+    reply = await sla_queue.queue(
+        place_of(message), person_of(message), command.args or "", locale
+    )
+    await answer(message, sla_answers, reply)
 
 
 async def topic_only(message: Message, locale: Locale) -> None:
@@ -219,8 +119,9 @@ def build_router() -> Router:
     router.message.register(
         topic_only, Command("take", "release", "assign"), F.chat.type == "private"
     )
-    router.message.register(take, Command("take"), F.chat.type == "supergroup")
-    router.message.register(release, Command("release"), F.chat.type == "supergroup")
+    router.message.register(
+        take_or_release, Command("take", "release"), F.chat.type == "supergroup"
+    )
     router.message.register(assign, Command("assign"), F.chat.type == "supergroup")
     router.message.register(queue, Command("queue"))
     return router

@@ -36,10 +36,12 @@ _REFUSALS = {
 @dataclass(frozen=True, slots=True)
 class Reply:
     """What to answer the person with (a callback answer or a message); ``None`` text
-    means say nothing (the answer went to the topic)."""
+    means say nothing (the answer went to the topic). ``png`` is a chart sent with the
+    text (/stats)."""
 
     text: str | None
     alert: bool = False
+    png: bytes | None = None
 
 
 SILENT = Reply(None)

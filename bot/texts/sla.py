@@ -112,6 +112,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "У вас несколько магазинов, укажите номер первым словом:\n{sellers}",
         "en": "You have several shops; put the number first:\n{sellers}",
     },
+    "pick_seller.line": {"ru": "{id} — {name}", "en": "{id} — {name}"},
     # /rules
     "rules.title": {
         "ru": "Правила приоритета «{shop}» (сверху вниз, первое совпадение решает):",
@@ -151,6 +152,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "at least {threshold} unanswered {threshold:plural:message|messages}",
     },
     "rules.kind.outside_hours": {"ru": "вне рабочих часов", "en": "outside business hours"},
+    "rules.line": {"ru": "{n}. {priority} ← {what}{off}", "en": "{n}. {priority} ← {what}{off}"},
     "rules.disabled": {"ru": " (выкл.)", "en": " (off)"},
     "rules.bad": {"ru": "Не понял правило: {reason}", "en": "Could not read the rule: {reason}"},
     "rules.done": {"ru": "Готово.", "en": "Done."},
@@ -184,6 +186,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "Изменить: /hours 09:00-21:00 пн-пт Europe/Moscow, или /hours off",
         "en": "Change: /hours 09:00-21:00 mon-fri Europe/Moscow, or /hours off",
     },
+    # Weekdays in /hours (ISO numbers, 1 = Monday).
+    "hours.day.1": {"ru": "пн", "en": "Mon"},
+    "hours.day.2": {"ru": "вт", "en": "Tue"},
+    "hours.day.3": {"ru": "ср", "en": "Wed"},
+    "hours.day.4": {"ru": "чт", "en": "Thu"},
+    "hours.day.5": {"ru": "пт", "en": "Fri"},
+    "hours.day.6": {"ru": "сб", "en": "Sat"},
+    "hours.day.7": {"ru": "вс", "en": "Sun"},
     "hours.bad": {"ru": "Не понял: {reason}", "en": "Could not read it: {reason}"},
     # /stats
     "stats.usage": {

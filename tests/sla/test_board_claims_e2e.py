@@ -150,40 +150,6 @@ async def test_queue_command_with_filters(sworld: SlaWorld) -> None:
     assert "111-1" in private and "222-2" in private
 
 
-async def test_admin_configures_rules_targets_and_hours_in_private(sworld: SlaWorld) -> None:
-    world = sworld.world
-    ask = _asker(sworld, world.agent_id)
-    listing = await ask("/rules")
-    assert "Правила приоритета «Обувь»" in listing and "1. 🔴 срочно ← слова: брак" in listing
-    assert "6. 🔴 срочно ← regex: возврат\\s+денег" in await ask(
-        "/rules add urgent regex возврат\\s+денег"
-    )
-    assert "1. 🔴 срочно ← regex" in await ask("/rules move 6 1")
-    after_delete = await ask("/rules del 1")
-    assert "1. 🔴 срочно ← слова: брак" in after_delete and "regex: возврат" not in after_delete
-    assert "Не понял правило" in await ask("/rules add soon keyword x")
-    assert "номера правил — от 1 до 5" in await ask("/rules del 9")
-
-    assert "🔴 срочно: 15 мин / 45 мин" in await ask("/targets urgent 15m 45m")
-    target = (await world.db.sla.get_targets(seller_id=world.seller.id))["urgent"]
-    assert (target.target_minutes, target.hard_limit_minutes) == (15, 45)
-    assert "Не понял" in await ask("/targets urgent 2h 1h")
-
-    shown = await ask("/hours 10:00-19:00 пн-пт Asia/Yekaterinburg")
-    assert "пн, вт, ср, чт, пт, 10:00–19:00 (Asia/Yekaterinburg)" in shown
-    seller = await world.db.sellers.get(seller_id=world.seller.id)
-    assert seller.business_hours_enabled and seller.timezone == "Asia/Yekaterinburg"
-    assert "выключены" in await ask("/hours off")
-    actions = await world.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
-    assert [a["action"] for a in actions][:3] == [
-        "sla.rules.add", "sla.rules.move", "sla.rules.del",
-    ]  # fmt: skip
-
-    stranger = world.tg.create_user(first_name="Чужой")
-    assert "только админ" in await _asker(sworld, stranger.id)("/rules")
-    assert len(await world.db.sla.list_rules(seller_id=world.seller.id)) == 5
-
-
 async def test_stats_in_the_group_and_in_private(sworld: SlaWorld) -> None:
     world = sworld.world
     _, thread = await sworld.buyer_topic("Пришёл брак")

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.handlers.sla_admin import _numbers, _reason
 from bot.sla.config import ConfigError, parse_hours, parse_rule, parse_targets
+from bot.sla.rule_views import refusal_reason, rule_numbers
 
 BAD_INPUT = [
     (parse_rule, ""),
@@ -29,8 +29,8 @@ BAD_INPUT = [
     (parse_hours, "9-18 xyz"),
     (parse_hours, "9-18 пт-пн"),
     (parse_hours, "9-18 ,"),
-    (lambda args: _numbers(args, 3, 1), "x"),
-    (lambda args: _numbers(args, 3, 1), "9"),
+    (lambda args: rule_numbers(args, 3, 1), "x"),
+    (lambda args: rule_numbers(args, 3, 1), "9"),
 ]
 LATIN_WORDS = re.compile(r"\b(?:the|is|use|need|give|must|cannot|like|or|between)\b")
 
@@ -39,7 +39,7 @@ LATIN_WORDS = re.compile(r"\b(?:the|is|use|need|give|must|cannot|like|or|between
 def test_every_refusal_has_a_russian_and_an_english_reason(parse: object, args: str) -> None:
     with pytest.raises(ConfigError) as raised:
         parse(args)  # type: ignore[operator]
-    russian, english = _reason(raised.value, "ru"), _reason(raised.value, "en")
+    russian, english = refusal_reason(raised.value, "ru"), refusal_reason(raised.value, "en")
     assert russian and english and russian != english
     assert not LATIN_WORDS.search(russian), russian
     assert len(russian) <= 200 and len(english) <= 200
