@@ -52,8 +52,8 @@ async def relayed(world: World, text: str) -> None:
 
 async def settled(db: Database) -> None:
     async def nothing_running() -> bool:
-        running = await db.pool.fetchval("SELECT count(*) FROM tg_updates WHERE status = 'pending'")
-        return running == 0
+        pending = "SELECT count(*) FROM tg_updates WHERE status = 'pending'"
+        return await db.pool.fetchval(pending) == 0
 
     await wait_until(nothing_running)
 
