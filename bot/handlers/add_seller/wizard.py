@@ -15,7 +15,7 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from pydantic import SecretStr
 
 from bot.access import AccessControl
@@ -123,6 +123,13 @@ async def on_api_key(
     data = await read(state)
     market = data.marketplace
     checking = await message.answer(text(for_marketplace("add.checking_key", market), locale))
+
+    async def verdict(value: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        await bot.edit_message_text(
+            text=value, chat_id=message.chat.id, message_id=checking.message_id,
+            reply_markup=markup,
+        )  # fmt: skip
+
     api_key = SecretStr(value)
     outcome, client_id = await onboarding.check_typed_key(
         market, client_id=data.client_id, api_key=api_key
@@ -130,11 +137,11 @@ async def on_api_key(
     if outcome is KeyCheck.OK:
         await write(state, data.with_key(api_key, vault, client_id=client_id))
         await state.set_state(AddSeller.name)
-        await checking.edit_text(
+        await verdict(
             text(for_marketplace("add.key_ok", market), locale)
             + "\n\n"
             + text("add.ask_name", locale),
-            reply_markup=name_keyboard(default_name(market, client_id), locale),
+            name_keyboard(default_name(market, client_id), locale),
         )
         return
     explanation = (
@@ -142,14 +149,14 @@ async def on_api_key(
     )
     if outcome is KeyCheck.NO_PREMIUM:  # no other key of this seller would do
         await state.clear()
-        await checking.edit_text(explanation)
+        await verdict(explanation)
         return
     if outcome is KeyCheck.BAD_CLIENT_ID:
         await state.set_state(AddSeller.client_id)
         explanation += "\n\n" + text("add.ask_client_id", locale)
     else:
         explanation += "\n\n" + text("add.ask_key_again", locale)
-    await checking.edit_text(explanation, reply_markup=cancel_keyboard(locale))
+    await verdict(explanation, cancel_keyboard(locale))
 
 
 async def on_name(
