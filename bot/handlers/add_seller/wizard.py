@@ -1,5 +1,5 @@
-"""The add-seller wizard in private: marketplace, Client-Id, key, name, then the workspace
-and (for a key reaching several) the cabinet; Cancel or /cancel at every step.
+"""The add-seller wizard's steps in private: marketplace, Client-Id, key, name (then
+``pickers`` for the workspace and cabinet; ``cancel`` at every step).
 
 Every step, buttons included, is registered for its own state: a button of a step already
 passed, or of a wizard cancelled, matches nothing here and is answered "out of date" by the
@@ -13,20 +13,13 @@ import dataclasses
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from pydantic import SecretStr
 
 from bot.access import AccessControl
-from bot.admin.callbacks import (
-    Cancelled,
-    CancelWizard,
-    KeepName,
-    PickCabinet,
-    PickMarketplace,
-    PickWorkspace,
-)
+from bot.admin.callbacks import KeepName, PickMarketplace
 from bot.admin.onboarding import (
     MARKETPLACES,
     TOKEN_ONLY,
@@ -37,14 +30,8 @@ from bot.admin.onboarding import (
     key_check_text,
     looks_like_key,
     valid_client_id,
-    with_cabinet,
 )
-from bot.handlers.add_seller.flow import (
-    chosen_workspace,
-    complete,
-    continue_with_draft,
-    key_expired,
-)
+from bot.handlers.add_seller.flow import continue_with_draft, key_expired
 from bot.handlers.add_seller.state import AddSeller, WizardData, read, write
 from bot.handlers.seller_forms import (
     cancel_keyboard,
@@ -57,23 +44,6 @@ from storage.vault import Vault
 
 PRIVATE = F.chat.type == ChatType.PRIVATE
 NOT_A_COMMAND = F.text & ~F.text.startswith("/")
-UNDER_WAY = ~StateFilter(None)  # some conversation (this wizard, a key replacement…)
-
-
-async def on_cancel(message: Message, state: FSMContext, locale: Locale) -> None:
-    await state.clear()
-    await message.answer(text("wizard.cancelled", locale))
-
-
-async def on_nothing_to_cancel(message: Message, locale: Locale) -> None:
-    await message.answer(text("wizard.nothing", locale))
-
-
-async def on_cancel_button(query: CallbackQuery, state: FSMContext, locale: Locale) -> None:
-    await state.clear()
-    await query.answer(text("wizard.cancelled", locale))
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text("wizard.cancelled", locale))
 
 
 async def on_marketplace(
@@ -221,94 +191,12 @@ async def _named(
                               vault=vault)  # fmt: skip
 
 
-async def on_workspace(
-    query: CallbackQuery,
-    *,
-    callback_data: PickWorkspace,
-    bot: Bot,
-    state: FSMContext,
-    access: AccessControl,
-    locale: Locale,
-    onboarding: Onboarding,
-    vault: Vault,
-) -> None:
-    user = query.from_user
-    workspace = await chosen_workspace(
-        callback_data.workspace_id, user_id=user.id, onboarding=onboarding, access=access
-    )
-    if workspace is None:
-        await query.answer(text("refused", locale), show_alert=True)
-        return
-    await query.answer()
-    draft = (await read(state)).draft(vault)
-    if draft is None:
-        await key_expired(bot, user.id, state, locale)
-        return
-    await state.clear()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text("add.chosen_workspace", locale, group=workspace.title))
-    await complete(bot, chat_id=user.id, locale=locale, onboarding=onboarding,
-                   workspace=workspace, draft=draft, state=state, vault=vault)  # fmt: skip
-
-
-async def on_cabinet(
-    query: CallbackQuery,
-    *,
-    callback_data: PickCabinet,
-    bot: Bot,
-    state: FSMContext,
-    access: AccessControl,
-    locale: Locale,
-    onboarding: Onboarding,
-    vault: Vault,
-) -> None:
-    user = query.from_user
-    data = await read(state)
-    cabinet = data.offered(callback_data.account_id)
-    if cabinet is None:
-        await query.answer(text("add.cabinet_gone", locale), show_alert=True)
-        return
-    workspace = None
-    if data.workspace_id is not None:
-        workspace = await chosen_workspace(
-            data.workspace_id, user_id=user.id, onboarding=onboarding, access=access
-        )
-    if workspace is None:
-        await query.answer(text("refused", locale), show_alert=True)
-        return
-    await query.answer()
-    draft = data.draft(vault)
-    if draft is None:
-        await key_expired(bot, user.id, state, locale)
-        return
-    await state.clear()
-    await complete(bot, chat_id=user.id, locale=locale, onboarding=onboarding,
-                   workspace=workspace, draft=with_cabinet(draft, cabinet), state=state,
-                   vault=vault)  # fmt: skip
-
-
 def build_router() -> Router:
     router = Router(name=__name__)
-    # /cancel and Cancel end any conversation under way, a key replacement's too.
-    router.message.register(on_cancel, Command("cancel"), PRIVATE, UNDER_WAY)
-    router.message.register(on_nothing_to_cancel, Command("cancel"), PRIVATE, StateFilter(None))
-    router.callback_query.register(
-        on_cancel_button, CancelWizard.filter(F.what == Cancelled.ADD), StateFilter(AddSeller)
-    )
-    # The key replacement's state belongs to the sellers router (not imported here).
-    router.callback_query.register(
-        on_cancel_button, CancelWizard.filter(F.what == Cancelled.KEY), UNDER_WAY
-    )
     router.callback_query.register(
         on_marketplace, PickMarketplace.filter(), StateFilter(AddSeller.marketplace)
     )
     router.callback_query.register(on_keep_name, KeepName.filter(), StateFilter(AddSeller.name))
-    router.callback_query.register(
-        on_workspace, PickWorkspace.filter(), StateFilter(AddSeller.workspace)
-    )
-    router.callback_query.register(
-        on_cabinet, PickCabinet.filter(), StateFilter(AddSeller.cabinet)
-    )
     router.message.register(on_client_id, StateFilter(AddSeller.client_id), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_api_key, StateFilter(AddSeller.api_key), PRIVATE, NOT_A_COMMAND)
     router.message.register(on_name, StateFilter(AddSeller.name), PRIVATE, NOT_A_COMMAND)
