@@ -22,6 +22,8 @@ from bot.admin.callbacks import (
     PickCabinet,
     PickMarketplace,
     PickWorkspace,
+    SellerAction,
+    SellerOp,
 )
 from bot.handlers.add_seller.state import AddSeller, WizardData
 from storage.database import Database
@@ -140,6 +142,17 @@ async def test_cancel_ends_the_wizard_and_its_button_is_then_out_of_date(
     assert await _state(hw, BORIS) is None
 
 
+async def test_cancel_ends_a_key_replacement_too(hw: HandlerWorld) -> None:
+    seller = await hw.add_seller(await hw.bound_group())
+    await hw.press(BORIS, SellerAction(action=SellerOp.KEY, seller_id=seller.id))
+    assert said(texts(hw.session.requests), says("sellers.ask_new_key"))
+    answer = await hw.press(BORIS, CancelWizard(what=Cancelled.KEY))
+    assert has(answer.text, says("wizard.cancelled"))
+    assert await _state(hw, BORIS) is None
+    stale = await hw.press(BORIS, CancelWizard(what=Cancelled.KEY))
+    assert stale.show_alert and has(stale.text, says("wizard.outdated"))
+
+
 async def test_a_forged_workspace_or_a_cabinet_not_offered_is_refused(
     hw: HandlerWorld,
 ) -> None:
@@ -168,6 +181,10 @@ async def test_add_seller_in_the_group_goes_on_in_private(hw: HandlerWorld) -> N
     assert await _state(hw, BORIS) == AddSeller.marketplace.state  # his private chat's
     told = texts(await hw.deliver(), GROUP_ID)
     assert said(told, says("add.group.continue_private"))
+    [question] = [r for r in requests if isinstance(r, SendMessage) and r.chat_id == BORIS.id]
+    answer = await hw.press(BORIS, PickMarketplace(marketplace="ozon"), on=question)
+    assert not answer.show_alert  # the private chat's next step sees the state set from the group
+    assert await _state(hw, BORIS) == AddSeller.client_id.state
 
 
 async def test_a_key_sent_in_the_group_is_deleted_and_checked_in_private(
