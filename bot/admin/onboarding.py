@@ -282,6 +282,7 @@ class Onboarding:
             return None
 
     async def group_workspace(self, tg_chat_id: int) -> Workspace | None:
+        """The group an /add_seller was sent in, bound or pending (None: never seen)."""
         return await self._db.workspaces.find_by_chat(tg_chat_id=tg_chat_id)
 
     async def tell_group(
