@@ -202,11 +202,18 @@ HANDLERS = BOT / "handlers"
 
 
 def _handler_modules() -> dict[str, ast.Module]:
-    return {
-        path.stem: ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for path in sorted(HANDLERS.glob("*.py"))
-        if path.stem != "__init__"
-    }
+    """Every module under ``bot/handlers`` (sub-packages too), named from there:
+    ``sellers``, ``add_seller.wizard``, ``add_seller`` (a package's ``__init__``); the
+    assembly (``bot/handlers/__init__.py``) is left out."""
+    modules: dict[str, ast.Module] = {}
+    for path in sorted(HANDLERS.rglob("*.py")):
+        parts = list(path.relative_to(HANDLERS).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if parts:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            modules[".".join(parts)] = tree
+    return modules
 
 
 def _is_router_module(tree: ast.Module) -> bool:

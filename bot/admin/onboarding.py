@@ -10,13 +10,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import SecretStr
 
 from bot.admin.cabinets import Cabinet, ListsCabinets, find_cabinets, is_read_only
+from bot.admin.notify import post_in_group
 from bot.admin.push_registration import PushRegistration, Registration
 from bot.outbox.kinds import Notice
 from bot.outbox.queue import enqueue
@@ -130,6 +131,12 @@ def parse_one_line(command_text: str) -> SellerDraft | Usage | None:
     if marketplace in TOKEN_ONLY:
         return _token_only(marketplace, command_text)
     return _with_client_id(marketplace, parts)
+
+
+def carries_key(command_text: str) -> bool:
+    """Whether a /add_seller line may hold a key (anything past the marketplace word),
+    well-formed or not: such a message must not stay in any chat."""
+    return len(command_text.split()) >= 3
 
 
 def _with_client_id(marketplace: str, parts: list[str]) -> SellerDraft | Usage:
@@ -257,6 +264,49 @@ class Onboarding:
         if self._push is None:
             return Registration.NO_PUBLIC_URL
         return await self._push.register(seller)
+
+    async def check_typed_key(
+        self, marketplace: str, *, client_id: str, api_key: SecretStr
+    ) -> tuple[KeyCheck, str]:
+        """A key typed into the wizard, checked: the outcome and the account id to keep
+        (the one the key names, as WB's token does, else the Client-Id typed before)."""
+        api = self._marketplaces.get(marketplace)
+        account = api.account_id_of(api_key) or client_id
+        return await check_key(api, client_id=account, api_key=api_key), account
+
+    async def workspace(self, workspace_id: int) -> Workspace | None:
+        """A workspace picked by a button (ids come from the client: it may be gone)."""
+        try:
+            return await self._db.workspaces.get(workspace_id=workspace_id)
+        except NotFound:
+            return None
+
+    async def group_workspace(self, tg_chat_id: int) -> Workspace | None:
+        """The group an /add_seller was sent in, bound or pending (None: never seen)."""
+        return await self._db.workspaces.find_by_chat(tg_chat_id=tg_chat_id)
+
+    async def tell_group(
+        self,
+        *,
+        workspace: Workspace | None,
+        tg_chat_id: int,
+        title: str,
+        locale: Locale,
+        keys: Sequence[str],
+        dedup_key: str,
+        thread_id: int | None,
+        kick: Callable[[], None],
+    ) -> None:
+        """Say in a group what became of an /add_seller sent there (the key deleted, the
+        rest in private), in the group's language. A group not bound yet is registered
+        pending, so the notice goes through its outbox like any other."""
+        if workspace is None:
+            workspace = await self._db.workspaces.register_pending(
+                tg_chat_id=tg_chat_id, title=title, locale=locale
+            )
+        body = "\n".join(text(key, workspace.locale) for key in keys)
+        await post_in_group(self._db, workspace=workspace, html_text=body, key=dedup_key,
+                            kick=kick, thread_id=thread_id)  # fmt: skip
 
     async def add(
         self, *, actor_tg_user_id: int, workspace: Workspace, draft: SellerDraft

@@ -7,7 +7,6 @@ every Dispatcher (the process's, and each test's) gets its own router tree.
 from aiogram import Router
 
 from bot.handlers import (
-    add_seller,
     agents,
     ai_settings,
     drafts,
@@ -24,6 +23,10 @@ from bot.handlers import (
     start,
     topics,
 )
+from bot.handlers.add_seller import cancel as add_seller_cancel
+from bot.handlers.add_seller import one_line as add_seller_line
+from bot.handlers.add_seller import pickers as add_seller_pickers
+from bot.handlers.add_seller import wizard as add_seller_wizard
 
 
 def build_router() -> Router:
@@ -33,7 +36,10 @@ def build_router() -> Router:
     root.include_router(start.build_router())
     root.include_router(setup.build_router())
     root.include_router(groups.build_router())
-    root.include_router(add_seller.build_router())
+    root.include_router(add_seller_line.build_router())  # /add_seller (both forms)
+    root.include_router(add_seller_cancel.build_router())  # Cancel, /cancel (any wizard)
+    root.include_router(add_seller_wizard.build_router())  # the wizard's steps
+    root.include_router(add_seller_pickers.build_router())  # workspace, cabinet
     root.include_router(sellers.build_router())
     root.include_router(push_urls.build_router())
     root.include_router(agents.build_router())
