@@ -242,6 +242,27 @@ def test_no_handler_reaches_into_a_services_database() -> None:
     assert not offenders, offenders
 
 
+def _handler_targets(node: ast.AST, importer: str) -> list[str]:
+    """The handler modules an import statement names, dotted from ``bot/handlers``
+    (``add_seller.wizard``), relative imports resolved against ``importer``."""
+    prefix = "bot.handlers."
+    if isinstance(node, ast.Import):
+        return [a.name[len(prefix) :] for a in node.names if a.name.startswith(prefix)]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    if node.level:
+        package = importer.split(".")[: -node.level]
+        base = ".".join([*package, *([node.module] if node.module else [])])
+    elif node.module == "bot.handlers":
+        base = ""
+    elif node.module and node.module.startswith(prefix):
+        base = node.module[len(prefix) :]
+    else:
+        return []
+    names = [f"{base}.{a.name}" if base else a.name for a in node.names]
+    return [base, *names] if base else names
+
+
 def test_no_router_module_imports_another() -> None:
     """Feature routers share helpers through modules without a router (keyboards, forms);
     only the package's assembly (``bot/handlers/__init__.py``) imports the routers."""
@@ -250,17 +271,7 @@ def test_no_router_module_imports_another() -> None:
     offenders: dict[str, list[str]] = {}
     for name in sorted(routers):
         for node in ast.walk(trees[name]):
-            targets: list[str] = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                if node.module == "bot.handlers":
-                    targets = [alias.name for alias in node.names]
-                elif node.module.startswith("bot.handlers."):
-                    targets = [node.module.split(".")[2]]
-            elif isinstance(node, ast.Import):
-                targets = [
-                    a.name.split(".")[2] for a in node.names if a.name.startswith("bot.handlers.")
-                ]
-            hits = [t for t in targets if t in routers and t != name]
+            hits = [t for t in _handler_targets(node, name) if t in routers and t != name]
             if hits:
                 offenders.setdefault(name, []).extend(hits)
     assert not offenders, offenders
