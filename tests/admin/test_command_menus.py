@@ -33,8 +33,3 @@ def test_every_menu_entry_has_a_handler() -> None:
     handled = _handled_commands()
     listed = {c for menu in MENUS for c in menu.commands}
     assert listed <= handled, sorted(listed - handled)
-
-
-def test_the_owner_finds_groups_in_the_private_menu() -> None:
-    private = [m for m in MENUS if type(m.scope).__name__ == "BotCommandScopeAllPrivateChats"]
-    assert private and "groups" in private[0].commands

@@ -18,7 +18,8 @@ async def test_menus_are_published_per_scope_in_both_languages(aw: AdminWorld) -
     def names(scope: str, language: str = "") -> list[str]:
         return [c["command"] for c in commands[f"type={scope}|{language}"]]
 
-    assert names("all_private_chats") == ["start", "help", "add_seller", "sellers", "agents", "ai"]
+    private = ["start", "help", "add_seller", "sellers", "agents", "groups", "ai"]
+    assert names("all_private_chats") == private
     assert names("all_group_chats", "en") == ["queue", "take", "release", "stats", "help"]
     assert names("all_chat_administrators", "ru")[:3] == ["setup", "sellers", "agents"]
     assert "rules" in names("all_chat_administrators", "ru")
