@@ -1,7 +1,8 @@
 """Buyer → Telegram through the real bot: topics, posts, media, recovery, the budget.
 
-The core flows (a new chat, follow-ups, racing first messages, a photo, a document) run on
-every marketplace (the ``market`` fixture, tests/e2e/conftest.py); the rest on Ozon's world.
+The core flows (a new chat, follow-ups, racing first messages, a photo, a document, a
+deleted or closed topic) run on every marketplace (the ``market`` fixture,
+tests/e2e/conftest.py); Ozon's specifics and the Telegram budget on Ozon's world.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 
+from bot.bridge.delivery import ATTACHMENT_GIVE_UP_AFTER
 from bot.outbox.throttle import Budget
 from storage.database import Database
 from tests.support.markets import Market
@@ -133,40 +135,44 @@ async def test_a_buyers_document_arrives_as_a_document(mworld: World, market: Ma
     assert "Чек во вложении" in bodies(mworld, thread)
 
 
-async def test_a_deleted_topic_is_recreated_and_nothing_is_lost(world: World) -> None:
-    chat_id, _ = world.buyer_writes(text="Первое")
-    await world.poll()
-    old_thread = await world.topic_of(chat_id)
-    await world.wait_for_posts(old_thread, 1)
-    world.tg.delete_topic(world.group_id, old_thread)
+async def test_a_deleted_topic_is_recreated_and_nothing_is_lost(
+    mworld: World, market: Market
+) -> None:
+    chat_id = market.buyer_writes("Первое")
+    await mworld.poll()
+    old_thread = await mworld.topic_of(chat_id)
+    await mworld.wait_for_posts(old_thread, 1)
+    mworld.tg.delete_topic(mworld.group_id, old_thread)
 
-    world.buyer_writes(chat_id=chat_id, text="Второе, после удаления темы")
-    await world.poll()
+    market.buyer_writes("Второе, после удаления темы", chat_id=chat_id)
+    await mworld.poll()
 
     async def remapped() -> bool:
-        thread = (await world.chat(chat_id)).topic_thread_id
-        return thread is not None and thread != old_thread and len(world.posts(thread)) >= 1
+        thread = (await mworld.chat(chat_id)).topic_thread_id
+        return thread is not None and thread != old_thread and len(mworld.posts(thread)) >= 1
 
     await wait_until(remapped)
-    new_thread = await world.topic_of(chat_id)
-    [post] = world.posts(new_thread)
+    new_thread = await mworld.topic_of(chat_id)
+    [post] = mworld.posts(new_thread)
     assert post["text"].endswith("Второе, после удаления темы")
-    assert "47873153-0052" in post["text"]  # a new topic gets the context again
+    assert post["text"] in HINT  # a new topic gets the context again
 
 
-async def test_a_closed_topic_is_reopened_and_the_message_delivered(world: World) -> None:
-    chat_id, _ = world.buyer_writes(text="Первое")
-    await world.poll()
-    thread = await world.topic_of(chat_id)
-    await world.wait_for_posts(thread, 1)
-    world.tg.close_topic(world.group_id, thread)
+async def test_a_closed_topic_is_reopened_and_the_message_delivered(
+    mworld: World, market: Market
+) -> None:
+    chat_id = market.buyer_writes("Первое")
+    await mworld.poll()
+    thread = await mworld.topic_of(chat_id)
+    await mworld.wait_for_posts(thread, 1)
+    mworld.tg.close_topic(mworld.group_id, thread)
 
-    world.buyer_writes(chat_id=chat_id, text="Пишу в закрытую тему")
-    await world.poll()
-    await world.wait_for_posts(thread, 2)
-    [topic] = [t for t in world.tg.topics(world.group_id) if t.thread_id == thread]
+    market.buyer_writes("Пишу в закрытую тему", chat_id=chat_id)
+    await mworld.poll()
+    await mworld.wait_for_posts(thread, 2)
+    [topic] = [t for t in mworld.tg.topics(mworld.group_id) if t.thread_id == thread]
     assert not topic.closed
-    assert world.posts(thread)[-1]["text"].endswith("Пишу в закрытую тему")
+    assert mworld.posts(thread)[-1]["text"].endswith("Пишу в закрытую тему")
 
 
 async def test_a_429_storm_pauses_the_group_and_loses_nothing(world: World) -> None:
@@ -212,3 +218,29 @@ async def test_a_burst_of_new_chats_stays_within_the_groups_budget(db: Database)
             assert len(world.posts(await world.topic_of(chat_id))) == 1
         assert world.tg.units(world.group_id) == 10
     assert limited == []
+
+
+async def test_a_file_ozon_will_not_hand_over_is_named_in_the_post(world: World) -> None:
+    world.ozon.state.add_fault("500", count=None, path="/v2/chat/file")  # every download
+    chat_id, _ = world.buyer_writes(file=("акт.pdf", PDF))
+    await world.poll()
+    thread = await world.topic_of(chat_id)
+
+    async def failed_once() -> bool:
+        row = await world.db.pool.fetchrow(
+            "SELECT attempts, last_error FROM tg_outbox WHERE kind = 'buyer_message'"
+        )
+        return row is not None and row["attempts"] >= 1 and row["last_error"] is not None
+
+    await wait_until(failed_once, seconds=30)
+    # Skip the earlier tries' backoff (about 30 s) to the last one, which gives up.
+    await world.db.pool.execute(
+        "UPDATE tg_outbox SET attempts = $1 - 1, not_before = now()"
+        " WHERE kind = 'buyer_message' AND status = 'pending'",
+        ATTACHMENT_GIVE_UP_AFTER,
+    )
+    await world.wait_for_posts(thread, 1, seconds=30)
+    [post] = world.posts(thread)
+    assert "document" not in post
+    assert post["text"] in says("post.attachment_file", file="акт.pdf")  # the emulator: http
+    assert post["text"] in says("post.attachment_missing")
