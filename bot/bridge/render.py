@@ -234,8 +234,8 @@ def _shown_name(buyer_name: str) -> str:
 
 def file_label(attachment: dict[str, Any]) -> str:
     """A buyer's file that cannot be shown, by name (its own, else its URL's last part),
-    as a link to the marketplace's URL when that is https (the agent opens it there, signed
-    in); any other URL is no place to send a person, so just the name."""
+    as a link to the marketplace's URL when that is https, so the agent knows which file it
+    was and where it lives; any other URL is no place to send a person: just the name."""
     url = str(attachment.get("url") or "")
     parts = urlsplit(url)
     name = str(attachment.get("name") or "") or unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
