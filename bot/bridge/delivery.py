@@ -25,12 +25,13 @@ from bot.bridge.render import (
     ChatContext,
     caption,
     context_header,
+    file_label,
     message_posts,
     topic_name,
     utf16_len,
 )
-from bot.outbox.kinds import Kind, Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.kinds import Kind
+from bot.outbox.queue import enqueue_notice
 from bot.outbox.topics import is_topic_gone
 from bot.outbox.worker import NO_PREVIEW, REPORT_KEY, OutboxWorker
 from bot.seller_api import SellerApis
@@ -39,7 +40,6 @@ from connectors.errors import AttachmentNotReady, MarketplaceError
 from connectors.marketplace.messages import NotReady, Refused
 from storage.database import Database
 from storage.records import Chat, Message, Seller, TgOutboxItem, Workspace
-from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,14 @@ class BuyerPosts:
         status, markup = "", None
         if self._extras is not None and message.author_type == "customer":
             status, markup = await self._extras(workspace, chat, seller, message)
-        parts = _plan(message, header, workspace.locale, status, seller.marketplace)
+        parts = _plan(
+            message,
+            header,
+            workspace.locale,
+            status=status,
+            marketplace=seller.marketplace,
+            buyer_name=chat.buyer_name,
+        )
         done: list[int] = list((item.result or {}).get("parts", []))
         for index, part in enumerate(parts):
             if index < len(done):
@@ -174,6 +181,7 @@ class BuyerPosts:
             product_template=rules.product_url,
             badge=rules.badge,
             marketplace=rules.code,
+            buyer_name=chat.buyer_name,
         )
         header = context_header(context, workspace.locale)
         hint = text("security.hint.to_buyer", workspace.locale)  # the topic's first post
@@ -246,7 +254,10 @@ class BuyerPosts:
         seller: Seller,
         why: str,
     ) -> int:
-        """The post without its attachment, saying why (never dropped silently)."""
+        """The post without its attachment, naming the file and saying why (never dropped
+        silently): the name links to the file at the marketplace when its URL is https."""
+        label = file_label(part.attachment or {})
+        named = text("post.attachment_file", workspace.locale, file=label)
         if why == "missing":
             key = for_marketplace("post.attachment_missing", seller.marketplace)
             note = text(key, workspace.locale)
@@ -257,7 +268,8 @@ class BuyerPosts:
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,
-            text=f"{part.html}\n{note}",
+            text=f"{part.html}\n{named}\n{note}",
+            link_preview_options=NO_PREVIEW,
             reply_markup=markup,
         )
         return sent.message_id
@@ -330,21 +342,17 @@ class BuyerPosts:
         marketplace: str,
     ) -> None:
         """Once per file of an item, in the chat's topic: what is missing and what to do."""
-        locale = workspace.locale
-        await enqueue(
+        await enqueue_notice(
             self._db,
-            Notice(
-                text=text(
-                    for_marketplace("outbox.refused.file", marketplace),
-                    locale,
-                    name=name,
-                    reason=refusal[:200],
-                )
-            ),
             workspace_id=workspace.id,
-            priority=PRIORITY_AGENT_FEEDBACK,
+            text=text(
+                for_marketplace("outbox.refused.file", marketplace),
+                workspace.locale,
+                name=name,
+                reason=refusal[:200],
+            ),
+            key=f"{REPORT_KEY}file:{item.id}:{index}",
             chat_id=item.chat_id,
-            dedup_key=f"{REPORT_KEY}file:{item.id}:{index}",
         )
         self._worker.kick()
 
@@ -358,7 +366,13 @@ class BuyerPosts:
 
 
 def _plan(
-    message: Message, header: str, locale: Locale, status: str = "", marketplace: str = ""
+    message: Message,
+    header: str,
+    locale: Locale,
+    *,
+    status: str = "",
+    marketplace: str = "",
+    buyer_name: str = "",
 ) -> list[_Part]:
     """The posts for one message: fewest units first (text rides in the first caption)."""
     attachments = message.attachments
@@ -366,14 +380,14 @@ def _plan(
     if not attachments:
         return [_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status, marketplace=marketplace,
+            status=status, marketplace=marketplace, buyer_name=buyer_name,
         )]  # fmt: skip
     parts: list[_Part] = []
     text_in_caption = utf16_len(body) <= _CAPTION_TEXT_ROOM
     if body and not text_in_caption:
         parts.extend(_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status, marketplace=marketplace,
+            status=status, marketplace=marketplace, buyer_name=buyer_name,
         ))  # fmt: skip
         header = status = ""
     for index, attachment in enumerate(attachments):
@@ -387,6 +401,7 @@ def _plan(
                     locale=locale,
                     status=status if first else "",
                     marketplace=marketplace,
+                    buyer_name=buyer_name,
                 ),
                 attachment,
             )

@@ -9,6 +9,8 @@ chunks that already fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from bot.texts import Html, Locale, for_marketplace, plain_text, text
 from bot.texts.markup import escaped, join, link, visible
@@ -16,6 +18,10 @@ from bot.texts.markup import escaped, join, link, visible
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 TOPIC_NAME_LIMIT = 128
+#: A buyer's public name is the marketplace's free text: kept to a line in posts.
+BUYER_NAME_LIMIT = 64
+#: A file named in a post in place of the file itself (the name is the buyer's too).
+FILE_NAME_LIMIT = 128
 
 
 def utf16_len(value: str) -> int:
@@ -91,6 +97,8 @@ class ChatContext:
     badge: str = ""
     #: The marketplace's code, for texts it words its own way (``<key>.<code>``).
     marketplace: str = ""
+    #: The buyer's public name where the marketplace tells it (WB, Yandex Market).
+    buyer_name: str = ""
 
 
 def topic_name(
@@ -123,12 +131,16 @@ def topic_name(
 
 
 def context_header(context: ChatContext, locale: Locale) -> Html:
-    """HTML lines with the order, posting, product link and shop (empty if nothing known)."""
+    """HTML lines with the shop, buyer, order, posting and product link (empty if nothing
+    known)."""
     lines: list[str] = []
     if context.badge:
         lines.append(escaped(context.badge))
     if context.seller_name:
         lines.append(text("post.shop", locale, shop=context.seller_name))
+    name = _shown_name(context.buyer_name)
+    if name:
+        lines.append(text("post.buyer", locale, name=name))
     if context.order_number:
         lines.append(text("post.order", locale, order=context.order_number))
     if context.posting_number:
@@ -161,11 +173,13 @@ def message_posts(
     limit: int = MESSAGE_LIMIT,
     status: str = "",
     marketplace: str = "",
+    buyer_name: str = "",
 ) -> list[str]:
     """The HTML post(s) for one marketplace message: author line, optional context header
     (the chat's first post), optional status line (SLA), the escaped text, split to fit
-    Telegram's limit."""
-    author = _author(author_type, locale, status, marketplace)
+    Telegram's limit. ``buyer_name`` names the buyer on their own messages where the
+    marketplace tells it."""
+    author = _author(author_type, locale, status, marketplace, buyer_name)
     lead = f"{header}\n\n{author}" if header else author
     lead_visible = utf16_len(visible(lead))
     first_room = max(1, limit - lead_visible - 1)
@@ -188,17 +202,42 @@ def caption(
     locale: Locale,
     status: str = "",
     marketplace: str = "",
+    buyer_name: str = "",
 ) -> str:
     """A photo or document caption: like a post, clipped to the caption limit."""
-    author = _author(author_type, locale, status, marketplace)
+    author = _author(author_type, locale, status, marketplace, buyer_name)
     lead = f"{header}\n\n{author}" if header else author
     room = CAPTION_LIMIT - utf16_len(visible(lead)) - 1
     body = body.strip()
     return f"{lead}\n{escaped(clip_utf16(body, max(1, room)))}" if body else lead
 
 
-def _author(author_type: str, locale: Locale, status: str, marketplace: str = "") -> str:
-    """The author line, with the status line (already HTML) under it when there is one."""
-    key = AUTHOR_KEYS.get(author_type, "author.other")
-    author = text(for_marketplace(key, marketplace), locale)
+def _author(
+    author_type: str, locale: Locale, status: str, marketplace: str = "", buyer_name: str = ""
+) -> str:
+    """The author line, with the status line (already HTML) under it when there is one.
+
+    A buyer is named where the marketplace tells the name (Ozon does not: "Buyer" then)."""
+    name = _shown_name(buyer_name) if author_type == "customer" else ""
+    if name:
+        author = text("author.buyer_named", locale, name=name)
+    else:
+        key = AUTHOR_KEYS.get(author_type, "author.other")
+        author = text(for_marketplace(key, marketplace), locale)
     return f"{author}\n<i>{status}</i>" if status else author
+
+
+def _shown_name(buyer_name: str) -> str:
+    """The name on one line and clipped: it is whatever the buyer typed in their profile."""
+    return clip_utf16(" ".join(buyer_name.split()), BUYER_NAME_LIMIT)
+
+
+def file_label(attachment: dict[str, Any]) -> str:
+    """A buyer's file that cannot be shown, by name (its own, else its URL's last part),
+    as a link to the marketplace's URL when that is https, so the agent knows which file it
+    was and where it lives; any other URL is no place to send a person: just the name."""
+    url = str(attachment.get("url") or "")
+    parts = urlsplit(url)
+    name = str(attachment.get("name") or "") or unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    name = clip_utf16(" ".join(name.split()), FILE_NAME_LIMIT) or "file"
+    return link(url, name) if parts.scheme == "https" and parts.netloc else escaped(name)

@@ -75,6 +75,12 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "post.product": {"ru": "🔗 Товар на Ozon {sku}", "en": "🔗 Product on Ozon {sku}"},
     "author.buyer": {"ru": "👤 <b>Покупатель</b>", "en": "👤 <b>Buyer</b>"},
+    # The buyer's public name, where the marketplace tells it (WB, Yandex Market).
+    "author.buyer_named": {
+        "ru": "👤 <b>{name}</b> · покупатель",
+        "en": "👤 <b>{name}</b> · buyer",
+    },
+    "post.buyer": {"ru": "🙋 Покупатель: <b>{name}</b>", "en": "🙋 Buyer: <b>{name}</b>"},
     "author.support": {"ru": "🛟 <b>Поддержка Ozon</b>", "en": "🛟 <b>Ozon support</b>"},
     "author.courier": {"ru": "🚚 <b>Курьер</b>", "en": "🚚 <b>Courier</b>"},
     "author.cabinet": {
@@ -82,6 +88,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "💼 <b>Reply from the Ozon cabinet</b>",
     },
     "author.other": {"ru": "ℹ️ <b>Ozon</b>", "en": "ℹ️ <b>Ozon</b>"},
+    # The buyer's file not shown: its name, a link to it at the marketplace when https.
+    "post.attachment_file": {"ru": "📎 Файл: {file}", "en": "📎 File: {file}"},
     "post.attachment_missing": {
         "ru": "⚠️ Ozon не отдал вложение; откройте чат в кабинете Ozon, чтобы его увидеть.",
         "en": "⚠️ Ozon would not hand over the attachment; open the chat in the Ozon cabinet.",

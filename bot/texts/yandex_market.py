@@ -114,6 +114,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "🏪 <b>Reply from the Market cabinet</b>",
     },
     "author.other.ym": {"ru": "ℹ️ <b>Яндекс Маркет</b>", "en": "ℹ️ <b>Yandex Market</b>"},
+    "post.attachment_missing.ym": {
+        "ru": "⚠️ Яндекс Маркет не отдал вложение; откройте чат в кабинете Маркета.",
+        "en": "⚠️ Yandex Market would not hand over the attachment; open the chat in the cabinet.",
+    },
     # Replies beyond the marketplace's hourly send budget wait for its reset (one notice).
     "reply_waits.budget": {
         "ru": (

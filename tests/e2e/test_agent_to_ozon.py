@@ -1,22 +1,46 @@
-"""Agent → Ozon through the real bot: replies, receipts, refusals, never twice, restarts."""
+"""Agent → marketplace through the real bot: replies, receipts, refusals, never twice,
+restarts.
+
+The core flows (a plain reply once, a lost answer not resent, a photo and a document, a
+draft sent with one tap) run on every marketplace (the ``market`` fixture,
+tests/e2e/conftest.py); Ozon's own rules (1000 characters, the 48-hour window) and the rest
+on Ozon's world.
+"""
 
 from __future__ import annotations
 
 import base64
 
+import pytest
+
 from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import SellerPoller
 from connectors.ozon.client import OzonClient
+from sandbox.llm import LlmEmulator
+from storage.database import Database
+from tests.drafts.conftest import LLM_KEY, data_for, draft_settings, wait_for_draft
+from tests.support.markets import MARKETPLACES, Market, open_market_world
 from tests.support.world import CLIENT_ID, World, wait_until
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
 )
+PDF = b"%PDF-1.4\n% an invoice\n" + b"0" * 4096
 
 
 async def open_topic(world: World, text: str = "Когда доставка?") -> tuple[str, int]:
     chat_id, _ = world.buyer_writes(text=text)
+    await world.poll()
+    thread = await world.topic_of(chat_id)
+    await world.wait_for_posts(thread, 1)
+    return chat_id, thread
+
+
+async def open_market_topic(
+    world: World, market: Market, text: str = "Когда доставка?"
+) -> tuple[str, int]:
+    chat_id = market.buyer_writes(text)
     await world.poll()
     thread = await world.topic_of(chat_id)
     await world.wait_for_posts(thread, 1)
@@ -38,34 +62,51 @@ async def notice_in(world: World, thread: int, fragment: str) -> dict:
     return next(p for p in world.posts(thread) if fragment in p.get("text", ""))
 
 
-async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(world: World) -> None:
-    chat_id, thread = await open_topic(world)
-    sent = world.tg.user_sends(
-        world.agent_id, world.group_id, "Здравствуйте! Доставим завтра.", thread_id=thread
+async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(
+    mworld: World, market: Market
+) -> None:
+    chat_id, thread = await open_market_topic(mworld, market)
+    sent = mworld.tg.user_sends(
+        mworld.agent_id, mworld.group_id, "Здравствуйте! Доставим завтра.", thread_id=thread
     )
-    await receipt(world, sent["message_id"])
+    await receipt(mworld, sent["message_id"])
 
-    [delivered] = world.sent_to_ozon()
-    assert (delivered.chat_id, delivered.text) == (chat_id, "Здравствуйте! Доставим завтра.")
-    chat = await world.chat(chat_id)
+    assert market.sent_texts(chat_id) == ["Здравствуйте! Доставим завтра."]
+    chat = await mworld.chat(chat_id)
     assert chat.waiting_since is None
-    turn = await world.db.pool.fetchrow(
+    turn = await mworld.db.pool.fetchrow(
         "SELECT answered_via, answered_by_agent_id FROM buyer_turns"
     )
     assert turn["answered_via"] == "bot" and turn["answered_by_agent_id"] is not None
 
-    await world.poll()  # the reply shows up in Ozon's history: recognised as ours
-    source = await world.db.pool.fetchval("SELECT source FROM messages WHERE direction = 'out'")
-    assert source == "bot"
-    assert len(world.posts(thread)) == 1  # no "cabinet reply" echo of our own answer
+    await mworld.poll()  # the reply shows up in the marketplace's chat: recognised as ours
+    await wait_until(mworld.outbox_settled)
+    sources = await mworld.db.pool.fetch("SELECT source FROM messages WHERE direction = 'out'")
+    assert [r["source"] for r in sources] == (["bot"] if market.reads_reply_back else [])
+    assert len(mworld.posts(thread)) == 1  # no "cabinet reply" echo of our own answer
+    assert market.sent_texts(chat_id) == ["Здравствуйте! Доставим завтра."]
 
 
-async def test_a_photo_reply_goes_to_ozon_as_a_file(world: World) -> None:
-    _, thread = await open_topic(world)
-    sent = world.tg.user_sends(world.agent_id, world.group_id, photo=PNG, thread_id=thread)
-    await receipt(world, sent["message_id"])
-    [delivered] = world.sent_to_ozon()
-    assert delivered.kind == "file" and delivered.file_bytes == PNG
+async def test_a_photo_reply_goes_to_the_marketplace_as_a_file(
+    mworld: World, market: Market
+) -> None:
+    chat_id, thread = await open_market_topic(mworld, market)
+    sent = mworld.tg.user_sends(mworld.agent_id, mworld.group_id, photo=PNG, thread_id=thread)
+    await receipt(mworld, sent["message_id"])
+    assert market.sent_files(chat_id) == [PNG]
+    assert market.sent_texts(chat_id) == []
+
+
+async def test_a_document_reply_goes_to_the_marketplace_by_name(
+    mworld: World, market: Market
+) -> None:
+    chat_id, thread = await open_market_topic(mworld, market)
+    sent = mworld.tg.user_sends(
+        mworld.agent_id, mworld.group_id, document=("счёт.pdf", PDF), thread_id=thread
+    )
+    await receipt(mworld, sent["message_id"])
+    assert market.sent_files(chat_id) == [PDF]
+    assert market.sent_file_names(chat_id) == ["счёт.pdf"]
 
 
 async def test_a_reply_over_1000_characters_is_refused_with_its_length(world: World) -> None:
@@ -89,12 +130,35 @@ async def test_a_reply_after_the_48_hour_window_explains_why(world: World) -> No
     assert status == "window_closed"
 
 
-async def test_a_timeout_after_ozon_accepted_does_not_send_twice(world: World) -> None:
-    _, thread = await open_topic(world)
-    world.ozon.state.add_fault("accept_then_drop", count=1, path="/v1/chat/send/message")
-    sent = world.tg.user_sends(world.agent_id, world.group_id, "Отправили!", thread_id=thread)
-    await receipt(world, sent["message_id"])
-    assert [s.text for s in world.sent_to_ozon()] == ["Отправили!"]
+async def test_a_reply_whose_answer_is_lost_is_not_sent_twice(
+    mworld: World, market: Market
+) -> None:
+    chat_id, thread = await open_market_topic(mworld, market)
+    market.fault_on_send("accept_then_drop", file=False)  # taken, but the answer is lost
+    sent = mworld.tg.user_sends(mworld.agent_id, mworld.group_id, "Отправили!", thread_id=thread)
+    await receipt(mworld, sent["message_id"])
+    assert market.sent_texts(chat_id) == ["Отправили!"]
+
+
+@pytest.mark.parametrize("marketplace", MARKETPLACES)
+async def test_a_draft_is_sent_with_one_tap_once(db: Database, marketplace: str) -> None:
+    async with (
+        LlmEmulator(api_key=LLM_KEY) as llm,
+        open_market_world(db, marketplace, settings_overrides=draft_settings(llm)) as opened,
+    ):
+        world, market = opened
+        llm.script("Здравствуйте! Отправим сегодня.")
+        chat_id, thread = await open_market_topic(world, market, "Когда отправите?")
+        post = await wait_for_draft(world, thread)
+        send = data_for(post, "s")
+        for _ in range(2):  # a double tap
+            world.tg.press_button(world.agent_id, world.group_id, post["message_id"], send)
+        await receipt(world, post["message_id"])
+        await world.poll()
+        await wait_until(world.outbox_settled)
+        assert market.sent_texts(chat_id) == ["Здравствуйте! Отправим сегодня."]
+        reply = await world.db.pool.fetchrow("SELECT origin, status FROM reply_outbox")
+        assert tuple(reply) == ("draft", "sent")
 
 
 async def test_a_reply_in_flight_at_a_crash_is_sent_once_after_restart(world: World) -> None:

@@ -14,6 +14,7 @@ from bot.texts import text
 from sandbox.wildberries import Moderation, Upload, WildberriesEmulator
 from storage.database import Database
 from storage.records import Seller
+from tests.support.texts import says
 from tests.support.world import World, open_world, wait_until
 
 WB_SELLER = "wb-e2e-seller"
@@ -92,6 +93,8 @@ async def test_a_wb_shop_from_command_to_relayed_replies(world: World) -> None:
     assert "photo" in post  # shown as a photo once WB's moderation let it through
     caption = post["caption"]
     assert caption.startswith("🟣 WB") and "Пришла не та модель" in caption
+    assert caption in says("post.buyer", name="Алёна")  # the context header names the buyer
+    assert caption in says("author.buyer_named", name="Алёна")  # and so does the author line
     assert 'href="https://www.wildberries.ru/catalog/12345678/detail.aspx"' in caption
     [topic] = [t for t in world.tg.topics(world.group_id) if t.thread_id == thread]
     assert topic.name.startswith("🟣 WB") and "Алёна" in topic.name  # two marketplaces here
@@ -160,3 +163,18 @@ async def test_a_reply_whose_answer_wb_loses_is_found_in_events_and_sent_once(
         "SELECT status, attempts FROM reply_outbox WHERE tg_message_id = $1", reply["message_id"]
     )
     assert tuple(row) == ("sent", 1)  # settled in the same attempt, by the echo
+
+
+async def test_a_file_wb_refuses_is_named_in_the_topic(world: World) -> None:
+    wb = emulator(world)
+    scan = Upload("скан.pdf", PDF, moderation=Moderation.REFUSED)  # WB's files carry a name
+    opened = wb.state.buyer_writes(WB_SELLER, text="Смотрите", client_name="Ира", uploads=[scan])
+    seller = await add_by_command(world, wb.state.issue_token(WB_SELLER).token)
+    chat = await world.db.chats.get_by_external(seller_id=seller.id, external_id=opened.chat_id)
+    thread = await topic_of(world, chat.id)
+    await world.wait_for_posts(thread, 1, seconds=30)
+    [post] = world.posts(thread)
+    assert "photo" not in post and "document" not in post
+    assert post["text"] in says("marketplace.attachment_moderated", marketplace="Wildberries")
+    assert post["text"] in says("post.attachment_file", file="скан.pdf")
+    assert post["text"] in says("author.buyer_named", name="Ира")

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
+from bot.bridge.delivery import ATTACHMENT_GIVE_UP_AFTER
 from bot.sync.push_tokens import PushTokens
-from sandbox.yandex_market import YandexMarketEmulator
+from sandbox.yandex_market import Upload, YandexMarketEmulator
 from storage.database import Database
 from storage.records import Seller
+from tests.support.texts import says
 from tests.support.world import World, open_world, wait_until
 
 BUSINESS = 5123456
@@ -196,3 +198,53 @@ async def test_replies_above_the_hourly_budget_wait_with_one_notice(world: World
     assert rows[0]["error_code"] == "budget" and rows[0]["later"] and rows[0]["attempts"] == 0
     notices = [t for t in texts(world, thread) if t.startswith("⏳")]
     assert len(notices) == 1 and "Яндекс Маркета" in notices[0]  # one, not one per reply
+
+
+async def test_the_buyers_name_heads_their_posts(world: World) -> None:
+    ym = emulator(world)
+    seller = await add_by_command(
+        world, ym.state.issue_key([BUSINESS], scopes=["COMMUNICATION"]).token
+    )
+    await pushing(world, seller)
+    first = ym.state.buyer_writes(BUSINESS, text="Здравствуйте", context_type="DIRECT",
+                                  customer_name="Мария <К.>")  # fmt: skip
+    thread = await topic_of(world, seller, first.chat_id)
+    await world.wait_for_posts(thread, 1)
+    ym.state.buyer_writes(BUSINESS, text="Вы тут?", chat_id=first.chat_id)
+    await world.wait_for_posts(thread, 2, seconds=30)
+    opening, follow_up = texts(world, thread)
+    assert opening in says("post.buyer", name="Мария <К.>")  # the context header
+    for post in (opening, follow_up):
+        assert post in says("author.buyer_named", name="Мария <К.>")  # escaped, by name
+        assert says("author.buyer").template not in post
+
+
+async def test_a_file_market_will_not_hand_over_is_named_in_the_topic(world: World) -> None:
+    ym = emulator(world)
+    seller = await add_by_command(
+        world, ym.state.issue_key([BUSINESS], scopes=["COMMUNICATION"]).token
+    )
+    await pushing(world, seller)
+    receipt = Upload("чек.pdf", b"%PDF-1.4", refused=True)  # Market answers 403 to it
+    first = ym.state.buyer_writes(BUSINESS, text="Вот чек", context_type="DIRECT", files=[receipt])
+    thread = await topic_of(world, seller, first.chat_id)
+
+    async def failed_once() -> bool:
+        row = await world.db.pool.fetchrow(
+            "SELECT attempts, last_error FROM tg_outbox WHERE kind = 'buyer_message'"
+        )
+        return row is not None and row["attempts"] >= 1 and row["last_error"] is not None
+
+    await wait_until(failed_once, seconds=30)
+    # Market answers 403 to every try: skip the four tries' backoff (about 30 s) to the last.
+    await world.db.pool.execute(
+        "UPDATE tg_outbox SET attempts = $1 - 1, not_before = now()"
+        " WHERE kind = 'buyer_message' AND status = 'pending'",
+        ATTACHMENT_GIVE_UP_AFTER,
+    )
+    await world.wait_for_posts(thread, 1, seconds=30)
+    [post] = world.posts(thread)
+    assert "document" not in post
+    assert post["text"] in says("post.attachment_file", file="чек.pdf")  # the emulator: http
+    assert post["text"] in says("post.attachment_missing.ym")
+    assert "Вот чек" in post["text"]

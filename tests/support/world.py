@@ -51,6 +51,20 @@ WRONG_KEY = "ozon-wrong-key-000000000000"
 FULL_RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
 
 
+@dataclass(frozen=True)
+class SellerSpec:
+    """The bound world's one seller: Ozon's by default, any marketplace's given its emulator
+    (tests.support.markets builds these)."""
+
+    marketplace: str
+    name: str
+    client_id: str
+    api_key: str
+
+
+OZON_SELLER = SellerSpec("ozon", "Обувь", CLIENT_ID, API_KEY)
+
+
 async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float = 10.0) -> None:
     async with asyncio.timeout(seconds):
         while not await condition():  # noqa: ASYNC110 - state lives in other processes' terms
@@ -366,8 +380,10 @@ async def open_world(
     settings_overrides: dict[str, Any] | None = None,
     wb: WildberriesEmulator | None = None,
     ym: YandexMarketEmulator | None = None,
+    seller: SellerSpec = OZON_SELLER,
 ) -> AsyncIterator[World]:
-    """Both emulators, a bound forum group with an agent, a seller, and the running bot.
+    """Both emulators, a bound forum group with an agent, a seller (Ozon's unless
+    ``seller`` is on the WB or YM emulator given), and the running bot.
 
     AI drafts are off unless ``settings_overrides`` turns them on (tests/drafts does), so
     the other tests see exactly the posts they expect."""
@@ -386,12 +402,12 @@ async def open_world(
             tg_chat_id=group.id, title="Поддержка", bound_by_tg_user_id=anna.id
         )
         vault = _vault()
-        seller = await db.sellers.create(
+        registered = await db.sellers.create(
             workspace_id=workspace.id,
-            marketplace="ozon",
-            name="Обувь",
-            client_id=CLIENT_ID,
-            api_key_encrypted=vault.encrypt(SecretStr(API_KEY)),
+            marketplace=seller.marketplace,
+            name=seller.name,
+            client_id=seller.client_id,
+            api_key_encrypted=vault.encrypt(SecretStr(seller.api_key)),
         )
         settings = Settings(
             bot_token=TOKEN,
@@ -406,7 +422,7 @@ async def open_world(
         )
         world = World(
             db=db, tg=tg, ozon=ozon, vault=vault, settings=settings, group_id=group.id,
-            agent_id=anna.id, workspace=workspace, seller=seller, wb=wb, ym=ym,
+            agent_id=anna.id, workspace=workspace, seller=registered, wb=wb, ym=ym,
         )  # fmt: skip
         if throttle is not None:
             world.throttle_budget = throttle
