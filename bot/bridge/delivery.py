@@ -228,8 +228,9 @@ class BuyerPosts:
                 workspace, thread_id, part, markup=markup, seller=seller, why="missing"
             )
         if isinstance(file, Refused):
+            why = "moderated" if file.reason == "moderation" else "missing"
             return await self._without_file(
-                workspace, thread_id, part, markup=markup, seller=seller, why="moderated"
+                workspace, thread_id, part, markup=markup, seller=seller, why=why
             )
         name = file.name or part.attachment.get("name") or "file"
         return await self._send_file(

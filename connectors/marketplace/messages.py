@@ -153,7 +153,8 @@ class NotReady:
 
 @dataclass(frozen=True, slots=True)
 class Refused:
-    """The marketplace will never hand the file over (it failed moderation)."""
+    """The marketplace will never hand the file over: it failed moderation
+    (``"moderation"``) or the file host refuses it for good (``"unavailable"``)."""
 
     reason: str = "moderation"
 

@@ -35,7 +35,13 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import SecretStr
 
-from connectors.errors import MarketplaceError, SendOutcomeUnknown
+from connectors.errors import (
+    AuthFailed,
+    BadRequest,
+    ChatNotFound,
+    MarketplaceError,
+    SendOutcomeUnknown,
+)
 from connectors.marketplace.matching import (
     Delivery,
     Verdict,
@@ -52,6 +58,7 @@ from connectors.marketplace.messages import (
     Downloaded,
     FileRef,
     Message,
+    Refused,
     message_order,
 )
 from connectors.marketplace.port import (
@@ -419,9 +426,18 @@ class YmChannel(SellerChannel, ListingFeed):
                 await self._confirm(chat, SentReply("file", file_name=file.name), started)
 
     async def download(self, url: str) -> Download:
-        """With the key, from Yandex's hosts only; a refusal raises (the post then shows
-        the file by name)."""
-        file = await self._api.download(url)
+        """With the key, from Yandex's hosts only. A 4xx (forbidden, gone, not a Yandex
+        host) is final: retrying spends the hourly budget for the same answer, so it is
+        :class:`Refused` at once and the post names the file instead; a 401 (the key) and
+        server errors raise and are retried."""
+        try:
+            file = await self._api.download(url)
+        except (BadRequest, ChatNotFound):
+            return Refused("unavailable")
+        except AuthFailed as exc:
+            if exc.status == 401:
+                raise
+            return Refused("unavailable")
         name = file.name or url.rsplit("/", 1)[-1] or "file"
         return Downloaded(content=file.content, content_type=file.content_type, name=name)
 

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from connectors.errors import ContentRejected, SendOutcomeUnknown
 from connectors.marketplace.matching import Delivery
-from connectors.marketplace.messages import Author, ChatInfo, Downloaded, has_news
+from connectors.marketplace.messages import Author, ChatInfo, Downloaded, Refused, has_news
 from connectors.marketplace.port import (
     ChatRef,
     Credentials,
@@ -183,6 +183,18 @@ async def test_senders_files_stickers_and_arbitration_are_mapped(
     emu.state.finish_arbitrage(BUSINESS, chat.chat_id)
     info = await channel.fetch_chat(str(chat.chat_id))
     assert info.closed and not is_arbitrage(info) and arbitrage_state(info) == "finished"
+
+
+async def test_a_file_market_refuses_is_refused_at_once_and_a_foreign_host_too(
+    emu: YandexMarketEmulator, channel: YmChannel
+) -> None:
+    """A 4xx on a file is final (retrying spends the hourly budget for the same answer)."""
+    chat = emu.state.buyer_writes(
+        BUSINESS, text="чек", files=[Upload("чек.pdf", b"%PDF-1.4", refused=True)]
+    )
+    [message] = await channel.newest_messages(str(chat.chat_id), limit=5)
+    assert await channel.download(message.files[0].url) == Refused("unavailable")
+    assert await channel.download("https://evil.example/steal") == Refused("unavailable")
 
 
 async def test_push_entry_points_fetch_the_chat_and_the_message(

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.bridge.delivery import ATTACHMENT_GIVE_UP_AFTER
 from bot.sync.push_tokens import PushTokens
 from sandbox.yandex_market import Upload, YandexMarketEmulator
+from sandbox.yandex_market.api import FILES
 from storage.database import Database
 from storage.records import Seller
 from tests.support.texts import says
@@ -229,22 +229,13 @@ async def test_a_file_market_will_not_hand_over_is_named_in_the_topic(world: Wor
     first = ym.state.buyer_writes(BUSINESS, text="Вот чек", context_type="DIRECT", files=[receipt])
     thread = await topic_of(world, seller, first.chat_id)
 
-    async def failed_once() -> bool:
-        row = await world.db.pool.fetchrow(
-            "SELECT attempts, last_error FROM tg_outbox WHERE kind = 'buyer_message'"
-        )
-        return row is not None and row["attempts"] >= 1 and row["last_error"] is not None
-
-    await wait_until(failed_once, seconds=30)
-    # Market answers 403 to every try: skip the four tries' backoff (about 30 s) to the last.
-    await world.db.pool.execute(
-        "UPDATE tg_outbox SET attempts = $1 - 1, not_before = now()"
-        " WHERE kind = 'buyer_message' AND status = 'pending'",
-        ATTACHMENT_GIVE_UP_AFTER,
-    )
     await world.wait_for_posts(thread, 1, seconds=30)
     [post] = world.posts(thread)
     assert "document" not in post
     assert post["text"] in says("post.attachment_file", file="чек.pdf")  # the emulator: http
     assert post["text"] in says("post.attachment_missing.ym")
     assert "Вот чек" in post["text"]
+    # A 403 is final: asked once, not retried (each try spends the hourly budget).
+    assert sum(n for (_, path), n in ym.calls.items() if path == FILES) == 1
+    attempts = "SELECT attempts FROM tg_outbox WHERE kind = 'buyer_message'"
+    assert await world.db.pool.fetchval(attempts) == 1
