@@ -302,3 +302,28 @@ def test_only_the_texts_package_escapes_html() -> None:
             if hits:
                 offenders.setdefault(f"{module}:{getattr(node, 'lineno', 0)}", []).extend(hits)
     assert not offenders, f"escape through bot.texts (text(), Html, markup): {offenders}"
+
+
+# Modules that still build a Notice by hand, to be moved onto enqueue_notice. The set may
+# only shrink: bot/bridge/delivery.py is converted by another session-4 branch (issue 11).
+BUILDS_NOTICE_FOR_NOW = {"bot.bridge.delivery"}
+
+
+def test_notices_are_queued_only_through_enqueue_notice() -> None:
+    """``enqueue_notice`` / ``Outbox.notice`` are the one way to queue a notice, so its
+    dedup key, target and priority are named the same way everywhere; a feature building
+    ``Notice(...)`` itself is a second way."""
+    offenders: dict[str, list[int]] = {}
+    for path in sorted(BOT.rglob("*.py")):
+        module = _module_of(path)
+        if _unit(module) == "bot.outbox" or module in BUILDS_NOTICE_FOR_NOW:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name == "Notice":
+                offenders.setdefault(module, []).append(node.lineno)
+    assert not offenders, f"queue notices with enqueue_notice / Outbox.notice: {offenders}"

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.texts import TEXTS, Locale, for_marketplace, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -85,12 +84,12 @@ class HealthMonitor:
                 seller_id=seller_id, notice=health, conn=conn
             ):
                 return None  # another run announced it first
-            await enqueue(
+            await enqueue_notice(
                 self._db,
-                Notice(text=notice_text(seller, sync, health, workspace.locale)),
                 workspace_id=workspace.id,
+                text=notice_text(seller, sync, health, workspace.locale),
+                key=f"health:{seller_id}:{health}:{self._clock().isoformat()}",
                 priority=PRIORITY_NOTICE,
-                dedup_key=f"health:{seller_id}:{health}:{self._clock().isoformat()}",
                 conn=conn,
             )
         logger.info("seller=%d health notice: %s", seller_id, health)

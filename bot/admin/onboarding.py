@@ -19,8 +19,7 @@ from pydantic import SecretStr
 from bot.admin.cabinets import Cabinet, ListsCabinets, find_cabinets, is_read_only
 from bot.admin.notify import post_in_group
 from bot.admin.push_registration import PushRegistration, Registration
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, for_marketplace, text
@@ -381,12 +380,12 @@ class Onboarding:
                              "marketplace": seller.marketplace},
                     conn=conn,
                 )  # fmt: skip
-                await enqueue(
+                await enqueue_notice(
                     self._db,
-                    Notice(text=text("seller.restored", workspace.locale, shop=seller.name)),
                     workspace_id=workspace.id,
+                    text=text("seller.restored", workspace.locale, shop=seller.name),
+                    key=f"seller-restored:{seller.id}:{seller.updated_at.isoformat()}",
                     priority=PRIORITY_NOTICE,
-                    dedup_key=f"seller-restored:{seller.id}:{seller.updated_at.isoformat()}",
                     conn=conn,
                 )
         except NotFound:  # restored by someone else a moment ago

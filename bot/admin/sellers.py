@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import SecretStr
 
 from bot.admin.onboarding import KeyCheck, check_key
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
 from bot.texts import TEXTS, Locale, for_marketplace, text
@@ -176,34 +175,32 @@ async def announce_removal(
     )
     for index, (chat_id, tg_message_id, maybe_arrived) in enumerate(refused):
         key = "seller.removed.reply_unknown" if maybe_arrived else "seller.removed.reply_refused"
-        await enqueue(
+        await enqueue_notice(
             db,
-            Notice(
-                text=text(key, locale, shop=shop),
-                reply_to=tg_message_id,
-            ),
             workspace_id=workspace.id,
-            priority=PRIORITY_AGENT_FEEDBACK,
+            text=text(key, locale, shop=shop),
+            key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:reply:{index}",
             chat_id=chat_id,
-            dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:reply:{index}",
+            reply_to=tg_message_id,
+            priority=PRIORITY_AGENT_FEEDBACK,
             conn=conn,
         )
     for chat_id in await db.sellers.chats_with_open_turn(seller_id=seller.id, conn=conn):
-        await enqueue(
+        await enqueue_notice(
             db,
-            Notice(text=text("seller.removed.topic", locale, shop=shop)),
             workspace_id=workspace.id,
-            priority=PRIORITY_COSMETIC,
+            text=text("seller.removed.topic", locale, shop=shop),
+            key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:{chat_id}",
             chat_id=chat_id,
-            dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:{chat_id}",
+            priority=PRIORITY_COSMETIC,
             conn=conn,
         )
-    await enqueue(
+    await enqueue_notice(
         db,
-        Notice(text=text("seller.removed.general", locale, shop=shop)),
         workspace_id=workspace.id,
+        text=text("seller.removed.general", locale, shop=shop),
+        key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:general",
         priority=PRIORITY_NOTICE,
-        dedup_key=f"seller-removed:{seller.id}:{seller.updated_at.isoformat()}:general",
         conn=conn,
     )
 

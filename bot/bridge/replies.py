@@ -27,9 +27,9 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
 from bot.bridge.reply_checks import ReplyCheckPosting
 from bot.log_context import log_ids
-from bot.outbox.kinds import Kind, Notice, Reaction, ReplyCheck
+from bot.outbox.kinds import Kind, Reaction, ReplyCheck
 from bot.outbox.loop import KickableLoop
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue, enqueue_notice
 from bot.outbox.worker import OutboxWorker
 from bot.retry import backoff
 from bot.seller_api import SellerApis
@@ -363,19 +363,17 @@ class ReplyWorker:
                     workspace_id=chat.topic_workspace_id, conn=conn
                 )
                 minutes = max(1, round(seconds / 60))
-                await enqueue(
+                await enqueue_notice(
                     self._db,
-                    Notice(
-                        text=text(
-                            for_marketplace("reply_waits.budget", seller.marketplace),
-                            workspace.locale,
-                            n=minutes,
-                        )
-                    ),
                     workspace_id=workspace.id,
+                    text=text(
+                        for_marketplace("reply_waits.budget", seller.marketplace),
+                        workspace.locale,
+                        n=minutes,
+                    ),
+                    key=f"reply_budget:{chat.id}:{go_at:%Y%m%d%H%M}",
                     chat_id=chat.id,
                     priority=PRIORITY_AGENT_FEEDBACK,
-                    dedup_key=f"reply_budget:{chat.id}:{go_at:%Y%m%d%H%M}",
                     conn=conn,
                 )
         self._delivery.kick()
@@ -437,13 +435,14 @@ class ReplyWorker:
                     detail=shown,
                     attempts=item.attempts,
                 )
-                await enqueue(
+                await enqueue_notice(
                     self._db,
-                    Notice(text=message, reply_to=item.tg_message_id),
                     workspace_id=workspace.id,
+                    text=message,
+                    key=f"refused:{item.id}",
                     chat_id=chat.id,
+                    reply_to=item.tg_message_id,
                     priority=PRIORITY_AGENT_FEEDBACK,
-                    dedup_key=f"refused:{item.id}",
                     conn=conn,
                 )
         self._delivery.kick()

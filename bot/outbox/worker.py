@@ -35,7 +35,7 @@ from bot.log_context import log_ids
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
 from bot.outbox.loop import KickableLoop
 from bot.outbox.observer import DeliveryObserver, NoObserver
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.outbox.shared_budget import SharedBudget
 from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.topics import TopicBusy, TopicNamer, Topics, is_topic_gone
@@ -266,13 +266,13 @@ class OutboxWorker:
             key = for_marketplace("outbox.refused.message", await self._marketplace_of(item))
         else:
             key = "outbox.refused.other"
-        await enqueue(
+        await enqueue_notice(
             self._db,
-            Notice(text=text(key, locale, reason=reason)),
             workspace_id=workspace.id,
-            priority=PRIORITY_AGENT_FEEDBACK,
+            text=text(key, locale, reason=reason),
+            key=f"{REPORT_KEY}{item.id}",
             chat_id=item.chat_id,
-            dedup_key=f"{REPORT_KEY}{item.id}",
+            priority=PRIORITY_AGENT_FEEDBACK,
         )
 
     async def _marketplace_of(self, item: TgOutboxItem) -> str:

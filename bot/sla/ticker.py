@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.outbox.kinds import Kind, Notice, SlaBoard
-from bot.outbox.queue import enqueue
+from bot.outbox.kinds import Kind, SlaBoard
+from bot.outbox.queue import enqueue, enqueue_notice
 from bot.outbox.worker import OutboxWorker
 from bot.sla.board import render_board
 from bot.sla.hours import BusinessHours
@@ -127,31 +127,27 @@ class SlaTicker:
         locale = workspace.locale
         if len(items) >= BATCH_AT:
             first = min(f.turn.turn_id for f in items)
-            await enqueue(
+            await enqueue_notice(
                 self._db,
-                Notice(
-                    text=batch_text(
-                        items, admins=admins, tg_chat_id=workspace.tg_chat_id, locale=locale
-                    )
-                ),
                 workspace_id=workspace.id,
+                text=batch_text(
+                    items, admins=admins, tg_chat_id=workspace.tg_chat_id, locale=locale
+                ),
+                key=f"sla:batch:{workspace.id}:{first}:{now.isoformat()}",
                 priority=PRIORITY_NOTICE,
-                dedup_key=f"sla:batch:{workspace.id}:{first}:{now.isoformat()}",
                 conn=conn,
             )
             return 1
         for f in items:
-            await enqueue(
+            await enqueue_notice(
                 self._db,
-                # dropped if the turn is answered before it is posted
-                Notice(
-                    text=single_text(f, admins=admins, now=now, locale=locale),
-                    turn_id=f.turn.turn_id,
-                ),
                 workspace_id=workspace.id,
-                priority=PRIORITY_NOTICE,
+                text=single_text(f, admins=admins, now=now, locale=locale),
+                key=f"sla:{f.turn.turn_id}:{f.notice}",
                 chat_id=f.turn.chat_id,
-                dedup_key=f"sla:{f.turn.turn_id}:{f.notice}",
+                # dropped if the turn is answered before it is posted
+                turn_id=f.turn.turn_id,
+                priority=PRIORITY_NOTICE,
                 conn=conn,
             )
         return len(items)

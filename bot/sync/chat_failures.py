@@ -17,8 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.retry import backoff
 from bot.sla.format import topic_link
 from bot.texts import Locale, for_marketplace, text
@@ -156,11 +155,11 @@ class ChatFailures:
             values["why"] = text(for_marketplace(f"sync.why.{reason}", seller.marketplace), locale)
         key = "sync.chat_failing" if event == "failing" else "sync.chat_recovered"
         key = for_marketplace(key, seller.marketplace)
-        await enqueue(
+        await enqueue_notice(
             self._db,
-            Notice(text=text(key, locale, **values)),
             workspace_id=workspace.id,
+            text=text(key, locale, **values),
+            key=f"chat-sync:{failure.id}:{event}:{self._clock().isoformat()}",
             priority=PRIORITY_NOTICE,
-            dedup_key=f"chat-sync:{failure.id}:{event}:{self._clock().isoformat()}",
             conn=conn,
         )

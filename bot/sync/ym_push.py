@@ -24,8 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
-from bot.outbox.kinds import Notice
-from bot.outbox.queue import enqueue
+from bot.outbox.queue import enqueue_notice
 from bot.seller_api import SellerApis
 from bot.sync.chat_failures import is_chat_level
 from bot.sync.ingest import ingest_chat
@@ -180,12 +179,12 @@ class YmPushes:
         workspace = await self._db.workspaces.get(workspace_id=seller.workspace_id)
         admins = (await self._queue.admins(workspace_ids=[workspace.id])).get(workspace.id, [])
         who = Html(", ".join(str(mention(uid, name)) for uid, name in admins[:MAX_MENTIONS]))
-        await enqueue(
+        await enqueue_notice(
             self._db,
-            Notice(text=text(key, workspace.locale, admins=who)),
             workspace_id=workspace.id,
+            text=text(key, workspace.locale, admins=who),
+            # One notice per dispute stage, however many pushes announce it.
+            key=f"ym-arbitrage:{chat_id}:{stage}",
             chat_id=chat_id,
             priority=PRIORITY_NOTICE,
-            # One notice per dispute stage, however many pushes announce it.
-            dedup_key=f"ym-arbitrage:{chat_id}:{stage}",
         )

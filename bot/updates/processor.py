@@ -6,12 +6,15 @@ A handler that raises is retried with backoff while its key waits (nothing overt
 then marked failed and reported, so one bad update never blocks its chat for ever. An
 update that was claimed more often than allowed (it kept killing the process) is given up
 without running it again.
+
+Claiming runs in the workers' one loop (:class:`~bot.outbox.loop.KickableLoop`): a new
+update stored or a handler finished wakes it, an idle tick catches updates whose retry
+came due, and a failing claim (the database is away) is retried on its backoff.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import traceback
@@ -20,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.log_context import log_ids
+from bot.outbox.loop import KickableLoop
 from bot.retry import backoff
 from bot.updates.attempts import LAST_ATTEMPT, PersonTold
 from storage.update_repo import StoredUpdate, UpdateRepo
@@ -72,19 +76,28 @@ class UpdateProcessor:
         self._max_attempts = max_attempts
         self._retry_base = retry_base_seconds
         self._lease = lease
-        self._idle_poll = idle_poll_seconds
         self._handler_timeout = handler_timeout_seconds
         self._clock = clock
-        self._wake = asyncio.Event()
         self._stopping = False
         self._inflight: dict[asyncio.Task[None], StoredUpdate] = {}
         self._last_renew = time.monotonic()
         self._last_prune = 0.0
-        self.last_beat = time.monotonic()  # each claiming round (for /healthz)
+        self._loop = KickableLoop(
+            name="updates-processor",
+            round=self._claim_round,
+            idle_seconds=idle_poll_seconds,
+            backoff_base=CLAIM_BACKOFF_BASE,
+            backoff_cap=RETRY_CAP,
+        )
+
+    @property
+    def last_beat(self) -> float:
+        """When the last claiming round started (for /healthz)."""
+        return self._loop.last_beat
 
     def wake(self) -> None:
         """Something new is stored: look at the table now instead of at the next tick."""
-        self._wake.set()
+        self._loop.kick()
 
     @property
     def in_flight(self) -> int:
@@ -94,26 +107,8 @@ class UpdateProcessor:
         """Claim and run updates until :meth:`drain` is called (or the task is cancelled:
         then the handlers in flight are cancelled too and their rows stay claimed, as in
         a crash; the next start takes them back)."""
-        failures = 0
         try:
-            while not self._stopping:
-                self.last_beat = time.monotonic()
-                self._wake.clear()
-                try:
-                    await self._housekeeping()
-                    await self._fill()
-                    failures = 0
-                except Exception as exc:  # the database may be away; retry
-                    failures += 1
-                    delay = backoff(
-                        failures, base=CLAIM_BACKOFF_BASE, cap=RETRY_CAP
-                    ).total_seconds()
-                    logger.warning("Claiming updates failed (%s); retry in %.1f s",
-                                   type(exc).__name__, delay)  # fmt: skip
-                    await asyncio.sleep(delay)
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._idle_poll)
+            await self._loop.run()
         except asyncio.CancelledError:
             for task in list(self._inflight):
                 task.cancel()
@@ -123,7 +118,7 @@ class UpdateProcessor:
         """Graceful stop: claim nothing more, let handlers in flight finish (bounded), then
         cancel the rest and hand their claims back for the next start."""
         self._stopping = True
-        self._wake.set()
+        self._loop.finish()
         tasks = list(self._inflight)
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=timeout_seconds)
@@ -134,6 +129,13 @@ class UpdateProcessor:
                     task.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
                 await self._repo.release(instance_id=self._instance_id, update_ids=left)
+
+    async def _claim_round(self) -> int:
+        """Renew and prune as due, then fill the free slots. Returns 0: the loop then
+        waits for a wake-up (a new update, a handler finished) or its idle tick."""
+        await self._housekeeping()
+        await self._fill()
+        return 0
 
     async def _fill(self) -> None:
         free = self._concurrency - len(self._inflight)
@@ -153,7 +155,7 @@ class UpdateProcessor:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._inflight.pop(task, None)
-        self._wake.set()
+        self._loop.kick()
 
     async def _housekeeping(self) -> None:
         now = time.monotonic()

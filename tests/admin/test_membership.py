@@ -15,7 +15,7 @@ from bot.admin.setup import GroupFacts
 from bot.handlers import build_router
 from bot.settings import Settings
 from storage.database import Database
-from tests.recorded_bot import RecordedBot
+from tests.support.recorded_bot import recorded_bot
 
 CHAT = -100555
 ADMIN_RIGHTS = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
@@ -128,8 +128,8 @@ async def test_the_handler_hands_telegrams_update_to_the_service(db: Database) -
     unused: Any = object()
     dp = Dispatcher(settings=Settings(), db=db, outbox=unused, membership=service(db))
     dp.include_router(build_router())
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     await dp.feed_update(bot, update)
     assert (await db.workspaces.get_by_chat(tg_chat_id=CHAT)).state == "pending"
-    assert bot.session.requests == []  # the group is told through the outbox
+    assert session.requests == []  # the group is told through the outbox
     assert await db.pool.fetchval("SELECT count(*) FROM tg_outbox") == 1

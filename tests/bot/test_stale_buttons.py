@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.handlers import build_router
 from bot.middlewares.locale import LocaleMiddleware
 from bot.settings import Settings
 from bot.texts import Locale, text
-from tests.recorded_bot import RecordedBot
+from tests.support.recorded_bot import recorded_bot
 
 USER = User(id=42, is_bot=False, first_name="Анна")
 GROUP = Chat(id=-100777, type="supergroup", title="Shop", is_forum=True)
@@ -48,9 +49,9 @@ def dispatcher(locale: Locale) -> Dispatcher:
 @pytest.mark.parametrize("data", OLD_PREFIXES + GARBAGE)
 @pytest.mark.parametrize("locale", ["ru", "en"])
 async def test_an_old_or_garbled_button_is_out_of_date(data: str, locale: Locale) -> None:
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     await dispatcher(locale).feed_update(bot, press(data))
-    [answer] = bot.session.requests  # nothing else: no edit, no message
-    assert answer in bot.answers
+    [answer] = session.requests  # nothing else: no edit, no message
+    assert isinstance(answer, AnswerCallbackQuery)
     assert answer.text == text("wizard.outdated", locale)
     assert answer.show_alert is True

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiogram import Dispatcher, Router
 from aiogram.filters import Command
-from aiogram.methods import SendMessage
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.handlers import build_router
@@ -23,7 +23,7 @@ from bot.updates.attempts import LAST_ATTEMPT, PersonTold
 from bot.updates.processor import UpdateProcessor
 from storage.database import Database
 from storage.update_repo import IncomingUpdate, StoredUpdate
-from tests.recorded_bot import RecordedBot
+from tests.support.recorded_bot import recorded_bot
 
 USER = User(id=42, is_bot=False, first_name="Анна", language_code="ru")
 PRIVATE = Chat(id=42, type="private")
@@ -87,11 +87,11 @@ def button_update(chat: Chat) -> Update:
 async def test_a_failing_message_gets_one_reply_in_the_persons_language(
     db: Database, locale: Locale, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     with caplog.at_level(logging.ERROR), pytest.raises(PersonTold) as raised:
         await dispatcher(db, locale).feed_update(bot, message_update(PRIVATE))
     assert isinstance(raised.value.__cause__, RuntimeError)
-    [sent] = bot.session.requests
+    [sent] = session.requests
     assert isinstance(sent, SendMessage)
     assert sent.chat_id == PRIVATE.id
     assert sent.text == text("updates.unexpected", locale)
@@ -102,11 +102,11 @@ async def test_a_failing_message_gets_one_reply_in_the_persons_language(
 
 
 async def test_a_failing_button_gets_an_alert_and_no_message(db: Database) -> None:
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     with pytest.raises(PersonTold):
         await dispatcher(db, "en").feed_update(bot, button_update(PRIVATE))
-    [answer] = bot.session.requests
-    assert answer in bot.answers
+    [answer] = session.requests
+    assert isinstance(answer, AnswerCallbackQuery)
     assert answer.callback_query_id == "cq1"
     assert answer.show_alert is True
     assert answer.text == text("updates.unexpected", "en")
@@ -116,20 +116,22 @@ async def test_a_button_in_a_bound_group_speaks_the_groups_language(db: Database
     await db.workspaces.bind(
         tg_chat_id=GROUP.id, title="Shop", bound_by_tg_user_id=42, locale="en"
     )
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     with pytest.raises(PersonTold):
         await dispatcher(db, "ru").feed_update(bot, button_update(GROUP))
-    assert [a.text for a in bot.answers] == [text("updates.unexpected", "en")]
+    assert [a.text for a in session.sent(AnswerCallbackQuery)] == [
+        text("updates.unexpected", "en")
+    ]
 
 
 async def test_a_failing_message_in_a_bound_group_is_queued_in_its_topic(db: Database) -> None:
     await db.workspaces.bind(
         tg_chat_id=GROUP.id, title="Shop", bound_by_tg_user_id=42, locale="en"
     )
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     with pytest.raises(PersonTold):
         await dispatcher(db).feed_update(bot, message_update(GROUP, thread_id=9))
-    assert bot.session.requests == []  # the group's budget: through the outbox
+    assert session.requests == []  # the group's budget: through the outbox
     rows = await db.pool.fetch("SELECT payload FROM tg_outbox")
     assert len(rows) == 1
     payload = rows[0]["payload"]
@@ -138,19 +140,19 @@ async def test_a_failing_message_in_a_bound_group_is_queued_in_its_topic(db: Dat
 
 
 async def test_nothing_is_said_while_a_retry_is_coming(db: Database) -> None:
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     dp = dispatcher(db)
     with pytest.raises(RuntimeError, match="card"):
         await dp.feed_update(bot, message_update(PRIVATE), last_attempt=False)
     with pytest.raises(RuntimeError):
         await dp.feed_update(bot, button_update(PRIVATE), last_attempt=False)
-    assert bot.session.requests == []
+    assert session.requests == []
 
 
 async def test_the_processor_does_not_tell_twice(db: Database) -> None:
     """Three attempts: the first two fail quietly and are retried, the last is told by the
     router; the processor marks the update failed and sends no notice of its own."""
-    bot = RecordedBot()
+    bot, session = recorded_bot()
     dp = dispatcher(db)
     told: list[int] = []
     runs = 0
@@ -184,6 +186,6 @@ async def test_the_processor_does_not_tell_twice(db: Database) -> None:
         await task
     assert runs == 3
     assert told == []
-    assert [r.text for r in bot.sent(SendMessage)] == [text("updates.unexpected", "ru")]
+    assert [r.text for r in session.sent(SendMessage)] == [text("updates.unexpected", "ru")]
     status = await db.pool.fetchval("SELECT status FROM tg_updates WHERE update_id = 7001")
     assert status == "failed"

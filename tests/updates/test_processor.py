@@ -210,3 +210,50 @@ async def test_concurrency_bounds_keys_in_flight(db: Database, concurrency: int)
     assert peak <= concurrency
     if concurrency > 1:
         assert peak > 1  # different keys really ran in parallel
+
+
+class FlakyRepo:
+    """The real repository, except that the first ``failures`` claims fail (an outage)."""
+
+    def __init__(self, repo: Any, failures: int) -> None:
+        self._repo = repo
+        self.failures = failures
+        self.claims = 0
+
+    async def claim(self, **kwargs: Any) -> list[StoredUpdate]:
+        self.claims += 1
+        if self.claims <= self.failures:
+            raise ConnectionRefusedError("database away")
+        result: list[StoredUpdate] = await self._repo.claim(**kwargs)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+
+async def test_claiming_backs_off_during_an_outage_and_recovers(db: Database) -> None:
+    seen: list[int] = []
+
+    async def handle(payload: dict[str, Any]) -> None:
+        seen.append(payload["update_id"])
+
+    await db.updates.store([_u(1, "a")])
+    flaky = FlakyRepo(db.updates, failures=2)
+    processor = UpdateProcessor(
+        repo=flaky,  # type: ignore[arg-type]
+        instance_id="me",
+        handle=handle,
+        on_failed=lambda update, reason: asyncio.sleep(0),
+        idle_poll_seconds=0.01,  # without the backoff it would claim a hundred times a second
+    )
+    task = asyncio.create_task(processor.run())
+    try:
+        await _until(lambda: flaky.claims >= 2)
+        await asyncio.sleep(0.3)  # inside the second pause (1 s after the 0.5 s one)
+        assert flaky.claims == 2
+        await _until(lambda: seen == [1])  # the third claim works
+    finally:
+        await processor.drain(1.0)
+        await task
+    done = await db.updates.get(1)
+    assert done is not None and done.status == "done"
