@@ -304,11 +304,6 @@ def test_only_the_texts_package_escapes_html() -> None:
     assert not offenders, f"escape through bot.texts (text(), Html, markup): {offenders}"
 
 
-# Modules that still build a Notice by hand, to be moved onto enqueue_notice. The set may
-# only shrink: bot/bridge/delivery.py is converted by another session-4 branch (issue 11).
-BUILDS_NOTICE_FOR_NOW = {"bot.bridge.delivery"}
-
-
 def test_notices_are_queued_only_through_enqueue_notice() -> None:
     """``enqueue_notice`` / ``Outbox.notice`` are the one way to queue a notice, so its
     dedup key, target and priority are named the same way everywhere; a feature building
@@ -316,7 +311,7 @@ def test_notices_are_queued_only_through_enqueue_notice() -> None:
     offenders: dict[str, list[int]] = {}
     for path in sorted(BOT.rglob("*.py")):
         module = _module_of(path)
-        if _unit(module) == "bot.outbox" or module in BUILDS_NOTICE_FOR_NOW:
+        if _unit(module) == "bot.outbox":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
