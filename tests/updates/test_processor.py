@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -257,3 +258,32 @@ async def test_claiming_backs_off_during_an_outage_and_recovers(db: Database) ->
         await task
     done = await db.updates.get(1)
     assert done is not None and done.status == "done"
+
+
+async def test_a_blip_while_finishing_does_not_hold_the_chat_until_the_lease_runs_out(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update ran; its "done" fails twice (the database blinked). It is finished on a
+    quick retry, so the chat's next update runs now, not after the lease, and nothing
+    runs twice."""
+    seen: list[int] = []
+    original = db.updates.mark_done
+    failures = {"left": 2}
+
+    async def blinking(**kwargs: Any) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise ConnectionError("the database went away")
+        await original(**kwargs)
+
+    async def handle(payload: dict[str, Any]) -> None:
+        seen.append(payload["update_id"])
+
+    monkeypatch.setattr(db.updates, "mark_done", blinking)
+    await db.updates.store([_u(1, "topic"), _u(2, "topic")])
+    async with running(db, handle, lease=timedelta(minutes=10)) as run:
+        await _until(lambda: seen == [1, 2])
+        await _until(lambda: run.processor.in_flight == 0)
+    assert failures["left"] == 0
+    assert seen == [1, 2]
+    assert await db.updates.count_pending() == 0
