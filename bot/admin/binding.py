@@ -44,6 +44,19 @@ class GroupBinding:
         self._db = db
         self._sellers = seller_admin
 
+    async def workspace_of(self, *, tg_chat_id: int) -> Workspace | None:
+        """The group's workspace in whatever state (pending, active, detached); None for a
+        group the bot has never been set up in."""
+        return await self._db.workspaces.find_by_chat(tg_chat_id=tg_chat_id)
+
+    async def remember(self, *, tg_chat_id: int, title: str, locale: str) -> Workspace:
+        """A /setup that cannot bind (no owners configured, or the group not ready yet):
+        the group is remembered as pending, an existing row keeps its state. Not audited:
+        nothing is granted until an owner binds it."""
+        return await self._db.workspaces.register_pending(
+            tg_chat_id=tg_chat_id, title=title, locale=locale
+        )
+
     async def bind(
         self,
         *,

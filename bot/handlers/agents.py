@@ -9,12 +9,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.access import AccessControl, Role
 from bot.admin.agents import AgentAdmin, Roster
+from bot.admin.binding import GroupBinding
 from bot.admin.callbacks import AgentToggle
-from bot.admin.notify import post_in_group
 from bot.outbox.queue import Outbox
 from bot.texts import Locale, text
-from storage.database import Database
-from storage.errors import NotFound
 
 
 def roster_text(roster: Roster, locale: Locale) -> str:
@@ -71,23 +69,20 @@ async def agents_private(message: Message, agent_admin: AgentAdmin, locale: Loca
 
 
 async def agents_in_group(
-    message: Message, db: Database, access: AccessControl, outbox: Outbox
+    message: Message, binding: GroupBinding, access: AccessControl, outbox: Outbox
 ) -> None:
     """In a group the list would cost budget and show names to all: point to the private chat."""
     if message.from_user is None:
         return
-    try:
-        workspace = await db.workspaces.get_by_chat(tg_chat_id=message.chat.id)
-    except NotFound:
+    workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
+    if workspace is None:
         return
     if await access.role(tg_user_id=message.from_user.id, workspace=workspace) < Role.ADMIN:
         return  # strangers and agents: ignored in groups
-    await post_in_group(
-        db,
-        workspace=workspace,
-        html_text=text("agents.in_private", workspace.locale),
+    await outbox.notice(
+        workspace_id=workspace.id,
+        text=text("agents.in_private", workspace.locale),
         key=f"agents:{message.chat.id}:{message.message_id}",
-        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

@@ -18,11 +18,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.access import AccessControl
 from bot.admin.binding import GroupBinding
 from bot.admin.callbacks import GroupAccess, UnbindGroup
-from bot.admin.notify import post_in_group
 from bot.handlers.group_requests import request_keyboard
 from bot.outbox.queue import Outbox
 from bot.texts import Locale, plain_text, text
-from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +68,6 @@ async def on_group_access(
     query: CallbackQuery,
     callback_data: GroupAccess,
     *,
-    db: Database,
     access: AccessControl,
     binding: GroupBinding,
     locale: Locale,
@@ -101,16 +98,17 @@ async def on_group_access(
         if approved
         else text("security.request.group_rejected", wl)
     )
-    await post_in_group(db, workspace=decided.workspace, html_text=body,
-                        key=f"group_request:{decided.request.id}:{decided.request.state}",
-                        kick=outbox.kick)  # fmt: skip
+    await outbox.notice(
+        workspace_id=decided.workspace.id,
+        text=body,
+        key=f"group_request:{decided.request.id}:{decided.request.state}",
+    )
 
 
 async def on_unbind(
     query: CallbackQuery,
     callback_data: UnbindGroup,
     *,
-    db: Database,
     access: AccessControl,
     binding: GroupBinding,
     locale: Locale,
@@ -125,9 +123,11 @@ async def on_unbind(
         await query.answer(text("security.groups.already_unbound", locale), show_alert=True)
         return
     await query.answer()
-    await post_in_group(db, workspace=unbound,
-                        html_text=text("security.group.unbound_notice", unbound.locale),
-                        key=f"unbind:{unbound.id}:{query.id}", kick=outbox.kick)  # fmt: skip
+    await outbox.notice(
+        workspace_id=unbound.id,
+        text=text("security.group.unbound_notice", unbound.locale),
+        key=f"unbind:{unbound.id}:{query.id}",
+    )
     body, keyboard = await groups_view(binding, locale)
     body = text("security.groups.unbound", locale, group=unbound.title) + ("\n\n" + body)
     await _edit(query, body, keyboard)

@@ -18,8 +18,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from pydantic import SecretStr
 
 from bot.access import AccessControl, Role
+from bot.admin.binding import GroupBinding
 from bot.admin.callbacks import Cancelled, SellerAction, SellerOp
-from bot.admin.notify import post_in_group
 from bot.admin.onboarding import KeyCheck, key_check_text, looks_like_key
 from bot.admin.sellers import SellerAdmin, SellerCard, card_text, list_text, remove_warning
 from bot.handlers.seller_forms import (
@@ -31,7 +31,6 @@ from bot.handlers.seller_forms import (
 )
 from bot.outbox.queue import Outbox
 from bot.texts import Locale, text
-from storage.database import Database
 from storage.errors import NotFound
 
 logger = logging.getLogger(__name__)
@@ -119,7 +118,7 @@ async def on_sellers_group(
     message: Message,
     *,
     bot: Bot,
-    db: Database,
+    binding: GroupBinding,
     access: AccessControl,
     locale: Locale,
     seller_admin: SellerAdmin,
@@ -127,7 +126,7 @@ async def on_sellers_group(
 ) -> None:
     """The list holds nothing for agents' eyes: it goes to the admin's private chat."""
     user = message.from_user
-    workspace = await db.workspaces.find_by_chat(tg_chat_id=message.chat.id)
+    workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
     if user is None or workspace is None or workspace.state != "active":
         return
     if await access.role(tg_user_id=user.id, workspace=workspace) < Role.ADMIN:
@@ -138,12 +137,10 @@ async def on_sellers_group(
         key = "sellers.group.sent_private"
     except TelegramForbiddenError:
         key = "add.group.open_private"
-    await post_in_group(
-        db,
-        workspace=workspace,
-        html_text=text(key, workspace.locale),
+    await outbox.notice(
+        workspace_id=workspace.id,
+        text=text(key, workspace.locale),
         key=f"sellers:{message.chat.id}:{message.message_id}",
-        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

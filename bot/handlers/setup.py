@@ -12,13 +12,11 @@ from aiogram.types import Chat, Message, User
 
 from bot.access import AccessControl, Role
 from bot.admin.binding import GroupBinding
-from bot.admin.notify import post_in_group
 from bot.admin.setup import SetupReport, assess, facts_for, report_text
 from bot.handlers.group_requests import request_keyboard, request_text
 from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
-from storage.database import Database
 from storage.records import Workspace
 
 logger = logging.getLogger(__name__)
@@ -44,7 +42,6 @@ async def on_setup(
     message: Message,
     *,
     bot: Bot,
-    db: Database,
     access: AccessControl,
     settings: Settings,
     outbox: Outbox,
@@ -59,19 +56,21 @@ async def on_setup(
         logger.info("chat=%d: /setup by a non-admin ignored", chat.id)
         return
     if not settings.admin_ids:
-        pending = await db.workspaces.register_pending(
+        pending = await binding.remember(
             tg_chat_id=chat.id, title=chat.title or "", locale=settings.locale
         )
-        await post_in_group(db, workspace=pending, html_text=text("security.setup.no_owners",
-                            pending.locale), key=f"setup:{chat.id}:{message.message_id}",
-                            kick=outbox.kick, reply_to=message.message_id,
-                            thread_id=message.message_thread_id if message.is_topic_message
-                            else None)  # fmt: skip
+        await outbox.notice(
+            workspace_id=pending.id,
+            text=text("security.setup.no_owners", pending.locale),
+            key=f"setup:{chat.id}:{message.message_id}",
+            thread_id=message.message_thread_id if message.is_topic_message else None,
+            reply_to=message.message_id,
+        )
         return
     report = await check_group(bot, chat)
     if report is None:
         return
-    existing = await db.workspaces.find_by_chat(tg_chat_id=chat.id)
+    existing = await binding.workspace_of(tg_chat_id=chat.id)
     title = chat.title or ""
     if (
         report.ready
@@ -91,16 +90,14 @@ async def on_setup(
         if existing is not None and existing.state == "active":
             workspace = existing  # keeps working where it can; the report says what to fix
         else:
-            workspace = await db.workspaces.register_pending(
+            workspace = await binding.remember(
                 tg_chat_id=chat.id, title=title, locale=settings.locale
             )
         body = report_text(report, workspace.locale, bound=workspace.state == "active")
-    await post_in_group(
-        db,
-        workspace=workspace,
-        html_text=body,
+    await outbox.notice(
+        workspace_id=workspace.id,
+        text=body,
         key=f"setup:{chat.id}:{message.message_id}",
-        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

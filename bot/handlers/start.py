@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
-from bot.admin.notify import post_in_group
+from bot.admin.binding import GroupBinding
 from bot.outbox.queue import Outbox
 from bot.texts import Locale, text
-from storage.database import Database
 
 PRIVATE = F.chat.type == ChatType.PRIVATE
 GROUPS = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
@@ -29,17 +28,15 @@ async def help_(message: Message, locale: Locale) -> None:
     await message.answer(with_hint("help", locale))
 
 
-async def help_in_group(message: Message, bot: Bot, db: Database, outbox: Outbox) -> None:
+async def help_in_group(message: Message, binding: GroupBinding, outbox: Outbox) -> None:
     """In a group the answer goes through the queue (the group's budget is shared)."""
-    workspace = await db.workspaces.find_by_chat(tg_chat_id=message.chat.id)
+    workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
     if workspace is None or workspace.state == "detached":
         return  # a group we are not set up in: the greeting on joining said what to do
-    await post_in_group(
-        db,
-        workspace=workspace,
-        html_text=with_hint("help.group", workspace.locale),
+    await outbox.notice(
+        workspace_id=workspace.id,
+        text=with_hint("help.group", workspace.locale),
         key=f"help:{message.chat.id}:{message.message_id}",
-        kick=outbox.kick,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=message.message_id,
     )

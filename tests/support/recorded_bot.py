@@ -69,7 +69,7 @@ def member(status: str, user_id: int) -> Any:
             can_delete_messages=True, can_manage_video_chats=False, can_restrict_members=True,
             can_promote_members=False, can_change_info=True, can_invite_users=True,
             can_post_stories=False, can_edit_stories=False, can_delete_stories=False,
-            can_manage_topics=True, can_pin_messages=True,
+            can_manage_topics=True, can_pin_messages=True, can_send_welcome_messages=False,
         )  # fmt: skip
     if status == "member":
         return ChatMemberMember(user=user)
