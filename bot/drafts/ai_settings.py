@@ -174,6 +174,26 @@ class AiSettings:
             return Change(None, "ai.not_admin")
         return Change(await self._save(seller, tg_user_id, field, lambda _: {field: cleaned}))
 
+    async def queue_panel(
+        self,
+        *,
+        workspace_id: int,
+        seller_id: int,
+        thread_id: int | None = None,
+        message_id: int | None = None,
+        dedup_key: str | None = None,
+    ) -> None:
+        """Show (or refresh, with ``message_id``) a panel in a group: through the outbox,
+        within the group's budget; the caller wakes the worker once it has queued all.
+        ``dedup_key`` keeps a redelivered command from posting the panel twice."""
+        await enqueue(
+            self._db,
+            AiPanel(seller_id=seller_id, thread_id=thread_id, message_id=message_id),
+            workspace_id=workspace_id,
+            priority=PRIORITY_AGENT_FEEDBACK,
+            dedup_key=dedup_key,
+        )
+
 
 def parse_text_command(args: str | None) -> tuple[int, str] | None:
     """``"3 дружелюбно"`` → ``(3, "дружелюбно")``; None when the shop number is missing."""
@@ -232,23 +252,3 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
         ]
     )
     return body, InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-async def queue_panel(
-    db: Database,
-    *,
-    workspace_id: int,
-    seller_id: int,
-    thread_id: int | None = None,
-    message_id: int | None = None,
-    dedup_key: str | None = None,
-) -> None:
-    """Show (or refresh) a panel in a group: through the outbox, within the group's budget.
-    ``dedup_key`` keeps a redelivered command from posting the panel twice."""
-    await enqueue(
-        db,
-        AiPanel(seller_id=seller_id, thread_id=thread_id, message_id=message_id),
-        workspace_id=workspace_id,
-        priority=PRIORITY_AGENT_FEEDBACK,
-        dedup_key=dedup_key,
-    )

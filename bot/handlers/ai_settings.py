@@ -11,20 +11,11 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, queue_panel
+from bot.admin.binding import GroupBinding
+from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
 from bot.outbox.queue import PRIORITY_NOTICE, Outbox
 from bot.texts import Locale, text
-from storage.database import Database
-from storage.errors import NotFound
-from storage.records import Workspace
-
-
-async def _group_workspace(db: Database, chat_id: int) -> Workspace | None:
-    try:
-        return await db.workspaces.get_by_chat(tg_chat_id=chat_id)
-    except NotFound:
-        return None
 
 
 async def ai_private(message: Message, ai: AiSettings, locale: Locale) -> None:
@@ -38,15 +29,16 @@ async def ai_private(message: Message, ai: AiSettings, locale: Locale) -> None:
         await message.answer(body, reply_markup=keyboard)
 
 
-async def ai_group(message: Message, ai: AiSettings, db: Database, outbox: Outbox) -> None:
-    workspace = await _group_workspace(db, message.chat.id)
+async def ai_group(
+    message: Message, ai: AiSettings, binding: GroupBinding, outbox: Outbox
+) -> None:
+    workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
     if workspace is None or message.from_user is None:
         return
     sellers = await ai.manageable(message.from_user.id, workspace=workspace)
     thread = message.message_thread_id if message.is_topic_message else None
     for seller in sellers:
-        await queue_panel(
-            db,
+        await ai.queue_panel(
             workspace_id=workspace.id,
             seller_id=seller.id,
             thread_id=thread,
@@ -61,7 +53,7 @@ async def ai_text(
     command: CommandObject,
     ai: AiSettings,
     locale: Locale,
-    db: Database,
+    binding: GroupBinding,
     outbox: Outbox,
 ) -> None:
     """/ai_tone N text, /ai_instructions N text."""
@@ -71,7 +63,7 @@ async def ai_text(
     parsed = parse_text_command(command.args)
     workspace = None
     if message.chat.type != ChatType.PRIVATE:
-        workspace = await _group_workspace(db, message.chat.id)
+        workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
         if workspace is None:
             return
     locale = workspace.locale if workspace is not None else locale
@@ -112,13 +104,13 @@ async def ai_button(
     callback_data: AiCallback,
     ai: AiSettings,
     locale: Locale,
-    db: Database,
+    binding: GroupBinding,
     outbox: Outbox,
 ) -> None:
     message = query.message
     workspace = None
     if message is not None and message.chat.type != ChatType.PRIVATE:
-        workspace = await _group_workspace(db, message.chat.id)
+        workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
         if workspace is None:
             await query.answer(text("refused", locale), show_alert=True)
             return
@@ -151,8 +143,8 @@ async def ai_button(
             reply_markup=keyboard,
         )
         return
-    await queue_panel(
-        db, workspace_id=workspace.id, seller_id=change.seller.id, message_id=message.message_id
+    await ai.queue_panel(
+        workspace_id=workspace.id, seller_id=change.seller.id, message_id=message.message_id
     )
     outbox.kick()
 
