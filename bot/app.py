@@ -26,8 +26,10 @@ from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
 from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
+from bot.bridge.agent_messages import AgentMessages
 from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
+from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
 from bot.dead_claims import DeadClaimSweeper
 from bot.deps import Deps
@@ -68,6 +70,7 @@ from bot.sync.push_tokens import PushTokens
 from bot.sync.runner import SyncRunner
 from bot.sync.scheduler import SyncScheduler
 from bot.sync.ym_push import YmPushes
+from bot.updates.notice import FailureNotices
 from bot.updates.service import TelegramUpdates
 from bot.updates.webhook import WebhookConfig
 from connectors.ozon.client import OzonClient
@@ -259,6 +262,9 @@ def assemble(
             sla_rules=RuleCommands(db=db, scope=sla_scope),
             sla_stats=StatsCommand(db=db, scope=sla_scope, sla=sla),
             sla_answers=GroupAnswers(db=db, outbox=outbox),
+            agent_messages=AgentMessages(db=db, access=access),
+            reply_checks=ReplyChecks(db=db, access=access),
+            failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=settings.locale),
         )
     )
 

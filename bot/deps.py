@@ -11,6 +11,8 @@ from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
 from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
+from bot.bridge.agent_messages import AgentMessages
+from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
@@ -24,6 +26,7 @@ from bot.sla.service import SlaService
 from bot.sla.stats_command import StatsCommand
 from bot.sync.push_tokens import PushTokens
 from bot.sync.scheduler import SyncScheduler
+from bot.updates.notice import FailureNotices
 from connectors.marketplace.registry import MarketplaceRegistry
 from connectors.ozon.client import OzonClient
 from storage.database import Database
@@ -56,3 +59,6 @@ class Deps(TypedDict):
     sla_rules: NotRequired[RuleCommands]  # /rules, /targets, /hours
     sla_stats: NotRequired[StatsCommand]  # /stats
     sla_answers: NotRequired[GroupAnswers]  # an SLA command's answer posted in its group
+    agent_messages: NotRequired[AgentMessages]  # what an agent's message in a topic means
+    reply_checks: NotRequired[ReplyChecks]  # the buttons under an unverifiable file reply
+    failures: NotRequired[FailureNotices]  # telling people the bot gave up (errors router)

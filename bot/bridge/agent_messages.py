@@ -129,6 +129,23 @@ async def accept_agent_message(
     return await _accept_reply(db, access, incoming, workspace, chat)
 
 
+class AgentMessages:
+    """The decisions above, built once (:func:`bot.app.assemble`) with the database and the
+    access rules, so the topics handler passes plain data and gets a decision back."""
+
+    def __init__(self, *, db: Database, access: AccessControl) -> None:
+        self._db = db
+        self._access = access
+
+    async def accept(self, incoming: IncomingMessage) -> Decision:
+        """:func:`accept_agent_message`: queue, hold, keep as a note, or refuse it."""
+        return await accept_agent_message(self._db, self._access, incoming)
+
+    async def topic_of(self, incoming: IncomingMessage) -> tuple[Workspace, Chat] | None:
+        """:func:`mapped_topic`: the workspace and buyer chat a human wrote in, else None."""
+        return await mapped_topic(self._db, incoming)
+
+
 async def _accept_reply(
     db: Database,
     access: AccessControl,

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.types import ErrorEvent
 
-from bot.outbox.queue import Outbox
-from bot.settings import Settings
-from bot.texts import Locale, text
+from bot.texts import text
 from bot.updates.attempts import PersonTold
-from bot.updates.notice import send_failure_notice
+from bot.updates.notice import FailureNotices
 from bot.updates.processor import describe
-from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -34,26 +31,17 @@ def last_attempt(event: ErrorEvent, last_attempt: bool = True) -> bool:
     return last_attempt
 
 
-async def _chat_locale(db: Database, chat_id: int | None, default: Locale) -> Locale:
-    if chat_id is None or chat_id > 0:  # private chats speak the default (for now)
-        return default
-    workspace = await db.workspaces.find_by_chat(tg_chat_id=chat_id)
-    return workspace.locale if workspace is not None else default
-
-
-async def on_error(
-    event: ErrorEvent, bot: Bot, settings: Settings, db: Database, outbox: Outbox
-) -> None:
+async def on_error(event: ErrorEvent, failures: FailureNotices) -> None:
     update = event.update
     logger.error("Update %d failed in a handler: %s", update.update_id, describe(event.exception))
     query = update.callback_query
     if query is not None:
         chat_id = query.message.chat.id if query.message is not None else None
-        locale = await _chat_locale(db, chat_id, settings.locale)
+        locale = await failures.chat_locale(chat_id)
         await query.answer(text(KEY, locale), show_alert=True)
     else:
         raw = update.model_dump(mode="json", exclude_none=True)
-        await send_failure_notice(bot, db, outbox, raw, settings.locale, key=KEY)
+        await failures.tell(raw, key=KEY)
     raise PersonTold() from event.exception
 
 

@@ -6,20 +6,18 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.access import AccessControl, Presser
+from bot.access import Presser
 from bot.bridge.callbacks import ReplyCheckCallback
 from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
 from bot.outbox.queue import Outbox
-from storage.database import Database
 
 
 async def on_reply_check(
     query: CallbackQuery,
     *,
     callback_data: ReplyCheckCallback,
-    db: Database,
-    access: AccessControl,
+    reply_checks: ReplyChecks,
     bridge: Bridge,
     outbox: Outbox,
 ) -> None:
@@ -27,7 +25,7 @@ async def on_reply_check(
         await query.answer()
         return
     user = query.from_user
-    answer = await ReplyChecks(db=db, access=access).decide(
+    answer = await reply_checks.decide(
         action=callback_data.a,
         reply_id=callback_data.id,
         tg_chat_id=query.message.chat.id,

@@ -6,18 +6,11 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
-from bot.access import AccessControl
-from bot.bridge.agent_messages import (
-    IncomingMessage,
-    Outcome,
-    accept_agent_message,
-    mapped_topic,
-)
+from bot.bridge.agent_messages import AgentMessages, IncomingMessage, Outcome
 from bot.bridge.notes import note_text
 from bot.bridge.service import Bridge
 from bot.drafts.render import fragments, problems
 from bot.outbox.queue import Outbox
-from storage.database import Database
 
 _NOTICE_KEYS = {
     Outcome.ANONYMOUS: "agent.anonymous",
@@ -81,9 +74,9 @@ def _is_service(message: Message) -> bool:
 
 
 async def on_group_message(
-    message: Message, db: Database, access: AccessControl, bridge: Bridge, outbox: Outbox
+    message: Message, agent_messages: AgentMessages, bridge: Bridge, outbox: Outbox
 ) -> None:
-    decision = await accept_agent_message(db, access, incoming_from(message))
+    decision = await agent_messages.accept(incoming_from(message))
     if decision.outcome is Outcome.QUEUED:
         bridge.replies.kick()
         outbox.kick()  # an edited draft's post loses its buttons
@@ -115,9 +108,9 @@ async def on_group_message(
     )
 
 
-async def on_group_edit(message: Message, db: Database, bridge: Bridge) -> None:
+async def on_group_edit(message: Message, agent_messages: AgentMessages, bridge: Bridge) -> None:
     incoming = incoming_from(message)
-    found = await mapped_topic(db, incoming)
+    found = await agent_messages.topic_of(incoming)
     body = message.text or message.caption or ""
     if found is None or body.startswith("/"):
         return

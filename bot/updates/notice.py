@@ -93,3 +93,28 @@ async def send_failure_notice(
         **extra,
     )
     return True
+
+
+class FailureNotices:
+    """Telling people the bot gave up, built once (:func:`bot.app.assemble`) so the errors
+    router gets it as a dependency instead of the database."""
+
+    def __init__(self, *, db: Database, bot: Bot, outbox: Outbox, default_locale: Locale) -> None:
+        self._db = db
+        self._bot = bot
+        self._outbox = outbox
+        self._default = default_locale
+
+    async def tell(self, update: Mapping[str, Any], *, key: str | None = None) -> bool:
+        """:func:`send_failure_notice` for a raw update (JSON, as stored)."""
+        return await send_failure_notice(
+            self._bot, self._db, self._outbox, update, self._default, key=key
+        )
+
+    async def chat_locale(self, chat_id: int | None) -> Locale:
+        """The language to answer in a chat: a bound group's own, else the default
+        (private chats speak the default here, as the alert has no sender's language)."""
+        if chat_id is None or chat_id > 0:
+            return self._default
+        workspace = await self._db.workspaces.find_by_chat(tg_chat_id=chat_id)
+        return workspace.locale if workspace is not None else self._default

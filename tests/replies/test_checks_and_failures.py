@@ -86,7 +86,7 @@ async def test_an_unverifiable_image_waits_and_send_anyway_sends_it_once(world: 
 
     await wait_until(decided)
     assert world.app is not None  # a stale or double press (a second client): answered
-    checks = ReplyChecks(db=world.db, access=world.app.dispatcher["access"])
+    checks: ReplyChecks = world.app.dispatcher["reply_checks"]  # the one the handler uses
     for action in ("s", "d"):
         answer = await checks.decide(
             action=action,
@@ -117,7 +117,7 @@ async def test_only_someone_who_may_answer_can_decide(world: World) -> None:
     _, _, item, _, notice = await _unverifiable_image(world)
     stranger = world.tg.create_user(first_name="Гость", username="guest")
     assert world.app is not None
-    checks = ReplyChecks(db=world.db, access=world.app.dispatcher["access"])
+    checks: ReplyChecks = world.app.dispatcher["reply_checks"]  # the one the handler uses
     answer = await checks.decide(
         action="s",
         reply_id=item.id,

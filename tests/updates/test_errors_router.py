@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from aiogram import Dispatcher, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.filters import Command
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
@@ -20,6 +20,7 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.texts import Locale, text
 from bot.updates.attempts import LAST_ATTEMPT, PersonTold
+from bot.updates.notice import FailureNotices
 from bot.updates.processor import UpdateProcessor
 from storage.database import Database
 from storage.update_repo import IncomingUpdate, StoredUpdate
@@ -42,13 +43,14 @@ def failing_router() -> Router:
     return router
 
 
-def dispatcher(db: Database, locale: Locale = "ru") -> Dispatcher:
+def dispatcher(db: Database, bot: Bot, locale: Locale = "ru") -> Dispatcher:
     unused: Any = object()
+    outbox = Outbox(db=db, kick=lambda: None)
     dp = Dispatcher(
         settings=Settings(locale=locale),
-        db=db,
-        outbox=Outbox(db=db, kick=lambda: None),
+        outbox=outbox,
         vault=unused,
+        failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=locale),
     )
     dp.include_router(failing_router())  # first, so it takes the update
     dp.include_router(build_router())
@@ -89,7 +91,7 @@ async def test_a_failing_message_gets_one_reply_in_the_persons_language(
 ) -> None:
     bot, session = recorded_bot()
     with caplog.at_level(logging.ERROR), pytest.raises(PersonTold) as raised:
-        await dispatcher(db, locale).feed_update(bot, message_update(PRIVATE))
+        await dispatcher(db, bot, locale).feed_update(bot, message_update(PRIVATE))
     assert isinstance(raised.value.__cause__, RuntimeError)
     [sent] = session.requests
     assert isinstance(sent, SendMessage)
@@ -104,7 +106,7 @@ async def test_a_failing_message_gets_one_reply_in_the_persons_language(
 async def test_a_failing_button_gets_an_alert_and_no_message(db: Database) -> None:
     bot, session = recorded_bot()
     with pytest.raises(PersonTold):
-        await dispatcher(db, "en").feed_update(bot, button_update(PRIVATE))
+        await dispatcher(db, bot, "en").feed_update(bot, button_update(PRIVATE))
     [answer] = session.requests
     assert isinstance(answer, AnswerCallbackQuery)
     assert answer.callback_query_id == "cq1"
@@ -118,7 +120,7 @@ async def test_a_button_in_a_bound_group_speaks_the_groups_language(db: Database
     )
     bot, session = recorded_bot()
     with pytest.raises(PersonTold):
-        await dispatcher(db, "ru").feed_update(bot, button_update(GROUP))
+        await dispatcher(db, bot, "ru").feed_update(bot, button_update(GROUP))
     assert [a.text for a in session.sent(AnswerCallbackQuery)] == [
         text("updates.unexpected", "en")
     ]
@@ -130,7 +132,7 @@ async def test_a_failing_message_in_a_bound_group_is_queued_in_its_topic(db: Dat
     )
     bot, session = recorded_bot()
     with pytest.raises(PersonTold):
-        await dispatcher(db).feed_update(bot, message_update(GROUP, thread_id=9))
+        await dispatcher(db, bot).feed_update(bot, message_update(GROUP, thread_id=9))
     assert session.requests == []  # the group's budget: through the outbox
     rows = await db.pool.fetch("SELECT payload FROM tg_outbox")
     assert len(rows) == 1
@@ -141,7 +143,7 @@ async def test_a_failing_message_in_a_bound_group_is_queued_in_its_topic(db: Dat
 
 async def test_nothing_is_said_while_a_retry_is_coming(db: Database) -> None:
     bot, session = recorded_bot()
-    dp = dispatcher(db)
+    dp = dispatcher(db, bot)
     with pytest.raises(RuntimeError, match="card"):
         await dp.feed_update(bot, message_update(PRIVATE), last_attempt=False)
     with pytest.raises(RuntimeError):
@@ -153,7 +155,7 @@ async def test_the_processor_does_not_tell_twice(db: Database) -> None:
     """Three attempts: the first two fail quietly and are retried, the last is told by the
     router; the processor marks the update failed and sends no notice of its own."""
     bot, session = recorded_bot()
-    dp = dispatcher(db)
+    dp = dispatcher(db, bot)
     told: list[int] = []
     runs = 0
 
@@ -189,3 +191,21 @@ async def test_the_processor_does_not_tell_twice(db: Database) -> None:
     assert [r.text for r in session.sent(SendMessage)] == [text("updates.unexpected", "ru")]
     status = await db.pool.fetchval("SELECT status FROM tg_updates WHERE update_id = 7001")
     assert status == "failed"
+
+
+async def test_failure_notices_speak_the_groups_language_else_the_default(db: Database) -> None:
+    bot, session = recorded_bot()
+    notices = FailureNotices(
+        db=db, bot=bot, outbox=Outbox(db=db, kick=lambda: None), default_locale="ru"
+    )
+    await db.workspaces.bind(
+        tg_chat_id=GROUP.id, title="Shop", bound_by_tg_user_id=42, locale="en"
+    )
+    assert await notices.chat_locale(GROUP.id) == "en"
+    assert await notices.chat_locale(-100888) == "ru"  # a group the bot does not serve
+    assert await notices.chat_locale(PRIVATE.id) == "ru"
+    assert await notices.chat_locale(None) == "ru"
+    # an update nobody could see a reply to (no chat): nothing sent, nothing queued
+    assert await notices.tell({"update_id": 1, "inline_query": {"id": "q"}}) is False
+    assert session.requests == []
+    assert await db.pool.fetchval("SELECT count(*) FROM tg_outbox") == 0

@@ -1,0 +1,86 @@
+"""Messages and edits in a buyer's topic, one update at a time (tests.support.handlers):
+the handler hands plain data to AgentMessages (built once in bot.app) and renders its
+decision; what it queues is read back from the database and the delivered outbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiogram.methods import SendMessage
+
+from storage.database import Database
+from tests.support.handlers import GLEB, GROUP_ID, VERA, HandlerWorld, Person, open_handler_world
+from tests.support.texts import has, says
+
+THREAD = 42
+
+
+@pytest.fixture
+async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
+    async with open_handler_world(db) as opened:
+        workspace = await opened.bound_group()
+        seller = await opened.add_seller(workspace)
+        chat, _ = await db.chats.upsert(seller_id=seller.id, external_id="buyer-chat-1")
+        await db.chats.set_topic(
+            chat_id=chat.id, workspace_id=workspace.id, thread_id=THREAD, name="Покупатель"
+        )
+        yield opened
+
+
+def in_topic(hw: HandlerWorld, person: Person, text: str, **extra: Any) -> dict[str, Any]:
+    return hw.message(
+        person, text, GROUP_ID, message_thread_id=THREAD, is_topic_message=True, **extra
+    )
+
+
+async def _topic_posts(hw: HandlerWorld) -> list[SendMessage]:
+    delivered = await hw.deliver()
+    return [r for r in delivered if isinstance(r, SendMessage) and r.chat_id == GROUP_ID]
+
+
+async def test_an_agents_message_in_the_topic_is_queued_for_the_buyer_once(
+    hw: HandlerWorld,
+) -> None:
+    message = in_topic(hw, VERA, "Здравствуйте! Отправим сегодня.")
+    await hw.feed("message", message)
+    await hw.feed("message", message)  # Telegram redelivers the same update
+    rows = await hw.db.pool.fetch("SELECT text, tg_message_id FROM reply_outbox")
+    assert [(r["text"], r["tg_message_id"]) for r in rows] == [
+        ("Здравствуйте! Отправим сегодня.", message["message_id"])
+    ]
+
+
+async def test_a_stranger_in_the_topic_is_told_and_nothing_is_queued(hw: HandlerWorld) -> None:
+    message = in_topic(hw, GLEB, "Я тоже отвечу")
+    await hw.feed("message", message)
+    assert await hw.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
+    [notice] = await _topic_posts(hw)
+    assert has(notice.text, says("reply_failed.not_member"))
+    assert notice.message_thread_id == THREAD
+    assert notice.reply_parameters is not None
+    assert notice.reply_parameters.message_id == message["message_id"]
+
+
+async def test_an_edit_in_the_topic_is_not_relayed_and_says_so(hw: HandlerWorld) -> None:
+    edited = in_topic(hw, VERA, "Исправила", edit_date=int(datetime.now(UTC).timestamp()))
+    await hw.feed("edited_message", edited)
+    [notice] = await _topic_posts(hw)
+    assert has(notice.text, says("agent.edit_not_relayed"))
+    assert notice.message_thread_id == THREAD
+    assert await hw.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
+
+
+@pytest.mark.parametrize("body", ["// Вера, посмотри", "/take"])
+async def test_an_edited_note_or_command_says_nothing(hw: HandlerWorld, body: str) -> None:
+    edited = in_topic(hw, VERA, body, edit_date=int(datetime.now(UTC).timestamp()))
+    await hw.feed("edited_message", edited)
+    assert await _topic_posts(hw) == []
+
+
+async def test_an_edit_outside_a_buyers_topic_says_nothing(hw: HandlerWorld) -> None:
+    edited = hw.message(VERA, "В общем чате", GROUP_ID, edit_date=1)
+    await hw.feed("edited_message", edited)
+    assert await _topic_posts(hw) == []
