@@ -242,6 +242,61 @@ def test_no_handler_reaches_into_a_services_database() -> None:
     assert not offenders, offenders
 
 
+def _names_database(annotation: ast.expr | None) -> bool:
+    """``Database``, ``storage.database.Database``, ``Database | None``, ``"Database"``."""
+    if annotation is None:
+        return False
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Name) and node.id == "Database":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "Database":
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                parsed = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                continue
+            if _names_database(parsed):
+                return True
+    return False
+
+
+def test_no_handler_takes_the_database() -> None:
+    """Handlers get services built once in the composition root (bot/app.py), never the
+    ``Database`` from the dispatcher data: no handler module imports ``storage.database``
+    and no function in one has a parameter annotated ``Database``."""
+    for forbidden in ("Database", "'Database | None'", "storage.database.Database"):
+        assert _names_database(ast.parse(forbidden, mode="eval").body), forbidden
+    assert not _names_database(ast.parse("Workspace | None", mode="eval").body)
+    offenders: dict[str, list[str]] = {}
+    for name, tree in _handler_modules().items():
+        found: list[str] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [
+                    f"line {node.lineno}: import {alias.name}"
+                    for alias in node.names
+                    if alias.name == "storage.database"
+                ]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                if node.module == "storage.database" or (
+                    node.module == "storage" and any(a.name == "database" for a in node.names)
+                ):
+                    found.append(f"line {node.lineno}: from {node.module}")
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                arguments = node.args
+                params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+                params += [p for p in (arguments.vararg, arguments.kwarg) if p is not None]
+                found += [
+                    f"line {p.lineno}: {p.arg}: Database"
+                    for p in params
+                    if _names_database(p.annotation)
+                ]
+        if found:
+            offenders[name] = found
+    assert not offenders, offenders
+
+
 def _handler_targets(node: ast.AST, importer: str) -> list[str]:
     """The handler modules an import statement names, dotted from ``bot/handlers``
     (``add_seller.wizard``), relative imports resolved against ``importer``."""
