@@ -28,8 +28,14 @@ from typing import Any
 
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator, User
-
-from .markets import OZON_API_KEY, OZON_CLIENT_ID, OZON_SHOP, Market, OzonMarket, open_market
+from tests.support.markets import (
+    OZON_API_KEY,
+    OZON_CLIENT_ID,
+    OZON_SHOP,
+    Market,
+    OzonMarket,
+    open_market,
+)
 
 #: The Ozon shop of the Ozon-only cases (and of the webhook world, which builds its own).
 CLIENT_ID, API_KEY, SHOP = OZON_CLIENT_ID, OZON_API_KEY, OZON_SHOP

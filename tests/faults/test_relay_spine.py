@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.markets import MARKETPLACES
+
 from .harness import FaultWorld, extra_copies, first_seen, open_fault_world, png
-from .markets import MARKETPLACES
 
 pytestmark = pytest.mark.parametrize("marketplace", MARKETPLACES)
 
