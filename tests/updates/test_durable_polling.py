@@ -156,6 +156,13 @@ async def test_a_handler_that_ran_before_the_crash_is_run_again_without_effect_t
     async with open_world(db) as world:
         chat_id, thread = await open_topic(world)
 
+        async def topic_created_done() -> bool:  # its update shares the topic's key: a
+            # "forum topic created" update still in flight when "done" stops returning
+            # would hold the agent's messages behind it for ever
+            return [s["status"] for s in await stored_for(db, [thread])] == ["done"]
+
+        await wait_until(topic_created_done)
+
         async def never_done(**_: Any) -> None:
             await asyncio.Event().wait()  # killed after the handler, before "done"
 
