@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .harness import FaultWorld, open_fault_world
+from .harness import REPO_ROOT, FaultWorld, open_fault_world
+from .zygote import Zygote
 
 
 @pytest.fixture(params=["ozon"])
@@ -16,9 +17,20 @@ def marketplace(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+async def zygote() -> AsyncIterator[Zygote]:
+    """The bot imported once for the session; each start forks it (tests/faults/zygote.py)."""
+    spawner = Zygote(REPO_ROOT)
+    await spawner.start()
+    yield spawner
+    await spawner.close()
+
+
 @pytest.fixture
-async def fw(tmp_path: Path, marketplace: str) -> AsyncIterator[FaultWorld]:
+async def fw(tmp_path: Path, marketplace: str, zygote: Zygote) -> AsyncIterator[FaultWorld]:
     # Polled, not pushed: with pushes arriving, push pacing (rightly) slows polling to a
     # safety net, and these tests count polls to know a cycle has passed.
-    async with open_fault_world(tmp_path / "data", marketplace, ozon_push=False) as world:
+    async with open_fault_world(
+        tmp_path / "data", marketplace, ozon_push=False, zygote=zygote
+    ) as world:
         yield world

@@ -28,6 +28,7 @@ from typing import Any
 
 from sandbox.ozon import OzonEmulator
 from sandbox.telegram import TelegramEmulator, User
+from tests.faults.zygote import ForkedProcess, Zygote
 from tests.support.markets import (
     OZON_API_KEY,
     OZON_CLIENT_ID,
@@ -69,31 +70,54 @@ async def wait_until(condition: Callable[[], bool], seconds: float, what: str) -
         raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}") from None
 
 
-def postgres_pids(data_dir: Path) -> list[int]:
-    """The embedded PostgreSQL processes serving ``data_dir`` (they run in their own session)."""
-    pids: list[int] = []
-    needle = str(data_dir)
+def _processes() -> dict[int, tuple[int, str, str]]:
+    """Every live process: pid → (parent pid, state, command line)."""
+    found: dict[int, tuple[int, str, str]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
+            stat = (entry / "stat").read_text()
             raw = (entry / "cmdline").read_bytes()
-            cmdline = raw.replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if "postgres" in cmdline and needle in cmdline:
-            pids.append(int(entry.name))
-    return pids
+        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]  # after "pid (comm) "
+        if state != "Z":  # a zombie has ended; only its parent has not noticed yet
+            found[int(entry.name)] = (
+                int(ppid),
+                state,
+                raw.replace(b"\0", b" ").decode(errors="replace"),
+            )
+    return found
+
+
+def postgres_pids(data_dir: Path) -> list[int]:
+    """The embedded PostgreSQL serving ``data_dir``: its postmaster (whose command line
+    names the folder; it runs in a session of its own) and the backends it forked, which
+    outlive a killed postmaster for a moment and would keep a new one from starting."""
+    processes = _processes()
+    needle = str(data_dir)
+    masters = {
+        pid for pid, (_, _, cmd) in processes.items() if "postgres" in cmd and needle in cmd
+    }
+    backends = {pid for pid, (ppid, _, _) in processes.items() if ppid in masters}
+    return sorted(masters | backends)
 
 
 class BotProcess:
-    """``python -m bot`` with its own process group; its output is appended to ``bot.log``."""
+    """``python -m bot`` with its own process group; its output is appended to ``bot.log``.
 
-    def __init__(self, data_dir: Path, env: dict[str, str]) -> None:
+    With a :class:`~tests.faults.zygote.Zygote` the process is forked from the pre-imported
+    bot (seconds sooner, the same process otherwise); without one it is started cold."""
+
+    def __init__(
+        self, data_dir: Path, env: dict[str, str], *, zygote: Zygote | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.env = env
+        self.zygote = zygote
         self.log_path = data_dir / "bot.log"
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: asyncio.subprocess.Process | ForkedProcess | None = None
         self.kills = 0
         self.starts = 0
 
@@ -103,17 +127,20 @@ class BotProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             log.write(f"\n===== start {self.starts + 1} =====\n".encode())
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                cwd=REPO_ROOT,
-                env=self.env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,
-            )
+            if self.zygote is None:
+                self.proc = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    cwd=REPO_ROOT,
+                    env=self.env,
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,
+                )
+        if self.zygote is not None:
+            self.proc = await self.zygote.spawn(env=self.env, cwd=REPO_ROOT, log=self.log_path)
         self.starts += 1
 
     @property
@@ -149,11 +176,16 @@ class BotProcess:
         await self._end_postgres(signal.SIGKILL)
 
     async def _end_postgres(self, signum: signal.Signals) -> None:
-        for pid in postgres_pids(self.data_dir):
+        pids = postgres_pids(self.data_dir)
+        for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signum)
-        with contextlib.suppress(TimeoutError):
-            await wait_until(lambda: not postgres_pids(self.data_dir), 15, "postgres to exit")
+
+        def gone() -> bool:  # reaped, not just dead: pgserver takes a zombie for a server
+            return not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+        with contextlib.suppress(AssertionError):  # SIGTERM may be slow: SIGKILL follows
+            await wait_until(gone, 15, "postgres to exit")
 
 
 @dataclass
@@ -407,7 +439,11 @@ def bot_env(
 
 @contextlib.asynccontextmanager
 async def open_fault_world(
-    data_dir: Path, marketplace: str = "ozon", *, ozon_push: bool = True
+    data_dir: Path,
+    marketplace: str = "ozon",
+    *,
+    ozon_push: bool = True,
+    zygote: Zygote | None = None,
 ) -> AsyncIterator[FaultWorld]:
     """Emulators, a forum group with an owner and an agent, a bootstrapped running bot
     with one seller on ``marketplace`` (``ozon``, ``wildberries`` or ``ym``)."""
@@ -426,7 +462,7 @@ async def open_fault_world(
         )  # fmt: skip
         env = bot_env(tg, ozon, data_dir, owner.id, push_port)
         env.update(market.env())
-        process = BotProcess(data_dir, env)
+        process = BotProcess(data_dir, env, zygote=zygote)
         world = FaultWorld(tg, ozon, process, owner, agent, group.id, market, ozon_push)
         try:
             await world.start()

@@ -42,6 +42,7 @@ from tests.faults.harness import (
     free_port,
     wait_until,
 )
+from tests.faults.zygote import Zygote
 
 SEND = "/v1/chat/send/message"
 GROUP_LIMIT = 20
@@ -135,7 +136,7 @@ class Multi:
 
 
 @pytest.fixture
-async def multi(tmp_path: Path, migrated_dsn: str) -> AsyncIterator[Multi]:
+async def multi(tmp_path: Path, migrated_dsn: str, zygote: Zygote) -> AsyncIterator[Multi]:
     async with (
         OzonEmulator(port=0, rate_limit_rps=0) as ozon,
         TelegramEmulator(port=0, group_limit=(GROUP_LIMIT, WINDOW), global_limit=(30, 1.0)) as tg,
@@ -167,7 +168,7 @@ async def multi(tmp_path: Path, migrated_dsn: str) -> AsyncIterator[Multi]:
                     "LOG_LEVEL": "DEBUG",  # the poll-lease lines the overlap check reads
                 }
             )
-            bots.append(BotProcess(data_dir, env))
+            bots.append(BotProcess(data_dir, env, zygote=zygote))
         world = Multi(tg, ozon, bots, groups, owners, agents)
         try:
             yield world

@@ -27,6 +27,7 @@ from .harness import (
     first_seen,
     free_port,
 )
+from .zygote import Zygote
 
 SECRET = "faults-webhook-secret_0123456789"
 
@@ -44,7 +45,9 @@ class WebhookFaultWorld(FaultWorld):
 
 
 @contextlib.asynccontextmanager
-async def open_webhook_world(data_dir: Path) -> AsyncIterator[WebhookFaultWorld]:
+async def open_webhook_world(
+    data_dir: Path, zygote: Zygote | None = None
+) -> AsyncIterator[WebhookFaultWorld]:
     async with (
         OzonEmulator(port=0, rate_limit_rps=0) as ozon,
         TelegramEmulator(port=0, group_limit=(10_000, 60.0), global_limit=(10_000, 1.0)) as tg,
@@ -67,7 +70,7 @@ async def open_webhook_world(data_dir: Path) -> AsyncIterator[WebhookFaultWorld]
                 "WEBHOOK_HOST": "127.0.0.1",
             }
         )
-        process = BotProcess(data_dir, env)
+        process = BotProcess(data_dir, env, zygote=zygote)
         world = WebhookFaultWorld(tg, ozon, process, owner, agent, group.id, ozon_push=False)
         try:
             await world.start()
@@ -78,8 +81,8 @@ async def open_webhook_world(data_dir: Path) -> AsyncIterator[WebhookFaultWorld]
 
 
 @pytest.fixture
-async def wfw(tmp_path: Path) -> AsyncIterator[WebhookFaultWorld]:
-    async with open_webhook_world(tmp_path / "data") as world:
+async def wfw(tmp_path: Path, zygote: Zygote) -> AsyncIterator[WebhookFaultWorld]:
+    async with open_webhook_world(tmp_path / "data", zygote) as world:
         yield world
 
 
