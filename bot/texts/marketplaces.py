@@ -62,6 +62,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     # /add_seller for marketplaces whose token names the seller (Wildberries)
+    # Marketplace names as people read them (bot.admin.onboarding.display_name).
+    "marketplace.name.ozon": {"ru": "Ozon", "en": "Ozon"},
+    "marketplace.name.wildberries": {"ru": "Wildberries", "en": "Wildberries"},
+    "marketplace.name.ym": {"ru": "Яндекс Маркет", "en": "Yandex Market"},
     "add.usage.marketplaces": {
         "ru": (
             "Я работаю с Ozon, Wildberries и Яндекс Маркетом:\n"
