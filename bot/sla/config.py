@@ -135,7 +135,7 @@ def parse_days(word: str) -> tuple[int, ...]:
         elif len(ends) == 2 and ends[0] <= ends[1]:
             days.update(range(ends[0], ends[1] + 1))
         else:
-            raise ConfigError(f"days {word!r}: use e.g. пн-пт", key="days", word=word)
+            raise ConfigError(f"days {word!r}: use e.g. mon-fri", key="days", word=word)
     return tuple(sorted(days))
 
 

@@ -117,7 +117,7 @@ def _secs(value: float | None, locale: Locale) -> str:
     if value is None:
         return text("stats.none", locale)
     if value < 60:
-        return f"{value:.0f} s" if locale == "en" else f"{value:.0f} с"
+        return text("dur.sec", locale, s=f"{value:.0f}")
     return duration(timedelta(seconds=value), locale)
 
 

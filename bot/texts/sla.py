@@ -29,6 +29,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "sla.line_owner": {"ru": " · ведёт {owner}", "en": " · owner {owner}"},
     "sla.left": {"ru": "осталось {left}", "en": "{left} left"},
     "sla.overdue": {"ru": "просрочен на {late}", "en": "{late} overdue"},
+    "dur.sec": {"ru": "{s} с", "en": "{s} s"},
     "dur.min": {"ru": "{m} мин", "en": "{m} min"},
     "dur.hour": {"ru": "{h} ч", "en": "{h} h"},
     "dur.hour_min": {"ru": "{h} ч {m} мин", "en": "{h} h {m} min"},
