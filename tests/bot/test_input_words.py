@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.drafts.ai_settings import CLEAR, parse_text_command
+from bot.drafts.ai_settings import usage as ai_usage
 from bot.sla import config
 from bot.sla.config import ConfigError, parse_days, parse_hours, parse_minutes, parse_priority
 from bot.sla.queue_commands import QueueAsk, View, parse_filter
@@ -139,3 +141,11 @@ def test_a_word_cannot_mean_two_things() -> None:
     clash: Vocabulary[str] = {"ru": {"все": "all"}, "en": {"ВСЕ": "mine"}}
     with pytest.raises(ValueError, match="two things"):
         accepted(clash)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_ai_text_usage_says_how_to_clear(locale: Locale) -> None:
+    """/ai_tone and /ai_instructions take free text; the one word they treat specially
+    (``-`` clears the setting) is in their usage."""
+    assert f"{CLEAR}</code>" in ai_usage("/ai_tone", locale)
+    assert parse_text_command(f"3 {CLEAR}") == (3, CLEAR)
