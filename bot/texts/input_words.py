@@ -137,9 +137,9 @@ STATS_PERIODS: Vocabulary[str] = {
 }
 
 #: The marketplace in /add_seller (bot.admin.onboarding.MARKETPLACES): the same Latin
-#: names in both languages. ``add.usage.marketplaces`` shows the short ones (ozon, wb,
-#: ym) in its examples; the /add_seller handlers render usage texts without values, so it
-#: is not generated from this table.
+#: names in both languages. ``add.usage.marketplaces`` is written out by hand (its
+#: examples need one line per marketplace, and the /add_seller handlers render usage
+#: texts without values); the test checks it names every word here.
 MARKETPLACES: Vocabulary[str] = {
     "ru": {},
     "en": {

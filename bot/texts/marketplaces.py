@@ -72,6 +72,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "<code>/add_seller ozon Client-Id Api-Key [название]</code>\n"
             "<code>/add_seller wb токен [название]</code>\n"
             "<code>/add_seller ym Api-Key [название]</code>\n"
+            "Вместо wb можно wildberries, вместо ym — yandex или yandex_market.\n"
             "Или просто /add_seller — и я спрошу всё по шагам."
         ),
         "en": (
@@ -79,6 +80,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "<code>/add_seller ozon Client-Id Api-Key [name]</code>\n"
             "<code>/add_seller wb token [name]</code>\n"
             "<code>/add_seller ym Api-Key [name]</code>\n"
+            "wildberries works for wb, yandex or yandex_market for ym.\n"
             "Or just /add_seller and I will ask step by step."
         ),
     },

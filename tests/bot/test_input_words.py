@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.admin.onboarding import SellerDraft, parse_one_line
 from bot.drafts.ai_settings import CLEAR, parse_text_command
 from bot.drafts.ai_settings import usage as ai_usage
 from bot.sla import config
@@ -20,7 +21,7 @@ from bot.sla.rule_commands import VERBS
 from bot.sla.rule_views import hours_help, refusal_reason, rules_help, targets_help
 from bot.sla.stats import parse_period
 from bot.sla.stats import usage as stats_usage
-from bot.texts import Locale
+from bot.texts import Locale, text
 from bot.texts import input_words as vocab
 from bot.texts.input_words import Vocabulary, accepted
 from bot.texts.locale import LOCALES
@@ -149,3 +150,17 @@ def test_the_ai_text_usage_says_how_to_clear(locale: Locale) -> None:
     (``-`` clears the setting) is in their usage."""
     assert f"{CLEAR}</code>" in ai_usage("/ai_tone", locale)
     assert parse_text_command(f"3 {CLEAR}") == (3, CLEAR)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_add_seller_usage_names_every_marketplace_word(locale: Locale) -> None:
+    """Written by hand (one example line per marketplace), so checked word by word."""
+    shown = text("add.usage.marketplaces", locale)
+    assert [w for w in accepted(vocab.MARKETPLACES) if not listed(w, shown)] == []
+
+
+@pytest.mark.parametrize(("word", "value"), both_cases(vocab.MARKETPLACES))
+def test_marketplace_words(word: str, value: object) -> None:
+    key = "123 key-key-key-key" if value == "ozon" else "token-token"  # Ozon: Client-Id too
+    parsed = parse_one_line(f"/add_seller {word} {key}")
+    assert isinstance(parsed, SellerDraft) and parsed.marketplace == value
