@@ -218,7 +218,7 @@ def assemble(
     )
     buyer_posts.decorate(sla.post_extras)
     seller_admin = SellerAdmin(db=db, vault=vault, marketplaces=marketplaces, sync=sync)
-    sla_scope = CommandScope(db=db, access=access)
+    sla_scope, sla_answers = CommandScope(db=db, access=access), GroupAnswers(db=db, outbox=outbox)
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -257,11 +257,11 @@ def assemble(
             push_registration=registration,
             marketplaces=marketplaces,
             membership=Membership(db=db, kick=outbox.kick, default_locale=settings.locale),
-            claims=ClaimCommands(db=db, access=access, kick=sla.kick),
+            claims=ClaimCommands(db=db, access=access, answers=sla_answers),
             sla_queue=QueueCommands(db=db, scope=sla_scope, sla=sla),
             sla_rules=RuleCommands(db=db, scope=sla_scope),
             sla_stats=StatsCommand(db=db, scope=sla_scope, sla=sla),
-            sla_answers=GroupAnswers(db=db, outbox=outbox),
+            sla_answers=sla_answers,
             agent_messages=AgentMessages(db=db, access=access),
             reply_checks=ReplyChecks(db=db, access=access),
             failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=settings.locale),

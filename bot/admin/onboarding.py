@@ -22,7 +22,9 @@ from bot.admin.push_registration import PushRegistration, Registration
 from bot.outbox.queue import enqueue_notice
 from bot.sync.poller import PollReport
 from bot.sync.scheduler import SyncScheduler
-from bot.texts import TEXTS, Locale, for_marketplace, text
+from bot.texts import TEXTS, Locale, for_marketplace, plain_text, text
+from bot.texts import input_words as vocab
+from bot.texts.input_words import accepted
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
 from connectors.marketplace.port import Credentials, Marketplace
 from connectors.marketplace.registry import MarketplaceRegistry
@@ -35,20 +37,22 @@ from storage.vault import Vault
 logger = logging.getLogger(__name__)
 
 MARKETPLACES: tuple[str, ...] = ("ozon", "wildberries", "ym")
-#: How people may type a marketplace in ``/add_seller``.
-MARKETPLACE_WORDS: dict[str, str] = {
-    "ozon": "ozon",
-    "wildberries": "wildberries",
-    "wb": "wildberries",
-    "ym": "ym",
-    "yandex": "ym",
-    "yandex_market": "ym",
-}
+#: How people may type a marketplace in ``/add_seller`` (bot.texts.input_words).
+MARKETPLACE_WORDS: dict[str, str] = accepted(vocab.MARKETPLACES)
 #: Marketplaces whose key alone is typed: ``/add_seller wb <token> [name]`` (WB's token
 #: names the seller; a YM key's cabinet is found from its campaigns).
 TOKEN_ONLY: frozenset[str] = frozenset({"wildberries", "ym"})
-DISPLAY_NAMES: dict[str, str] = {"ozon": "Ozon", "wildberries": "Wildberries",
-                                 "ym": "Яндекс Маркет"}  # fmt: skip
+#: A default shop name is stored once and shown to everyone, so it is not in the admin's
+#: language but in this one (the names shops already have).
+NAME_LOCALE: Locale = "ru"
+
+
+def display_name(marketplace: str, locale: Locale) -> str:
+    """The marketplace as people read it ("Яндекс Маркет" / "Yandex Market"), plain text."""
+    key = f"marketplace.name.{marketplace}"
+    return plain_text(key, locale) if key in TEXTS else marketplace.capitalize()
+
+
 MAX_NAME = 64
 MAX_TOKEN = 4096
 
@@ -104,8 +108,7 @@ def clean_name(value: str) -> str | None:
 
 
 def default_name(marketplace: str, client_id: str) -> str:
-    shown = DISPLAY_NAMES.get(marketplace, marketplace.capitalize())
-    return f"{shown} {client_id}".strip()
+    return f"{display_name(marketplace, NAME_LOCALE)} {client_id}".strip()
 
 
 def looks_like_key(value: str) -> bool:
@@ -204,7 +207,8 @@ def with_cabinet(draft: SellerDraft, cabinet: Cabinet) -> SellerDraft:
     """The draft for the cabinet the admin picked (named after it unless named already)."""
     name = draft.name
     if name == default_name(draft.marketplace, ""):
-        name = clean_name(f"{DISPLAY_NAMES.get(draft.marketplace, '')} {cabinet.name}") or name
+        shown = display_name(draft.marketplace, NAME_LOCALE)
+        name = clean_name(f"{shown} {cabinet.name}") or name
     return dataclasses.replace(draft, client_id=cabinet.account_id, name=name)
 
 

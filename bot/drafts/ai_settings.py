@@ -195,6 +195,11 @@ class AiSettings:
         )
 
 
+def usage(command: str, locale: Locale) -> str:
+    """How to type /ai_tone or /ai_instructions, including the word that clears it."""
+    return text("ai.usage", locale, command=command, clear=CLEAR)
+
+
 def parse_text_command(args: str | None) -> tuple[int, str] | None:
     """``"3 дружелюбно"`` → ``(3, "дружелюбно")``; None when the shop number is missing."""
     head, _, rest = (args or "").strip().partition(" ")

@@ -12,7 +12,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.admin.binding import GroupBinding
-from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command
+from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, usage
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
 from bot.outbox.queue import PRIORITY_NOTICE, Outbox
 from bot.texts import Locale, text
@@ -68,7 +68,7 @@ async def ai_text(
             return
     locale = workspace.locale if workspace is not None else locale
     if parsed is None:
-        reply = text("ai.usage", locale, command=f"/{command.command}")
+        reply = usage(f"/{command.command}", locale)
     else:
         change = await ai.set_text(
             parsed[0],

@@ -23,7 +23,7 @@ from bot.admin.callbacks import (
     PushUrl,
     PushUrlOp,
 )
-from bot.admin.onboarding import DISPLAY_NAMES, MARKETPLACES
+from bot.admin.onboarding import MARKETPLACES, display_name
 from bot.admin.push_registration import Registration
 from bot.texts import Locale, plain_text, text
 from storage.records import Seller, Workspace
@@ -53,7 +53,7 @@ def cancel_keyboard(locale: Locale, what: Cancelled = Cancelled.ADD) -> InlineKe
 
 def marketplace_keyboard(locale: Locale) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(text=DISPLAY_NAMES.get(m, m),
+        [InlineKeyboardButton(text=display_name(m, locale),
                               callback_data=PickMarketplace(marketplace=m).pack())]
         for m in MARKETPLACES
     ]  # fmt: skip

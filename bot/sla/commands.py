@@ -1,20 +1,21 @@
 """The SLA claim commands as a service: the "Take" button, /take, /release, /assign.
 
 Plain inputs (who, where, what) → a plain :class:`Reply` the handler renders; what the
-topic must be told (who owns the chat now) is queued here through the outbox, once per
-key. The decision itself is :func:`bot.sla.claims.decide`; the write is its
-compare-and-set (:func:`bot.sla.claims.apply`).
+topic must be told (who owns the chat now) is handed here to
+:class:`bot.sla.scope.GroupAnswers`, like every other SLA command's group answer, once per
+command message (or button press). The decision itself is :func:`bot.sla.claims.decide`;
+the write is its compare-and-set (:func:`bot.sla.claims.apply`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.access import AccessControl, Presser, Role
-from bot.outbox.queue import enqueue_notice
 from bot.sla.claims import Action, ClaimResult, Outcome, apply
+from bot.sla.reply import SILENT, Reply
+from bot.sla.scope import GroupAnswers, command_key
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
@@ -34,26 +35,17 @@ _REFUSALS = {
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
-    """What to answer the person with (a callback answer or a message); ``None`` text
-    means say nothing (the answer went to the topic). ``png`` is a chart sent with the
-    text (/stats)."""
-
-    text: str | None
-    alert: bool = False
-    png: bytes | None = None
-
-
-SILENT = Reply(None)
-
-
-@dataclass(frozen=True, slots=True)
 class TopicMessage:
     """A command typed in a group: the chat, its topic (if any) and the message."""
 
     tg_chat_id: int
     thread_id: int | None
     message_id: int
+
+    @property
+    def dedup_key(self) -> str:
+        """The same key as any other SLA command's answer to this message."""
+        return command_key(self.tg_chat_id, self.message_id)
 
 
 def result_text(result: ClaimResult, locale: Locale, actor_name: str) -> str:
@@ -64,10 +56,10 @@ def result_text(result: ClaimResult, locale: Locale, actor_name: str) -> str:
 
 
 class ClaimCommands:
-    def __init__(self, *, db: Database, access: AccessControl, kick: Callable[[], None]) -> None:
+    def __init__(self, *, db: Database, access: AccessControl, answers: GroupAnswers) -> None:
         self._db = db
         self._access = access
-        self._kick = kick
+        self._answers = answers
         self._queue = SlaQueueRepo(db.pool)
 
     async def press_take(
@@ -132,7 +124,7 @@ class ClaimCommands:
         await self._announce(
             chat,
             workspace,
-            key=f"cmd:{where.tg_chat_id}:{where.message_id}",
+            key=where.dedup_key,
             body=result_text(result, workspace.locale, person.name),
             reply_to=where.message_id,
         )
@@ -184,7 +176,7 @@ class ClaimCommands:
             details={"chat_id": chat.id, "agent_id": target.id},
         )
         body = text("claim.assigned", locale, admin=admin.name, agent=result.owner_name or "")
-        await self._announce(chat, workspace, key=f"cmd:{where.tg_chat_id}:{where.message_id}",
+        await self._announce(chat, workspace, key=where.dedup_key,
                              body=body, reply_to=where.message_id)  # fmt: skip
         return SILENT
 
@@ -206,13 +198,11 @@ class ClaimCommands:
     async def _announce(
         self, chat: Chat, workspace: Workspace, *, key: str, body: str, reply_to: int | None = None
     ) -> None:
-        """Tell the chat's topic who owns it now (or why not), through the Telegram queue."""
-        await enqueue_notice(
-            self._db,
+        """Tell the chat's topic who owns it now (or why not), through the group answers."""
+        await self._answers.in_chat_topic(
             workspace_id=workspace.id,
-            text=body,
-            key=key,
             chat_id=chat.id,
+            reply=Reply(body),
+            key=key,
             reply_to=reply_to,
         )
-        self._kick()

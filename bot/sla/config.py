@@ -1,7 +1,8 @@
 """Parsing what admins type in /rules, /targets and /hours (pure; errors name the problem).
 
 Russian and English words are both accepted: ``/rules add срочно слова брак, сломан``,
-``/targets urgent 30m 1h``, ``/hours 09:00-21:00 пн-пт Europe/Moscow``.
+``/targets urgent 30m 1h``, ``/hours 09:00-21:00 пн-пт Europe/Moscow``; the words live in
+:mod:`bot.texts.input_words`, next to the help texts that list them.
 """
 
 from __future__ import annotations
@@ -12,58 +13,31 @@ from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.sla.rules import compile_regex
+from bot.texts import input_words as vocab
+from bot.texts.input_words import accepted
 from storage.records import PRIORITIES, Priority
 from storage.sla_repo import RuleSpec
 
+_PRIORITY_NAMES: dict[str, Priority] = {p: p for p in PRIORITIES}
+# What people type (bot.texts.input_words), lower-cased → the parser's value; a
+# vocabulary value that is not one of ours fails here, at import.
 PRIORITY_WORDS: dict[str, Priority] = {
-    **{p: p for p in PRIORITIES},
-    "срочно": "urgent",
-    "срочный": "urgent",
-    "высокий": "high",
-    "обычный": "normal",
-    "низкий": "low",
+    word: _PRIORITY_NAMES[value] for word, value in accepted(vocab.PRIORITIES).items()
 }
-KIND_WORDS = {
-    "keyword": "keyword",
-    "keywords": "keyword",
-    "слова": "keyword",
-    "слово": "keyword",
-    "regex": "regex",
-    "регулярка": "regex",
-    "first": "first_message",
-    "first_message": "first_message",
-    "первое": "first_message",
-    "order": "has_order",
-    "has_order": "has_order",
-    "заказ": "has_order",
-    "с_заказом": "has_order",
-    "no_order": "no_order",
-    "без_заказа": "no_order",
-    "unanswered": "unanswered_at_least",
-    "unanswered_at_least": "unanswered_at_least",
-    "без_ответа": "unanswered_at_least",
-    "outside_hours": "outside_hours",
-    "вне_часов": "outside_hours",
-    "ночью": "outside_hours",
-}
-DAY_WORDS = {
-    "пн": 1,
-    "вт": 2,
-    "ср": 3,
-    "чт": 4,
-    "пт": 5,
-    "сб": 6,
-    "вс": 7,
-    "mon": 1,
-    "tue": 2,
-    "wed": 3,
-    "thu": 4,
-    "fri": 5,
-    "sat": 6,
-    "sun": 7,
-}
+KIND_WORDS: dict[str, str] = accepted(vocab.RULE_KINDS)
+DAY_WORDS: dict[str, int] = accepted(vocab.WEEKDAYS)
+EVERY_DAY_WORDS: frozenset[str] = frozenset(accepted(vocab.EVERY_DAY))
+HOURS_SWITCH_WORDS: dict[str, bool] = accepted(vocab.HOURS_SWITCH)
 _MAX_PATTERN = 300
-_DURATION_RE = re.compile(r"^(?:(\d+)\s*(?:h|ч))?\s*(?:(\d+)\s*(?:m|м|мин|min)?)?$")
+
+
+def _units(unit: str) -> str:
+    """A regex alternation of the words for one duration unit, longest first."""
+    found = [w for w, value in accepted(vocab.DURATION_UNITS).items() if value == unit]
+    return "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
+
+
+_DURATION_RE = re.compile(rf"^(?:(\d+)\s*(?:{_units('h')}))?\s*(?:(\d+)\s*(?:{_units('m')})?)?$")
 _TIME_RANGE_RE = re.compile(r"^(\d{1,2}):?(\d{2})?\s*-\s*(\d{1,2}):?(\d{2})?$")
 
 
@@ -151,7 +125,7 @@ class HoursSpec:
 def parse_days(word: str) -> tuple[int, ...]:
     """ "пн-пт", "mon-sun", "пн,ср,пт", "1-5", "все"/"daily"."""
     value = word.lower()
-    if value in ("все", "ежедневно", "daily", "all"):
+    if value in EVERY_DAY_WORDS:
         return tuple(range(1, 8))
     days: set[int] = set()
     for chunk in value.split(","):
@@ -161,7 +135,7 @@ def parse_days(word: str) -> tuple[int, ...]:
         elif len(ends) == 2 and ends[0] <= ends[1]:
             days.update(range(ends[0], ends[1] + 1))
         else:
-            raise ConfigError(f"days {word!r}: use e.g. пн-пт", key="days", word=word)
+            raise ConfigError(f"days {word!r}: use e.g. mon-fri", key="days", word=word)
     return tuple(sorted(days))
 
 
@@ -188,14 +162,13 @@ def _time(hour: str, minute: str | None) -> time:
 
 def parse_hours(args: str) -> HoursSpec:
     """``off`` | ``on`` | ``HH:MM-HH:MM [days] [Time/Zone]`` (any order after the times)."""
-    words = args.split()
-    if not words:
+    parts = args.split()
+    if not parts:
         raise ConfigError("nothing to change", key="nothing")
-    if words[0].lower() in ("off", "выкл", "нет", "24/7"):
-        return HoursSpec(enabled=False)
-    if words[0].lower() in ("on", "вкл", "да"):
-        return HoursSpec(enabled=True)
-    match = _TIME_RANGE_RE.match(words[0])
+    switch = HOURS_SWITCH_WORDS.get(parts[0].lower())
+    if switch is not None:
+        return HoursSpec(enabled=switch)
+    match = _TIME_RANGE_RE.match(parts[0])
     if not match:
         raise ConfigError("start with working hours like 09:00-21:00, or off", key="hours_first")
     start, end = _time(match[1], match[2]), _time(match[3], match[4])
@@ -203,7 +176,7 @@ def parse_hours(args: str) -> HoursSpec:
         raise ConfigError("the working day must end after it starts", key="day_order")
     days: tuple[int, ...] | None = None
     zone: str | None = None
-    for word in words[1:]:
+    for word in parts[1:]:
         if "/" in word or word.upper() == "UTC":
             try:
                 ZoneInfo(word)

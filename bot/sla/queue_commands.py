@@ -9,10 +9,12 @@ from enum import StrEnum
 
 from bot.access import Presser, Role
 from bot.sla.board import chat_line
-from bot.sla.commands import SILENT, Reply
+from bot.sla.reply import SILENT, Reply
 from bot.sla.scope import CommandScope, Place
 from bot.sla.service import SlaService
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
+from bot.texts import input_words as vocab
+from bot.texts.input_words import accepted, spelled
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Workspace
@@ -30,15 +32,9 @@ class View(StrEnum):
     SELLER = "seller"
 
 
-# What people type after /queue, in either language.
-_ALIASES = {
-    "все": View.ALL,
-    "срочные": View.URGENT,
-    "просрочены": View.OVERDUE,
-    "просроченные": View.OVERDUE,
-    "непрочитанные": View.UNREAD,
-    "свободные": View.UNREAD,
-    "мои": View.MINE,
+# What people type after /queue, in either language (bot.texts.input_words).
+_VIEW_WORDS: dict[str, View] = {
+    word: View(value) for word, value in accepted(vocab.QUEUE_VIEWS).items()
 }
 
 
@@ -56,11 +52,16 @@ def parse_filter(args: str) -> QueueAsk:
     word = args.strip().lower()
     if not word:
         return QueueAsk(View.ALL)
-    if word in _ALIASES:
-        return QueueAsk(_ALIASES[word])
-    if word in {v.value for v in View} - {View.SELLER}:
-        return QueueAsk(View(word))
+    view = _VIEW_WORDS.get(word)
+    if view is not None:
+        return QueueAsk(view)
     return QueueAsk(View.SELLER, args.strip())
+
+
+def usage(locale: Locale) -> str:
+    """How to filter /queue, listing every view word it accepts."""
+    hints = {"unread": plain_text("queue.hint.unread", locale)}
+    return text("queue.usage", locale, views=spelled(vocab.QUEUE_VIEWS, locale, hints))
 
 
 class QueueCommands:
@@ -100,7 +101,7 @@ class QueueCommands:
             if total > len(shown):
                 body += "\n" + text("board.more", locale, count=total - len(shown))
         if ask.view is View.ALL:
-            body += "\n\n" + text("queue.usage", locale)
+            body += "\n\n" + usage(locale)
         return Reply(body)
 
     async def _filter_for(

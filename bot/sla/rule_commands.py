@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.access import Presser, Role
-from bot.sla.commands import Reply
 from bot.sla.config import ConfigError, parse_hours, parse_rule, parse_targets
+from bot.sla.reply import Reply
 from bot.sla.rule_views import (
     refusal_reason,
     render_hours,
@@ -19,24 +19,16 @@ from bot.sla.rule_views import (
 )
 from bot.sla.scope import CommandScope, Place
 from bot.texts import Locale, text
+from bot.texts import input_words as vocab
+from bot.texts.input_words import accepted
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Seller
 from storage.sla_defaults import DEFAULT_RULES
 
-# What an admin may type after /rules → the change it names (also its audit action).
-VERBS = {
-    "add": "add",
-    "добавить": "add",
-    "move": "move",
-    "переместить": "move",
-    "del": "del",
-    "delete": "del",
-    "remove": "del",
-    "удалить": "del",
-    "reset": "reset",
-    "сброс": "reset",
-}
+# What an admin may type after /rules (bot.texts.input_words) → the change it names
+# (also its audit action).
+VERBS: dict[str, str] = accepted(vocab.RULE_VERBS)
 _ARGS_IN_AUDIT = 200
 _HOURS_IN_AUDIT = 100
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 from bot.sla.config import ConfigError
 from bot.sla.format import duration, priority_label
 from bot.texts import TEXTS, Html, Locale, plain_text, text
+from bot.texts import input_words as vocab
+from bot.texts.input_words import named, spelled, spelled_one
 from storage.records import PRIORITIES, Seller, SlaRule, SlaTarget
 
 REASON_LIMIT = 200
@@ -29,7 +31,62 @@ def refusal_reason(exc: Exception, locale: Locale) -> str:
         name: _short(str(value), _QUOTED_LIMIT)
         for name, value in getattr(exc, "values", {}).items()
     }
-    return text(key, locale, **values)
+    return text(key, locale, **values, **_choices(key, locale))
+
+
+def _choices(key: str, locale: Locale) -> dict[str, str]:
+    """The words a refusal lists (what could have been typed instead), whole: they are
+    ours, not the admin's, so they are not shortened."""
+    if key == "sla.error.priority":
+        return {"priorities": spelled(vocab.PRIORITIES, locale)}
+    if key == "sla.error.kind":
+        return {"kinds": named(vocab.RULE_KINDS, locale)}  # all of them would be too long
+    if key == "sla.error.verb":
+        return {"verbs": spelled(vocab.RULE_VERBS, locale)}
+    return {}
+
+
+def rules_help(locale: Locale) -> str:
+    """The /rules commands, priorities and rule kinds, listing every word /rules accepts."""
+    hints = {
+        kind: plain_text(f"rules.hint.{kind}", locale)
+        for kind in ("keyword", "unanswered_at_least")
+    }
+    verbs = {
+        placeholder: spelled_one(vocab.RULE_VERBS, locale, verb)
+        for placeholder, verb in (("add", "add"), ("move", "move"), ("delete", "del"),
+                                  ("reset", "reset"))
+    }  # fmt: skip
+    return text(
+        "rules.help",
+        locale,
+        priorities=spelled(vocab.PRIORITIES, locale),
+        kinds=spelled(vocab.RULE_KINDS, locale, hints),
+        **verbs,
+    )
+
+
+def targets_help(locale: Locale) -> str:
+    """How to change a target, listing the priority words and duration units accepted."""
+    hints = {unit: plain_text(f"targets.hint.{unit}", locale) for unit in ("h", "m")}
+    return text(
+        "targets.help",
+        locale,
+        priorities=spelled(vocab.PRIORITIES, locale),
+        units=spelled(vocab.DURATION_UNITS, locale, hints),
+    )
+
+
+def hours_help(locale: Locale) -> str:
+    """How to change business hours, listing the day words and the on/off words."""
+    return text(
+        "hours.help",
+        locale,
+        days=spelled(vocab.WEEKDAYS, locale),
+        every_day=spelled(vocab.EVERY_DAY, locale),
+        off=spelled_one(vocab.HOURS_SWITCH, locale, False),
+        on=spelled_one(vocab.HOURS_SWITCH, locale, True),
+    )
 
 
 def rule_numbers(args: str, count: int, wanted: int) -> list[int]:
@@ -68,7 +125,7 @@ def render_rules(seller: Seller, rules: list[SlaRule], locale: Locale) -> str:
     lines += [_rule_line(i, r, locale) for i, r in enumerate(rules, start=1)] or [
         text("rules.empty", locale)
     ]
-    return "\n".join([*lines, "", text("rules.help", locale)])
+    return "\n".join([*lines, "", rules_help(locale)])
 
 
 def render_targets(seller: Seller, targets: Mapping[str, SlaTarget], locale: Locale) -> str:
@@ -86,7 +143,7 @@ def render_targets(seller: Seller, targets: Mapping[str, SlaTarget], locale: Loc
                 hard=duration(timedelta(minutes=row.hard_limit_minutes), locale),
             )
         )
-    return "\n".join([*lines, "", text("targets.help", locale)])
+    return "\n".join([*lines, "", targets_help(locale)])
 
 
 def day_names(days: list[int], locale: Locale) -> str:
@@ -108,7 +165,7 @@ def render_hours(seller: Seller, locale: Locale) -> str:
             end=seller.work_end.strftime("%H:%M"),
             tz=seller.timezone,
         )
-    return body + "\n" + text("hours.help", locale)
+    return body + "\n" + hours_help(locale)
 
 
 def seller_listing(sellers: list[Seller], locale: Locale) -> str:

@@ -4,7 +4,7 @@ A command typed in a group covers that group's workspace (when it is active and 
 person has the role); typed in private, it covers every workspace where the person has
 it. In a private chat the handler answers at once; in a group every answer is a post, so
 it goes through the durable Telegram queue (budget, retries) into the topic the command
-came from (:class:`GroupAnswers`).
+came from, or, for a claim, into the buyer chat's own topic (:class:`GroupAnswers`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,15 @@ from dataclasses import dataclass
 from bot.access import AccessControl, Presser, Role
 from bot.outbox.kinds import SlaStats
 from bot.outbox.queue import PRIORITY_AGENT_FEEDBACK, Outbox
-from bot.sla.commands import Reply
+from bot.sla.reply import Reply
 from bot.texts import Locale
 from storage.database import Database
 from storage.records import Seller, Workspace
+
+
+def command_key(tg_chat_id: int, message_id: int) -> str:
+    """The outbox dedup key of the answer to one command message."""
+    return f"cmd:{tg_chat_id}:{message_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +38,7 @@ class Place:
     @property
     def dedup_key(self) -> str:
         """One answer per command message, however often the update is handled."""
-        return f"cmd:{self.tg_chat_id}:{self.message_id}"
+        return command_key(self.tg_chat_id, self.message_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +94,8 @@ class CommandScope:
 
 
 class GroupAnswers:
-    """Posts a command's answer in the group it was typed in, as a reply in its topic."""
+    """Posts a command's answer in the group it was typed in, as a reply in its topic; one
+    post per dedup key, however often the command is handled."""
 
     def __init__(self, *, db: Database, outbox: Outbox) -> None:
         self._db = db
@@ -121,5 +127,28 @@ class GroupAnswers:
             workspace_id=workspace.id,
             priority=PRIORITY_AGENT_FEEDBACK,
             dedup_key=place.dedup_key,
+        )
+        return True
+
+    async def in_chat_topic(
+        self,
+        *,
+        workspace_id: int,
+        chat_id: int,
+        reply: Reply,
+        key: str,
+        reply_to: int | None = None,
+    ) -> bool:
+        """Queue ``reply`` in the topic of buyer chat ``chat_id`` (who owns it now, or why
+        not), once per ``key``. Queued with the chat rather than a thread id, so the worker
+        recreates or reopens the topic if it is gone or closed by then."""
+        if reply.text is None:
+            return False
+        await self._outbox.notice(
+            workspace_id=workspace_id,
+            text=reply.text,
+            key=key,
+            chat_id=chat_id,
+            reply_to=reply_to,
         )
         return True

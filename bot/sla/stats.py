@@ -18,29 +18,28 @@ from zoneinfo import ZoneInfo
 
 from bot.sla.format import duration, priority_label
 from bot.texts import Locale, plain_text, text
+from bot.texts import input_words as vocab
+from bot.texts.input_words import accepted, spelled
 from storage.database import Database
 from storage.records import PRIORITIES, Seller
 from storage.sla_defaults import COMPLIANCE_GOALS
 from storage.sla_stats_repo import BUCKET_EDGES_MIN, Aggregate, SlaStatsRepo
 
 PERIODS = ("today", "7d", "30d")
-_ALIASES = {
-    "сегодня": "today",
-    "день": "today",
-    "7": "7d",
-    "неделя": "7d",
-    "30": "30d",
-    "месяц": "30d",
-    "week": "7d",
-    "month": "30d",
-}
+# What people type after /stats, in either language (bot.texts.input_words).
+_PERIOD_WORDS: dict[str, str] = accepted(vocab.STATS_PERIODS)
 _TOP_ROWS = 8
 
 
 def parse_period(arg: str) -> str | None:
     value = arg.strip().lower() or "today"
-    value = _ALIASES.get(value, value)
+    value = _PERIOD_WORDS.get(value, value)
     return value if value in PERIODS else None
+
+
+def usage(locale: Locale) -> str:
+    """How to pick a period, listing every word /stats accepts."""
+    return text("stats.usage", locale, periods=spelled(vocab.STATS_PERIODS, locale))
 
 
 def period_bounds(period: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -118,7 +117,7 @@ def _secs(value: float | None, locale: Locale) -> str:
     if value is None:
         return text("stats.none", locale)
     if value < 60:
-        return f"{value:.0f} s" if locale == "en" else f"{value:.0f} с"
+        return text("dur.sec", locale, s=f"{value:.0f}")
     return duration(timedelta(seconds=value), locale)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from bot.access import Presser, Role
-from bot.sla.commands import Reply
+from bot.sla.reply import Reply
 from bot.sla.scope import CommandScope, Place
 from bot.sla.service import SlaService
-from bot.sla.stats import build_report, parse_period, render_chart, render_text
+from bot.sla.stats import build_report, parse_period, render_chart, render_text, usage
 from bot.texts import Locale, text
 from storage.database import Database
 
@@ -31,7 +31,7 @@ class StatsCommand:
             return Reply(text("admin_only", locale))
         period = parse_period(args)
         if period is None:
-            return Reply(text("stats.usage", locale))
+            return Reply(usage(locale))
         sellers = await self._scope.sellers(scope.workspaces)
         now = self._sla.clock()
         report = await build_report(self._db, sellers=sellers, period=period, now=now)

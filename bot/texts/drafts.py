@@ -197,8 +197,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "ai.button.intent": {"ru": "{mark} {name}", "en": "{mark} {name}"},
     "ai.saved": {"ru": "Сохранено.", "en": "Saved."},
     "ai.usage": {
-        "ru": "Формат: <code>{command} НОМЕР_МАГАЗИНА текст</code> (номер — в /ai).",
-        "en": "Format: <code>{command} SHOP_NUMBER text</code> (the number is in /ai).",
+        "ru": (
+            "Формат: <code>{command} НОМЕР_МАГАЗИНА текст</code> (номер — в /ai); "
+            "<code>{command} НОМЕР_МАГАЗИНА {clear}</code> очищает."
+        ),
+        "en": (
+            "Format: <code>{command} SHOP_NUMBER text</code> (the number is in /ai); "
+            "<code>{command} SHOP_NUMBER {clear}</code> clears it."
+        ),
     },
     "ai.too_long": {
         "ru": "Слишком длинно: не больше {limit} {limit:plural:символа|символов|символов}.",

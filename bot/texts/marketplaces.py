@@ -62,12 +62,17 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     # /add_seller for marketplaces whose token names the seller (Wildberries)
+    # Marketplace names as people read them (bot.admin.onboarding.display_name).
+    "marketplace.name.ozon": {"ru": "Ozon", "en": "Ozon"},
+    "marketplace.name.wildberries": {"ru": "Wildberries", "en": "Wildberries"},
+    "marketplace.name.ym": {"ru": "Яндекс Маркет", "en": "Yandex Market"},
     "add.usage.marketplaces": {
         "ru": (
             "Я работаю с Ozon, Wildberries и Яндекс Маркетом:\n"
             "<code>/add_seller ozon Client-Id Api-Key [название]</code>\n"
             "<code>/add_seller wb токен [название]</code>\n"
             "<code>/add_seller ym Api-Key [название]</code>\n"
+            "Вместо wb можно wildberries, вместо ym — yandex или yandex_market.\n"
             "Или просто /add_seller — и я спрошу всё по шагам."
         ),
         "en": (
@@ -75,6 +80,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "<code>/add_seller ozon Client-Id Api-Key [name]</code>\n"
             "<code>/add_seller wb token [name]</code>\n"
             "<code>/add_seller ym Api-Key [name]</code>\n"
+            "wildberries works for wb, yandex or yandex_market for ym.\n"
             "Or just /add_seller and I will ask step by step."
         ),
     },

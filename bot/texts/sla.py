@@ -29,6 +29,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "sla.line_owner": {"ru": " · ведёт {owner}", "en": " · owner {owner}"},
     "sla.left": {"ru": "осталось {left}", "en": "{left} left"},
     "sla.overdue": {"ru": "просрочен на {late}", "en": "{late} overdue"},
+    "dur.sec": {"ru": "{s} с", "en": "{s} s"},
     "dur.min": {"ru": "{m} мин", "en": "{m} min"},
     "dur.hour": {"ru": "{h} ч", "en": "{h} h"},
     "dur.hour_min": {"ru": "{h} ч {m} мин", "en": "{h} h {m} min"},
@@ -68,9 +69,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "queue.empty": {"ru": "Ничего не ждёт ответа ✅", "en": "Nothing is waiting ✅"},
     "queue.title": {"ru": "📋 Ждут ответа ({count}):", "en": "📋 Waiting ({count}):"},
     "queue.usage": {
-        "ru": "Фильтры: /queue urgent, overdue, unread (никто не взял), mine, или имя магазина.",
-        "en": "Filters: /queue urgent, overdue, unread (nobody took it), mine, or a shop name.",
+        "ru": "Фильтры: /queue {views}, или имя магазина.",
+        "en": "Filters: /queue {views}, or a shop name.",
     },
+    "queue.hint.unread": {"ru": "(никто не взял)", "en": "(nobody took it)"},
     # Claiming.
     "claim.button": {"ru": "✋ Взять", "en": "✋ Take"},
     "claim.taken": {"ru": "✋ Чат ведёт {agent}.", "en": "✋ {agent} owns this chat now."},
@@ -125,23 +127,23 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "rules.help": {
         "ru": (
             "Команды:\n"
-            "/rules add &lt;приоритет&gt; &lt;тип&gt; [слова|regex|N]\n"
-            "/rules move &lt;№&gt; &lt;новый №&gt;\n/rules del &lt;№&gt;\n"
-            "/rules reset — по умолчанию\n"
-            "Приоритеты: urgent, high, normal, low (срочно, высокий, обычный, низкий).\n"
-            "Типы: keyword (слова через запятую), regex, first (первое сообщение), "
-            "order, no_order, unanswered N, outside_hours."
+            "/rules {add} &lt;приоритет&gt; &lt;тип&gt; [слова|regex|N]\n"
+            "/rules {move} &lt;№&gt; &lt;новый №&gt;\n/rules {delete} &lt;№&gt;\n"
+            "/rules {reset} — по умолчанию\n"
+            "Приоритеты: {priorities}.\n"
+            "Типы: {kinds}."
         ),
         "en": (
             "Commands:\n"
-            "/rules add &lt;priority&gt; &lt;kind&gt; [words|regex|N]\n"
-            "/rules move &lt;no.&gt; &lt;new no.&gt;\n/rules del &lt;no.&gt;\n"
-            "/rules reset — defaults\n"
-            "Priorities: urgent, high, normal, low.\n"
-            "Kinds: keyword (comma-separated words), regex, first (first message), "
-            "order, no_order, unanswered N, outside_hours."
+            "/rules {add} &lt;priority&gt; &lt;kind&gt; [words|regex|N]\n"
+            "/rules {move} &lt;no.&gt; &lt;new no.&gt;\n/rules {delete} &lt;no.&gt;\n"
+            "/rules {reset} — defaults\n"
+            "Priorities: {priorities}.\n"
+            "Kinds: {kinds}."
         ),
     },
+    "rules.hint.keyword": {"ru": "(слова через запятую)", "en": "(comma-separated words)"},
+    "rules.hint.unanswered_at_least": {"ru": "N", "en": "N"},
     "rules.kind.keyword": {"ru": "слова: {pattern}", "en": "words: {pattern}"},
     "rules.kind.regex": {"ru": "regex: {pattern}", "en": "regex: {pattern}"},
     "rules.kind.first_message": {"ru": "первое сообщение в чате", "en": "first message in a chat"},
@@ -165,13 +167,17 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "targets.help": {
         "ru": (
             "Изменить: /targets &lt;приоритет&gt; &lt;цель&gt; &lt;лимит&gt;, "
-            "например /targets urgent 30m 1h"
+            "например /targets urgent 30m 1h\n"
+            "Приоритеты: {priorities}.\nСроки: 30m, 4h, 1h30m; единицы: {units}."
         ),
         "en": (
             "Change: /targets &lt;priority&gt; &lt;target&gt; &lt;limit&gt;, "
-            "e.g. /targets urgent 30m 1h"
+            "e.g. /targets urgent 30m 1h\n"
+            "Priorities: {priorities}.\nDurations: 30m, 4h, 1h30m; units: {units}."
         ),
     },
+    "targets.hint.h": {"ru": "(часы)", "en": "(hours)"},
+    "targets.hint.m": {"ru": "(минуты)", "en": "(minutes)"},
     "targets.bad": {"ru": "Не понял: {reason}", "en": "Could not read it: {reason}"},
     # /hours
     "hours.off": {
@@ -183,8 +189,18 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Business hours of “{shop}”: {days}, {start}–{end} ({tz}).",
     },
     "hours.help": {
-        "ru": "Изменить: /hours 09:00-21:00 пн-пт Europe/Moscow, или /hours off",
-        "en": "Change: /hours 09:00-21:00 mon-fri Europe/Moscow, or /hours off",
+        "ru": (
+            "Изменить: /hours 09:00-21:00 пн-пт Europe/Moscow\n"
+            "Дни: {days} (или 1-7; диапазон через «-», список через «,»); "
+            "каждый день: {every_day}.\n"
+            "Выключить: /hours {off}; включить снова: /hours {on}"
+        ),
+        "en": (
+            "Change: /hours 09:00-21:00 mon-fri Europe/Moscow\n"
+            "Days: {days} (or 1-7; a range with “-”, a list with “,”); "
+            "every day: {every_day}.\n"
+            "Switch off: /hours {off}; on again: /hours {on}"
+        ),
     },
     # Weekdays in /hours (ISO numbers, 1 = Monday).
     "hours.day.1": {"ru": "пн", "en": "Mon"},
@@ -197,8 +213,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "hours.bad": {"ru": "Не понял: {reason}", "en": "Could not read it: {reason}"},
     # /stats
     "stats.usage": {
-        "ru": "Период: /stats today, /stats 7d или /stats 30d",
-        "en": "Period: /stats today, /stats 7d or /stats 30d",
+        "ru": "Период: /stats {periods}",
+        "en": "Period: /stats {periods}",
     },
     "stats.period.today": {"ru": "сегодня", "en": "today"},
     "stats.period.7d": {"ru": "7 дней", "en": "7 days"},
@@ -246,15 +262,17 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "chart.goal": {"ru": "цель", "en": "goal"},
     # why /rules, /targets or /hours refused the input (bot.sla.config.ConfigError keys)
     "sla.error.priority": {
-        "ru": "приоритет «{word}» не знаю: urgent, high, normal или low (срочно, высокий, "
-        "обычный, низкий)",
-        "en": "priority “{word}” is unknown: use urgent, high, normal or low",
+        "ru": "приоритет «{word}» не знаю; бывают: {priorities}",
+        "en": "priority “{word}” is unknown; use {priorities}",
     },
     "sla.error.need_kind": {
         "ru": "нужны приоритет и вид правила",
         "en": "a priority and a kind are needed",
     },
-    "sla.error.kind": {"ru": "вид правила «{word}» не знаю", "en": "kind “{word}” is unknown"},
+    "sla.error.kind": {
+        "ru": "вид правила «{word}» не знаю; бывают: {kinds}",
+        "en": "kind “{word}” is unknown; use {kinds}",
+    },
     "sla.error.need_pattern": {
         "ru": "нужны слова или шаблон",
         "en": "words or a pattern are needed",
@@ -311,9 +329,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "at least one working day is needed",
     },
     "sla.error.verb": {
-        "ru": "«{word}» не понял: add, move, del или reset (добавить, переместить, удалить, "
-        "сброс)",
-        "en": "“{word}”: use add, move, del or reset",
+        "ru": "«{word}» не понял; бывает: {verbs}",
+        "en": "“{word}”: use {verbs}",
     },
     "sla.error.numbers": {
         "ru": "укажите номера правил из списка (нужно: {count})",
