@@ -74,17 +74,3 @@ async def test_an_admin_forbids_an_agent_to_answer_and_allows_again(world: World
 
 async def _true(value: bool) -> bool:
     return value
-
-
-async def test_a_stranger_posting_in_a_topic_reaches_no_buyer(world: World) -> None:
-    """A public group lets non-members post; Telegram, not the message, says who is in it."""
-    stranger = world.tg.create_user(first_name="Чужой")
-    world.tg.state.chat(world.group_id).open_to_non_members = True
-    chat_id, _ = world.buyer_writes(text="Где заказ?")
-    await world.poll()
-    thread = await world.topic_of(chat_id)
-    world.tg.user_sends(stranger.id, world.group_id, "Я не сотрудник", thread_id=thread)
-    await bot_said(world, world.group_id, "вы не участник этой группы")
-    world.tg.user_sends(world.agent_id, world.group_id, "Завтра привезут", thread_id=thread)
-    await wait_until(lambda: _true(len(world.sent_to_ozon()) == 1))
-    assert [s.text for s in world.sent_to_ozon()] == ["Завтра привезут"]

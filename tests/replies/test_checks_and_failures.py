@@ -113,22 +113,6 @@ async def test_an_unverifiable_image_dropped_lets_the_next_reply_go(world: World
     assert world.tg.reactions(world.group_id, item.tg_message_id) == []
 
 
-async def test_only_someone_who_may_answer_can_decide(world: World) -> None:
-    _, _, item, _, notice = await _unverifiable_image(world)
-    stranger = world.tg.create_user(first_name="Гость", username="guest")
-    assert world.app is not None
-    checks: ReplyChecks = world.app.dispatcher["reply_checks"]  # the one the handler uses
-    answer = await checks.decide(
-        action="s",
-        reply_id=item.id,
-        tg_chat_id=world.group_id,
-        message_id=notice["message_id"],
-        presser=Presser(tg_user_id=stranger.id, name="Гость", username="guest"),
-    )
-    assert answer.alert and not answer.decided
-    assert await status_of(world, item.id) == "unverified"
-
-
 def _file_too_big(*_: Any, **__: Any) -> Any:
     raise TelegramBadRequest(method=GetFile(file_id="x"), message="Bad Request: file is too big")
 
