@@ -1,13 +1,13 @@
 """A Yandex Market cabinet end to end, beside the Ozon shop in the same group: added by
 command (the cabinet found from the key), a buyer's order chat mirrored with its context, an
-agent's reply relayed once, a read-only key refused with the reason, a key reaching several
-cabinets confirmed with buttons, and a dispute pushed by Market making the chat urgent."""
+agent's reply relayed once, and a dispute pushed by Market making the chat urgent. The key's
+refusals and the choice among several cabinets are handler cases
+(test_yandex_market_handlers.py)."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -39,10 +39,6 @@ async def world(db: Database) -> AsyncIterator[World]:
 def emulator(world: World) -> YandexMarketEmulator:
     assert world.ym is not None
     return world.ym
-
-
-def private_texts(world: World) -> list[str]:
-    return [m.get("text", "") for m in world.tg.bot_messages(world.agent_id)]
 
 
 async def add_by_command(world: World, key: str, business: int = BUSINESS) -> Seller:
@@ -133,40 +129,6 @@ async def test_a_ym_cabinet_from_command_to_a_relayed_reply(world: World) -> Non
 
 async def _said(world: World, thread: int, mark: str, count: int) -> bool:
     return sum(t.startswith(mark) for t in texts(world, thread)) >= count
-
-
-async def test_a_read_only_key_is_refused_with_the_reason(world: World) -> None:
-    ym = emulator(world)
-    key = ym.state.issue_key([BUSINESS], scopes=["ALL_METHODS_READ_ONLY"]).token
-    world.tg.user_sends(world.agent_id, world.agent_id, f"/add_seller ym {key}")
-
-    async def refused() -> bool:
-        return any("только для чтения" in t for t in private_texts(world))
-
-    await wait_until(refused, seconds=20)
-    assert await world.db.sellers.find(marketplace="ym", client_id=str(BUSINESS)) is None
-
-
-async def test_several_cabinets_are_confirmed_with_buttons(world: World) -> None:
-    ym = emulator(world)
-    key = ym.state.issue_key([BUSINESS, OTHER], scopes=["ALL_METHODS"]).token
-    world.tg.user_sends(world.agent_id, world.agent_id, f"/add_seller ym {key}")
-    asked: list[dict[str, Any]] = []
-
-    async def buttons() -> bool:
-        asked[:] = [m for m in world.tg.bot_messages(world.agent_id)
-                    if "несколько кабинетов" in m.get("text", "")]  # fmt: skip
-        return bool(asked)
-
-    await wait_until(buttons, seconds=20)
-    rows = asked[0]["reply_markup"]["inline_keyboard"]
-    [other] = [b for row in rows for b in row if str(OTHER) in b["text"]]
-    assert any(str(BUSINESS) in b["text"] for row in rows for b in row)
-    world.tg.press_button(world.agent_id, world.agent_id, asked[0]["message_id"],
-                          other["callback_data"])  # fmt: skip
-    seller = await added(world, OTHER)
-    assert "Дом и сад" in seller.name
-    assert await world.db.sellers.find(marketplace="ym", client_id=str(BUSINESS)) is None
 
 
 async def test_replies_above_the_hourly_budget_wait_with_one_notice(world: World) -> None:
