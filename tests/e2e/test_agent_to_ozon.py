@@ -21,6 +21,7 @@ from sandbox.llm import LlmEmulator
 from storage.database import Database
 from tests.drafts.conftest import LLM_KEY, data_for, draft_settings, wait_for_draft
 from tests.support.markets import MARKETPLACES, Market, open_market_world
+from tests.support.texts import TextMatch, has, says
 from tests.support.world import CLIENT_ID, World, wait_until
 
 PNG = base64.b64decode(
@@ -54,12 +55,12 @@ async def receipt(world: World, message_id: int) -> None:
     await wait_until(reacted)
 
 
-async def notice_in(world: World, thread: int, fragment: str) -> dict:
+async def notice_in(world: World, thread: int, expected: TextMatch) -> dict:
     async def posted() -> bool:
-        return any(fragment in p.get("text", "") for p in world.posts(thread))
+        return any(has(p.get("text"), expected) for p in world.posts(thread))
 
     await wait_until(posted)
-    return next(p for p in world.posts(thread) if fragment in p.get("text", ""))
+    return next(p for p in world.posts(thread) if has(p.get("text"), expected))
 
 
 async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(
@@ -115,7 +116,7 @@ async def test_a_reply_after_the_48_hour_window_explains_why(world: World) -> No
     sent = world.tg.user_sends(
         world.agent_id, world.group_id, "Извините за ожидание", thread_id=thread
     )
-    notice = await notice_in(world, thread, "48")
+    notice = await notice_in(world, thread, says("reply_failed.window_closed"))
     assert notice["reply_to_message"]["message_id"] == sent["message_id"]
     assert world.sent_to_ozon() == []
     status = await world.db.pool.fetchval("SELECT error_code FROM reply_outbox")
@@ -207,5 +208,5 @@ async def test_a_paused_seller_cannot_answer_and_the_agent_knows_why(world: Worl
     _, thread = await open_topic(world)
     await world.db.sellers.set_state(seller_id=world.seller.id, state="paused")
     world.tg.user_sends(world.agent_id, world.group_id, "Ответ", thread_id=thread)
-    await notice_in(world, thread, "на паузе")
+    await notice_in(world, thread, says("reply_failed.seller_paused", shop="Обувь"))
     assert world.sent_to_ozon() == []

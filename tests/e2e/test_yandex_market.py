@@ -16,7 +16,7 @@ from sandbox.yandex_market import Upload, YandexMarketEmulator
 from sandbox.yandex_market.api import FILES
 from storage.database import Database
 from storage.records import Seller
-from tests.support.texts import says
+from tests.support.texts import TextMatch, has, says
 from tests.support.world import World, open_world, wait_until
 
 BUSINESS = 5123456
@@ -117,18 +117,18 @@ async def test_a_ym_cabinet_from_command_to_a_relayed_reply(world: World) -> Non
     # A dispute pushed by Market: urgent, and said in the topic.
     before = len(world.posts(thread))
     ym.state.start_arbitrage(BUSINESS, first.chat_id)
-    await wait_until(lambda: _said(world, thread, "⚖️", 1), seconds=30)
-    assert any("Яндекс Маркет</b>" in t for t in texts(world, thread)[before:])  # Market's note
+    await wait_until(lambda: _said(world, thread, says("ym.arbitrage.started")), seconds=30)
+    assert any(has(t, says("author.other.ym")) for t in texts(world, thread)[before:])  # a note
     chat = await world.db.chats.get_by_external(seller_id=seller.id,
                                                 external_id=str(first.chat_id))  # fmt: skip
     assert chat.priority == "urgent"
     ym.state.finish_arbitrage(BUSINESS, first.chat_id)
-    await wait_until(lambda: _said(world, thread, "⚖️", 2), seconds=30)
-    assert "завершён" in [t for t in texts(world, thread) if t.startswith("⚖️")][-1]
+    await wait_until(lambda: _said(world, thread, says("ym.arbitrage.finished")), seconds=30)
+    assert sum(has(t, says("ym.arbitrage.started")) for t in texts(world, thread)) == 1
 
 
-async def _said(world: World, thread: int, mark: str, count: int) -> bool:
-    return sum(t.startswith(mark) for t in texts(world, thread)) >= count
+async def _said(world: World, thread: int, expected: TextMatch) -> bool:
+    return any(has(t, expected) for t in texts(world, thread))
 
 
 async def test_replies_above_the_hourly_budget_wait_with_one_notice(world: World) -> None:
@@ -158,8 +158,10 @@ async def test_replies_above_the_hourly_budget_wait_with_one_notice(world: World
     # waits behind it (a chat's replies keep their order).
     assert [r["text"] for r in rows] == ["Отправим сегодня", "Спасибо за заказ"]
     assert rows[0]["error_code"] == "budget" and rows[0]["later"] and rows[0]["attempts"] == 0
-    notices = [t for t in texts(world, thread) if t.startswith("⏳")]
-    assert len(notices) == 1 and "Яндекс Маркета" in notices[0]  # one, not one per reply
+    notices = [t for t in texts(world, thread) if has(t, says("reply_waits.budget"))]
+    assert notices == []  # Market's own wording, not the generic one
+    notices = [t for t in texts(world, thread) if has(t, says("reply_waits.budget.ym"))]
+    assert len(notices) == 1  # one, not one per reply
 
 
 async def test_the_buyers_name_heads_their_posts(world: World) -> None:
