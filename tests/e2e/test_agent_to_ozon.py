@@ -1,10 +1,10 @@
-"""Agent → marketplace through the real bot: replies, receipts, refusals, never twice,
-restarts.
+"""Agent → marketplace through the real bot: replies, receipts, never twice, restarts.
 
 The core flows (a plain reply once, a lost answer not resent, a photo and a document, a
 draft sent with one tap) run on every marketplace (the ``market`` fixture,
-tests/e2e/conftest.py); Ozon's own rules (1000 characters, the 48-hour window) and the rest
-on Ozon's world.
+tests/e2e/conftest.py); restarts on Ozon's world. Ozon's own rules (1000 characters, the
+48-hour window) and the other refusals are handler cases: tests/bridge/test_topic_handlers.py
+and tests/replies/test_refusal_cases.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from sandbox.llm import LlmEmulator
 from storage.database import Database
 from tests.drafts.conftest import LLM_KEY, data_for, draft_settings, wait_for_draft
 from tests.support.markets import MARKETPLACES, Market, open_market_world
-from tests.support.texts import TextMatch, has, says
 from tests.support.world import CLIENT_ID, World, wait_until
 
 PNG = base64.b64decode(
@@ -53,14 +52,6 @@ async def receipt(world: World, message_id: int) -> None:
         return world.tg.reactions(world.group_id, message_id) == ["👍"]
 
     await wait_until(reacted)
-
-
-async def notice_in(world: World, thread: int, expected: TextMatch) -> dict:
-    async def posted() -> bool:
-        return any(has(p.get("text"), expected) for p in world.posts(thread))
-
-    await wait_until(posted)
-    return next(p for p in world.posts(thread) if has(p.get("text"), expected))
 
 
 async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(
@@ -108,19 +99,6 @@ async def test_a_document_reply_goes_to_the_marketplace_by_name(
     await receipt(mworld, sent["message_id"])
     assert market.sent_files(chat_id) == [PDF]
     assert market.sent_file_names(chat_id) == ["счёт.pdf"]
-
-
-async def test_a_reply_after_the_48_hour_window_explains_why(world: World) -> None:
-    _, thread = await open_topic(world)
-    world.ozon.state.advance_clock(49 * 3600)
-    sent = world.tg.user_sends(
-        world.agent_id, world.group_id, "Извините за ожидание", thread_id=thread
-    )
-    notice = await notice_in(world, thread, says("reply_failed.window_closed"))
-    assert notice["reply_to_message"]["message_id"] == sent["message_id"]
-    assert world.sent_to_ozon() == []
-    status = await world.db.pool.fetchval("SELECT error_code FROM reply_outbox")
-    assert status == "window_closed"
 
 
 async def test_a_reply_whose_answer_is_lost_is_not_sent_twice(
@@ -202,11 +180,3 @@ async def test_buyer_messages_in_flight_at_a_restart_are_delivered_once(world: W
     await wait_until(world.outbox_settled)
     texts = [p["text"].rsplit("\n", 1)[-1] for p in world.posts(thread)]
     assert texts == ["Когда доставка?", "Пока бот был выключен", "И ещё одно"]
-
-
-async def test_a_paused_seller_cannot_answer_and_the_agent_knows_why(world: World) -> None:
-    _, thread = await open_topic(world)
-    await world.db.sellers.set_state(seller_id=world.seller.id, state="paused")
-    world.tg.user_sends(world.agent_id, world.group_id, "Ответ", thread_id=thread)
-    await notice_in(world, thread, says("reply_failed.seller_paused", shop="Обувь"))
-    assert world.sent_to_ozon() == []

@@ -1,14 +1,14 @@
 """Agent → Ozon when things cannot simply be sent: a file history cannot verify waits for a
-person (send anyway / drop), what can never succeed fails at once with a reason, attempts
-are capped, and every outcome commits together with its consequences."""
+person (send anyway / drop), attempts are capped, and every outcome commits together with
+its consequences. What can never succeed (a paused or removed shop, a file over Telegram's
+download limit) fails at once with a reason: tests/replies/test_refusal_cases.py; who may
+press the buttons: tests/replies/test_check_handlers.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import GetFile
 
 from bot.access import Presser
 from bot.bridge.replies import ReplyWorker
@@ -114,47 +114,6 @@ async def test_an_unverifiable_image_dropped_lets_the_next_reply_go(world: World
     assert world.tg.reactions(world.group_id, item.tg_message_id) == []
 
 
-def _file_too_big(*_: Any, **__: Any) -> Any:
-    raise TelegramBadRequest(method=GetFile(file_id="x"), message="Bad Request: file is too big")
-
-
-async def test_a_document_over_telegrams_download_limit_fails_at_once_with_a_reason(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, thread = await open_topic(world)
-    assert world.bot is not None
-    monkeypatch.setattr(world.bot, "download", _file_too_big)
-    message = agent_writes(world, thread, "document")
-    notice = await post_with(world, thread, says("reply_failed.file_too_big"))
-    assert notice["reply_to_message"]["message_id"] == message["message_id"]
-    row = await world.db.pool.fetchrow("SELECT status, error_code, attempts FROM reply_outbox")
-    assert tuple(row) == ("failed", "file_too_big", 1)
-    assert world.sent_to_ozon() == []
-
-
-async def test_a_known_size_over_the_limit_is_refused_without_a_download(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    chat_id, thread = await open_topic(world)
-    await world.stop()
-    message = agent_writes(world, thread, "document")
-    chat = await world.chat(chat_id)
-    await world.db.replies.enqueue(
-        chat_id=chat.id,
-        idempotency_key=f"tg:{world.group_id}:{message['message_id']}:file",
-        origin="agent",
-        kind="file",
-        file={"tg_file_id": "big", "name": "video.mp4", "size": 25 * 1024 * 1024},
-        tg_chat_id=world.group_id,
-        tg_message_id=message["message_id"],
-    )
-    await world.start()
-    assert world.bot is not None
-    monkeypatch.setattr(world.bot, "download", _file_too_big)  # must not even be asked
-    await post_with(world, thread, says("reply_failed.file_too_big"))
-    assert world.sent_to_ozon() == []
-
-
 @pytest.mark.parametrize(
     ("failure", "said"),
     [  # both broke off after the send started: whether Ozon stored it is not known
@@ -245,21 +204,3 @@ async def test_failed_is_not_committed_without_its_notice(
     assert notice["reply_to_message"]["message_id"] == message["message_id"]
     row = await world.db.pool.fetchrow("SELECT status, error_code FROM reply_outbox")
     assert tuple(row) == ("failed", "window_closed")
-
-
-async def test_a_removed_shops_queued_replies_are_refused_with_the_reason(world: World) -> None:
-    """A reply already queued (an auto-reply, a draft sent a moment before) when the shop
-    is removed: the worker refuses it in its topic, naming the shop. (A reply typed after
-    the removal is refused before it is queued: tests/sync/test_remove_archives.py.)"""
-    chat_id, thread = await open_topic(world)
-    chat = await world.chat(chat_id)
-    await world.db.pool.execute(
-        "UPDATE sellers SET state = 'removed' WHERE id = $1", world.seller.id
-    )
-    await world.db.replies.enqueue(
-        chat_id=chat.id, idempotency_key="auto:1", origin="auto", text="Спасибо за заказ!"
-    )
-    assert world.app is not None
-    world.app.bridge.replies.kick()
-    await post_with(world, thread, says("reply_failed.seller_removed", shop="Обувь"))
-    assert world.sent_to_ozon() == []
