@@ -17,7 +17,11 @@ from bot.bridge.render import (
     topic_name,
     utf16_len,
 )
+from bot.texts import text as text_of
 from connectors.ozon.adapter import OZON_RULES
+from tests.support.texts import has, says
+
+BUYER = says("author.buyer").template  # the author line of a buyer's post (no fields)
 
 
 def visible(markup: str) -> str:
@@ -76,7 +80,7 @@ def test_short_text_is_one_chunk_and_empty_text_stays_one() -> None:
 def test_buyer_text_is_escaped() -> None:
     [post] = message_posts(author_type="customer", body="<script> & 5 > 3", locale="ru")
     assert "&lt;script&gt; &amp; 5 &gt; 3" in post
-    assert post.startswith("👤 <b>Покупатель</b>")
+    assert post.startswith(BUYER)
 
 
 def test_a_long_message_is_split_and_every_post_fits() -> None:
@@ -84,7 +88,7 @@ def test_a_long_message_is_split_and_every_post_fits() -> None:
     posts = message_posts(author_type="customer", body=body, locale="ru")
     assert len(posts) >= 4
     assert all(utf16_len(visible(post)) <= 4096 for post in posts)
-    joined = " ".join(visible(p) for p in posts).replace("👤 Покупатель\n", "")
+    joined = " ".join(visible(p) for p in posts).replace(visible(BUYER) + "\n", "")
     assert joined.split() == body.split()
 
 
@@ -101,13 +105,16 @@ def test_first_post_carries_the_context_header_once() -> None:
     [post] = message_posts(author_type="customer", body="Где заказ?", header=header, locale="ru")
     assert "47873153-0052" in post
     assert 'href="https://www.ozon.ru/product/987654321/"' in post
-    assert post.count("Покупатель") == 1 and post.endswith("Где заказ?")
+    assert post.count(BUYER) == 1 and not has(post, says("post.buyer"))  # no buyer named twice
+    assert post.endswith("Где заказ?")
 
 
 def test_shop_is_named_only_when_given() -> None:
     with_shop = ChatContext("1-1", None, None, None, "Мой <магазин>")
-    assert "Мой &lt;магазин&gt;" in context_header(with_shop, "ru")
-    assert "Магазин" not in context_header(ChatContext("1-1", None, None, None, None), "ru")
+    assert has(context_header(with_shop, "ru"), says("post.shop", shop="Мой <магазин>"))
+    assert "Мой &lt;магазин&gt;" in context_header(with_shop, "ru")  # escaped
+    assert not has(context_header(ChatContext("1-1", None, None, None, None), "ru"),
+                   says("post.shop"))  # fmt: skip
 
 
 def test_the_marketplace_badge_leads_the_header_escaped() -> None:
@@ -123,18 +130,20 @@ def test_product_url_from_the_conversation_wins_and_is_attribute_escaped() -> No
 
 @pytest.mark.parametrize(
     ("order", "buyer", "shop", "expected"),
-    [
-        ("47873153-0052", "115568", None, "Заказ 47873153-0052"),
-        (None, "115568", None, "Покупатель …5568"),
-        (None, None, None, "Чат с покупателем"),
-        ("1-1", None, "Обувь", "Обувь · Заказ 1-1"),
+    [  # expected: (text key, its fields, what precedes it)
+        ("47873153-0052", "115568", None, ("topic.order", {"order": "47873153-0052"}, "")),
+        (None, "115568", None, ("topic.buyer", {"buyer": "5568"}, "")),  # the id's last digits
+        (None, None, None, ("topic.chat", {}, "")),
+        ("1-1", None, "Обувь", ("topic.order", {"order": "1-1"}, "Обувь · ")),  # the shop first
     ],
 )
 def test_topic_names(
-    order: str | None, buyer: str | None, shop: str | None, expected: str
-) -> None:
-    assert (
-        topic_name(order_number=order, buyer_id=buyer, seller_name=shop, locale="ru") == expected
+    order: str | None, buyer: str | None, shop: str | None,
+    expected: tuple[str, dict[str, str], str],
+) -> None:  # fmt: skip
+    key, fields, prefix = expected
+    assert topic_name(order_number=order, buyer_id=buyer, seller_name=shop, locale="ru") == (
+        prefix + text_of(key, "ru", **fields)
     )
 
 

@@ -65,12 +65,17 @@ async def test_a_stranger_in_the_topic_is_told_and_nothing_is_queued(hw: Handler
 
 
 async def test_an_edit_in_the_topic_is_not_relayed_and_says_so(hw: HandlerWorld) -> None:
-    edited = in_topic(hw, VERA, "Исправила", edit_date=int(datetime.now(UTC).timestamp()))
+    first = in_topic(hw, VERA, "Цена 100")
+    await hw.feed("message", first)
+    edited = {**first, "text": "Цена 90", "edit_date": int(datetime.now(UTC).timestamp())}
     await hw.feed("edited_message", edited)
     [notice] = await _topic_posts(hw)
     assert has(notice.text, says("agent.edit_not_relayed"))
     assert notice.message_thread_id == THREAD
-    assert await hw.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
+    assert notice.reply_parameters is not None
+    assert notice.reply_parameters.message_id == first["message_id"]
+    rows = await hw.db.pool.fetch("SELECT text FROM reply_outbox")
+    assert [r["text"] for r in rows] == ["Цена 100"]  # the first version only
 
 
 @pytest.mark.parametrize("body", ["// Вера, посмотри", "/take"])
@@ -84,3 +89,64 @@ async def test_an_edit_outside_a_buyers_topic_says_nothing(hw: HandlerWorld) -> 
     edited = hw.message(VERA, "В общем чате", GROUP_ID, edit_date=1)
     await hw.feed("edited_message", edited)
     assert await _topic_posts(hw) == []
+
+
+async def test_a_stranger_telegram_calls_no_member_is_told_and_the_agent_still_answers(
+    hw: HandlerWorld,
+) -> None:
+    """A public group lets non-members post; Telegram's getChatMember, not the message,
+    says who is in it (Gleb: ``left``)."""
+    hw.in_group(GLEB, "left")
+    stranger = in_topic(hw, GLEB, "Я не сотрудник")
+    await hw.feed("message", stranger)
+    [notice] = await _topic_posts(hw)
+    assert has(notice.text, says("reply_failed.not_member"))
+    assert notice.reply_parameters is not None
+    assert notice.reply_parameters.message_id == stranger["message_id"]
+    await hw.feed("message", in_topic(hw, VERA, "Завтра привезут"))
+    rows = await hw.db.pool.fetch("SELECT text FROM reply_outbox")
+    assert [r["text"] for r in rows] == ["Завтра привезут"]  # only the agent's reply queued
+
+
+async def test_an_anonymous_admin_is_asked_to_show_themselves(hw: HandlerWorld) -> None:
+    group = {"id": GROUP_ID, "type": "supergroup", "title": "Поддержка", "is_forum": True}
+    anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                 "username": "GroupAnonymousBot"}  # fmt: skip
+    message = in_topic(hw, VERA, "Ответ от группы", sender_chat=group, **{"from": anonymous})
+    await hw.feed("message", message)
+    [notice] = await _topic_posts(hw)
+    assert has(notice.text, says("agent.anonymous"))
+    assert notice.message_thread_id == THREAD
+    assert notice.reply_parameters is not None
+    assert notice.reply_parameters.message_id == message["message_id"]
+    assert await hw.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
+
+
+async def test_a_reply_over_ozons_1000_characters_is_refused_with_its_length(
+    hw: HandlerWorld,
+) -> None:
+    message = in_topic(hw, VERA, "я" * 1234)
+    await hw.feed("message", message)
+    [notice] = await _topic_posts(hw)
+    assert has(notice.text, says("reply_failed.too_long", length=1234))
+    assert notice.message_thread_id == THREAD
+    assert notice.reply_parameters is not None
+    assert notice.reply_parameters.message_id == message["message_id"]
+    assert await hw.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
+
+
+async def test_messages_outside_buyer_topics_and_commands_in_one_are_left_alone(
+    hw: HandlerWorld,
+) -> None:
+    await hw.feed("message", hw.message(VERA, "Коллеги, обед в 13:00", GROUP_ID))  # General
+    await hw.feed("message", in_topic(hw, VERA, "/help"))
+    other_topic = hw.message(
+        VERA, "Не тема покупателя", GROUP_ID, message_thread_id=THREAD + 1, is_topic_message=True
+    )
+    await hw.feed("message", other_topic)
+    assert await hw.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
+    [answered] = await _topic_posts(hw)  # /help is answered as a command, not relayed
+    assert has(answered.text, says("help.group"))
+    await hw.feed("message", in_topic(hw, VERA, "Настоящий ответ"))
+    rows = await hw.db.pool.fetch("SELECT text FROM reply_outbox")
+    assert [r["text"] for r in rows] == ["Настоящий ответ"]

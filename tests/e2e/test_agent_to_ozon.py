@@ -1,10 +1,10 @@
-"""Agent → marketplace through the real bot: replies, receipts, refusals, never twice,
-restarts.
+"""Agent → marketplace through the real bot: replies, receipts, never twice, restarts.
 
 The core flows (a plain reply once, a lost answer not resent, a photo and a document, a
 draft sent with one tap) run on every marketplace (the ``market`` fixture,
-tests/e2e/conftest.py); Ozon's own rules (1000 characters, the 48-hour window) and the rest
-on Ozon's world.
+tests/e2e/conftest.py); restarts on Ozon's world. Ozon's own rules (1000 characters, the
+48-hour window) and the other refusals are handler cases: tests/bridge/test_topic_handlers.py
+and tests/replies/test_refusal_cases.py.
 """
 
 from __future__ import annotations
@@ -54,14 +54,6 @@ async def receipt(world: World, message_id: int) -> None:
     await wait_until(reacted)
 
 
-async def notice_in(world: World, thread: int, fragment: str) -> dict:
-    async def posted() -> bool:
-        return any(fragment in p.get("text", "") for p in world.posts(thread))
-
-    await wait_until(posted)
-    return next(p for p in world.posts(thread) if fragment in p.get("text", ""))
-
-
 async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(
     mworld: World, market: Market
 ) -> None:
@@ -107,27 +99,6 @@ async def test_a_document_reply_goes_to_the_marketplace_by_name(
     await receipt(mworld, sent["message_id"])
     assert market.sent_files(chat_id) == [PDF]
     assert market.sent_file_names(chat_id) == ["счёт.pdf"]
-
-
-async def test_a_reply_over_1000_characters_is_refused_with_its_length(world: World) -> None:
-    _, thread = await open_topic(world)
-    world.tg.user_sends(world.agent_id, world.group_id, "я" * 1234, thread_id=thread)
-    notice = await notice_in(world, thread, "1234")
-    assert "1000" in notice["text"]
-    assert world.sent_to_ozon() == []
-
-
-async def test_a_reply_after_the_48_hour_window_explains_why(world: World) -> None:
-    _, thread = await open_topic(world)
-    world.ozon.state.advance_clock(49 * 3600)
-    sent = world.tg.user_sends(
-        world.agent_id, world.group_id, "Извините за ожидание", thread_id=thread
-    )
-    notice = await notice_in(world, thread, "48")
-    assert notice["reply_to_message"]["message_id"] == sent["message_id"]
-    assert world.sent_to_ozon() == []
-    status = await world.db.pool.fetchval("SELECT error_code FROM reply_outbox")
-    assert status == "window_closed"
 
 
 async def test_a_reply_whose_answer_is_lost_is_not_sent_twice(
@@ -209,36 +180,3 @@ async def test_buyer_messages_in_flight_at_a_restart_are_delivered_once(world: W
     await wait_until(world.outbox_settled)
     texts = [p["text"].rsplit("\n", 1)[-1] for p in world.posts(thread)]
     assert texts == ["Когда доставка?", "Пока бот был выключен", "И ещё одно"]
-
-
-async def test_anonymous_admins_are_asked_to_show_themselves(world: World) -> None:
-    _, thread = await open_topic(world)
-    world.tg.anonymous_admin_sends(world.group_id, "Ответ от группы", thread_id=thread)
-    await notice_in(world, thread, "анонимный")
-    assert world.sent_to_ozon() == []
-
-
-async def test_messages_outside_buyer_topics_are_left_alone(world: World) -> None:
-    _, thread = await open_topic(world)
-    world.tg.user_sends(world.agent_id, world.group_id, "Коллеги, обед в 13:00")  # General
-    world.tg.user_sends(world.agent_id, world.group_id, "/help", thread_id=thread)
-    sent = world.tg.user_sends(world.agent_id, world.group_id, "Настоящий ответ", thread_id=thread)
-    await receipt(world, sent["message_id"])
-    assert [s.text for s in world.sent_to_ozon()] == ["Настоящий ответ"]
-
-
-async def test_an_edit_is_not_relayed_and_the_agent_is_told(world: World) -> None:
-    _, thread = await open_topic(world)
-    sent = world.tg.user_sends(world.agent_id, world.group_id, "Цена 100", thread_id=thread)
-    await receipt(world, sent["message_id"])
-    world.tg.user_edits(world.agent_id, world.group_id, sent["message_id"], "Цена 90")
-    await notice_in(world, thread, "Исправления")
-    assert [s.text for s in world.sent_to_ozon()] == ["Цена 100"]
-
-
-async def test_a_paused_seller_cannot_answer_and_the_agent_knows_why(world: World) -> None:
-    _, thread = await open_topic(world)
-    await world.db.sellers.set_state(seller_id=world.seller.id, state="paused")
-    world.tg.user_sends(world.agent_id, world.group_id, "Ответ", thread_id=thread)
-    await notice_in(world, thread, "на паузе")
-    assert world.sent_to_ozon() == []

@@ -17,6 +17,7 @@ from aiogram.methods import TelegramMethod
 
 from bot.bridge.delivery import ATTACHMENT_GIVE_UP_AFTER
 from bot.outbox.throttle import Budget
+from bot.texts import text as text_of
 from storage.database import Database
 from tests.support.markets import Market
 from tests.support.texts import says
@@ -63,7 +64,7 @@ async def test_an_ozon_topic_is_named_by_its_order_and_the_chat_marked_read(
     await world.wait_for_posts(thread, 1)
 
     [topic] = [t for t in world.tg.topics(world.group_id) if t.thread_id == thread]
-    assert topic.name == "Заказ 47873153-0052"
+    assert topic.name == text_of("topic.order", "ru", order="47873153-0052")
     [post] = world.posts(thread)
     assert "47873153-0052" in post["text"] and "987654321" in post["text"]
 

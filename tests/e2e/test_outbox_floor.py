@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from sandbox.ozon.api import FILE_DOWNLOAD_PATH
+from tests.support.texts import says
 from tests.support.world import CLIENT_ID, World, wait_until
 
 PNG = base64.b64decode(
@@ -85,10 +86,10 @@ async def test_a_file_refused_as_photo_and_document_is_named_in_text_and_reporte
     first, named, report = world.posts(thread)
     assert _body(first).endswith("Смотрите")
     assert "photo" not in named and "document" not in named
-    assert "Telegram не принял его ни как фото, ни как документ" in named["text"]
+    assert named["text"] in says("outbox.file_as_text")
     assert ".jpg" in named["text"]  # the file is named
-    assert "кабинете Ozon" in report["text"]
-    assert "wrong type of the web page content" in report["text"]
+    refused = "Bad Request: wrong type of the web page content"  # Telegram's words, quoted
+    assert report["text"] in says("outbox.refused.file", reason=refused)  # see it at Ozon's
     await wait_until(world.outbox_settled)
     assert len(world.posts(thread)) == 3  # reported once
 

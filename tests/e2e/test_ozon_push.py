@@ -108,36 +108,3 @@ async def test_a_push_from_a_network_not_allowed_is_refused(db: Database) -> Non
         await wait_until(pushed)
         assert world.ozon.pushes[0][2] == 403
         assert await world.db.pool.fetchval("SELECT count(*) FROM messages") == 0
-
-
-@pytest.mark.parametrize("refused", [False, True])
-async def test_adding_an_ozon_shop_registers_its_push_url(db: Database, refused: bool) -> None:
-    overrides = {"ozon_push_port": 0, "ozon_push_host": "127.0.0.1",
-                 "public_base_url": "https://desk.example.com"}  # fmt: skip
-    async with open_world(db, settings_overrides=overrides) as world:
-        world.ozon.state.add_seller("555001", "ozon-second-shop-key-01234", name="Сумки")
-        world.ozon.state.notifications.of("555001").refuse = refused
-        line = "/add_seller ozon 555001 ozon-second-shop-key-01234 Сумки"
-        world.tg.user_sends(world.agent_id, world.agent_id, line)
-        wanted = "кнопка ниже" if refused else "подключены автоматически"
-
-        async def told() -> bool:
-            return any(wanted in m.get("text", "") for m in world.tg.bot_messages(world.agent_id))
-
-        await wait_until(told, seconds=30)
-        subscriptions = world.ozon.state.notifications.of("555001").items
-        seller = await world.db.sellers.find(marketplace="ozon", client_id="555001")
-        assert seller is not None
-        if refused:
-            assert subscriptions == {}
-            [message] = [m for m in world.tg.bot_messages(world.agent_id)
-                         if wanted in m.get("text", "")]  # fmt: skip
-            assert message["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith(
-                "pu1:"
-            )
-        else:
-            token = await PushTokens(db=world.db, vault=world.vault).current(seller.id)
-            [subscription] = subscriptions.values()
-            assert subscription.url == (
-                f"https://desk.example.com/ozon/push/{token.get_secret_value()}"
-            )

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from sandbox.wildberries import Upload, WildberriesEmulator
 from storage.database import Database
+from tests.support.texts import says
 from tests.support.world import World, open_world, wait_until
 
 WB_SELLER = "wb-refusal-seller"
@@ -53,7 +54,10 @@ async def test_a_wb_file_telegram_refuses_is_reported_with_wb_wording(world: Wor
     thread = (await world.db.chats.get(chat_id=chat.id)).topic_thread_id
     assert thread is not None
     *_, named, report = world.posts(thread)
-    assert "Telegram не принял его ни как фото, ни как документ" in named["text"]
-    assert "чата Wildberries" in report["text"] and "портале WB" in report["text"]
+    assert named["text"] in says("outbox.file_as_text", name="photo.jpg")
+    refused = "Bad Request: wrong type of the web page content"
+    assert report["text"] in says("outbox.refused.file.wildberries", name="photo.jpg",
+                                  reason=refused)  # the WB portal  # fmt: skip
+    assert report["text"] not in says("outbox.refused.file")  # not the Ozon wording
     assert "Ozon" not in report["text"]
     assert "wrong type of the web page content" in report["text"]

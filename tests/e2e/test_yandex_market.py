@@ -1,13 +1,13 @@
 """A Yandex Market cabinet end to end, beside the Ozon shop in the same group: added by
 command (the cabinet found from the key), a buyer's order chat mirrored with its context, an
-agent's reply relayed once, a read-only key refused with the reason, a key reaching several
-cabinets confirmed with buttons, and a dispute pushed by Market making the chat urgent."""
+agent's reply relayed once, and a dispute pushed by Market making the chat urgent. The key's
+refusals and the choice among several cabinets are handler cases
+(test_yandex_market_handlers.py)."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -16,7 +16,7 @@ from sandbox.yandex_market import Upload, YandexMarketEmulator
 from sandbox.yandex_market.api import FILES
 from storage.database import Database
 from storage.records import Seller
-from tests.support.texts import says
+from tests.support.texts import TextMatch, has, says
 from tests.support.world import World, open_world, wait_until
 
 BUSINESS = 5123456
@@ -39,10 +39,6 @@ async def world(db: Database) -> AsyncIterator[World]:
 def emulator(world: World) -> YandexMarketEmulator:
     assert world.ym is not None
     return world.ym
-
-
-def private_texts(world: World) -> list[str]:
-    return [m.get("text", "") for m in world.tg.bot_messages(world.agent_id)]
 
 
 async def add_by_command(world: World, key: str, business: int = BUSINESS) -> Seller:
@@ -121,52 +117,18 @@ async def test_a_ym_cabinet_from_command_to_a_relayed_reply(world: World) -> Non
     # A dispute pushed by Market: urgent, and said in the topic.
     before = len(world.posts(thread))
     ym.state.start_arbitrage(BUSINESS, first.chat_id)
-    await wait_until(lambda: _said(world, thread, "⚖️", 1), seconds=30)
-    assert any("Яндекс Маркет</b>" in t for t in texts(world, thread)[before:])  # Market's note
+    await wait_until(lambda: _said(world, thread, says("ym.arbitrage.started")), seconds=30)
+    assert any(has(t, says("author.other.ym")) for t in texts(world, thread)[before:])  # a note
     chat = await world.db.chats.get_by_external(seller_id=seller.id,
                                                 external_id=str(first.chat_id))  # fmt: skip
     assert chat.priority == "urgent"
     ym.state.finish_arbitrage(BUSINESS, first.chat_id)
-    await wait_until(lambda: _said(world, thread, "⚖️", 2), seconds=30)
-    assert "завершён" in [t for t in texts(world, thread) if t.startswith("⚖️")][-1]
+    await wait_until(lambda: _said(world, thread, says("ym.arbitrage.finished")), seconds=30)
+    assert sum(has(t, says("ym.arbitrage.started")) for t in texts(world, thread)) == 1
 
 
-async def _said(world: World, thread: int, mark: str, count: int) -> bool:
-    return sum(t.startswith(mark) for t in texts(world, thread)) >= count
-
-
-async def test_a_read_only_key_is_refused_with_the_reason(world: World) -> None:
-    ym = emulator(world)
-    key = ym.state.issue_key([BUSINESS], scopes=["ALL_METHODS_READ_ONLY"]).token
-    world.tg.user_sends(world.agent_id, world.agent_id, f"/add_seller ym {key}")
-
-    async def refused() -> bool:
-        return any("только для чтения" in t for t in private_texts(world))
-
-    await wait_until(refused, seconds=20)
-    assert await world.db.sellers.find(marketplace="ym", client_id=str(BUSINESS)) is None
-
-
-async def test_several_cabinets_are_confirmed_with_buttons(world: World) -> None:
-    ym = emulator(world)
-    key = ym.state.issue_key([BUSINESS, OTHER], scopes=["ALL_METHODS"]).token
-    world.tg.user_sends(world.agent_id, world.agent_id, f"/add_seller ym {key}")
-    asked: list[dict[str, Any]] = []
-
-    async def buttons() -> bool:
-        asked[:] = [m for m in world.tg.bot_messages(world.agent_id)
-                    if "несколько кабинетов" in m.get("text", "")]  # fmt: skip
-        return bool(asked)
-
-    await wait_until(buttons, seconds=20)
-    rows = asked[0]["reply_markup"]["inline_keyboard"]
-    [other] = [b for row in rows for b in row if str(OTHER) in b["text"]]
-    assert any(str(BUSINESS) in b["text"] for row in rows for b in row)
-    world.tg.press_button(world.agent_id, world.agent_id, asked[0]["message_id"],
-                          other["callback_data"])  # fmt: skip
-    seller = await added(world, OTHER)
-    assert "Дом и сад" in seller.name
-    assert await world.db.sellers.find(marketplace="ym", client_id=str(BUSINESS)) is None
+async def _said(world: World, thread: int, expected: TextMatch) -> bool:
+    return any(has(t, expected) for t in texts(world, thread))
 
 
 async def test_replies_above_the_hourly_budget_wait_with_one_notice(world: World) -> None:
@@ -196,8 +158,10 @@ async def test_replies_above_the_hourly_budget_wait_with_one_notice(world: World
     # waits behind it (a chat's replies keep their order).
     assert [r["text"] for r in rows] == ["Отправим сегодня", "Спасибо за заказ"]
     assert rows[0]["error_code"] == "budget" and rows[0]["later"] and rows[0]["attempts"] == 0
-    notices = [t for t in texts(world, thread) if t.startswith("⏳")]
-    assert len(notices) == 1 and "Яндекс Маркета" in notices[0]  # one, not one per reply
+    notices = [t for t in texts(world, thread) if has(t, says("reply_waits.budget"))]
+    assert notices == []  # Market's own wording, not the generic one
+    notices = [t for t in texts(world, thread) if has(t, says("reply_waits.budget.ym"))]
+    assert len(notices) == 1  # one, not one per reply
 
 
 async def test_the_buyers_name_heads_their_posts(world: World) -> None:

@@ -18,7 +18,15 @@ from tests.drafts.conftest import (
     wait_for_draft,
 )
 from tests.sla.conftest import Clock, SlaWorld
+from tests.support.texts import has, said, says
 from tests.support.world import open_world, wait_until
+
+# Everything the SLA ticker can post about a turn (in its topic, or as General's batch).
+SLA_NOTICES = (says("notice.warned"), says("notice.escalated"), says("notice.hard_breached"))
+
+
+def sla_notices(texts: list[str]) -> list[str]:
+    return [t for t in texts if any(has(t, notice) for notice in SLA_NOTICES)]
 
 
 @pytest.fixture
@@ -45,10 +53,10 @@ async def test_a_sent_draft_answers_the_turn_and_stops_the_sla_clock(
 
     # The buyer's post carries the SLA line and the ✋ button; the draft comes in its own post.
     [buyer_post] = [p for p in world.posts(thread) if "Где мой заказ" in p.get("text", "")]
-    assert "ответить до" in buyer_post["text"]
-    assert list(buttons(buyer_post)) == ["✋ Взять"]
+    assert has(buyer_post["text"], says("sla.line"))
+    assert list(buttons(buyer_post)) == [says("claim.button").template]
     draft = await wait_for_draft(world, thread)
-    assert "✋ Взять" not in buttons(draft)
+    assert not said(buttons(draft), says("claim.button"))
 
     both.clock.advance(minutes=5)  # still well within the target: nothing to say yet
     await both.tick()
@@ -56,7 +64,7 @@ async def test_a_sent_draft_answers_the_turn_and_stops_the_sla_clock(
     query = world.tg.press_button(
         world.agent_id, world.group_id, draft["message_id"], data_for(draft, "s")
     )
-    assert (await callback_answer(world, query))["text"] == "Отправляю покупателю"
+    assert (await callback_answer(world, query))["text"] in says("draft.answer.sending")
 
     async def receipted() -> bool:
         return world.tg.reactions(world.group_id, draft["message_id"]) == ["👍"]
@@ -83,10 +91,10 @@ async def test_a_sent_draft_answers_the_turn_and_stops_the_sla_clock(
     for hours in (1, 3, 24, 47):  # past every target and the marketplace window
         both.clock.advance(hours=hours)
         await both.tick()
-    notices = [t for t in both.texts(thread) if "Срок" in t or "половина" in t or "лимит" in t]
-    assert notices == []
+    assert sla_notices(both.texts(thread)) == []
     assert len(world.posts(thread)) == posts_before
-    assert not [m for m in both.general()[general_before:] if "SLA" in m.get("text", "")]
+    general = [m.get("text", "") for m in both.general()[general_before:]]
+    assert not said(general, says("notice.batch_head"))
     turn = await world.db.pool.fetchrow("SELECT * FROM buyer_turns")
     assert turn["warned_at"] is None and turn["escalated_at"] is None
     assert turn["hard_breached_at"] is None
@@ -123,7 +131,7 @@ async def test_an_auto_reply_answers_the_turn_and_stops_the_sla_clock(
     for hours in (1, 3, 24, 47):
         both.clock.advance(hours=hours)
         await both.tick()
-    assert not [t for t in both.texts(thread) if "Срок" in t or "половина" in t or "лимит" in t]
+    assert sla_notices(both.texts(thread)) == []
     turn = await world.db.pool.fetchrow("SELECT * FROM buyer_turns")
     assert turn["warned_at"] is None and turn["escalated_at"] is None
     assert (await world.chat(chat_id)).waiting_since is None
@@ -164,4 +172,4 @@ async def test_a_notice_held_up_in_the_queue_is_dropped_once_a_draft_answered_th
 
     await wait_until(answered)
     await wait_until(world.outbox_settled)
-    assert not [t for t in both.texts(thread) if "Срок ответа истёк" in t]
+    assert not said(both.texts(thread), says("notice.escalated"))

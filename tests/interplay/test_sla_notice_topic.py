@@ -9,6 +9,7 @@ import pytest
 
 from storage.database import Database
 from tests.sla.conftest import Clock, SlaWorld
+from tests.support.texts import said, says
 from tests.support.world import open_world
 
 
@@ -29,7 +30,8 @@ async def test_an_escalation_for_a_deleted_topic_goes_to_the_recreated_topic(
     world.tg.delete_topic(world.group_id, thread)
     sworld.clock.advance(minutes=31)
     await sworld.tick()
-    assert not [m for m in sworld.general() if "Срок ответа истёк" in m.get("text", "")]
+    escalated = says("notice.escalated")
+    assert not said([m.get("text") for m in sworld.general()], escalated)
     chat = await world.chat(chat_id)
     assert chat.topic_thread_id is not None and chat.topic_thread_id != thread
-    assert [t for t in sworld.texts(chat.topic_thread_id) if "Срок ответа истёк" in t]
+    assert said(sworld.texts(chat.topic_thread_id), escalated)

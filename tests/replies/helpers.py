@@ -7,6 +7,7 @@ import base64
 from typing import Any
 
 from storage.records import ReplyItem
+from tests.support.texts import TextMatch, has
 from tests.support.world import CLIENT_ID, World, wait_until
 
 PNG = base64.b64decode(
@@ -93,12 +94,19 @@ async def status_of(world: World, item_id: int) -> str:
     return (await world.db.replies.get(item_id=item_id)).status
 
 
-async def post_with(world: World, thread: int, fragment: str, seconds: float = 15.0) -> dict:
+async def post_with(
+    world: World, thread: int, *expected: TextMatch, seconds: float = 15.0
+) -> dict[str, Any]:
+    """The one post in the topic that says any of ``expected`` (text keys' matchers)."""
+
+    def matches(post: dict[str, Any]) -> bool:
+        return any(has(post.get("text"), one) for one in expected)
+
     async def posted() -> bool:
-        return any(fragment in p.get("text", "") for p in world.posts(thread))
+        return any(matches(p) for p in world.posts(thread))
 
     await wait_until(posted, seconds)
-    [post] = [p for p in world.posts(thread) if fragment in p.get("text", "")]
+    [post] = [p for p in world.posts(thread) if matches(p)]
     return post
 
 

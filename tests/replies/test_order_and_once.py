@@ -15,6 +15,7 @@ from tests.replies.helpers import (
     sends_of,
     status_of,
 )
+from tests.support.texts import said, says
 from tests.support.world import CLIENT_ID, World, wait_until
 
 SIX = (
@@ -117,7 +118,8 @@ async def test_own_files_are_not_echoed_as_cabinet_replies(world: World, kind: s
         "SELECT source FROM messages WHERE direction = 'out' ORDER BY id"
     )
     assert [r["source"] for r in rows] == ["bot"]
-    assert not any("кабинета" in p.get("text", "") for p in world.posts(thread))
+    shown = [p.get("text") or p.get("caption") for p in world.posts(thread)]
+    assert not said(shown, says("author.cabinet"))
     assert len(world.posts(thread)) == posts_before + 1  # only the buyer's new message
     matched = await world.db.pool.fetchval("SELECT marketplace_message_id FROM reply_outbox")
     assert matched is not None

@@ -29,7 +29,9 @@ from pydantic import SecretStr
 from bot.app import App, assemble
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
+from connectors.yandex_market.client import YandexMarketClient
 from sandbox.ozon import OzonEmulator
+from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.records import Workspace
 from storage.vault import Vault
@@ -174,9 +176,13 @@ def shown(requests: list[TelegramMethod[Any]]) -> list[Shown]:
 
 @contextlib.asynccontextmanager
 async def open_handler_world(
-    db: Database, configure: Callable[[Settings], Settings] | None = None
+    db: Database,
+    configure: Callable[[Settings], Settings] | None = None,
+    *,
+    ym: YandexMarketEmulator | None = None,
 ) -> AsyncIterator[HandlerWorld]:
-    """The assembled dispatcher with a recorded Bot; the owner (Olga) in ADMIN_IDS."""
+    """The assembled dispatcher with a recorded Bot; the owner (Olga) in ADMIN_IDS. Given
+    ``ym`` (a running emulator), the bot also gets a Yandex Market client for it."""
     async with OzonEmulator(port=0) as ozon:
         ozon.state.add_seller(CLIENT_ID, API_KEY, name="Обувь")
         ozon.state.add_seller(SECOND_ID, SECOND_KEY, name="Одежда")
@@ -190,6 +196,16 @@ async def open_handler_world(
             settings = configure(settings)
         vault = Vault([SecretStr(Fernet.generate_key().decode())])
         bot, session = recorded_bot()
-        async with OzonClient(base_url=ozon.base_url, sleep=_instant) as client:
-            app = assemble(settings, db=db, vault=vault, ozon=client, bot=bot)
+        async with contextlib.AsyncExitStack() as stack:
+            client = await stack.enter_async_context(
+                OzonClient(base_url=ozon.base_url, sleep=_instant)
+            )
+            market = (
+                None
+                if ym is None
+                else await stack.enter_async_context(
+                    YandexMarketClient(base_url=ym.base_url, sleep=_instant)
+                )
+            )
+            app = assemble(settings, db=db, vault=vault, ozon=client, bot=bot, ym=market)
             yield HandlerWorld(db, app, bot, session, vault, settings, ozon)
