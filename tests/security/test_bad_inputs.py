@@ -41,31 +41,33 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 # ------------------------------------------------------------------ callback data
 
-# label → (callback data a modified client sends, who sends it, what they are told)
+# label → (callback data a modified client sends, who sends it, the text key they are told)
 CALLBACKS: dict[str, tuple[Callable[[AdminWorld, Any], str], str, str]] = {
-    "garbage": (lambda aw, ids: "ga1:not-a-number:1", "owner", "устарел"),
-    "unknown prefix": (lambda aw, ids: "zz9:1:2", "boris", "устарел"),
+    "garbage": (lambda aw, ids: "ga1:not-a-number:1", "owner", "wizard.outdated"),
+    "unknown prefix": (lambda aw, ids: "zz9:1:2", "boris", "wizard.outdated"),
     "approve by a group admin": (
         lambda aw, ids: GroupAccess(request_id=ids["request"], approve=1).pack(), "boris",
-        "владелец",
+        "security.owners_only",
     ),
     "approve replayed": (
         lambda aw, ids: GroupAccess(request_id=ids["decided"], approve=1).pack(), "owner",
-        "уже решён",
+        "security.request.already_decided",
     ),
     "approve of no request": (
-        lambda aw, ids: GroupAccess(request_id=999_999, approve=1).pack(), "owner", "уже решён"
+        lambda aw, ids: GroupAccess(request_id=999_999, approve=1).pack(), "owner",
+        "security.request.already_decided",
     ),
     "unbind by a group admin": (
-        lambda aw, ids: UnbindGroup(workspace_id=ids["workspace"]).pack(), "boris", "владелец"
+        lambda aw, ids: UnbindGroup(workspace_id=ids["workspace"]).pack(), "boris",
+        "security.owners_only",
     ),
     "another group's shop": (
         lambda aw, ids: SellerAction(action="pause", seller_id=ids["foreign"]).pack(), "boris",
-        "администраторов",
+        "refused",
     ),
     "another group's push URL": (
         lambda aw, ids: PushUrl(action="rotate", seller_id=ids["foreign"]).pack(), "boris",
-        "администраторов",
+        "refused",
     ),
 }  # fmt: skip
 
@@ -75,7 +77,9 @@ async def test_bad_callback_data_is_refused_and_changes_nothing(
     aw: AdminWorld, label: str
 ) -> None:
     _, workspace = await aw.bound_group()
-    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
+    await aw.add_by_one_line(
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.summary")
+    )
     foreign_ws = await aw.db.workspaces.bind(tg_chat_id=-1009, title="Чужая",
                                              bound_by_tg_user_id=aw.owner.id)  # fmt: skip
     foreign = await aw.db.sellers.create(
@@ -98,7 +102,7 @@ async def test_bad_callback_data_is_refused_and_changes_nothing(
 
     answer = await aw.answer_of(aw.forge_press(person, hello, build(aw, ids)))
 
-    assert answer["show_alert"] and told in answer["text"]
+    assert answer["show_alert"] and answer["text"] in says(told)
     assert await _snapshot(aw.db) == before
 
 

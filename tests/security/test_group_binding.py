@@ -31,9 +31,12 @@ async def test_a_group_admins_setup_asks_the_owner_and_nothing_is_bound(aw: Admi
     asked = aw.say(aw.boris, "/setup", group.id)
     told = await aw.wait_group_post(group.id, says("security.setup.asked"), after=asked)
     assert told["reply_to_message"]["message_id"] == asked
-    request = await aw.wait_private(aw.owner, "просит подключить группу «Поддержка»")
-    assert "Борис" in request["text"]
-    assert set(aw.buttons(request)) == {"✅ Подключить", "✖️ Отклонить"}
+    request = await aw.wait_private(aw.owner, says("security.request.text", group="Поддержка"))
+    assert has(request["text"], says("security.request.text", person="Борис"))
+    assert set(aw.buttons(request)) == {
+        says("security.button.approve").template,
+        says("security.button.reject").template,
+    }
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
 
     # Before approval the group admin can connect no shop: nothing is polled or drafted.
@@ -43,7 +46,7 @@ async def test_a_group_admins_setup_asks_the_owner_and_nothing_is_bound(aw: Admi
     assert refused
     assert await aw.db.sellers.list_all() == []
 
-    rejected = await aw.press(aw.owner, request, "Отклонить")
+    rejected = await aw.press(aw.owner, request, says("security.button.reject"))
     assert not rejected.get("show_alert")
     await aw.wait_group_post(group.id, says("security.request.group_rejected"))
     await aw.wait_private(aw.owner, says("security.request.rejected"))
@@ -58,8 +61,10 @@ async def test_a_second_setup_makes_no_second_request(aw: AdminWorld) -> None:
     aw.say(aw.boris, "/setup", group.id)
     await aw.wait_group_post(group.id, says("security.setup.asked"))
     again = aw.say(aw.boris, "/setup", group.id)
-    await aw.wait_group_post(group.id, "уже отправлен", after=again)
-    requests = [m for m in aw.private(aw.owner) if "просит подключить" in m.get("text", "")]
+    await aw.wait_group_post(group.id, says("security.setup.already_asked"), after=again)
+    requests = [
+        m for m in aw.private(aw.owner) if has(m.get("text"), says("security.request.text"))
+    ]
     assert len(requests) == 1
 
 
@@ -93,7 +98,9 @@ async def test_approval_binds_once_and_a_replayed_or_foreign_press_changes_nothi
     group = aw.forum_group()
     aw.say(aw.boris, "/setup", group.id)
     request = await aw.wait_private(aw.owner, says("security.request.text"))
-    [approve] = [d for t, d in aw.buttons(request).items() if "Подключить" in t]
+    [approve] = [
+        d for t, d in aw.buttons(request).items() if has(t, says("security.button.approve"))
+    ]
     unpacked = GroupAccess.unpack(approve)
 
     # Boris forges the owner's button in his own private chat: refused, nothing bound.
@@ -102,13 +109,15 @@ async def test_approval_binds_once_and_a_replayed_or_foreign_press_changes_nothi
     await aw.wait_private(aw.boris, says("start"))
     boris_view["message_id"] = aw.last_private_id(aw.boris)
     forged = await aw.answer_of(aw.forge_press(aw.boris, boris_view, unpacked))
-    assert forged["show_alert"] and "владелец" in forged["text"]
+    assert forged["show_alert"] and has(forged["text"], says("security.owners_only"))
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
 
-    await aw.press(aw.owner, request, "Подключить")
-    await aw.wait_group_post(group.id, "подключена")
+    await aw.press(aw.owner, request, says("security.button.approve"))
+    await aw.wait_group_post(group.id, says("setup.bound", group="Поддержка"))
     replayed = await aw.answer_of(aw.forge_press(aw.owner, request, unpacked))
-    assert replayed["show_alert"] and "уже решён" in replayed["text"]
+    assert replayed["show_alert"] and has(
+        replayed["text"], says("security.request.already_decided")
+    )
     binds = [e for e in await aw.db.audit.list_recent() if e.action == "workspace.bind"]
     assert len(binds) == 1
 
@@ -120,24 +129,25 @@ async def test_setup_without_owners_refuses_and_says_how_to_set_them(db: Databas
     async with open_admin_world(db, no_owners) as aw:
         group = aw.forum_group()
         aw.say(aw.boris, "/setup", group.id)
-        refusal = await aw.wait_group_post(group.id, "ADMIN_IDS")
-        assert has(refusal["text"], says("security.setup.no_owners"))
+        await aw.wait_group_post(group.id, says("security.setup.no_owners"))
         assert await aw.db.workspaces.list_all(only_active=True) == []
 
 
 async def test_owners_list_and_unbind_groups(aw: AdminWorld) -> None:
     group, workspace = await aw.bound_group()
-    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
+    await aw.add_by_one_line(
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.summary")
+    )
     [seller] = await aw.db.sellers.list_all()
     assert aw.app is not None and seller.id in aw.app.sync.seller_ids()
 
     aw.say(aw.boris, "/groups")  # a group admin is no owner
-    await aw.wait_private(aw.boris, "только владелец бота")
+    await aw.wait_private(aw.boris, says("security.owners_only"))
     aw.say(aw.owner, "/groups")
     listing = await aw.wait_private(aw.owner, says("security.groups.title"))
-    assert "«Поддержка»" in listing["text"] and "магазинов: 1" in listing["text"]
-    await aw.press(aw.owner, listing, "Отключить")
-    await aw.wait_private(aw.owner, "отключена")
+    assert has(listing["text"], says("security.groups.line", group="Поддержка", shops=1))
+    await aw.press(aw.owner, listing, says("security.button.unbind", group="Поддержка"))
+    await aw.wait_private(aw.owner, says("security.groups.unbound", group="Поддержка"))
     await aw.wait_group_post(group.id, says("security.group.unbound_notice"))
 
     assert (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "pending"
@@ -148,6 +158,6 @@ async def test_owners_list_and_unbind_groups(aw: AdminWorld) -> None:
     # The bot removed and added back does not bring an unbound group back.
     aw.tg.remove_bot(group.id)
     aw.tg.add_bot(group.id, rights=FULL_RIGHTS)
-    await aw.wait_group_post(group.id, "снова")
+    await aw.wait_group_post(group.id, says("setup.back"))
     assert (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "pending"
     await wait_until(aw.outbox_settled)

@@ -14,20 +14,23 @@ PATH = re.compile(r"/ozon/push/([A-Za-z0-9_-]{40,})")
 
 async def test_the_push_url_is_shown_rotated_and_refused_to_others(aw: AdminWorld) -> None:
     await aw.bound_group()
-    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
+    await aw.add_by_one_line(
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.summary")
+    )
     [seller] = await aw.db.sellers.list_all()
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, "/sellers")
-    listing = await aw.wait_private(aw.boris, "Магазин", after=after)
+    listing = await aw.wait_private(aw.boris, says("sellers.title"), after=after)
     await aw.press(aw.boris, listing, seller.name)
     cards: list[dict[str, object]] = []
 
     async def card_open() -> bool:
-        cards[:] = [m for m in aw.private(aw.boris) if "🔗 Адрес для push" in aw.buttons(m)]
+        push_url = says("security.button.push_url").template
+        cards[:] = [m for m in aw.private(aw.boris) if push_url in aw.buttons(m)]
         return bool(cards)
 
     await wait_until(card_open)
-    await aw.press(aw.boris, cards[0], "Адрес для push")
+    await aw.press(aw.boris, cards[0], says("security.button.push_url"))
     shown = await aw.wait_private(aw.boris, "/ozon/push/", after=after)
     [first] = PATH.findall(shown["text"])
     stored = await aw.db.pool.fetchval(
@@ -35,8 +38,8 @@ async def test_the_push_url_is_shown_rotated_and_refused_to_others(aw: AdminWorl
     )
     assert stored == token_hash(first)
 
-    answer = await aw.press(aw.boris, shown, "новый адрес")
-    assert answer["show_alert"] and "старый больше не работает" in answer["text"]
+    answer = await aw.press(aw.boris, shown, says("security.button.rotate_push_url"))
+    assert answer["show_alert"] and answer["text"] in says("security.push_url.rotated")
 
     async def rotated() -> bool:
         texts = [m.get("text", "") for m in aw.private(aw.boris)]

@@ -45,7 +45,7 @@ async def test_the_wizard_keeps_no_raw_key_in_fsm_data(aw: AdminWorld) -> None:
     assert API_KEY not in json.dumps(data)
 
     aw.say(aw.boris, "Обувь")  # the key is opened only now, to save it
-    await aw.wait_private(aw.boris, "работает в группе", seconds=15)
+    await aw.wait_private(aw.boris, says("add.summary"), seconds=15)
     [seller] = await aw.db.sellers.list_all()
     assert seller.client_id == CLIENT_ID
     assert await storage.get_data(key) == {}
