@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sandbox.telegram.models import Member, MemberStatus
 from storage.database import Database
+from tests.support.texts import has, says
 from tests.support.world import open_world, wait_until
 
 
@@ -34,14 +35,15 @@ async def test_owners_take_and_assign_a_chat_on_first_contact(db: Database) -> N
             return world.tg.callback_answer(query) is not None
 
         await wait_until(answered)
-        assert world.tg.callback_answer(query)["text"] == "Чат ваш"
+        assert world.tg.callback_answer(query)["text"] == says("claim.ok").template
         owner = await world.db.agents.get_by_tg_user(tg_user_id=oleg.id)
         assert (await world.chat(chat_id)).owner_agent_id == owner.id
 
         world.tg.user_sends(vera.id, world.group_id, "/assign @oleg", thread_id=thread)
 
         async def assigned() -> bool:
-            return any("Вера" in m.get("text", "") for m in world.posts(thread))
+            assigned_by_vera = says("claim.assigned", agent="Олег", admin="Вера")
+            return any(has(m.get("text"), assigned_by_vera) for m in world.posts(thread))
 
         await wait_until(assigned)
         assert (await world.chat(chat_id)).owner_agent_id == owner.id
