@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from storage.database import Database
+from tests.support.texts import says
 from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, open_admin_world, wait_until
 
 
@@ -26,7 +27,8 @@ async def test_menus_are_published_per_scope_in_both_languages(aw: AdminWorld) -
     assert names("default") == names("all_private_chats", "ru")
     ru = {c["command"]: c["description"] for c in commands["type=all_private_chats|ru"]}
     en = {c["command"]: c["description"] for c in commands["type=all_private_chats|en"]}
-    assert ru["add_seller"] == "Подключить магазин" and en["add_seller"] == "Connect a shop"
+    assert ru["add_seller"] == says("command.add_seller").template
+    assert en["add_seller"] == says("command.add_seller", "en").template
     default = {c["command"]: c["description"] for c in commands["type=default|"]}
     assert default == ru  # LOCALE=ru
 
