@@ -1,4 +1,5 @@
-"""The queue board (edited only on change, within budget), claiming, and the commands."""
+"""The queue board (edited only on change, within budget) and /stats after a real reply,
+through the whole bot (claiming and /queue answers: tests/sla/test_claim_handlers.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 
 from PIL import Image
 
-from sandbox.telegram.models import Member, MemberStatus
 from tests.sla.conftest import SlaWorld
 from tests.support.texts import TextMatch, has, says
 from tests.support.world import wait_until
@@ -77,84 +77,6 @@ async def test_board_edits_share_the_group_budget(sworld: SlaWorld) -> None:
         assert len([t for t in log[index:] if t - start < 60]) <= 20
 
 
-async def test_take_release_and_assign(sworld: SlaWorld) -> None:
-    world = sworld.world
-    boris = world.tg.create_user(first_name="Борис", username="boris")
-    world.tg.state.chat(world.group_id).members[boris.id] = Member(boris.id, MemberStatus.MEMBER)
-    chat_id, thread = await sworld.buyer_topic("Где заказ?")
-    [post] = world.posts(thread)
-    data = post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-
-    query = world.tg.press_button(world.agent_id, world.group_id, post["message_id"], data)
-    await wait_until(lambda: _answered(world, query))
-    assert world.tg.callback_answer(query)["text"] == says("claim.ok").template
-    anna = await world.db.agents.get_by_tg_user(tg_user_id=world.agent_id)
-    assert (await world.chat(chat_id)).owner_agent_id == anna.id
-
-    second = world.tg.press_button(boris.id, world.group_id, post["message_id"], data)
-    await wait_until(lambda: _answered(world, second))
-    answer = world.tg.callback_answer(second)
-    assert answer["text"] in says("claim.owned_by", agent="Анна") and answer["show_alert"] is True
-
-    world.tg.user_sends(boris.id, world.group_id, "/release", thread_id=thread)
-    await _posted(sworld, thread, says("claim.not_owner"))
-    world.tg.user_sends(world.agent_id, world.group_id, "/assign @boris", thread_id=thread)
-    await _posted(sworld, thread, says("claim.assigned", agent="Борис"))
-    boris_agent = await world.db.agents.get_by_tg_user(tg_user_id=boris.id)
-    assert (await world.chat(chat_id)).owner_agent_id == boris_agent.id
-    assert await world.db.pool.fetchval(
-        "SELECT count(*) FROM audit_log WHERE action = 'sla.assign'"
-    )
-
-    world.tg.user_sends(boris.id, world.group_id, "/release", thread_id=thread)
-    await _posted(sworld, thread, says("claim.released", agent="Борис"))
-    world.tg.user_sends(boris.id, world.group_id, "/take", thread_id=thread)
-    await _posted(sworld, thread, says("claim.taken", agent="Борис"))
-    world.tg.user_sends(boris.id, world.group_id, "/assign @anna", thread_id=thread)
-    await _posted(sworld, thread, says("admin_only"))
-    assert world.sent_to_ozon() == []  # commands are never relayed to the buyer
-
-
-async def test_a_button_for_a_chat_of_another_group_is_refused(sworld: SlaWorld) -> None:
-    """Button data is never trusted: the chat must belong to the group it was pressed in."""
-    world = sworld.world
-    chat_id, thread = await sworld.buyer_topic("Где заказ?")
-    [post] = world.posts(thread)
-    data = post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-    other = await world.db.workspaces.bind(
-        tg_chat_id=-100999, title="Чужая", bound_by_tg_user_id=1
-    )
-    await world.db.pool.execute(
-        "UPDATE chats SET topic_workspace_id = $1 WHERE external_id = $2", other.id, chat_id
-    )
-    query = world.tg.press_button(world.agent_id, world.group_id, post["message_id"], data)
-    await wait_until(lambda: _answered(world, query))
-    assert world.tg.callback_answer(query)["show_alert"] is True
-    assert (await world.chat(chat_id)).owner_agent_id is None
-
-
-async def test_queue_command_with_filters(sworld: SlaWorld) -> None:
-    world = sworld.world
-    await sworld.buyer_topic("Пришёл брак", order_number="111-1")
-    _, thread = await sworld.buyer_topic("Подскажите цвет", order_number="222-2")
-    world.tg.user_sends(world.agent_id, world.group_id, "/queue urgent")
-    text = await _posted(sworld, None, says("queue.title", count=1))
-    assert "111-1" in text and "222-2" not in text
-    world.tg.user_sends(world.agent_id, world.group_id, "/take", thread_id=thread)
-    await _posted(sworld, thread, says("claim.taken", agent="Анна"))
-    world.tg.user_sends(world.agent_id, world.group_id, "/queue mine")
-    text = await _posted(sworld, None, says("queue.title", count=1), skip=1)
-    assert "222-2" in text and "111-1" not in text
-    world.tg.user_sends(world.agent_id, world.group_id, "/queue unread")
-    text = await _posted(sworld, None, says("queue.title", count=1), skip=2)
-    assert "111-1" in text
-    world.tg.user_sends(world.agent_id, world.group_id, "/queue overdue")
-    await _posted(sworld, None, says("queue.empty"))
-    private = await _asker(sworld, world.agent_id)("/queue")
-    assert has(private, says("queue.title", count=2))
-    assert "111-1" in private and "222-2" in private
-
-
 async def test_stats_in_the_group_and_in_private(sworld: SlaWorld) -> None:
     world = sworld.world
     _, thread = await sworld.buyer_topic("Пришёл брак")
@@ -183,10 +105,6 @@ async def test_stats_in_the_group_and_in_private(sworld: SlaWorld) -> None:
 
 
 # ------------------------------------------------------------------ helpers
-
-
-async def _answered(world: object, query: str) -> bool:
-    return world.tg.callback_answer(query) is not None  # type: ignore[attr-defined]
 
 
 async def _reacted(world: object, message_id: int) -> bool:
