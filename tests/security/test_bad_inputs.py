@@ -2,7 +2,7 @@
 changed or leaked: tampered, replayed and foreign callback data; a forged update for
 another chat; HTML injection wherever marketplace or user text is shown; oversized
 arguments to every command; junk at the push endpoint. (A second /setup racing the first:
-tests/security/test_group_binding.py.)"""
+tests/security/test_group_binding_handlers.py.)"""
 
 from __future__ import annotations
 
