@@ -1,5 +1,8 @@
-"""Group events: a key posted in a group, the bot removed and re-added, migration (who may
-run /setup and /help: tests/admin/test_refusals_handlers.py)."""
+"""Group events through the whole bot: a key posted in a group (the shop connected in
+private), the bot removed and re-added, a group without topics, migration. One-handler
+answers (who may run /setup and /help, /sellers in the group, keys from strangers, from
+someone without a private chat, or that cannot be deleted) are handler cases:
+tests/admin/test_refusals_handlers.py, tests/admin/test_group_command_handlers.py."""
 
 from __future__ import annotations
 
@@ -28,26 +31,6 @@ async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_pr
         "SELECT created_at FROM tg_outbox WHERE dedup_key = $1", f"add_seller:{group.id}:{leaked}"
     )
     assert warned_at < seller.created_at  # the group is told before the slow part starts
-
-
-async def test_a_key_in_the_group_from_someone_without_a_private_chat(aw: AdminWorld) -> None:
-    group, _ = await aw.bound_group()
-    leaked = aw.say(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, says("add.group.deleted"))
-    assert has(warning["text"], says("add.group.open_private"))
-    assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
-    assert await aw.db.sellers.list_all() == []
-
-
-async def test_a_strangers_key_is_deleted_too_but_nothing_else_happens(aw: AdminWorld) -> None:
-    group, _ = await aw.bound_group()
-    leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, says("add.group.deleted"))
-    assert not has(warning["text"], says("add.group.continue_private"))
-    assert not has(warning["text"], says("add.group.open_private"))
-    assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
-    assert aw.private(aw.vera) == []
-    assert await aw.db.sellers.list_all() == []
 
 
 async def test_removed_bot_detaches_the_workspace_and_readding_brings_it_back(
@@ -120,25 +103,3 @@ async def test_a_group_migrated_to_a_supergroup_keeps_its_workspace(aw: AdminWor
     await wait_until(moved)
     [entry] = await aw.db.audit.list_recent()
     assert entry.action == "workspace.move" and entry.details["to_tg_chat_id"] == new_id
-
-
-async def test_a_key_the_bot_cannot_delete_gets_a_louder_warning(aw: AdminWorld) -> None:
-    group = aw.forum_group(bot_rights={"can_manage_topics": True})
-    leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, says("add.group.not_deleted"))
-    assert warning["text"] in says("add.group.not_deleted")
-    assert leaked in [m["message_id"] for m in aw.tg.messages(group.id)]
-    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
-
-
-async def test_sellers_asked_in_the_group_answers_in_private(aw: AdminWorld) -> None:
-    group, _ = await aw.bound_group()
-    aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, says("start"))
-    asked = aw.say(aw.boris, "/sellers", group.id)
-    await aw.wait_private(aw.boris, says("sellers.empty"))
-    note = await aw.wait_group_post(group.id, says("sellers.group.sent_private"), after=asked)
-    assert note["reply_to_message"]["message_id"] == asked
-    aw.say(aw.vera, "/sellers", group.id)  # an agent: ignored in the group
-    await wait_until(aw.outbox_settled)
-    assert sum(has(t, says("sellers.group.sent_private")) for t in aw.group_posts(group.id)) == 1
