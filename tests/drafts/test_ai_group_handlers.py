@@ -72,7 +72,27 @@ async def test_a_panel_button_in_the_group_refreshes_the_panel_in_place(
     [panel] = await _panels(hw.db)
     assert panel["seller_id"] == seller.id
     assert panel["message_id"] is not None  # an edit of the pressed message
-    assert any(isinstance(r, EditMessageText) for r in await hw.deliver())
+    [edit] = [r for r in await hw.deliver() if isinstance(r, EditMessageText)]
+    assert has(edit.text, says("ai.panel", auto=says("ai.on").template))
+    assert await hw.deliver() == []  # nothing left queued
+
+
+async def test_ai_then_its_button_in_the_group_post_one_panel_and_edit_it(
+    hw: HandlerWorld,
+) -> None:
+    workspace = await hw.bound_group()
+    seller = await hw.add_seller(workspace)
+    await hw.say(BORIS, "/ai", GROUP_ID)
+    [panel] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
+    assert has(panel.text, says("ai.panel", auto=says("ai.off").template))
+    toggle = buttons(panel)[says("ai.button.auto_on").template]
+    answer = await hw.press(BORIS, toggle, on=panel)
+    assert has(answer.text, says("ai.saved"))
+    refreshed = await hw.deliver()
+    assert not [r for r in refreshed if isinstance(r, SendMessage)]  # no second panel
+    [edit] = [r for r in refreshed if isinstance(r, EditMessageText)]
+    assert has(edit.text, says("ai.panel", auto=says("ai.on").template))
+    assert (await hw.db.sellers.get(seller_id=seller.id)).auto_reply_enabled
 
 
 async def test_a_panel_button_in_a_group_the_bot_does_not_serve_is_refused(

@@ -165,34 +165,6 @@ async def test_ai_settings_from_a_private_chat(dworld: World, llm: LlmEmulator) 
     assert sorted(actions[2:]) == ["ai.instructions", "ai.tone"]  # handled concurrently
 
 
-async def test_ai_panel_in_the_group_goes_through_the_outbox(
-    dworld: World, llm: LlmEmulator
-) -> None:
-    tg = dworld.tg
-    tg.user_sends(dworld.agent_id, dworld.group_id, "/ai")
-
-    async def shown() -> bool:
-        return any(has(m.get("text"), PANEL) for m in dworld.posts())
-
-    await wait_until(shown)
-    panel = next(m for m in dworld.posts() if has(m["text"], PANEL))
-    query = tg.press_button(
-        dworld.agent_id, dworld.group_id, panel["message_id"], buttons(panel)[AUTO_ON]
-    )
-    await callback_answer(dworld, query)
-
-    async def refreshed() -> bool:
-        current = next(m for m in dworld.posts() if m["message_id"] == panel["message_id"])
-        return has(current["text"], says("ai.panel", auto=says("ai.on").template))
-
-    await wait_until(refreshed)
-    assert (await dworld.db.sellers.get(seller_id=dworld.seller.id)).auto_reply_enabled
-    # the panel was posted and edited through the outbox: nothing is left queued
-    await wait_until(dworld.outbox_settled)
-    panels = [m for m in dworld.posts() if has(m.get("text"), PANEL)]
-    assert len(panels) == 1
-
-
 async def test_a_burst_pending_at_a_restart_gets_its_draft_once(
     dworld: World, llm: LlmEmulator
 ) -> None:
