@@ -125,7 +125,8 @@ async def test_a_failing_seller_notice_names_the_reason_in_the_workspace_locale(
     [row] = await db.pool.fetch("SELECT payload, chat_id FROM tg_outbox")
     assert row["chat_id"] is None and row["payload"].get("thread_id") is None  # General
     assert "“Shoes &amp; Co”" in row["payload"]["text"]
-    assert "rejects the API key" in row["payload"]["text"]
+    assert has(row["payload"]["text"], says("health.failing", "en", shop="Shoes & Co"))
+    assert has(row["payload"]["text"], says("seller_reason.auth_failed", "en"))
     assert await monitor.check(999) is None  # removed meanwhile: nothing
 
 
