@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.texts import text
 from tests.support.texts import TextMatch, has, says
 from tests.support.world import (
     API_KEY,
@@ -90,7 +91,7 @@ async def test_the_wizard_connects_a_seller_and_the_buyer_reaches_a_topic(
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, API_KEY)
     ask_name = await aw.wait_private(aw.boris, says("add.ask_name"), after=after)
-    assert says("button.keep_name").template.format(name="Ozon 777001") in aw.buttons(ask_name)
+    assert text("button.keep_name", "ru", name="Ozon 777001") in aw.buttons(ask_name)
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, "Обувь <и> сумки")
     summary = await aw.wait_private(aw.boris, says("add.summary"), after=after, seconds=15)
