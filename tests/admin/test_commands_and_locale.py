@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from storage.database import Database
+from tests.support.texts import has, says
 from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, open_admin_world, wait_until
 
 
@@ -26,7 +27,8 @@ async def test_menus_are_published_per_scope_in_both_languages(aw: AdminWorld) -
     assert names("default") == names("all_private_chats", "ru")
     ru = {c["command"]: c["description"] for c in commands["type=all_private_chats|ru"]}
     en = {c["command"]: c["description"] for c in commands["type=all_private_chats|en"]}
-    assert ru["add_seller"] == "Подключить магазин" and en["add_seller"] == "Connect a shop"
+    assert ru["add_seller"] == says("command.add_seller").template
+    assert en["add_seller"] == says("command.add_seller", "en").template
     default = {c["command"]: c["description"] for c in commands["type=default|"]}
     assert default == ru  # LOCALE=ru
 
@@ -41,19 +43,21 @@ async def test_the_admin_flow_speaks_english_with_locale_en(db: Database) -> Non
         aw.gleb.language_code = "de"  # not ours: LOCALE
         group = aw.forum_group(bot_rights={"can_manage_topics": True})
         aw.say(aw.boris, "/setup", group.id)
-        missing = await aw.wait_group_post(group.id, "Then send /setup again")
-        assert "Delete messages, Pin messages" in missing["text"]
+        missing = await aw.wait_group_post(group.id, says("setup.missing", "en"))
+        rights = [says(f"setup.right.{r}", "en").template
+                  for r in ("can_delete_messages", "can_pin_messages")]  # fmt: skip
+        assert ", ".join(rights) in missing["text"]
         aw.tg.set_bot_rights(group.id, {"can_manage_topics": True, "can_delete_messages": True,
                                         "can_pin_messages": True})  # fmt: skip
         aw.say(aw.owner, "/setup", group.id)
-        await aw.wait_group_post(group.id, "is connected")
+        await aw.wait_group_post(group.id, says("setup.bound", "en"))
         aw.say(aw.boris, "/start")
-        await aw.wait_private(aw.boris, "To get going")
+        await aw.wait_private(aw.boris, says("start", "en"))
         done = await aw.add_by_one_line(
-            aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "is working in"
+            aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.summary", "en")
         )
-        assert "“Ozon 777001”" in done["text"]
+        assert has(done["text"], says("add.summary", "en", shop="Ozon 777001"))
         aw.say(aw.gleb, "/sellers")
-        await aw.wait_private(aw.gleb, "This command is for admins")
+        await aw.wait_private(aw.gleb, says("refused", "en"))
         default = {c["command"]: c["description"] for c in aw.tg.state.commands["type=default|"]}
-        assert default["sellers"] == "Shops and their state"
+        assert default["sellers"] == says("command.sellers", "en").template

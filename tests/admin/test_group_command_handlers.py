@@ -1,13 +1,15 @@
-"""/setup, /sellers and /help typed in a group, one update at a time (tests.support.handlers):
-the handlers find the group's workspace and remember a group through GroupBinding, and
-post in the group through the outbox (nothing is sent to the group while handling)."""
+"""/setup, /sellers, /help and key lines typed in a group, one update at a time
+(tests.support.handlers): the handlers find the group's workspace and remember a group
+through GroupBinding, and post in the group through the outbox (nothing is sent to the
+group while handling)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from aiogram.methods import SendMessage
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.methods import DeleteMessage, SendMessage
 
 from bot.settings import Settings
 from storage.database import Database
@@ -15,12 +17,14 @@ from tests.support.handlers import (
     BORIS,
     GROUP_ID,
     OWNER,
+    VERA,
     HandlerWorld,
     open_handler_world,
     texts,
 )
 from tests.support.recorded_bot import BOT_USER
 from tests.support.texts import has, says
+from tests.support.world import API_KEY, CLIENT_ID
 
 THREAD = 5
 
@@ -94,12 +98,15 @@ async def test_sellers_in_the_group_sends_the_list_in_private_and_says_so_there(
 ) -> None:
     workspace = await hw.bound_group()
     await hw.add_seller(workspace)
-    requests = await hw.say(BORIS, "/sellers", GROUP_ID)
+    asked = hw.message(BORIS, "/sellers", GROUP_ID)
+    requests = await hw.feed("message", asked)
     [listing] = [r for r in requests if isinstance(r, SendMessage)]
     assert listing.chat_id == BORIS.id
-    assert has(listing.text, "Обувь")
+    assert has(listing.text, says("sellers.title")) and has(listing.text, "Обувь")
     [post] = await _group_posts(hw)
     assert has(post.text, says("sellers.group.sent_private"))
+    assert post.reply_parameters is not None
+    assert post.reply_parameters.message_id == asked["message_id"]
 
 
 async def test_sellers_in_a_group_that_is_not_bound_is_ignored(hw: HandlerWorld) -> None:
@@ -114,3 +121,63 @@ async def test_help_in_a_group_the_bot_left_is_ignored(hw: HandlerWorld) -> None
     await hw.db.workspaces.set_state(workspace_id=workspace.id, state="detached")
     await hw.say(BORIS, "/help", GROUP_ID)
     assert await _group_posts(hw) == []
+
+
+async def test_sellers_from_an_agent_in_the_group_is_ignored(hw: HandlerWorld) -> None:
+    await hw.bound_group()
+    assert texts(await hw.say(VERA, "/sellers", GROUP_ID)) == []
+    assert await _group_posts(hw) == []
+
+
+async def test_a_key_the_bot_cannot_delete_gets_a_louder_warning(hw: HandlerWorld) -> None:
+    """The bot may not delete messages in this (not yet bound) group: it says so loudly,
+    and the shop is not connected."""
+    hw.in_group(VERA, "member")
+    await hw.db.workspaces.register_pending(tg_chat_id=GROUP_ID, title="Поддержка")
+    hw.session.add_result_for(
+        DeleteMessage,
+        TelegramBadRequest(DeleteMessage(chat_id=GROUP_ID, message_id=1),
+                           "Bad Request: message can't be deleted"),
+    )  # fmt: skip
+    leaked = hw.message(VERA, f"/add_seller ozon {CLIENT_ID} {API_KEY}", GROUP_ID)
+    requests = await hw.feed("message", leaked)
+    assert [r.message_id for r in requests if isinstance(r, DeleteMessage)] == [
+        leaked["message_id"]
+    ]  # it tried
+    [warning] = await _group_posts(hw)
+    assert has(warning.text, says("add.group.not_deleted"))
+    assert not has(warning.text, says("add.group.deleted"))
+    assert API_KEY not in repr(hw.session.requests)
+    assert (await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)).state == "pending"
+    assert await hw.db.sellers.list_all() == []
+
+
+async def test_a_key_in_the_group_from_someone_without_a_private_chat(hw: HandlerWorld) -> None:
+    await hw.bound_group()
+    never_opened = "Forbidden: bot can't initiate conversation with a user"
+    blocked = TelegramForbiddenError(SendMessage(chat_id=BORIS.id, text="…"), never_opened)
+    hw.session.add_result_for(SendMessage, blocked)
+    leaked = hw.message(BORIS, f"/add_seller ozon {CLIENT_ID} {API_KEY}", GROUP_ID)
+    requests = await hw.feed("message", leaked)
+    assert [(r.chat_id, r.message_id) for r in requests if isinstance(r, DeleteMessage)] == [
+        (GROUP_ID, leaked["message_id"])
+    ]
+    [warning] = await _group_posts(hw)
+    assert has(warning.text, says("add.group.deleted"))
+    assert has(warning.text, says("add.group.open_private"))
+    assert await hw.db.sellers.list_all() == []
+
+
+async def test_a_strangers_key_is_deleted_too_but_nothing_else_happens(hw: HandlerWorld) -> None:
+    await hw.bound_group()
+    leaked = hw.message(VERA, f"/add_seller ozon {CLIENT_ID} {API_KEY}", GROUP_ID)
+    requests = await hw.feed("message", leaked)
+    assert [(r.chat_id, r.message_id) for r in requests if isinstance(r, DeleteMessage)] == [
+        (GROUP_ID, leaked["message_id"])
+    ]
+    [warning] = await _group_posts(hw)
+    assert has(warning.text, says("add.group.deleted"))
+    assert not has(warning.text, says("add.group.continue_private"))
+    assert not has(warning.text, says("add.group.open_private"))
+    assert texts(hw.session.requests, VERA.id) == []  # nothing in her private chat
+    assert await hw.db.sellers.list_all() == []

@@ -1,8 +1,12 @@
-"""Group events: a key posted in a group, the bot removed and re-added, migration, /help."""
+"""Group events through the whole bot: a key posted in a group (the shop connected in
+private), the bot removed and re-added, a group without topics, migration. One-handler
+answers (who may run /setup and /help, /sellers in the group, keys from strangers, from
+someone without a private chat, or that cannot be deleted) are handler cases:
+tests/admin/test_refusals_handlers.py, tests/admin/test_group_command_handlers.py."""
 
 from __future__ import annotations
 
-from tests.support.texts import has, says
+from tests.support.texts import TextMatch, has, says
 from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
 
 
@@ -20,7 +24,7 @@ async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_pr
     [delete] = [p for m, p in aw.tg.calls if m == "deleteMessage"]
     assert (delete["chat_id"], delete["message_id"]) == (group.id, leaked)
     await aw.wait_private(aw.boris, says("add.moved_private"))
-    await aw.wait_private(aw.boris, "работает в группе", seconds=15)
+    await aw.wait_private(aw.boris, says("add.summary"), seconds=15)
     [seller] = await aw.db.sellers.list_all()
     assert seller.workspace_id == workspace.id and seller.created_by_tg_user_id == aw.boris.id
     warned_at = await aw.db.pool.fetchval(
@@ -29,32 +33,14 @@ async def test_a_key_sent_in_the_group_is_deleted_at_once_and_onboarding_goes_pr
     assert warned_at < seller.created_at  # the group is told before the slow part starts
 
 
-async def test_a_key_in_the_group_from_someone_without_a_private_chat(aw: AdminWorld) -> None:
-    group, _ = await aw.bound_group()
-    leaked = aw.say(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, says("add.group.deleted"))
-    assert has(warning["text"], says("add.group.open_private"))
-    assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
-    assert await aw.db.sellers.list_all() == []
-
-
-async def test_a_strangers_key_is_deleted_too_but_nothing_else_happens(aw: AdminWorld) -> None:
-    group, _ = await aw.bound_group()
-    leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, says("add.group.deleted"))
-    assert not has(warning["text"], says("add.group.continue_private"))
-    assert not has(warning["text"], says("add.group.open_private"))
-    assert leaked not in [m["message_id"] for m in aw.tg.messages(group.id)]
-    assert aw.private(aw.vera) == []
-    assert await aw.db.sellers.list_all() == []
-
-
 async def test_removed_bot_detaches_the_workspace_and_readding_brings_it_back(
     aw: AdminWorld,
 ) -> None:
     group, workspace = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
+    await aw.add_by_one_line(
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.summary")
+    )
     [seller] = await aw.db.sellers.list_all()
 
     aw.tg.remove_bot(group.id)
@@ -89,15 +75,16 @@ async def test_bot_added_to_a_group_without_topics_says_how_to_turn_them_on(
 ) -> None:
     group = aw.tg.create_group("Чат", members=[aw.vera.id], admins=[aw.boris.id], bot_member=False)
     aw.tg.add_bot(group.id)
-    hello = await aw.wait_group_post(group.id, "Привет")
-    assert "«Темы»" in hello["text"] and "Права администратора" in hello["text"]
+    hello = await aw.wait_group_post(group.id, says("setup.hello"))
+    assert has(hello["text"], says("setup.fix.not_forum"))
+    assert has(hello["text"], says("setup.fix.not_admin"))
     aw.say(aw.boris, "/setup", group.id)
-    await wait_until(lambda: _posts_with(aw, group.id, "Потом отправьте /setup", 2))
+    await wait_until(lambda: _posts_with(aw, group.id, says("setup.missing"), 2))
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
 
 
-async def _posts_with(aw: AdminWorld, chat_id: int, contains: str, n: int) -> bool:
-    return sum(contains in t for t in aw.group_posts(chat_id)) >= n
+async def _posts_with(aw: AdminWorld, chat_id: int, contains: TextMatch, n: int) -> bool:
+    return sum(has(t, contains) for t in aw.group_posts(chat_id)) >= n
 
 
 async def test_a_group_migrated_to_a_supergroup_keeps_its_workspace(aw: AdminWorld) -> None:
@@ -105,7 +92,7 @@ async def test_a_group_migrated_to_a_supergroup_keeps_its_workspace(aw: AdminWor
         "Старая", members=[aw.vera.id], admins=[aw.boris.id], supergroup=False
     )
     aw.say(aw.boris, "/setup", group.id)
-    await aw.wait_group_post(group.id, "«Темы»")
+    await aw.wait_group_post(group.id, says("setup.fix.not_forum"))
     workspace = await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)
 
     new_id = aw.tg.migrate_group(group.id)
@@ -116,41 +103,3 @@ async def test_a_group_migrated_to_a_supergroup_keeps_its_workspace(aw: AdminWor
     await wait_until(moved)
     [entry] = await aw.db.audit.list_recent()
     assert entry.action == "workspace.move" and entry.details["to_tg_chat_id"] == new_id
-
-
-async def test_setup_and_help_from_people_who_may_not(aw: AdminWorld) -> None:
-    group = aw.forum_group()
-    aw.say(aw.vera, "/setup", group.id)  # an agent: ignored in the group
-    aw.say(aw.gleb, "/setup")  # in private: told where /setup belongs
-    await aw.wait_private(aw.gleb, says("setup.in_private"))
-    assert aw.tg.bot_messages(group.id) == []
-    assert await aw.db.workspaces.list_all(only_active=False) == []
-
-    _, workspace = await aw.bound_group()
-    asked = aw.say(aw.vera, "/help", workspace.tg_chat_id)
-    answer = await aw.wait_group_post(workspace.tg_chat_id, "ответить покупателю")
-    assert answer["reply_to_message"]["message_id"] == asked
-    aw.say(aw.gleb, "/help")
-    await aw.wait_private(aw.gleb, "/add_seller")
-
-
-async def test_a_key_the_bot_cannot_delete_gets_a_louder_warning(aw: AdminWorld) -> None:
-    group = aw.forum_group(bot_rights={"can_manage_topics": True})
-    leaked = aw.say(aw.vera, f"/add_seller ozon {CLIENT_ID} {API_KEY}", group.id)
-    warning = await aw.wait_group_post(group.id, says("add.group.not_deleted"))
-    assert "замените ключ" in warning["text"]
-    assert leaked in [m["message_id"] for m in aw.tg.messages(group.id)]
-    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
-
-
-async def test_sellers_asked_in_the_group_answers_in_private(aw: AdminWorld) -> None:
-    group, _ = await aw.bound_group()
-    aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, says("start"))
-    asked = aw.say(aw.boris, "/sellers", group.id)
-    await aw.wait_private(aw.boris, says("sellers.empty"))
-    note = await aw.wait_group_post(group.id, says("sellers.group.sent_private"), after=asked)
-    assert note["reply_to_message"]["message_id"] == asked
-    aw.say(aw.vera, "/sellers", group.id)  # an agent: ignored in the group
-    await wait_until(aw.outbox_settled)
-    assert sum("Список магазинов" in t for t in aw.group_posts(group.id)) == 1

@@ -24,7 +24,9 @@ async def test_a_revoked_key_gives_one_notice_in_general_and_one_on_recovery(
 ) -> None:
     group, _ = await aw.bound_group()
     aw.say(aw.boris, "/start")
-    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь", "работает")
+    await aw.add_by_one_line(
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь", says("add.summary")
+    )
     [seller] = await aw.db.sellers.list_all()
     assert aw.app is not None
 
@@ -32,19 +34,20 @@ async def test_a_revoked_key_gives_one_notice_in_general_and_one_on_recovery(
     for _ in range(3):
         await aw.app.sync.run_now(seller.id)
     notice = await aw.wait_group_post(group.id, says("health.failing"))
-    assert "«Обувь»" in notice["text"] and "Ozon не принимает ключ API" in notice["text"]
+    assert has(notice["text"], says("health.failing", shop="Обувь"))
+    assert has(notice["text"], says("seller_reason.auth_failed"))
     assert "message_thread_id" not in notice  # General
     await wait_until(aw.outbox_settled)
-    assert sum("не синхронизируются" in t for t in aw.group_posts(group.id)) == 1
+    assert sum(has(t, says("health.failing")) for t in aw.group_posts(group.id)) == 1
     assert (await aw.db.sellers.get(seller_id=seller.id)).state == "failing"
 
     aw.ozon.state.set_api_key(CLIENT_ID, API_KEY)  # the seller restored the key in Ozon
     await aw.app.sync.run_now(seller.id)
     await aw.app.sync.run_now(seller.id)
     recovered = await aw.wait_group_post(group.id, says("health.recovered"))
-    assert "«Обувь»" in recovered["text"]
+    assert has(recovered["text"], says("health.recovered", shop="Обувь"))
     await wait_until(aw.outbox_settled)
-    assert sum("снова на связи" in t for t in aw.group_posts(group.id)) == 1
+    assert sum(has(t, says("health.recovered")) for t in aw.group_posts(group.id)) == 1
 
 
 @pytest.mark.parametrize(
@@ -107,7 +110,7 @@ async def test_network_failures_are_announced_once_after_the_threshold(db: Datab
         for r in await db.pool.fetch("SELECT payload FROM tg_outbox ORDER BY id")
     ]
     assert len(texts) == 2 and len(kicks) == 2
-    assert "Ozon не отвечает (неудачных попыток подряд: 4)" in texts[0]
+    assert has(texts[0], says("health.unreachable", attempts=4))
     assert has(texts[1], says("health.recovered"))
 
 
@@ -122,7 +125,8 @@ async def test_a_failing_seller_notice_names_the_reason_in_the_workspace_locale(
     [row] = await db.pool.fetch("SELECT payload, chat_id FROM tg_outbox")
     assert row["chat_id"] is None and row["payload"].get("thread_id") is None  # General
     assert "“Shoes &amp; Co”" in row["payload"]["text"]
-    assert "rejects the API key" in row["payload"]["text"]
+    assert has(row["payload"]["text"], says("health.failing", "en", shop="Shoes & Co"))
+    assert has(row["payload"]["text"], says("seller_reason.auth_failed", "en"))
     assert await monitor.check(999) is None  # removed meanwhile: nothing
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.support.texts import has, says
+from bot.texts import text
+from tests.support.texts import TextMatch, has, says
 from tests.support.world import (
     API_KEY,
     CLIENT_ID,
@@ -22,9 +23,10 @@ async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fi
 ) -> None:
     group = aw.forum_group(bot_member=False)
     aw.tg.add_bot(group.id, rights={"can_manage_topics": True})
-    hello = await aw.wait_group_post(group.id, "Привет")
-    assert "«Удаление сообщений»" in hello["text"] and "«Закрепление сообщений»" in hello["text"]
-    assert "«Управление темами»" not in hello["text"]
+    hello = await aw.wait_group_post(group.id, says("setup.hello"))
+    for right in ("can_delete_messages", "can_pin_messages"):
+        assert has(hello["text"], says(f"setup.right.{right}"))
+    assert not has(hello["text"], says("setup.right.can_manage_topics"))
     pending = await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)
     assert pending.state == "pending"
 
@@ -40,11 +42,11 @@ async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fi
     await aw.wait_private(aw.owner, says("start"))
     aw.say(aw.boris, "/setup", group.id)  # a group admin asks; only an owner binds
     await aw.wait_group_post(group.id, says("security.setup.asked"))
-    request = await aw.wait_private(aw.owner, "просит подключить группу «Поддержка»")
+    request = await aw.wait_private(aw.owner, says("security.request.text", group="Поддержка"))
     assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
-    await aw.press(aw.owner, request, "Подключить")
-    bound = await aw.wait_group_post(group.id, "подключена")
-    assert "/add_seller" in bound["text"]
+    await aw.press(aw.owner, request, says("security.button.approve"))
+    bound = await aw.wait_group_post(group.id, says("setup.bound", group="Поддержка"))
+    assert has(bound["text"], says("setup.ready"))
     workspace = await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)
     assert workspace.state == "active" and workspace.bound_by_tg_user_id == aw.boris.id
     bind, asked = await aw.db.audit.list_recent()
@@ -53,13 +55,13 @@ async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fi
     assert (asked.action, asked.actor_tg_user_id) == ("workspace.request", aw.boris.id)
 
     aw.say(aw.boris, "/setup", group.id)  # re-running re-checks, binds nothing new
-    await wait_until(lambda: _count(aw, group.id, "подключена", 2))
+    await wait_until(lambda: _count(aw, group.id, says("setup.bound"), 2))
     assert len(await aw.db.audit.list_recent()) == 2
     await wait_until(aw.outbox_settled)
 
 
-async def _count(aw: AdminWorld, chat_id: int, contains: str, n: int) -> bool:
-    return sum(contains in t for t in aw.group_posts(chat_id)) >= n
+async def _count(aw: AdminWorld, chat_id: int, contains: TextMatch, n: int) -> bool:
+    return sum(has(t, contains) for t in aw.group_posts(chat_id)) >= n
 
 
 async def test_the_wizard_connects_a_seller_and_the_buyer_reaches_a_topic(
@@ -89,15 +91,16 @@ async def test_the_wizard_connects_a_seller_and_the_buyer_reaches_a_topic(
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, API_KEY)
     ask_name = await aw.wait_private(aw.boris, says("add.ask_name"), after=after)
-    assert "Оставить «Ozon 777001»" in aw.buttons(ask_name)
+    assert text("button.keep_name", "ru", name="Ozon 777001") in aw.buttons(ask_name)
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, "Обувь <и> сумки")
-    summary = await aw.wait_private(aw.boris, "работает в группе", after=after, seconds=15)
+    summary = await aw.wait_private(aw.boris, says("add.summary"), after=after, seconds=15)
 
     history = [h.get("text", "") for h in summary["edit_history"]]
-    assert any("Проверяю ключ" in h for h in history)
-    assert any("найдено 2 чата, импортировано 1" in h for h in history)
-    assert "Обувь &lt;и&gt; сумки" in summary["text"] and "перенесено в темы: 1" in summary["text"]
+    assert any(has(h, says("add.checking", shop="Обувь <и> сумки")) for h in history)
+    assert any(has(h, says("add.progress", found=2, imported=1)) for h in history)
+    assert "Обувь &lt;и&gt; сумки" in summary["text"]  # the name as text, never as markup
+    assert has(summary["text"], says("add.summary", shop="Обувь <и> сумки", imported=1))
 
     [seller] = await aw.db.sellers.list_all()
     assert (seller.name, seller.workspace_id, seller.state) == (
@@ -125,27 +128,29 @@ async def test_the_one_line_form_good_and_bad_keys_each_with_its_own_message(
     aw.say(aw.boris, "/start")
     await aw.wait_private(aw.boris, says("start"))
 
-    bad_id = await aw.add_by_one_line(aw.boris, f"/add_seller ozon abc {API_KEY}", "Client-Id")
+    bad_id = await aw.add_by_one_line(
+        aw.boris, f"/add_seller ozon abc {API_KEY}", says("key.bad_client_id")
+    )
     assert has(bad_id["text"], says("key.bad_client_id"))
     invalid = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {CLIENT_ID} {WRONG_KEY}", "Ничего не сохранено"
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {WRONG_KEY}", says("add.nothing_saved")
     )
     assert has(invalid["text"], says("key.invalid_key"))
     no_premium = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {NO_PREMIUM_ID} {NO_PREMIUM_KEY}", "Ничего не сохранено"
+        aw.boris, f"/add_seller ozon {NO_PREMIUM_ID} {NO_PREMIUM_KEY}", says("add.nothing_saved")
     )
-    assert "Premium Plus" in no_premium["text"]
+    assert has(no_premium["text"], says("key.no_premium"))
     aw.ozon.state.add_fault("drop", count=4, path="/v3/chat/list", client_id=CLIENT_ID)
     unreachable = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "Ничего не сохранено"
+        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.nothing_saved")
     )
     assert has(unreachable["text"], says("key.unreachable"))
     assert await aw.db.sellers.list_all() == []
 
     done = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY} Одежда", "работает в группе"
+        aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY} Одежда", says("add.summary")
     )
-    assert "Одежда" in done["text"]
+    assert has(done["text"], says("add.summary", shop="Одежда"))
     [seller] = await aw.db.sellers.list_all()
     assert (seller.client_id, seller.name, seller.workspace_id) == (
         SECOND_ID, "Одежда", workspace.id,

@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.records import Seller
 from storage.vault import Vault
 from tests.storage.factories import make_seller, make_workspace
+from tests.support.texts import has, says
 
 CLIENT_ID = "424242"
 API_KEY = "ozon-push-registration-key"
@@ -88,8 +89,8 @@ async def test_health_and_its_reason_in_russian_and_english(shop: Shop) -> None:
     report = await shop.registration.health(shop.seller)
     assert report is not None
     ru, en = health_text(report, "ru"), health_text(report, "en")
-    assert "🔴" in ru and "дольше 5 секунд" in ru
-    assert "🔴" in en and "longer than 5 seconds" in en
+    assert "🔴" in ru and has(ru, says("push.reason.REQUEST_TIMEOUT"))
+    assert "🔴" in en and has(en, says("push.reason.REQUEST_TIMEOUT", "en"))
     shop.emu.state.notifications.set_health(CLIENT_ID, status="YELLOW", reason="odd new code")
     report = await shop.registration.health(shop.seller)
     assert report is not None and "odd new code" in health_text(report, "en")
@@ -100,12 +101,12 @@ async def test_a_refusal_or_no_public_url_means_paste_by_hand(shop: Shop) -> Non
     assert await shop.registration.register(shop.seller) is Registration.REFUSED
     report = await shop.registration.health(shop.seller)
     assert report is not None and report.error
-    assert "не ответил" in health_text(report, "ru")
+    assert has(health_text(report, "ru"), says("push.health.error"))
     assert shop.subscriptions() == []
     shop.emu.state.notifications.of(CLIENT_ID).refuse = False
     missing = await shop.registration.health(shop.seller)
     assert missing is not None and missing.health is None
-    assert "вручную" in health_text(missing, "ru")
+    assert has(health_text(missing, "ru"), says("push.health.missing"))
     off = PushRegistration(apis=shop.apis, tokens=shop.tokens, public_base_url=None,
                            push_enabled=True)  # fmt: skip
     assert await off.register(shop.seller) is Registration.NO_PUBLIC_URL

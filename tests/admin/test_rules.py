@@ -16,6 +16,8 @@ from bot.admin.onboarding import (
 )
 from bot.admin.setup import GroupFacts, assess, render_problems, report_text
 from bot.sync.poller import PollReport
+from bot.texts import text
+from tests.support.texts import has, says
 
 ALL = {"can_manage_topics": True, "can_delete_messages": True, "can_pin_messages": True}
 RIGHTS = ("can_manage_topics", "can_delete_messages", "can_pin_messages")
@@ -48,10 +50,13 @@ def test_assess_lists_what_to_fix_in_order(facts: GroupFacts, problems: tuple[st
 def test_the_report_says_how_to_fix_each_problem() -> None:
     report = assess(GroupFacts("supergroup", False, "administrator", {"can_manage_topics": True}))
     fixes = render_problems(report, "ru")
-    assert "включите их" in fixes
-    assert "«Удаление сообщений», «Закрепление сообщений»" in fixes
-    assert "«Управление темами»" not in fixes
-    assert "Then send /setup again" in report_text(report, "en", bound=False)
+    assert has(fixes, says("setup.fix.not_forum"))
+    rights = [
+        says(f"setup.right.{r}").template for r in ("can_delete_messages", "can_pin_messages")
+    ]
+    assert ", ".join(rights) in fixes
+    assert not has(fixes, says("setup.right.can_manage_topics"))
+    assert has(report_text(report, "en", bound=False), says("setup.missing", "en"))
     ready = assess(GroupFacts("supergroup", True, "administrator", ALL))
     assert "/add_seller" in report_text(ready, "ru", bound=True)
     assert "/setup" in report_text(ready, "ru", bound=False)
@@ -135,7 +140,7 @@ async def test_progress_edits_are_paced_and_never_repeat() -> None:
     await editor.show("done")
     assert edits == [
         "start",
-        "⏳ «&lt;Обувь&gt;»: найдено 100 чатов, импортировано 3…",
-        "⏳ «&lt;Обувь&gt;»: найдено 300 чатов, импортировано 7…",
+        text("add.progress", "ru", shop="<Обувь>", found=100, imported=3),
+        text("add.progress", "ru", shop="<Обувь>", found=300, imported=7),
         "done",
     ]

@@ -1,4 +1,5 @@
-"""The wizard's edges: cancel at every step, several workspaces, a long first sync."""
+"""The wizard's edges: several workspaces, a long first sync (cancelling at every step is a
+handler case: tests/admin/test_wizard_handlers.py)."""
 
 from __future__ import annotations
 
@@ -17,46 +18,6 @@ from tests.support.world import (
 )
 
 
-async def _state(aw: AdminWorld, user_id: int) -> str | None:
-    assert aw.app is not None and aw.bot is not None
-    context = aw.app.dispatcher.fsm.get_context(aw.bot, chat_id=user_id, user_id=user_id)
-    return await context.get_state()
-
-
-async def test_cancel_works_at_every_step(aw: AdminWorld) -> None:
-    await aw.bound_group()
-    boris = aw.boris
-    steps = [
-        ("Какой маркетплейс", None),
-        ("Отправьте Client-Id", CLIENT_ID),
-        ("Теперь Api-Key", API_KEY),
-        ("Как назвать магазин", "Обувь"),
-    ]
-    for depth in range(1, len(steps) + 1):
-        after = aw.last_private_id(boris)
-        aw.say(boris, "/add_seller")
-        question = await aw.wait_private(boris, steps[0][0], after=after)
-        await aw.press(boris, question, "Ozon")
-        prompt = await aw.wait_private(boris, steps[1][0], after=after)
-        for wanted, answer in steps[2 : depth + 1]:
-            assert answer is not None
-            mark = aw.last_private_id(boris)
-            aw.say(boris, steps[steps.index((wanted, answer)) - 1][1] or "")
-            prompt = await aw.wait_private(boris, wanted, after=mark)
-        if depth % 2:
-            mark = aw.last_private_id(boris)
-            aw.say(boris, "/cancel")
-            await aw.wait_private(boris, says("wizard.cancelled"), after=mark)
-        else:
-            answer = await aw.press(boris, prompt, "Отмена")
-            assert answer["text"] == "Отменено. Ничего не сохранено."
-        assert await _state(aw, boris.id) is None
-    assert await aw.db.sellers.list_all() == []
-    mark = aw.last_private_id(boris)
-    aw.say(boris, "/cancel")
-    await aw.wait_private(boris, says("wizard.nothing"), after=mark)
-
-
 async def test_several_workspaces_are_offered_as_buttons(aw: AdminWorld) -> None:
     _, first = await aw.bound_group()
     second_group = aw.tg.create_group(
@@ -67,7 +28,7 @@ async def test_several_workspaces_are_offered_as_buttons(aw: AdminWorld) -> None
         bot_rights=FULL_RIGHTS,
     )
     aw.say(aw.owner, "/setup", second_group.id)
-    await aw.wait_group_post(second_group.id, "подключена")
+    await aw.wait_group_post(second_group.id, says("setup.bound", group="Вторая"))
     second = await aw.db.workspaces.get_by_chat(tg_chat_id=second_group.id)
 
     after = aw.last_private_id(aw.boris)
@@ -81,7 +42,7 @@ async def test_several_workspaces_are_offered_as_buttons(aw: AdminWorld) -> None
     )
     assert refused["show_alert"]
     await aw.press(aw.boris, which, "Вторая")
-    await aw.wait_private(aw.boris, "работает в группе «Вторая»", seconds=15)
+    await aw.wait_private(aw.boris, says("add.summary", group="Вторая"), seconds=15)
     [seller] = await aw.db.sellers.list_all()
     assert seller.workspace_id == second.id != first.id
 
@@ -91,10 +52,10 @@ async def test_a_long_first_sync_edits_one_progress_message(aw: AdminWorld) -> N
     aw.ozon.state.seed_chats(SECOND_ID, 250, age=timedelta(days=30))
     after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY} Одежда")
-    summary = await aw.wait_private(aw.boris, "работает в группе", after=after, seconds=30)
+    summary = await aw.wait_private(aw.boris, says("add.summary"), after=after, seconds=30)
     history = [h.get("text", "") for h in summary["edit_history"]]
-    assert any("найдено 100 чатов" in h for h in history), history
-    assert "Чатов найдено: 251" in summary["text"]
+    assert any(has(h, says("add.progress", found=100)) for h in history), history
+    assert has(summary["text"], says("add.summary", found=251))
     mine = [m for m in aw.private(aw.boris) if m["message_id"] > after]
     note, progress = mine  # a note that the key message was deleted, then one message
     assert has(note["text"], says("add.key_message_deleted"))

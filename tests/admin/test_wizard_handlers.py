@@ -33,6 +33,7 @@ from tests.support.handlers import (
     GROUP_ID,
     HandlerWorld,
     Person,
+    buttons,
     open_handler_world,
     shown,
     texts,
@@ -225,3 +226,29 @@ def test_wizard_data_survives_the_storage_round_trip() -> None:
     assert draft is not None and draft.api_key.get_secret_value() == API_KEY
     assert API_KEY not in json.dumps(sealed.dump())
     assert data.offered("6") == Cabinet("6", "B") and data.offered("9") is None
+
+
+@pytest.mark.parametrize("how", ["command", "button"])
+async def test_cancel_works_at_every_step(hw: HandlerWorld, how: str) -> None:
+    """At the Client-Id, the key and the name step, /cancel and the prompt's own button
+    both end the wizard and save nothing."""
+    cancel = CancelWizard(what=Cancelled.ADD).pack()
+    steps = [("add.ask_client_id", None), ("add.ask_key", CLIENT_ID), ("add.ask_name", API_KEY)]
+    for depth in range(1, len(steps) + 1):
+        question = await _at_marketplace(hw)
+        sent = await hw.press(BORIS, PickMarketplace(marketplace="ozon"), on=question)
+        assert not sent.show_alert
+        for key, answer in steps[:depth]:
+            if answer is not None:
+                await hw.say(BORIS, answer)
+            prompt = shown(hw.session.requests)[-1]
+            assert has(prompt.text, says(key)), (depth, key)
+        assert cancel in buttons(prompt).values()
+        if how == "command":
+            assert said(texts(await hw.say(BORIS, "/cancel")), says("wizard.cancelled"))
+        else:
+            answer_ = await hw.press(BORIS, cancel, on=prompt)
+            assert answer_.text == says("wizard.cancelled").template
+        assert await _state(hw, BORIS) is None, depth
+    assert await hw.db.sellers.list_all() == []
+    assert said(texts(await hw.say(BORIS, "/cancel")), says("wizard.nothing"))

@@ -10,9 +10,16 @@ import pytest
 
 from sandbox.llm import LlmEmulator
 from storage.database import Database
+from tests.support.texts import has, says
 from tests.support.world import World, open_world, wait_until
 
 LLM_KEY = "sk-emulator-test"
+
+PANEL = says("ai.panel")  # the /ai panel of one shop
+AUTO_ON = says("ai.button.auto_on").template  # its auto-reply toggle, while off
+# A draft post: from the model, from a template, or already sent as an auto-reply.
+DRAFT_HEADERS = (says("draft.header.llm"), says("draft.header.template"),
+                 says("draft.state.auto_sent"))  # fmt: skip
 
 
 def draft_settings(llm: LlmEmulator | None, **extra: Any) -> dict[str, Any]:
@@ -56,9 +63,7 @@ def draft_posts(world: World, thread: int) -> list[dict[str, Any]]:
     return [
         p
         for p in world.posts(thread)
-        if "Черновик" in p.get("text", "")
-        or "Draft" in p.get("text", "")
-        or "Автоответ" in p.get("text", "")
+        if any(has(p.get("text"), header) for header in DRAFT_HEADERS)
     ]
 
 

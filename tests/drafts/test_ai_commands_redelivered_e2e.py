@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from sandbox.llm import LlmEmulator
+from tests.drafts.conftest import PANEL
+from tests.support.texts import has, says
 from tests.support.world import World, wait_until
 
 
@@ -19,13 +21,13 @@ async def test_a_redelivered_ai_tone_is_answered_once(dworld: World, llm: LlmEmu
     sent = dworld.tg.user_sends(dworld.agent_id, dworld.group_id, command)
 
     async def saved() -> bool:
-        return any("Сохранено" in m.get("text", "") for m in dworld.posts())
+        return any(has(m.get("text"), says("ai.saved")) for m in dworld.posts())
 
     await wait_until(saved)
     dworld.tg.state.updates.push("message", sent)  # the same update, delivered again
     await wait_until(lambda: _handled_twice(dworld, "ai.tone"))
     await wait_until(dworld.outbox_settled)
-    assert sum("Сохранено" in m.get("text", "") for m in dworld.posts()) == 1
+    assert sum(has(m.get("text"), says("ai.saved")) for m in dworld.posts()) == 1
 
 
 async def test_a_redelivered_ai_panel_request_posts_one_panel(
@@ -34,7 +36,7 @@ async def test_a_redelivered_ai_panel_request_posts_one_panel(
     sent = dworld.tg.user_sends(dworld.agent_id, dworld.group_id, "/ai")
 
     async def shown() -> bool:
-        return any("Черновики ИИ" in m.get("text", "") for m in dworld.posts())
+        return any(has(m.get("text"), PANEL) for m in dworld.posts())
 
     await wait_until(shown)
     dworld.tg.state.updates.push("message", sent)
@@ -48,4 +50,4 @@ async def test_a_redelivered_ai_panel_request_posts_one_panel(
 
     await wait_until(helped)
     await wait_until(dworld.outbox_settled)
-    assert sum("Черновики ИИ" in m.get("text", "") for m in dworld.posts()) == 1
+    assert sum(has(m.get("text"), PANEL) for m in dworld.posts()) == 1

@@ -5,14 +5,27 @@ panel through AiSettings.queue_panel; nothing is sent to the group while handlin
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
-from aiogram.methods import EditMessageText, SendMessage
+from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
 from storage.database import Database
-from tests.support.handlers import BORIS, GROUP_ID, VERA, HandlerWorld, open_handler_world, shown
+from storage.records import Seller
+from tests.support.handlers import (
+    BORIS,
+    GLEB,
+    GROUP_ID,
+    VERA,
+    HandlerWorld,
+    buttons,
+    open_handler_world,
+    shown,
+    texts,
+)
 from tests.support.texts import has, says
+from tests.support.world import SECOND_ID, SECOND_KEY
 
 
 @pytest.fixture
@@ -59,7 +72,27 @@ async def test_a_panel_button_in_the_group_refreshes_the_panel_in_place(
     [panel] = await _panels(hw.db)
     assert panel["seller_id"] == seller.id
     assert panel["message_id"] is not None  # an edit of the pressed message
-    assert any(isinstance(r, EditMessageText) for r in await hw.deliver())
+    [edit] = [r for r in await hw.deliver() if isinstance(r, EditMessageText)]
+    assert has(edit.text, says("ai.panel", auto=says("ai.on").template))
+    assert await hw.deliver() == []  # nothing left queued
+
+
+async def test_ai_then_its_button_in_the_group_post_one_panel_and_edit_it(
+    hw: HandlerWorld,
+) -> None:
+    workspace = await hw.bound_group()
+    seller = await hw.add_seller(workspace)
+    await hw.say(BORIS, "/ai", GROUP_ID)
+    [panel] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
+    assert has(panel.text, says("ai.panel", auto=says("ai.off").template))
+    toggle = buttons(panel)[says("ai.button.auto_on").template]
+    answer = await hw.press(BORIS, toggle, on=panel)
+    assert has(answer.text, says("ai.saved"))
+    refreshed = await hw.deliver()
+    assert not [r for r in refreshed if isinstance(r, SendMessage)]  # no second panel
+    [edit] = [r for r in refreshed if isinstance(r, EditMessageText)]
+    assert has(edit.text, says("ai.panel", auto=says("ai.on").template))
+    assert (await hw.db.sellers.get(seller_id=seller.id)).auto_reply_enabled
 
 
 async def test_a_panel_button_in_a_group_the_bot_does_not_serve_is_refused(
@@ -83,3 +116,78 @@ async def test_ai_tone_in_the_group_answers_through_the_outbox(hw: HandlerWorld)
     assert has(post.text, says("ai.saved"))
     assert post.reply_parameters is not None
     assert post.reply_parameters.message_id == asked["message_id"]
+
+
+async def test_a_stranger_gets_no_panel_and_cannot_set_a_tone_in_private(
+    hw: HandlerWorld,
+) -> None:
+    workspace = await hw.bound_group()
+    seller = await hw.add_seller(workspace)  # Gleb is not even a member of the group
+    [none] = texts(await hw.say(GLEB, "/ai"))
+    assert none == says("ai.none").template
+    [refusal] = texts(await hw.say(GLEB, f"/ai_tone {seller.id} грубо"))
+    assert refusal == says("ai.not_admin").template
+    assert (await hw.db.sellers.get(seller_id=seller.id)).ai_tone == ""
+
+
+# ------------------------------------------------------------ another group's shop
+# Boris administers two bound groups. In the first one he (or a tampered button) names a
+# shop of the second: nothing changes there, and nothing of the second group is shown in
+# the first.
+
+SECRET = "Секретный магазин"
+
+
+async def _two_groups(hw: HandlerWorld) -> tuple[Seller, Seller]:
+    own = await hw.add_seller(await hw.bound_group())
+    other = await hw.bound_group(chat_id=GROUP_ID - 1)
+    foreign = await hw.add_seller(other, client_id=SECOND_ID, api_key=SECOND_KEY, name=SECRET)
+    await hw.db.sellers.update_ai(seller_id=foreign.id, instructions="внутренняя инструкция",
+                                  tone="", auto_reply_enabled=False,
+                                  auto_reply_intents=[])  # fmt: skip
+    return own, foreign
+
+
+def _nothing_secret(requests: list[TelegramMethod[Any]]) -> bool:
+    """No message shows the second group's shop or its instructions."""
+    return not any(SECRET in t or "внутренняя" in t for t in texts(requests))
+
+
+async def test_a_group_command_cannot_change_another_groups_shop(hw: HandlerWorld) -> None:
+    own, foreign = await _two_groups(hw)
+    await hw.say(BORIS, f"/ai_tone {foreign.id} грубо", GROUP_ID)
+    await hw.say(BORIS, f"/ai_tone {own.id} мягко", GROUP_ID)
+    delivered = await hw.deliver()
+    assert texts(delivered) == [says("ai.not_admin").template, says("ai.saved").template]
+    assert (await hw.db.sellers.get(seller_id=own.id)).ai_tone == "мягко"
+    assert (await hw.db.sellers.get(seller_id=foreign.id)).ai_tone == ""
+    assert _nothing_secret(delivered)
+
+
+async def test_a_tampered_panel_button_cannot_reach_another_groups_shop(
+    hw: HandlerWorld,
+) -> None:
+    own, foreign = await _two_groups(hw)
+    await hw.say(BORIS, "/ai", GROUP_ID)
+    [panel] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
+    assert has(panel.text, says("ai.panel", shop=own.name))
+    toggle = says("ai.button.auto_on").template
+    assert buttons(panel)[toggle] == AiCallback(a=AUTO_TOGGLE, id=own.id).pack()
+
+    forged = AiCallback(a=AUTO_TOGGLE, id=foreign.id)
+    answer = await hw.press(BORIS, forged, on=panel)
+    assert answer.show_alert and answer.text == says("ai.not_admin").template
+    assert (await hw.db.sellers.get(seller_id=foreign.id)).auto_reply_enabled is False
+    assert _nothing_secret(await hw.deliver())
+
+
+async def test_a_button_from_before_an_upgrade_is_answered_as_out_of_date(
+    hw: HandlerWorld,
+) -> None:
+    """The /ai panel's buttons used to flip ("da:a:<id>:"); such an old button now says it
+    is out of date instead of spinning (or acting on a meaning it no longer has)."""
+    own, _ = await _two_groups(hw)
+    answer = await hw.press(BORIS, f"da:a:{own.id}:", chat_id=GROUP_ID)
+    assert answer.show_alert
+    assert answer.text == says("wizard.outdated").template
+    assert (await hw.db.sellers.get(seller_id=own.id)).auto_reply_enabled is False

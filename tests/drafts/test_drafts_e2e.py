@@ -10,6 +10,7 @@ from tests.drafts.conftest import (
     open_chat,
     wait_for_draft,
 )
+from tests.support.texts import has, says
 from tests.support.world import World, wait_until
 
 
@@ -19,7 +20,7 @@ async def test_a_burst_gets_one_draft_with_four_buttons(dworld: World, llm: LlmE
     post = await wait_for_draft(dworld, thread)
     assert "Заказ уже в пути" in post["text"]
     assert sorted(buttons(post)) == sorted(
-        ["✅ Отправить", "🔄 Другой вариант", "✏️ Изменить", "✖️ Скрыть"]
+        says(f"draft.button.{b}").template for b in ("send", "regenerate", "edit", "dismiss")
     )
     assert len(llm.requests) == 1  # one draft for the whole burst
     prompt = llm.requests[0]["messages"]
@@ -43,7 +44,10 @@ async def test_send_double_tap_reaches_ozon_once(dworld: World, llm: LlmEmulator
     first = dworld.tg.press_button(dworld.agent_id, dworld.group_id, post["message_id"], send)
     second = dworld.tg.press_button(dworld.agent_id, dworld.group_id, post["message_id"], send)
     answers = {(await callback_answer(dworld, q))["text"] for q in (first, second)}
-    assert answers == {"Отправляю покупателю", "Этот черновик уже отправлен"}  # either order
+    assert answers == {
+        says("draft.answer.sending").template,
+        says("draft.answer.already_sent").template,
+    }  # either order
 
     async def receipt() -> bool:
         return dworld.tg.reactions(dworld.group_id, post["message_id"]) == ["👍"]
@@ -53,7 +57,7 @@ async def test_send_double_tap_reaches_ozon_once(dworld: World, llm: LlmEmulator
 
     async def buttons_gone() -> bool:
         [current] = [p for p in dworld.posts(thread) if p["message_id"] == post["message_id"]]
-        return not buttons(current) and "Отправлено покупателю · Анна" in current["text"]
+        return not buttons(current) and has(current["text"], says("draft.state.sent", who="Анна"))
 
     await wait_until(buttons_gone)
     row = await dworld.db.pool.fetchrow("SELECT outcome, decided_by_agent_id FROM ai_suggestions")
@@ -76,14 +80,14 @@ async def test_edit_sends_the_agents_version(dworld: World, llm: LlmEmulator) ->
     query = dworld.tg.press_button(
         dworld.agent_id, dworld.group_id, post["message_id"], data_for(post, "e")
     )
-    assert "ниже" in (await callback_answer(dworld, query))["text"]
+    assert (await callback_answer(dworld, query))["text"] == says("draft.answer.edit").template
 
     async def prompt_posted() -> bool:
         return any(p.get("text", "").startswith("✏️") for p in dworld.posts(thread))
 
     await wait_until(prompt_posted)
     prompt = next(p for p in dworld.posts(thread) if p.get("text", "").startswith("✏️"))
-    assert "<code>Здравствуйте! Размер маломерит.</code>" in prompt["text"]
+    assert has(prompt["text"], says("draft.edit_prompt", draft="Здравствуйте! Размер маломерит."))
     assert prompt["reply_to_message"]["message_id"] == post["message_id"]
     method, params = next(c for c in dworld.tg.calls if "force_reply" in str(c[1]))
     assert method == "sendMessage" and params["message_thread_id"] == thread
@@ -114,7 +118,9 @@ async def test_regenerate_replaces_the_draft_in_the_same_post(
     query = dworld.tg.press_button(
         dworld.agent_id, dworld.group_id, post["message_id"], data_for(post, "r")
     )
-    assert "вариант" in (await callback_answer(dworld, query))["text"]
+    assert (await callback_answer(dworld, query))["text"] == says(
+        "draft.answer.regenerating"
+    ).template
 
     async def replaced() -> bool:
         [current] = [p for p in dworld.posts(thread) if p["message_id"] == post["message_id"]]
@@ -148,11 +154,13 @@ async def test_dismiss_removes_the_buttons_and_sends_nothing(
     query = dworld.tg.press_button(
         dworld.agent_id, dworld.group_id, post["message_id"], data_for(post, "x")
     )
-    assert (await callback_answer(dworld, query))["text"] == "Черновик скрыт"
+    assert (await callback_answer(dworld, query))["text"] == says(
+        "draft.answer.dismissed"
+    ).template
 
     async def collapsed() -> bool:
         [current] = [p for p in dworld.posts(thread) if p["message_id"] == post["message_id"]]
-        return not buttons(current) and "скрыт" in current["text"]
+        return not buttons(current) and has(current["text"], says("draft.state.dismissed"))
 
     await wait_until(collapsed)
     assert await dworld.db.pool.fetchval("SELECT outcome FROM ai_suggestions") == "dismissed"
@@ -170,7 +178,8 @@ async def test_a_stale_draft_says_so_instead_of_sending(dworld: World, llm: LlmE
         dworld.agent_id, dworld.group_id, post["message_id"], data_for(post, "s")
     )
     answer = await callback_answer(dworld, query)
-    assert "написал ещё" in answer["text"] and answer["show_alert"] is True
+    assert answer["text"] == says("draft.answer.stale_wrote").template
+    assert answer["show_alert"] is True
     second = await wait_for_draft(dworld, thread, count=1)
 
     async def new_draft() -> bool:
@@ -197,7 +206,9 @@ async def test_a_draft_after_an_agent_answered_is_stale(dworld: World, llm: LlmE
     query = dworld.tg.press_button(
         dworld.agent_id, dworld.group_id, post["message_id"], data_for(post, "s")
     )
-    assert "уже ответили" in (await callback_answer(dworld, query))["text"]
+    assert (await callback_answer(dworld, query))["text"] == says(
+        "draft.answer.stale_answered"
+    ).template
     assert await sent_texts(dworld) == ["Упакуем в коробку."]
 
 
@@ -212,8 +223,8 @@ async def test_a_draft_with_a_phone_is_regenerated_once_then_shown_without_send(
     assert "cannot be sent" in llm.requests[1]["messages"][-1]["content"]
     assert "<u><b>8 916 123 45 67</b></u>" in post["text"]
     assert "⛔" in post["text"]
-    assert "✅ Отправить" not in buttons(post)
-    assert "✏️ Изменить" in buttons(post)
+    assert says("draft.button.send").template not in buttons(post)
+    assert says("draft.button.edit").template in buttons(post)
 
 
 async def test_a_draft_that_is_clean_after_one_regeneration_is_sendable(
@@ -224,7 +235,7 @@ async def test_a_draft_that_is_clean_after_one_regeneration_is_sendable(
     _, thread = await open_chat(dworld, "Брак, что делать?")
     post = await wait_for_draft(dworld, thread)
     assert "фото прямо в этот чат" in post["text"]
-    assert "✅ Отправить" in buttons(post)
+    assert says("draft.button.send").template in buttons(post)
 
 
 async def test_the_model_failing_falls_back_to_a_marked_template(
@@ -233,7 +244,7 @@ async def test_the_model_failing_falls_back_to_a_marked_template(
     llm.fail("500", count=None)
     _, thread = await open_chat(dworld, "Когда доставка?")
     post = await wait_for_draft(dworld, thread)
-    assert "по шаблону" in post["text"] and "Мои заказы" in post["text"]
+    assert has(post["text"], says("draft.header.template")) and "Мои заказы" in post["text"]
     row = await dworld.db.pool.fetchrow("SELECT source, fallback_reason FROM ai_suggestions")
     assert (row["source"], row["fallback_reason"]) == ("template", "http_500")
 
@@ -244,7 +255,7 @@ async def test_the_model_timing_out_falls_back_to_a_template(
     llm.fail("slow", count=None, seconds=10)
     _, thread = await open_chat(dworld, "Спасибо большое!")
     post = await wait_for_draft(dworld, thread)
-    assert "по шаблону" in post["text"]
+    assert has(post["text"], says("draft.header.template"))
     assert await dworld.db.pool.fetchval("SELECT fallback_reason FROM ai_suggestions") == "timeout"
 
 
@@ -258,12 +269,15 @@ async def test_an_agents_reply_with_a_phone_is_blocked_and_explained(
 
     async def explained() -> bool:
         return any(
-            "Не отправлено" in p.get("text", "") and "телефон" in p.get("text", "")
+            has(p.get("text"), says("guard.blocked_reply"))
+            and has(p.get("text"), says("guard.phone"))
             for p in dworld.posts(thread)
         )
 
     await wait_until(explained)
-    notice = next(p for p in dworld.posts(thread) if "Не отправлено" in p.get("text", ""))
+    notice = next(
+        p for p in dworld.posts(thread) if has(p.get("text"), says("guard.blocked_reply"))
+    )
     assert notice["reply_to_message"]["message_id"] == mine["message_id"]
     assert "8-916-123-45-67" in notice["text"]
     assert dworld.sent_to_ozon() == []
@@ -278,17 +292,20 @@ async def test_an_agents_risky_reply_waits_for_confirmation(
     mine = dworld.tg.user_sends(dworld.agent_id, dworld.group_id, risky, thread_id=thread)
 
     async def held() -> bool:
-        return any("пока не отправлен" in p.get("text", "") for p in dworld.posts(thread))
+        return any(has(p.get("text"), says("guard.held_reply")) for p in dworld.posts(thread))
 
     await wait_until(held)
-    notice = next(p for p in dworld.posts(thread) if "пока не отправлен" in p.get("text", ""))
+    notice = next(p for p in dworld.posts(thread) if has(p.get("text"), says("guard.held_reply")))
     assert notice["reply_to_message"]["message_id"] == mine["message_id"]
     assert dworld.sent_to_ozon() == []
     confirm = next(d for d in buttons(notice).values() if d.startswith("dh1:y:"))
     first = dworld.tg.press_button(dworld.agent_id, dworld.group_id, notice["message_id"], confirm)
     again = dworld.tg.press_button(dworld.agent_id, dworld.group_id, notice["message_id"], confirm)
     answers = {(await callback_answer(dworld, q))["text"] for q in (first, again)}
-    assert answers == {"Отправляю", "Уже решено"}  # the taps may be handled in either order
+    assert answers == {  # the taps may be handled in either order
+        says("guard.answer.confirmed").template,
+        says("guard.answer.decided").template,
+    }
 
     async def delivered() -> bool:
         return dworld.tg.reactions(dworld.group_id, mine["message_id"]) == ["👍"]
@@ -304,13 +321,15 @@ async def test_a_cancelled_risky_reply_is_never_sent(dworld: World, llm: LlmEmul
     )
 
     async def held() -> bool:
-        return any("пока не отправлен" in p.get("text", "") for p in dworld.posts(thread))
+        return any(has(p.get("text"), says("guard.held_reply")) for p in dworld.posts(thread))
 
     await wait_until(held)
-    notice = next(p for p in dworld.posts(thread) if "пока не отправлен" in p.get("text", ""))
+    notice = next(p for p in dworld.posts(thread) if has(p.get("text"), says("guard.held_reply")))
     cancel = next(d for d in buttons(notice).values() if d.startswith("dh1:n:"))
     query = dworld.tg.press_button(dworld.agent_id, dworld.group_id, notice["message_id"], cancel)
-    assert (await callback_answer(dworld, query))["text"] == "Не отправляю"
+    assert (await callback_answer(dworld, query))["text"] == says(
+        "guard.answer.cancelled"
+    ).template
 
     async def closed() -> bool:
         [current] = [p for p in dworld.posts(thread) if p["message_id"] == notice["message_id"]]
@@ -333,12 +352,13 @@ async def test_a_refused_draft_is_explained_like_an_agents_reply(
 
     async def explained() -> bool:
         return any(
-            "48" in p.get("text", "") and "Не отправлено" in p.get("text", "")
-            for p in dworld.posts(thread)
+            has(p.get("text"), says("reply_failed.window_closed")) for p in dworld.posts(thread)
         )
 
     await wait_until(explained)
-    notice = next(p for p in dworld.posts(thread) if "48" in p.get("text", ""))
+    notice = next(
+        p for p in dworld.posts(thread) if has(p.get("text"), says("reply_failed.window_closed"))
+    )
     assert notice["reply_to_message"]["message_id"] == post["message_id"]
     assert dworld.sent_to_ozon() == []
     assert await dworld.db.pool.fetchval("SELECT error_code FROM reply_outbox") == "window_closed"

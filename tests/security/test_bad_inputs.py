@@ -2,12 +2,12 @@
 changed or leaked: tampered, replayed and foreign callback data; a forged update for
 another chat; HTML injection wherever marketplace or user text is shown; oversized
 arguments to every command; junk at the push endpoint. (A second /setup racing the first:
-tests/security/test_group_binding.py.)"""
+tests/security/test_group_binding_handlers.py.)"""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,73 +33,82 @@ from tests.security.test_push_endpoint import (
     open_endpoint,
 )
 from tests.storage.factories import make_seller_with_chat
-from tests.support.texts import says
-from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, open_world, wait_until
+from tests.support.handlers import BORIS, GROUP_ID, OWNER, HandlerWorld, open_handler_world, texts
+from tests.support.texts import said, says
+from tests.support.world import open_world
+
+
+@pytest.fixture
+async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
+    async with open_handler_world(db) as opened:
+        yield opened
+
 
 INJECTED = '<b>x</b><script>alert(1)</script><a href="tg://x">y</a> & <i'
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 # ------------------------------------------------------------------ callback data
 
-# label → (callback data a modified client sends, who sends it, what they are told)
-CALLBACKS: dict[str, tuple[Callable[[AdminWorld, Any], str], str, str]] = {
-    "garbage": (lambda aw, ids: "ga1:not-a-number:1", "owner", "устарел"),
-    "unknown prefix": (lambda aw, ids: "zz9:1:2", "boris", "устарел"),
+# label → (callback data a modified client sends, who sends it, the text key they are told)
+CALLBACKS: dict[str, tuple[Callable[[Any], str], str, str]] = {
+    "garbage": (lambda ids: "ga1:not-a-number:1", "owner", "wizard.outdated"),
+    "unknown prefix": (lambda ids: "zz9:1:2", "boris", "wizard.outdated"),
     "approve by a group admin": (
-        lambda aw, ids: GroupAccess(request_id=ids["request"], approve=1).pack(), "boris",
-        "владелец",
+        lambda ids: GroupAccess(request_id=ids["request"], approve=1).pack(), "boris",
+        "security.owners_only",
     ),
     "approve replayed": (
-        lambda aw, ids: GroupAccess(request_id=ids["decided"], approve=1).pack(), "owner",
-        "уже решён",
+        lambda ids: GroupAccess(request_id=ids["decided"], approve=1).pack(), "owner",
+        "security.request.already_decided",
     ),
     "approve of no request": (
-        lambda aw, ids: GroupAccess(request_id=999_999, approve=1).pack(), "owner", "уже решён"
+        lambda ids: GroupAccess(request_id=999_999, approve=1).pack(), "owner",
+        "security.request.already_decided",
     ),
     "unbind by a group admin": (
-        lambda aw, ids: UnbindGroup(workspace_id=ids["workspace"]).pack(), "boris", "владелец"
+        lambda ids: UnbindGroup(workspace_id=ids["workspace"]).pack(), "boris",
+        "security.owners_only",
     ),
     "another group's shop": (
-        lambda aw, ids: SellerAction(action="pause", seller_id=ids["foreign"]).pack(), "boris",
-        "администраторов",
+        lambda ids: SellerAction(action="pause", seller_id=ids["foreign"]).pack(), "boris",
+        "refused",
     ),
     "another group's push URL": (
-        lambda aw, ids: PushUrl(action="rotate", seller_id=ids["foreign"]).pack(), "boris",
-        "администраторов",
+        lambda ids: PushUrl(action="rotate", seller_id=ids["foreign"]).pack(), "boris",
+        "refused",
     ),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("label", list(CALLBACKS))
 async def test_bad_callback_data_is_refused_and_changes_nothing(
-    aw: AdminWorld, label: str
+    hw: HandlerWorld, label: str
 ) -> None:
-    _, workspace = await aw.bound_group()
-    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
-    foreign_ws = await aw.db.workspaces.bind(tg_chat_id=-1009, title="Чужая",
-                                             bound_by_tg_user_id=aw.owner.id)  # fmt: skip
-    foreign = await aw.db.sellers.create(
+    workspace = await hw.bound_group()
+    await hw.add_seller(workspace)
+    foreign_ws = await hw.db.workspaces.bind(tg_chat_id=-1009, title="Чужая",
+                                             bound_by_tg_user_id=OWNER.id)  # fmt: skip
+    foreign = await hw.db.sellers.create(
         workspace_id=foreign_ws.id, marketplace="ozon", name="Чужой", client_id="555",
-        api_key_encrypted=aw.vault.encrypt(SecretStr("k" * 20)),
+        api_key_encrypted=hw.vault.encrypt(SecretStr("k" * 20)),
     )  # fmt: skip
-    request, _ = await aw.db.group_requests.ask(tg_chat_id=-1010, title="Ждёт",
-                                                requested_by_tg_user_id=aw.boris.id)  # fmt: skip
-    decided, _ = await aw.db.group_requests.ask(tg_chat_id=-1011, title="Решена",
-                                                requested_by_tg_user_id=aw.boris.id)  # fmt: skip
-    await aw.db.group_requests.decide(request_id=decided.id, approve=False,
-                                      decided_by_tg_user_id=aw.owner.id)  # fmt: skip
+    request, _ = await hw.db.group_requests.ask(tg_chat_id=-1010, title="Ждёт",
+                                                requested_by_tg_user_id=BORIS.id)  # fmt: skip
+    decided, _ = await hw.db.group_requests.ask(tg_chat_id=-1011, title="Решена",
+                                                requested_by_tg_user_id=BORIS.id)  # fmt: skip
+    await hw.db.group_requests.decide(request_id=decided.id, approve=False,
+                                      decided_by_tg_user_id=OWNER.id)  # fmt: skip
     ids = {"request": request.id, "decided": decided.id, "workspace": workspace.id,
            "foreign": foreign.id}  # fmt: skip
     build, who, told = CALLBACKS[label]
-    person = aw.owner if who == "owner" else aw.boris
-    aw.say(person, "/start")
-    hello = await aw.wait_private(person, says("start"))
-    before = await _snapshot(aw.db)
+    person = OWNER if who == "owner" else BORIS
+    before = await _snapshot(hw.db)
 
-    answer = await aw.answer_of(aw.forge_press(person, hello, build(aw, ids)))
+    answer = await hw.press(person, build(ids))
 
-    assert answer["show_alert"] and told in answer["text"]
-    assert await _snapshot(aw.db) == before
+    assert answer.show_alert and answer.text in says(told)
+    assert await _snapshot(hw.db) == before
+    assert await hw.deliver() == []  # nothing queued for anyone either
 
 
 async def _snapshot(db: Database) -> tuple[Any, ...]:
@@ -213,39 +222,27 @@ GROUP_COMMANDS = ["/setup", "/help", "/queue", "/stats", "/rules", "/targets", "
                   "/sellers", "/add_seller", "/agents", "/ai", "/assign"]  # fmt: skip
 
 
+def _answered_briefly(sent: list[str]) -> bool:
+    """Answers that quote none of the long argument, fit one message and are no crash."""
+    return all(LONG not in t and len(t) <= 4096 for t in sent) and not said(
+        sent, says("updates.unexpected")
+    )
+
+
 @pytest.mark.parametrize("command", PRIVATE_COMMANDS)
-async def test_an_oversized_private_command_gets_an_answer(aw: AdminWorld, command: str) -> None:
-    await aw.bound_group()
-    after = aw.last_private_id(aw.boris)
-    aw.say(aw.boris, f"{command} {LONG}")
-    answer = await aw.wait_private(aw.boris, "", after=after)
-    assert LONG not in answer["text"]
-    await _no_update_failed(aw.db)
+async def test_an_oversized_private_command_gets_an_answer(hw: HandlerWorld, command: str) -> None:
+    await hw.bound_group()
+    requests = await hw.say(BORIS, f"{command} {LONG}")  # a handler failing raises here
+    sent = texts(requests + await hw.deliver(), BORIS.id)
+    assert sent, command
+    assert _answered_briefly(sent), sent
 
 
 @pytest.mark.parametrize("command", GROUP_COMMANDS)
-async def test_an_oversized_group_command_is_handled(aw: AdminWorld, command: str) -> None:
-    group, _ = await aw.bound_group()
-    aw.say(aw.boris, f"{command} {LONG}", group.id)
-    await _all_updates_done(aw)
-    assert all(LONG not in t for t in aw.group_posts(group.id))
-    assert aw.tg.violations == []
-
-
-async def _all_updates_done(aw: AdminWorld) -> None:
-    async def done() -> bool:
-        pending = await aw.db.pool.fetchval(
-            "SELECT count(*) FROM tg_updates WHERE status = 'pending'"
-        )
-        return pending == 0 and await aw.outbox_settled()
-
-    await wait_until(done)
-    await _no_update_failed(aw.db)
-
-
-async def _no_update_failed(db: Database) -> None:
-    failed = await db.pool.fetchval("SELECT count(*) FROM tg_updates WHERE status = 'failed'")
-    assert failed == 0
+async def test_an_oversized_group_command_is_handled(hw: HandlerWorld, command: str) -> None:
+    await hw.bound_group()
+    requests = await hw.say(BORIS, f"{command} {LONG}", GROUP_ID)
+    assert _answered_briefly(texts(requests + await hw.deliver()))
 
 
 # ------------------------------------------------------------------ the push endpoint

@@ -1,62 +1,69 @@
-"""/sellers shows a shop's secret push URL to its admins and rotates it; nobody else."""
+"""/sellers shows a shop's secret push URL to its admins and rotates it; nobody else. One
+update at a time (tests.support.handlers)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
-from bot.admin.callbacks import PushUrl
+import pytest
+from aiogram.methods import EditMessageText, SendMessage
+
+from bot.admin.callbacks import PushUrl, PushUrlOp
+from bot.settings import Settings
 from bot.sync.push_tokens import token_hash
-from tests.support.texts import says
-from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from storage.database import Database
+from tests.support.handlers import BORIS, VERA, HandlerWorld, buttons, open_handler_world, shown
+from tests.support.texts import has, says
 
 PATH = re.compile(r"/ozon/push/([A-Za-z0-9_-]{40,})")
 
 
-async def test_the_push_url_is_shown_rotated_and_refused_to_others(aw: AdminWorld) -> None:
-    await aw.bound_group()
-    await aw.add_by_one_line(aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "работает")
-    [seller] = await aw.db.sellers.list_all()
-    after = aw.last_private_id(aw.boris)
-    aw.say(aw.boris, "/sellers")
-    listing = await aw.wait_private(aw.boris, "Магазин", after=after)
-    await aw.press(aw.boris, listing, seller.name)
-    cards: list[dict[str, object]] = []
+@pytest.fixture
+async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
+    def push_on(settings: Settings) -> Settings:
+        return settings.model_copy(update={"ozon_push_port": 0})
 
-    async def card_open() -> bool:
-        cards[:] = [m for m in aw.private(aw.boris) if "🔗 Адрес для push" in aw.buttons(m)]
-        return bool(cards)
+    async with open_handler_world(db, push_on) as opened:
+        yield opened
 
-    await wait_until(card_open)
-    await aw.press(aw.boris, cards[0], "Адрес для push")
-    shown = await aw.wait_private(aw.boris, "/ozon/push/", after=after)
-    [first] = PATH.findall(shown["text"])
-    stored = await aw.db.pool.fetchval(
-        "SELECT push_token_hash FROM sellers WHERE id = $1", seller.id
+
+async def stored_hash(hw: HandlerWorld, seller_id: int) -> str | None:
+    value: str | None = await hw.db.pool.fetchval(
+        "SELECT push_token_hash FROM sellers WHERE id = $1", seller_id
     )
-    assert stored == token_hash(first)
+    return value
 
-    answer = await aw.press(aw.boris, shown, "новый адрес")
-    assert answer["show_alert"] and "старый больше не работает" in answer["text"]
 
-    async def rotated() -> bool:
-        texts = [m.get("text", "") for m in aw.private(aw.boris)]
-        return any(PATH.search(t) and first not in t for t in texts)
+async def test_the_push_url_is_shown_rotated_and_refused_to_others(hw: HandlerWorld) -> None:
+    seller = await hw.add_seller(await hw.bound_group())
+    [listing] = [r for r in await hw.say(BORIS, "/sellers") if isinstance(r, SendMessage)]
+    assert has(listing.text, says("sellers.title"))
+    [open_card] = [d for t, d in buttons(listing).items() if seller.name in t]
+    await hw.press(BORIS, open_card, on=listing)
+    card = shown(hw.session.requests)[-1]
+    push = buttons(card)[says("security.button.push_url").template]
+    assert push == PushUrl(action=PushUrlOp.SHOW, seller_id=seller.id).pack()
 
-    await wait_until(rotated)
-    current = await aw.db.pool.fetchval(
-        "SELECT push_token_hash FROM sellers WHERE id = $1", seller.id
-    )
-    assert current != token_hash(first)
+    await hw.press(BORIS, push, on=card)
+    url = shown(hw.session.requests)[-1]
+    assert isinstance(url, EditMessageText)
+    assert has(url.text, says("security.push_url.text", shop=seller.name))
+    [first] = PATH.findall(url.text)
+    assert await stored_hash(hw, seller.id) == token_hash(first)
+
+    rotate = buttons(url)[says("security.button.rotate_push_url").template]
+    answer = await hw.press(BORIS, rotate, on=url)
+    assert answer.show_alert and answer.text in says("security.push_url.rotated")
+    rotated = shown(hw.session.requests)[-1]
+    [second] = PATH.findall(rotated.text)
+    assert second != first
+    current = await stored_hash(hw, seller.id)
+    assert current == token_hash(second)
 
     # Vera (an agent) forges the button: refused, no token shown, nothing rotated.
-    aw.say(aw.vera, "/start")
-    hello = await aw.wait_private(aw.vera, says("start"))
-    refused = await aw.answer_of(
-        aw.forge_press(aw.vera, hello, PushUrl(action="rotate", seller_id=seller.id))
-    )
-    assert refused["show_alert"]
-    assert not any(PATH.search(m.get("text", "")) for m in aw.private(aw.vera))
-    assert (
-        await aw.db.pool.fetchval("SELECT push_token_hash FROM sellers WHERE id = $1", seller.id)
-        == current
-    )
+    before = len(hw.session.requests)
+    refused = await hw.press(VERA, PushUrl(action=PushUrlOp.ROTATE, seller_id=seller.id))
+    assert refused.show_alert and refused.text in says("refused")
+    assert not any(PATH.search(r.text) for r in shown(hw.session.requests[before:]))
+    assert await stored_hash(hw, seller.id) == current

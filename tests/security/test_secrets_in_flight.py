@@ -4,15 +4,27 @@ edited to carry a key is deleted like a new one; the edit is stored sealed."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import SendMessage
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.admin.callbacks import PickMarketplace
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
+from storage.database import Database
 from storage.vault import Vault
-from tests.support.texts import says
+from tests.support.handlers import BORIS, HandlerWorld, open_handler_world, texts
+from tests.support.texts import has, said, says
 from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
+
+
+@pytest.fixture
+async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
+    async with open_handler_world(db) as opened:
+        yield opened
 
 
 def test_a_sealed_key_opens_only_while_fresh() -> None:
@@ -26,27 +38,24 @@ def test_a_sealed_key_opens_only_while_fresh() -> None:
     assert open_key(other, sealed) is None
 
 
-async def test_the_wizard_keeps_no_raw_key_in_fsm_data(aw: AdminWorld) -> None:
-    await aw.bound_group()
-    aw.say(aw.boris, "/add_seller")
-    question = await aw.wait_private(aw.boris, says("add.ask_marketplace"))
-    await aw.press(aw.boris, question, "Ozon")
-    await aw.wait_private(aw.boris, says("add.ask_client_id"))
-    aw.say(aw.boris, CLIENT_ID)
-    await aw.wait_private(aw.boris, says("add.ask_key"))
-    aw.say(aw.boris, API_KEY)
-    await aw.wait_private(aw.boris, says("add.ask_name"))
+async def test_the_wizard_keeps_no_raw_key_in_fsm_data(hw: HandlerWorld) -> None:
+    """One update at a time: what the wizard stores between steps, read from its storage."""
+    await hw.bound_group()
+    [question] = [r for r in await hw.say(BORIS, "/add_seller") if isinstance(r, SendMessage)]
+    assert has(question.text, says("add.ask_marketplace"))
+    await hw.press(BORIS, PickMarketplace(marketplace="ozon"), on=question)
+    assert said(texts(await hw.say(BORIS, CLIENT_ID), BORIS.id), says("add.ask_key"))
+    assert said(texts(await hw.say(BORIS, API_KEY), BORIS.id), says("add.ask_name"))
 
-    assert aw.app is not None and aw.bot is not None
-    storage = aw.app.dispatcher.storage
-    key = StorageKey(bot_id=aw.bot.id, chat_id=aw.boris.id, user_id=aw.boris.id)
+    storage = hw.app.dispatcher.storage
+    key = StorageKey(bot_id=hw.bot.id, chat_id=BORIS.id, user_id=BORIS.id)
     data = await storage.get_data(key)
     assert SEALED_FIELD in data and "api_key" not in data
     assert API_KEY not in json.dumps(data)
 
-    aw.say(aw.boris, "Обувь")  # the key is opened only now, to save it
-    await aw.wait_private(aw.boris, "работает в группе", seconds=15)
-    [seller] = await aw.db.sellers.list_all()
+    done = texts(await hw.say(BORIS, "Обувь"), BORIS.id)  # the key is opened only now
+    assert said(done, says("add.summary", shop="Обувь"))
+    [seller] = await hw.db.sellers.list_all()
     assert seller.client_id == CLIENT_ID
     assert await storage.get_data(key) == {}
 

@@ -10,7 +10,9 @@ from bot.sla.board import BOARD_ROWS, render_board
 from bot.sla.format import coarse, topic_link
 from bot.sla.hours import BusinessHours
 from bot.sla.notices import batch_text, owed, single_text
+from bot.texts import text as t
 from storage.sla_queue_repo import DueTurn, WaitingChat
+from tests.support.texts import has, says
 
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday
 GROUP = -1002000000001
@@ -81,7 +83,9 @@ def test_escalation_mentions_the_owner_else_the_admins() -> None:
     free = owed(turn(), now=now, hours=BusinessHours())
     assert free is not None
     text = single_text(free, admins=[(1, "Ад<м>ин")], now=now, locale="en")
-    assert 'tg://user?id=1">Ад&lt;м&gt;ин</a>' in text and "Reply time is over" in text
+    assert 'tg://user?id=1">Ад&lt;м&gt;ин</a>' in text and has(
+        text, says("notice.escalated", "en")
+    )
 
 
 def test_batch_lists_most_severe_first_with_links() -> None:
@@ -99,10 +103,10 @@ def test_batch_lists_most_severe_first_with_links() -> None:
     ]
     text = batch_text(fired, admins=[(1, "Админ")], tg_chat_id=GROUP, locale="ru")
     lines = text.splitlines()
-    assert lines[0] == "⏰ SLA: 3 чата требуют внимания"
-    assert "жёсткий лимит" in lines[1] and "Заказ 2" in lines[1]
-    assert "просрочен" in lines[2] and "Борис" in lines[2]
-    assert "половина" in lines[3]
+    assert lines[0] == t("notice.batch_head", "ru", count=3)
+    assert has(lines[1], says("notice.kind.hard_breached")) and "Заказ 2" in lines[1]
+    assert has(lines[2], says("notice.kind.escalated")) and "Борис" in lines[2]
+    assert has(lines[3], says("notice.kind.warned"))
     assert topic_link(GROUP, 102) in text and "Админ" in lines[-1]
 
 
@@ -130,18 +134,19 @@ def test_board_text_and_hash() -> None:
     chats = [waiting(0, 2, 20), waiting(1, 2, -27)]
     board = render_board(chats, tg_chat_id=GROUP, now=START, locale="ru")
     lines = board.text.splitlines()
-    assert lines[0] == "📋 <b>Очередь</b> · ждут ответа: 2"
+    assert lines[0] == t("board.title", "ru", count=2)
     assert lines[1].startswith('🔴 <a href="https://t.me/c/2000000001/200">Заказ 0</a>')
-    assert "осталось 20 мин" in lines[1] and "просрочен на 30 мин" in lines[2]
+    assert has(lines[1], says("sla.left", left=t("dur.min", "ru", m=20)))
+    assert has(lines[2], says("sla.overdue", late=t("dur.min", "ru", m=30)))
     # The minute hand moving inside a rounding step does not change the board.
     later = render_board(chats, tg_chat_id=GROUP, now=START + timedelta(minutes=1), locale="ru")
     assert later.hash == board.hash
     empty = render_board([], tg_chat_id=GROUP, now=START, locale="en")
-    assert empty.empty and "All answered" in empty.text
+    assert empty.empty and empty.text == says("board.empty", "en").template
 
 
 def test_board_is_capped() -> None:
     chats = [waiting(i, 40, i) for i in range(40)]
     board = render_board(chats, tg_chat_id=GROUP, now=START, locale="ru")
     assert len(board.text.splitlines()) == BOARD_ROWS + 2
-    assert board.text.endswith("…и ещё 15")
+    assert board.text.endswith(t("board.more", "ru", count=15))

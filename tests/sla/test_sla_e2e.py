@@ -5,15 +5,27 @@ from __future__ import annotations
 
 from storage.sla_repo import RuleSpec
 from tests.sla.conftest import SlaWorld
+from tests.support.texts import has, says
 from tests.support.world import wait_until
+
+WARNED, ESCALATED, BREACHED = (
+    says(f"notice.{kind}") for kind in ("warned", "escalated", "hard_breached")
+)
+
+
+def notices(texts: list[str]) -> list[str]:
+    """The SLA notices among a topic's posts."""
+    return [t for t in texts if any(has(t, n) for n in (WARNED, ESCALATED, BREACHED))]
 
 
 async def test_the_buyer_post_shows_priority_deadline_and_a_take_button(sworld: SlaWorld) -> None:
     _, thread = await sworld.buyer_topic("Пришёл брак, подошва отклеилась")
     [post] = sworld.world.posts(thread)
-    assert "🔴 срочно · ответить до" in post["text"]
+    assert has(post["text"], says("sla.line", priority=says("prio.urgent").template))
     [[button]] = post["reply_markup"]["inline_keyboard"]
-    assert button["text"] == "✋ Взять" and button["callback_data"].startswith("sc1:")
+    assert button["text"] == says("claim.button").template and button["callback_data"].startswith(
+        "sc1:"
+    )
     assert sworld.world.tg.units(sworld.world.group_id) == 2  # the line costs nothing extra
 
 
@@ -32,19 +44,19 @@ async def test_warning_escalation_and_breach_fire_once_each(sworld: SlaWorld) ->
     sworld.clock.advance(minutes=16)  # half of the 30 min urgent target
     await sworld.tick()
     await sworld.tick()
-    warned = [t for t in sworld.texts(thread) if "половина" in t]
+    warned = [t for t in sworld.texts(thread) if has(t, WARNED)]
     assert len(warned) == 1
 
     sworld.clock.advance(minutes=15)  # past the target: escalate, calling the admins
     await sworld.tick()
     await sworld.tick()
-    [escalated] = [t for t in sworld.texts(thread) if "Срок ответа истёк" in t]
+    [escalated] = [t for t in sworld.texts(thread) if has(t, ESCALATED)]
     assert f"tg://user?id={world.agent_id}" in escalated
 
     sworld.clock.advance(minutes=30)  # past the 1 h hard limit
     await sworld.tick()
     await sworld.tick()
-    breached = [t for t in sworld.texts(thread) if "жёсткий лимит" in t]
+    breached = [t for t in sworld.texts(thread) if has(t, BREACHED)]
     assert len(breached) == 1
     assert len(world.posts(thread)) == 4  # buyer post + three notices, nothing twice
 
@@ -62,14 +74,14 @@ async def test_escalation_mentions_the_owner(sworld: SlaWorld) -> None:
     world.tg.press_button(world.agent_id, world.group_id, post["message_id"], data)
 
     async def owned() -> bool:
-        return any("Чат ведёт Анна" in t for t in sworld.texts(thread))
+        return any(has(t, says("claim.taken", agent="Анна")) for t in sworld.texts(thread))
 
     await wait_until(owned)
     sworld.clock.advance(minutes=61)  # high: 1 h target
     await sworld.tick()
-    [escalated] = [t for t in sworld.texts(thread) if "Срок ответа истёк" in t]
+    [escalated] = [t for t in sworld.texts(thread) if has(t, ESCALATED)]
     assert f'tg://user?id={world.agent_id}">Анна</a>' in escalated
-    assert "🟠 высокий" in escalated
+    assert has(escalated, says("notice.escalated", priority=says("prio.high").template))
 
 
 async def test_many_notices_at_once_become_one_post(sworld: SlaWorld) -> None:
@@ -81,11 +93,12 @@ async def test_many_notices_at_once_become_one_post(sworld: SlaWorld) -> None:
     general_before = len(sworld.general())
     sworld.clock.advance(minutes=31)
     await sworld.tick()
-    batch = [m["text"] for m in sworld.general()[general_before:] if "SLA:" in m["text"]]
-    assert len(batch) == 1 and "4 чата требуют внимания" in batch[0]
+    head = says("notice.batch_head")
+    batch = [m["text"] for m in sworld.general()[general_before:] if has(m["text"], head)]
+    assert len(batch) == 1 and has(batch[0], says("notice.batch_head", count=4))
     assert all(len(world.posts(t)) == 1 for t in threads)  # no per-topic notice
     await sworld.tick()
-    assert len([m for m in sworld.general() if "SLA:" in m["text"]]) == 1
+    assert len([m for m in sworld.general() if has(m["text"], head)]) == 1
 
 
 async def test_a_bot_reply_stops_the_clock(sworld: SlaWorld) -> None:
@@ -103,7 +116,7 @@ async def test_a_bot_reply_stops_the_clock(sworld: SlaWorld) -> None:
     assert chat.waiting_since is None and chat.sla_deadline is None
     sworld.clock.advance(hours=3)
     await sworld.tick()
-    assert not [t for t in sworld.texts(thread) if "Срок" in t or "половина" in t]
+    assert notices(sworld.texts(thread)) == []
     row = await world.db.pool.fetchrow("SELECT answered_via, escalated_at FROM buyer_turns")
     assert row["answered_via"] == "bot" and row["escalated_at"] is None
 
@@ -117,7 +130,7 @@ async def test_a_cabinet_reply_stops_the_clock(sworld: SlaWorld) -> None:
     assert chat.waiting_since is None and chat.sla_deadline is None
     sworld.clock.advance(hours=3)
     await sworld.tick()
-    assert not [t for t in sworld.texts(thread) if "Срок" in t or "половина" in t]
+    assert notices(sworld.texts(thread)) == []
     assert await world.db.pool.fetchval("SELECT answered_via FROM buyer_turns") == "cabinet"
 
 

@@ -9,9 +9,11 @@ import pytest
 from PIL import Image
 
 from bot.sla.stats import build_report, parse_period, render_chart, render_text
+from bot.texts import text as t
 from storage.database import Database
 from storage.records import Agent, Seller
 from tests.storage.factories import make_agent, make_chat, make_seller, make_workspace
+from tests.support.texts import has, says
 
 NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
 START = NOW - timedelta(days=2)
@@ -98,12 +100,16 @@ async def test_figures_match_the_history(db: Database, history: list[Seller]) ->
     assert report.waiting == 2
 
     text = render_text(report, "ru")
-    assert "Обращений: 7, отвечено: 5, ждут сейчас: 2" in text
-    assert "медиана 25 мин, p90 37 мин" in text
-    assert "🔴 срочно: в срок 2/4 = 50% (цель 95%)" in text
-    assert "🟠 высокий: в срок 1/2 = 50% (цель 90%)" in text
-    assert "Анна: 3 ответа, в срок 100%" in text and "из кабинета Ozon: 1 ответ," in text
-    assert "принято 3 из 4 (75%)" in text
+    assert has(text, says("stats.turns", turns=7, answered=5, waiting=2))
+    assert has(text, says("stats.frt", median=t("dur.min", "ru", m=25),
+                          p90=t("dur.min", "ru", m=37)))  # fmt: skip
+    for priority, done, total, goal in (("urgent", 2, 4, "95%"), ("high", 1, 2, "90%")):
+        shown = says("stats.prio", priority=t(f"prio.{priority}", "ru"), done=done,
+                     total=total, share="50%", goal=goal)  # fmt: skip
+        assert has(text, shown)
+    assert has(text, says("stats.row", name="Анна", answered=3, share="100%"))
+    assert has(text, says("stats.row", name=t("stats.cabinet", "ru"), answered=1))
+    assert has(text, says("stats.ai", accepted=3, decided=4, share="75%"))
 
 
 async def test_one_seller_only(db: Database, history: list[Seller]) -> None:

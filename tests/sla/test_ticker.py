@@ -9,6 +9,7 @@ from bot.sla.ticker import SlaTicker
 from storage.database import Database
 from storage.records import Seller, Workspace
 from tests.storage.factories import make_chat, make_seller, make_workspace
+from tests.support.texts import has, says
 
 FRIDAY_2030_MSK = datetime(2026, 11, 27, 17, 30, tzinfo=UTC)
 
@@ -174,9 +175,10 @@ async def test_each_notice_once_and_batched_per_workspace(db: Database) -> None:
     report = await tick.tick()
     assert (report.notices, report.posts) == (5, 2)  # 4 batched into one post + 1 single
     rows = await db.pool.fetch("SELECT workspace_id, chat_id, payload FROM tg_outbox")
-    sla_rows = [r for r in rows if "SLA" in r["payload"].get("text", "") or r["chat_id"]]
+    head = says("notice.batch_head")
+    sla_rows = [r for r in rows if has(r["payload"].get("text"), head) or r["chat_id"]]
     batch = [r for r in sla_rows if r["workspace_id"] == workspace.id and r["chat_id"] is None]
-    assert len(batch) == 1 and "4 чата требуют" in batch[0]["payload"]["text"]
+    assert len(batch) == 1 and has(batch[0]["payload"]["text"], says("notice.batch_head", count=4))
     again = await tick.tick()
     assert again.notices == 0
     clock.now = start + timedelta(hours=2)

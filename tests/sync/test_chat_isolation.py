@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from bot.sync.chat_failures import REPORT_AFTER
 from bot.sync.poller import SellerPoller
 from connectors.ozon.models import UNREADABLE_ID_PREFIX, HistoryPage
+from tests.support.texts import has, says
 from tests.sync.conftest import CLIENT_ID, SyncWorld
 
 
@@ -80,7 +81,8 @@ async def test_a_chat_whose_history_fails_is_skipped_with_its_own_backoff(
         assert len(notices) == (0 if attempt < REPORT_AFTER else 1), attempt
     order = await world.db.chats.get_by_external(seller_id=world.seller.id, external_id=bad)
     assert order is not None
-    assert "Ozon отклоняет" in notices[0] and world.seller.name in notices[0]
+    assert has(notices[0], says("sync.chat_failing", shop=world.seller.name))
+    assert has(notices[0], says("sync.why.bad_request"))
     assert (order.order_number or order.external_id) in notices[0]
     assert await _texts(world, bad) == ["первый в плохом чате"]
 
@@ -92,7 +94,7 @@ async def test_a_chat_whose_history_fails_is_skipped_with_its_own_backoff(
     assert await _texts(world, bad) == ["первый в плохом чате", "второй в плохом"]
     assert await world.count("SELECT sync_failures FROM chats WHERE external_id = $1", bad) == 0
     notices = await _general_notices(world)
-    assert len(notices) == 2 and "снова обновляется" in notices[1]
+    assert len(notices) == 2 and has(notices[1], says("sync.chat_recovered"))
     await poller.poll(world.seller)
     assert len(await _general_notices(world)) == 2
 
@@ -135,7 +137,7 @@ async def test_a_malformed_message_becomes_a_placeholder_and_later_ones_still_ar
         (broken, True),
         (after, False),
     ]
-    assert "не удалось прочитать" in rows[1]["text"] and "кабинете Ozon" in rows[1]["text"]
+    assert rows[1]["text"] in says("sync.unreadable_message")
     assert rows[2]["text"] == "а это прочитать"
     queued = await world.db.pool.fetch(
         "SELECT message_id FROM tg_outbox WHERE kind = 'buyer_message' ORDER BY id"

@@ -7,6 +7,7 @@ from pydantic import SecretStr
 from bot.admin.onboarding import AddOutcome, Onboarding, SellerDraft
 from bot.admin.sellers import SellerAdmin
 from tests.admin.test_services import _NoSync
+from tests.support.texts import says
 from tests.sync.conftest import API_KEY, CLIENT_ID, SyncWorld
 
 
@@ -49,9 +50,10 @@ async def test_removal_keeps_the_archive_refuses_queued_replies_and_re_adding_re
         "SELECT chat_id, payload FROM tg_outbox WHERE kind = 'notice' ORDER BY id"
     )
     in_topic = [n["payload"] for n in notices if n["chat_id"] == chat.id]
-    assert any("Ответ не отправлен" in p["text"] and p["reply_to"] == 501 for p in in_topic)
-    assert any("мог дойти" in p["text"] and p["reply_to"] == 502 for p in in_topic)
-    assert any("отключён от бота" in p["text"] for p in in_topic)
+    refused, unknown = says("seller.removed.reply_refused"), says("seller.removed.reply_unknown")
+    assert any(p["text"] in refused and p["reply_to"] == 501 for p in in_topic)
+    assert any(p["text"] in unknown and p["reply_to"] == 502 for p in in_topic)
+    assert any(p["text"] in says("seller.removed.topic") for p in in_topic)
     assert any(n["chat_id"] is None and "/add_seller" in n["payload"]["text"] for n in notices)
     assert await db.sellers.list_all() == []  # /sellers, pickers, the scheduler
     assert await world.runner.run(world.seller.id, force=True) is None  # no polling

@@ -13,6 +13,7 @@ from connectors.errors import BadRequest
 from connectors.marketplace.messages import ChatInfo
 from storage.database import Database
 from tests.storage.factories import make_seller, make_workspace
+from tests.support.texts import has, says
 
 
 async def _general_notices(db: Database) -> list[str]:
@@ -49,7 +50,7 @@ async def test_an_ozon_chats_failure_notice_keeps_the_ozon_wording(db: Database)
         await failures.record(seller, ChatInfo(chat_id="ozon-chat-1"), BadRequest("bad"))
 
     [notice] = await _general_notices(db)
-    assert "кабинете Ozon" in notice and "Wildberries" not in notice
+    assert has(notice, says("sync.chat_failing")) and "Wildberries" not in notice
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
@@ -88,5 +89,5 @@ def test_a_first_sync_summary_states_the_marketplaces_own_reply_window(locale: s
                       group="Поддержка", marketplace="wildberries")  # fmt: skip
     ozon = summary_text(FirstSync(report=report, error=None), locale, shop="Обувь",
                         group="Поддержка", marketplace="ozon")  # fmt: skip
-    assert ("10 дней" if locale == "ru" else "10 days") in wb and "48" not in wb
-    assert ("48 часов" if locale == "ru" else "48 hours") in ozon
+    assert has(wb, says("add.summary.wildberries", locale)) and "48" not in wb
+    assert has(ozon, says("add.summary", locale))
