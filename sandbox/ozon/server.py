@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -54,13 +56,14 @@ class OzonEmulator:
         *,
         state: EmulatorState | None = None,
         rate_limit_rps: int = 50,
+        rate_limit_clock: Callable[[], float] = time.monotonic,
         public_url: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.state = state if state is not None else EmulatorState()
         self.calls: Counter[tuple[str, str]] = Counter()
-        self.rate_limiter = RateLimiter(rate_limit_rps)
+        self.rate_limiter = RateLimiter(rate_limit_rps, rate_limit_clock)
         self._public_url = public_url
         self._runner: web.AppRunner | None = None
         self._push_session: aiohttp.ClientSession | None = None
