@@ -1,6 +1,9 @@
 """A Bot whose session records each request and answers it without a network, after
 aiogram's own ``MockedBot``: a test may queue a prepared result for a method
-(:meth:`RecordedSession.add_result_for`); otherwise the few methods handlers call get a
+(:meth:`RecordedSession.add_result_for`). Every request is first checked against the Bot API
+spec (``sandbox/telegram/spec/api.json``) as the emulator checks what reaches it, form-encoded
+the way aiogram sends it: an unknown or missing parameter, a wrong type, HTML that does not
+parse, a text over Telegram's limits fails the test; otherwise the few methods handlers call get a
 plausible answer (a sent message echoes back with a fresh id, edits and deletions say
 True, ``getChatMember`` answers from :attr:`RecordedSession.members`). Any other method
 without a prepared result fails the test, naming the method, so nothing is answered by
@@ -40,9 +43,18 @@ from aiogram.types import (
     ChatMemberMember,
     ChatMemberOwner,
     ForumTopic,
+    InputFile,
     Message,
     User,
 )
+
+from sandbox.telegram.errors import BotApiError
+from sandbox.telegram.models import Upload
+from sandbox.telegram.spec import load_spec
+from sandbox.telegram.validation import check_text, decode_params
+
+#: Text fields Telegram parses, and their limits (in UTF-16 units, after the markup).
+TEXT_LIMITS = {"text": (1, 4096), "caption": (0, 1024)}
 
 BOT_USER = User(id=123456789, is_bot=True, first_name="AgentIQ", username="agentiq_test_bot")
 TOKEN = f"{BOT_USER.id}:AAEmulatorTokenForTests_abcdefghijklm"
@@ -110,6 +122,7 @@ class RecordedSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109 - the BaseSession signature
     ) -> Any:
         self.requests.append(method)
+        await self._check(bot, method)
         prepared = self._prepared.get(type(method))
         if prepared:
             result = prepared.popleft()
@@ -120,6 +133,31 @@ class RecordedSession(BaseSession):
         if answer is None:
             raise AssertionError(f"no prepared result for {type(method).__name__}")
         return answer(method)
+
+    async def _check(self, bot: Bot, method: TelegramMethod[Any]) -> None:
+        """The request as aiogram would put it on the wire, against the spec."""
+        spec = load_spec()
+        name = method.__api_method__
+        described = spec.method(name)
+        if described is None:
+            raise AssertionError(f"{name}: no such method in the Bot API spec")
+        files: dict[str, InputFile] = {}
+        raw: dict[str, Any] = {}
+        for key, value in method.model_dump(warnings=False).items():
+            prepared = self.prepare_value(value, bot=bot, files=files)
+            if prepared:  # aiogram leaves empty values out of the form
+                raw[key] = prepared
+        for key, file in files.items():
+            data = b"".join([chunk async for chunk in file.read(bot)])
+            raw[key] = Upload(file.filename or key, data)
+        try:
+            params, _ = decode_params(spec, described, raw)
+            for field, (low, high) in TEXT_LIMITS.items():
+                if field in params and "parse_mode" in described.fields:
+                    check_text(name, field, params[field], params.get("parse_mode"),
+                               low=low, high=high)  # fmt: skip
+        except BotApiError as error:
+            raise AssertionError(f"Bot API violation: {error.violation or error}") from None
 
     async def stream_content(
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,  # noqa: ASYNC109
