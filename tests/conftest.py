@@ -19,6 +19,7 @@ from storage.database import Database
 from storage.embedded import EmbeddedPostgres, with_database
 from storage.migrate import apply_migrations
 from storage.pool import create_pool
+from tests.support.handlers import HandlerWorld, open_handler_world
 from tests.support.world import AdminWorld, World, open_admin_world, open_world
 
 TEMPLATE_DB = "agentiq_template"
@@ -115,4 +116,12 @@ async def world(db: Database) -> AsyncIterator[World]:
 async def aw(db: Database) -> AsyncIterator[AdminWorld]:
     """The unbound end-to-end world (tests.support.world.open_admin_world)."""
     async with open_admin_world(db) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
+    """The dispatcher fed one update at a time, with a recorded Bot session
+    (tests.support.handlers.open_handler_world); a module may override it to set the scene."""
+    async with open_handler_world(db) as opened:
         yield opened

@@ -6,28 +6,17 @@ who may not is ignored."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from aiogram.methods import SendMessage
 
-from storage.database import Database
 from tests.support.handlers import (
     BORIS,
     GLEB,
     GROUP_ID,
     VERA,
     HandlerWorld,
-    open_handler_world,
     texts,
 )
 from tests.support.texts import has, says
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def test_agents_in_the_group_points_the_admin_to_the_private_chat(hw: HandlerWorld) -> None:

@@ -5,9 +5,6 @@ group while handling)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import DeleteMessage, SendMessage
 
@@ -27,12 +24,6 @@ from tests.support.texts import has, says
 from tests.support.world import API_KEY, CLIENT_ID
 
 THREAD = 5
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def _group_posts(hw: HandlerWorld) -> list[SendMessage]:

@@ -3,21 +3,12 @@ One update at a time (tests.support.handlers): the line, its deletion and the on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiogram.methods import DeleteMessage
 
-from storage.database import Database
-from tests.support.handlers import BORIS, HandlerWorld, open_handler_world, texts
+from tests.support.handlers import BORIS, HandlerWorld, texts
 from tests.support.texts import has, says
 from tests.support.world import API_KEY
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,9 @@ dispatcher fed one update each (tests.support.handlers), checked by text key."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiogram.methods import SendMessage
 
-from storage.database import Database
 from tests.support.handlers import (
     BORIS,
     GLEB,
@@ -16,18 +13,11 @@ from tests.support.handlers import (
     VERA,
     HandlerWorld,
     buttons,
-    open_handler_world,
     shown,
     texts,
 )
 from tests.support.texts import has, said, says
 from tests.support.world import SECOND_ID, SECOND_KEY
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def test_setup_from_an_agent_in_the_group_is_ignored_and_in_private_explained(

@@ -5,7 +5,6 @@ and the group-to-private hand-off included."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from bot.admin.callbacks import (
     SellerOp,
 )
 from bot.handlers.add_seller.state import AddSeller, WizardData
-from storage.database import Database
 from storage.vault import Vault
 from tests.support.handlers import (
     BORIS,
@@ -34,18 +32,11 @@ from tests.support.handlers import (
     HandlerWorld,
     Person,
     buttons,
-    open_handler_world,
     shown,
     texts,
 )
 from tests.support.texts import has, said, says
 from tests.support.world import API_KEY, CLIENT_ID, WRONG_KEY
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def _state(hw: HandlerWorld, person: Person) -> str | None:

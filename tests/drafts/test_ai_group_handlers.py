@@ -4,10 +4,8 @@ panel through AiSettings.queue_panel; nothing is sent to the group while handlin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
@@ -20,18 +18,11 @@ from tests.support.handlers import (
     VERA,
     HandlerWorld,
     buttons,
-    open_handler_world,
     shown,
     texts,
 )
 from tests.support.texts import has, says
 from tests.support.world import SECOND_ID, SECOND_KEY
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def _panels(db: Database) -> list[dict[str, object]]:

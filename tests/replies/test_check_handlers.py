@@ -5,26 +5,16 @@ test_checks_and_failures.py; here the row waits as ``unverified`` from the start
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from aiogram.methods import EditMessageText
 
 from bot.bridge.callbacks import ReplyCheckAction, ReplyCheckCallback
-from storage.database import Database
 from storage.records import ReplyItem
-from tests.support.handlers import BORIS, GLEB, GROUP_ID, VERA, HandlerWorld, open_handler_world
+from tests.support.handlers import BORIS, GLEB, GROUP_ID, VERA, HandlerWorld
 from tests.support.texts import has, says
 
 THREAD = 42
 SEND = ReplyCheckAction.SEND_ANYWAY
 DROP = ReplyCheckAction.DROP
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def unverified_photo(hw: HandlerWorld) -> ReplyItem:

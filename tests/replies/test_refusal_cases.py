@@ -8,26 +8,18 @@ shop's queued reply and the 20 MB download limit (known from Telegram or from th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import GetFile, SendMessage
 
-from storage.database import Database
 from storage.records import Chat
-from tests.support.handlers import GROUP_ID, VERA, HandlerWorld, open_handler_world
+from tests.support.handlers import GROUP_ID, VERA, HandlerWorld
 from tests.support.texts import TextMatch, has, says
 from tests.support.world import CLIENT_ID
 
 THREAD = 42
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def buyer_topic(hw: HandlerWorld) -> Chat:

@@ -7,7 +7,7 @@ tests/security/test_group_binding_handlers.py.)"""
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,16 +33,9 @@ from tests.security.test_push_endpoint import (
     open_endpoint,
 )
 from tests.storage.factories import make_seller_with_chat
-from tests.support.handlers import BORIS, GROUP_ID, OWNER, HandlerWorld, open_handler_world, texts
+from tests.support.handlers import BORIS, GROUP_ID, OWNER, HandlerWorld, texts
 from tests.support.texts import said, says
 from tests.support.world import open_world
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
-
 
 INJECTED = '<b>x</b><script>alert(1)</script><a href="tg://x">y</a> & <i'
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

@@ -4,9 +4,7 @@ edited to carry a key is deleted like a new one; the edit is stored sealed."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
-import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import SendMessage
 from cryptography.fernet import Fernet
@@ -14,17 +12,10 @@ from pydantic import SecretStr
 
 from bot.admin.callbacks import PickMarketplace
 from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
-from storage.database import Database
 from storage.vault import Vault
-from tests.support.handlers import BORIS, HandlerWorld, open_handler_world, texts
+from tests.support.handlers import BORIS, HandlerWorld, texts
 from tests.support.texts import has, said, says
 from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 def test_a_sealed_key_opens_only_while_fresh() -> None:

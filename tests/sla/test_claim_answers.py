@@ -4,25 +4,15 @@ feedback priority, and a redelivered update does not post it twice."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from aiogram.methods import SendMessage
 
 from bot.outbox.queue import PRIORITY_AGENT_FEEDBACK
-from storage.database import Database
 from storage.records import Chat
 from tests.storage.factories import make_chat
-from tests.support.handlers import GROUP_ID, VERA, HandlerWorld, open_handler_world, texts
+from tests.support.handlers import GROUP_ID, VERA, HandlerWorld, texts
 from tests.support.texts import says
 
 THREAD = 77
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def buyer_topic(hw: HandlerWorld) -> Chat:

@@ -5,7 +5,6 @@ the workers (the queue board, the SLA ticks) stays in test_board_claims_e2e.py."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,12 +29,6 @@ from tests.support.handlers import (
     texts,
 )
 from tests.support.texts import has, says
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def topic(

@@ -6,14 +6,12 @@ permissions, and of a very long wrong argument getting a short answer."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import Message
 
-from storage.database import Database
 from storage.records import Seller
 from tests.support.handlers import (
     BORIS,
@@ -22,19 +20,12 @@ from tests.support.handlers import (
     VERA,
     HandlerWorld,
     Person,
-    open_handler_world,
     texts,
 )
 from tests.support.recorded_bot import chat_of
 from tests.support.texts import has, says
 
 ENGLISH = Person(1005, "Grace", "grace", language_code="en")
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 async def shop(hw: HandlerWorld) -> Seller:

@@ -5,7 +5,6 @@ with its audit record."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,19 +28,12 @@ from tests.support.handlers import (
     VERA,
     HandlerWorld,
     Person,
-    open_handler_world,
 )
 from tests.support.recorded_bot import chat_of
 from tests.support.texts import has, says
 from tests.support.world import SECOND_ID, SECOND_KEY
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
-    async with open_handler_world(db) as opened:
-        yield opened
 
 
 def private(person: Person) -> Place:
