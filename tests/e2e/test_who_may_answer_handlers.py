@@ -31,12 +31,7 @@ THREAD = 42
 @pytest.fixture
 async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
     async with open_handler_world(db) as opened:
-        workspace = await opened.bound_group()
-        seller = await opened.add_seller(workspace)
-        chat, _ = await db.chats.upsert(seller_id=seller.id, external_id="buyer-chat-1")
-        await db.chats.set_topic(
-            chat_id=chat.id, workspace_id=workspace.id, thread_id=THREAD, name="Покупатель"
-        )
+        await opened.buyer_in_topic(THREAD)
         await opened.feed("message", in_topic(opened, VERA, "Здравствуйте!"))  # Vera is known
         yield opened
 

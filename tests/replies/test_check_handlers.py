@@ -19,12 +19,7 @@ DROP = ReplyCheckAction.DROP
 
 async def unverified_photo(hw: HandlerWorld) -> ReplyItem:
     """An agent's photo whose upload broke off and that history cannot confirm."""
-    workspace = await hw.bound_group()
-    seller = await hw.add_seller(workspace)
-    chat, _ = await hw.db.chats.upsert(seller_id=seller.id, external_id="buyer-chat-1")
-    await hw.db.chats.set_topic(
-        chat_id=chat.id, workspace_id=workspace.id, thread_id=THREAD, name="Покупатель"
-    )
+    chat = await hw.buyer_in_topic(THREAD)
     item, _ = await hw.db.replies.enqueue(
         chat_id=chat.id, idempotency_key=f"tg:{GROUP_ID}:7:file", origin="agent", kind="file",
         file={"tg_file_id": "photo-7", "name": "photo_7.jpg"}, tg_chat_id=GROUP_ID,

@@ -101,6 +101,19 @@ class HandlerWorld:
             api_key_encrypted=self.vault.encrypt(SecretStr(api_key)),
         )  # fmt: skip
 
+    async def buyer_in_topic(
+        self, thread_id: int, *, external_id: str = "buyer-chat-1", name: str = "Покупатель"
+    ) -> Any:
+        """The common scene: the bound group, its Ozon shop, and a buyer chat mirrored into
+        topic ``thread_id``; returns the chat."""
+        workspace = await self.bound_group()
+        seller = await self.add_seller(workspace)
+        chat, _ = await self.db.chats.upsert(seller_id=seller.id, external_id=external_id)
+        await self.db.chats.set_topic(
+            chat_id=chat.id, workspace_id=workspace.id, thread_id=thread_id, name=name
+        )
+        return chat
+
     # ------------------------------------------------------------- updates
 
     async def feed(self, kind: str, payload: dict[str, Any]) -> list[TelegramMethod[Any]]:
