@@ -23,6 +23,17 @@ from tests.support.handlers import HandlerWorld, open_handler_world
 from tests.support.world import AdminWorld, World, open_admin_world, open_world
 
 TEMPLATE_DB = "agentiq_template"
+#: The modules whose cases run for many seconds, mostly waiting (a poll interval, a killed
+#: process, a demo), longest first. Collected first, so that the parallel test command hands
+#: them out to its workers at the start instead of leaving one worker finishing them alone.
+_SLOW_FIRST = (
+    "tests/faults/test_three_instances.py",
+    "tests/bench/test_load_smoke.py",
+    "tests/faults/",
+    "tests/e2e/test_demo.py",
+    "tests/bot/test_startup_failures.py",
+    "tests/bot/test_cli.py",
+)
 #: The test server's data is thrown away with the session, so waiting for the disk on each
 #: commit buys nothing: what the tests prove lives in transactions and connections.
 _THROWAWAY_SERVER = ("fsync", "synchronous_commit", "full_page_writes")
@@ -35,6 +46,15 @@ class PgServer:
 
     def dsn(self, database: str) -> str:
         return with_database(self.admin_dsn, database)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        starts = [i for i, slow in enumerate(_SLOW_FIRST) if path.startswith(slow)]
+        return starts[0] if starts else len(_SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: a module's cases keep their order
 
 
 @pytest.fixture(scope="session")
