@@ -1,5 +1,6 @@
 """Drafts and SLA together in one conversation, through the Telegram, Ozon and LLM
-emulators: the two features were built apart, so their meeting points are checked here."""
+emulators: the two features were built apart, so their meeting points are checked here.
+Auto-reply stopping the clock is a handler case in test_drafts_and_sla_handlers.py."""
 
 from __future__ import annotations
 
@@ -100,41 +101,6 @@ async def test_a_sent_draft_answers_the_turn_and_stops_the_sla_clock(
     assert turn["hard_breached_at"] is None
     assert await world.db.pool.fetchval("SELECT outcome FROM ai_suggestions") == "sent"
     assert (await both.sla.waiting(world.workspace)) == []
-
-
-async def test_an_auto_reply_answers_the_turn_and_stops_the_sla_clock(
-    both: SlaWorld, llm: LlmEmulator
-) -> None:
-    world = both.world
-    await world.db.sellers.update_ai(
-        seller_id=world.seller.id,
-        instructions="",
-        tone="",
-        auto_reply_enabled=True,
-        auto_reply_intents=["thanks", "delivery"],
-    )
-    llm.script("Спасибо вам за отзыв! Ждём снова.")
-    chat_id, thread = await both.buyer_topic("Спасибо, всё пришло, очень довольна!")
-
-    async def sent() -> bool:
-        return len(world.sent_to_ozon()) == 1
-
-    await wait_until(sent)
-
-    async def answered() -> bool:
-        via = await world.db.pool.fetchval("SELECT answered_via FROM buyer_turns")
-        return via is not None
-
-    await wait_until(answered)
-    await world.poll()
-    assert await world.db.pool.fetchval("SELECT answered_via FROM buyer_turns") == "auto"
-    for hours in (1, 3, 24, 47):
-        both.clock.advance(hours=hours)
-        await both.tick()
-    assert sla_notices(both.texts(thread)) == []
-    turn = await world.db.pool.fetchrow("SELECT * FROM buyer_turns")
-    assert turn["warned_at"] is None and turn["escalated_at"] is None
-    assert (await world.chat(chat_id)).waiting_since is None
 
 
 async def test_a_notice_held_up_in_the_queue_is_dropped_once_a_draft_answered_the_turn(
