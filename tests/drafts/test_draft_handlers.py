@@ -19,7 +19,6 @@ from sandbox.llm import LlmEmulator
 from storage.database import Database
 from tests.support.drafting import LLM_KEY, buyer_message, draft_round, draft_world, sync_once
 from tests.support.handlers import GROUP_ID, VERA, HandlerWorld, buttons
-from tests.support.recorded_bot import BOT_USER
 from tests.support.texts import has, says
 from tests.support.world import CLIENT_ID
 
@@ -115,41 +114,6 @@ async def test_a_burst_gets_one_draft_with_four_buttons(
     assert row["buyer_message_count"] == 3 and row["latency_ms"] >= 0
     assert row["tg_message_id"] == post.message_id
     assert draft_posts(await draft_round(hw)) == []  # and only one
-
-
-async def test_edit_sends_the_agents_version(hw: HandlerWorld, llm: LlmEmulator) -> None:
-    llm.script("Здравствуйте! Размер маломерит.")
-    _, thread, _ = await open_chat(hw, "Какой размер взять?")
-    post = await one_draft(hw, thread)
-    answer = await hw.press(VERA, data_for(post, "e"), on=post)
-    assert answer.text == says("draft.answer.edit").template
-    [prompt] = [
-        r for r in await hw.deliver() if isinstance(r, SendMessage) and r.text.startswith("✏️")
-    ]
-    assert has(prompt.text, says("draft.edit_prompt", draft="Здравствуйте! Размер маломерит."))
-    assert prompt.reply_parameters is not None
-    assert prompt.reply_parameters.message_id == post.message_id
-    assert prompt.message_thread_id == thread
-    assert "force_reply" in str(prompt.reply_markup)
-
-    edited = "Здравствуйте! Модель маломерит, берите на размер больше."
-    prompt_message = hw.message(VERA, prompt.text, GROUP_ID, message_thread_id=thread)
-    prompt_message |= {"message_id": sent_id(hw, prompt), "from": BOT_USER.model_dump()}
-    mine = hw.message(
-        VERA, edited, GROUP_ID, message_thread_id=thread, is_topic_message=True,
-        reply_to_message=prompt_message,
-    )  # fmt: skip
-    await hw.feed("message", mine)
-    await hw.app.bridge.replies.run_once()
-    receipts = [r for r in await hw.deliver() if isinstance(r, SetMessageReaction)]
-    assert [(r.message_id, [x.emoji for x in r.reaction or []]) for r in receipts] == [
-        (mine["message_id"], ["👍"])
-    ]
-    assert sent_texts(hw) == [edited]
-    row = await hw.db.pool.fetchrow("SELECT outcome FROM ai_suggestions")
-    assert row["outcome"] == "edited"
-    reply = await hw.db.pool.fetchrow("SELECT origin, suggestion_id FROM reply_outbox")
-    assert reply["origin"] == "draft" and reply["suggestion_id"] is not None
 
 
 async def test_regenerate_replaces_the_draft_in_the_same_post(
