@@ -1,15 +1,13 @@
 """/sellers through the emulators: state, pause, resume, key replacement, removal, forged
-buttons (strangers and agents refused: tests/admin/test_refusals_handlers.py)."""
+buttons (strangers and agents refused: tests/admin/test_refusals_handlers.py; forged data:
+tests/admin/test_sellers_handlers.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import SecretStr
-
-from bot.admin.callbacks import SellerAction, SellerOp
 from tests.support.texts import has, says
-from tests.support.world import API_KEY, CLIENT_ID, SECOND_ID, SECOND_KEY, WRONG_KEY, AdminWorld
+from tests.support.world import API_KEY, CLIENT_ID, WRONG_KEY, AdminWorld
 
 
 async def _with_seller(aw: AdminWorld) -> tuple[Any, Any]:
@@ -84,36 +82,3 @@ async def test_replace_key_checks_it_first_and_remove_asks_to_confirm(aw: AdminW
     assert aw.app is not None and aw.app.sync.seller_ids() == set()
     actions = [e.action for e in await aw.db.audit.list_recent()]
     assert actions[:2] == ["seller.remove", "seller.key_replace"]
-
-
-async def test_tampered_callback_data_is_looked_up_and_refused(aw: AdminWorld) -> None:
-    _, seller = await _with_seller(aw)
-    # A second group with its own admin (the owner) and seller.
-    other = aw.tg.create_group("Другая", is_forum=True, admins=[aw.owner.id],
-                               bot_rights={"can_manage_topics": True, "can_delete_messages": True,
-                                           "can_pin_messages": True})  # fmt: skip
-    aw.say(aw.owner, "/setup", other.id)
-    await aw.wait_group_post(other.id, says("setup.bound"))
-    aw.say(aw.owner, "/start")
-    await aw.wait_private(aw.owner, says("start"))
-    other_ws = await aw.db.workspaces.get_by_chat(tg_chat_id=other.id)
-    foreign = await aw.db.sellers.create(
-        workspace_id=other_ws.id, marketplace="ozon", name="Чужой", client_id=SECOND_ID,
-        api_key_encrypted=aw.vault.encrypt(SecretStr(SECOND_KEY)),
-    )  # fmt: skip
-
-    card = await _open_card(aw)
-    refused = await aw.answer_of(
-        aw.forge_press(aw.boris, card, SellerAction(action="rmok", seller_id=foreign.id))
-    )
-    assert refused["show_alert"] and refused["text"] in says("refused")
-    gone = await aw.answer_of(
-        aw.forge_press(aw.boris, card, SellerAction(action=SellerOp.PAUSE, seller_id=999_999))
-    )
-    assert has(gone["text"], says("sellers.gone"))
-    odd = await aw.answer_of(aw.forge_press(aw.boris, card, f"as1:explode:{seller.id}"))
-    assert has(odd["text"], says("wizard.outdated"))
-    old = await aw.answer_of(aw.forge_press(aw.boris, card, f"as:pause:{seller.id}"))
-    assert has(old["text"], says("wizard.outdated"))  # a button from before the version digit
-    states = {s.id: s.state for s in await aw.db.sellers.list_all()}
-    assert states == {seller.id: "active", foreign.id: "active"}
