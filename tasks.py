@@ -20,6 +20,28 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".installed-pyproject.sha256"
 #: What the type checker covers (untyped definitions refused; see [tool.mypy]).
 TYPED_PACKAGES = ("bot", "storage", "connectors")
+#: The test command's worker processes (pytest-xdist): ``TEST_WORKERS`` if set, else twice
+#: the CPUs, capped. The suite mostly waits (poll intervals, killed and restarted bots,
+#: emulated latency), so more workers than CPUs still shorten it; each worker has its own
+#: embedded PostgreSQL and its own ports.
+MAX_DEFAULT_WORKERS = 6
+
+
+def _test_workers() -> str:
+    configured = os.environ.get("TEST_WORKERS", "").strip()
+    if configured:
+        return configured
+    return str(min(MAX_DEFAULT_WORKERS, 2 * (os.cpu_count() or 1)))
+
+
+def _parallel(rest: list[str]) -> list[str]:
+    """xdist's options, unless the caller chose (``-n …``, ``-p no:xdist``) or runs serially
+    (``TEST_WORKERS=0``). ``--maxschedchunk 2`` hands cases out two at a time at first, so
+    the long modules collected first (tests/conftest.py) spread over all workers."""
+    chose = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in rest)
+    if chose or "no:xdist" in rest or _test_workers() == "0":
+        return []
+    return ["-n", _test_workers(), "--dist", "load", "--maxschedchunk", "2"]
 
 
 def _venv_python() -> Path:
@@ -85,7 +107,7 @@ def main(argv: list[str]) -> int:
     if subprocess.call([python, "-m", "mypy", *TYPED_PACKAGES]) != 0:
         print("Type check failed: fix the above (settings in pyproject.toml, [tool.mypy]).")
         return 1
-    return subprocess.call([python, "-m", "pytest", *rest])
+    return subprocess.call([python, "-m", "pytest", *_parallel(rest), *rest])
 
 
 if __name__ == "__main__":

@@ -89,12 +89,13 @@ def test_test_runs_lint_then_types_then_pytest_and_stops_at_a_failure(
     monkeypatch.setattr(tasks, "_ensure_venv", lambda: Path("/venv/python"))
     monkeypatch.setattr(tasks.os, "chdir", lambda _path: None)
     monkeypatch.setattr(tasks.subprocess, "call", call)
+    monkeypatch.setenv("TEST_WORKERS", "3")
     python = "/venv/python"
     expected = [
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
         [python, "-m", "mypy", "bot", "storage", "connectors"],
-        [python, "-m", "pytest", "-x"],
+        [python, "-m", "pytest", "-n", "3", "--dist", "load", "--maxschedchunk", "2", "-x"],
     ]
     result = tasks.main(["test", "-x"])
     if failing is None:
@@ -106,3 +107,21 @@ def test_test_runs_lint_then_types_then_pytest_and_stops_at_a_failure(
     else:
         assert result == 1
         assert calls == expected[:3]  # pytest does not run on a type error
+
+
+@pytest.mark.parametrize(
+    ("rest", "workers", "expected"),
+    [
+        ([], "", ["-n", "4", "--dist", "load", "--maxschedchunk", "2"]),  # 2 CPUs
+        ([], "0", []),  # serial on request
+        (["-n", "1"], "", []),  # the caller chose
+        (["-p", "no:xdist", "tests/bot"], "", []),
+    ],
+)
+def test_the_suite_runs_on_parallel_workers_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch, rest: list[str], workers: str, expected: list[str]
+) -> None:
+    tasks = load_tasks()
+    monkeypatch.setattr(tasks.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("TEST_WORKERS", workers)
+    assert tasks._parallel(rest) == expected
