@@ -1,10 +1,11 @@
 """Agent → marketplace through the real bot: replies, receipts, never twice, restarts.
 
-The core flows (a plain reply once, a lost answer not resent, a photo and a document, a
-draft sent with one tap) run on every marketplace (the ``market`` fixture,
+The core flows (a plain reply once, a photo and a document, a draft sent with one tap)
+run on every marketplace (the ``market`` fixture,
 tests/e2e/conftest.py); restarts on Ozon's world. Ozon's own rules (1000 characters, the
 48-hour window) and the other refusals are handler cases: tests/bridge/test_topic_handlers.py
-and tests/replies/test_refusal_cases.py.
+and tests/replies/test_refusal_cases.py; a lost answer not resent, on every marketplace:
+tests/e2e/test_agent_reply_handlers.py.
 """
 
 from __future__ import annotations
@@ -99,16 +100,6 @@ async def test_a_document_reply_goes_to_the_marketplace_by_name(
     await receipt(mworld, sent["message_id"])
     assert market.sent_files(chat_id) == [PDF]
     assert market.sent_file_names(chat_id) == ["счёт.pdf"]
-
-
-async def test_a_reply_whose_answer_is_lost_is_not_sent_twice(
-    mworld: World, market: Market
-) -> None:
-    chat_id, thread = await open_market_topic(mworld, market)
-    market.fault_on_send("accept_then_drop", file=False)  # taken, but the answer is lost
-    sent = mworld.tg.user_sends(mworld.agent_id, mworld.group_id, "Отправили!", thread_id=thread)
-    await receipt(mworld, sent["message_id"])
-    assert market.sent_texts(chat_id) == ["Отправили!"]
 
 
 @pytest.mark.parametrize("marketplace", MARKETPLACES)
