@@ -1,5 +1,5 @@
-"""Shared steps of the reply-spine tests: a crash that leaves a row in flight, the agent's
-messages, and what Ozon and the topic show afterwards."""
+"""Shared steps of the full-process reply-spine tests (test_order_and_once.py): the agent's
+messages, the row a restarted bot finds queued, and the receipt in the topic."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import base64
 from typing import Any
 
 from storage.records import ReplyItem
-from tests.support.texts import TextMatch, has
-from tests.support.world import CLIENT_ID, World, wait_until
+from tests.support.world import World, wait_until
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNk+A8AAQUBAScY42YAAAAASUVORK5CYII="
@@ -65,55 +64,8 @@ async def queue_as_the_bot_would(world: World, chat_id: str, message: dict[str, 
     return item
 
 
-def ozon_got(world: World, item: ReplyItem, chat_id: str) -> str:
-    """What a crashed attempt left at Ozon: the reply, stored as the API stores it."""
-    if item.kind == "text":
-        return world.ozon.state.send_message(CLIENT_ID, chat_id, item.text)
-    assert item.file is not None
-    content = PNG if item.file["name"].endswith(".jpg") else PDF
-    return world.ozon.state.send_file(CLIENT_ID, chat_id, item.file["name"], content)
-
-
-def sends_of(world: World, item: ReplyItem) -> int:
-    """How many times Ozon received this reply (text by text, file by name)."""
-    records = world.sent_to_ozon()
-    if item.kind == "text":
-        return sum(1 for r in records if r.kind == "text" and r.text == item.text)
-    assert item.file is not None
-    return sum(1 for r in records if r.kind == "file" and r.file_name == item.file["name"])
-
-
 async def receipt(world: World, message_id: int, seconds: float = 15.0) -> None:
     async def reacted() -> bool:
         return world.tg.reactions(world.group_id, message_id) == ["👍"]
 
     await wait_until(reacted, seconds)
-
-
-async def status_of(world: World, item_id: int) -> str:
-    return (await world.db.replies.get(item_id=item_id)).status
-
-
-async def post_with(
-    world: World, thread: int, *expected: TextMatch, seconds: float = 15.0
-) -> dict[str, Any]:
-    """The one post in the topic that says any of ``expected`` (text keys' matchers)."""
-
-    def matches(post: dict[str, Any]) -> bool:
-        return any(has(post.get("text"), one) for one in expected)
-
-    async def posted() -> bool:
-        return any(matches(p) for p in world.posts(thread))
-
-    await wait_until(posted, seconds)
-    [post] = [p for p in world.posts(thread) if matches(p)]
-    return post
-
-
-async def hurry(world: World) -> None:
-    """Skip the backoff of every waiting row (the tests are about what happens next)."""
-    await world.db.pool.execute(
-        "UPDATE reply_outbox SET not_before = now() WHERE status IN ('pending', 'sending')"
-    )
-    assert world.app is not None
-    world.app.bridge.replies.kick()

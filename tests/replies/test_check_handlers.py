@@ -1,7 +1,7 @@
 """The buttons under a "could not verify this file" notice, one press at a time
 (tests.support.handlers): who may decide, what each press answers, and that a decision is
 taken once. The worker that posts the notice and resends is proven in
-test_checks_and_failures.py; here the row waits as ``unverified`` from the start."""
+test_failure_handlers.py; here the row waits as ``unverified`` from the start."""
 
 from __future__ import annotations
 
