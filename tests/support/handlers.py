@@ -29,8 +29,10 @@ from pydantic import SecretStr
 from bot.app import App, assemble
 from bot.settings import Settings
 from connectors.ozon.client import OzonClient
+from connectors.wildberries.client import WildberriesClient
 from connectors.yandex_market.client import YandexMarketClient
 from sandbox.ozon import OzonEmulator
+from sandbox.wildberries import WildberriesEmulator
 from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.records import Workspace
@@ -192,10 +194,11 @@ async def open_handler_world(
     db: Database,
     configure: Callable[[Settings], Settings] | None = None,
     *,
+    wb: WildberriesEmulator | None = None,
     ym: YandexMarketEmulator | None = None,
 ) -> AsyncIterator[HandlerWorld]:
     """The assembled dispatcher with a recorded Bot; the owner (Olga) in ADMIN_IDS. Given
-    ``ym`` (a running emulator), the bot also gets a Yandex Market client for it."""
+    ``wb`` or ``ym`` (a running emulator), the bot also gets that marketplace's client."""
     async with OzonEmulator(port=0) as ozon:
         ozon.state.add_seller(CLIENT_ID, API_KEY, name="Обувь")
         ozon.state.add_seller(SECOND_ID, SECOND_KEY, name="Одежда")
@@ -213,12 +216,21 @@ async def open_handler_world(
             client = await stack.enter_async_context(
                 OzonClient(base_url=ozon.base_url, sleep=_instant)
             )
-            market = (
+            wb_client = (
+                None
+                if wb is None
+                else await stack.enter_async_context(
+                    WildberriesClient(base_url=wb.base_url, sleep=_instant)
+                )
+            )
+            ym_client = (
                 None
                 if ym is None
                 else await stack.enter_async_context(
                     YandexMarketClient(base_url=ym.base_url, sleep=_instant)
                 )
             )
-            app = assemble(settings, db=db, vault=vault, ozon=client, bot=bot, ym=market)
+            app = assemble(
+                settings, db=db, vault=vault, ozon=client, bot=bot, wb=wb_client, ym=ym_client
+            )
             yield HandlerWorld(db, app, bot, session, vault, settings, ozon)

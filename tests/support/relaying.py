@@ -23,23 +23,14 @@ from typing import Any
 
 from aiogram.methods import SetMessageReaction, TelegramMethod
 from aiogram.types import ReactionTypeEmoji
-from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from bot.app import assemble
-from bot.settings import Settings
-from connectors.ozon.client import OzonClient
-from connectors.wildberries.client import WildberriesClient
-from connectors.yandex_market.client import YandexMarketClient
-from sandbox.ozon import OzonEmulator
 from sandbox.wildberries import WildberriesEmulator
 from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
 from storage.records import Chat, ReplyItem, Seller
-from storage.vault import Vault
-from tests.support.handlers import GROUP_ID, OWNER, VERA, HandlerWorld, Person
+from tests.support.handlers import GROUP_ID, VERA, HandlerWorld, Person, open_handler_world
 from tests.support.markets import Market, OzonMarket, WbMarket, YmMarket
-from tests.support.recorded_bot import TOKEN, recorded_bot
 from tests.support.world import API_KEY, CLIENT_ID
 
 PNG = base64.b64decode(
@@ -47,10 +38,6 @@ PNG = base64.b64decode(
 )
 PDF = b"%PDF-1.4\n% a small invoice\n" + b"0" * 2048
 DOC_NAME = "invoice.pdf"
-
-
-async def _instant(_: float) -> None:
-    """Connector retries without waiting."""
 
 
 @dataclass
@@ -163,39 +150,23 @@ def receipts(requests: list[TelegramMethod[Any]]) -> list[int]:
 async def open_relay_world(db: Database, marketplace: str = "ozon") -> AsyncIterator[RelayWorld]:
     """The bound group (Boris its admin, Vera an agent) with one seller on ``marketplace``
     ("ozon", "wildberries", "ym"), its emulator, and the assembled bot with a recorded Bot."""
-    async with OzonEmulator(port=0) as ozon, contextlib.AsyncExitStack() as stack:
-        ozon.state.add_seller(CLIENT_ID, API_KEY, name="Обувь")
+    async with contextlib.AsyncExitStack() as stack:
         wb = ym = None
-        market: Market
-        if marketplace == "ozon":
-            market = OzonMarket(ozon, client_id=CLIENT_ID, api_key=API_KEY, shop="Обувь")
-        elif marketplace == "wildberries":
-            emulator = await stack.enter_async_context(WildberriesEmulator(rate_limit=False))
-            market = WbMarket(emulator)
-            wb = await stack.enter_async_context(
-                WildberriesClient(base_url=emulator.base_url, sleep=_instant)
-            )
+        if marketplace == "wildberries":
+            wb = await stack.enter_async_context(WildberriesEmulator(rate_limit=False))
         elif marketplace == "ym":
-            ym_emulator = await stack.enter_async_context(YandexMarketEmulator(rate_limit=False))
-            market = YmMarket(ym_emulator)
-            ym = await stack.enter_async_context(
-                YandexMarketClient(base_url=ym_emulator.base_url, sleep=_instant)
-            )
-        else:
+            ym = await stack.enter_async_context(YandexMarketEmulator(rate_limit=False))
+        elif marketplace != "ozon":
             raise ValueError(f"no emulator for marketplace {marketplace!r}")
-        settings = Settings(
-            bot_token=TOKEN,
-            ozon_api_url=ozon.base_url,
-            poll_interval_seconds=3600,
-            admin_ids=frozenset({OWNER.id}),
-        )
-        vault = Vault([SecretStr(Fernet.generate_key().decode())])
-        bot, session = recorded_bot()
-        client = await stack.enter_async_context(
-            OzonClient(base_url=ozon.base_url, sleep=_instant)
-        )
-        app = assemble(settings, db=db, vault=vault, ozon=client, bot=bot, wb=wb, ym=ym)
-        hw = HandlerWorld(db, app, bot, session, vault, settings, ozon)
+        hw = await stack.enter_async_context(open_handler_world(db, wb=wb, ym=ym))
+        market: Market
+        if wb is not None:
+            market = WbMarket(wb)
+        elif ym is not None:
+            market = YmMarket(ym)
+        else:
+            market = OzonMarket(hw.ozon, client_id=CLIENT_ID, api_key=API_KEY, shop="Обувь")
+        vault, bot = hw.vault, hw.bot
         workspace = await hw.bound_group()
         spec = market.seller_spec()
         seller = await db.sellers.create(
