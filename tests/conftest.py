@@ -15,10 +15,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from sandbox.llm import LlmEmulator
 from storage.database import Database
 from storage.embedded import EmbeddedPostgres, with_database
 from storage.migrate import apply_migrations
 from storage.pool import create_pool
+from tests.support.drafting import LLM_KEY
 from tests.support.handlers import HandlerWorld, open_handler_world
 from tests.support.world import AdminWorld, World, open_admin_world, open_world
 
@@ -145,3 +147,10 @@ async def hw(db: Database) -> AsyncIterator[HandlerWorld]:
     (tests.support.handlers.open_handler_world); a module may override it to set the scene."""
     async with open_handler_world(db) as opened:
         yield opened
+
+
+@pytest.fixture
+async def llm() -> AsyncIterator[LlmEmulator]:
+    """The LLM emulator, answering the drafts' key (tests.support.drafting.LLM_KEY)."""
+    async with LlmEmulator(api_key=LLM_KEY) as emulator:
+        yield emulator

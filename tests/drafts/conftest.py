@@ -10,10 +10,9 @@ import pytest
 
 from sandbox.llm import LlmEmulator
 from storage.database import Database
+from tests.support.drafting import LLM_KEY
 from tests.support.texts import has, says
 from tests.support.world import World, open_world, wait_until
-
-LLM_KEY = "sk-emulator-test"
 
 PANEL = says("ai.panel")  # the /ai panel of one shop
 AUTO_ON = says("ai.button.auto_on").template  # its auto-reply toggle, while off
@@ -33,12 +32,6 @@ def draft_settings(llm: LlmEmulator | None, **extra: Any) -> dict[str, Any]:
     if llm is not None:
         settings |= {"llm_api_key": LLM_KEY, "llm_base_url": llm.base_url}
     return settings | extra
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[LlmEmulator]:
-    async with LlmEmulator(api_key=LLM_KEY) as emulator:
-        yield emulator
 
 
 @pytest.fixture

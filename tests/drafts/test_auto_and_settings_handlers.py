@@ -22,15 +22,9 @@ from tests.drafts.test_draft_handlers import (
     open_chat,
     sent_texts,
 )
-from tests.support.drafting import LLM_KEY, buyer_message, draft_round, draft_world, sync_once
+from tests.support.drafting import buyer_message, draft_round, draft_world, sync_once
 from tests.support.handlers import BORIS, HandlerWorld, buttons, shown
 from tests.support.texts import has, says
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[LlmEmulator]:
-    async with LlmEmulator(api_key=LLM_KEY) as emulator:
-        yield emulator
 
 
 @pytest.fixture

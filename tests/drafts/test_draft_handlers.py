@@ -17,18 +17,12 @@ from aiogram.methods import EditMessageText, SendMessage, SetMessageReaction, Te
 
 from sandbox.llm import LlmEmulator
 from storage.database import Database
-from tests.support.drafting import LLM_KEY, buyer_message, draft_round, draft_world, sync_once
+from tests.support.drafting import buyer_message, draft_round, draft_world, sync_once
 from tests.support.handlers import GROUP_ID, VERA, HandlerWorld, buttons
 from tests.support.texts import has, says
 from tests.support.world import CLIENT_ID
 
 DRAFT_HEADERS = (says("draft.header.llm"), says("draft.header.template"))
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[LlmEmulator]:
-    async with LlmEmulator(api_key=LLM_KEY) as emulator:
-        yield emulator
 
 
 @pytest.fixture

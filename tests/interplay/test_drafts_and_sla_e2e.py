@@ -11,7 +11,6 @@ import pytest
 from sandbox.llm import LlmEmulator
 from storage.database import Database
 from tests.drafts.conftest import (
-    LLM_KEY,
     buttons,
     callback_answer,
     data_for,
@@ -28,12 +27,6 @@ SLA_NOTICES = (says("notice.warned"), says("notice.escalated"), says("notice.har
 
 def sla_notices(texts: list[str]) -> list[str]:
     return [t for t in texts if any(has(t, notice) for notice in SLA_NOTICES)]
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[LlmEmulator]:
-    async with LlmEmulator(api_key=LLM_KEY) as emulator:
-        yield emulator
 
 
 @pytest.fixture

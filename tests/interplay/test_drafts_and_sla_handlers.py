@@ -17,17 +17,11 @@ from sandbox.llm import LlmEmulator
 from storage.database import Database
 from tests.drafts.test_draft_handlers import open_chat, sent_texts
 from tests.sla.conftest import Clock
-from tests.support.drafting import LLM_KEY, draft_round, draft_world, sync_once
+from tests.support.drafting import draft_round, draft_world, sync_once
 from tests.support.handlers import HandlerWorld
 from tests.support.texts import has, says
 
 SLA_NOTICES = (says("notice.warned"), says("notice.escalated"), says("notice.hard_breached"))
-
-
-@pytest.fixture
-async def llm() -> AsyncIterator[LlmEmulator]:
-    async with LlmEmulator(api_key=LLM_KEY) as emulator:
-        yield emulator
 
 
 @pytest.fixture
