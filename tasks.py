@@ -39,9 +39,10 @@ def _parallel(rest: list[str]) -> list[str]:
     (``TEST_WORKERS=0``). ``--maxschedchunk 2`` hands cases out two at a time at first, so
     the long modules collected first (tests/conftest.py) spread over all workers."""
     chose = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in rest)
-    if chose or "no:xdist" in rest or _test_workers() == "0":
+    workers = _test_workers()
+    if chose or "no:xdist" in rest or workers == "0":
         return []
-    return ["-n", _test_workers(), "--dist", "load", "--maxschedchunk", "2"]
+    return ["-n", workers, "--dist", "load", "--maxschedchunk", "2"]
 
 
 def _venv_python() -> Path:
