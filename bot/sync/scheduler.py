@@ -1,9 +1,14 @@
 """apscheduler jobs: one poll job per seller, kept in step with the sellers table.
 
 Each seller has its own interval job (jittered, one run at a time, missed runs coalesced),
-so a slow or failing seller never delays another. A reconcile job adds jobs for new
-sellers and drops jobs of removed or paused ones; admin commands may also call
-:meth:`SyncScheduler.reconcile` directly for an immediate effect.
+so a slow or failing seller never delays another. Each job has its own place in the interval
+(:func:`poll_phase`): if every shop polled at the same moment, each interval's buyer messages
+would reach the Telegram queue in one burst and wait behind each other for the bot's 30
+sends a second, instead of arriving spread over the interval as they were written. After a
+start, every shop is still polled within one interval.
+
+A reconcile job adds jobs for new sellers and drops jobs of removed or paused ones; admin
+commands may also call :meth:`SyncScheduler.reconcile` directly for an immediate effect.
 
 The apscheduler instance is the process's one (``bot.scheduling``), started and stopped by
 the composition root; this class only adds and removes its own ``sync:`` jobs.
@@ -30,6 +35,17 @@ RECONCILE_JOB = f"{JOB_PREFIX}reconcile"
 
 def poll_job_id(seller_id: int) -> str:
     return f"{JOB_PREFIX}seller:{seller_id}"
+
+
+#: The golden ratio's fractional part: multiples of it, taken modulo 1, fill an interval
+#: evenly for any number of sellers (no two neighbouring gaps differ by more than 2.7×).
+_SPREAD = 0.6180339887498949
+
+
+def poll_phase(seller_id: int, interval_seconds: float) -> float:
+    """Seconds into the interval at which the seller's first poll runs. Derived from the id
+    alone, so every instance agrees on it and a restart keeps it."""
+    return (seller_id * _SPREAD) % 1.0 * interval_seconds
 
 
 class SyncScheduler:
@@ -95,7 +111,9 @@ class SyncScheduler:
         scheduled = self.seller_ids()
         for seller_id in scheduled - wanted:
             self._scheduler.remove_job(poll_job_id(seller_id))
+        now = datetime.now(UTC)
         for seller_id in wanted - scheduled:
+            first = now + timedelta(seconds=poll_phase(seller_id, self._interval))
             self._scheduler.add_job(
                 self._tick,
                 "interval",
@@ -106,7 +124,7 @@ class SyncScheduler:
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=max(1, int(self._interval)),
-                next_run_time=datetime.now(UTC) + timedelta(milliseconds=10),
+                next_run_time=first + timedelta(milliseconds=10),
             )
         if wanted != scheduled:
             logger.info("poll jobs: %d sellers", len(wanted))
