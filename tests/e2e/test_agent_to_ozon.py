@@ -1,10 +1,15 @@
 """Agent → marketplace through the real bot: replies, receipts, never twice, restarts.
 
-The core flows (a plain reply once, a photo and a document, a draft sent with one tap)
-run on every marketplace (the ``market`` fixture,
-tests/e2e/conftest.py); restarts on Ozon's world. Ozon's own rules (1000 characters, the
-48-hour window) and the other refusals are handler cases: tests/bridge/test_topic_handlers.py
-and tests/replies/test_refusal_cases.py; a lost answer not resent, on every marketplace:
+The core flow (a text, a photo and a document written in a row, each reaching the buyer
+once, in order, with its 👍 receipt) runs through the running bot on every marketplace (the
+``market`` fixture, tests/e2e/conftest.py): the point is the path through polling, the
+per-topic update order, the reply worker and the Telegram queue. The restarts stay here on
+Ozon's world: a stopped process's claim taken back and its updates delivered again.
+
+A draft sent with one tap, on every marketplace, is a step case
+(test_draft_one_tap_handlers.py). Ozon's own rules (1000 characters, the 48-hour window) and
+the other refusals are handler cases: tests/bridge/test_topic_handlers.py and
+tests/replies/test_refusal_cases.py; a lost answer not resent, on every marketplace:
 tests/e2e/test_agent_reply_handlers.py.
 """
 
@@ -12,16 +17,11 @@ from __future__ import annotations
 
 import base64
 
-import pytest
-
 from bot.marketplaces import build_marketplaces
 from bot.seller_api import SellerApis
 from bot.sync.poller import SellerPoller
 from connectors.ozon.client import OzonClient
-from sandbox.llm import LlmEmulator
-from storage.database import Database
-from tests.drafts.conftest import LLM_KEY, data_for, draft_settings, wait_for_draft
-from tests.support.markets import MARKETPLACES, Market, open_market_world
+from tests.support.markets import WB_SELLER, YM_BUSINESS, Market, OzonMarket, WbMarket, YmMarket
 from tests.support.world import CLIENT_ID, World, wait_until
 
 PNG = base64.b64decode(
@@ -55,16 +55,46 @@ async def receipt(world: World, message_id: int) -> None:
     await wait_until(reacted)
 
 
-async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(
+def sent_in_order(market: Market, chat_id: str) -> list[str]:
+    """What the seller sent the marketplace, in the order it arrived: a text as itself, a
+    file as ``file:<name>``."""
+    if isinstance(market, OzonMarket):
+        sent = market.ozon.state.sent_by_seller(market.client_id, chat_id)
+        return [f"file:{r.file_name}" if r.file_name else r.text for r in sent]
+    if isinstance(market, WbMarket):
+        records = market.wb.state.sent_by(WB_SELLER, chat_id)
+    else:
+        assert isinstance(market, YmMarket)
+        records = market.ym.state.sent_by_partner(YM_BUSINESS, int(chat_id))
+    shown: list[str] = []
+    for record in records:
+        shown += [record.text] if record.text else []
+        shown += [f"file:{f.name}" for f in record.files]
+    return shown
+
+
+async def test_a_text_a_photo_and_a_document_reach_the_buyer_once_in_order_with_receipts(
     mworld: World, market: Market
 ) -> None:
     chat_id, thread = await open_market_topic(mworld, market)
-    sent = mworld.tg.user_sends(
-        mworld.agent_id, mworld.group_id, "Здравствуйте! Доставим завтра.", thread_id=thread
-    )
-    await receipt(mworld, sent["message_id"])
+    written = [  # in a row: the bot handles them in Telegram's order, one at a time
+        mworld.tg.user_sends(
+            mworld.agent_id, mworld.group_id, "Здравствуйте! Доставим завтра.", thread_id=thread
+        ),
+        mworld.tg.user_sends(mworld.agent_id, mworld.group_id, photo=PNG, thread_id=thread),
+        mworld.tg.user_sends(
+            mworld.agent_id, mworld.group_id, document=("счёт.pdf", PDF), thread_id=thread
+        ),
+    ]
+    for message in written:
+        await receipt(mworld, message["message_id"])
 
     assert market.sent_texts(chat_id) == ["Здравствуйте! Доставим завтра."]
+    assert market.sent_files(chat_id) == [PNG, PDF]  # the photo as a file, then the PDF
+    assert market.sent_file_names(chat_id)[-1:] == ["счёт.pdf"]  # the document by name
+    text, photo, document = sent_in_order(market, chat_id)
+    assert text == "Здравствуйте! Доставим завтра."
+    assert photo.startswith("file:") and document == "file:счёт.pdf"
     chat = await mworld.chat(chat_id)
     assert chat.waiting_since is None
     turn = await mworld.db.pool.fetchrow(
@@ -72,55 +102,13 @@ async def test_a_reply_in_the_topic_reaches_the_buyer_once_with_a_receipt(
     )
     assert turn["answered_via"] == "bot" and turn["answered_by_agent_id"] is not None
 
-    await mworld.poll()  # the reply shows up in the marketplace's chat: recognised as ours
+    await mworld.poll()  # the replies show up in the marketplace's chat: recognised as ours
     await wait_until(mworld.outbox_settled)
     sources = await mworld.db.pool.fetch("SELECT source FROM messages WHERE direction = 'out'")
-    assert [r["source"] for r in sources] == (["bot"] if market.reads_reply_back else [])
-    assert len(mworld.posts(thread)) == 1  # no "cabinet reply" echo of our own answer
+    assert [r["source"] for r in sources] == (["bot"] * 3 if market.reads_reply_back else [])
+    assert len(mworld.posts(thread)) == 1  # no "cabinet reply" echo of our own answers
     assert market.sent_texts(chat_id) == ["Здравствуйте! Доставим завтра."]
-
-
-async def test_a_photo_reply_goes_to_the_marketplace_as_a_file(
-    mworld: World, market: Market
-) -> None:
-    chat_id, thread = await open_market_topic(mworld, market)
-    sent = mworld.tg.user_sends(mworld.agent_id, mworld.group_id, photo=PNG, thread_id=thread)
-    await receipt(mworld, sent["message_id"])
-    assert market.sent_files(chat_id) == [PNG]
-    assert market.sent_texts(chat_id) == []
-
-
-async def test_a_document_reply_goes_to_the_marketplace_by_name(
-    mworld: World, market: Market
-) -> None:
-    chat_id, thread = await open_market_topic(mworld, market)
-    sent = mworld.tg.user_sends(
-        mworld.agent_id, mworld.group_id, document=("счёт.pdf", PDF), thread_id=thread
-    )
-    await receipt(mworld, sent["message_id"])
-    assert market.sent_files(chat_id) == [PDF]
-    assert market.sent_file_names(chat_id) == ["счёт.pdf"]
-
-
-@pytest.mark.parametrize("marketplace", MARKETPLACES)
-async def test_a_draft_is_sent_with_one_tap_once(db: Database, marketplace: str) -> None:
-    async with (
-        LlmEmulator(api_key=LLM_KEY) as llm,
-        open_market_world(db, marketplace, settings_overrides=draft_settings(llm)) as opened,
-    ):
-        world, market = opened
-        llm.script("Здравствуйте! Отправим сегодня.")
-        chat_id, thread = await open_market_topic(world, market, "Когда отправите?")
-        post = await wait_for_draft(world, thread)
-        send = data_for(post, "s")
-        for _ in range(2):  # a double tap
-            world.tg.press_button(world.agent_id, world.group_id, post["message_id"], send)
-        await receipt(world, post["message_id"])
-        await world.poll()
-        await wait_until(world.outbox_settled)
-        assert market.sent_texts(chat_id) == ["Здравствуйте! Отправим сегодня."]
-        reply = await world.db.pool.fetchrow("SELECT origin, status FROM reply_outbox")
-        assert tuple(reply) == ("draft", "sent")
+    assert market.sent_files(chat_id) == [PNG, PDF]
 
 
 async def test_a_reply_in_flight_at_a_crash_is_sent_once_after_restart(world: World) -> None:

@@ -1,89 +1,98 @@
-"""Ozon push notifications through the real bot: a push makes the buyer's message appear
-without waiting for the scheduled poll, and only from allowed networks."""
+"""Ozon push notifications through the bot's own push server (the one :func:`bot.app.assemble`
+builds, listening on loopback), one step at a time: the Ozon emulator pushes to it, the push
+inbox is drained once (the poll the push asks for runs then), the Telegram queue once. No
+scheduler runs, so only a push explains a buyer's message arriving, and only from allowed
+networks. The server's checks one by one (tokens, proxies, pacing) are in
+tests/security/test_push_endpoint.py."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
+from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.sync.push_tokens import PushTokens
-from sandbox.ozon.server import OzonEmulator
 from storage.database import Database
-from storage.errors import NotFound
-from tests.support.world import CLIENT_ID, World, open_world, wait_until
-
-
-async def first_polls_done(world: World, restarted: datetime) -> None:
-    """The scheduler polls every seller once at start; let that finish before buyers write,
-    so that only a push can explain what arrives next (the next poll is an hour away)."""
-
-    async def polled() -> bool:
-        state = await world.db.sync_state.get(seller_id=world.seller.id)
-        return state.last_success_at is not None and state.last_success_at > restarted
-
-    await wait_until(polled)
-
-
-async def topic_when_stored(world: World, chat_id: str) -> int:
-    async def mapped() -> bool:
-        try:
-            return (await world.chat(chat_id)).topic_thread_id is not None
-        except NotFound:
-            return False
-
-    await wait_until(mapped)
-    return await world.topic_of(chat_id)
-
-
-async def with_push(world: World, networks: str) -> str:
-    """Restart the bot with the push endpoint on; return its URL."""
-    await world.stop()
-    world.settings = world.settings.model_copy(
-        update={
-            "ozon_push_port": 0,
-            "ozon_push_host": "127.0.0.1",
-            "ozon_push_allowed_networks": (ipaddress.ip_network(networks),),
-        }
-    )
-    restarted = datetime.now(UTC)
-    await world.start()
-    await first_polls_done(world, restarted)
-    assert world.app is not None and world.app.push is not None
-    token = await PushTokens(db=world.db, vault=world.vault).current(world.seller.id)
-    return f"http://127.0.0.1:{world.app.push.port}/ozon/push/{token.get_secret_value()}"
+from tests.support.handlers import GROUP_ID, HandlerWorld, open_handler_world
+from tests.support.replies_steps import settings_with
+from tests.support.world import CLIENT_ID, wait_until
 
 
 @pytest.fixture
-async def pushing(db: Database) -> AsyncIterator[tuple[World, str]]:
-    async with open_world(db) as world:
-        url = await with_push(world, "127.0.0.0/8")
-        world.ozon.state.set_push_url(CLIENT_ID, url)
-        yield world, url
+def networks() -> str:
+    return "127.0.0.0/8"
+
+
+@pytest.fixture
+async def hw(db: Database, networks: str) -> AsyncIterator[HandlerWorld]:
+    push_on = settings_with(
+        ozon_push_port=0, ozon_push_host="127.0.0.1", ozon_push_min_interval_seconds=0.0,
+        ozon_push_allowed_networks=(ipaddress.ip_network(networks),),
+    )  # fmt: skip
+    async with open_handler_world(db, push_on) as opened:
+        assert opened.app.push is not None
+        await opened.app.push.start()
+        try:
+            yield opened
+        finally:
+            await opened.app.push.stop()
+
+
+async def subscribed(hw: HandlerWorld) -> str:
+    """The bound group's Ozon shop, its push URL set in Ozon's cabinet; the URL."""
+    seller = await hw.add_seller(await hw.bound_group())
+    assert hw.app.push is not None
+    token = await PushTokens(db=hw.db, vault=hw.vault).current(seller.id)
+    url = f"http://127.0.0.1:{hw.app.push.port}/ozon/push/{token.get_secret_value()}"
+    hw.ozon.state.set_push_url(CLIENT_ID, url)
+    return url
+
+
+async def pushed(hw: HandlerWorld, count: int) -> None:
+    """The emulator's ``count``-th push has been answered."""
+
+    async def answered() -> bool:
+        return len(hw.ozon.pushes) >= count
+
+    await wait_until(answered)
+
+
+async def processed(hw: HandlerWorld) -> list[TelegramMethod[Any]]:
+    """One drain of the push inbox (the polls it asks for), then the Telegram queue."""
+    assert hw.app.push_inbox is not None
+    await hw.app.push_inbox.drain()
+    return await hw.deliver()
+
+
+def posted(requests: list[TelegramMethod[Any]]) -> list[SendMessage]:
+    return [r for r in requests if isinstance(r, SendMessage) and r.chat_id == GROUP_ID]
 
 
 async def test_a_push_brings_the_buyer_message_without_a_scheduled_poll(
-    pushing: tuple[World, str],
+    hw: HandlerWorld,
 ) -> None:
-    world, _ = pushing
-    chat_id, _ = world.buyer_writes(text="Здравствуйте, где заказ?")
-    thread = await topic_when_stored(world, chat_id)  # the poll interval is an hour
-    await world.wait_for_posts(thread, 1)
-    assert "Здравствуйте, где заказ?" in world.posts(thread)[0]["text"]
+    await subscribed(hw)
+    chat_id, _ = hw.ozon.state.buyer_writes(CLIENT_ID, text="Здравствуйте, где заказ?")
+    await pushed(hw, 1)
+    [first] = posted(await processed(hw))
+    assert first.message_thread_id is not None
+    assert "Здравствуйте, где заказ?" in first.text
 
-    world.buyer_writes(text="Ау?", chat_id=chat_id)
-    await world.wait_for_posts(thread, 2)
-    ozon: OzonEmulator = world.ozon
-    assert [status for _, _, status in ozon.pushes] == [200, 200]
-    stored = await world.db.pool.fetchval("SELECT count(*) FROM messages")
+    hw.ozon.state.buyer_writes(CLIENT_ID, text="Ау?", chat_id=chat_id)
+    await pushed(hw, 2)
+    [second] = posted(await processed(hw))
+    assert second.message_thread_id == first.message_thread_id and "Ау?" in second.text
+    assert [status for _, _, status in hw.ozon.pushes] == [200, 200]
+    stored = await hw.db.pool.fetchval("SELECT count(*) FROM messages")
     assert stored == 2  # a push and a poll of the same message store it once
 
 
-async def test_ping_is_answered_and_junk_is_refused(pushing: tuple[World, str]) -> None:
-    _, url = pushing
+async def test_ping_is_answered_and_junk_is_refused(hw: HandlerWorld) -> None:
+    url = await subscribed(hw)
     async with httpx.AsyncClient() as http:
         ping = await http.post(url, json={"message_type": "TYPE_PING", "time": "2025-09-14"})
         junk = await http.post(url, content=b"not json")
@@ -96,15 +105,12 @@ async def test_ping_is_answered_and_junk_is_refused(pushing: tuple[World, str]) 
     assert foreign.json() == {"result": True}  # acknowledged, ignored
 
 
-async def test_a_push_from_a_network_not_allowed_is_refused(db: Database) -> None:
-    async with open_world(db) as world:
-        url = await with_push(world, "195.34.21.0/24")
-        world.ozon.state.set_push_url(CLIENT_ID, url)
-        world.buyer_writes(text="Здравствуйте")
-
-        async def pushed() -> bool:
-            return bool(world.ozon.pushes)
-
-        await wait_until(pushed)
-        assert world.ozon.pushes[0][2] == 403
-        assert await world.db.pool.fetchval("SELECT count(*) FROM messages") == 0
+@pytest.mark.parametrize("networks", ["195.34.21.0/24"])
+async def test_a_push_from_a_network_not_allowed_is_refused(hw: HandlerWorld) -> None:
+    await subscribed(hw)
+    hw.ozon.state.buyer_writes(CLIENT_ID, text="Здравствуйте")
+    await pushed(hw, 1)
+    assert hw.ozon.pushes[0][2] == 403
+    assert posted(await processed(hw)) == []
+    assert await hw.db.pool.fetchval("SELECT count(*) FROM push_inbox") == 0
+    assert await hw.db.pool.fetchval("SELECT count(*) FROM messages") == 0

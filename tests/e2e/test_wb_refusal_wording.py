@@ -1,63 +1,57 @@
 """A WB buyer's photo that Telegram takes neither as a photo nor as a document is named in
-the topic, and the report says where to see it: the WB portal, not the Ozon cabinet."""
+the topic, and the report says where to see it: the WB portal, not the Ozon cabinet. One
+sync pass and one delivery (tests.support.replies_steps), Telegram's refusals prepared on
+the recorded session."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import SendDocument, SendMessage, SendPhoto
 
-import pytest
-from pydantic import SecretStr
-
-from sandbox.wildberries import Upload, WildberriesEmulator
+from sandbox.wildberries import Upload
 from storage.database import Database
+from tests.support.handlers import GROUP_ID
+from tests.support.markets import WB_SELLER, WbMarket
+from tests.support.replies_steps import open_relay_steps
 from tests.support.texts import says
-from tests.support.world import World, open_world, wait_until
 
-WB_SELLER = "wb-refusal-seller"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048
+REFUSED = "Bad Request: wrong type of the web page content"
 
 
-@pytest.fixture
-async def world(db: Database) -> AsyncIterator[World]:
-    async with WildberriesEmulator() as wb:
-        wb.state.add_seller(WB_SELLER, name="Обувь на WB")
-        async with open_world(db, wb=wb) as opened:
-            yield opened
-
-
-async def test_a_wb_file_telegram_refuses_is_reported_with_wb_wording(world: World) -> None:
-    assert world.wb is not None and world.app is not None
-    token = world.wb.state.issue_token(WB_SELLER).token
-    seller = await world.db.sellers.create(
-        workspace_id=world.workspace.id,
-        marketplace="wildberries",
-        name="Обувь WB",
-        client_id=WB_SELLER,
-        api_key_encrypted=world.vault.encrypt(SecretStr(token)),
-    )
-    world.tg.inject_error("sendPhoto", "Bad Request: IMAGE_PROCESS_FAILED", count=1)
-    world.tg.inject_error("sendDocument", "Bad Request: wrong type of the web page content")
-    opened = world.wb.state.buyer_writes(
-        WB_SELLER, text="Смотрите", uploads=[Upload("photo.jpg", JPEG)]
-    )
-    await world.app.sync.run_now(seller.id)
-    chat = await world.db.chats.get_by_external(seller_id=seller.id, external_id=opened.chat_id)
-
-    async def reported() -> bool:
-        current = await world.db.chats.get(chat_id=chat.id)
-        return (
-            current.topic_thread_id is not None and len(world.posts(current.topic_thread_id)) >= 2
+async def test_a_wb_file_telegram_refuses_is_reported_with_wb_wording(db: Database) -> None:
+    async with open_relay_steps(db, "wildberries") as rw:
+        assert isinstance(rw.market, WbMarket)
+        session = rw.hw.session
+        photo = SendPhoto(chat_id=GROUP_ID, photo="x")
+        session.add_result_for(
+            SendPhoto,
+            TelegramBadRequest(method=photo, message="Bad Request: IMAGE_PROCESS_FAILED"),
         )
+        document = SendDocument(chat_id=GROUP_ID, document="x")
+        for _ in range(5):  # every try as a document is refused too
+            session.add_result_for(
+                SendDocument, TelegramBadRequest(method=document, message=REFUSED)
+            )
+        opened = rw.market.wb.state.buyer_writes(
+            WB_SELLER, text="Смотрите", uploads=[Upload("photo.jpg", JPEG)]
+        )
+        await rw.poll()
+        requests = await rw.hw.deliver()
 
-    await wait_until(reported, seconds=30)
-    await wait_until(world.outbox_settled)
-    thread = (await world.db.chats.get(chat_id=chat.id)).topic_thread_id
-    assert thread is not None
-    *_, named, report = world.posts(thread)
-    assert named["text"] in says("outbox.file_as_text", name="photo.jpg")
-    refused = "Bad Request: wrong type of the web page content"
-    assert report["text"] in says("outbox.refused.file.wildberries", name="photo.jpg",
-                                  reason=refused)  # the WB portal  # fmt: skip
-    assert report["text"] not in says("outbox.refused.file")  # not the Ozon wording
-    assert "Ozon" not in report["text"]
-    assert "wrong type of the web page content" in report["text"]
+        thread = (await rw.chat(str(opened.chat_id))).topic_thread_id
+        assert thread is not None
+        posts = [
+            r
+            for r in requests
+            if isinstance(r, SendMessage)
+            and r.chat_id == GROUP_ID
+            and r.message_thread_id == thread
+        ]
+        *_, named, report = posts
+        assert named.text in says("outbox.file_as_text", name="photo.jpg")
+        assert report.text in says("outbox.refused.file.wildberries", name="photo.jpg",
+                                   reason=REFUSED)  # the WB portal  # fmt: skip
+        assert report.text not in says("outbox.refused.file")  # not the Ozon wording
+        assert "Ozon" not in report.text
+        assert "wrong type of the web page content" in report.text

@@ -1,78 +1,78 @@
-"""/agents: a group admin decides who may answer buyers; the button proves nothing."""
+"""/agents, the whole story one step at a time (tests.support.relaying on Ozon): an agent's
+reply reaches the buyer, a group admin forbids her to answer (a stranger's press proves
+nothing), her next reply is refused in the topic and never reaches Ozon, and she is allowed
+again. The roster's wording and who may press alone: test_who_may_answer_handlers.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
 
-from sandbox.telegram import Member, MemberStatus
-from tests.support.texts import TextMatch, has, says
-from tests.support.world import World, wait_until
+import pytest
+from aiogram.methods import EditMessageText, SendMessage
 
-
-async def bot_said(world: World, chat_id: int, expected: TextMatch) -> dict[str, Any]:
-    async def said() -> bool:
-        return any(has(m.get("text"), expected) for m in world.tg.bot_messages(chat_id))
-
-    await wait_until(said)
-    return next(m for m in world.tg.bot_messages(chat_id) if has(m.get("text"), expected))
+from storage.database import Database
+from tests.support.handlers import BORIS, GLEB, GROUP_ID, buttons, shown
+from tests.support.relaying import RelayWorld, open_relay_world, receipts
+from tests.support.texts import has, says
 
 
-async def answered(world: World, query_id: str) -> dict[str, Any]:
-    async def done() -> bool:
-        return world.tg.callback_answer(query_id) is not None
-
-    await wait_until(done)
-    answer = world.tg.callback_answer(query_id)
-    assert answer is not None
-    return answer
+@pytest.fixture
+async def rw(db: Database) -> AsyncIterator[RelayWorld]:
+    async with open_relay_world(db) as opened:
+        yield opened
 
 
-async def test_an_admin_forbids_an_agent_to_answer_and_allows_again(world: World) -> None:
-    boris = world.tg.create_user(first_name="Борис", username="boris")
-    world.tg.state.chat(world.group_id).members[boris.id] = Member(boris.id, MemberStatus.MEMBER)
-    chat_id, _ = world.buyer_writes(text="Где заказ?")
-    await world.poll()
-    thread = await world.topic_of(chat_id)
-    world.tg.user_sends(boris.id, world.group_id, "Завтра привезут", thread_id=thread)
-    await wait_until(lambda: _true(len(world.sent_to_ozon()) == 1))
+def edited_roster(requests: list[object], roster_id: int | None) -> EditMessageText:
+    [edited] = [
+        r
+        for r in requests
+        if isinstance(r, EditMessageText) and r.chat_id == BORIS.id and r.message_id == roster_id
+    ]
+    return edited
 
-    world.tg.user_sends(world.agent_id, world.agent_id, "/agents")
-    roster = await bot_said(world, world.agent_id, says("agents.title", group="Поддержка"))
-    assert has(roster["text"], says("agents.line", mark="✅", name="Борис (@boris)"))
-    [[button]] = roster["reply_markup"]["inline_keyboard"]  # the admin herself has no switch
-    assert button["text"] == "✅ Борис"
 
-    stranger = world.tg.create_user(first_name="Чужой")
-    refused = world.tg.press_button(
-        stranger.id, world.agent_id, roster["message_id"], button["callback_data"]
+async def test_an_admin_forbids_an_agent_to_answer_and_allows_again(rw: RelayWorld) -> None:
+    chat_id, thread = await rw.topic("Где заказ?")
+    first = await rw.agent_writes(thread, "text", "Завтра привезут")
+    assert receipts(await rw.relay()) == [first["message_id"]]
+    assert rw.market.sent_texts(chat_id) == ["Завтра привезут"]
+
+    [roster] = [m for m in shown(await rw.hw.say(BORIS, "/agents")) if isinstance(m, SendMessage)]
+    assert roster.chat_id == BORIS.id
+    assert has(roster.text, says("agents.title", group="Поддержка"))
+    assert has(roster.text, says("agents.line", mark="✅", name="Вера (@vera)"))
+    [(label, forbid)] = buttons(roster).items()  # the admin himself has no switch
+    assert label == "✅ Вера"
+    roster_id = 1001 + rw.hw.session.sent(SendMessage).index(roster)  # as the session answered
+    on = EditMessageText(chat_id=BORIS.id, message_id=roster_id, text=roster.text,
+                         reply_markup=roster.reply_markup)  # fmt: skip
+
+    rw.hw.in_group(GLEB, "left")
+    refusal = await rw.hw.press(GLEB, forbid, on=on)
+    assert refusal.show_alert is True and has(refusal.text, says("agents.refused"))
+    assert await rw.db.pool.fetchval("SELECT count(*) FROM audit_log") == 0
+
+    before = len(rw.hw.session.requests)
+    assert has((await rw.hw.press(BORIS, forbid, on=on)).text, says("agents.changed"))
+    edited = edited_roster(rw.hw.session.requests[before:], roster_id)
+    assert has(edited.text, says("agents.line", mark="🚫", name="Вера (@vera)"))
+
+    await rw.agent_writes(thread, "text", "Ещё ответ")
+    requests = await rw.relay()
+    assert any(
+        has(m.text, says("reply_failed.not_allowed"))
+        for m in shown(requests)
+        if m.chat_id == GROUP_ID
     )
-    refusal = await answered(world, refused)
-    assert refusal["show_alert"] is True and has(refusal["text"], says("agents.refused"))
-
-    pressed = world.tg.press_button(
-        world.agent_id, world.agent_id, roster["message_id"], button["callback_data"]
-    )
-    assert (await answered(world, pressed))["text"] in says("agents.changed")
-    await bot_said(world, world.agent_id, says("agents.line", mark="🚫", name="Борис (@boris)"))
-
-    world.tg.user_sends(boris.id, world.group_id, "Ещё ответ", thread_id=thread)
-    await bot_said(world, world.group_id, says("reply_failed.not_allowed"))
-    assert len(world.sent_to_ozon()) == 1
-    actions = await world.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
+    assert rw.market.sent_texts(chat_id) == ["Завтра привезут"]  # nothing more reached Ozon
+    actions = await rw.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
     assert [r["action"] for r in actions] == ["member.forbid_reply"]
 
-    [edited] = [m for m in world.tg.messages(world.agent_id)
-                if m["message_id"] == roster["message_id"]]  # fmt: skip
-    [[allow]] = edited["reply_markup"]["inline_keyboard"]
-    assert allow["text"] == "🚫 Борис"
-    again = world.tg.press_button(
-        world.agent_id, world.agent_id, roster["message_id"], allow["callback_data"]
-    )
-    await answered(world, again)
-    await bot_said(world, world.agent_id, says("agents.line", mark="✅", name="Борис (@boris)"))
-    actions = await world.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
+    [(label, allow)] = buttons(edited).items()
+    assert label == "🚫 Вера"
+    before = len(rw.hw.session.requests)
+    await rw.hw.press(BORIS, allow, on=edited)
+    again = edited_roster(rw.hw.session.requests[before:], roster_id)
+    assert has(again.text, says("agents.line", mark="✅", name="Вера (@vera)"))
+    actions = await rw.db.pool.fetch("SELECT action FROM audit_log ORDER BY id")
     assert [r["action"] for r in actions] == ["member.forbid_reply", "member.allow_reply"]
-
-
-async def _true(value: bool) -> bool:
-    return value
