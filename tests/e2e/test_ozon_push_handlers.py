@@ -1,7 +1,7 @@
 """Adding an Ozon shop registers its push URL with Ozon, one update at a time
 (tests.support.handlers, against the Ozon emulator): said in the wizard's last message when
-Ozon takes it, or the URL handed over with a button when Ozon refuses. Pushes arriving are
-proven end to end in test_ozon_push.py."""
+Ozon takes it, or the URL handed over with a button when Ozon refuses. Pushes arriving at
+the bot's own push server, drained and posted, are test_ozon_push.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """/agents one update at a time (tests.support.handlers): the roster's wording, who may
 press its switches, what a press changes (/agents typed in a group:
 tests/admin/test_agents_handlers.py). The whole story (an agent forbidden, their reply
-refused, allowed again, the buyer reached) stays end to end in test_who_may_answer.py."""
+refused, allowed again, the buyer reached) is test_who_may_answer.py, as relay steps."""
 
 from __future__ import annotations
 
