@@ -35,6 +35,7 @@ def bot_standing(status: str, rights: tuple[str, ...] = RIGHTS) -> dict[str, Any
             "can_restrict_members": False, "can_promote_members": False,
             "can_change_info": False, "can_invite_users": True, "can_post_stories": False,
             "can_edit_stories": False, "can_delete_stories": False,
+            "can_send_welcome_messages": False,
             **{right: right in rights for right in RIGHTS}}  # fmt: skip
 
 
@@ -60,18 +61,8 @@ def bot_with_rights(hw: HandlerWorld, *, asker: Person, asker_status: str,
     status (their role), then the bot's own, an admin with only ``rights`` (the answers
     are queued per method, whatever the chat)."""
     hw.session.add_result_for(GetChatMember, member(asker_status, asker.id))
-    granted = {right: right in rights for right in RIGHTS}
-    hw.session.add_result_for(
-        GetChatMember,
-        ChatMemberAdministrator(
-            user=BOT_USER, can_be_edited=False, is_anonymous=False, can_manage_chat=True,
-            can_delete_messages=granted["can_delete_messages"], can_manage_video_chats=False,
-            can_restrict_members=False, can_promote_members=False, can_change_info=False,
-            can_invite_users=True, can_post_stories=False, can_edit_stories=False,
-            can_delete_stories=False, can_manage_topics=granted["can_manage_topics"],
-            can_pin_messages=granted["can_pin_messages"],
-        ),
-    )  # fmt: skip
+    own = bot_standing("administrator", rights)
+    hw.session.add_result_for(GetChatMember, ChatMemberAdministrator.model_validate(own))
 
 
 async def group_posts(hw: HandlerWorld, chat_id: int) -> list[SendMessage]:
