@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.methods import GetChatMember, SendMessage, TelegramMethod
-from aiogram.types import ChatMemberAdministrator
+from aiogram.types import ChatMemberAdministrator, Message
 
 from tests.support.handlers import HandlerWorld, Person
 from tests.support.recorded_bot import BOT_USER, member
@@ -68,3 +68,16 @@ def bot_with_rights(hw: HandlerWorld, *, asker: Person, asker_status: str,
 async def group_posts(hw: HandlerWorld, chat_id: int) -> list[SendMessage]:
     """Run the outbox; the messages it sent to ``chat_id``."""
     return [r for r in await hw.deliver() if isinstance(r, SendMessage) and r.chat_id == chat_id]
+
+
+def next_message_editable(hw: HandlerWorld, chat_id: int, message_id: int) -> None:
+    """The next sendMessage answers with a message mounted on the bot, so a handler may
+    edit it through the Message it got back (``progress.edit_text``): the recorded
+    session's default answer is not mounted."""
+    sent = Message.model_validate(
+        {"message_id": message_id, "date": int(datetime.now(UTC).timestamp()),
+         "chat": {"id": chat_id, "type": "private", "first_name": "…"},
+         "from": BOT_USER.model_dump(exclude_none=True), "text": "…"},
+        context={"bot": hw.bot},
+    )  # fmt: skip
+    hw.session.add_result_for(SendMessage, sent)
