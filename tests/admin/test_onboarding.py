@@ -1,13 +1,27 @@
-"""The whole onboarding through both emulators: a group, /setup, sellers, a buyer's message."""
+"""Onboarding: the wizard connecting a seller whose buyer then reaches a topic, kept on the
+whole bot (the new seller's first sync, its poll job and the buyer's message delivered by
+the running workers); the bot added to a forum group, /setup and its rights fixed, and the
+one-line form's answers, as handler cases (tests.support.handlers, group updates built by
+tests.support.admin_steps)."""
 
 from __future__ import annotations
 
+from aiogram.methods import SendMessage
+
 from bot.texts import text
-from tests.support.texts import TextMatch, has, says
+from tests.support.admin_steps import (
+    bot_standing,
+    bot_with_rights,
+    group_chat,
+    group_posts,
+    standing_changes,
+)
+from tests.support.handlers import BORIS, GROUP_ID, OWNER, VERA, HandlerWorld, buttons, texts
+from tests.support.recorded_bot import BOT_USER
+from tests.support.texts import has, said, says
 from tests.support.world import (
     API_KEY,
     CLIENT_ID,
-    FULL_RIGHTS,
     NO_PREMIUM_ID,
     NO_PREMIUM_KEY,
     SECOND_ID,
@@ -19,49 +33,63 @@ from tests.support.world import (
 
 
 async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fixed(
-    aw: AdminWorld,
+    hw: HandlerWorld,
 ) -> None:
-    group = aw.forum_group(bot_member=False)
-    aw.tg.add_bot(group.id, rights={"can_manage_topics": True})
-    hello = await aw.wait_group_post(group.id, says("setup.hello"))
+    chat = group_chat(GROUP_ID)
+    hw.in_group(BORIS, "creator")
+    hw.in_group(VERA, "member")
+    hw.in_group(OWNER, "member")
+    topics_only = bot_standing("administrator", ("can_manage_topics",))
+    await standing_changes(hw, chat, BORIS, bot_standing("left"), topics_only)
+    [hello] = await group_posts(hw, GROUP_ID)
+    assert has(hello.text, says("setup.hello"))
     for right in ("can_delete_messages", "can_pin_messages"):
-        assert has(hello["text"], says(f"setup.right.{right}"))
-    assert not has(hello["text"], says("setup.right.can_manage_topics"))
-    pending = await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)
+        assert has(hello.text, says(f"setup.right.{right}"))
+    assert not has(hello.text, says("setup.right.can_manage_topics"))
+    pending = await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)
     assert pending.state == "pending"
 
-    setup = aw.say(aw.boris, "/setup", group.id)
-    report = await aw.wait_group_post(group.id, says("setup.missing"), after=setup)
-    assert report["reply_to_message"]["message_id"] == setup
-    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
-    assert await aw.db.audit.list_recent() == []
+    setup = hw.message(BORIS, "/setup", GROUP_ID)
+    bot_with_rights(hw, asker=BORIS, asker_status="creator", rights=("can_manage_topics",))
+    await hw.feed("message", setup)
+    [report] = await group_posts(hw, GROUP_ID)
+    assert has(report.text, says("setup.missing"))
+    assert report.reply_parameters is not None
+    assert report.reply_parameters.message_id == setup["message_id"]
+    assert (await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)).state == "pending"
+    assert await hw.db.audit.list_recent() == []
 
-    aw.tg.set_bot_rights(group.id, FULL_RIGHTS)
-    await aw.wait_group_post(group.id, says("setup.ready_unbound"))
-    aw.say(aw.owner, "/start")
-    await aw.wait_private(aw.owner, says("start"))
-    aw.say(aw.boris, "/setup", group.id)  # a group admin asks; only an owner binds
-    await aw.wait_group_post(group.id, says("security.setup.asked"))
-    request = await aw.wait_private(aw.owner, says("security.request.text", group="Поддержка"))
-    assert (await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)).state == "pending"
-    await aw.press(aw.owner, request, says("security.button.approve"))
-    bound = await aw.wait_group_post(group.id, says("setup.bound", group="Поддержка"))
-    assert has(bound["text"], says("setup.ready"))
-    workspace = await aw.db.workspaces.get_by_chat(tg_chat_id=group.id)
-    assert workspace.state == "active" and workspace.bound_by_tg_user_id == aw.boris.id
-    bind, asked = await aw.db.audit.list_recent()
-    assert (bind.action, bind.actor_tg_user_id) == ("workspace.bind", aw.owner.id)
-    assert bind.details["approved_by"] == aw.owner.id
-    assert (asked.action, asked.actor_tg_user_id) == ("workspace.request", aw.boris.id)
+    full = bot_standing("administrator")
+    hw.session.members[(GROUP_ID, BOT_USER.id)] = "administrator"  # getChatMember from now on
+    await standing_changes(hw, chat, BORIS, topics_only, full)
+    [ready] = await group_posts(hw, GROUP_ID)
+    assert has(ready.text, says("setup.ready_unbound"))
+    assert said(texts(await hw.say(OWNER, "/start"), OWNER.id), says("start"))
+    requests = await hw.feed("message", hw.message(BORIS, "/setup", GROUP_ID))  # asks only
+    [asked] = await group_posts(hw, GROUP_ID)
+    assert has(asked.text, says("security.setup.asked"))
+    [request] = [r for r in requests if isinstance(r, SendMessage) and r.chat_id == OWNER.id]
+    assert has(request.text, says("security.request.text", group="Поддержка"))
+    assert (await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)).state == "pending"
+    [approve] = [d for t, d in buttons(request).items() if has(t, says("security.button.approve"))]
+    await hw.press(OWNER, approve, on=request)
+    [bound] = await group_posts(hw, GROUP_ID)
+    assert has(bound.text, says("setup.bound", group="Поддержка"))
+    assert has(bound.text, says("setup.ready"))
+    workspace = await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)
+    assert workspace.state == "active" and workspace.bound_by_tg_user_id == BORIS.id
+    bind, asked_entry = await hw.db.audit.list_recent()
+    assert (bind.action, bind.actor_tg_user_id) == ("workspace.bind", OWNER.id)
+    assert bind.details["approved_by"] == OWNER.id
+    assert (asked_entry.action, asked_entry.actor_tg_user_id) == ("workspace.request", BORIS.id)
 
-    aw.say(aw.boris, "/setup", group.id)  # re-running re-checks, binds nothing new
-    await wait_until(lambda: _count(aw, group.id, says("setup.bound"), 2))
-    assert len(await aw.db.audit.list_recent()) == 2
-    await wait_until(aw.outbox_settled)
-
-
-async def _count(aw: AdminWorld, chat_id: int, contains: TextMatch, n: int) -> bool:
-    return sum(has(t, contains) for t in aw.group_posts(chat_id)) >= n
+    await hw.say(BORIS, "/setup", GROUP_ID)  # re-running re-checks, binds nothing new
+    [again] = await group_posts(hw, GROUP_ID)
+    assert has(again.text, says("setup.bound"))
+    assert len(await hw.db.audit.list_recent()) == 2
+    assert await hw.db.pool.fetchval(
+        "SELECT count(*) FROM tg_outbox WHERE status = 'pending'"
+    ) == 0  # fmt: skip
 
 
 async def test_the_wizard_connects_a_seller_and_the_buyer_reaches_a_topic(
@@ -121,42 +149,40 @@ async def test_the_wizard_connects_a_seller_and_the_buyer_reaches_a_topic(
     assert actions == ["seller.add", "workspace.bind"]
 
 
+async def _one_line(hw: HandlerWorld, line: str, contains: str) -> str:
+    """Boris sends ``line`` in private; the one message of his that has ``contains``."""
+    [found] = [t for t in texts(await hw.say(BORIS, line), BORIS.id) if has(t, says(contains))]
+    return found
+
+
 async def test_the_one_line_form_good_and_bad_keys_each_with_its_own_message(
-    aw: AdminWorld,
+    hw: HandlerWorld,
 ) -> None:
-    _, workspace = await aw.bound_group()
-    aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, says("start"))
+    hw.ozon.state.add_seller(NO_PREMIUM_ID, NO_PREMIUM_KEY, premium=False, name="Без подписки")
+    workspace = await hw.bound_group()
+    assert said(texts(await hw.say(BORIS, "/start"), BORIS.id), says("start"))
 
-    bad_id = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon abc {API_KEY}", says("key.bad_client_id")
+    bad_id = await _one_line(hw, f"/add_seller ozon abc {API_KEY}", "key.bad_client_id")
+    assert has(bad_id, says("key.bad_client_id"))
+    invalid = await _one_line(hw, f"/add_seller ozon {CLIENT_ID} {WRONG_KEY}", "add.nothing_saved")
+    assert has(invalid, says("key.invalid_key"))
+    no_premium = await _one_line(
+        hw, f"/add_seller ozon {NO_PREMIUM_ID} {NO_PREMIUM_KEY}", "add.nothing_saved"
     )
-    assert has(bad_id["text"], says("key.bad_client_id"))
-    invalid = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {CLIENT_ID} {WRONG_KEY}", says("add.nothing_saved")
+    assert has(no_premium, says("key.no_premium"))
+    hw.ozon.state.add_fault("drop", count=4, path="/v3/chat/list", client_id=CLIENT_ID)
+    unreachable = await _one_line(
+        hw, f"/add_seller ozon {CLIENT_ID} {API_KEY}", "add.nothing_saved"
     )
-    assert has(invalid["text"], says("key.invalid_key"))
-    no_premium = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {NO_PREMIUM_ID} {NO_PREMIUM_KEY}", says("add.nothing_saved")
-    )
-    assert has(no_premium["text"], says("key.no_premium"))
-    aw.ozon.state.add_fault("drop", count=4, path="/v3/chat/list", client_id=CLIENT_ID)
-    unreachable = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.nothing_saved")
-    )
-    assert has(unreachable["text"], says("key.unreachable"))
-    assert await aw.db.sellers.list_all() == []
+    assert has(unreachable, says("key.unreachable"))
+    assert await hw.db.sellers.list_all() == []
 
-    done = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY} Одежда", says("add.summary")
-    )
-    assert has(done["text"], says("add.summary", shop="Одежда"))
-    [seller] = await aw.db.sellers.list_all()
+    done = await _one_line(hw, f"/add_seller ozon {SECOND_ID} {SECOND_KEY} Одежда", "add.summary")
+    assert has(done, says("add.summary", shop="Одежда"))
+    [seller] = await hw.db.sellers.list_all()
     assert (seller.client_id, seller.name, seller.workspace_id) == (
         SECOND_ID, "Одежда", workspace.id,
     )  # fmt: skip
-    again = await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {SECOND_ID} {SECOND_KEY}", says("add.duplicate")
-    )
-    assert SECOND_ID in again["text"]
-    assert len(await aw.db.sellers.list_all()) == 1
+    again = await _one_line(hw, f"/add_seller ozon {SECOND_ID} {SECOND_KEY}", "add.duplicate")
+    assert SECOND_ID in again
+    assert len(await hw.db.sellers.list_all()) == 1

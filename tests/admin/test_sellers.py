@@ -1,84 +1,96 @@
-"""/sellers through the emulators: state, pause, resume, key replacement, removal, forged
-buttons (strangers and agents refused: tests/admin/test_refusals_handlers.py; forged data:
-tests/admin/test_sellers_handlers.py)."""
+"""/sellers one update at a time (tests.support.handlers): state, pause, resume, key
+replacement, removal (strangers and agents refused: tests/admin/test_refusals_handlers.py;
+forged data: tests/admin/test_sellers_handlers.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.support.texts import has, says
-from tests.support.world import API_KEY, CLIENT_ID, WRONG_KEY, AdminWorld
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+
+from tests.support.admin_steps import next_message_editable
+from tests.support.handlers import BORIS, HandlerWorld, Shown, buttons, shown, texts
+from tests.support.texts import TextMatch, has, said, says
+from tests.support.world import API_KEY, CLIENT_ID, WRONG_KEY
 
 
-async def _with_seller(aw: AdminWorld) -> tuple[Any, Any]:
-    _, workspace = await aw.bound_group()
-    aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, says("start"))
-    await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь", says("add.summary")
-    )
-    [seller] = await aw.db.sellers.list_all()
+async def _with_seller(hw: HandlerWorld) -> tuple[Any, Any]:
+    workspace = await hw.bound_group()
+    assert said(texts(await hw.say(BORIS, "/start"), BORIS.id), says("start"))
+    added = await hw.say(BORIS, f"/add_seller ozon {CLIENT_ID} {API_KEY} Обувь")
+    assert said(texts(added, BORIS.id), says("add.summary"))
+    [seller] = await hw.db.sellers.list_all()
     return workspace, seller
 
 
-async def _open_card(aw: AdminWorld) -> dict[str, Any]:
-    after = aw.last_private_id(aw.boris)
-    aw.say(aw.boris, "/sellers")
-    listing = await aw.wait_private(aw.boris, says("sellers.title"), after=after)
-    await aw.press(aw.boris, listing, "Обувь")
-    return await aw.wait_private_button(aw.boris, says("button.replace_key"), after=after)
+def _button(message: Shown, label: str | TextMatch) -> str:
+    [data] = [d for t, d in buttons(message).items() if has(t, label)]
+    return data
 
 
-async def test_sellers_shows_state_and_pause_resume_work(aw: AdminWorld) -> None:
-    _, seller = await _with_seller(aw)
-    aw.ozon.state.buyer_writes(CLIENT_ID, text="Ау")
-    assert aw.app is not None
-    await aw.app.sync.run_now(seller.id)
-    card = await _open_card(aw)
-    assert has(card["text"], says("sellers.state.active"))
-    assert has(card["text"], says("sellers.card", waiting=1))
-    assert not has(card["text"], says("sellers.never"))
+async def _press(hw: HandlerWorld, message: Shown, label: str | TextMatch) -> tuple[
+    AnswerCallbackQuery, list[Shown]
+]:  # fmt: skip
+    """Boris presses ``label`` on ``message``: the answer, and what was sent or edited."""
+    before = len(hw.session.requests)
+    answer = await hw.press(BORIS, _button(message, label), on=message)
+    return answer, shown(hw.session.requests[before:])
 
-    answer = await aw.press(aw.boris, card, says("button.pause"))
-    assert answer["text"] == says("sellers.paused").template
-    card = await aw.wait_private(aw.boris, says("sellers.state.paused"))
-    assert (await aw.db.sellers.get(seller_id=seller.id)).state == "paused"
-    assert seller.id not in aw.app.sync.seller_ids()
 
-    await aw.press(aw.boris, card, says("button.resume"))
-    await aw.wait_private(aw.boris, says("sellers.state.active"))
-    assert (await aw.db.sellers.get(seller_id=seller.id)).state == "active"
-    assert seller.id in aw.app.sync.seller_ids()
-    actions = [e.action for e in await aw.db.audit.list_recent()]
+async def _open_card(hw: HandlerWorld) -> Shown:
+    [listing] = [r for r in await hw.say(BORIS, "/sellers") if isinstance(r, SendMessage)]
+    assert has(listing.text, says("sellers.title"))
+    _, [card] = await _press(hw, listing, "Обувь")  # the list becomes the seller's card
+    assert _button(card, says("button.replace_key"))
+    return card
+
+
+async def test_sellers_shows_state_and_pause_resume_work(hw: HandlerWorld) -> None:
+    _, seller = await _with_seller(hw)
+    hw.ozon.state.buyer_writes(CLIENT_ID, text="Ау")
+    await hw.app.sync.run_now(seller.id)
+    card = await _open_card(hw)
+    assert has(card.text, says("sellers.state.active"))
+    assert has(card.text, says("sellers.card", waiting=1))
+    assert not has(card.text, says("sellers.never"))
+
+    answer, [card] = await _press(hw, card, says("button.pause"))
+    assert answer.text == says("sellers.paused").template
+    assert has(card.text, says("sellers.state.paused"))
+    assert (await hw.db.sellers.get(seller_id=seller.id)).state == "paused"
+    assert seller.id not in hw.app.sync.seller_ids()
+
+    _, [card] = await _press(hw, card, says("button.resume"))
+    assert has(card.text, says("sellers.state.active"))
+    assert (await hw.db.sellers.get(seller_id=seller.id)).state == "active"
+    assert seller.id in hw.app.sync.seller_ids()
+    actions = [e.action for e in await hw.db.audit.list_recent()]
     assert actions[:3] == ["seller.resume", "seller.pause", "seller.add"]
 
 
-async def test_replace_key_checks_it_first_and_remove_asks_to_confirm(aw: AdminWorld) -> None:
-    _, seller = await _with_seller(aw)
-    old_encrypted = await aw.db.sellers.get_encrypted_key(seller_id=seller.id)
-    card = await _open_card(aw)
-    await aw.press(aw.boris, card, says("button.replace_key"))
-    await aw.wait_private(aw.boris, says("sellers.ask_new_key"))
-    after = aw.last_private_id(aw.boris)
-    aw.say(aw.boris, WRONG_KEY)
-    await aw.wait_private(aw.boris, says("sellers.key_kept"), after=after)
-    assert await aw.db.sellers.get_encrypted_key(seller_id=seller.id) == old_encrypted
+async def test_replace_key_checks_it_first_and_remove_asks_to_confirm(hw: HandlerWorld) -> None:
+    _, seller = await _with_seller(hw)
+    old_encrypted = await hw.db.sellers.get_encrypted_key(seller_id=seller.id)
+    card = await _open_card(hw)
+    _, asked = await _press(hw, card, says("button.replace_key"))
+    assert said([m.text for m in asked], says("sellers.ask_new_key"))
+    next_message_editable(hw, BORIS.id, 9001)  # "checking the key…", edited with the outcome
+    assert said(texts(await hw.say(BORIS, WRONG_KEY), BORIS.id), says("sellers.key_kept"))
+    assert await hw.db.sellers.get_encrypted_key(seller_id=seller.id) == old_encrypted
 
     new_key = "ozon-admin-key-rotated-777777"
-    aw.ozon.state.set_api_key(CLIENT_ID, new_key)
-    after = aw.last_private_id(aw.boris)
-    aw.say(aw.boris, new_key)
-    await aw.wait_private(aw.boris, says("sellers.key_synced"), after=after)
-    stored = await aw.db.sellers.get_encrypted_key(seller_id=seller.id)
-    assert aw.vault.decrypt(stored).get_secret_value() == new_key
+    hw.ozon.state.set_api_key(CLIENT_ID, new_key)
+    next_message_editable(hw, BORIS.id, 9002)
+    assert said(texts(await hw.say(BORIS, new_key), BORIS.id), says("sellers.key_synced"))
+    stored = await hw.db.sellers.get_encrypted_key(seller_id=seller.id)
+    assert hw.vault.decrypt(stored).get_secret_value() == new_key
 
-    card = await _open_card(aw)
-    await aw.press(aw.boris, card, says("button.remove"))
-    confirm = await aw.wait_private(aw.boris, says("sellers.remove_confirm", shop="Обувь"))
-    assert confirm["text"] in says("sellers.remove_confirm", shop="Обувь", group="Поддержка")
-    await aw.press(aw.boris, confirm, says("button.remove_confirm"))
-    await aw.wait_private(aw.boris, says("sellers.removed", shop="Обувь"))
-    assert await aw.db.sellers.list_all() == []
-    assert aw.app is not None and aw.app.sync.seller_ids() == set()
-    actions = [e.action for e in await aw.db.audit.list_recent()]
+    card = await _open_card(hw)
+    _, [confirm] = await _press(hw, card, says("button.remove"))
+    assert confirm.text in says("sellers.remove_confirm", shop="Обувь", group="Поддержка")
+    _, removed = await _press(hw, confirm, says("button.remove_confirm"))
+    assert said([m.text for m in removed], says("sellers.removed", shop="Обувь"))
+    assert await hw.db.sellers.list_all() == []
+    assert hw.app.sync.seller_ids() == set()
+    actions = [e.action for e in await hw.db.audit.list_recent()]
     assert actions[:2] == ["seller.remove", "seller.key_replace"]
