@@ -1,0 +1,135 @@
+"""Buyer → Telegram one step at a time, in a handler world (tests.support.handlers).
+
+The recorded session answers sendMessage and createForumTopic itself but has no default for
+the buyer's files (sendPhoto, sendDocument) or for reopenForumTopic. :class:`Telegram` sits
+on the Bot session as a request middleware: it answers those as Telegram would, makes a
+call Telegram refuses fail with the Bot API's own description (:meth:`Telegram.refuse`),
+and keeps what was delivered, so a test reads a topic's posts as the group sees them
+(:meth:`Telegram.posts`) — a refused request is recorded by the session but posts nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    CreateForumTopic,
+    ReopenForumTopic,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import BufferedInputFile, Document, Message, PhotoSize
+
+from storage.database import Database
+from tests.support.handlers import HandlerWorld
+from tests.support.recorded_bot import BOT_USER, chat_of
+
+Post = SendMessage | SendPhoto | SendDocument
+M = TypeVar("M", bound=TelegramMethod[Any])
+MakeRequest = Callable[[Bot, TelegramMethod[Any]], Awaitable[Any]]
+
+
+class Telegram:
+    """What Telegram did with the bot's requests in ``hw`` (install with :meth:`on`)."""
+
+    def __init__(self, hw: HandlerWorld) -> None:
+        self.hw = hw
+        self.delivered: list[TelegramMethod[Any]] = []  # requests Telegram answered, in order
+        self._refusals: defaultdict[type[TelegramMethod[Any]], deque[str]] = defaultdict(deque)
+        self._ids = itertools.count(50_000)
+
+    @classmethod
+    def on(cls, hw: HandlerWorld) -> Telegram:
+        telegram = cls(hw)
+        hw.bot.session.middleware(telegram)
+        return telegram
+
+    def refuse(self, method: type[TelegramMethod[Any]], description: str, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` fail with a 400 ``description``."""
+        self._refusals[method].extend([description] * count)
+
+    async def __call__(
+        self, make_request: MakeRequest, bot: Bot, method: TelegramMethod[Any]
+    ) -> Any:
+        refusals = self._refusals.get(type(method))
+        if refusals:
+            error = TelegramBadRequest(method=method, message=refusals.popleft())
+            self.hw.session.add_result_for(type(method), error)
+        elif isinstance(method, SendPhoto | SendDocument | ReopenForumTopic):
+            self.hw.session.add_result_for(type(method), self._answer(method))
+        result = await make_request(bot, method)  # checked against the spec first
+        self.delivered.append(method)
+        return result
+
+    def _answer(self, method: SendPhoto | SendDocument | ReopenForumTopic) -> Any:
+        if isinstance(method, ReopenForumTopic):
+            return True
+        number = next(self._ids)
+        sent = Message(message_id=number, date=datetime.now(UTC), chat=chat_of(method.chat_id),
+                       from_user=BOT_USER, message_thread_id=method.message_thread_id,
+                       caption=method.caption)  # fmt: skip
+        if isinstance(method, SendPhoto):
+            size = PhotoSize(file_id=f"photo-{number}", file_unique_id=f"u{number}", width=1,
+                             height=1)  # fmt: skip
+            return sent.model_copy(update={"photo": [size]})
+        name = method.document.filename if isinstance(method.document, BufferedInputFile) else None
+        document = Document(file_id=f"doc-{number}", file_unique_id=f"u{number}", file_name=name)
+        return sent.model_copy(update={"document": document})
+
+    def posts(self, thread: int) -> list[Post]:
+        """The posts Telegram took into topic ``thread``, oldest first."""
+        return [
+            r
+            for r in self.delivered
+            if isinstance(r, SendMessage | SendPhoto | SendDocument)
+            and r.message_thread_id == thread
+        ]
+
+    def topics_created(self) -> list[CreateForumTopic]:
+        return [r for r in self.delivered if isinstance(r, CreateForumTopic)]
+
+    def refused(self, method: type[M]) -> list[M]:
+        """Calls of ``method`` the session saw that Telegram did not answer."""
+        answered = {id(r) for r in self.delivered}
+        return [
+            r for r in self.hw.session.requests if isinstance(r, method) and id(r) not in answered
+        ]
+
+
+def body(post: Post) -> str:
+    """A post's text, or its caption."""
+    if isinstance(post, SendMessage):
+        return post.text
+    return post.caption or ""
+
+
+def bodies(posts: list[Post]) -> list[str]:
+    """Each post's last line (the buyer's text), captions included."""
+    return [body(p).rsplit("\n", 1)[-1] for p in posts]
+
+
+def file_bytes(post: Post) -> bytes:
+    """What the bot uploaded as the post's photo or document."""
+    upload = post.photo if isinstance(post, SendPhoto) else getattr(post, "document", None)
+    assert isinstance(upload, BufferedInputFile), post
+    return upload.data
+
+
+async def hurry(db: Database) -> None:
+    """Make every waiting Telegram post due now (skip its backoff: the case is about what
+    the next attempt does)."""
+    await db.pool.execute(
+        "UPDATE tg_outbox SET not_before = now(), lease_until = NULL WHERE status = 'pending'"
+    )
+
+
+async def pending(db: Database) -> int:
+    return int(await db.pool.fetchval("SELECT count(*) FROM tg_outbox WHERE status = 'pending'"))
