@@ -1,7 +1,8 @@
 """Drafts end to end: the real bot between the Telegram, Ozon and LLM emulators. The one
 flow kept here: a buyer's message is polled, drafted, and Send (tapped twice) reaches Ozon
 once with its receipt. The buttons, wording and refusals are handler cases in
-test_draft_handlers.py and test_guard_handlers.py."""
+test_draft_handlers.py and test_guard_handlers.py; Edit is one in
+test_edit_and_auto_handlers.py."""
 
 from __future__ import annotations
 
@@ -56,38 +57,3 @@ async def test_send_double_tap_reaches_ozon_once(dworld: World, llm: LlmEmulator
         await dworld.db.pool.fetchval("SELECT source FROM messages WHERE direction = 'out'")
         == "bot"
     )
-
-
-async def test_edit_sends_the_agents_version(dworld: World, llm: LlmEmulator) -> None:
-    llm.script("Здравствуйте! Размер маломерит.")
-    _, thread = await open_chat(dworld, "Какой размер взять?")
-    post = await wait_for_draft(dworld, thread)
-    query = dworld.tg.press_button(
-        dworld.agent_id, dworld.group_id, post["message_id"], data_for(post, "e")
-    )
-    assert (await callback_answer(dworld, query))["text"] == says("draft.answer.edit").template
-
-    async def prompt_posted() -> bool:
-        return any(p.get("text", "").startswith("✏️") for p in dworld.posts(thread))
-
-    await wait_until(prompt_posted)
-    prompt = next(p for p in dworld.posts(thread) if p.get("text", "").startswith("✏️"))
-    assert has(prompt["text"], says("draft.edit_prompt", draft="Здравствуйте! Размер маломерит."))
-    assert prompt["reply_to_message"]["message_id"] == post["message_id"]
-    method, params = next(c for c in dworld.tg.calls if "force_reply" in str(c[1]))
-    assert method == "sendMessage" and params["message_thread_id"] == thread
-
-    edited = "Здравствуйте! Модель маломерит, берите на размер больше."
-    mine = dworld.tg.user_sends(
-        dworld.agent_id, dworld.group_id, edited, thread_id=thread, reply_to=prompt["message_id"]
-    )
-
-    async def delivered() -> bool:
-        return dworld.tg.reactions(dworld.group_id, mine["message_id"]) == ["👍"]
-
-    await wait_until(delivered)
-    assert await sent_texts(dworld) == [edited]
-    row = await dworld.db.pool.fetchrow("SELECT outcome FROM ai_suggestions")
-    assert row["outcome"] == "edited"
-    reply = await dworld.db.pool.fetchrow("SELECT origin, suggestion_id FROM reply_outbox")
-    assert reply["origin"] == "draft" and reply["suggestion_id"] is not None
