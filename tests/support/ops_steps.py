@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from aiogram.methods import GetUpdates
+from aiogram.types import Update
 from pydantic import SecretStr
 
 from bot.updates.intake import Intake
@@ -64,8 +66,30 @@ def receiving(hw: HandlerWorld, **processor_options: Any) -> Receiving:
         allowed_updates=hw.app.dispatcher.resolve_used_update_types(),
         on_stored=processor.wake,
         polling_timeout=0,
+        sleep=_instant,
     )
     return Receiving(hw, intake, processor)
+
+
+async def _instant(_: float) -> None:
+    """The intake's backoff without waiting."""
+
+
+class _Stop(BaseException):
+    """Ends the intake's loop (it retries every Exception)."""
+
+
+async def poll_batches(steps: Receiving, *batches: list[dict[str, Any]]) -> list[GetUpdates]:
+    """Run the intake's long-polling loop while getUpdates answers ``batches`` in turn (raw
+    updates, as Telegram sends them), then stop it; returns the getUpdates calls made."""
+    hw = steps.hw
+    for batch in batches:
+        updates = [Update.model_validate(raw, context={"bot": hw.bot}) for raw in batch]
+        hw.session.add_result_for(GetUpdates, updates)
+    hw.session.add_result_for(GetUpdates, _Stop())
+    with contextlib.suppress(_Stop):
+        await steps.intake.run()
+    return hw.session.sent(GetUpdates)
 
 
 @dataclass
