@@ -1,4 +1,7 @@
-"""No API key in logs, in anything the Telegram emulator recorded, or in the database."""
+"""No API key in logs, in anything the Telegram emulator recorded, or in the database, over
+one whole process-wide flow of every path a key travels: messages edited to carry a key
+(deleted like new ones, stored sealed), the wizard, the one-line form in a group, a key
+replacement."""
 
 from __future__ import annotations
 
@@ -49,9 +52,11 @@ async def _every_path_a_key_travels(aw: AdminWorld) -> None:
     group, _ = await aw.bound_group()
     aw.say(aw.boris, "/start")
     await aw.wait_private(aw.boris, says("start"))
+    await _edited_to_carry_a_key(aw, group.id)
     # The wizard, with a wrong key first.
+    after = aw.last_private_id(aw.boris)
     aw.say(aw.boris, "/add_seller")
-    question = await aw.wait_private(aw.boris, says("add.ask_marketplace"))
+    question = await aw.wait_private(aw.boris, says("add.ask_marketplace"), after=after)
     await aw.press(aw.boris, question, "Ozon")
     await aw.wait_private(aw.boris, says("add.ask_client_id"))
     aw.say(aw.boris, CLIENT_ID)
@@ -83,6 +88,34 @@ async def _every_path_a_key_travels(aw: AdminWorld) -> None:
     aw.say(aw.boris, ROTATED_KEY)
     await aw.wait_private(aw.boris, says("sellers.key_synced"), after=after)
     await wait_until(aw.outbox_settled)
+
+
+async def _edited_to_carry_a_key(aw: AdminWorld, group_id: int) -> None:
+    """A message edited to carry a key is deleted like a new one; the edit is stored sealed
+    and is not a new command."""
+    plain = aw.say(aw.boris, "/add_seller", group_id)  # no key yet: the wizard opens
+    await aw.wait_private(aw.boris, says("add.ask_marketplace"))
+    aw.tg.user_edits(aw.boris.id, group_id, plain, f"/add_seller ozon {CLIENT_ID} {API_KEY}")
+    await aw.wait_group_post(group_id, says("add.group.deleted"))
+
+    async def gone() -> bool:
+        return plain not in [m["message_id"] for m in aw.tg.messages(group_id)]
+
+    await wait_until(gone)
+    # In private too: an edited message with a key does not linger.
+    mine = aw.say(aw.boris, "/add_seller")
+    await aw.wait_private(aw.boris, says("add.ask_marketplace"), after=mine)
+    aw.tg.user_edits(aw.boris.id, aw.boris.id, mine, f"/add_seller ozon {CLIENT_ID} {API_KEY}")
+
+    async def gone_private() -> bool:
+        return mine not in [m["message_id"] for m in aw.tg.messages(aw.boris.id)]
+
+    await wait_until(gone_private)
+    stored = await aw.db.pool.fetch("SELECT payload::text AS p FROM tg_updates")
+    kinds = await aw.db.pool.fetch("SELECT payload->>'kind' AS k FROM tg_updates")
+    assert "edited_message" in {r["k"] for r in kinds}
+    assert all(API_KEY not in r["p"] for r in stored), "an edited update is stored in clear"
+    assert await aw.db.sellers.list_all() == []  # an edit is not a new command
 
 
 async def _whole_database(db: Database) -> str:

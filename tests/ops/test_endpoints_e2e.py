@@ -1,8 +1,11 @@
 """/healthz, /readyz and /metrics of the real bot after a real flow: the numbers scraped
-are the numbers the emulators counted."""
+are the numbers the emulators counted; a stopped loop and a missing migration are named.
+Single counters (a Telegram 429, a marketplace error) are handler cases: the assembled ops
+server started on its own, scraped after one delivery or one sync pass."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -11,10 +14,16 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import CreateForumTopic
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.logging_setup import JsonFormatter
+from bot.settings import Settings
 from storage.database import Database
+from tests.support.drafting import buyer_message, sync_once
+from tests.support.handlers import GROUP_ID, HandlerWorld, open_handler_world
+from tests.support.ops_steps import open_ops, scrape
 from tests.support.world import API_KEY, CLIENT_ID, World, open_world, wait_until
 
 
@@ -60,7 +69,7 @@ def json_lines() -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
-async def test_metrics_after_a_buyer_message_and_an_agent_reply(
+async def test_metrics_healthz_and_readyz_after_a_buyer_message_and_an_agent_reply(
     ops_world: World, json_lines: io.StringIO
 ) -> None:
     world = ops_world
@@ -118,36 +127,7 @@ async def test_metrics_after_a_buyer_message_and_an_agent_reply(
     assert isinstance(sent["reply_id"], int) and sent["logger"] == "bot.bridge.replies"
     assert "Завтра" not in json_lines.getvalue() and API_KEY not in json_lines.getvalue()
 
-
-async def test_a_telegram_429_is_counted_for_its_group(ops_world: World) -> None:
-    world = ops_world
-    world.tg.inject_error("createForumTopic", "Too Many Requests: retry after 1", 429,
-                          retry_after=1)  # fmt: skip
-    chat_id, _ = world.buyer_writes(text="Где заказ?")
-    await world.poll()
-    await world.topic_of(chat_id)
-    _, text = await get(world, "/metrics")
-    group = str(world.group_id)
-    assert value(samples(text), "agentiq_telegram_rate_limited_total", group=group) == 1
-
-
-async def test_marketplace_errors_are_counted_per_seller(ops_world: World) -> None:
-    world = ops_world
-    world.ozon.state.add_fault("500", count=1)  # the next call fails once, its retry passes
-    await world.poll()
-    _, text = await get(world, "/metrics")
-    found = samples(text)
-    seller = str(world.seller.id)
-    errors = {
-        dict(labels)["error"]: n
-        for (name, labels), n in found.items()
-        if name == "agentiq_marketplace_errors_total" and dict(labels)["seller_id"] == seller
-    }
-    assert sum(errors.values()) == 1, errors
-
-
-async def test_healthz_names_a_stopped_loop(ops_world: World) -> None:
-    world = ops_world
+    # /healthz: every loop beats; a stopped one is named.
     status, body = await get(world, "/healthz")
     assert status == 200 and body["status"] == "ok" and body["problems"] == []
     assert set(body["heartbeat_age_seconds"]) >= {
@@ -159,9 +139,7 @@ async def test_healthz_names_a_stopped_loop(ops_world: World) -> None:
     assert status == 503 and body["problems"] == ["telegram-delivery: not running"]
     await world.app.outbox.loop.start()
 
-
-async def test_readyz_checks_database_migrations_and_a_cached_get_me(ops_world: World) -> None:
-    world = ops_world
+    # /readyz: the database, its migrations and a cached getMe.
 
     def get_me_calls() -> int:
         return sum(1 for method, _ in world.tg.calls if method == "getMe")
@@ -185,3 +163,47 @@ async def test_readyz_checks_database_migrations_and_a_cached_get_me(ops_world: 
             "FROM (SELECT $1::schema_migrations AS r) s",
             tuple(row.values()),
         )
+
+
+@contextlib.asynccontextmanager
+async def ops_handler_world(db: Database) -> AsyncIterator[tuple[HandlerWorld, Any, str]]:
+    """A handler world with the ops server on its own port, its group and Ozon shop."""
+
+    def metrics_on(settings: Settings) -> Settings:
+        return settings.model_copy(update={"metrics_port": 0})
+
+    async with open_handler_world(db, metrics_on) as hw, open_ops(hw) as base_url:
+        seller = await hw.add_seller(await hw.bound_group())
+        yield hw, seller, base_url
+
+
+async def test_a_telegram_429_is_counted_for_its_group(db: Database) -> None:
+    async with ops_handler_world(db) as (hw, seller, base_url):
+        limited = TelegramRetryAfter(
+            method=CreateForumTopic(chat_id=GROUP_ID, name="…"),
+            message="Too Many Requests: retry after 0",
+            retry_after=0,  # due again at once: the same delivery round creates the topic
+        )
+        hw.session.add_result_for(CreateForumTopic, limited)
+        chat_id = buyer_message(hw, "Где заказ?")
+        requests = await sync_once(hw, seller.id)
+        assert len([r for r in requests if isinstance(r, CreateForumTopic)]) == 2
+        chat = await hw.db.chats.get_by_external(seller_id=seller.id, external_id=chat_id)
+        assert chat.topic_thread_id is not None
+        text = await scrape(base_url)
+        group = str(GROUP_ID)
+        assert value(samples(text), "agentiq_telegram_rate_limited_total", group=group) == 1
+
+
+async def test_marketplace_errors_are_counted_per_seller(db: Database) -> None:
+    async with ops_handler_world(db) as (hw, seller, base_url):
+        hw.ozon.state.add_fault("500", count=1)  # the next call fails once, its retry passes
+        await hw.app.sync.run_now(seller.id)
+        found = samples(await scrape(base_url))
+        errors = {
+            dict(labels)["error"]: n
+            for (name, labels), n in found.items()
+            if name == "agentiq_marketplace_errors_total"
+            and dict(labels)["seller_id"] == str(seller.id)
+        }
+        assert sum(errors.values()) == 1, errors

@@ -1,44 +1,68 @@
-"""Owners (ADMIN_IDS) list and unbind groups, through the real bot and the Telegram
-emulator: the shops stop polling and the bot added back does not rebind. (Asking and
-approving: tests/security/test_group_binding_handlers.py.)"""
+"""Owners (ADMIN_IDS) list and unbind groups, one update at a time through the assembled
+dispatcher (tests.support.handlers): the shops stop polling and the bot added back does not
+rebind. (Asking and approving: tests/security/test_group_binding_handlers.py.)"""
 
 from __future__ import annotations
 
-from tests.support.texts import has, says
-from tests.support.world import (
-    API_KEY,
-    CLIENT_ID,
-    FULL_RIGHTS,
-    AdminWorld,
-    wait_until,
-)
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.support.handlers import BORIS, GROUP_ID, OWNER, HandlerWorld, buttons, shown, texts
+from tests.support.recorded_bot import BOT_USER, member
+from tests.support.texts import has, said, says
+from tests.support.world import API_KEY, CLIENT_ID
 
 
-async def test_owners_list_and_unbind_groups(aw: AdminWorld) -> None:
-    group, workspace = await aw.bound_group()
-    await aw.add_by_one_line(
-        aw.boris, f"/add_seller ozon {CLIENT_ID} {API_KEY}", says("add.summary")
+def bot_membership(old: str, new: str) -> dict[str, Any]:
+    """Telegram's my_chat_member update: the bot's status in the group changed."""
+
+    def status(name: str) -> dict[str, Any]:
+        return member(name, BOT_USER.id).model_dump(mode="json", exclude_none=True) | {
+            "user": BOT_USER.model_dump(mode="json", exclude_none=True)
+        }
+
+    return {
+        "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Поддержка", "is_forum": True},
+        "from": BORIS.to_dict(),
+        "date": int(datetime.now(UTC).timestamp()),
+        "old_chat_member": status(old),
+        "new_chat_member": status(new),
+    }
+
+
+async def test_owners_list_and_unbind_groups(hw: HandlerWorld) -> None:
+    workspace = await hw.bound_group()
+    added = await hw.say(BORIS, f"/add_seller ozon {CLIENT_ID} {API_KEY}")
+    assert said(texts(added + await hw.deliver(), BORIS.id), says("add.summary"))
+    [seller] = await hw.db.sellers.list_all()
+    assert seller.id in hw.app.sync.seller_ids()
+
+    refused = await hw.say(BORIS, "/groups")  # a group admin is no owner
+    assert said(texts(refused, BORIS.id), says("security.owners_only"))
+    [listing] = [m for m in shown(await hw.say(OWNER, "/groups")) if m.chat_id == OWNER.id]
+    assert has(listing.text, says("security.groups.title"))
+    assert has(listing.text, says("security.groups.line", group="Поддержка", shops=1))
+    [unbind] = [
+        data
+        for label, data in buttons(listing).items()
+        if has(label, says("security.button.unbind", group="Поддержка"))
+    ]
+    before = len(hw.session.requests)
+    await hw.press(OWNER, unbind, on=listing)
+    assert said(
+        texts(hw.session.requests[before:], OWNER.id),
+        says("security.groups.unbound", group="Поддержка"),
     )
-    [seller] = await aw.db.sellers.list_all()
-    assert aw.app is not None and seller.id in aw.app.sync.seller_ids()
+    assert said(texts(await hw.deliver(), GROUP_ID), says("security.group.unbound_notice"))
 
-    aw.say(aw.boris, "/groups")  # a group admin is no owner
-    await aw.wait_private(aw.boris, says("security.owners_only"))
-    aw.say(aw.owner, "/groups")
-    listing = await aw.wait_private(aw.owner, says("security.groups.title"))
-    assert has(listing["text"], says("security.groups.line", group="Поддержка", shops=1))
-    await aw.press(aw.owner, listing, says("security.button.unbind", group="Поддержка"))
-    await aw.wait_private(aw.owner, says("security.groups.unbound", group="Поддержка"))
-    await aw.wait_group_post(group.id, says("security.group.unbound_notice"))
-
-    assert (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "pending"
-    assert (await aw.db.sellers.get(seller_id=seller.id)).state == "paused"
-    assert seller.id not in aw.app.sync.seller_ids()
-    actions = [e.action for e in await aw.db.audit.list_recent()]
+    assert (await hw.db.workspaces.get(workspace_id=workspace.id)).state == "pending"
+    assert (await hw.db.sellers.get(seller_id=seller.id)).state == "paused"
+    assert seller.id not in hw.app.sync.seller_ids()
+    actions = [e.action for e in await hw.db.audit.list_recent()]
     assert actions[:2] == ["workspace.unbind", "seller.pause"]
     # The bot removed and added back does not bring an unbound group back.
-    aw.tg.remove_bot(group.id)
-    aw.tg.add_bot(group.id, rights=FULL_RIGHTS)
-    await aw.wait_group_post(group.id, says("setup.back"))
-    assert (await aw.db.workspaces.get(workspace_id=workspace.id)).state == "pending"
-    await wait_until(aw.outbox_settled)
+    await hw.feed("my_chat_member", bot_membership("administrator", "left"))
+    await hw.feed("my_chat_member", bot_membership("left", "administrator"))
+    assert said(texts(await hw.deliver(), GROUP_ID), says("setup.back"))
+    assert (await hw.db.workspaces.get(workspace_id=workspace.id)).state == "pending"
+    assert await hw.deliver() == []  # the outbox settled

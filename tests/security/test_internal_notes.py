@@ -1,16 +1,21 @@
 """Internal notes in a buyer's topic: never relayed, marked, out of the SLA clock, stored
 with the chat, given to the AI draft as internal context; every topic's first post says
-that everything else goes to the buyer."""
+that everything else goes to the buyer. The flow is a handler case: the topic's messages fed
+to the assembled dispatcher, the reply worker run by the test (tests.support.relaying)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from aiogram.methods import SendMessage, SetMessageReaction, TelegramMethod
+from aiogram.types import ReactionTypeEmoji
 
 from bot.bridge.notes import NOTE_EMOJI, note_text
 from bot.drafts.prompt import PromptContext, Turn, build_messages
 from bot.texts import TEXTS
-from sandbox.telegram import Member, MemberStatus
 from storage.database import Database
-from tests.e2e.test_agent_to_ozon import PNG
-from tests.support.world import open_world, wait_until
+from tests.support.handlers import BORIS, GROUP_ID
+from tests.support.relaying import open_relay_world
 
 
 def test_which_messages_are_notes() -> None:
@@ -36,55 +41,56 @@ def test_notes_reach_the_model_as_internal_context_only() -> None:
     assert "INTERNAL" not in build_messages(context, [Turn(True, "Где заказ?")])[0]["content"]
 
 
+def reactions(requests: list[TelegramMethod[Any]]) -> dict[int, list[str]]:
+    """Group message → the emoji the bot put on it."""
+    return {
+        int(r.message_id): [x.emoji for x in r.reaction or [] if isinstance(x, ReactionTypeEmoji)]
+        for r in requests
+        if isinstance(r, SetMessageReaction) and r.chat_id == GROUP_ID
+    }
+
+
 async def test_notes_are_kept_marked_and_never_reach_the_buyer(db: Database) -> None:
-    async with open_world(db) as world:
-        boris = world.tg.create_user(first_name="Борис", username="boris")
-        group = world.tg.state.chat(world.group_id)
-        group.members[boris.id] = Member(boris.id, MemberStatus.MEMBER)
-        chat_id, _ = world.buyer_writes(text="Где мой заказ?")
-        await world.poll()
-        thread = await world.topic_of(chat_id)
-        await world.wait_for_posts(thread, 1)
-        first = world.posts(thread)[0]["text"]
-        assert TEXTS["security.hint.to_buyer"]["ru"].split(":")[0] in first
+    async with open_relay_world(db) as rw:
+        hw = rw.hw
+        chat_id = rw.market.buyer_writes("Где мой заказ?")
+        await rw.poll()
+        posted = await hw.deliver()
+        thread = (await rw.chat(chat_id)).topic_thread_id
+        assert thread is not None
+        first = [r for r in posted if isinstance(r, SendMessage) and r.message_thread_id == thread]
+        assert TEXTS["security.hint.to_buyer"]["ru"].split(":")[0] in first[0].text
 
-        send = world.tg.user_sends
+        before = len(hw.session.requests)
         notes = [
-            send(world.agent_id, world.group_id, "// Вера, посмотри этот чат", thread_id=thread),
-            send(world.agent_id, world.group_id, "/note Ок, беру", thread_id=thread),
+            await rw.agent_writes(thread, "text", "// Вера, посмотри этот чат"),
+            await rw.agent_writes(thread, "text", "/note Ок, беру"),
         ]
-        colleague = send(boris.id, world.group_id, "// Гляну склад", thread_id=thread)
+        colleague = await rw.agent_writes(thread, "text", "// Гляну склад", person=BORIS)
         notes.append(colleague)
-        notes.append(send(world.agent_id, world.group_id, "Спасибо!", thread_id=thread,
-                          reply_to=colleague["message_id"]))  # fmt: skip
-        notes.append(send(world.agent_id, world.group_id, photo=PNG, caption="// для склада",
-                          thread_id=thread))  # fmt: skip
+        thanks = rw.agent_message(thread, "text", "Спасибо!")
+        thanks["reply_to_message"] = colleague
+        await hw.feed("message", thanks)
+        notes.append(thanks)
+        photo = rw.agent_message(thread, "image")
+        photo["caption"] = "// для склада"
+        await hw.feed("message", photo)
+        notes.append(photo)
+        await rw.relay()
 
-        async def marked() -> bool:
-            return all(
-                world.tg.reactions(world.group_id, n["message_id"]) == [NOTE_EMOJI] for n in notes
-            )
-
-        await wait_until(marked)
-        stored = await world.chat(chat_id)
+        marked = reactions(hw.session.requests[before:])
+        assert [marked.get(n["message_id"]) for n in notes] == [[NOTE_EMOJI]] * 5
+        stored = await rw.chat(chat_id)
         kept = await db.internal_notes.list_recent(chat_id=stored.id)
         assert [n.text for n in kept] == [
             "Вера, посмотри этот чат", "Ок, беру", "Гляну склад", "Спасибо!", "для склада",
         ]  # fmt: skip
-        assert world.sent_to_ozon() == []
+        assert rw.market.sent_texts(chat_id) == [] and rw.market.sent_files(chat_id) == []
         assert await db.turns.get_open(chat_id=stored.id) is not None  # the clock still runs
         assert await db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
 
         # A real answer still goes to the buyer, once, and closes the turn.
-        send(world.agent_id, world.group_id, "Здравствуйте! Отправим сегодня.", thread_id=thread)
-        await wait_until(lambda: _true(len(world.sent_to_ozon()) == 1))
-        assert "Отправим сегодня" in str(world.sent_to_ozon()[0])
-
-        async def answered() -> bool:
-            return await db.turns.get_open(chat_id=stored.id) is None
-
-        await wait_until(answered)
-
-
-async def _true(value: bool) -> bool:
-    return value
+        await rw.agent_writes(thread, "text", "Здравствуйте! Отправим сегодня.")
+        await rw.relay()
+        assert rw.market.sent_texts(chat_id) == ["Здравствуйте! Отправим сегодня."]
+        assert await db.turns.get_open(chat_id=stored.id) is None

@@ -1,5 +1,5 @@
-"""No raw key in the wizard's FSM data (sealed with the vault, with an expiry); a message
-edited to carry a key is deleted like a new one; the edit is stored sealed."""
+"""No raw key in the wizard's FSM data (sealed with the vault, with an expiry). (A message
+edited to carry a key: tests/admin/test_secrets.py.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.admin.wizard_secret import SEALED_FIELD, open_key, seal_key
 from storage.vault import Vault
 from tests.support.handlers import BORIS, HandlerWorld, texts
 from tests.support.texts import has, said, says
-from tests.support.world import API_KEY, CLIENT_ID, AdminWorld, wait_until
+from tests.support.world import API_KEY, CLIENT_ID
 
 
 def test_a_sealed_key_opens_only_while_fresh() -> None:
@@ -51,30 +51,6 @@ async def test_the_wizard_keeps_no_raw_key_in_fsm_data(hw: HandlerWorld) -> None
     assert await storage.get_data(key) == {}
 
 
-async def test_a_group_message_edited_to_carry_a_key_is_deleted(aw: AdminWorld) -> None:
-    group, _ = await aw.bound_group()
-    aw.say(aw.boris, "/start")
-    await aw.wait_private(aw.boris, says("start"))
-    plain = aw.say(aw.boris, "/add_seller", group.id)  # no key yet: the wizard opens
-    await aw.wait_private(aw.boris, says("add.ask_marketplace"))
-    aw.tg.user_edits(aw.boris.id, group.id, plain, f"/add_seller ozon {CLIENT_ID} {API_KEY}")
-    await aw.wait_group_post(group.id, says("add.group.deleted"))
-
-    async def gone() -> bool:
-        return plain not in [m["message_id"] for m in aw.tg.messages(group.id)]
-
-    await wait_until(gone)
-    # In private too: an edited message with a key does not linger.
-    mine = aw.say(aw.boris, "/add_seller")
-    await aw.wait_private(aw.boris, says("add.ask_marketplace"), after=mine)
-    aw.tg.user_edits(aw.boris.id, aw.boris.id, mine, f"/add_seller ozon {CLIENT_ID} {API_KEY}")
-
-    async def gone_private() -> bool:
-        return mine not in [m["message_id"] for m in aw.tg.messages(aw.boris.id)]
-
-    await wait_until(gone_private)
-    stored = await aw.db.pool.fetch("SELECT payload::text AS p FROM tg_updates")
-    kinds = await aw.db.pool.fetch("SELECT payload->>'kind' AS k FROM tg_updates")
-    assert "edited_message" in {r["k"] for r in kinds}
-    assert all(API_KEY not in r["p"] for r in stored), "an edited update is stored in clear"
-    assert await aw.db.sellers.list_all() == []  # an edit is not a new command
+# A message edited to carry a key (in a group and in private) is deleted and stored sealed:
+# checked in the process-wide flow of tests/admin/test_secrets.py, whose logs, Bot API calls,
+# live messages and database dump it then scans for every key.

@@ -1,6 +1,9 @@
-"""The real bot (assemble + TelegramUpdates) against the emulators: updates are stored
-before Telegram is told they arrived, processed one at a time per topic in Telegram order,
-and a crash inside the window loses none and runs none twice in effect."""
+"""Updates are stored before Telegram is told they arrived, processed one at a time per
+topic in Telegram order, and a crash inside the window loses none and runs none twice in
+effect. The two crash-and-restart cases run the real bot (assemble + TelegramUpdates)
+against the emulators; one batch, the offset and a failing update are step cases: the
+intake's loop against a recorded getUpdates, the processor and the reply worker of the
+assembled bot on a handler world (tests.support.ops_steps, tests.support.relaying)."""
 
 from __future__ import annotations
 
@@ -9,10 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from aiogram.methods import SendMessage
 
 from bot.texts import text
 from storage.database import Database
 from storage.update_repo import IncomingUpdate
+from tests.support.handlers import GROUP_ID
+from tests.support.ops_steps import poll_batches, receiving
+from tests.support.relaying import RelayWorld, open_relay_world
 from tests.support.world import World, open_world, wait_until
 
 
@@ -85,29 +92,6 @@ async def stored_for(db: Database, message_ids: Sequence[int]) -> list[Any]:
 
 TEXTS = ["Здравствуйте!", "Ваш заказ задержан", "на складе.", "Доставим завтра", "до 18:00.",
          "Спасибо за терпение!"]  # fmt: skip
-
-
-async def test_six_replies_in_one_batch_are_queued_and_sent_in_message_order(
-    db: Database,
-) -> None:
-    async with open_world(db) as world:
-        chat_id, thread = await open_topic(world)
-        sent = agent_writes(world, thread, TEXTS)
-        rows = await wait_replies(world, 6)
-        assert [r["tg_message_id"] for r in rows] == sent
-        assert [r["text"] for r in rows] == TEXTS
-
-        async def all_done() -> bool:
-            return {s["status"] for s in await stored_for(db, sent)} == {"done"}
-
-        await wait_until(all_done)
-        stored = await stored_for(db, sent)
-        assert len(stored) == 6
-        assert len({s["received_at"] for s in stored}) == 1  # one batch, one transaction
-        await wait_sent(world, 6)
-        assert [(m.chat_id, m.text) for m in world.sent_to_ozon()] == [
-            (chat_id, text) for text in TEXTS
-        ]
 
 
 async def test_updates_stored_but_not_processed_when_the_process_dies_run_after_restart(
@@ -191,11 +175,60 @@ async def test_a_handler_that_ran_before_the_crash_is_run_again_without_effect_t
         await wait_until(both_done)
 
 
+async def _true(value: bool) -> bool:
+    return value
+
+
+# ------------------------------------------------------------------ the pieces, one step at
+# a time: the intake's loop against a recorded getUpdates, the processor, the reply worker
+
+
+def agent_batch(rw: RelayWorld, thread: int, texts: Sequence[str], first_id: int) -> list[Any]:
+    """The agent's messages in the topic as one getUpdates batch (raw updates)."""
+    return [
+        {"update_id": first_id + n, "message": rw.agent_message(thread, "text", text)}
+        for n, text in enumerate(texts)
+    ]
+
+
+async def stored_updates(db: Database, update_ids: Sequence[int]) -> list[Any]:
+    return list(
+        await db.pool.fetch(
+            "SELECT update_id, status, received_at FROM tg_updates"
+            " WHERE update_id = ANY ($1::bigint[]) ORDER BY update_id",
+            list(update_ids),
+        )
+    )
+
+
+async def test_six_replies_in_one_batch_are_queued_and_sent_in_message_order(
+    db: Database,
+) -> None:
+    async with open_relay_world(db) as rw:
+        chat_id, thread = await rw.topic()
+        steps = receiving(rw.hw)
+        batch = agent_batch(rw, thread, TEXTS, 7001)
+        await poll_batches(steps, batch)
+        stored = await stored_updates(db, [u["update_id"] for u in batch])
+        assert len(stored) == 6
+        assert len({s["received_at"] for s in stored}) == 1  # one batch, one transaction
+        await steps.process()
+        rows = await replies(db)
+        assert [r["tg_message_id"] for r in rows] == [u["message"]["message_id"] for u in batch]
+        assert [r["text"] for r in rows] == TEXTS
+        assert {
+            s["status"] for s in await stored_updates(db, [u["update_id"] for u in batch])
+        } == {"done"}
+        await rw.relay()
+        assert rw.market.sent_texts(chat_id) == TEXTS
+
+
 async def test_the_offset_moves_only_after_the_store_committed(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with open_world(db) as world:
-        _, thread = await open_topic(world)
+    async with open_relay_world(db) as rw:
+        chat_id, thread = await rw.topic()
+        steps = receiving(rw.hw)
         original = db.updates.store
         batches: list[list[int]] = []
         committed_at: dict[int, int] = {}  # update id → Telegram calls seen at commit
@@ -206,24 +239,22 @@ async def test_the_offset_moves_only_after_the_store_committed(
                 raise ConnectionError("the database went away")
             count = await original(updates)
             for u in updates:
-                committed_at.setdefault(u.update_id, len(world.tg.calls))
+                committed_at.setdefault(u.update_id, len(rw.hw.session.requests))
             return count
 
         monkeypatch.setattr(db.updates, "store", flaky)
-        [message_id] = agent_writes(world, thread, ["Здравствуйте!"])
-        await wait_replies(world, 1)
-        [row] = await stored_for(db, [message_id])
-        update_id = row["update_id"]
-        assert batches[0] == batches[1] == [update_id]  # Telegram delivered it again
-        confirming = [
-            index
-            for index, (method, params) in enumerate(world.tg.calls)
-            if method == "getUpdates" and (params.get("offset") or 0) > update_id
-        ]
-        assert confirming, "the update was never confirmed"
-        assert confirming[0] >= committed_at[update_id]
-        await wait_sent(world, 1)
-        assert len(world.sent_to_ozon()) == 1
+        batch = agent_batch(rw, thread, ["Здравствуйте!"], 7101)
+        update_id = batch[0]["update_id"]
+        calls = await poll_batches(steps, batch, batch)  # not confirmed: Telegram sends again
+        assert batches[0] == batches[1] == [update_id]
+        assert [c.offset for c in calls] == [None, None, update_id + 1]
+        confirming = rw.hw.session.requests.index(calls[2])
+        assert confirming >= committed_at[update_id]
+        monkeypatch.undo()
+        await steps.process()
+        assert len(await replies(db)) == 1
+        await rw.relay()
+        assert rw.market.sent_texts(chat_id) == ["Здравствуйте!"]
 
 
 FAILED = text("updates.unexpected", "ru")  # the errors router's words, on the last attempt
@@ -232,29 +263,30 @@ FAILED = text("updates.unexpected", "ru")  # the errors router's words, on the l
 async def test_an_update_that_keeps_failing_is_given_up_and_the_agent_told(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with open_world(db) as world:
-        _, thread = await open_topic(world)
+    async with open_relay_world(db) as rw:
+        _, thread = await rw.topic()
+        steps = receiving(rw.hw)
 
         async def broken(**_: Any) -> Any:
             raise RuntimeError("database trouble")
 
         monkeypatch.setattr(db.chats, "get_by_topic", broken)
-        [message_id] = agent_writes(world, thread, ["Здравствуйте!"])
-
-        async def told() -> bool:
-            return any(p.get("text") == FAILED for p in world.posts(thread))
-
-        await wait_until(told, 20)
-        [row] = await stored_for(db, [message_id])
+        [update] = agent_batch(rw, thread, ["Здравствуйте!"], 7201)
+        await steps.intake.accept([update])
+        await steps.process()  # its retries are due at once
+        [row] = await stored_updates(db, [update["update_id"]])
         assert row["status"] == "failed"
-        [notice] = [p for p in world.posts(thread) if p.get("text") == FAILED]  # told once
-        assert notice["reply_to_message"]["message_id"] == message_id
+        told = [
+            r for r in await rw.hw.deliver() if isinstance(r, SendMessage) and r.text == FAILED
+        ]
+        [notice] = told  # told once
+        assert (notice.chat_id, notice.message_thread_id) == (GROUP_ID, thread)
+        assert notice.reply_parameters is not None
+        assert notice.reply_parameters.message_id == update["message"]["message_id"]
         monkeypatch.undo()
 
-        later = agent_writes(world, thread, ["Доставим завтра"])  # the topic is not blocked
-        rows = await wait_replies(world, 1)
-        assert [r["tg_message_id"] for r in rows] == later
-
-
-async def _true(value: bool) -> bool:
-    return value
+        [later] = agent_batch(rw, thread, ["Доставим завтра"], 7202)  # the topic is not blocked
+        await steps.intake.accept([later])
+        await steps.process()
+        rows = await replies(db)
+        assert [r["tg_message_id"] for r in rows] == [later["message"]["message_id"]]
