@@ -8,7 +8,6 @@ from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
-from tests.support.admin_steps import next_message_editable
 from tests.support.handlers import BORIS, HandlerWorld, Shown, buttons, shown, texts
 from tests.support.texts import TextMatch, has, said, says
 from tests.support.world import API_KEY, CLIENT_ID, WRONG_KEY
@@ -74,13 +73,11 @@ async def test_replace_key_checks_it_first_and_remove_asks_to_confirm(hw: Handle
     card = await _open_card(hw)
     _, asked = await _press(hw, card, says("button.replace_key"))
     assert said([m.text for m in asked], says("sellers.ask_new_key"))
-    next_message_editable(hw, BORIS.id, 9001)  # "checking the key…", edited with the outcome
     assert said(texts(await hw.say(BORIS, WRONG_KEY), BORIS.id), says("sellers.key_kept"))
     assert await hw.db.sellers.get_encrypted_key(seller_id=seller.id) == old_encrypted
 
     new_key = "ozon-admin-key-rotated-777777"
     hw.ozon.state.set_api_key(CLIENT_ID, new_key)
-    next_message_editable(hw, BORIS.id, 9002)
     assert said(texts(await hw.say(BORIS, new_key), BORIS.id), says("sellers.key_synced"))
     stored = await hw.db.sellers.get_encrypted_key(seller_id=seller.id)
     assert hw.vault.decrypt(stored).get_secret_value() == new_key

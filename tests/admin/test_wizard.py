@@ -9,7 +9,7 @@ from datetime import timedelta
 from aiogram.methods import EditMessageText, SendMessage
 
 from bot.admin.callbacks import PickWorkspace
-from tests.support.admin_steps import group_chat, group_posts, in_chat, next_message_editable
+from tests.support.admin_steps import group_chat, group_posts, in_chat, next_message_id
 from tests.support.handlers import BORIS, GROUP_ID, OWNER, HandlerWorld, buttons, texts
 from tests.support.recorded_bot import BOT_USER
 from tests.support.texts import has, said, says
@@ -50,7 +50,7 @@ async def test_a_long_first_sync_edits_one_progress_message(hw: HandlerWorld) ->
     await hw.bound_group()
     hw.ozon.state.seed_chats(SECOND_ID, 250, age=timedelta(days=30))
     for message_id in (9001, 9002):  # the ids Telegram gives the next two messages sent
-        next_message_editable(hw, BORIS.id, message_id)
+        next_message_id(hw, BORIS.id, message_id)
     requests = await hw.say(BORIS, f"/add_seller ozon {SECOND_ID} {SECOND_KEY} Одежда")
     mine = [r for r in requests if isinstance(r, SendMessage) and r.chat_id == BORIS.id]
     note, progress = mine  # a note that the key message was deleted, then one message

@@ -50,8 +50,7 @@ async def test_edit_sends_the_agents_version(hw: HandlerWorld, llm: LlmEmulator)
     answer = await hw.press(VERA, data_for(post, "e"), on=post)
     assert answer.text == says("draft.answer.edit").template
 
-    # Telegram's answer to the prompt, prepared: the session cannot echo a ForceReply markup
-    # into a Message (only inline keyboards belong there).
+    # Telegram's answer to the prompt, prepared with the id the test then looks for.
     hw.session.add_result_for(
         SendMessage,
         Message(message_id=PROMPT_ID, date=datetime.now(UTC), chat=chat_of(GROUP_ID),

@@ -70,14 +70,12 @@ async def group_posts(hw: HandlerWorld, chat_id: int) -> list[SendMessage]:
     return [r for r in await hw.deliver() if isinstance(r, SendMessage) and r.chat_id == chat_id]
 
 
-def next_message_editable(hw: HandlerWorld, chat_id: int, message_id: int) -> None:
-    """The next sendMessage answers with a message mounted on the bot, so a handler may
-    edit it through the Message it got back (``progress.edit_text``): the recorded
-    session's default answer is not mounted."""
+def next_message_id(hw: HandlerWorld, chat_id: int, message_id: int) -> None:
+    """The next sendMessage answers with ``message_id`` (the id Telegram gives it), so a
+    test can name the message a handler later edits."""
     sent = Message.model_validate(
         {"message_id": message_id, "date": int(datetime.now(UTC).timestamp()),
          "chat": {"id": chat_id, "type": "private", "first_name": "…"},
          "from": BOT_USER.model_dump(exclude_none=True), "text": "…"},
-        context={"bot": hw.bot},
     )  # fmt: skip
     hw.session.add_result_for(SendMessage, sent)

@@ -198,7 +198,9 @@ async def open_handler_world(
     ym: YandexMarketEmulator | None = None,
 ) -> AsyncIterator[HandlerWorld]:
     """The assembled dispatcher with a recorded Bot; the owner (Olga) in ADMIN_IDS. Given
-    ``wb`` or ``ym`` (a running emulator), the bot also gets that marketplace's client."""
+    ``wb`` or ``ym`` (a running emulator), the bot also gets that marketplace's client. Any
+    request that broke the Bot API spec, even one the Telegram queue swallowed to retry,
+    fails the test at the end."""
     async with OzonEmulator(port=0) as ozon:
         ozon.state.add_seller(CLIENT_ID, API_KEY, name="Обувь")
         ozon.state.add_seller(SECOND_ID, SECOND_KEY, name="Одежда")
@@ -234,3 +236,5 @@ async def open_handler_world(
                 settings, db=db, vault=vault, ozon=client, bot=bot, wb=wb_client, ym=ym_client
             )
             yield HandlerWorld(db, app, bot, session, vault, settings, ozon)
+        # The Telegram queue retries whatever a call raised, a spec violation included.
+        assert not session.violations, f"Bot API requests broke the spec: {session.violations}"

@@ -1,11 +1,10 @@
 """Buyer → Telegram one step at a time, in a handler world (tests.support.handlers).
 
-The recorded session answers sendMessage and createForumTopic itself but has no default for
-the buyer's files (sendPhoto, sendDocument) or for reopenForumTopic. :class:`Telegram` sits
-on the Bot session as a request middleware: it answers those as Telegram would, makes a
-call Telegram refuses fail with the Bot API's own description (:meth:`Telegram.refuse`),
-and keeps what was delivered, so a test reads a topic's posts as the group sees them
-(:meth:`Telegram.posts`) — a refused request is recorded by the session but posts nothing.
+The recorded session answers the posts, files and topic calls itself; :class:`Telegram` sits
+on the Bot session as a request middleware: it makes a call Telegram refuses fail with the
+Bot API's own description (:meth:`Telegram.refuse`), and keeps what was delivered, so a test
+reads a topic's posts as the group sees them (:meth:`Telegram.posts`) — a refused request is
+recorded by the session but posts nothing.
 """
 
 from __future__ import annotations
@@ -13,24 +12,21 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     CreateForumTopic,
-    ReopenForumTopic,
     SendDocument,
     SendMessage,
     SendPhoto,
     TelegramMethod,
 )
-from aiogram.types import BufferedInputFile, Document, Message, PhotoSize
+from aiogram.types import BufferedInputFile
 
 from storage.database import Database
 from tests.support.handlers import HandlerWorld
-from tests.support.recorded_bot import BOT_USER, chat_of
 
 Post = SendMessage | SendPhoto | SendDocument
 M = TypeVar("M", bound=TelegramMethod[Any])
@@ -63,26 +59,9 @@ class Telegram:
         if refusals:
             error = TelegramBadRequest(method=method, message=refusals.popleft())
             self.hw.session.add_result_for(type(method), error)
-        elif isinstance(method, SendPhoto | SendDocument | ReopenForumTopic):
-            self.hw.session.add_result_for(type(method), self._answer(method))
         result = await make_request(bot, method)  # checked against the spec first
         self.delivered.append(method)
         return result
-
-    def _answer(self, method: SendPhoto | SendDocument | ReopenForumTopic) -> Any:
-        if isinstance(method, ReopenForumTopic):
-            return True
-        number = next(self._ids)
-        sent = Message(message_id=number, date=datetime.now(UTC), chat=chat_of(method.chat_id),
-                       from_user=BOT_USER, message_thread_id=method.message_thread_id,
-                       caption=method.caption)  # fmt: skip
-        if isinstance(method, SendPhoto):
-            size = PhotoSize(file_id=f"photo-{number}", file_unique_id=f"u{number}", width=1,
-                             height=1)  # fmt: skip
-            return sent.model_copy(update={"photo": [size]})
-        name = method.document.filename if isinstance(method.document, BufferedInputFile) else None
-        document = Document(file_id=f"doc-{number}", file_unique_id=f"u{number}", file_name=name)
-        return sent.model_copy(update={"document": document})
 
     def posts(self, thread: int) -> list[Post]:
         """The posts Telegram took into topic ``thread``, oldest first."""

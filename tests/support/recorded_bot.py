@@ -3,11 +3,16 @@ aiogram's own ``MockedBot``: a test may queue a prepared result for a method
 (:meth:`RecordedSession.add_result_for`). Every request is first checked against the Bot API
 spec (``sandbox/telegram/spec/api.json``) as the emulator checks what reaches it, form-encoded
 the way aiogram sends it: an unknown or missing parameter, a wrong type, HTML that does not
-parse, a text over Telegram's limits fails the test; otherwise the few methods handlers call get a
-plausible answer (a sent message echoes back with a fresh id, edits and deletions say
-True, ``getChatMember`` answers from :attr:`RecordedSession.members`). Any other method
-without a prepared result fails the test, naming the method, so nothing is answered by
-accident.
+parse, a text over Telegram's limits fails the test; otherwise the few methods handlers and
+the Telegram queue call get a plausible answer (a sent message, photo or document echoes
+back with a fresh id, mounted on the bot so a handler may edit what it got back; edits,
+deletions and reopening say True; ``getChatMember`` answers from
+:attr:`RecordedSession.members`). Any other method without a prepared result fails the
+test, naming the method, so nothing is answered by accident.
+
+A violation is also kept in :attr:`RecordedSession.violations`: the Telegram queue retries
+whatever a call raised, so a broken request it sent would otherwise pass unseen;
+``tests.support.handlers.open_handler_world`` fails the test on any at its end.
 """
 
 from __future__ import annotations
@@ -31,20 +36,28 @@ from aiogram.methods import (
     GetChatMember,
     GetMe,
     PinChatMessage,
+    ReopenForumTopic,
+    SendDocument,
     SendMessage,
+    SendPhoto,
     SetMessageReaction,
     SetMyCommands,
     TelegramMethod,
 )
 from aiogram.types import (
+    BufferedInputFile,
     Chat,
     ChatMemberAdministrator,
     ChatMemberLeft,
     ChatMemberMember,
     ChatMemberOwner,
+    Document,
     ForumTopic,
+    InlineKeyboardMarkup,
     InputFile,
     Message,
+    PhotoSize,
+    TelegramObject,
     User,
 )
 
@@ -95,11 +108,15 @@ class RecordedSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self.members: dict[tuple[int, int], str] = {}  # (chat, user) → status
+        self.violations: list[str] = []  # requests that broke the spec or had no answer
         self._prepared: dict[type[TelegramMethod[Any]], deque[Any]] = defaultdict(deque)
         self._next_message_id = 1000
         self._defaults: dict[type[TelegramMethod[Any]], Callable[[Any], Any]] = {
             SendMessage: self._sent,
+            SendPhoto: self._sent_file,
+            SendDocument: self._sent_file,
             EditMessageText: self._edited,
+            ReopenForumTopic: lambda _: True,
             EditMessageReplyMarkup: lambda _: True,
             AnswerCallbackQuery: lambda _: True,
             DeleteMessage: lambda _: True,
@@ -122,17 +139,23 @@ class RecordedSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109 - the BaseSession signature
     ) -> Any:
         self.requests.append(method)
-        await self._check(bot, method)
+        try:
+            await self._check(bot, method)
+        except AssertionError as violation:
+            self.violations.append(str(violation))
+            raise
         prepared = self._prepared.get(type(method))
         if prepared:
             result = prepared.popleft()
             if isinstance(result, BaseException):
                 raise result
-            return result
-        answer = self._defaults.get(type(method))
-        if answer is None:
-            raise AssertionError(f"no prepared result for {type(method).__name__}")
-        return answer(method)
+        else:
+            answer = self._defaults.get(type(method))
+            if answer is None:
+                self.violations.append(f"no prepared result for {type(method).__name__}")
+                raise AssertionError(self.violations[-1])
+            result = answer(method)
+        return result.as_(bot) if isinstance(result, TelegramObject) else result
 
     async def _check(self, bot: Bot, method: TelegramMethod[Any]) -> None:
         """The request as aiogram would put it on the wire, against the spec."""
@@ -196,8 +219,25 @@ class RecordedSession(BaseSession):
         return Message(
             message_id=self._next_message_id, date=datetime.now(UTC), chat=chat_of(method.chat_id),
             from_user=BOT_USER, text=method.text, message_thread_id=method.message_thread_id,
-            reply_markup=method.reply_markup,
+            reply_markup=_inline(method.reply_markup),
         )  # fmt: skip
+
+    def _sent_file(self, method: SendPhoto | SendDocument) -> Message:
+        self._next_message_id += 1
+        number = self._next_message_id
+        sent = Message(
+            message_id=number, date=datetime.now(UTC), chat=chat_of(method.chat_id),
+            from_user=BOT_USER, message_thread_id=method.message_thread_id,
+            caption=method.caption, reply_markup=_inline(method.reply_markup),
+        )  # fmt: skip
+        if isinstance(method, SendPhoto):
+            size = PhotoSize(file_id=f"photo-{number}", file_unique_id=f"u{number}", width=1,
+                             height=1)  # fmt: skip
+            return sent.model_copy(update={"photo": [size]})
+        upload = method.document
+        name = upload.filename if isinstance(upload, BufferedInputFile) else None
+        document = Document(file_id=f"doc-{number}", file_unique_id=f"u{number}", file_name=name)
+        return sent.model_copy(update={"document": document})
 
     def _edited(self, method: EditMessageText) -> Message | bool:
         if method.inline_message_id is not None or method.chat_id is None:
@@ -205,7 +245,7 @@ class RecordedSession(BaseSession):
         assert method.message_id is not None
         return Message(
             message_id=method.message_id, date=datetime.now(UTC), chat=chat_of(method.chat_id),
-            from_user=BOT_USER, text=method.text, reply_markup=method.reply_markup,
+            from_user=BOT_USER, text=method.text, reply_markup=_inline(method.reply_markup),
         )  # fmt: skip
 
     def _member(self, method: GetChatMember) -> Any:
@@ -218,6 +258,12 @@ class RecordedSession(BaseSession):
         self._next_message_id += 1
         return ForumTopic(message_thread_id=self._next_message_id, name=method.name,
                           icon_color=0x6FB9F0)  # fmt: skip
+
+
+def _inline(markup: Any) -> InlineKeyboardMarkup | None:
+    """A sent message carries back only an inline keyboard (a ForceReply or reply keyboard
+    is the person's side)."""
+    return markup if isinstance(markup, InlineKeyboardMarkup) else None
 
 
 def recorded_bot() -> tuple[Bot, RecordedSession]:
