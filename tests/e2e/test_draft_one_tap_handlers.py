@@ -1,5 +1,5 @@
 """A reply draft sent with one tap (a double tap, in fact), on every marketplace, one step
-at a time (tests.support.replies_steps: the bot with drafts on, one sync pass, one round of
+at a time (tests.support.relaying: the bot with drafts on, one sync pass, one round of
 the draft worker, the press fed to the dispatcher, then the real reply worker): the buyer
 gets the draft once, the draft's post gets the 👍, and the reply is the draft's. Replaces
 the full-process case of tests/e2e/test_agent_to_ozon.py."""
@@ -15,8 +15,7 @@ from storage.database import Database
 from tests.support.drafting import LLM_KEY, draft_round
 from tests.support.handlers import GROUP_ID, VERA, buttons
 from tests.support.markets import MARKETPLACES
-from tests.support.relaying import receipts
-from tests.support.replies_steps import open_relay_steps, settings_with
+from tests.support.relaying import open_relay_world, receipts, settings_with
 from tests.support.texts import has, says
 
 
@@ -28,7 +27,7 @@ async def test_a_draft_is_sent_with_one_tap_once(
         drafts_enabled=True, draft_debounce_seconds=0.0, llm_timeout_seconds=2.0,
         llm_max_retries=1, llm_api_key=SecretStr(LLM_KEY), llm_base_url=AnyHttpUrl(llm.base_url),
     )  # fmt: skip
-    async with open_relay_steps(db, marketplace, drafts_on) as rw:
+    async with open_relay_world(db, marketplace, drafts_on) as rw:
         llm.script("Здравствуйте! Отправим сегодня.")
         chat_id, thread = await rw.topic("Когда отправите?")
         [post] = [

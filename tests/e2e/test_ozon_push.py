@@ -18,7 +18,7 @@ from aiogram.methods import SendMessage, TelegramMethod
 from bot.sync.push_tokens import PushTokens
 from storage.database import Database
 from tests.support.handlers import GROUP_ID, HandlerWorld, open_handler_world
-from tests.support.replies_steps import settings_with
+from tests.support.relaying import settings_with
 from tests.support.world import CLIENT_ID, wait_until
 
 

@@ -1,6 +1,6 @@
 """A WB buyer's photo that Telegram takes neither as a photo nor as a document is named in
 the topic, and the report says where to see it: the WB portal, not the Ozon cabinet. One
-sync pass and one delivery (tests.support.replies_steps), Telegram's refusals prepared on
+sync pass and one delivery (tests.support.relaying), Telegram's refusals prepared on
 the recorded session."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sandbox.wildberries import Upload
 from storage.database import Database
 from tests.support.handlers import GROUP_ID
 from tests.support.markets import WB_SELLER, WbMarket
-from tests.support.replies_steps import open_relay_steps
+from tests.support.relaying import open_relay_world
 from tests.support.texts import says
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048
@@ -20,7 +20,7 @@ REFUSED = "Bad Request: wrong type of the web page content"
 
 
 async def test_a_wb_file_telegram_refuses_is_reported_with_wb_wording(db: Database) -> None:
-    async with open_relay_steps(db, "wildberries") as rw:
+    async with open_relay_world(db, "wildberries") as rw:
         assert isinstance(rw.market, WbMarket)
         session = rw.hw.session
         photo = SendPhoto(chat_id=GROUP_ID, photo="x")

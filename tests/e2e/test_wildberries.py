@@ -1,5 +1,5 @@
 """A Wildberries shop, beside the Ozon one in the same group, one step at a time
-(tests.support.replies_steps: the dispatcher fed one update at a time, one sync pass, one
+(tests.support.relaying: the dispatcher fed one update at a time, one sync pass, one
 reply-worker pass, one delivery, against the WB emulator): added by command, a buyer's chat
 mirrored with a photo once it clears moderation, an agent's reply and a PDF relayed once
 each, a 7 MB file refused in the topic with WB's rule before anything is sent, our own
@@ -21,8 +21,7 @@ from storage.database import Database
 from tests.support.handlers import BORIS, GROUP_ID
 from tests.support.markets import WB_SELLER, WbMarket
 from tests.support.recorded_bot import chat_of
-from tests.support.relaying import receipts
-from tests.support.replies_steps import open_market_steps, open_relay_steps, relay_on
+from tests.support.relaying import open_market_steps, open_relay_world, receipts, relay_on
 from tests.support.texts import says
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2048
@@ -128,7 +127,7 @@ async def test_a_wb_shop_from_command_to_relayed_replies(db: Database) -> None:
 async def test_a_reply_whose_answer_wb_loses_is_found_in_events_and_sent_once(
     db: Database,
 ) -> None:
-    async with open_relay_steps(db, "wildberries") as rw:
+    async with open_relay_world(db, "wildberries") as rw:
         assert isinstance(rw.market, WbMarket)
         wb = rw.market.wb
         chat_id, thread = await rw.topic("Когда отправите?")
@@ -145,7 +144,7 @@ async def test_a_reply_whose_answer_wb_loses_is_found_in_events_and_sent_once(
 
 
 async def test_a_file_wb_refuses_is_named_in_the_topic(db: Database) -> None:
-    async with open_relay_steps(db, "wildberries") as rw:
+    async with open_relay_world(db, "wildberries") as rw:
         assert isinstance(rw.market, WbMarket)
         scan = Upload("скан.pdf", PDF, moderation=Moderation.REFUSED)  # WB's files carry a name
         opened = rw.market.wb.state.buyer_writes(

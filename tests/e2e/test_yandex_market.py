@@ -1,4 +1,4 @@
-"""A Yandex Market cabinet, one step at a time (tests.support.replies_steps: the dispatcher
+"""A Yandex Market cabinet, one step at a time (tests.support.relaying: the dispatcher
 fed one update at a time, the bot's own push server on loopback with its inbox drained once,
 one sync pass, one reply-worker pass, one delivery, against the Market emulator): added by
 command (the cabinet found from the key), a buyer's order chat brought by a push and
@@ -22,10 +22,11 @@ from storage.database import Database
 from storage.records import Seller
 from tests.support.handlers import BORIS, GROUP_ID, HandlerWorld
 from tests.support.markets import YM_BUSINESS, YmMarket
-from tests.support.relaying import RelayWorld, receipts
-from tests.support.replies_steps import (
+from tests.support.relaying import (
+    RelayWorld,
     open_market_steps,
-    open_relay_steps,
+    open_relay_world,
+    receipts,
     relay_on,
     settings_with,
 )
@@ -118,7 +119,7 @@ async def test_a_ym_cabinet_from_command_to_a_relayed_reply(db: Database) -> Non
 
 
 async def test_replies_above_the_hourly_budget_wait_with_one_notice(db: Database) -> None:
-    async with open_relay_steps(db, "ym", rate_limit=True) as rw:
+    async with open_relay_world(db, "ym", rate_limit=True) as rw:
         ym = ym_of(rw).ym
         ym.limits.overrides["sendMessageToChat"] = 1  # the hourly send budget, shrunk
         first = ym.state.buyer_writes(BUSINESS, text="Есть размер M?", context_type="DIRECT")
@@ -147,7 +148,7 @@ async def test_replies_above_the_hourly_budget_wait_with_one_notice(db: Database
 
 
 async def test_the_buyers_name_heads_their_posts(db: Database) -> None:
-    async with open_relay_steps(db, "ym") as rw:
+    async with open_relay_world(db, "ym") as rw:
         ym = ym_of(rw).ym
         first = ym.state.buyer_writes(BUSINESS, text="Здравствуйте", context_type="DIRECT",
                                       customer_name="Мария <К.>")  # fmt: skip
@@ -166,7 +167,7 @@ async def test_the_buyers_name_heads_their_posts(db: Database) -> None:
 
 
 async def test_a_file_market_will_not_hand_over_is_named_in_the_topic(db: Database) -> None:
-    async with open_relay_steps(db, "ym") as rw:
+    async with open_relay_world(db, "ym") as rw:
         ym = ym_of(rw).ym
         receipt = Upload("чек.pdf", b"%PDF-1.4", refused=True)  # Market answers 403 to it
         first = ym.state.buyer_writes(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from aiogram.methods import SetMessageReaction, TelegramMethod
 from aiogram.types import ReactionTypeEmoji
 from pydantic import SecretStr
 
+from bot.settings import Settings
 from sandbox.wildberries import WildberriesEmulator
 from sandbox.yandex_market import YandexMarketEmulator
 from storage.database import Database
@@ -38,6 +39,8 @@ PNG = base64.b64decode(
 )
 PDF = b"%PDF-1.4\n% a small invoice\n" + b"0" * 2048
 DOC_NAME = "invoice.pdf"
+
+Configure = Callable[[Settings], Settings]
 
 
 @dataclass
@@ -146,19 +149,31 @@ def receipts(requests: list[TelegramMethod[Any]]) -> list[int]:
     ]
 
 
+def settings_with(**update: Any) -> Configure:
+    """A ``configure`` for the handler world: these settings changed."""
+    return lambda settings: settings.model_copy(update=update)
+
+
 @contextlib.asynccontextmanager
-async def open_relay_world(db: Database, marketplace: str = "ozon") -> AsyncIterator[RelayWorld]:
-    """The bound group (Boris its admin, Vera an agent) with one seller on ``marketplace``
-    ("ozon", "wildberries", "ym"), its emulator, and the assembled bot with a recorded Bot."""
+async def open_market_steps(
+    db: Database,
+    marketplace: str = "ozon",
+    configure: Configure | None = None,
+    *,
+    rate_limit: bool = False,
+) -> AsyncIterator[tuple[HandlerWorld, Market]]:
+    """The bound group (Boris its admin, Vera an agent) and the market under test on its
+    emulator ("ozon", "wildberries", "ym"; ``rate_limit``: the emulator's own limits on),
+    no seller registered yet: a test adds the shop by command, then :func:`relay_on`."""
     async with contextlib.AsyncExitStack() as stack:
         wb = ym = None
         if marketplace == "wildberries":
-            wb = await stack.enter_async_context(WildberriesEmulator(rate_limit=False))
+            wb = await stack.enter_async_context(WildberriesEmulator(rate_limit=rate_limit))
         elif marketplace == "ym":
-            ym = await stack.enter_async_context(YandexMarketEmulator(rate_limit=False))
+            ym = await stack.enter_async_context(YandexMarketEmulator(rate_limit=rate_limit))
         elif marketplace != "ozon":
             raise ValueError(f"no emulator for marketplace {marketplace!r}")
-        hw = await stack.enter_async_context(open_handler_world(db, wb=wb, ym=ym))
+        hw = await stack.enter_async_context(open_handler_world(db, configure, wb=wb, ym=ym))
         market: Market
         if wb is not None:
             market = WbMarket(wb)
@@ -166,17 +181,38 @@ async def open_relay_world(db: Database, marketplace: str = "ozon") -> AsyncIter
             market = YmMarket(ym)
         else:
             market = OzonMarket(hw.ozon, client_id=CLIENT_ID, api_key=API_KEY, shop="Обувь")
-        vault, bot = hw.vault, hw.bot
-        workspace = await hw.bound_group()
+        await hw.bound_group()
+        yield hw, market
+
+
+def relay_on(hw: HandlerWorld, market: Market, seller: Seller) -> RelayWorld:
+    """The relay steps for ``seller``; the files the agent posts are served to the
+    worker's ``bot.download``."""
+    world = RelayWorld(hw, market, seller)
+
+    async def download(file: str, *_: Any, **__: Any) -> io.BytesIO:
+        return io.BytesIO(world.files[file])
+
+    hw.bot.download = download  # type: ignore[method-assign]
+    return world
+
+
+@contextlib.asynccontextmanager
+async def open_relay_world(
+    db: Database,
+    marketplace: str = "ozon",
+    configure: Configure | None = None,
+    *,
+    rate_limit: bool = False,
+) -> AsyncIterator[RelayWorld]:
+    """The bound group with one seller on ``marketplace`` (see :func:`open_market_steps`)
+    and the assembled bot with a recorded Bot (``configure``: its settings changed)."""
+    async with open_market_steps(db, marketplace, configure, rate_limit=rate_limit) as opened:
+        hw, market = opened
         spec = market.seller_spec()
-        seller = await db.sellers.create(
+        workspace = await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)
+        seller = await hw.db.sellers.create(
             workspace_id=workspace.id, marketplace=spec.marketplace, name=spec.name,
-            client_id=spec.client_id, api_key_encrypted=vault.encrypt(SecretStr(spec.api_key)),
+            client_id=spec.client_id, api_key_encrypted=hw.vault.encrypt(SecretStr(spec.api_key)),
         )  # fmt: skip
-        world = RelayWorld(hw, market, seller)
-
-        async def download(file: str, *_: Any, **__: Any) -> io.BytesIO:
-            return io.BytesIO(world.files[file])
-
-        bot.download = download  # type: ignore[method-assign]
-        yield world
+        yield relay_on(hw, market, seller)
