@@ -2,9 +2,7 @@
 (tests.support.drafting: a sync pass, real DraftWorker rounds against the LLM emulator, one
 reply pass, SLA ticks on a moved clock, the outbox once after each).
 
-Replaces the full-process test_drafts_and_sla_e2e.py::
-test_an_auto_reply_answers_the_turn_and_stops_the_sla_clock; a sent draft stopping the
-clock stays there, end to end."""
+A sent draft stopping the clock is test_drafts_and_sla_steps.py."""
 
 from __future__ import annotations
 

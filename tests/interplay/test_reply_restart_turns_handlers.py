@@ -3,8 +3,7 @@ buyer may have written again. Confirming the old reply must not stop the new tur
 
 One step at a time (tests.support.relaying: a sync pass, the real reply worker, the
 Telegram queue): the crash is a reply left 'sending' that Ozon had accepted, the restart
-is the agent's update coming again and the reply worker's next pass. Replaces the
-full-process test_reply_restart_turns.py of the same name."""
+is the agent's update coming again and the reply worker's next pass."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Claiming chats and /queue one update at a time (tests.support.handlers): the "Take"
 button, /take, /release and /assign in a buyer's topic, and /queue with its filters, each
-answered by text key. These replace full-process checks of the same answers; what needs
-the workers (the queue board, the SLA ticks) stays in test_board_claims_e2e.py."""
+answered by text key. The queue board and the SLA ticks, one step at a time, are
+test_board_handlers.py and test_sla_handlers.py."""
 
 from __future__ import annotations
 
