@@ -152,8 +152,10 @@ class Topics:
                 chat_id=workspace.tg_chat_id, message_thread_id=chat.topic_thread_id
             )
         except TelegramBadRequest as exc:
-            if not is_topic_gone(exc.message):
+            if is_topic_gone(exc.message):
+                await self.forget(chat_id)
+                return
+            if "not_modified" not in exc.message.lower():
                 raise
-            await self.forget(chat_id)
-            return
+            # TOPIC_NOT_MODIFIED: someone reopened it already; it is open, as wanted.
         await self._db.chats.set_topic_appearance(chat_id=chat_id, closed=False)

@@ -178,37 +178,51 @@ class OutboxWorker:
         try:
             handler = self._handlers[item.kind]
             result = await handler(workspace, item)
-        except (BudgetSpent, TopicBusy) as exc:
-            await self._later(item, timedelta(seconds=exc.delay), str(exc))
-        except TelegramRetryAfter as exc:
-            self._throttle.pause(workspace.tg_chat_id, exc.retry_after)
-            self._observer.rate_limited(workspace.tg_chat_id)
-            await self._later(item, timedelta(seconds=exc.retry_after), "429")
-        except TelegramForbiddenError as exc:
-            await self._db.workspaces.set_state(workspace_id=workspace.id, state="detached")
-            logger.warning("workspace=%d: bot cannot post (%s); paused", workspace.id, exc.message)
-            await self._later(item, timedelta(minutes=10), "forbidden")
-        except TelegramBadRequest as exc:
-            await self._bad_request(workspace, item, exc)
-        except (TelegramNetworkError, TelegramServerError, MarketplaceError) as exc:
-            await self._later(item, backoff(item.attempts, base=RETRY_BASE), type(exc).__name__)
-        except (KeyError, NotFound) as exc:
-            await self._give_up(workspace, item, f"cannot deliver: {exc}", detail=str(exc))
-        except Exception as exc:  # e.g. a bug or a database hiccup: retry, but not forever
-            if item.attempts >= self._max_attempts:
-                logger.exception(
-                    "outbox item=%d: failed %d times, giving up", item.id, item.attempts
-                )
-                reason = text("outbox.reason.gave_up", workspace.locale, attempts=item.attempts)
-                await self._give_up(workspace, item, f"gave up: {exc!r}", reason=reason)
-            else:
-                logger.exception("outbox item=%d: unexpected failure, will retry", item.id)
-                await self._later(
-                    item, backoff(item.attempts, base=RETRY_BASE), "unexpected error"
-                )
+        except Exception as exc:
+            await self._failed(workspace, item, exc)
         else:
             await self._save(item, result)
             self._observer.delivered(item, self._clock())
+
+    async def _failed(self, workspace: Workspace, item: TgOutboxItem, exc: Exception) -> None:
+        """What a failed call means for the item. Also used when a repair made for it (a
+        closed topic reopened) fails in turn: a 429 there pauses the group as any other."""
+        match exc:
+            case BudgetSpent() | TopicBusy():
+                await self._later(item, timedelta(seconds=exc.delay), str(exc))
+            case TelegramRetryAfter():
+                self._throttle.pause(workspace.tg_chat_id, exc.retry_after)
+                self._observer.rate_limited(workspace.tg_chat_id)
+                await self._later(item, timedelta(seconds=exc.retry_after), "429")
+            case TelegramForbiddenError():
+                await self._db.workspaces.set_state(workspace_id=workspace.id, state="detached")
+                logger.warning(
+                    "workspace=%d: bot cannot post (%s); paused", workspace.id, exc.message
+                )
+                await self._later(item, timedelta(minutes=10), "forbidden")
+            case TelegramBadRequest():
+                await self._bad_request(workspace, item, exc)
+            case TelegramNetworkError() | TelegramServerError() | MarketplaceError():
+                delay = backoff(item.attempts, base=RETRY_BASE)
+                await self._later(item, delay, type(exc).__name__)
+            case KeyError() | NotFound():
+                await self._give_up(workspace, item, f"cannot deliver: {exc}", detail=str(exc))
+            case _:  # e.g. a bug or a database hiccup: retry, but not forever
+                await self._unexpected(workspace, item, exc)
+
+    async def _unexpected(self, workspace: Workspace, item: TgOutboxItem, exc: Exception) -> None:
+        if item.attempts >= self._max_attempts:
+            logger.error(
+                "outbox item=%d: failed %d times, giving up",
+                item.id,
+                item.attempts,
+                exc_info=exc,
+            )
+            reason = text("outbox.reason.gave_up", workspace.locale, attempts=item.attempts)
+            await self._give_up(workspace, item, f"gave up: {exc!r}", reason=reason)
+        else:
+            logger.error("outbox item=%d: unexpected failure, will retry", item.id, exc_info=exc)
+            await self._later(item, backoff(item.attempts, base=RETRY_BASE), "unexpected error")
 
     async def _save(self, item: TgOutboxItem, result: dict[str, Any]) -> None:
         """Record the post right away: a row left pending would be posted again."""
@@ -235,8 +249,17 @@ class OutboxWorker:
             await self._db.tg_outbox.save_progress(item_id=item.id, result={})
             await self._later(item, timedelta(0), "topic gone")
         elif item.chat_id is not None and "topic_closed" in message:
-            await self.topics.reopen(workspace, item.chat_id)
-            await self._later(item, timedelta(0), "topic reopened")
+            try:
+                await self.topics.reopen(workspace, item.chat_id)
+            except TelegramBadRequest as failed:
+                # Reopening was refused too (say, the right to manage topics was taken):
+                # not a closed topic again, so retry later rather than reopen in a loop.
+                logger.warning("chat=%d: closed topic not reopened (%s)", item.chat_id, failed)
+                await self._later(item, backoff(item.attempts, base=RETRY_BASE), "topic closed")
+            except Exception as failed:  # 429, network: as the post's own failure would be
+                await self._failed(workspace, item, failed)
+            else:
+                await self._later(item, timedelta(0), "topic reopened")
         elif "not modified" in message:
             await self._save(item, {"unchanged": True})
         elif "not enough rights" in message:

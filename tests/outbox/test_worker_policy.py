@@ -2,7 +2,9 @@
 
 An unexpected exception is retried with backoff but only ``max_attempts`` times, then the
 row is failed and reported once (in General here: the row has no chat); a request Telegram
-refuses for good is failed and reported once; a report is never reported again.
+refuses for good is failed and reported once; a report is never reported again. A closed
+topic is reopened for the post, and a failure of the reopening is handled as the post's
+own would be.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class Clock:
     def __call__(self) -> datetime:
         return self.now
 
+    def seconds(self) -> float:
+        return self.now.timestamp()
+
 
 @dataclass
 class Rig:
@@ -43,6 +48,7 @@ class Rig:
     workspace: Workspace
     worker: OutboxWorker
     clock: Clock
+    throttle: TelegramThrottle
 
     async def rounds(self, count: int, step: timedelta = timedelta(minutes=10)) -> None:
         for _ in range(count):
@@ -67,11 +73,10 @@ async def rig(db: Database) -> AsyncIterator[Rig]:
         )
         bot = build_bot(TOKEN, tg.base_url)
         clock = Clock()
-        worker = OutboxWorker(
-            db=db, bot=bot, throttle=TelegramThrottle(), clock=clock, max_attempts=3
-        )
+        throttle = TelegramThrottle(clock=clock.seconds)  # on the test's time too
+        worker = OutboxWorker(db=db, bot=bot, throttle=throttle, clock=clock, max_attempts=3)
         try:
-            yield Rig(db, tg, group.id, workspace, worker, clock)
+            yield Rig(db, tg, group.id, workspace, worker, clock, throttle)
         finally:
             await bot.session.close()
         assert tg.violations == [], tg.violations
@@ -164,3 +169,67 @@ async def test_start_takes_back_the_previous_runs_claims(rig: Rig) -> None:
         await wait_until(posted, seconds=5)
     finally:
         await rig.worker.stop()
+
+
+async def _post_in_closed_topic(rig: Rig) -> tuple[int, int]:
+    """A buyer chat's topic exists and an agent closed it; a notice for the chat is queued.
+    Returns the topic's thread and the notice's row."""
+    seller = await rig.db.sellers.create(
+        workspace_id=rig.workspace.id, marketplace="ozon", name="Обувь", client_id="1",
+        api_key_encrypted=b"sealed",
+    )  # fmt: skip
+    chat, _ = await rig.db.chats.upsert(seller_id=seller.id, external_id="buyer-1")
+    thread = await rig.worker.topic_for(rig.workspace, chat)
+    await enqueue(rig.db, Notice(text="первое"), workspace_id=rig.workspace.id,
+                  chat_id=chat.id, dedup_key="c:1")  # fmt: skip
+    await rig.rounds(1, step=timedelta(0))
+    assert [m["text"] for m in rig.tg.bot_messages(rig.group_id, thread)] == ["первое"]
+    rig.tg.close_topic(rig.group_id, thread)
+    item_id = await enqueue(rig.db, Notice(text="второе"), workspace_id=rig.workspace.id,
+                            chat_id=chat.id, dedup_key="c:2")  # fmt: skip
+    assert item_id is not None
+    return thread, item_id
+
+
+async def test_a_429_while_reopening_a_closed_topic_pauses_the_group_and_retries(
+    rig: Rig,
+) -> None:
+    thread, item_id = await _post_in_closed_topic(rig)
+    rig.tg.inject_error(
+        "reopenForumTopic", "Too Many Requests: retry after 30", error_code=429, retry_after=30
+    )
+    await rig.rounds(1, step=timedelta(0))
+    row = await rig.db.pool.fetchrow(
+        "SELECT status, last_error, not_before FROM tg_outbox WHERE id = $1", item_id
+    )
+    assert (row["status"], row["last_error"]) == ("pending", "429")  # not left claimed
+    assert row["not_before"] >= rig.clock.now + timedelta(seconds=29)
+    assert rig.throttle.delay(rig.group_id) > 0  # the group waits, as after a post's 429
+
+    rig.clock.now += timedelta(seconds=31)
+    await rig.rounds(3, step=timedelta(seconds=1))
+    assert [m["text"] for m in rig.tg.bot_messages(rig.group_id, thread)] == ["первое", "второе"]
+    assert await _status(rig.db, item_id) == ("done", 3)
+
+
+async def test_a_topic_someone_reopened_meanwhile_takes_the_post(rig: Rig) -> None:
+    thread, item_id = await _post_in_closed_topic(rig)
+    rig.tg.reopen_topic(rig.group_id, thread)  # an agent reopened it: reopening is a no-op
+    rig.tg.inject_error("sendMessage", "Bad Request: TOPIC_CLOSED")  # the post raced it
+    await rig.rounds(3, step=timedelta(seconds=1))
+    assert [m["text"] for m in rig.tg.bot_messages(rig.group_id, thread)] == ["первое", "второе"]
+    assert (await _status(rig.db, item_id))[0] == "done"
+
+
+async def test_a_refused_reopening_retries_later_instead_of_holding_the_claim(rig: Rig) -> None:
+    thread, item_id = await _post_in_closed_topic(rig)
+    rig.tg.inject_error("reopenForumTopic", "Bad Request: not enough rights to manage topics")
+    await rig.rounds(1, step=timedelta(0))
+    row = await rig.db.pool.fetchrow(
+        "SELECT status, last_error, lease_until FROM tg_outbox WHERE id = $1", item_id
+    )
+    assert (row["status"], row["last_error"], row["lease_until"]) == (
+        "pending", "topic closed", None
+    )  # fmt: skip
+    await rig.rounds(3)  # the right given back: reopened, then posted
+    assert [m["text"] for m in rig.tg.bot_messages(rig.group_id, thread)] == ["первое", "второе"]
