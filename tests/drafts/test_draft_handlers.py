@@ -89,6 +89,26 @@ def sent_texts(hw: HandlerWorld) -> list[str]:
     return [s.text for s in hw.ozon.state.sent_by_seller(CLIENT_ID)]
 
 
+async def auto_reply_goes_out(hw: HandlerWorld, llm: LlmEmulator, answer: str,
+                              question: str) -> tuple[str, int, int]:  # fmt: skip
+    """The buyer writes ``question`` (a thanks or delivery intent) to a shop with auto-reply
+    on; the LLM drafts ``answer``; nobody presses anything, so the auto-send queues it and
+    one reply pass sends it. Returns what :func:`open_chat` does."""
+    llm.script(answer)
+    opened = await open_chat(hw, question)
+    await hw.db.sellers.update_ai(
+        seller_id=opened[2],
+        instructions="",
+        tone="",
+        auto_reply_enabled=True,
+        auto_reply_intents=["thanks", "delivery"],
+    )
+    await draft_round(hw)  # the draft, its auto-send due at once
+    await draft_round(hw)  # no one presses anything: the auto-send queues the reply
+    await hw.app.bridge.replies.run_once()
+    return opened
+
+
 async def test_a_burst_gets_one_draft_with_four_buttons(
     hw: HandlerWorld, llm: LlmEmulator
 ) -> None:

@@ -19,8 +19,14 @@ from aiogram.types import ForceReply, Message
 from sandbox.llm import LlmEmulator
 from storage.database import Database
 from tests.drafts.conftest import DRAFT_HEADERS
-from tests.drafts.test_draft_handlers import data_for, one_draft, open_chat, sent_texts
-from tests.support.drafting import draft_round, draft_world, sync_once
+from tests.drafts.test_draft_handlers import (
+    auto_reply_goes_out,
+    data_for,
+    one_draft,
+    open_chat,
+    sent_texts,
+)
+from tests.support.drafting import draft_world, sync_once
 from tests.support.handlers import GROUP_ID, VERA, HandlerWorld, buttons, shown
 from tests.support.recorded_bot import BOT_USER, chat_of
 from tests.support.relaying import receipts
@@ -90,18 +96,9 @@ async def test_edit_sends_the_agents_version(hw: HandlerWorld, llm: LlmEmulator)
 async def test_auto_reply_answers_a_safe_intent_and_marks_it(
     hw: HandlerWorld, llm: LlmEmulator
 ) -> None:
-    llm.script("Спасибо вам за отзыв! Ждём снова.")
-    _, thread, seller_id = await open_chat(hw, "Спасибо, всё пришло, очень довольна!")
-    await hw.db.sellers.update_ai(
-        seller_id=seller_id,
-        instructions="",
-        tone="",
-        auto_reply_enabled=True,
-        auto_reply_intents=["thanks", "delivery"],
+    _, thread, seller_id = await auto_reply_goes_out(
+        hw, llm, "Спасибо вам за отзыв! Ждём снова.", "Спасибо, всё пришло, очень довольна!"
     )
-    await draft_round(hw)  # the draft, its auto-send due at once
-    await draft_round(hw)  # no one presses anything: the auto-send queues the reply
-    await hw.app.bridge.replies.run_once()
     assert sent_texts(hw) == ["Спасибо вам за отзыв! Ждём снова."]
     await hw.deliver()
     [post] = [

@@ -13,9 +13,9 @@ from aiogram.methods import SendMessage
 
 from sandbox.llm import LlmEmulator
 from storage.database import Database
-from tests.drafts.test_draft_handlers import open_chat, sent_texts
+from tests.drafts.test_draft_handlers import auto_reply_goes_out, sent_texts
 from tests.sla.conftest import Clock
-from tests.support.drafting import draft_round, draft_world, sync_once
+from tests.support.drafting import draft_world, sync_once
 from tests.support.handlers import HandlerWorld
 from tests.support.texts import has, says
 
@@ -33,18 +33,9 @@ async def test_an_auto_reply_answers_the_turn_and_stops_the_sla_clock(
 ) -> None:
     clock = Clock()
     hw.app.sla.clock = clock
-    llm.script("Спасибо вам за отзыв! Ждём снова.")
-    chat_id, _, seller_id = await open_chat(hw, "Спасибо, всё пришло, очень довольна!")
-    await hw.db.sellers.update_ai(
-        seller_id=seller_id,
-        instructions="",
-        tone="",
-        auto_reply_enabled=True,
-        auto_reply_intents=["thanks", "delivery"],
+    chat_id, _, seller_id = await auto_reply_goes_out(
+        hw, llm, "Спасибо вам за отзыв! Ждём снова.", "Спасибо, всё пришло, очень довольна!"
     )
-    await draft_round(hw)  # the draft, its auto-send due at once
-    await draft_round(hw)  # the auto-send queues the reply
-    await hw.app.bridge.replies.run_once()
     assert sent_texts(hw) == ["Спасибо вам за отзыв! Ждём снова."]
     await sync_once(hw, seller_id)
     assert await hw.db.pool.fetchval("SELECT answered_via FROM buyer_turns") == "auto"
