@@ -43,9 +43,16 @@ _SPREAD = 0.6180339887498949
 
 
 def poll_phase(seller_id: int, interval_seconds: float) -> float:
-    """Seconds into the interval at which the seller's first poll runs. Derived from the id
-    alone, so every instance agrees on it and a restart keeps it."""
+    """Where in each interval (seconds past a multiple of it, counted from the epoch) the
+    seller's polls fall. Derived from the id alone, so every instance and every restart
+    agree on it."""
     return (seller_id * _SPREAD) % 1.0 * interval_seconds
+
+
+def first_poll(seller_id: int, interval_seconds: float, now: datetime) -> datetime:
+    """The first moment from ``now`` at the seller's place in the interval."""
+    ahead = (poll_phase(seller_id, interval_seconds) - now.timestamp()) % interval_seconds
+    return now + timedelta(seconds=ahead)
 
 
 class SyncScheduler:
@@ -113,7 +120,7 @@ class SyncScheduler:
             self._scheduler.remove_job(poll_job_id(seller_id))
         now = datetime.now(UTC)
         for seller_id in wanted - scheduled:
-            first = now + timedelta(seconds=poll_phase(seller_id, self._interval))
+            first = first_poll(seller_id, self._interval, now)
             self._scheduler.add_job(
                 self._tick,
                 "interval",

@@ -6,12 +6,12 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.scheduling import SchedulerRuntime, build_scheduler
-from bot.sync.scheduler import SyncScheduler, poll_job_id, poll_phase
+from bot.sync.scheduler import SyncScheduler, first_poll, poll_job_id, poll_phase
 from tests.sync.conftest import CLIENT_ID, SyncWorld
 
 
@@ -91,26 +91,38 @@ async def test_stopping_sync_leaves_the_shared_scheduler_and_other_jobs(
     assert not runtime.scheduler.running
 
 
-async def _first_poll_offsets(world: SyncWorld, seller_ids: list[int]) -> list[float]:
-    """Seconds from a scheduler's start to each seller's first poll."""
+async def _first_polls(world: SyncWorld, seller_ids: list[int]) -> list[datetime]:
+    """When a newly started scheduler first polls each seller."""
     async with poll_jobs(world, interval_seconds=3600) as scheduler:
-        started = datetime.now(UTC)
         jobs = {job.id: job for job in scheduler._scheduler.get_jobs()}
-        return [(jobs[poll_job_id(s)].next_run_time - started).total_seconds() for s in seller_ids]
+        return [jobs[poll_job_id(s)].next_run_time for s in seller_ids]
 
 
 async def test_each_sellers_polls_have_their_own_place_in_the_interval(world: SyncWorld) -> None:
     """Shops that polled together would bring each interval's messages at once; the first
-    polls are spread over the interval, evenly, at the same place on every instance."""
+    polls are spread over the interval, evenly, at the same moments on every instance."""
     sellers = [world.seller] + [await world.add_seller(str(5000 + n)) for n in range(9)]
     ids = [s.id for s in sellers]
-    offsets = await _first_poll_offsets(world, ids)
-    assert all(-1 <= offset <= 3600 for offset in offsets)
-    ordered = sorted(offsets)
-    gaps = [b - a for a, b in itertools.pairwise(ordered)]
-    gaps.append(3600 - ordered[-1] + ordered[0])
+    started = datetime.now(UTC)
+    polls = await _first_polls(world, ids)
+    offsets = sorted((p - started).total_seconds() for p in polls)
+    assert all(-1 <= offset <= 3601 for offset in offsets)
+    gaps = [b - a for a, b in itertools.pairwise(offsets)]
+    gaps.append(3600 - offsets[-1] + offsets[0])
     even = 3600 / len(sellers)
     assert max(gaps) < 1.5 * even and min(gaps) > 0.5 * even, gaps
-    another_instance = await _first_poll_offsets(world, ids)
-    assert all(abs(a - b) < 1 for a, b in zip(offsets, another_instance, strict=True))
-    assert offsets == [pytest.approx(poll_phase(i, 3600), abs=1) for i in ids]
+    another_instance = await _first_polls(world, ids)  # started a little later
+    assert all(
+        abs((a - b).total_seconds()) < 1 for a, b in zip(polls, another_instance, strict=True)
+    )
+    for seller_id, poll in zip(ids, polls, strict=True):
+        past_the_hour = poll.timestamp() % 3600
+        assert past_the_hour == pytest.approx(poll_phase(seller_id, 3600), abs=1)
+
+
+def test_the_first_poll_waits_for_the_sellers_place_and_never_a_whole_interval() -> None:
+    now = datetime(2026, 12, 2, 12, 0, 30, tzinfo=UTC)  # 30 s past a whole minute
+    for seller_id in range(1, 50):
+        first = first_poll(seller_id, 60, now)
+        assert now <= first < now + timedelta(seconds=60)
+        assert first.timestamp() % 60 == pytest.approx(poll_phase(seller_id, 60), abs=1e-3)
