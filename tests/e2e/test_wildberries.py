@@ -19,6 +19,7 @@ from bot.texts import text
 from sandbox.wildberries import Moderation, Upload
 from storage.database import Database
 from tests.support.handlers import BORIS, GROUP_ID
+from tests.support.intake_steps import hurry, pending
 from tests.support.markets import WB_SELLER, WbMarket
 from tests.support.recorded_bot import chat_of
 from tests.support.relaying import open_market_steps, open_relay_world, receipts, relay_on
@@ -67,9 +68,8 @@ async def test_a_wb_shop_from_command_to_relayed_replies(db: Database) -> None:
         assert (await db.sync_state.get(seller_id=seller.id)).initial_sync_done_at is not None
         rw = relay_on(hw, market, seller)
         requests += await hw.deliver()
-        held = await db.pool.fetchval("SELECT count(*) FROM tg_outbox WHERE status = 'pending'")
-        assert held == 1  # the post waits for the photo, under moderation
-        await db.pool.execute("UPDATE tg_outbox SET not_before = now() WHERE status = 'pending'")
+        assert await pending(db) == 1  # the post waits for the photo, under moderation
+        await hurry(db)
         requests += await hw.deliver()  # the next try: the photo cleared moderation
 
         chat = await rw.chat(str(opened.chat_id))

@@ -32,15 +32,6 @@ def sla_notices(texts: list[str]) -> list[str]:
     return [t for t in texts if any(has(t, notice) for notice in SLA_NOTICES)]
 
 
-def posts(hw: HandlerWorld, thread: int | None) -> list[SendMessage]:
-    """Every message the bot sent to the group in ``thread`` (None: in General)."""
-    return [
-        r
-        for r in hw.session.requests
-        if isinstance(r, SendMessage) and r.chat_id == GROUP_ID and r.message_thread_id == thread
-    ]
-
-
 @pytest.fixture
 async def hw(db: Database, llm: LlmEmulator) -> AsyncIterator[HandlerWorld]:
     async with draft_world(db, llm) as opened:
@@ -67,7 +58,7 @@ async def test_a_sent_draft_answers_the_turn_and_stops_the_sla_clock(
     chat_id, thread, seller_id = await open_chat(hw, "Где мой заказ? Когда доставка?")
 
     # The buyer's post carries the SLA line and the ✋ button; the draft comes in its own post.
-    [buyer_post] = [p for p in posts(hw, thread) if "Где мой заказ" in p.text]
+    [buyer_post] = [p for p in hw.posts(thread) if "Где мой заказ" in p.text]
     assert has(buyer_post.text, says("sla.line"))
     assert list(buttons(buyer_post)) == [says("claim.button").template]
     draft = await one_draft(hw, thread)
@@ -95,14 +86,14 @@ async def test_a_sent_draft_answers_the_turn_and_stops_the_sla_clock(
         await hw.db.pool.fetchval("SELECT source FROM messages WHERE direction = 'out'") == "bot"
     )
 
-    posts_before = len(posts(hw, thread))
-    general_before = len(posts(hw, None))
+    posts_before = len(hw.posts(thread))
+    general_before = len(hw.posts(None))
     for hours in (1, 3, 24, 47):  # past every target and the marketplace window
         clock.advance(hours=hours)
         await tick(hw)
-    assert sla_notices([p.text for p in posts(hw, thread)]) == []
-    assert len(posts(hw, thread)) == posts_before
-    general = [p.text for p in posts(hw, None)[general_before:]]
+    assert sla_notices([p.text for p in hw.posts(thread)]) == []
+    assert len(hw.posts(thread)) == posts_before
+    general = [p.text for p in hw.posts(None)[general_before:]]
     assert not said(general, says("notice.batch_head"))
     turn = await hw.db.pool.fetchrow("SELECT * FROM buyer_turns")
     assert turn["warned_at"] is None and turn["escalated_at"] is None
@@ -145,7 +136,7 @@ async def test_a_notice_held_up_in_the_queue_is_dropped_once_a_draft_answered_th
     await hw.app.bridge.replies.run_once()
     assert await hw.db.pool.fetchval("SELECT answered_via FROM buyer_turns") == "bot"
     await hw.deliver()
-    escalations = [p for p in posts(hw, thread) if has(p.text, says("notice.escalated"))]
+    escalations = [p for p in hw.posts(thread) if has(p.text, says("notice.escalated"))]
     assert escalations == [refused]  # the refused attempt only: nothing posted after
     assert (
         await hw.db.pool.fetchval("SELECT status FROM tg_outbox WHERE id = $1", held["id"])

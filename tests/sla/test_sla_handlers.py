@@ -63,13 +63,7 @@ class Sla:
         return await self.hw.deliver()
 
     def posts(self, thread: int | None = None) -> list[SendMessage]:
-        """Every message the bot sent to the group in ``thread`` (None: in General)."""
-        return [
-            r
-            for r in self.hw.session.requests
-            if isinstance(r, SendMessage) and r.chat_id == GROUP_ID
-            and r.message_thread_id == thread
-        ]  # fmt: skip
+        return self.hw.posts(thread)
 
     def texts(self, thread: int | None = None) -> list[str]:
         return [p.text for p in self.posts(thread)]

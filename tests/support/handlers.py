@@ -164,6 +164,15 @@ class HandlerWorld:
         [answer] = [r for r in requests if isinstance(r, AnswerCallbackQuery)]
         return answer
 
+    def posts(self, thread: int | None = None) -> list[SendMessage]:
+        """Every message the bot sent to the group in ``thread`` (None: in General)."""
+        return [
+            r
+            for r in self.session.requests
+            if isinstance(r, SendMessage) and r.chat_id == GROUP_ID
+            and r.message_thread_id == thread
+        ]  # fmt: skip
+
     async def deliver(self) -> list[TelegramMethod[Any]]:
         """Run the outbox until nothing is due; returns the requests that made."""
         before = len(self.session.requests)

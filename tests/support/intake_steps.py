@@ -9,7 +9,6 @@ recorded by the session but posts nothing.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -40,7 +39,6 @@ class Telegram:
         self.hw = hw
         self.delivered: list[TelegramMethod[Any]] = []  # requests Telegram answered, in order
         self._refusals: defaultdict[type[TelegramMethod[Any]], deque[str]] = defaultdict(deque)
-        self._ids = itertools.count(50_000)
 
     @classmethod
     def on(cls, hw: HandlerWorld) -> Telegram:
