@@ -19,6 +19,7 @@ async def post_in_group(
     kick: Callable[[], None],
     thread_id: int | None = None,
     reply_to: int | None = None,
+    keyboard: list[list[dict[str, str]]] | None = None,
 ) -> None:
     """Queue ``html_text`` once per ``key``; no thread means General (or a plain group)."""
     await enqueue_notice(
@@ -28,5 +29,6 @@ async def post_in_group(
         key=key,
         thread_id=thread_id,
         reply_to=reply_to,
+        keyboard=keyboard,
     )
     kick()

@@ -52,6 +52,9 @@ class Notice:
     reply_to: int | None = None
     thread_id: int | None = None
     turn_id: int | None = None
+    # Inline buttons as the Bot API spells them (rows of {"text", "url" | "callback_data"}),
+    # kept as JSON so a notice can offer its next step (a deep link, "check again").
+    keyboard: list[list[dict[str, str]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

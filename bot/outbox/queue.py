@@ -77,6 +77,7 @@ async def enqueue_notice(
     reply_to: int | None = None,
     turn_id: int | None = None,
     priority: int = PRIORITY_AGENT_FEEDBACK,
+    keyboard: list[list[dict[str, str]]] | None = None,
     conn: Executor | None = None,
 ) -> int | None:
     """The one way to queue a notice (HTML), once per ``key``: in the chat's topic when
@@ -84,7 +85,9 @@ async def enqueue_notice(
     (or use :meth:`Outbox.notice`, which does)."""
     return await enqueue(
         db,
-        Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id),
+        Notice(
+            text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id, keyboard=keyboard
+        ),
         workspace_id=workspace_id,
         priority=priority,
         chat_id=chat_id,
@@ -141,6 +144,7 @@ class Outbox:
         reply_to: int | None = None,
         turn_id: int | None = None,
         priority: int = PRIORITY_AGENT_FEEDBACK,
+        keyboard: list[list[dict[str, str]]] | None = None,
         conn: Executor | None = None,
     ) -> int | None:
         """Tell people something (HTML), once per ``key``: in the chat's topic when
@@ -155,6 +159,7 @@ class Outbox:
             reply_to=reply_to,
             turn_id=turn_id,
             priority=priority,
+            keyboard=keyboard,
             conn=conn,
         )
         self._kick()

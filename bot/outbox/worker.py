@@ -29,7 +29,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
+from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions, ReactionTypeEmoji
 
 from bot.log_context import log_ids
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
@@ -333,6 +333,10 @@ class OutboxWorker:
                 "message_id": notice.reply_to,
                 "allow_sending_without_reply": True,
             }
+        if notice.keyboard:
+            kwargs["reply_markup"] = InlineKeyboardMarkup.model_validate(
+                {"inline_keyboard": notice.keyboard}
+            )
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,
