@@ -20,10 +20,12 @@ from aiogram.enums import ParseMode
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
 from bot.admin.binding import GroupBinding
-from bot.admin.commands import register_commands
+from bot.admin.commands import start_up_publishers
+from bot.admin.connecting import GroupConnecting
 from bot.admin.health import HealthMonitor
 from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
+from bot.admin.owner_requests import OwnerRequests
 from bot.admin.push_registration import PushRegistration
 from bot.admin.sellers import SellerAdmin
 from bot.bridge.agent_messages import AgentMessages
@@ -218,6 +220,7 @@ def assemble(
     )
     buyer_posts.decorate(sla.post_extras)
     seller_admin = SellerAdmin(db=db, vault=vault, marketplaces=marketplaces, sync=sync)
+    connecting = build_connecting(settings, bot, GroupBinding(db=db, seller_admin=seller_admin))
     sla_scope, sla_answers = CommandScope(db=db, access=access), GroupAnswers(db=db, outbox=outbox)
     dispatcher = build_dispatcher(
         Deps(
@@ -252,11 +255,14 @@ def assemble(
             ),
             ai=AiSettings(db=db, access=access),
             agent_admin=AgentAdmin(db=db, access=access),
-            binding=GroupBinding(db=db, seller_admin=seller_admin),
+            binding=connecting.binding,
+            connecting=connecting,
             push_tokens=registration.tokens,
             push_registration=registration,
             marketplaces=marketplaces,
-            membership=Membership(db=db, kick=outbox.kick, default_locale=settings.locale),
+            membership=Membership(
+                db=db, kick=outbox.kick, default_locale=settings.locale, connecting=connecting
+            ),
             claims=ClaimCommands(db=db, access=access, answers=sla_answers),
             sla_queue=QueueCommands(db=db, scope=sla_scope, sla=sla),
             sla_rules=RuleCommands(db=db, scope=sla_scope),
@@ -268,16 +274,15 @@ def assemble(
         )
     )
 
-    async def publish_commands() -> None:
-        await register_commands(bot, settings.locale)
+    publish_commands, publish_profile = start_up_publishers(bot, settings.locale)
 
     if settings.drafts_enabled:
         leader_jobs.append((drafts.start, drafts.stop))
     # Started in this order, stopped in the reverse one.
     _register_lifecycle(
         dispatcher,
-        starts=(publish_commands, delivery.start, bridge.start, jobs.start, sync.start,
-                sla.start, periodic.start),
+        starts=(publish_commands, publish_profile, delivery.start, bridge.start, jobs.start,
+                sync.start, sla.start, periodic.start),
         stops=(periodic.stop, sla.stop, sync.stop, jobs.stop, bridge.stop, delivery.stop),
     )  # fmt: skip
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
@@ -326,6 +331,16 @@ def assemble(
         periodic=periodic,
         metrics=metrics,
         ops=ops,
+    )
+
+
+def build_connecting(settings: Settings, bot: Bot, binding: GroupBinding) -> GroupConnecting:
+    """Connecting a ready group: owners bind, group admins ask the owners in private."""
+    return GroupConnecting(
+        binding=binding,
+        requests=OwnerRequests(bot=bot, owner_ids=settings.admin_ids, locale=settings.locale),
+        owner_ids=settings.admin_ids,
+        locale=settings.locale,
     )
 
 

@@ -7,6 +7,7 @@ from typing import NotRequired, TypedDict
 from bot.access import AccessControl
 from bot.admin.agents import AgentAdmin
 from bot.admin.binding import GroupBinding
+from bot.admin.connecting import GroupConnecting
 from bot.admin.membership import Membership
 from bot.admin.onboarding import Onboarding
 from bot.admin.push_registration import PushRegistration
@@ -50,6 +51,7 @@ class Deps(TypedDict):
     ai: NotRequired[AiSettings]
     agent_admin: NotRequired[AgentAdmin]  # who may answer (/agents)
     binding: NotRequired[GroupBinding]  # who binds groups (owners; /groups)
+    connecting: NotRequired[GroupConnecting]  # a ready group connected (/setup, joins)
     push_tokens: NotRequired[PushTokens]  # the secret in each seller's push URL
     push_registration: NotRequired[PushRegistration]  # Ozon's push URL registered by API
     marketplaces: NotRequired[MarketplaceRegistry]  # code → adapter (the marketplace port)

@@ -4,7 +4,9 @@ Telegram's membership updates arrive as plain facts (who changed it, the bot's s
 before and after, what the group looks like); this service decides what that means for
 the workspace — registered pending, detached, back (active again or still pending), or
 unchanged — and writes each state change together with its audit record in ONE
-transaction, so a failure between them leaves neither. What the group is told is queued
+transaction, so a failure between them leaves neither. Whenever the group's readiness
+changed, it is then connected if it can be (bot.admin.connecting: added or promoted with
+the right rights is enough, nobody retypes /setup). What the group is told is queued
 after the commit, once per change (the outbox's key).
 """
 
@@ -15,8 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.access import Role
+from bot.admin.connecting import Actor, GroupConnecting
 from bot.admin.notify import post_in_group
-from bot.admin.setup import GroupFacts, assess, report_text
+from bot.admin.setup import GroupFacts, assess
+from bot.admin.setup_replies import connection_reply
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import Conflict, NotFound
@@ -47,6 +52,11 @@ class StandingChange:
     before: GroupFacts
     after: GroupFacts
     at_timestamp: int  # when Telegram says it happened (part of the notice's key)
+    # Asked by the handler only when the group is ready after the change (it costs a
+    # getChatMember): who acted decides whether the group is bound or asked about.
+    actor_name: str = ""
+    actor_role: Role = Role.NONE
+    bot_username: str = ""  # for the deep link to the private wizard once connected
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +66,18 @@ class StandingResult:
 
 
 class Membership:
-    def __init__(self, *, db: Database, kick: Callable[[], None], default_locale: Locale) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        kick: Callable[[], None],
+        default_locale: Locale,
+        connecting: GroupConnecting,
+    ) -> None:
         self._db = db
         self._kick = kick
         self._locale = default_locale
+        self._connecting = connecting
 
     async def standing_changed(self, event: StandingChange) -> StandingResult:
         after, before = event.after, event.before
@@ -83,11 +101,7 @@ class Membership:
             workspace = await self._db.workspaces.register_pending(
                 tg_chat_id=event.tg_chat_id, title=event.title, locale=self._locale
             )
-            body = (
-                text("setup.hello", workspace.locale)
-                + "\n\n"
-                + report_text(report, workspace.locale, bound=False)
-            )
+            greeting = text("setup.hello", workspace.locale)
             result = StandingResult(Change.REGISTERED, workspace)
         elif existing.state == "detached" or not was_present:
             bound = existing.bound_by_tg_user_id is not None
@@ -103,18 +117,24 @@ class Membership:
             if bound:
                 logger.info("workspace=%d active again in chat=%d", existing.id,
                             event.tg_chat_id)  # fmt: skip
-            body = (
-                text("setup.back", workspace.locale)
-                + "\n\n"
-                + report_text(report, workspace.locale, bound=bound)
-            )
+            greeting = text("setup.back", workspace.locale)
             result = StandingResult(Change.BACK, workspace)
         else:
             if assess(before).problems == report.problems:
                 return StandingResult(Change.NONE, existing)  # a change that does not matter
             workspace = existing
-            body = report_text(report, workspace.locale, bound=workspace.state == "active")
+            greeting = ""
             result = StandingResult(Change.REPORTED, workspace)
+        connection = await self._connecting.connect(
+            tg_chat_id=event.tg_chat_id,
+            title=event.title or workspace.title,
+            report=report,
+            actor=Actor(event.actor_tg_user_id, event.actor_name, event.actor_role),
+        )
+        workspace = connection.workspace
+        body, keyboard = connection_reply(
+            connection, workspace.locale, bot_username=event.bot_username, greeting=greeting
+        )
         await post_in_group(
             self._db,
             workspace=workspace,
@@ -122,8 +142,9 @@ class Membership:
             key=f"member:{event.tg_chat_id}:{event.at_timestamp}:{after.bot_status}:"
             + ",".join(report.problems),
             kick=self._kick,
+            keyboard=keyboard,
         )
-        return result
+        return StandingResult(result.change, workspace)
 
     async def follow_migration(
         self, *, old_tg_chat_id: int, new_tg_chat_id: int, actor_tg_user_id: int

@@ -70,13 +70,6 @@ def render_problems(report: SetupReport, locale: Locale) -> Html:
     return join(lines)
 
 
-def report_text(report: SetupReport, locale: Locale, *, bound: bool) -> str:
-    """The whole answer to /setup (or to the bot being added or its rights changing)."""
-    if report.ready:
-        return text("setup.ready" if bound else "setup.ready_unbound", locale)
-    return text("setup.missing", locale, fixes=render_problems(report, locale))
-
-
 def member_rights(member: ChatMemberUnion) -> dict[str, bool]:
     if isinstance(member, ChatMemberAdministrator):
         return {

@@ -11,6 +11,7 @@ from bot.handlers import (
     ai_settings,
     drafts,
     errors,
+    fallback,
     groups,
     membership,
     push_urls,
@@ -50,4 +51,5 @@ def build_router() -> Router:
     root.include_router(reply_checks.build_router())
     root.include_router(topics.build_router())  # last: it looks at every group message
     root.include_router(stale_buttons.build_router())  # after every button handler
+    root.include_router(fallback.build_router())  # last: what nothing else took in private
     return root

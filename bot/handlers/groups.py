@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
@@ -18,7 +18,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.access import AccessControl
 from bot.admin.binding import GroupBinding
 from bot.admin.callbacks import GroupAccess, UnbindGroup
-from bot.handlers.group_requests import request_keyboard
+from bot.admin.owner_requests import request_keyboard
+from bot.admin.setup_replies import connected_reply
 from bot.outbox.queue import Outbox
 from bot.texts import Locale, plain_text, text
 
@@ -68,6 +69,7 @@ async def on_group_access(
     query: CallbackQuery,
     callback_data: GroupAccess,
     *,
+    bot: Bot,
     access: AccessControl,
     binding: GroupBinding,
     locale: Locale,
@@ -93,15 +95,14 @@ async def on_group_access(
     await _edit(query, text("security.request.approved" if approved else
                             "security.request.rejected", locale, group=group))  # fmt: skip
     wl = decided.workspace.locale
-    body = (
-        text("setup.bound", wl, group=group) + "\n" + text("setup.ready", wl)
-        if approved
-        else text("security.request.group_rejected", wl)
-    )
+    body, keyboard = text("security.request.group_rejected", wl), None
+    if approved:  # the group's next step: a shop, through the deep link to the wizard
+        body, keyboard = connected_reply(group, wl, (await bot.me()).username or "")
     await outbox.notice(
         workspace_id=decided.workspace.id,
         text=body,
         key=f"group_request:{decided.request.id}:{decided.request.state}",
+        keyboard=keyboard,
     )
 
 

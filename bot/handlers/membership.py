@@ -3,23 +3,34 @@ handler turns Telegram's update into plain facts; ``bot.admin.membership`` decid
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import ChatMemberUpdated, Message
 
+from bot.access import AccessControl, Role
 from bot.admin.membership import Membership, StandingChange
-from bot.admin.setup import facts_for
+from bot.admin.setup import assess, facts_for
 
 
-async def on_my_chat_member(event: ChatMemberUpdated, membership: Membership) -> None:
+async def on_my_chat_member(
+    event: ChatMemberUpdated, bot: Bot, access: AccessControl, membership: Membership
+) -> None:
+    after = facts_for(event.chat, event.new_chat_member)
+    role, username = Role.NONE, ""
+    if assess(after).ready:  # only then may the change connect the group
+        role = await access.chat_role(tg_user_id=event.from_user.id, tg_chat_id=event.chat.id)
+        username = (await bot.me()).username or ""
     await membership.standing_changed(
         StandingChange(
             tg_chat_id=event.chat.id,
             title=event.chat.title or "",
             actor_tg_user_id=event.from_user.id,
             before=facts_for(event.chat, event.old_chat_member),
-            after=facts_for(event.chat, event.new_chat_member),
+            after=after,
             at_timestamp=int(event.date.timestamp()),
+            actor_name=event.from_user.full_name,
+            actor_role=role,
+            bot_username=username,
         )
     )
 

@@ -15,6 +15,7 @@ from bot.texts import (
     core,
     drafts,
     marketplaces,
+    onboarding,
     outbox,
     push,
     replies,
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    onboarding.TEXTS,
 )
 
 

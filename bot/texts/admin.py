@@ -9,20 +9,6 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "Эта команда — для администраторов группы поддержки. Попросите администратора.",
         "en": "This command is for admins of the support group. Ask an admin.",
     },
-    "help.group": {
-        "ru": (
-            "Я переношу чаты покупателей с Ozon в темы этой группы. Чтобы ответить "
-            "покупателю, напишите сообщение в его теме.\n\n"
-            "Администраторам: /setup — проверить группу и мои права; /sellers и "
-            "/add_seller — магазины (в личном чате со мной)."
-        ),
-        "en": (
-            "I bring Ozon buyer chats into topics of this group. To answer a buyer, write "
-            "a message in their topic.\n\n"
-            "Admins: /setup checks the group and my rights; /sellers and /add_seller "
-            "manage shops (in a private chat with me)."
-        ),
-    },
     # Command menus (setMyCommands).
     "command.start": {"ru": "Что я умею и как начать", "en": "What I do and how to begin"},
     "command.help": {"ru": "Справка", "en": "Help"},
@@ -39,12 +25,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
     # /setup
     "setup.in_private": {
         "ru": (
-            "/setup отправляют в самой группе: добавьте меня в группу с включёнными "
-            "«Темами», сделайте администратором и напишите там /setup."
+            "Группу подключают в ней самой. Нажмите «➕ Добавить в группу» и выберите группу "
+            "с включёнными «Темами» — я попрошу нужные права и подключу её. Если я уже в "
+            "группе, отправьте /setup там."
         ),
         "en": (
-            "Send /setup in the group itself: add me to a group with Topics turned on, "
-            "make me an admin and send /setup there."
+            "A group is connected from inside it. Tap “➕ Add to a group” and pick a group with "
+            "Topics turned on: I will ask for the rights I need and connect it. If I am "
+            "already in the group, send /setup there."
         ),
     },
     "setup.hello": {
@@ -60,18 +48,25 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "✅ The group “{group}” is connected.",
     },
     "setup.ready": {
-        "ru": ("Все права на месте. Подключите магазин: напишите мне в личный чат /add_seller."),
-        "en": "All rights are in place. Connect a shop: send me /add_seller in a private chat.",
+        "ru": "Все права на месте. Осталось подключить магазин: кнопка ниже откроет личный "
+        "чат со мной.",
+        "en": "All rights are in place. Now connect a shop: the button below opens a private "
+        "chat with me.",
     },
     "setup.ready_unbound": {
-        "ru": "Всё готово: администратор группы может отправить здесь /setup.",
-        "en": "All set: a group admin can now send /setup here.",
+        "ru": "Всё готово к подключению: администратору группы достаточно нажать "
+        "«🔄 Проверить снова».",
+        "en": "All set to connect: a group admin only needs to tap “🔄 Check again”.",
     },
     "setup.missing": {
         "ru": (
-            "⚠️ Чтобы я мог работать здесь, не хватает:\n{fixes}\n\nПотом отправьте /setup ещё раз."
+            "⚠️ Чтобы работать здесь, мне не хватает:\n{fixes}\n\nКогда исправите, нажмите "
+            "«🔄 Проверить снова». Новые права я замечу и без кнопки."
         ),
-        "en": "⚠️ To work here I still need:\n{fixes}\n\nThen send /setup again.",
+        "en": (
+            "⚠️ To work here I still need:\n{fixes}\n\nOnce it is fixed, tap “🔄 Check "
+            "again”. New rights I notice without the button."
+        ),
     },
     "setup.fix.not_forum": {
         "ru": "• Темы: откройте настройки группы → «Темы» и включите их.",

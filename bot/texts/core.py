@@ -1,4 +1,4 @@
-"""Texts of the core: /start, /help, topic posts, reply failures, seller reasons."""
+"""Texts of the core: /start, topic posts, reply failures, seller reasons."""
 
 from __future__ import annotations
 
@@ -7,60 +7,25 @@ from bot.texts.locale import Locale
 TEXTS: dict[str, dict[Locale, str]] = {
     "start": {
         "ru": (
-            "Привет! Я переношу чаты покупателей с Ozon в темы Telegram-группы: "
-            "каждый покупатель — своя тема, с заказом, черновиком ответа и таймером SLA. "
-            "Ответ, написанный в теме, уходит покупателю.\n\n"
+            "Привет! Я переношу чаты покупателей с Ozon, Wildberries и Яндекс Маркета в темы "
+            "Telegram-группы: у каждого покупателя своя тема с заказом, черновиком ответа и "
+            "временем, к которому нужно ответить. Ответ, написанный в теме, уходит "
+            "покупателю.\n\n"
             "Как начать:\n"
-            "1. Создайте группу, включите в ней «Темы» и добавьте меня администратором.\n"
-            "2. Отправьте в группе /setup.\n"
-            "3. Подключите магазин: /add_seller в личном чате со мной."
+            "1. Создайте группу и включите в её настройках «Темы».\n"
+            "2. Нажмите «➕ Добавить в группу» и выберите её — я попрошу нужные права и "
+            "подключу группу.\n"
+            "3. Нажмите «🏪 Подключить магазин» и следуйте подсказкам."
         ),
         "en": (
-            "Hi! I bring Ozon buyer chats into a Telegram group: one topic per buyer, "
-            "with the order, a reply draft and an SLA timer. A reply written in the topic "
-            "goes to the buyer.\n\n"
+            "Hi! I bring buyer chats from Ozon, Wildberries and Yandex Market into topics of "
+            "a Telegram group: one topic per buyer, with the order, a reply draft and the "
+            "time to answer by. A reply written in the topic goes to the buyer.\n\n"
             "To get going:\n"
-            "1. Create a group, turn on Topics and add me as an administrator.\n"
-            "2. Send /setup in the group.\n"
-            "3. Connect a shop: /add_seller in a private chat with me."
-        ),
-    },
-    "help": {
-        "ru": (
-            "/start — что я умею и как начать\n"
-            "/help — эта справка\n"
-            "/add_seller — подключить магазин Ozon (по шагам или одной строкой: "
-            "<code>/add_seller ozon Client-Id Api-Key [название]</code>)\n"
-            "/sellers — магазины: состояние, пауза, замена ключа, удаление\n"
-            "/agents — кто может отвечать покупателям\n"
-            "/cancel — прервать начатое\n"
-            "/setup — в группе: подключить её и проверить мои права\n"
-            "/queue — ждущие ответа чаты (urgent, overdue, unread, mine или магазин)\n"
-            "/take, /release — взять чат себе или отпустить (в теме)\n"
-            "/assign @агент — передать чат\n"
-            "/rules, /targets, /hours — правила приоритета, сроки ответа, рабочие часы\n"
-            "/stats [today|7d|30d] — отчёт с графиком\n"
-            "/ai — ИИ-черновики: тон, инструкции, автоответ\n\n"
-            "Чтобы ответить покупателю, просто напишите сообщение в его теме "
-            "или нажмите «Отправить» под черновиком."
-        ),
-        "en": (
-            "/start — what I do and how to begin\n"
-            "/help — this help\n"
-            "/add_seller — connect an Ozon shop (step by step or in one line: "
-            "<code>/add_seller ozon Client-Id Api-Key [name]</code>)\n"
-            "/sellers — shops: state, pause, key replacement, removal\n"
-            "/agents — who may answer buyers\n"
-            "/cancel — stop what was started\n"
-            "/setup — in a group: connect it and check my rights\n"
-            "/queue — chats waiting for an answer (urgent, overdue, unread, mine or a shop)\n"
-            "/take, /release — take a chat or let it go (in its topic)\n"
-            "/assign @agent — hand a chat over\n"
-            "/rules, /targets, /hours — priority rules, response targets, business hours\n"
-            "/stats [today|7d|30d] — a report with a chart\n"
-            "/ai — AI drafts: tone, instructions, auto-reply\n\n"
-            "To answer a buyer, just write a message in their topic "
-            "or tap Send under the draft."
+            "1. Create a group and turn on Topics in its settings.\n"
+            "2. Tap “➕ Add to a group” and pick it: I will ask for the rights I need and "
+            "connect the group.\n"
+            "3. Tap “🏪 Connect a shop” and follow the steps."
         ),
     },
     # Topic names and posts (bot/bridge/render.py). Values are inserted already escaped.

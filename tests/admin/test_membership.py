@@ -10,7 +10,10 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.types import Chat, ChatMemberLeft, ChatMemberMember, ChatMemberUpdated, Update, User
 
+from bot.admin.binding import GroupBinding
+from bot.admin.connecting import GroupConnecting
 from bot.admin.membership import Change, Membership, StandingChange
+from bot.admin.owner_requests import OwnerRequests
 from bot.admin.setup import GroupFacts
 from bot.handlers import build_router
 from bot.settings import Settings
@@ -38,7 +41,11 @@ def change(before: str, after: str, at: int = 1) -> StandingChange:
 
 
 def service(db: Database) -> Membership:
-    return Membership(db=db, kick=lambda: None, default_locale="ru")
+    unused: Any = object()  # a seller's pause (unbinding) and the owners' private chats
+    binding = GroupBinding(db=db, seller_admin=unused)
+    requests = OwnerRequests(bot=unused, owner_ids=(), locale="ru")
+    connecting = GroupConnecting(binding=binding, requests=requests, owner_ids=(), locale="ru")
+    return Membership(db=db, kick=lambda: None, default_locale="ru", connecting=connecting)
 
 
 async def audit(db: Database) -> list[str]:
@@ -126,7 +133,9 @@ async def test_the_handler_hands_telegrams_update_to_the_service(db: Database) -
         ),
     )
     unused: Any = object()
-    dp = Dispatcher(settings=Settings(), db=db, outbox=unused, membership=service(db))
+    dp = Dispatcher(
+        settings=Settings(), db=db, outbox=unused, access=unused, membership=service(db)
+    )
     dp.include_router(build_router())
     bot, session = recorded_bot()
     await dp.feed_update(bot, update)

@@ -59,23 +59,29 @@ async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fi
     assert (await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)).state == "pending"
     assert await hw.db.audit.list_recent() == []
 
+    # Boris (the group's admin, not an owner) grants the rest: the bot asks the owner by
+    # itself, nobody retypes /setup.
     full = bot_standing("administrator")
     hw.session.members[(GROUP_ID, BOT_USER.id)] = "administrator"  # getChatMember from now on
-    await standing_changes(hw, chat, BORIS, topics_only, full)
-    [ready] = await group_posts(hw, GROUP_ID)
-    assert has(ready.text, says("setup.ready_unbound"))
-    assert said(texts(await hw.say(OWNER, "/start"), OWNER.id), says("start"))
-    requests = await hw.feed("message", hw.message(BORIS, "/setup", GROUP_ID))  # asks only
+    requests = await standing_changes(hw, chat, BORIS, topics_only, full)
     [asked] = await group_posts(hw, GROUP_ID)
     assert has(asked.text, says("security.setup.asked"))
     [request] = [r for r in requests if isinstance(r, SendMessage) and r.chat_id == OWNER.id]
     assert has(request.text, says("security.request.text", group="Поддержка"))
     assert (await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)).state == "pending"
+    assert said(texts(await hw.say(OWNER, "/start"), OWNER.id), says("start"))
+    await hw.feed("message", hw.message(BORIS, "/setup", GROUP_ID))  # asks no second time
+    [again] = await group_posts(hw, GROUP_ID)
+    assert has(again.text, says("security.setup.already_asked"))
     [approve] = [d for t, d in buttons(request).items() if has(t, says("security.button.approve"))]
     await hw.press(OWNER, approve, on=request)
     [bound] = await group_posts(hw, GROUP_ID)
     assert has(bound.text, says("setup.bound", group="Поддержка"))
     assert has(bound.text, says("setup.ready"))
+    assert bound.reply_markup is not None  # the next step is a button, not a typed command
+    [[shop]] = bound.reply_markup.inline_keyboard  # type: ignore[union-attr]
+    assert has(shop.text, says("onboarding.button.add_seller"))
+    assert shop.url == f"https://t.me/{BOT_USER.username}?start=add_seller"
     workspace = await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)
     assert workspace.state == "active" and workspace.bound_by_tg_user_id == BORIS.id
     bind, asked_entry = await hw.db.audit.list_recent()
@@ -84,8 +90,8 @@ async def test_bot_added_to_a_forum_group_then_setup_with_missing_rights_then_fi
     assert (asked_entry.action, asked_entry.actor_tg_user_id) == ("workspace.request", BORIS.id)
 
     await hw.say(BORIS, "/setup", GROUP_ID)  # re-running re-checks, binds nothing new
-    [again] = await group_posts(hw, GROUP_ID)
-    assert has(again.text, says("setup.bound"))
+    [rerun] = await group_posts(hw, GROUP_ID)
+    assert has(rerun.text, says("setup.bound"))
     assert len(await hw.db.audit.list_recent()) == 2
     assert await hw.db.pool.fetchval(
         "SELECT count(*) FROM tg_outbox WHERE status = 'pending'"

@@ -20,14 +20,23 @@ from tests.support.texts import has, said, says
 from tests.support.world import SECOND_ID, SECOND_KEY
 
 
-async def test_setup_from_an_agent_in_the_group_is_ignored_and_in_private_explained(
+async def test_setup_from_an_agent_in_the_group_is_refused_and_in_private_explained(
     hw: HandlerWorld,
 ) -> None:
     hw.in_group(VERA, "member")
-    assert texts(await hw.say(VERA, "/setup", GROUP_ID)) == []  # it only asked her role
-    assert await hw.db.workspaces.list_all(only_active=False) == []
-    [answer] = texts(await hw.say(GLEB, "/setup"), GLEB.id)
-    assert has(answer, says("setup.in_private"))
+    asked = hw.message(VERA, "/setup", GROUP_ID)
+    assert texts(await hw.feed("message", asked)) == []  # the group hears through the queue
+    [refused] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
+    assert refused.chat_id == GROUP_ID
+    assert has(refused.text, says("onboarding.setup.admins_only"))
+    assert refused.reply_parameters is not None
+    assert refused.reply_parameters.message_id == asked["message_id"]
+    [workspace] = await hw.db.workspaces.list_all(only_active=False)
+    assert workspace.state == "pending"  # remembered, nothing bound
+    [answer] = shown(await hw.say(GLEB, "/setup"))
+    assert has(answer.text, says("setup.in_private"))
+    [[add]] = answer.reply_markup.inline_keyboard  # type: ignore[union-attr]
+    assert add.url is not None and "startgroup=" in add.url
 
 
 async def test_help_answers_agents_in_the_group_and_strangers_in_private(
@@ -38,11 +47,11 @@ async def test_help_answers_agents_in_the_group_and_strangers_in_private(
     await hw.feed("message", asked)  # group posts go through the outbox
     [reply] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
     assert reply.chat_id == GROUP_ID
-    assert has(reply.text, says("help.group"))
+    assert has(reply.text, says("help.section.agents"))
     assert reply.reply_parameters is not None
     assert reply.reply_parameters.message_id == asked["message_id"]
     [private] = texts(await hw.say(GLEB, "/help"), GLEB.id)
-    assert has(private, says("help"))
+    assert has(private, says("help.footer"))
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 from pydantic import SecretStr
 
+from bot.admin.connecting import Connection, Outcome
 from bot.admin.onboarding import (
     ProgressEditor,
     SellerDraft,
@@ -14,7 +18,8 @@ from bot.admin.onboarding import (
     parse_one_line,
     valid_client_id,
 )
-from bot.admin.setup import GroupFacts, assess, render_problems, report_text
+from bot.admin.setup import GroupFacts, assess, render_problems
+from bot.admin.setup_replies import connection_reply
 from bot.sync.poller import PollReport
 from bot.texts import text
 from tests.support.texts import has, says
@@ -56,10 +61,17 @@ def test_the_report_says_how_to_fix_each_problem() -> None:
     ]
     assert ", ".join(rights) in fixes
     assert not has(fixes, says("setup.right.can_manage_topics"))
-    assert has(report_text(report, "en", bound=False), says("setup.missing", "en"))
+    workspace: Any = SimpleNamespace(title="Поддержка")
+    missing = Connection(Outcome.MISSING, workspace, report)
+    body, keyboard = connection_reply(missing, "en", bot_username="bot")
+    assert has(body, says("setup.missing", "en"))
+    assert keyboard is not None
+    assert has(keyboard[0][0]["text"], says("onboarding.button.recheck", "en"))
     ready = assess(GroupFacts("supergroup", True, "administrator", ALL))
-    assert "/add_seller" in report_text(ready, "ru", bound=True)
-    assert "/setup" in report_text(ready, "ru", bound=False)
+    body, keyboard = connection_reply(Connection(Outcome.BOUND, workspace, ready), "ru",
+                                      bot_username="bot")  # fmt: skip
+    assert has(body, says("setup.ready")) and keyboard is not None
+    assert keyboard[0][0]["url"] == "https://t.me/bot?start=add_seller"
 
 
 @pytest.mark.parametrize(

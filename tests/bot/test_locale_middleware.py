@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, GetMe, SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import build_dispatcher
@@ -35,6 +35,8 @@ class RecordingSession(BaseSession):
         method: TelegramMethod[Any],
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> Any:
+        if isinstance(method, GetMe):  # /start's link names the bot (aiogram keeps it)
+            return User(id=7, is_bot=True, first_name="Bot", username="test_bot")
         self.calls.append(method)
         if isinstance(method, SendMessage):
             chat = Chat(id=int(method.chat_id), type="private")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods import GetMe, SendMessage, TelegramMethod
 from aiogram.types import Chat, Message, Update, User
 
 from bot.app import build_dispatcher
@@ -34,6 +34,8 @@ class RecordingSession(BaseSession):
         method: TelegramMethod[Any],
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> Any:
+        if isinstance(method, GetMe):  # /start's link names the bot (aiogram keeps it)
+            return User(id=7, is_bot=True, first_name="Bot", username="test_bot")
         self.calls.append(method)
         assert isinstance(method, SendMessage)
         return Message(
@@ -48,6 +50,16 @@ class RecordingSession(BaseSession):
         return None
 
 
+class NoRoles:
+    """Access control for a person who owns and administers nothing."""
+
+    def is_owner(self, tg_user_id: int) -> bool:
+        return False
+
+    async def administered_workspaces(self, tg_user_id: int) -> list[Any]:
+        return []
+
+
 def command(text: str) -> Update:
     return Update(
         update_id=1,
@@ -57,15 +69,19 @@ def command(text: str) -> Update:
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
-@pytest.mark.parametrize(("command_text", "key"), [("/start", "start"), ("/help", "help")])
+@pytest.mark.parametrize(
+    ("command_text", "key"), [("/start", "start"), ("/help", "help.section.agents")]
+)
 async def test_commands_answer_in_the_configured_language(
     locale: str, command_text: str, key: str
 ) -> None:
     session = RecordingSession()
     bot = Bot("42:TEST", session=session)
     settings = Settings(locale=locale)
-    # /start and /help need only the settings; the other dependencies are never touched.
+    # /start and /help need only the settings and who the person is (nobody's admin here);
+    # the other dependencies are never touched.
     unused: Any = object()
+    nobody: Any = NoRoles()
     dispatcher = build_dispatcher(
         Deps(
             settings=settings,
@@ -75,7 +91,7 @@ async def test_commands_answer_in_the_configured_language(
             sync=unused,
             bridge=unused,
             outbox=unused,
-            access=unused,
+            access=nobody,
             onboarding=unused,
             seller_admin=unused,
             sla=unused,

@@ -141,7 +141,7 @@ async def test_messages_outside_buyer_topics_and_commands_in_one_are_left_alone(
     await hw.feed("message", other_topic)
     assert await hw.db.pool.fetchval("SELECT count(*) FROM reply_outbox") == 0
     [answered] = await _topic_posts(hw)  # /help is answered as a command, not relayed
-    assert has(answered.text, says("help.group"))
+    assert has(answered.text, says("help.section.agents"))
     await hw.feed("message", in_topic(hw, VERA, "Настоящий ответ"))
     rows = await hw.db.pool.fetch("SELECT text FROM reply_outbox")
     assert [r["text"] for r in rows] == ["Настоящий ответ"]

@@ -18,11 +18,11 @@ from pydantic import SecretStr
 
 from bot.access import AccessControl
 from bot.admin.callbacks import GroupAccess, PushUrl, SellerAction, UnbindGroup
+from bot.admin.owner_requests import request_text
 from bot.admin.sellers import SellerCard, card_text
 from bot.app import build_bot
 from bot.bridge.agent_messages import IncomingMessage, Outcome, accept_agent_message
 from bot.bridge.render import ChatContext, context_header, message_posts
-from bot.handlers.group_requests import request_text
 from sandbox.telegram import TelegramEmulator
 from storage.database import Database
 from storage.records import GroupRequest, Seller, SyncState, Workspace
