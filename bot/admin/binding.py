@@ -16,6 +16,7 @@ from bot.admin.sellers import SellerAdmin
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import GroupRequest, Workspace
+from storage.sql import Executor
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,10 @@ class GroupBinding:
                 details: dict[str, object] = {"title": title, "tg_chat_id": tg_chat_id}
                 if approved_by is not None:
                     details["approved_by"] = approved_by
+                else:  # an owner bound it directly: the group's waiting request is settled
+                    settled = await self._settle_request(tg_chat_id, bound_by, conn)
+                    if settled is not None:
+                        details["request_id"] = settled
                 await self._db.audit.record(
                     actor_tg_user_id=approved_by if approved_by is not None else bound_by,
                     action="workspace.bind",
@@ -92,6 +97,21 @@ class GroupBinding:
                 )
                 logger.info("workspace=%d bound to chat=%d", workspace.id, tg_chat_id)
         return workspace
+
+    async def _settle_request(self, tg_chat_id: int, owner: int, conn: Executor) -> int | None:
+        """A group admin's request still waiting when an owner binds the group (the admin
+        added the bot, the owner pressed «Проверить снова»): approved by that act, so
+        /groups lists no request for a bound group and its old buttons say "decided"."""
+        try:
+            request = await self._db.group_requests.get_by_chat(tg_chat_id=tg_chat_id, conn=conn)
+        except NotFound:
+            return None
+        if request.state != "pending":
+            return None
+        await self._db.group_requests.decide(
+            request_id=request.id, approve=True, decided_by_tg_user_id=owner, conn=conn
+        )
+        return request.id
 
     async def ask(self, *, tg_chat_id: int, title: str, requester: int, locale: str) -> Asked:
         """A non-owner's /setup: the group is remembered (pending) and one request opened."""

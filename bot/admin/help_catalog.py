@@ -1,7 +1,8 @@
 """/help as data: each command once, with who may use it and where it works.
 
 Adding a command to the help is one line in :data:`HELP` (its description is the menu's
-``command.<name>`` text, so the help and Telegram's command menu never disagree). A
+``command.<name>`` text, so the help and Telegram's command menu never disagree, unless
+the entry names a longer ``details`` text). A
 person sees only the lines their role allows, grouped for agents and for admins; in a
 group only the commands that work in a group.
 """
@@ -27,6 +28,7 @@ class HelpEntry:
     command: str
     who: Role  # the lowest role that may use it (NONE: anyone)
     where: Where
+    details: str | None = None  # a text key saying more than the menu's ``command.<name>``
 
 
 HELP: tuple[HelpEntry, ...] = (
@@ -38,7 +40,7 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry("release", Role.AGENT, Where.GROUP),
     HelpEntry("stats", Role.AGENT, Where.ANYWHERE),
     HelpEntry("setup", Role.ADMIN, Where.GROUP),
-    HelpEntry("add_seller", Role.ADMIN, Where.ANYWHERE),
+    HelpEntry("add_seller", Role.ADMIN, Where.ANYWHERE, "help.details.add_seller"),
     HelpEntry("sellers", Role.ADMIN, Where.ANYWHERE),
     HelpEntry("agents", Role.ADMIN, Where.ANYWHERE),
     HelpEntry("assign", Role.ADMIN, Where.GROUP),
@@ -56,7 +58,7 @@ def entries_for(role: Role, place: Where) -> list[HelpEntry]:
 
 
 def _line(entry: HelpEntry, locale: Locale) -> str:
-    description = text(f"command.{entry.command}", locale)
+    description = text(entry.details or f"command.{entry.command}", locale)
     return text("help.line", locale, command=entry.command, description=description)
 
 

@@ -107,6 +107,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "help.section.agents": {"ru": "<b>Для агентов</b>", "en": "<b>For agents</b>"},
     "help.section.admins": {"ru": "<b>Для администраторов</b>", "en": "<b>For admins</b>"},
     "help.line": {"ru": "/{command} — {description}", "en": "/{command} — {description}"},
+    "help.details.add_seller": {
+        "ru": (
+            "Подключить магазин: по шагам или одной строкой "
+            "<code>/add_seller ozon Client-Id Api-Key [название]</code>"
+        ),
+        "en": "Connect a shop: step by step or in one line "
+        "<code>/add_seller ozon Client-Id Api-Key [name]</code>",
+    },
     "help.footer": {
         "ru": (
             "Чтобы ответить покупателю, напишите сообщение в его теме или нажмите «Отправить» "

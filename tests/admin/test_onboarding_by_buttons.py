@@ -205,3 +205,31 @@ async def test_help_lists_only_what_each_person_may_use(hw: HandlerWorld) -> Non
     assert "/add_seller" in boris and "/groups" not in boris
     [olga] = texts(await hw.say(OWNER, "/help"), OWNER.id)
     assert "/groups" in olga
+
+
+async def test_added_by_a_group_admin_it_asks_the_owner_who_may_bind_directly(
+    hw: HandlerWorld,
+) -> None:
+    hw.in_group(BORIS, "creator")
+    hw.in_group(OWNER, "member")
+    hw.session.members[(GROUP_ID, BOT_USER.id)] = "administrator"
+    chat = group_chat(GROUP_ID)
+    added = await standing_changes(
+        hw, chat, BORIS, bot_standing("left"), bot_standing("administrator")
+    )
+    [request] = private_to(OWNER.id, added)  # asked by itself: nobody typed /setup
+    [asked] = await group_posts(hw, GROUP_ID)
+    assert has(asked.text, says("setup.hello")) and has(asked.text, says("security.setup.asked"))
+    assert (await hw.db.workspaces.get_by_chat(tg_chat_id=GROUP_ID)).state == "pending"
+
+    await hw.say(OWNER, "/setup", GROUP_ID)  # the owner binds it without the request
+    [bound] = await group_posts(hw, GROUP_ID)
+    assert has(bound.text, says("setup.bound"))
+    [listing] = texts(await hw.say(OWNER, "/groups"), OWNER.id)
+    assert not has(listing, says("security.groups.pending_title"))  # the request is settled
+    approve = next(iter(b.callback_data for b in keyboard(request) if b.callback_data))
+    late = await hw.press(OWNER, approve, on=request)
+    assert late.show_alert and has(late.text, says("security.request.already_decided"))
+    bind, asking = await hw.db.audit.list_recent()
+    assert (bind.action, asking.action) == ("workspace.bind", "workspace.request")
+    assert bind.details["request_id"] == asking.details["request_id"]
