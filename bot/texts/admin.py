@@ -65,7 +65,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
         "en": (
             "⚠️ To work here I still need:\n{fixes}\n\nOnce it is fixed, tap “🔄 Check "
-            "again”. New rights I notice without the button."
+            "again”. I notice new rights even without the button."
         ),
     },
     "setup.fix.not_forum": {
