@@ -17,6 +17,7 @@ from bot.texts import (
     marketplaces,
     outbox,
     push,
+    queue_stats,
     replies,
     security,
     sla,
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    queue_stats.TEXTS,
 )
 
 
