@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -131,3 +132,18 @@ async def test_the_chart_is_a_valid_png(db: Database, history: list[Seller]) -> 
     image = Image.open(io.BytesIO(png))
     image.verify()
     assert image.format == "PNG" and image.size[0] == 1080  # the phone's full width
+
+
+async def test_every_day_of_the_week_has_its_in_time_figure(
+    db: Database, history: list[Seller]
+) -> None:
+    """The chart's per-day line: the 7 local days ending today, each with its decided and
+    in-time turns (all of the history started on one day, two days ago)."""
+    report = await build_report(db, sellers=history, period="7d", now=NOW)
+    zone = ZoneInfo(history[0].timezone)
+    assert [d.day for d in report.days] == [
+        (NOW.astimezone(zone) - timedelta(days=n)).date() for n in range(6, -1, -1)
+    ]
+    busy = {d.day: (d.in_time, d.decided) for d in report.days if d.decided}
+    assert busy == {START.astimezone(zone).date(): (3, 6)}
+    assert (await build_report(db, sellers=history, period="today", now=NOW)).days == []
