@@ -195,13 +195,19 @@ def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -
     return "\n".join(lines)
 
 
+def caption_length(body: str) -> int:
+    """What Telegram counts of a caption: the visible text in UTF-16 units (an emoji may
+    be two), so a caption measured here is never refused as too long."""
+    return len(visible(body).encode("utf-16-le")) // 2
+
+
 def caption(report: StatsReport, locale: Locale) -> str:
     """The report as the chart's caption: Telegram takes 1024 characters there, so the
     agents' and shops' lists are cut (each saying how many more) until it fits. The
     totals, response times and priorities always fit; the chart shows the rest."""
     for rows in range(_TOP_ROWS, -1, -1):
         body = render_text(report, locale, rows=rows)
-        if len(visible(body)) <= CAPTION_LIMIT:
+        if caption_length(body) <= CAPTION_LIMIT:
             return body
     return body  # without rows the text is bounded (no names), a few hundred characters
 

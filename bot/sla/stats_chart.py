@@ -28,7 +28,7 @@ TITLE_PT, LABEL_PT, VALUE_PT = 34, 26, 26
 BAR_COLOR = "#4C72B0"
 PRIORITY_COLORS = {"urgent": "#C44E52", "high": "#DD8452", "normal": "#55A868", "low": "#8C8C8C"}
 MUTED = "#777777"
-_DAY_LABELS = 8  # at most this many dates under the per-day line
+_DAY_LABELS = 6  # at most this many dates under the per-day line (they must not touch)
 
 
 def _edge(minutes: int, locale: Locale) -> tuple[str, str]:
@@ -103,13 +103,15 @@ def _compliance(ax: Axes, report: StatsReport, locale: Locale) -> None:
         value = 100 * row.in_time / row.decided
         ax.barh(index, value, color=PRIORITY_COLORS[priority], height=0.7)
         label = f"{_percent(value)} ({row.in_time}/{row.decided})"
+        # A long bar carries its label inside from the left, clear of the goal mark near
+        # its end; a short one right after it.
         inside = value > 55
         ax.text(
-            value - 2 if inside else value + 2,
+            2 if inside else value + 2,
             index,
             label,
             va="center",
-            ha="right" if inside else "left",
+            ha="left",
             fontsize=VALUE_PT,
             color="white" if inside else "black",
         )
@@ -150,7 +152,7 @@ def _daily(ax: Axes, report: StatsReport, locale: Locale) -> None:
     step = max(1, -(-len(days) // _DAY_LABELS))
     ticks = positions[::-1][::step][::-1]  # always the last day (today)
     ax.set_xticks(ticks, [days[i].day.strftime("%d.%m") for i in ticks], fontsize=LABEL_PT - 4)
-    ax.set_xlim(-0.5, len(days) - 0.5)
+    ax.set_xlim(-0.7, len(days) - 0.3)
     ax.set_ylim(0, 105)
     ax.set_yticks([0, 50, 100], [_percent(v) for v in (0, 50, 100)], fontsize=LABEL_PT - 4)
     ax.grid(axis="y", color="#DDDDDD")
@@ -182,7 +184,7 @@ def draw_chart(report: StatsReport, locale: Locale) -> Figure:
     with_days = bool(report.days)
     ratios = (5.6, 3.0, 2.8) if with_days else (5.6, 3.0)
     height = 2.4 + sum(ratios) * 1.05
-    layout = ConstrainedLayoutEngine(w_pad=0.2, h_pad=0.25, hspace=0.06)
+    layout = ConstrainedLayoutEngine(w_pad=0.3, h_pad=0.25, hspace=0.06)
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout=layout)
     axes = figure.subplots(len(ratios), 1, height_ratios=ratios)
     _histogram(axes[0], report, locale)

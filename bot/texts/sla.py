@@ -260,7 +260,6 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "stats.none": {"ru": "—", "en": "—"},
     "chart.title": {"ru": "Сроки ответа за {period}", "en": "Response times, {period}"},
     "chart.hist": {"ru": "За сколько ответили, обращений", "en": "Time to reply, turns"},
-    "chart.turns": {"ru": "обращений", "en": "turns"},
     "chart.compliance": {"ru": "В срок по приоритетам", "en": "In time per priority"},
     "chart.goal": {"ru": "цель", "en": "goal"},
     # why /rules, /targets or /hours refused the input (bot.sla.config.ConfigError keys)
