@@ -106,9 +106,10 @@ def unknown_filter(word: str, sellers: Sequence[Seller], locale: Locale) -> str:
 
 
 def keyboard(
-    view: View, shop: Seller | None, sellers: Sequence[Seller], locale: Locale
+    view: View | None, shop: Seller | None, sellers: Sequence[Seller], locale: Locale
 ) -> Buttons:
-    """The filter buttons (the one shown marked), then one per shop when there are a few."""
+    """The filter buttons (the one shown marked, if any), then one per shop when there are
+    a few."""
 
     def label(name: str, current: bool) -> str:
         return plain_text("queue.button.current", locale, label=name) if current else name
@@ -153,8 +154,9 @@ class QueueCommands:
         if ask.view is not View.SELLER:
             return await self._answer(scope, person, ask.view, sellers, sellers)
         shops = matching_shops(sellers, ask.seller)
-        if not shops:
-            return Reply(unknown_filter(ask.seller, sellers, scope.locale))
+        if not shops:  # the real filters, as words and as buttons to press instead
+            buttons = keyboard(None, None, sellers, scope.locale)
+            return Reply(unknown_filter(ask.seller, sellers, scope.locale), buttons=buttons)
         return await self._answer(scope, person, View.SELLER, shops, sellers)
 
     async def press(

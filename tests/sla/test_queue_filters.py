@@ -76,8 +76,10 @@ async def test_an_empty_filter_says_what_it_filtered_and_how_many_wait(hw: Handl
 
 async def test_an_unknown_filter_lists_the_real_ones_and_the_shops(hw: HandlerWorld) -> None:
     await scene(hw)
-    shown = (await in_private(hw, VERA, "/queue foo")).text
+    answer = await in_private(hw, VERA, "/queue foo")
+    shown = answer.text
     assert has(shown, says("queue.unknown", word="foo"))
+    assert {"Все", "Срочные", "Мои", "Обувь"} <= set(buttons(answer))  # or press one
     for word in ("срочные", "просроченные", "без ответственного", "мои"):
         assert word in shown
     assert "urgent" not in shown  # Russian mode lists the Russian words
