@@ -256,7 +256,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "AI drafts: accepted {accepted} of {decided} ({share})",
     },
     "stats.ai_none": {"ru": "Черновики ИИ: пока нет", "en": "AI drafts: none yet"},
-    "stats.cabinet": {"ru": "из кабинета Ozon", "en": "Ozon cabinet"},
+    "stats.cabinet": {"ru": "Кабинет магазина", "en": "The shop's cabinet"},
     "stats.none": {"ru": "—", "en": "—"},
     "chart.title": {"ru": "Сроки ответа за {period}", "en": "Response times, {period}"},
     "chart.hist": {"ru": "За сколько ответили, обращений", "en": "Time to reply, turns"},
