@@ -28,7 +28,7 @@ TITLE_PT, LABEL_PT, VALUE_PT = 34, 26, 26
 BAR_COLOR = "#4C72B0"
 PRIORITY_COLORS = {"urgent": "#C44E52", "high": "#DD8452", "normal": "#55A868", "low": "#8C8C8C"}
 MUTED = "#777777"
-_DAY_LABELS = 6  # at most this many dates under the per-day line (they must not touch)
+_DAY_LABELS = 7  # at most this many dates under the per-day line (a week shows every day)
 
 
 def _edge(minutes: int, locale: Locale) -> tuple[str, str]:
