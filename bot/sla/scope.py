@@ -102,8 +102,9 @@ class GroupAnswers:
         self._outbox = outbox
 
     async def post(self, place: Place, reply: Reply) -> bool:
-        """Queue ``reply`` (a notice, or the /stats text and chart); ``False`` when there
-        is nothing to say or the group is not bound (the bot stays silent there)."""
+        """Queue ``reply`` (a notice, a /queue list with its buttons, or the /stats chart
+        with its caption); ``False`` when there is nothing to say or the group is not bound
+        (the bot stays silent there)."""
         if reply.text is None or place.private:
             return False
         workspace = await self._db.workspaces.find_by_chat(tg_chat_id=place.tg_chat_id)
