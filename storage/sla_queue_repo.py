@@ -112,6 +112,18 @@ class SlaQueueRepo(Repository):
         )
         return to_records(WaitingChat, rows)
 
+    async def waiting_count(self, *, workspace_id: int, conn: Executor | None = None) -> int:
+        """How many chats of a workspace wait for an answer, whatever a filter shows."""
+        value = await self._db(conn).fetchval(
+            """
+            SELECT count(*) FROM chats c
+              JOIN sellers s ON s.id = c.seller_id AND s.state <> 'removed'
+             WHERE s.workspace_id = $1 AND c.waiting_since IS NOT NULL AND c.status = 'open'
+            """,
+            workspace_id,
+        )
+        return int(value)
+
     async def bump_near_window(
         self, *, now: datetime, margin: timedelta, conn: Executor | None = None
     ) -> list[int]:

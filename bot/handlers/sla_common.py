@@ -8,6 +8,7 @@ from aiogram.types import BufferedInputFile, Message, User
 
 from bot.access import Presser
 from bot.outbox.worker import NO_PREVIEW
+from bot.sla.queue_posts import markup
 from bot.sla.reply import Reply
 from bot.sla.scope import GroupAnswers, Place
 
@@ -32,13 +33,18 @@ def person_of(message: Message) -> Presser | None:
 
 
 async def answer(message: Message, answers: GroupAnswers, reply: Reply) -> None:
-    """Say ``reply`` where the command was typed (with its chart, if any)."""
+    """Say ``reply`` where the command was typed: a chart is one photo with the text as
+    its caption; buttons go under the text."""
     if reply.text is None:
         return
     place = place_of(message)
     if not place.private:
         await answers.post(place, reply)
         return
-    await message.answer(reply.text, link_preview_options=NO_PREVIEW)
     if reply.png is not None:
-        await message.answer_photo(BufferedInputFile(reply.png, filename="sla.png"))
+        photo = BufferedInputFile(reply.png, filename="sla.png")
+        await message.answer_photo(photo, caption=reply.text)
+        return
+    await message.answer(
+        reply.text, link_preview_options=NO_PREVIEW, reply_markup=markup(reply.buttons)
+    )

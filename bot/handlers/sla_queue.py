@@ -1,18 +1,23 @@
-"""Claiming chats (the "Take" button, /take, /release, /assign) and /queue: parse the
-update, call the service (bot.sla.commands, bot.sla.queue_commands), answer."""
+"""Claiming chats (the "Take" button, /take, /release, /assign) and /queue with its filter
+buttons: parse the update, call the service (bot.sla.commands, bot.sla.queue_commands),
+answer."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.handlers.sla_common import answer, person_of, place_of, presser
-from bot.sla.callbacks import ClaimCallback
+from bot.outbox.worker import NO_PREVIEW
+from bot.sla.callbacks import ClaimCallback, QueueCallback
 from bot.sla.claims import Action
 from bot.sla.commands import ClaimCommands, TopicMessage
 from bot.sla.queue_commands import QueueCommands
-from bot.sla.scope import GroupAnswers
+from bot.sla.queue_posts import markup
+from bot.sla.scope import GroupAnswers, Place
 from bot.texts import Locale, text
 from bot.texts.markup import visible
 
@@ -108,6 +113,45 @@ async def queue(
     await answer(message, sla_answers, reply)
 
 
+async def on_queue_button(
+    query: CallbackQuery,
+    callback_data: QueueCallback,
+    sla_queue: QueueCommands,
+    sla_answers: GroupAnswers,
+    locale: Locale,
+) -> None:
+    """A /queue filter pressed: the list edited in place (in private at once, in a group
+    through the queue like the list itself)."""
+    message = query.message
+    if not isinstance(message, Message):  # too old for Telegram to say where it was
+        await query.answer(text("queue.button_stale", locale), show_alert=True)
+        return
+    place = Place(
+        tg_chat_id=message.chat.id,
+        private=message.chat.type == ChatType.PRIVATE,
+        message_id=message.message_id,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+    )
+    reply = await sla_queue.press(
+        place, presser(query.from_user), callback_data.view, callback_data.seller, locale
+    )
+    if reply.text is None:
+        await query.answer(text("claim.forbidden", locale), show_alert=True)
+        return
+    if not place.private:
+        key = f"queue:{place.tg_chat_id}:{place.message_id}:{query.id}"
+        await sla_answers.edit(place, reply, key=key)
+    else:
+        try:
+            await message.edit_text(
+                reply.text, reply_markup=markup(reply.buttons), link_preview_options=NO_PREVIEW
+            )
+        except TelegramBadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise
+    await query.answer()
+
+
 async def topic_only(message: Message, locale: Locale) -> None:
     """/take, /release and /assign in private: say where they work instead of silence."""
     await message.answer(text("claim.not_a_topic", locale))
@@ -116,6 +160,7 @@ async def topic_only(message: Message, locale: Locale) -> None:
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_claim_button, ClaimCallback.filter())
+    router.callback_query.register(on_queue_button, QueueCallback.filter())
     router.message.register(
         topic_only, Command("take", "release", "assign"), F.chat.type == "private"
     )

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     AI_PANEL = "ai_panel"
     SLA_BOARD = "sla_board"
     SLA_STATS = "sla_stats"
+    SLA_QUEUE = "sla_queue"
     REPLY_CHECK = "reply_check"
 
 
@@ -112,6 +113,18 @@ class SlaStats:
 
 
 @dataclass(frozen=True, slots=True)
+class SlaQueue:
+    """A /queue answer with its filter buttons (rows of [label, callback data]); with
+    ``edit_message_id``, a pressed filter: that answer edited in place."""
+
+    text: str
+    buttons: list[list[list[str]]]
+    thread_id: int | None = None
+    reply_to: int | None = None
+    edit_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReplyCheck:
     """A file reply whose delivery history cannot settle: the notice with "send anyway" /
     "drop" (``message_id`` None), or its edit once someone decided."""
@@ -134,6 +147,7 @@ Payload = (
     | AiPanel
     | SlaBoard
     | SlaStats
+    | SlaQueue
     | ReplyCheck
 )
 
@@ -148,6 +162,7 @@ _KIND_OF: dict[type[Any], Kind] = {
     AiPanel: Kind.AI_PANEL,
     SlaBoard: Kind.SLA_BOARD,
     SlaStats: Kind.SLA_STATS,
+    SlaQueue: Kind.SLA_QUEUE,
     ReplyCheck: Kind.REPLY_CHECK,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {

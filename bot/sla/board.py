@@ -2,8 +2,8 @@
 
 Rendering is a pure function of the waiting chats and the time; the board is edited only
 when its text changed (a hash is kept on the workspace) and at most once a minute. Time
-left is rounded (see :func:`bot.sla.format.coarse`) so a quiet queue is not re-edited every
-minute just because the clock moved.
+left is rounded down (see :func:`bot.sla.format.coarse`) so a quiet queue is not re-edited
+every minute just because the clock moved; /queue rounds the same way.
 """
 
 from __future__ import annotations
@@ -38,10 +38,9 @@ def chat_label(chat: WaitingChat, locale: Locale) -> str:
     return plain_text("topic.chat", locale)
 
 
-def chat_line(
-    chat: WaitingChat, *, tg_chat_id: int, now: datetime, locale: Locale, rough: bool
-) -> str:
-    """ "🔴 <a href=…>Заказ 123</a> · осталось 25 мин · Анна"."""
+def chat_line(chat: WaitingChat, *, tg_chat_id: int, now: datetime, locale: Locale) -> str:
+    """ "🔴 <a href=…>Заказ 123</a> · осталось 25 мин · Анна": the board and /queue both
+    draw a chat with this, so they show the same time left for it at the same moment."""
     icon = priority_label(chat.priority, locale).split(" ", 1)[0]
     label = chat_label(chat, locale)
     if chat.topic_thread_id is not None:
@@ -49,7 +48,7 @@ def chat_line(
     else:
         label = escaped(label)
     parts = [f"{icon} {label}"]
-    left = time_left(chat.sla_deadline, now, locale, rough=rough)
+    left = time_left(chat.sla_deadline, now, locale, rough=True)
     if left:
         parts.append(left)
     if chat.owner_name:
@@ -66,8 +65,7 @@ def render_board(
     total = chats[0].total
     lines = [text("board.title", locale, count=total)]
     lines += [
-        chat_line(c, tg_chat_id=tg_chat_id, now=now, locale=locale, rough=True)
-        for c in chats[:BOARD_ROWS]
+        chat_line(c, tg_chat_id=tg_chat_id, now=now, locale=locale) for c in chats[:BOARD_ROWS]
     ]
     if total > min(len(chats), BOARD_ROWS):
         lines.append(text("board.more", locale, count=total - min(len(chats), BOARD_ROWS)))

@@ -9,12 +9,15 @@ from bot.texts import Html, Locale, markup, text
 
 
 def duration(value: timedelta, locale: Locale) -> str:
-    """Short human duration: "25 мин", "3 ч 10 мин", "2 д 4 ч" (rounded down to minutes)."""
+    """Short human duration: "25 мин", "3 ч 10 мин", "2 дня 4 ч", "1 день" (rounded down
+    to minutes; a zero part is left out, never "1 д 0 ч")."""
     minutes = max(0, int(value.total_seconds() // 60))
     hours, mins = divmod(minutes, 60)
     days, hours_in_day = divmod(hours, 24)
-    if days:
+    if days and hours_in_day:
         return text("dur.day", locale, d=days, h=hours_in_day)
+    if days:
+        return text("dur.days", locale, d=days)
     if hours and mins:
         return text("dur.hour_min", locale, h=hours, m=mins)
     if hours:
@@ -22,21 +25,33 @@ def duration(value: timedelta, locale: Locale) -> str:
     return text("dur.min", locale, m=mins)
 
 
-def coarse(value: timedelta) -> timedelta:
-    """Round a time-left figure so the board changes rarely: 5 min steps under 1 h, 15 min
-    under 6 h, whole hours beyond (always rounded up, so "left" never overstates)."""
+def step_of(value: timedelta) -> timedelta:
+    """How finely a time left is shown: 5 min under 1 h, 15 min under 6 h, whole hours
+    beyond; coarse enough that the pinned board is not edited every minute."""
     seconds = abs(value.total_seconds())
-    step = 300 if seconds < 3600 else 900 if seconds < 6 * 3600 else 3600
-    rounded = -(-seconds // step) * step
-    return timedelta(seconds=rounded)
+    return timedelta(seconds=300 if seconds < 3600 else 900 if seconds < 6 * 3600 else 3600)
+
+
+def coarse(value: timedelta) -> timedelta:
+    """``value`` rounded *down* to its :func:`step_of`: a time left is never overstated
+    (27 min left is "25 min", not "30 min"), and a lateness never exaggerated."""
+    step = step_of(value).total_seconds()
+    return timedelta(seconds=abs(value.total_seconds()) // step * step)
 
 
 def time_left(deadline: datetime | None, now: datetime, locale: Locale, *, rough: bool) -> str:
+    """ "осталось 25 мин" / "просрочен на 1 ч". ``rough`` is the board's and /queue's
+    rounding (:func:`coarse`); both call this with it so they show the same figure for
+    the same chat at the same moment. Under the first step: "осталось меньше 5 мин"."""
     if deadline is None:
         return ""
     delta = deadline - now
+    ahead = delta.total_seconds() >= 0
     shown = coarse(delta) if rough else abs(delta)
-    if delta.total_seconds() >= 0:
+    if rough and shown < step_of(delta):
+        key = "sla.left_under" if ahead else "sla.overdue_under"
+        return text(key, locale, step=duration(step_of(delta), locale))
+    if ahead:
         return text("sla.left", locale, left=duration(shown, locale))
     return text("sla.overdue", locale, late=duration(shown, locale))
 

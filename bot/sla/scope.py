@@ -13,7 +13,7 @@ import base64
 from dataclasses import dataclass
 
 from bot.access import AccessControl, Presser, Role
-from bot.outbox.kinds import SlaStats
+from bot.outbox.kinds import SlaQueue, SlaStats
 from bot.outbox.queue import PRIORITY_AGENT_FEEDBACK, Outbox
 from bot.sla.reply import Reply
 from bot.texts import Locale
@@ -102,13 +102,26 @@ class GroupAnswers:
         self._outbox = outbox
 
     async def post(self, place: Place, reply: Reply) -> bool:
-        """Queue ``reply`` (a notice, or the /stats text and chart); ``False`` when there
-        is nothing to say or the group is not bound (the bot stays silent there)."""
+        """Queue ``reply`` (a notice, a /queue list with its buttons, or the /stats chart
+        with its caption); ``False`` when there is nothing to say or the group is not bound
+        (the bot stays silent there)."""
         if reply.text is None or place.private:
             return False
         workspace = await self._db.workspaces.find_by_chat(tg_chat_id=place.tg_chat_id)
         if workspace is None:
             return False
+        if reply.buttons and reply.png is None:
+            await self._outbox.put(
+                SlaQueue(
+                    text=reply.text,
+                    buttons=_rows(reply),
+                    thread_id=place.thread_id,
+                    reply_to=place.message_id,
+                ),
+                workspace_id=workspace.id,
+                dedup_key=place.dedup_key,
+            )
+            return True
         if reply.png is None:
             await self._outbox.notice(
                 workspace_id=workspace.id,
@@ -127,6 +140,21 @@ class GroupAnswers:
             workspace_id=workspace.id,
             priority=PRIORITY_AGENT_FEEDBACK,
             dedup_key=place.dedup_key,
+        )
+        return True
+
+    async def edit(self, place: Place, reply: Reply, *, key: str) -> bool:
+        """Queue the edit of our message ``place.message_id`` (a /queue list whose filter
+        was pressed) to ``reply``, once per ``key``."""
+        if reply.text is None or place.private:
+            return False
+        workspace = await self._db.workspaces.find_by_chat(tg_chat_id=place.tg_chat_id)
+        if workspace is None:
+            return False
+        await self._outbox.put(
+            SlaQueue(text=reply.text, buttons=_rows(reply), edit_message_id=place.message_id),
+            workspace_id=workspace.id,
+            dedup_key=key,
         )
         return True
 
@@ -152,3 +180,8 @@ class GroupAnswers:
             reply_to=reply_to,
         )
         return True
+
+
+def _rows(reply: Reply) -> list[list[list[str]]]:
+    """The reply's buttons as the JSON the queue stores."""
+    return [[[label, data] for label, data in row] for row in reply.buttons]

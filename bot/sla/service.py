@@ -24,6 +24,7 @@ from bot.sla.board import Board, render_board
 from bot.sla.claims import claim_keyboard
 from bot.sla.format import local_deadline, priority_label
 from bot.sla.hours import BusinessHours
+from bot.sla.queue_posts import QueuePosts
 from bot.sla.ticker import BOARD, BOARD_MIN_INTERVAL, SlaTicker, TickReport
 from bot.texts import text
 from storage.database import Database
@@ -66,6 +67,7 @@ class SlaService:
         )
         delivery.register(BOARD, self._deliver_board)
         delivery.register(Kind.SLA_STATS, self._deliver_stats)
+        delivery.register(Kind.SLA_QUEUE, QueuePosts(delivery).deliver)
 
     def _now(self) -> datetime:
         return self.clock()  # late-bound: tests replace ``clock`` after assembly
@@ -213,23 +215,16 @@ class SlaService:
         )
 
     async def _deliver_stats(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
-        """A /stats answer in a group: the text, then the chart (each part recorded)."""
+        """A /stats answer in a group: one photo, the report as its caption. (A row an
+        older version had half sent, its text already posted, gets the photo alone.)"""
         stats = decode(item, SlaStats)
-        done: list[int] = list((item.result or {}).get("parts", []))
-        bot = self._delivery.bot
-        thread_id = stats.thread_id
-        if not done:
-            await self._delivery.spend(workspace)
-            sent = await bot.send_message(
-                chat_id=workspace.tg_chat_id, message_thread_id=thread_id, text=stats.text
-            )
-            done.append(sent.message_id)
-            await self.db.tg_outbox.save_progress(item_id=item.id, result={"parts": done})
-        if len(done) == 1:
-            await self._delivery.spend(workspace)
-            photo = BufferedInputFile(base64.b64decode(stats.png), filename="sla.png")
-            sent = await bot.send_photo(
-                chat_id=workspace.tg_chat_id, message_thread_id=thread_id, photo=photo
-            )
-            done.append(sent.message_id)
-        return {"parts": done}
+        done = list((item.result or {}).get("parts", []))
+        await self._delivery.spend(workspace)
+        photo = BufferedInputFile(base64.b64decode(stats.png), filename="sla.png")
+        sent = await self._delivery.bot.send_photo(
+            chat_id=workspace.tg_chat_id,
+            message_thread_id=stats.thread_id,
+            photo=photo,
+            caption=None if done else stats.text,
+        )
+        return {"parts": [*done, sent.message_id]}

@@ -1,54 +1,57 @@
-"""/stats: SLA figures for a period from stored turns, as a short text and a PNG chart.
+"""/stats: SLA figures for a period from stored turns, as a caption and a PNG chart.
 
 The figures come from :class:`storage.sla_stats_repo.SlaStatsRepo` (aggregates in the
-database); this module only turns them into words and a picture. The chart is drawn with
-matplotlib's object API on the Agg canvas (no pyplot, no global state) and is meant to
-be called through ``asyncio.to_thread``.
+database); this module turns them into words (short enough for a photo's caption) and
+hands them to :mod:`bot.sla.stats_chart` for the picture, meant to be drawn through
+``asyncio.to_thread``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.sla.format import duration, priority_label
-from bot.texts import Locale, plain_text, text
+from bot.sla.format import duration
+from bot.texts import Locale, text
 from bot.texts import input_words as vocab
-from bot.texts.input_words import accepted, spelled
+from bot.texts.input_words import accepted, normalized, spelled_own
+from bot.texts.markup import visible
 from storage.database import Database
 from storage.records import PRIORITIES, Seller
 from storage.sla_defaults import COMPLIANCE_GOALS
-from storage.sla_stats_repo import BUCKET_EDGES_MIN, Aggregate, SlaStatsRepo
+from storage.sla_stats_repo import Aggregate, DayFigure, SlaStatsRepo
 
 PERIODS = ("today", "7d", "30d")
 # What people type after /stats, in either language (bot.texts.input_words).
-_PERIOD_WORDS: dict[str, str] = accepted(vocab.STATS_PERIODS)
+_PERIOD_WORDS: dict[str, str] = {
+    normalized(word): value for word, value in accepted(vocab.STATS_PERIODS).items()
+}
 _TOP_ROWS = 8
+_NAME_CHARS = 32
+#: Telegram's limit on a photo's caption (visible characters, after the HTML is parsed).
+CAPTION_LIMIT = 1024
 
 
 def parse_period(arg: str) -> str | None:
-    value = arg.strip().lower() or "today"
+    value = normalized(arg) or "today"
     value = _PERIOD_WORDS.get(value, value)
     return value if value in PERIODS else None
 
 
 def usage(locale: Locale) -> str:
-    """How to pick a period, listing every word /stats accepts."""
-    return text("stats.usage", locale, periods=spelled(vocab.STATS_PERIODS, locale))
+    """How to pick a period, listing the words of the person's language."""
+    return text("stats.usage", locale, periods=spelled_own(vocab.STATS_PERIODS, locale))
 
 
 def period_bounds(period: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """[since, now): today from local midnight, else the last 7 or 30 days."""
-    if period == "today":
-        local = now.astimezone(zone)
-        return local.replace(hour=0, minute=0, second=0, microsecond=0), now
-    days = 7 if period == "7d" else 30
-    return now - timedelta(days=days), now
+    """[since, now): from local midnight today, or of the first of the last 7 or 30 days
+    (today included), so the per-day line has whole days."""
+    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    days = {"today": 1, "7d": 7, "30d": 30}[period]
+    return midnight - timedelta(days=days - 1), now
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +66,20 @@ class StatsReport:
     ai_decided: int
     waiting: int
     extra: dict[str, int] = field(default_factory=dict)
+    #: Every local day of a 7- or 30-day period, oldest first (empty for today).
+    days: list[DayFigure] = field(default_factory=list)
 
 
 _EMPTY = Aggregate("all", None, 0, 0, 0, 0, None, None)
+
+
+def every_day(found: Sequence[DayFigure], since: datetime, now: datetime) -> list[DayFigure]:
+    """``found`` with the days that had no turns filled in (zero decided)."""
+    by_day = {f.day: f for f in found}
+    first, last = since.date(), now.astimezone(since.tzinfo).date()
+    count = (last - first).days + 1
+    days = [first + timedelta(days=n) for n in range(count)]
+    return [by_day.get(day, DayFigure(day, 0, 0)) for day in days]
 
 
 async def build_report(
@@ -76,10 +90,11 @@ async def build_report(
     ids = [s.id for s in sellers]
     repo = SlaStatsRepo(db.pool)
     # Independent reads, run side by side on separate pool connections.
-    (rows, histogram), outcomes, waiting = await asyncio.gather(
+    (rows, histogram), outcomes, waiting, daily = await asyncio.gather(
         repo.aggregates(since=since, until=until, seller_ids=ids),
         db.suggestions.outcome_counts(since=since, until=until, seller_ids=ids),
         repo.waiting_now(seller_ids=ids),
+        repo.daily(since=since, until=until, seller_ids=ids, zone=zone.key),
     )
     overall = next((r for r in rows if r.dimension == "all"), _EMPTY)
     priorities = {str(r.key): r for r in rows if r.dimension == "priority"}
@@ -106,6 +121,7 @@ async def build_report(
         ai_accepted=accepted,
         ai_decided=decided,
         waiting=waiting,
+        days=[] if period == "today" else every_day(daily, since, now),
     )
 
 
@@ -121,7 +137,8 @@ def _secs(value: float | None, locale: Locale) -> str:
     return duration(timedelta(seconds=value), locale)
 
 
-def render_text(report: StatsReport, locale: Locale) -> str:
+def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -> str:
+    """The report in words, at most ``rows`` agents and shops ("…и ещё N" after them)."""
     o = report.overall
     lines = [
         text("stats.head", locale, period=text(f"stats.period.{report.period}", locale)),
@@ -136,7 +153,7 @@ def render_text(report: StatsReport, locale: Locale) -> str:
             continue
         goal = COMPLIANCE_GOALS.get(priority)
         values = {
-            "priority": priority_label(priority, locale),
+            "priority": text(f"stats.prio_name.{priority}", locale),
             "done": row.in_time,
             "total": row.decided,
             "share": share(row.in_time, row.decided),
@@ -149,8 +166,8 @@ def render_text(report: StatsReport, locale: Locale) -> str:
         if not group:
             continue
         lines.append(text(title, locale))
-        for name, row in group[:_TOP_ROWS]:
-            shown = name or text("stats.cabinet", locale)
+        for name, row in group[:rows]:
+            shown = name[:_NAME_CHARS] or text("stats.cabinet", locale)
             lines.append(
                 text(
                     "stats.row",
@@ -161,6 +178,8 @@ def render_text(report: StatsReport, locale: Locale) -> str:
                     median=_secs(row.frt_median, locale),
                 )
             )
+        if len(group) > rows:
+            lines.append(text("stats.more", locale, count=len(group) - rows))
     if report.ai_decided:
         lines.append(
             text(
@@ -176,46 +195,26 @@ def render_text(report: StatsReport, locale: Locale) -> str:
     return "\n".join(lines)
 
 
-def bucket_labels() -> list[str]:
-    def short(minutes: int) -> str:
-        return f"{minutes // 60}h" if minutes >= 60 and minutes % 60 == 0 else f"{minutes}m"
+def caption_length(body: str) -> int:
+    """What Telegram counts of a caption: the visible text in UTF-16 units (an emoji may
+    be two), so a caption measured here is never refused as too long."""
+    return len(visible(body).encode("utf-16-le")) // 2
 
-    edges = BUCKET_EDGES_MIN
-    labels = [f"<{short(edges[0])}"]
-    labels += [f"{short(a)}-{short(b)}" for a, b in itertools.pairwise(edges)]
-    labels.append(f">{short(edges[-1])}")
-    return labels
+
+def caption(report: StatsReport, locale: Locale) -> str:
+    """The report as the chart's caption: Telegram takes 1024 characters there, so the
+    agents' and shops' lists are cut (each saying how many more) until it fits. The
+    totals, response times and priorities always fit; the chart shows the rest."""
+    for rows in range(_TOP_ROWS, -1, -1):
+        body = render_text(report, locale, rows=rows)
+        if caption_length(body) <= CAPTION_LIMIT:
+            return body
+    return body  # without rows the text is bounded (no names), a few hundred characters
 
 
 def render_chart(report: StatsReport, locale: Locale) -> bytes:
-    """PNG: response-time distribution (left) and compliance per priority vs goal (right)."""
-    from matplotlib.figure import Figure  # noqa: PLC0415 - heavy; only where a chart is drawn
+    """The report's chart as PNG bytes in ``locale`` (see :mod:`bot.sla.stats_chart`);
+    slow (matplotlib), so call it through ``asyncio.to_thread``."""
+    from bot.sla.stats_chart import chart_png  # noqa: PLC0415 - matplotlib only when drawn
 
-    figure = Figure(figsize=(9, 3.6), dpi=100, layout="constrained")
-    hist_ax, comp_ax = figure.subplots(1, 2, width_ratios=(3, 2))
-    labels = bucket_labels()
-    hist_ax.bar(range(len(labels)), report.histogram, color="#4C72B0")
-    hist_ax.set_xticks(range(len(labels)), labels, rotation=45, fontsize=8)
-    hist_ax.set_title(text("chart.hist", locale))
-    hist_ax.set_ylabel(text("chart.turns", locale))
-
-    names, values, goals = [], [], []
-    for priority in PRIORITIES:
-        row = report.priorities.get(priority)
-        names.append(priority)
-        values.append(100 * row.in_time / row.decided if row and row.decided else 0.0)
-        goals.append(100 * COMPLIANCE_GOALS.get(priority, 0.0))
-    colors = ["#C44E52", "#DD8452", "#55A868", "#8C8C8C"]
-    comp_ax.bar(range(len(names)), values, color=colors)
-    for index, goal in enumerate(goals):
-        if goal:
-            comp_ax.hlines(goal, index - 0.4, index + 0.4, colors="black", linestyles="dashed")
-    comp_ax.set_xticks(range(len(names)), names)
-    comp_ax.set_ylim(0, 100)
-    comp_ax.set_ylabel("%")
-    comp_ax.set_title(text("chart.compliance", locale))
-    period = plain_text(f"stats.period.{report.period}", locale)
-    figure.suptitle(plain_text("chart.title", locale, period=period))
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return chart_png(report, locale)

@@ -1,4 +1,4 @@
-"""/stats as a service: the report's text and chart for the workspaces the person may see
+"""/stats as a service: the report's chart and caption for the workspaces the person may see
 (agents their group's, in the group; admins all of theirs, in private)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from bot.access import Presser, Role
 from bot.sla.reply import Reply
 from bot.sla.scope import CommandScope, Place
 from bot.sla.service import SlaService
-from bot.sla.stats import build_report, parse_period, render_chart, render_text, usage
+from bot.sla.stats import build_report, caption, parse_period, render_chart, usage
 from bot.texts import Locale, text
 from storage.database import Database
 
@@ -23,7 +23,7 @@ class StatsCommand:
     async def stats(
         self, place: Place, person: Presser | None, args: str, locale: Locale
     ) -> Reply:
-        """The report as text plus its PNG chart (``Reply.png``), or why not."""
+        """The report's chart (``Reply.png``) with the report as its caption, or why not."""
         minimum = Role.ADMIN if place.private else Role.AGENT
         scope = await self._scope.of(place, person, minimum, locale)
         locale = scope.locale
@@ -36,4 +36,4 @@ class StatsCommand:
         now = self._sla.clock()
         report = await build_report(self._db, sellers=sellers, period=period, now=now)
         png = await asyncio.to_thread(render_chart, report, locale)  # matplotlib: off the loop
-        return Reply(render_text(report, locale), png=png)
+        return Reply(caption(report, locale), png=png)

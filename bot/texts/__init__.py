@@ -18,6 +18,7 @@ from bot.texts import (
     onboarding,
     outbox,
     push,
+    queue_stats,
     replies,
     security,
     sla,
@@ -56,6 +57,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     push.TEXTS,
     yandex_market.TEXTS,
     onboarding.TEXTS,
+    queue_stats.TEXTS,
 )
 
 

@@ -102,29 +102,41 @@ DURATION_UNITS: Vocabulary[str] = {
     "en": {"h": "h", "m": "m", "min": "m"},
 }
 
-#: The views of /queue (bot.sla.queue_commands.View); anything else is a shop.
+#: The views of /queue (bot.sla.queue_commands.View); anything else is a shop. "unclaimed"
+#: (nobody owns the chat) was once called "unread": :data:`QUEUE_VIEWS_FORMER` keeps
+#: those words working without showing them. A "_" may stand for a space when typed.
 QUEUE_VIEWS: Vocabulary[str] = {
     "ru": {
         "все": "all",
         "срочные": "urgent",
-        "просрочены": "overdue",
         "просроченные": "overdue",
-        "непрочитанные": "unread",
-        "свободные": "unread",
+        "просрочены": "overdue",
+        "без ответственного": "unclaimed",
+        "свободные": "unclaimed",
         "мои": "mine",
     },
     "en": {
         "all": "all",
         "urgent": "urgent",
         "overdue": "overdue",
-        "unread": "unread",
+        "unclaimed": "unclaimed",
         "mine": "mine",
     },
 }
 
+#: Former /queue words, still accepted, no longer listed (they named the view wrongly).
+QUEUE_VIEWS_FORMER: Mapping[str, str] = {"unread": "unclaimed", "непрочитанные": "unclaimed"}
+
 #: The period of /stats (bot.sla.stats.PERIODS); digits count as English.
 STATS_PERIODS: Vocabulary[str] = {
-    "ru": {"сегодня": "today", "день": "today", "неделя": "7d", "месяц": "30d"},
+    "ru": {
+        "сегодня": "today",
+        "день": "today",
+        "7 дней": "7d",
+        "неделя": "7d",
+        "30 дней": "30d",
+        "месяц": "30d",
+    },
     "en": {
         "today": "today",
         "7d": "7d",
@@ -191,6 +203,30 @@ def spelled(
         hint = hints.get(value)
         entries.append(BETWEEN_SYNONYMS.join(synonyms) + (f" {hint}" if hint else ""))
     return ", ".join(entries)
+
+
+def spelled_own(
+    vocabulary: Vocabulary[T], locale: Locale, hints: Mapping[T, str] | None = None
+) -> str:
+    """As :func:`spelled`, but only ``locale``'s own words (the other locales' words are
+    still accepted, just not shown: a Russian help lists no English words). A value the
+    locale has no word for is shown by the other locales' words."""
+    own: dict[T, list[str]] = {}
+    for word, value in vocabulary[locale].items():
+        own.setdefault(value, []).append(word)
+    hints = hints or {}
+    entries = []
+    for value, synonyms in _grouped(vocabulary, locale).items():
+        shown = own.get(value) or synonyms
+        hint = hints.get(value)
+        entries.append(BETWEEN_SYNONYMS.join(shown) + (f" {hint}" if hint else ""))
+    return ", ".join(entries)
+
+
+def normalized(typed: str) -> str:
+    """What someone typed as a vocabulary key: lower case, "_" for a space, single spaces
+    ("Без_ответственного" and "без  ответственного" both find "без ответственного")."""
+    return " ".join(typed.replace("_", " ").lower().split())
 
 
 def spelled_one(vocabulary: Vocabulary[T], locale: Locale, value: T) -> str:

@@ -33,7 +33,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "dur.min": {"ru": "{m} мин", "en": "{m} min"},
     "dur.hour": {"ru": "{h} ч", "en": "{h} h"},
     "dur.hour_min": {"ru": "{h} ч {m} мин", "en": "{h} h {m} min"},
-    "dur.day": {"ru": "{d} д {h} ч", "en": "{d} d {h} h"},
+    "dur.day": {"ru": "{d} {d:plural:день|дня|дней} {h} ч", "en": "{d} {d:plural:day|days} {h} h"},
     # Notices (the ticker).
     "notice.warned": {
         "ru": "⏳ Прошла половина срока ответа ({priority}), {left}.",
@@ -69,10 +69,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "queue.empty": {"ru": "Ничего не ждёт ответа ✅", "en": "Nothing is waiting ✅"},
     "queue.title": {"ru": "📋 Ждут ответа ({count}):", "en": "📋 Waiting ({count}):"},
     "queue.usage": {
-        "ru": "Фильтры: /queue {views}, или имя магазина.",
-        "en": "Filters: /queue {views}, or a shop name.",
+        "ru": "Фильтры: /queue {views} или название магазина (или кнопки ниже).",
+        "en": "Filters: /queue {views} or a shop's name (or the buttons below).",
     },
-    "queue.hint.unread": {"ru": "(никто не взял)", "en": "(nobody took it)"},
+    "queue.hint.unclaimed": {"ru": "(никто не взял)", "en": "(nobody took it)"},
     # Claiming.
     "claim.button": {"ru": "✋ Взять", "en": "✋ Take"},
     "claim.taken": {"ru": "✋ Чат ведёт {agent}.", "en": "✋ {agent} owns this chat now."},
@@ -219,33 +219,36 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "stats.period.today": {"ru": "сегодня", "en": "today"},
     "stats.period.7d": {"ru": "7 дней", "en": "7 days"},
     "stats.period.30d": {"ru": "30 дней", "en": "30 days"},
-    "stats.head": {"ru": "📊 <b>SLA за {period}</b>", "en": "📊 <b>SLA, {period}</b>"},
+    "stats.head": {
+        "ru": "📊 <b>Сроки ответа за {period}</b>",
+        "en": "📊 <b>Response times, {period}</b>",
+    },
     "stats.turns": {
         "ru": "Обращений: {turns}, отвечено: {answered}, ждут сейчас: {waiting}",
         "en": "Buyer turns: {turns}, answered: {answered}, waiting now: {waiting}",
     },
     "stats.frt": {
-        "ru": "Первый ответ: медиана {median}, p90 {p90}",
-        "en": "First response: median {median}, p90 {p90}",
+        "ru": "Первый ответ: половина — быстрее {median}, 90 % — быстрее {p90}",
+        "en": "First reply: half within {median}, 90% within {p90}",
     },
     "stats.prio": {
-        "ru": "{priority}: в срок {done}/{total} = {share} (цель {goal})",
-        "en": "{priority}: in time {done}/{total} = {share} (goal {goal})",
+        "ru": "{priority}: в срок {done} из {total} — {share} (цель {goal})",
+        "en": "{priority}: in time {done} of {total}, {share} (goal {goal})",
     },
     "stats.prio_nogoal": {
-        "ru": "{priority}: в срок {done}/{total} = {share}",
-        "en": "{priority}: in time {done}/{total} = {share}",
+        "ru": "{priority}: в срок {done} из {total} — {share}",
+        "en": "{priority}: in time {done} of {total}, {share}",
     },
     "stats.agents": {"ru": "<b>Сотрудники</b>", "en": "<b>Agents</b>"},
     "stats.sellers": {"ru": "<b>Магазины</b>", "en": "<b>Shops</b>"},
     "stats.row": {
         "ru": (
-            "{name}: {answered} {answered:plural:ответ|ответа|ответов}, в срок {share}, первый "
-            "ответ: медиана {median}"
+            "{name}: {answered} {answered:plural:ответ|ответа|ответов}, в срок {share}, "
+            "половина первых ответов быстрее {median}"
         ),
         "en": (
-            "{name}: {answered} {answered:plural:reply|replies}, in time {share}, first response "
-            "median {median}"
+            "{name}: {answered} {answered:plural:reply|replies}, in time {share}, half the "
+            "first replies within {median}"
         ),
     },
     "stats.ai": {
@@ -253,11 +256,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "AI drafts: accepted {accepted} of {decided} ({share})",
     },
     "stats.ai_none": {"ru": "Черновики ИИ: пока нет", "en": "AI drafts: none yet"},
-    "stats.cabinet": {"ru": "из кабинета Ozon", "en": "Ozon cabinet"},
+    "stats.cabinet": {"ru": "Кабинет магазина", "en": "The shop's cabinet"},
     "stats.none": {"ru": "—", "en": "—"},
-    "chart.title": {"ru": "SLA: {period}", "en": "SLA: {period}"},
-    "chart.hist": {"ru": "Время ответа", "en": "Response time"},
-    "chart.turns": {"ru": "обращений", "en": "turns"},
+    "chart.title": {"ru": "Сроки ответа за {period}", "en": "Response times, {period}"},
+    "chart.hist": {"ru": "За сколько ответили, обращений", "en": "Time to reply, turns"},
     "chart.compliance": {"ru": "В срок по приоритетам", "en": "In time per priority"},
     "chart.goal": {"ru": "цель", "en": "goal"},
     # why /rules, /targets or /hours refused the input (bot.sla.config.ConfigError keys)

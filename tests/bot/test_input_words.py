@@ -38,8 +38,6 @@ LISTED: list[tuple[str, Vocabulary[object], Help]] = [
     ("weekdays", vocab.WEEKDAYS, hours_help),
     ("every day", vocab.EVERY_DAY, hours_help),
     ("hours on/off", vocab.HOURS_SWITCH, hours_help),
-    ("queue views", vocab.QUEUE_VIEWS, queue_usage),
-    ("stats periods", vocab.STATS_PERIODS, stats_usage),
     (
         "priority refusal",
         vocab.PRIORITIES,
@@ -69,12 +67,43 @@ def test_every_accepted_word_is_in_the_help(
     assert not missing, (what, locale, rendered)
 
 
+# Helps that list only the words of the person's language (issue 16: a Russian help shows
+# no English words); the other language's words are still accepted.
+LISTED_OWN: list[tuple[str, Vocabulary[object], Help]] = [
+    ("queue views", vocab.QUEUE_VIEWS, queue_usage),
+    ("stats periods", vocab.STATS_PERIODS, stats_usage),
+]
+
+
+@pytest.mark.parametrize(("what", "words", "shown"), LISTED_OWN, ids=[w for w, _, _ in LISTED_OWN])
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_help_lists_the_words_of_its_language_only(
+    what: str, words: Vocabulary[object], shown: Help, locale: Locale
+) -> None:
+    rendered = shown(locale)
+    missing = [word for word in words[locale] if not listed(word, rendered)]
+    assert not missing, (what, locale, rendered)
+    own = list(words[locale])
+    foreign = [
+        w
+        for w in accepted(words)
+        if not any(w in mine for mine in own) and listed(w, rendered)  # "7" is in "7 дней"
+    ]
+    assert not foreign, (what, locale, rendered)
+
+
 def test_the_listed_words_of_the_help_texts_are_the_vocabularies() -> None:
     """The reverse direction: the lists in the help are generated, so what they show is
     exactly a vocabulary (checked on one: nothing else sits between its separators)."""
     shown = html.unescape(stats_usage("ru")).removeprefix("Период: /stats ")
     entries = [entry.split(" | ") for entry in shown.split(", ")]
-    assert sorted(w for entry in entries for w in entry) == sorted(accepted(vocab.STATS_PERIODS))
+    assert sorted(w for entry in entries for w in entry) == sorted(vocab.STATS_PERIODS["ru"])
+
+
+@pytest.mark.parametrize("word", sorted(vocab.QUEUE_VIEWS_FORMER))
+def test_the_former_unread_words_still_work(word: str) -> None:
+    assert parse_filter(word) == QueueAsk(View.UNCLAIMED)
+    assert parse_filter("без_ответственного") == QueueAsk(View.UNCLAIMED)
 
 
 @pytest.mark.parametrize("locale", LOCALES)

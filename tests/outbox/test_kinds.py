@@ -27,6 +27,7 @@ SAMPLES: list[Any] = [
     kinds.AiPanel(seller_id=1, thread_id=None, message_id=11),
     kinds.SlaBoard(),
     SlaStats(text="отчёт", png="iVBOR", thread_id=2),
+    kinds.SlaQueue(text="очередь", buttons=[[["Все", "sq1:all:0"]]], thread_id=2, reply_to=3),
     kinds.ReplyCheck(reply_id=5, message_id=6, decision="dropped", who="Анна"),
 ]
 

@@ -181,18 +181,17 @@ async def test_stats_in_the_group_and_in_private(db: Database) -> None:
 
         await hw.say(BORIS, "/stats 7d", GROUP_ID)
         posted: list[TelegramMethod[Any]] = await hw.deliver()
-        [report] = [r for r in posted if isinstance(r, SendMessage)]
-        assert report.chat_id == GROUP_ID and report.message_thread_id is None
-        assert has(report.text, says("stats.head", period="7 дней"))
-        assert has(report.text, says("stats.turns", turns=1, answered=1))
-        assert has(report.text, says("stats.row", name="Борис", answered=1, share="100%"))
+        assert not [r for r in posted if isinstance(r, SendMessage)]  # the caption says it
         [chart] = [r for r in posted if isinstance(r, SendPhoto)]
         assert chart.chat_id == GROUP_ID and chart.message_thread_id is None
+        assert has(chart.caption, says("stats.head", period="7 дней"))
+        assert has(chart.caption, says("stats.turns", turns=1, answered=1))
+        assert has(chart.caption, says("stats.row", name="Борис", answered=1, share="100%"))
 
         private = await hw.say(BORIS, "/stats today")
-        [today] = [r for r in private if isinstance(r, SendMessage)]
-        assert today.chat_id == BORIS.id and has(today.text, says("stats.head", period="сегодня"))
+        assert not [r for r in private if isinstance(r, SendMessage)]
         [photo] = [r for r in private if isinstance(r, SendPhoto)]
         assert photo.chat_id == BORIS.id
+        assert has(photo.caption, says("stats.head", period="сегодня"))
         for png in (chart_of(chart), chart_of(photo)):
             assert Image.open(io.BytesIO(png)).format == "PNG"

@@ -126,16 +126,17 @@ async def test_queue_command_with_filters(hw: HandlerWorld) -> None:
     await topic(hw, workspace, seller, "111-1", thread=51, priority="urgent")
     await topic(hw, workspace, seller, "222-2", thread=52)
     urgent = await in_general(hw, VERA, "/queue urgent")
-    assert has(urgent, says("queue.title", count=1))
+    assert has(urgent, says("queue.title_view", count=1, total=2))
     assert "111-1" in urgent and "222-2" not in urgent
     [taken] = await in_topic(hw, VERA, "/take", 52)
     assert has(taken, says("claim.taken", agent="Вера"))
     mine = await in_general(hw, VERA, "/queue mine")
-    assert has(mine, says("queue.title", count=1))
+    assert has(mine, says("queue.title_view", count=1, total=2))
     assert "222-2" in mine and "111-1" not in mine
-    unread = await in_general(hw, VERA, "/queue unread")
-    assert has(unread, says("queue.title", count=1)) and "111-1" in unread
-    assert has(await in_general(hw, VERA, "/queue overdue"), says("queue.empty"))
+    unread = await in_general(hw, VERA, "/queue unread")  # the former name of "unclaimed"
+    assert has(unread, says("queue.title_view", count=1, total=2)) and "111-1" in unread
+    overdue = await in_general(hw, VERA, "/queue overdue")
+    assert has(overdue, says("queue.none.overdue")) and has(overdue, says("queue.total", total=2))
     [private] = texts(await hw.say(VERA, "/queue"), VERA.id)
     assert has(private, says("queue.title", count=2))
     assert "111-1" in private and "222-2" in private

@@ -121,13 +121,15 @@ async def test_a_long_wrong_argument_gets_a_short_answer(
 # ------------------------------------------------------------------ /stats
 
 
-async def test_stats_in_private_are_a_text_and_a_chart(hw: HandlerWorld) -> None:
+async def test_stats_in_private_are_one_chart_with_the_report_as_caption(
+    hw: HandlerWorld,
+) -> None:
     await shop(hw)
     hw.session.add_result_for(SendPhoto, photo_reply(BORIS.id))
     sent = await hw.say(BORIS, "/stats 7d")
-    [report] = [r for r in sent if isinstance(r, SendMessage)]
+    assert not [r for r in sent if isinstance(r, SendMessage)]  # no separate text
     [chart] = [r for r in sent if isinstance(r, SendPhoto)]
-    assert has(report.text, says("stats.head", period="7 дней"))
+    assert has(chart.caption, says("stats.head", period="7 дней"))
     assert chart.chat_id == BORIS.id
     assert await ask(hw, BORIS, "/stats forever") in says("stats.usage")
     assert await ask(hw, VERA, "/stats") in says("admin_only")  # private: admins only
@@ -135,16 +137,16 @@ async def test_stats_in_private_are_a_text_and_a_chart(hw: HandlerWorld) -> None
 
 async def test_stats_in_the_group_are_queued_for_agents(hw: HandlerWorld) -> None:
     await shop(hw)
-    asked = hw.message(VERA, "/stats today", GROUP_ID)
+    asked = hw.message(VERA, "/stats сегодня", GROUP_ID)
     handled = await hw.feed("message", asked)
     assert not [r for r in handled if isinstance(r, SendMessage | SendPhoto)]
     hw.session.add_result_for(SendPhoto, photo_reply(GROUP_ID))
     delivered = await hw.deliver()
-    [report] = [r for r in delivered if isinstance(r, SendMessage)]
+    assert not [r for r in delivered if isinstance(r, SendMessage)]  # one photo, no text
     [chart] = [r for r in delivered if isinstance(r, SendPhoto)]
-    assert has(report.text, says("stats.head", period="сегодня"))
-    assert report.chat_id == chart.chat_id == GROUP_ID
-    assert report.message_thread_id is None  # typed in General, answered there
+    assert has(chart.caption, says("stats.head", period="сегодня"))
+    assert chart.chat_id == GROUP_ID
+    assert chart.message_thread_id is None  # typed in General, answered there
     [refusal] = await in_the_group(hw, GLEB, "/stats today")
     assert refusal.text in says("admin_only")
 

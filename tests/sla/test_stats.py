@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -104,7 +105,7 @@ async def test_figures_match_the_history(db: Database, history: list[Seller]) ->
     assert has(text, says("stats.frt", median=t("dur.min", "ru", m=25),
                           p90=t("dur.min", "ru", m=37)))  # fmt: skip
     for priority, done, total, goal in (("urgent", 2, 4, "95%"), ("high", 1, 2, "90%")):
-        shown = says("stats.prio", priority=t(f"prio.{priority}", "ru"), done=done,
+        shown = says("stats.prio", priority=t(f"stats.prio_name.{priority}", "ru"), done=done,
                      total=total, share="50%", goal=goal)  # fmt: skip
         assert has(text, shown)
     assert has(text, says("stats.row", name="Анна", answered=3, share="100%"))
@@ -119,8 +120,8 @@ async def test_one_seller_only(db: Database, history: list[Seller]) -> None:
 
 
 def test_periods() -> None:
-    assert [parse_period(a) for a in ("", "today", "7d", "30", "месяц", "year")] == [
-        "today", "today", "7d", "30d", "30d", None,
+    assert [parse_period(a) for a in ("", "today", "7d", "30", "месяц", "7 дней", "year")] == [
+        "today", "today", "7d", "30d", "30d", "7d", None,
     ]  # fmt: skip
 
 
@@ -130,4 +131,19 @@ async def test_the_chart_is_a_valid_png(db: Database, history: list[Seller]) -> 
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     image = Image.open(io.BytesIO(png))
     image.verify()
-    assert image.format == "PNG" and image.size == (900, 360)
+    assert image.format == "PNG" and image.size[0] == 1080  # the phone's full width
+
+
+async def test_every_day_of_the_week_has_its_in_time_figure(
+    db: Database, history: list[Seller]
+) -> None:
+    """The chart's per-day line: the 7 local days ending today, each with its decided and
+    in-time turns (all of the history started on one day, two days ago)."""
+    report = await build_report(db, sellers=history, period="7d", now=NOW)
+    zone = ZoneInfo(history[0].timezone)
+    assert [d.day for d in report.days] == [
+        (NOW.astimezone(zone) - timedelta(days=n)).date() for n in range(6, -1, -1)
+    ]
+    busy = {d.day: (d.in_time, d.decided) for d in report.days if d.decided}
+    assert busy == {START.astimezone(zone).date(): (3, 6)}
+    assert (await build_report(db, sellers=history, period="today", now=NOW)).days == []
