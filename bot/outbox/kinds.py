@@ -29,11 +29,15 @@ class Kind(StrEnum):
     SLA_BOARD = "sla_board"
     SLA_STATS = "sla_stats"
     REPLY_CHECK = "reply_check"
+    TOPIC_RESOLVED = "topic_resolved"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
 # so only the oldest pending one of a chat may be claimed (see TgOutboxRepo.claim).
 CONTENT_KINDS: tuple[Kind, ...] = (Kind.BUYER_MESSAGE, Kind.CABINET_REPLY)
+# Kinds kept in a chat's order with one another: closing a resolved topic waits for the
+# posts queued before it, and a post queued after it waits for the close (then reopens).
+IN_CHAT_ORDER: tuple[Kind, ...] = (*CONTENT_KINDS, Kind.TOPIC_RESOLVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class Notice:
     reply_to: int | None = None
     thread_id: int | None = None
     turn_id: int | None = None
+    markup: dict[str, Any] | None = None  # an inline keyboard (InlineKeyboardMarkup as JSON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,12 @@ class ReplyCheck:
     who: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class TopicResolved:
+    """The row's chat was resolved without a reply: its topic gets the ✅ and is closed
+    (skipped if the buyer wrote again before it was done)."""
+
+
 Payload = (
     MessagePost
     | Notice
@@ -132,6 +143,7 @@ Payload = (
     | SlaBoard
     | SlaStats
     | ReplyCheck
+    | TopicResolved
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -146,6 +158,7 @@ _KIND_OF: dict[type[Any], Kind] = {
     SlaBoard: Kind.SLA_BOARD,
     SlaStats: Kind.SLA_STATS,
     ReplyCheck: Kind.REPLY_CHECK,
+    TopicResolved: Kind.TOPIC_RESOLVED,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

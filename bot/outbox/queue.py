@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from bot.outbox.kinds import Kind, Notice, Payload, encode, kind_of
 from storage.database import Database
@@ -36,6 +37,7 @@ DEFAULT_PRIORITY: dict[Kind, int] = {
     Kind.SLA_BOARD: PRIORITY_COSMETIC,
     Kind.SLA_STATS: PRIORITY_AGENT_FEEDBACK,
     Kind.REPLY_CHECK: PRIORITY_AGENT_FEEDBACK,
+    Kind.TOPIC_RESOLVED: PRIORITY_AGENT_FEEDBACK,
 }
 
 
@@ -77,14 +79,15 @@ async def enqueue_notice(
     reply_to: int | None = None,
     turn_id: int | None = None,
     priority: int = PRIORITY_AGENT_FEEDBACK,
+    markup: dict[str, Any] | None = None,
     conn: Executor | None = None,
 ) -> int | None:
     """The one way to queue a notice (HTML), once per ``key``: in the chat's topic when
     ``chat_id`` is given, else in ``thread_id``, else in General. Call ``kick`` after
-    (or use :meth:`Outbox.notice`, which does)."""
+    (or use :meth:`Outbox.notice`, which does). ``markup``: its buttons, as JSON."""
     return await enqueue(
         db,
-        Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id),
+        Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id, markup=markup),
         workspace_id=workspace_id,
         priority=priority,
         chat_id=chat_id,

@@ -29,10 +29,10 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
+from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions, ReactionTypeEmoji
 
 from bot.log_context import log_ids
-from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
+from bot.outbox.kinds import CONTENT_KINDS, IN_CHAT_ORDER, Kind, Notice, Reaction, decode
 from bot.outbox.loop import KickableLoop
 from bot.outbox.observer import DeliveryObserver, NoObserver
 from bot.outbox.queue import enqueue_notice
@@ -163,7 +163,7 @@ class OutboxWorker:
             for item in await self._db.tg_outbox.claim(
                 workspace_id=workspace_id,
                 now=now,
-                in_chat_order=CONTENT_KINDS,
+                in_chat_order=IN_CHAT_ORDER,
                 claimed_by=self._db.instance_id,
             ):
                 await self._handle(workspace, item)
@@ -333,6 +333,8 @@ class OutboxWorker:
                 "message_id": notice.reply_to,
                 "allow_sending_without_reply": True,
             }
+        if notice.markup:
+            kwargs["reply_markup"] = InlineKeyboardMarkup.model_validate(notice.markup)
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,

@@ -28,6 +28,10 @@ SAMPLES: list[Any] = [
     kinds.SlaBoard(),
     SlaStats(text="отчёт", png="iVBOR", thread_id=2),
     kinds.ReplyCheck(reply_id=5, message_id=6, decision="dropped", who="Анна"),
+    kinds.TopicResolved(),
+    Notice(
+        text="⏰", turn_id=9, markup={"inline_keyboard": [[{"text": "✅", "callback_data": "x"}]]}
+    ),
 ]
 
 
