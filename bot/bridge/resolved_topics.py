@@ -18,7 +18,9 @@ from aiogram.exceptions import TelegramBadRequest
 
 from bot.bridge.render import TOPIC_NAME_LIMIT, clip_utf16, utf16_len
 from bot.outbox.kinds import Kind
+from bot.outbox.queue import enqueue_notice
 from bot.outbox.worker import OutboxWorker
+from bot.texts import text
 from storage.database import Database
 from storage.records import Chat, TgOutboxItem, Workspace
 
@@ -26,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 RESOLVED_MARK = "✅"
 _UNCHANGED = "not_modified"  # TOPIC_NOT_MODIFIED: Telegram already shows what we want
+_NO_RIGHTS = "not enough rights"  # the bot may not manage topics (an admin took the right)
 
 
 def resolved_name(name: str) -> str:
@@ -55,6 +58,23 @@ class ResolvedTopics:
         thread = chat.topic_thread_id
         if thread is None or chat.topic_workspace_id != workspace.id:
             return {"skipped": "no topic"}  # gone: the buyer's next message makes a new one
+        try:
+            return await self._rename_and_close(workspace, chat, thread)
+        except TelegramBadRequest as exc:
+            if _NO_RIGHTS in exc.message.lower():
+                # Said once in the topic (which is still open); the worker retries later.
+                await enqueue_notice(
+                    self._db,
+                    workspace_id=workspace.id,
+                    text=text("resolve.no_rights", workspace.locale),
+                    key=f"resolve:rights:{item.id}",
+                    chat_id=chat.id,
+                )
+            raise
+
+    async def _rename_and_close(
+        self, workspace: Workspace, chat: Chat, thread: int
+    ) -> dict[str, Any]:
         bot = self._worker.bot
         if not chat.topic_resolved:
             await self._worker.spend(workspace)

@@ -64,6 +64,11 @@ class _Activity:
         """An automatic reply that does not count as an answer: the buyer still waits."""
         self.last_seller_at = max(filter(None, (self.last_seller_at, at)))
 
+    def settled(self) -> None:
+        """The turn left open after an automatic reply is answered by it after all."""
+        self.waiting_since = None
+        self.unanswered = 0
+
     def seller_wrote(self, at: datetime) -> None:
         self.last_seller_at = max(filter(None, (self.last_seller_at, at)))
         self.waiting_since = None
@@ -279,9 +284,10 @@ class _ChatWriter:
         policy = self._policy
         # A turn left open after an automatic reply (the shop's /ai setting) was answered by
         # it once the buyer writes again: this message starts a turn of its own.
-        await self._db.turns.settle_auto_answered(
+        if await self._db.turns.settle_auto_answered(
             chat_id=self._chat.id, before=message.created_at, conn=self._conn
-        )
+        ):
+            self.activity.settled()  # the buyer waits from this message on
         kind = "next" if self.activity.last_seller_at else "first"
         facts = TurnFacts(
             text=message.text,

@@ -11,7 +11,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Close this chat without a reply (in its topic)",
     },
     "resolve.not_a_topic": {
-        "ru": "/done закрывает чат покупателя: напишите его в теме этого чата.",
+        "ru": "/done закрывает чат покупателя: отправьте команду в теме этого чата.",
         "en": "/done closes a buyer's chat: send it in that chat's topic.",
     },
     "resolve.not_allowed": {
@@ -25,12 +25,22 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     "resolve.already": {
-        "ru": "Этот чат уже закрыт. Я открою его сам, когда покупатель напишет снова.",
+        "ru": "Этот чат уже закрыт. Когда покупатель напишет снова, я открою его.",
         "en": "This chat is already closed. I will reopen it when the buyer writes again.",
     },
     "resolve.done": {
         "ru": "Чат закрыт без ответа ✅",
         "en": "Chat closed without a reply ✅",
+    },
+    "resolve.no_rights": {
+        "ru": (
+            "Чат закрыт без ответа, но тему закрыть не получается: у меня нет права "
+            "«Управление темами». Когда оно вернётся, я закрою тему."
+        ),
+        "en": (
+            "The chat is closed without a reply, but I cannot close the topic: I lack the "
+            "“Manage topics” right. Give it back and I will close the topic."
+        ),
     },
     "resolve.button": {"ru": "✅ Ответ не нужен", "en": "✅ No reply needed"},
     "resolve.stats": {
@@ -85,8 +95,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "resolve.idle_set": {
         "ru": (
-            "Готово: чаты магазина «{shop}», где {days} {days:plural:день|дня|дней} "
-            "нет сообщений, я закрою сам."
+            "Готово: я буду закрывать чаты магазина «{shop}», в которых "
+            "{days} {days:plural:день|дня|дней} нет сообщений."
         ),
         "en": (
             "Done: I will close the chats of “{shop}” that have no messages "
@@ -94,7 +104,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     "resolve.idle_off": {
-        "ru": "Готово: чаты магазина «{shop}» сам я больше не закрываю.",
+        "ru": "Готово: чаты магазина «{shop}» больше не закрываются сами.",
         "en": "Done: I no longer close the chats of “{shop}” myself.",
     },
 }

@@ -15,7 +15,7 @@ from sandbox.llm import LlmEmulator
 from storage.database import Database
 from tests.drafts.test_draft_handlers import auto_reply_goes_out, sent_texts
 from tests.sla.conftest import Clock
-from tests.support.drafting import draft_world, sync_once
+from tests.support.drafting import buyer_message, draft_world, sync_once
 from tests.support.handlers import GROUP_ID, VERA, HandlerWorld
 from tests.support.texts import has, says
 
@@ -89,3 +89,24 @@ async def test_by_default_an_auto_reply_leaves_the_turn_queued_low_until_someone
     assert turn["answered_at"] == turn["auto_answered_at"]
     assert await hw.app.sla.waiting(workspace) == []
     assert chat_id
+
+
+async def test_the_buyer_writing_after_an_uncounted_auto_reply_starts_a_new_turn(
+    hw: HandlerWorld, llm: LlmEmulator
+) -> None:
+    """The automatic reply did answer the first turn once the buyer moves on; the new
+    message runs its own clock at its own priority."""
+    chat_id, _, seller_id = await auto_reply_goes_out(
+        hw, llm, "Спасибо вам за отзыв! Ждём снова.", "Спасибо, всё пришло, очень довольна!"
+    )
+    await sync_once(hw, seller_id)
+    buyer_message(hw, "А где мой чек? Пришлите, пожалуйста", chat_id)
+    await sync_once(hw, seller_id)
+    turns = await hw.db.pool.fetch("SELECT * FROM buyer_turns ORDER BY id")
+    assert [t["answered_via"] for t in turns] == ["auto", None]
+    assert turns[0]["answered_at"] == turns[0]["auto_answered_at"]
+    assert turns[1]["auto_answered_at"] is None and turns[1]["deadline"] is not None
+    chat = await hw.db.pool.fetchrow(
+        "SELECT waiting_since, unanswered_count FROM chats WHERE external_id = $1", chat_id
+    )
+    assert chat["unanswered_count"] == 1 and chat["waiting_since"] == turns[1]["started_at"]

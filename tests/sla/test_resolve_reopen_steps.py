@@ -11,6 +11,7 @@ from tests.support.done_steps import done_in_topic, topic_calls, topic_calls_ans
 from tests.support.handlers import GROUP_ID, VERA
 from tests.support.intake_steps import Telegram, bodies, hurry
 from tests.support.relaying import open_relay_world
+from tests.support.texts import has, says
 
 NOT_ENOUGH_RIGHTS = "Bad Request: not enough rights to manage topics"
 
@@ -80,3 +81,28 @@ async def test_a_refused_reopen_holds_the_post_back_and_loses_nothing(db: Databa
         assert len(reopened) == 1
         chat = await rw.chat(chat_id)
         assert not chat.topic_closed and not chat.topic_resolved
+
+
+async def test_without_the_right_to_manage_topics_the_topic_is_told_once_and_closed_later(
+    db: Database,
+) -> None:
+    async with open_relay_world(db, "ozon") as rw:
+        telegram = Telegram.on(rw.hw)
+        chat_id, thread = await rw.topic("Спам")
+        telegram.refuse(EditForumTopic, NOT_ENOUGH_RIGHTS)  # an admin took the right
+
+        seen = len(telegram.delivered)
+        await done_in_topic(rw.hw, VERA, thread)
+        told = [r for r in telegram.delivered[seen:] if isinstance(r, SendMessage)]
+        assert [has(p.text, says("resolve.no_rights")) for p in told] == [True]
+        assert told[0].message_thread_id == thread
+        assert (await rw.chat(chat_id)).resolved_at is not None  # resolved all the same
+
+        topic_calls_answer(rw.hw)
+        await hurry(rw.db)  # the right is back when the retry comes
+        await rw.hw.deliver()
+        after = telegram.delivered[seen:]
+        assert [type(r) for r in topic_calls(after)] == [EditForumTopic, CloseForumTopic]
+        assert len([r for r in after if isinstance(r, SendMessage)]) == 1  # told once
+        chat = await rw.chat(chat_id)
+        assert chat.topic_closed and chat.topic_resolved
