@@ -77,6 +77,10 @@ CREATE TABLE sellers (
     removed_at        timestamptz,
     push_token_hash   text UNIQUE,  -- SHA-256 of the secret in the seller's push URL
     push_token_encrypted bytea,     -- the same token, Fernet-encrypted, to show in /sellers
+    -- an automatic reply stops the SLA clock like a person's (/ai; default: it does not)
+    auto_reply_counts boolean NOT NULL DEFAULT false,
+    -- chats with no activity for this many days are resolved by the SLA tick (NULL: never)
+    idle_close_days   integer CHECK (idle_close_days IS NULL OR idle_close_days BETWEEN 1 AND 365),
     UNIQUE (marketplace, client_id),
     CHECK (work_start < work_end),
     CONSTRAINT sellers_removed_key_check CHECK (state = 'removed' OR api_key_encrypted IS NOT NULL)
@@ -141,6 +145,10 @@ CREATE TABLE chats (
     topic_claimed_by       text,  -- the instance holding topic_claimed_until
     -- marketplace-specific fields (WB reply signature, goods card id), adapter-owned
     marketplace_data       jsonb  NOT NULL DEFAULT '{}'::jsonb,
+    -- resolved without a reply (/done, idle): cleared when the buyer opens a new turn
+    resolved_at            timestamptz,
+    -- the topic's name carries the ✅ in Telegram (topic_name is kept without it)
+    topic_resolved         boolean NOT NULL DEFAULT false,
     UNIQUE (seller_id, external_id),
     UNIQUE (topic_workspace_id, topic_thread_id)
 );
@@ -163,11 +171,13 @@ CREATE TABLE buyer_turns (
     hard_deadline       timestamptz,
     buyer_message_count integer NOT NULL DEFAULT 1 CHECK (buyer_message_count >= 1),
     answered_at         timestamptz,
-    answered_via        text CHECK (answered_via IN ('bot', 'cabinet', 'auto')),
+    answered_via        text CHECK (answered_via IN ('bot', 'cabinet', 'auto', 'resolved')),
     answered_by_agent_id bigint REFERENCES agents (id) ON DELETE SET NULL,
     warned_at           timestamptz,
     escalated_at        timestamptz,
     hard_breached_at    timestamptz,
+    -- an automatic reply that does not count as an answer: open at low priority, unwarned
+    auto_answered_at    timestamptz,
     CHECK ((answered_at IS NULL) = (answered_via IS NULL))
 );
 -- At most one open turn per chat.

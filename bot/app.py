@@ -59,6 +59,7 @@ from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
 from bot.sla.queue_commands import QueueCommands
+from bot.sla.resolve import IdleSettings, ResolveCommands
 from bot.sla.rule_commands import RuleCommands
 from bot.sla.scope import CommandScope, GroupAnswers
 from bot.sla.service import SlaService
@@ -267,6 +268,8 @@ def assemble(
             sla_queue=QueueCommands(db=db, scope=sla_scope, sla=sla),
             sla_rules=RuleCommands(db=db, scope=sla_scope),
             sla_stats=StatsCommand(db=db, scope=sla_scope, sla=sla),
+            resolve=ResolveCommands(db=db, access=access, resolver=sla.resolver, clock=sla.now),
+            idle_settings=IdleSettings(db=db, access=access),
             sla_answers=sla_answers,
             agent_messages=AgentMessages(db=db, access=access),
             reply_checks=ReplyChecks(db=db, access=access),

@@ -21,6 +21,7 @@ from bot.outbox.queue import Outbox
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
 from bot.sla.queue_commands import QueueCommands
+from bot.sla.resolve import IdleSettings, ResolveCommands
 from bot.sla.rule_commands import RuleCommands
 from bot.sla.scope import GroupAnswers
 from bot.sla.service import SlaService
@@ -60,6 +61,8 @@ class Deps(TypedDict):
     sla_queue: NotRequired[QueueCommands]  # /queue
     sla_rules: NotRequired[RuleCommands]  # /rules, /targets, /hours
     sla_stats: NotRequired[StatsCommand]  # /stats
+    resolve: NotRequired[ResolveCommands]  # /done and the notice's button
+    idle_settings: NotRequired[IdleSettings]  # /idle_close
     sla_answers: NotRequired[GroupAnswers]  # an SLA command's answer posted in its group
     agent_messages: NotRequired[AgentMessages]  # what an agent's message in a topic means
     reply_checks: NotRequired[ReplyChecks]  # the buttons under an unverifiable file reply

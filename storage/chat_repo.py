@@ -241,7 +241,7 @@ class ChatRepo(Repository):
                 """
                 UPDATE chats
                    SET topic_workspace_id = $2, topic_thread_id = $3, topic_name = $4,
-                       topic_closed = false, context_posted = false,
+                       topic_closed = false, topic_resolved = false, context_posted = false,
                        topic_claimed_until = NULL, updated_at = now()
                  WHERE id = $1
                 """,
@@ -294,7 +294,8 @@ class ChatRepo(Repository):
             """
             UPDATE chats
                SET topic_thread_id = NULL, topic_name = NULL, topic_icon = NULL,
-                   topic_closed = false, context_posted = false, updated_at = now()
+                   topic_closed = false, topic_resolved = false, context_posted = false,
+                   updated_at = now()
              WHERE id = $1
             """,
             chat_id,
@@ -496,3 +497,62 @@ class ChatRepo(Repository):
             """,
             chat_id,
         )
+
+    # ------------------------------------------------------------ resolving (issue 15)
+
+    async def mark_resolved(self, *, chat_id: int, at: datetime, conn: Executor) -> bool:
+        """The chat is done without a reply: it leaves the queue. False when it already was
+        resolved (the caller holds the row lock, so two presses cannot both win)."""
+        status = await conn.execute(
+            """
+            UPDATE chats
+               SET resolved_at = $2, waiting_since = NULL, unanswered_count = 0,
+                   sla_deadline = NULL, updated_at = now()
+             WHERE id = $1 AND resolved_at IS NULL
+            """,
+            chat_id,
+            at,
+        )
+        return not status.endswith(" 0")
+
+    async def clear_resolved(self, *, chat_id: int, conn: Executor | None = None) -> None:
+        """The buyer wrote again: the chat is live (its topic reopens with the next post)."""
+        await self._db(conn).execute(
+            "UPDATE chats SET resolved_at = NULL, updated_at = now()"
+            " WHERE id = $1 AND resolved_at IS NOT NULL",
+            chat_id,
+        )
+
+    async def set_topic_resolved(
+        self, *, chat_id: int, resolved: bool, conn: Executor | None = None
+    ) -> None:
+        """Whether the topic's name in Telegram carries the ✅ (recorded right after the
+        rename, so a retry does not rename again)."""
+        await self._db(conn).execute(
+            "UPDATE chats SET topic_resolved = $2, updated_at = now() WHERE id = $1",
+            chat_id,
+            resolved,
+        )
+
+    async def idle_to_resolve(
+        self, *, now: datetime, limit: int = 200, conn: Executor | None = None
+    ) -> list[Chat]:
+        """Chats with a topic, not resolved, of active shops with an idle limit, whose last
+        message (either side; else creation) is older than that many days."""
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {columns(Chat, "c.")} FROM chats c
+              JOIN sellers s ON s.id = c.seller_id
+              JOIN workspaces w ON w.id = c.topic_workspace_id AND w.state = 'active'
+             WHERE s.idle_close_days IS NOT NULL AND s.state IN ('active', 'failing')
+               AND c.resolved_at IS NULL AND c.topic_thread_id IS NOT NULL
+               AND coalesce(greatest(c.last_message_at, c.last_buyer_message_at,
+                                     c.last_seller_message_at), c.created_at)
+                   <= $1::timestamptz - make_interval(days => s.idle_close_days)
+             ORDER BY c.id
+             LIMIT $2
+            """,
+            now,
+            limit,
+        )
+        return to_records(Chat, rows)

@@ -75,6 +75,8 @@ class Seller:
     created_by_tg_user_id: int | None
     created_at: datetime
     updated_at: datetime
+    auto_reply_counts: bool = False  # an automatic reply stops the SLA clock (/ai)
+    idle_close_days: int | None = None  # resolve chats idle this long (None: never)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,8 @@ class Chat:
     context_posted: bool
     created_at: datetime
     updated_at: datetime
+    resolved_at: datetime | None = None  # resolved without a reply, until the buyer writes
+    topic_resolved: bool = False  # the topic's name shows the ✅ in Telegram
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +159,12 @@ class BuyerTurn:
     hard_deadline: datetime | None
     buyer_message_count: int
     answered_at: datetime | None
-    answered_via: Literal["bot", "cabinet", "auto"] | None
+    answered_via: Literal["bot", "cabinet", "auto", "resolved"] | None
     answered_by_agent_id: int | None
     warned_at: datetime | None
     escalated_at: datetime | None
     hard_breached_at: datetime | None
+    auto_answered_at: datetime | None = None  # an automatic reply that is not an answer
 
 
 @dataclass(frozen=True, slots=True)

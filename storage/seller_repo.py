@@ -221,6 +221,30 @@ class SellerRepo(Repository):
             raise NotFound(f"seller {seller_id}")
         return to_record(Seller, row)
 
+    async def set_resolve_settings(
+        self,
+        *,
+        seller_id: int,
+        auto_reply_counts: bool,
+        idle_close_days: int | None,
+        conn: Executor | None = None,
+    ) -> Seller:
+        """Whether an automatic reply stops the SLA clock, and after how many idle days a
+        chat is resolved (None: never)."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE sellers SET auto_reply_counts = $2, idle_close_days = $3, updated_at = now()
+             WHERE id = $1
+            RETURNING {_SELLER}
+            """,
+            seller_id,
+            auto_reply_counts,
+            idle_close_days,
+        )
+        if row is None:
+            raise NotFound(f"seller {seller_id}")
+        return to_record(Seller, row)
+
     async def update_business_hours(
         self,
         *,

@@ -138,6 +138,7 @@ class SlaQueueRepo(Repository):
                        hard_deadline = least(t.hard_deadline, c.reply_window_ends_at)
                   FROM chats c
                  WHERE c.id = t.chat_id AND t.answered_at IS NULL
+                   AND t.auto_answered_at IS NULL
                    AND t.priority <> 'urgent' AND c.waiting_since IS NOT NULL
                    AND c.reply_window_ends_at IS NOT NULL
                    AND c.reply_window_ends_at - $2::interval <= $1
@@ -165,6 +166,7 @@ class SlaQueueRepo(Repository):
               JOIN sellers s ON s.id = c.seller_id AND s.state <> 'removed'
               JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
              WHERE t.answered_at IS NULL AND t.warned_at IS NULL AND t.deadline > $1
+               AND t.auto_answered_at IS NULL
                AND s.business_hours_enabled AND c.waiting_since IS NOT NULL
             """,
             now,
@@ -197,7 +199,7 @@ class SlaQueueRepo(Repository):
               JOIN sellers s ON s.id = c.seller_id AND s.state <> 'removed'
               JOIN workspaces w ON w.id = s.workspace_id AND w.state = 'active'
               LEFT JOIN agents a ON a.id = c.owner_agent_id
-             WHERE t.answered_at IS NULL AND c.status = 'open'
+             WHERE t.answered_at IS NULL AND c.status = 'open' AND t.auto_answered_at IS NULL
                AND c.waiting_since IS NOT NULL AND s.state <> 'paused'
                AND ((t.hard_breached_at IS NULL AND t.hard_deadline <= $1)
                  OR (t.escalated_at IS NULL AND t.deadline <= $1)

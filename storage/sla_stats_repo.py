@@ -20,15 +20,22 @@ from storage.sql import Executor, Repository
 # Histogram edges in minutes (the last bucket is open-ended).
 BUCKET_EDGES_MIN: tuple[int, ...] = (5, 15, 30, 60, 120, 240, 480, 1440, 2880)
 
+# A turn resolved without a reply (/done, idle) is neither answered nor missed: it has no
+# response time and is counted on its own (``resolved``).
 _SCOPE = """
-    SELECT t.priority, t.kind, t.answered_by_agent_id AS agent_id, c.seller_id, t.started_at,
-           t.answered_at IS NOT NULL AS answered,
-           (t.answered_at IS NOT NULL
-            AND (t.deadline IS NULL OR t.answered_at <= t.deadline)) AS in_time,
-           (t.answered_at IS NOT NULL OR t.deadline < $3) AS decided,
-           extract(epoch FROM t.answered_at - t.started_at)::float8 AS secs
-      FROM buyer_turns t JOIN chats c ON c.id = t.chat_id
-     WHERE t.started_at >= $1 AND t.started_at < $2 AND c.seller_id = ANY($4::bigint[])
+    SELECT priority, kind, CASE WHEN NOT resolved THEN agent_id END AS agent_id, seller_id,
+           started_at, resolved, answered_at IS NOT NULL AND NOT resolved AS answered,
+           (answered_at IS NOT NULL AND NOT resolved
+            AND (deadline IS NULL OR answered_at <= deadline)) AS in_time,
+           (NOT resolved AND (answered_at IS NOT NULL OR deadline < $3)) AS decided,
+           CASE WHEN NOT resolved
+                THEN extract(epoch FROM answered_at - started_at)::float8 END AS secs
+      FROM (SELECT t.priority, t.kind, t.answered_by_agent_id AS agent_id, c.seller_id,
+                   t.answered_at, t.deadline, t.started_at,
+                   t.answered_via IS NOT DISTINCT FROM 'resolved' AS resolved
+              FROM buyer_turns t JOIN chats c ON c.id = t.chat_id
+             WHERE t.started_at >= $1 AND t.started_at < $2
+               AND c.seller_id = ANY($4::bigint[])) turns
 """
 
 
@@ -44,6 +51,7 @@ class Aggregate:
     decided: int
     frt_median: float | None  # seconds, first-response turns of the group only
     frt_p90: float | None
+    resolved: int = 0  # closed without a reply: neither answered nor missed
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +97,8 @@ class SlaStatsRepo(Repository):
                        count(*) AS turns,
                        count(*) FILTER (WHERE answered) AS answered,
                        count(*) FILTER (WHERE in_time) AS in_time,
-                       count(*) FILTER (WHERE decided) AS decided
+                       count(*) FILTER (WHERE decided) AS decided,
+                       count(*) FILTER (WHERE resolved) AS resolved
                   FROM (SELECT *, width_bucket(secs / 60.0, $5::float8[]) AS bucket
                           FROM ({_SCOPE}) scope) scope
                  GROUP BY GROUPING SETS ((), (priority), (agent_id), (seller_id), (bucket))
@@ -143,6 +152,7 @@ class SlaStatsRepo(Repository):
                     row["decided"],
                     p50,
                     p90,
+                    row["resolved"],
                 )
             )
         return out, histogram

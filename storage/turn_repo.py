@@ -123,6 +123,50 @@ class TurnRepo(Repository):
         )
         return None if row is None else to_record(BuyerTurn, row)
 
+    async def mark_auto_answered(
+        self, *, chat_id: int, at: datetime, conn: Executor | None = None
+    ) -> BuyerTurn | None:
+        """An automatic reply went out that does not count as a person's answer: the open
+        turn stays in the queue at low priority and owes no more SLA notices. ``None`` when
+        no turn was open."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE buyer_turns
+               SET auto_answered_at = coalesce(auto_answered_at, $2), priority = 'low'
+             WHERE chat_id = $1 AND answered_at IS NULL
+            RETURNING {_TURN}
+            """,
+            chat_id,
+            at,
+        )
+        return None if row is None else to_record(BuyerTurn, row)
+
+    async def settle_auto_answered(
+        self,
+        *,
+        chat_id: int,
+        before: datetime | None = None,
+        agent_id: int | None = None,
+        conn: Executor | None = None,
+    ) -> BuyerTurn | None:
+        """Close an open, auto-answered turn as answered by that automatic reply (a person
+        took the chat, or the buyer wrote again after it, ``before`` being the message's
+        time). ``None`` when there was no such turn."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            UPDATE buyer_turns
+               SET answered_at = auto_answered_at, answered_via = 'auto',
+                   answered_by_agent_id = coalesce($3, answered_by_agent_id)
+             WHERE chat_id = $1 AND answered_at IS NULL AND auto_answered_at IS NOT NULL
+               AND ($2::timestamptz IS NULL OR auto_answered_at <= $2)
+            RETURNING {_TURN}
+            """,
+            chat_id,
+            before,
+            agent_id,
+        )
+        return None if row is None else to_record(BuyerTurn, row)
+
     async def mark_notice(
         self, *, turn_id: int, notice: str, at: datetime, conn: Executor | None = None
     ) -> bool:

@@ -51,7 +51,9 @@ MENUS: tuple[CommandMenu, ...] = (
         BotCommandScopeAllPrivateChats(),
         ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
     ),
-    CommandMenu(BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "help")),
+    CommandMenu(
+        BotCommandScopeAllGroupChats(), ("queue", "take", "release", "done", "stats", "help")
+    ),
     CommandMenu(
         BotCommandScopeAllChatAdministrators(),
         (
@@ -61,6 +63,7 @@ MENUS: tuple[CommandMenu, ...] = (
             "queue",
             "take",
             "release",
+            "done",
             "assign",
             "rules",
             "targets",

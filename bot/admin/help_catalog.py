@@ -38,6 +38,7 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry("queue", Role.AGENT, Where.ANYWHERE),
     HelpEntry("take", Role.AGENT, Where.GROUP),
     HelpEntry("release", Role.AGENT, Where.GROUP),
+    HelpEntry("done", Role.AGENT, Where.GROUP),
     HelpEntry("stats", Role.AGENT, Where.ANYWHERE),
     HelpEntry("setup", Role.ADMIN, Where.GROUP),
     HelpEntry("add_seller", Role.ADMIN, Where.ANYWHERE, "help.details.add_seller"),
@@ -47,6 +48,7 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry("rules", Role.ADMIN, Where.ANYWHERE),
     HelpEntry("targets", Role.ADMIN, Where.ANYWHERE),
     HelpEntry("hours", Role.ADMIN, Where.ANYWHERE),
+    HelpEntry("idle_close", Role.ADMIN, Where.ANYWHERE),
     HelpEntry("ai", Role.ADMIN, Where.ANYWHERE),
     HelpEntry("groups", Role.OWNER, Where.PRIVATE),
 )

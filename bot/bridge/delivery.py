@@ -30,6 +30,7 @@ from bot.bridge.render import (
     topic_name,
     utf16_len,
 )
+from bot.bridge.resolved_topics import ResolvedTopics
 from bot.outbox.kinds import Kind
 from bot.outbox.queue import enqueue_notice
 from bot.outbox.topics import is_topic_gone
@@ -91,8 +92,10 @@ class BuyerPosts:
         self._give_up_after = attachment_give_up_after
         self._moderation_give_up_after = moderation_give_up_after
         self._extras: PostExtras | None = None
+        self.resolved = ResolvedTopics(db=db, worker=worker)
 
     def register(self) -> None:
+        self.resolved.register()
         self._worker.register(Kind.BUYER_MESSAGE, self._deliver_message)
         self._worker.register(Kind.CABINET_REPLY, self._deliver_message)
         self._worker.name_topics(self._topic_name)
@@ -130,6 +133,14 @@ class BuyerPosts:
             return {"skipped": "no topic yet"}  # nothing to annotate: no buyer post exists
         thread_id = await self._worker.topic_for(workspace, chat)
         chat = await self._db.chats.get(chat_id=chat.id)
+        if message.author_type == "customer" and (chat.topic_resolved or chat.topic_closed):
+            # The buyer wrote again after /done (or into a closed topic): reopen it first,
+            # in this post's own attempt, so the post cannot overtake or lose the reopening.
+            await self.resolved.reopen(workspace, chat)
+            chat = await self._db.chats.get(chat_id=chat.id)
+            if chat.topic_thread_id is None:
+                thread_id = await self._worker.topic_for(workspace, chat)
+                chat = await self._db.chats.get(chat_id=chat.id)
         header = "" if chat.context_posted else await self._header(workspace, chat, seller)
         status, markup = "", None
         if self._extras is not None and message.author_type == "customer":

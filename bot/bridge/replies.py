@@ -319,7 +319,20 @@ class ReplyWorker:
             # A turn the buyer opened after this reply was written (possible when the
             # outcome is confirmed late, e.g. after a restart, and sync has meanwhile seen
             # our reply and the buyer's next message) is not answered by it.
-            if turn is None or turn.started_at <= item.created_at:
+            counts = (
+                item.origin != "auto"
+                or (
+                    await self._db.sellers.get(seller_id=chat.seller_id, conn=conn)
+                ).auto_reply_counts
+            )
+            if turn is not None and turn.started_at <= item.created_at and not counts:
+                # An automatic reply the shop does not count as an answer (/ai): the turn
+                # stays in the queue at low priority, unwarned, until a person looks.
+                await self._db.turns.mark_auto_answered(chat_id=chat.id, at=now, conn=conn)
+                await self._db.chats.set_priority(
+                    chat_id=chat.id, priority="low", sla_deadline=None, conn=conn
+                )
+            elif turn is None or turn.started_at <= item.created_at:
                 await self._db.chats.mark_answered(chat_id=chat.id, at=now, conn=conn)
                 await self._db.turns.close(
                     chat_id=chat.id,

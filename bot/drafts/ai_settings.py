@@ -14,7 +14,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.access import AccessControl, Role
-from bot.drafts.callbacks import AUTO_TOGGLE, INTENT_TOGGLE, AiCallback
+from bot.drafts.callbacks import AUTO_TOGGLE, COUNTS_TOGGLE, INTENT_TOGGLE, AiCallback
 from bot.guardrails.intents import SAFE_INTENTS
 from bot.outbox.kinds import AiPanel
 from bot.outbox.queue import enqueue
@@ -130,6 +130,32 @@ class AiSettings:
 
         return Change(await self._save(seller, tg_user_id, "auto_reply", flip))
 
+    async def set_auto_counts(
+        self, seller_id: int, tg_user_id: int, *, workspace_id: int | None = None, enable: bool
+    ) -> Change:
+        """Whether an automatic reply stops the SLA clock like a person's answer (default
+        no: the turn stays in the queue at low priority until a person looks)."""
+        seller = await self._admin_seller(seller_id, tg_user_id, workspace_id)
+        if seller is None:
+            return Change(None, "ai.not_admin")
+        async with self._db.transaction() as conn:
+            current = await self._db.sellers.get_for_update(seller_id=seller.id, conn=conn)
+            updated = await self._db.sellers.set_resolve_settings(
+                seller_id=seller.id,
+                auto_reply_counts=enable,
+                idle_close_days=current.idle_close_days,
+                conn=conn,
+            )
+            await self._db.audit.record(
+                actor_tg_user_id=tg_user_id,
+                action="ai.auto_reply_counts",
+                workspace_id=seller.workspace_id,
+                seller_id=seller.id,
+                details={"auto_reply_counts": enable},
+                conn=conn,
+            )
+        return Change(updated)
+
     async def toggle_intent(
         self,
         seller_id: int,
@@ -226,6 +252,17 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
         auto=text("ai.on" if seller.auto_reply_enabled else "ai.off", locale),
         intents=join(names, ", ") or text("ai.no_intents", locale),
     )
+    body += "\n" + text(
+        "resolve.ai_counts",
+        locale,
+        counts=text("resolve.yes" if seller.auto_reply_counts else "resolve.no", locale),
+        idle=(
+            text("resolve.idle_days", locale, days=seller.idle_close_days)
+            if seller.idle_close_days
+            else text("resolve.idle_never", locale)
+        ),
+        id=seller.id,
+    )
     toggle_key = "ai.button.auto_off" if seller.auto_reply_enabled else "ai.button.auto_on"
     rows = [
         [
@@ -237,6 +274,19 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
             )
         ]
     ]
+    counts_key = (
+        "resolve.button.counts_off" if seller.auto_reply_counts else ("resolve.button.counts_on")
+    )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=text(counts_key, locale),
+                callback_data=AiCallback(
+                    a=COUNTS_TOGGLE, id=seller.id, on=0 if seller.auto_reply_counts else 1
+                ).pack(),
+            )
+        ]
+    )
     rows.append(
         [
             InlineKeyboardButton(

@@ -24,6 +24,7 @@ class HeldAction(StrEnum):
 class AiAction(StrEnum):
     AUTO_TOGGLE = "a"
     INTENT_TOGGLE = "i"
+    COUNTS_TOGGLE = "c"  # an automatic reply counts as an answer for the SLA clock
 
 
 # The names the features use (members, so comparisons stay typed).
@@ -35,6 +36,7 @@ SEND, REGENERATE, EDIT, DISMISS = (
 )
 CONFIRM, CANCEL = HeldAction.CONFIRM, HeldAction.CANCEL
 AUTO_TOGGLE, INTENT_TOGGLE = AiAction.AUTO_TOGGLE, AiAction.INTENT_TOGGLE
+COUNTS_TOGGLE = AiAction.COUNTS_TOGGLE
 
 
 class DraftCallback(CallbackData, prefix="d1"):

@@ -16,6 +16,7 @@ from bot.handlers import (
     membership,
     push_urls,
     reply_checks,
+    resolve,
     sellers,
     setup,
     sla_admin,
@@ -45,6 +46,7 @@ def build_router() -> Router:
     root.include_router(push_urls.build_router())
     root.include_router(agents.build_router())
     root.include_router(sla_queue.build_router())
+    root.include_router(resolve.build_router())  # /done, before topics sees it
     root.include_router(sla_admin.build_router())
     root.include_router(ai_settings.build_router())
     root.include_router(drafts.build_router())

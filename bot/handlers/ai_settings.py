@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.admin.binding import GroupBinding
 from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, usage
-from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
+from bot.drafts.callbacks import AUTO_TOGGLE, COUNTS_TOGGLE, AiCallback
 from bot.outbox.queue import PRIORITY_NOTICE, Outbox
 from bot.texts import Locale, text
 
@@ -117,6 +117,13 @@ async def ai_button(
     scope = workspace.id if workspace is not None else None
     if callback_data.a == AUTO_TOGGLE:
         change = await ai.toggle_auto(
+            callback_data.id,
+            query.from_user.id,
+            workspace_id=scope,
+            enable=bool(callback_data.on),
+        )
+    elif callback_data.a == COUNTS_TOGGLE:
+        change = await ai.set_auto_counts(
             callback_data.id,
             query.from_user.id,
             workspace_id=scope,

@@ -30,11 +30,15 @@ class Kind(StrEnum):
     SLA_STATS = "sla_stats"
     SLA_QUEUE = "sla_queue"
     REPLY_CHECK = "reply_check"
+    TOPIC_RESOLVED = "topic_resolved"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
 # so only the oldest pending one of a chat may be claimed (see TgOutboxRepo.claim).
 CONTENT_KINDS: tuple[Kind, ...] = (Kind.BUYER_MESSAGE, Kind.CABINET_REPLY)
+# Kinds kept in a chat's order with one another: closing a resolved topic waits for the
+# posts queued before it, and a post queued after it waits for the close (then reopens).
+IN_CHAT_ORDER: tuple[Kind, ...] = (*CONTENT_KINDS, Kind.TOPIC_RESOLVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,12 @@ class ReplyCheck:
     who: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class TopicResolved:
+    """The row's chat was resolved without a reply: its topic gets the ✅ and is closed
+    (skipped if the buyer wrote again before it was done)."""
+
+
 Payload = (
     MessagePost
     | Notice
@@ -149,6 +159,7 @@ Payload = (
     | SlaStats
     | SlaQueue
     | ReplyCheck
+    | TopicResolved
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -164,6 +175,7 @@ _KIND_OF: dict[type[Any], Kind] = {
     SlaStats: Kind.SLA_STATS,
     SlaQueue: Kind.SLA_QUEUE,
     ReplyCheck: Kind.REPLY_CHECK,
+    TopicResolved: Kind.TOPIC_RESOLVED,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

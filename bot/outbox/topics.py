@@ -78,6 +78,10 @@ class Topics:
     def name_with(self, namer: TopicNamer) -> None:
         self._namer = namer
 
+    async def name_of(self, workspace: Workspace, chat: Chat) -> str:
+        """The chat's topic name as a new topic would get it."""
+        return await self._namer(workspace, chat)
+
     async def start(self) -> None:
         """Claims of a stopped process belong to no live call: take them back at once."""
         released = await self._db.instances.release_dead_claims(

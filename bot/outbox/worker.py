@@ -32,7 +32,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions, ReactionTypeEmoji
 
 from bot.log_context import log_ids
-from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
+from bot.outbox.kinds import CONTENT_KINDS, IN_CHAT_ORDER, Kind, Notice, Reaction, decode
 from bot.outbox.loop import KickableLoop
 from bot.outbox.observer import DeliveryObserver, NoObserver
 from bot.outbox.queue import enqueue_notice
@@ -163,7 +163,7 @@ class OutboxWorker:
             for item in await self._db.tg_outbox.claim(
                 workspace_id=workspace_id,
                 now=now,
-                in_chat_order=CONTENT_KINDS,
+                in_chat_order=IN_CHAT_ORDER,
                 claimed_by=self._db.instance_id,
             ):
                 await self._handle(workspace, item)

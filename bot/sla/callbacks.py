@@ -1,5 +1,6 @@
-"""Typed callback data of the SLA features: the "Take" button under a buyer post and the
-/queue filter buttons. The prefix ends in a version digit (see stale buttons)."""
+"""Typed callback data of the SLA features: the "Take" button under a buyer post, the
+/queue filter buttons and the "Resolve" button under an SLA notice. The prefix ends in a
+version digit (see stale buttons)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,7 @@ class QueueCallback(CallbackData, prefix="sq1"):
 
     view: str
     seller: int = 0
+class ResolveCallback(CallbackData, prefix="sr1"):
+    """Only the chat's id travels (looked up again, the presser's right to answer checked)."""
+
+    chat: int

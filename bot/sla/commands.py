@@ -85,6 +85,7 @@ class ClaimCommands:
         )  # fmt: skip
         if result.outcome not in _ANNOUNCED:
             return Reply(result_text(result, locale, presser.name), alert=True)
+        await self._looked(chat.id, agent.id)
         await self._announce(chat, workspace, key=f"claimcb:{query_id}",
                              body=result_text(result, workspace.locale, presser.name))  # fmt: skip
         return Reply(text("claim.ok", locale))
@@ -121,6 +122,8 @@ class ClaimCommands:
         result = await apply(
             self._db, chat_id=chat.id, action=action, actor=agent.id, is_admin=role >= Role.ADMIN
         )
+        if result.outcome in _ANNOUNCED:
+            await self._looked(chat.id, agent.id)
         await self._announce(
             chat,
             workspace,
@@ -179,6 +182,16 @@ class ClaimCommands:
         await self._announce(chat, workspace, key=where.dedup_key,
                              body=body, reply_to=where.message_id)  # fmt: skip
         return SILENT
+
+    async def _looked(self, chat_id: int, agent_id: int) -> None:
+        """Taking a chat whose automatic reply waits for a person's look (the shop's /ai
+        setting) accepts that reply: the turn is answered by it, the chat stops waiting."""
+        async with self._db.transaction() as conn:
+            turn = await self._db.turns.settle_auto_answered(
+                chat_id=chat_id, agent_id=agent_id, conn=conn
+            )
+            if turn is not None and turn.answered_at is not None:
+                await self._db.chats.mark_answered(chat_id=chat_id, at=turn.answered_at, conn=conn)
 
     async def _role(self, person: Presser, workspace: Workspace) -> Role:
         return await self._access.role(

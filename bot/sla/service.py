@@ -25,6 +25,7 @@ from bot.sla.claims import claim_keyboard
 from bot.sla.format import local_deadline, priority_label
 from bot.sla.hours import BusinessHours
 from bot.sla.queue_posts import QueuePosts
+from bot.sla.resolve import Resolver
 from bot.sla.ticker import BOARD, BOARD_MIN_INTERVAL, SlaTicker, TickReport
 from bot.texts import text
 from storage.database import Database
@@ -62,8 +63,13 @@ class SlaService:
         self._tick_seconds = tick_seconds
         self._is_leader = is_leader  # with several instances, one ticks (bot.leadership)
         self._scheduler = scheduler  # the process's one (bot.scheduling), started by bot.app
+        self.resolver = Resolver(db=db, kick=delivery.kick)
         self.ticker = SlaTicker(
-            db=db, delivery=delivery, clock=self._now, window_margin=window_margin
+            db=db,
+            delivery=delivery,
+            clock=self._now,
+            window_margin=window_margin,
+            resolver=self.resolver,
         )
         delivery.register(BOARD, self._deliver_board)
         delivery.register(Kind.SLA_STATS, self._deliver_stats)
@@ -71,6 +77,10 @@ class SlaService:
 
     def _now(self) -> datetime:
         return self.clock()  # late-bound: tests replace ``clock`` after assembly
+
+    def now(self) -> datetime:
+        """The SLA clock (late-bound), for the services that stamp SLA moments."""
+        return self.clock()
 
     async def start(self) -> None:
         await self.db.sellers.seed_missing_sla_defaults()

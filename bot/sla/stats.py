@@ -143,6 +143,7 @@ def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -
     lines = [
         text("stats.head", locale, period=text(f"stats.period.{report.period}", locale)),
         text("stats.turns", locale, turns=o.turns, answered=o.answered, waiting=report.waiting),
+        *([text("resolve.stats", locale, count=o.resolved)] if o.resolved else []),
         text(
             "stats.frt", locale, median=_secs(o.frt_median, locale), p90=_secs(o.frt_p90, locale)
         ),

@@ -20,6 +20,7 @@ from bot.outbox.worker import OutboxWorker
 from bot.sla.board import render_board
 from bot.sla.hours import BusinessHours
 from bot.sla.notices import BATCH_AT, Fired, batch_text, owed, single_text
+from bot.sla.resolve import Resolver, resolve_keyboard
 from storage.database import Database
 from storage.records import Workspace
 from storage.sla_queue_repo import SlaQueueRepo
@@ -38,6 +39,7 @@ class TickReport:
     notices: int
     posts: int
     boards: int
+    resolved: int = 0  # chats resolved for being idle past their shop's limit
 
 
 class SlaTicker:
@@ -48,8 +50,10 @@ class SlaTicker:
         delivery: OutboxWorker,
         clock: Callable[[], datetime],
         window_margin: timedelta,
+        resolver: Resolver | None = None,
     ) -> None:
         self._db = db
+        self._resolver = resolver or Resolver(db=db, kick=delivery.kick)
         self._queue = SlaQueueRepo(db.pool)
         self._delivery = delivery
         self._clock = clock
@@ -60,6 +64,7 @@ class SlaTicker:
 
     async def tick(self) -> TickReport:
         now = self._clock()
+        resolved = await self._resolver.resolve_idle(now)
         bumped = await self._queue.bump_near_window(now=now, margin=self._margin)
         notices, posts = await self._notify(now)
         boards = await self._refresh_boards(now)
@@ -67,7 +72,7 @@ class SlaTicker:
             self._delivery.kick()
         if bumped or notices:
             logger.info("sla tick: %d bumped, %d notices in %d posts", len(bumped), notices, posts)
-        return TickReport(len(bumped), notices, posts, boards)
+        return TickReport(len(bumped), notices, posts, boards, resolved)
 
     async def _business_warnings(self, now: datetime) -> list[int]:
         """Turns of business-hours sellers whose working-time midpoint has passed."""
@@ -148,6 +153,10 @@ class SlaTicker:
                 # dropped if the turn is answered before it is posted
                 turn_id=f.turn.turn_id,
                 priority=PRIORITY_NOTICE,
+                # "nothing to answer": resolve from the notice (a thanks, a duplicate, spam)
+                keyboard=resolve_keyboard(f.turn.chat_id, locale).model_dump(exclude_none=True)[
+                    "inline_keyboard"
+                ],
                 conn=conn,
             )
         return len(items)

@@ -60,6 +60,15 @@ class _Activity:
         self.waiting_since = self.waiting_since or at
         self.unanswered += 1
 
+    def auto_replied(self, at: datetime) -> None:
+        """An automatic reply that does not count as an answer: the buyer still waits."""
+        self.last_seller_at = max(filter(None, (self.last_seller_at, at)))
+
+    def settled(self) -> None:
+        """The turn left open after an automatic reply is answered by it after all."""
+        self.waiting_since = None
+        self.unanswered = 0
+
     def seller_wrote(self, at: datetime) -> None:
         self.last_seller_at = max(filter(None, (self.last_seller_at, at)))
         self.waiting_since = None
@@ -273,6 +282,12 @@ class _ChatWriter:
         if self._policy is None:
             self._policy = await load_policy(self._db, self._seller, conn=self._conn)
         policy = self._policy
+        # A turn left open after an automatic reply (the shop's /ai setting) was answered by
+        # it once the buyer writes again: this message starts a turn of its own.
+        if await self._db.turns.settle_auto_answered(
+            chat_id=self._chat.id, before=message.created_at, conn=self._conn
+        ):
+            self.activity.settled()  # the buyer waits from this message on
         kind = "next" if self.activity.last_seller_at else "first"
         facts = TurnFacts(
             text=message.text,
@@ -296,7 +311,9 @@ class _ChatWriter:
             matched_rule_id=decision.rule_id,
             conn=self._conn,
         )
-        if not opened:
+        if opened:  # after /done or an idle close: the chat is live again
+            await self._db.chats.clear_resolved(chat_id=self._chat.id, conn=self._conn)
+        else:
             priority, rule_id = turn.priority, turn.matched_rule_id
             if escalates(priority, decision.priority):
                 priority, rule_id = decision.priority, decision.rule_id
@@ -330,6 +347,17 @@ class _ChatWriter:
             )
         source = "bot" if ours is not None else "cabinet"
         agent_id = ours.agent_id if ours is not None else None
+        if ours is not None and ours.origin == "auto" and not self._seller.auto_reply_counts:
+            # Not a person's answer (the shop's /ai setting): the turn stays open, low.
+            await self._db.turns.mark_auto_answered(
+                chat_id=self._chat.id, at=message.created_at, conn=self._conn
+            )
+            await self._db.chats.set_priority(
+                chat_id=self._chat.id, priority="low", sla_deadline=None, conn=self._conn
+            )
+            await self._insert(message, "out", "seller", source=source, agent_id=agent_id)
+            self.activity.auto_replied(message.created_at)
+            return
         await self._db.turns.close(
             chat_id=self._chat.id,
             answered_at=message.created_at,

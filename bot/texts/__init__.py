@@ -20,6 +20,7 @@ from bot.texts import (
     push,
     queue_stats,
     replies,
+    resolve,
     security,
     sla,
     sync,
@@ -58,6 +59,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     yandex_market.TEXTS,
     onboarding.TEXTS,
     queue_stats.TEXTS,
+    resolve.TEXTS,
 )
 
 

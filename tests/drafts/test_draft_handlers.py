@@ -90,10 +90,12 @@ def sent_texts(hw: HandlerWorld) -> list[str]:
 
 
 async def auto_reply_goes_out(hw: HandlerWorld, llm: LlmEmulator, answer: str,
-                              question: str) -> tuple[str, int, int]:  # fmt: skip
+                              question: str, *, counts: bool = False,
+                              ) -> tuple[str, int, int]:  # fmt: skip
     """The buyer writes ``question`` (a thanks or delivery intent) to a shop with auto-reply
     on; the LLM drafts ``answer``; nobody presses anything, so the auto-send queues it and
-    one reply pass sends it. Returns what :func:`open_chat` does."""
+    one reply pass sends it. ``counts``: the shop counts an auto-reply as an answer (/ai).
+    Returns what :func:`open_chat` does."""
     llm.script(answer)
     opened = await open_chat(hw, question)
     await hw.db.sellers.update_ai(
@@ -103,6 +105,10 @@ async def auto_reply_goes_out(hw: HandlerWorld, llm: LlmEmulator, answer: str,
         auto_reply_enabled=True,
         auto_reply_intents=["thanks", "delivery"],
     )
+    if counts:
+        await hw.db.sellers.set_resolve_settings(
+            seller_id=opened[2], auto_reply_counts=True, idle_close_days=None
+        )
     await draft_round(hw)  # the draft, its auto-send due at once
     await draft_round(hw)  # no one presses anything: the auto-send queues the reply
     await hw.app.bridge.replies.run_once()

@@ -111,6 +111,9 @@ async def test_auto_reply_answers_a_safe_intent_and_marks_it(
     row = await hw.db.pool.fetchrow("SELECT outcome, auto_send_at FROM ai_suggestions")
     assert row["outcome"] == "auto_sent" and row["auto_send_at"] is not None
     assert await hw.db.pool.fetchval("SELECT origin FROM reply_outbox") == "auto"
-    assert await hw.db.pool.fetchval("SELECT answered_via FROM buyer_turns") == "auto"
+    # Not a person's answer by default (the /ai setting): the turn stays open, low, until
+    # someone looks (tests/interplay/test_drafts_and_sla_handlers.py has both settings).
+    turn = await hw.db.pool.fetchrow("SELECT answered_via, auto_answered_at FROM buyer_turns")
+    assert turn["answered_via"] is None and turn["auto_answered_at"] is not None
     await sync_once(hw, seller_id)
     assert len(topic_posts(hw, thread)) == 2  # the buyer's message and the marked auto-reply
