@@ -53,6 +53,7 @@ from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.worker import OutboxWorker
 from bot.runtime import open_database
 from bot.scheduling import SchedulerRuntime, build_scheduler
+from bot.search.command import FindCommand
 from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
@@ -262,6 +263,7 @@ def assemble(
             sla_rules=RuleCommands(db=db, scope=sla_scope),
             sla_stats=StatsCommand(db=db, scope=sla_scope, sla=sla),
             sla_answers=sla_answers,
+            finder=FindCommand(db=db, scope=sla_scope),
             agent_messages=AgentMessages(db=db, access=access),
             reply_checks=ReplyChecks(db=db, access=access),
             failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=settings.locale),

@@ -17,6 +17,7 @@ from bot.bridge.service import Bridge
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
+from bot.search.command import FindCommand
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
 from bot.sla.queue_commands import QueueCommands
@@ -61,4 +62,5 @@ class Deps(TypedDict):
     sla_answers: NotRequired[GroupAnswers]  # an SLA command's answer posted in its group
     agent_messages: NotRequired[AgentMessages]  # what an agent's message in a topic means
     reply_checks: NotRequired[ReplyChecks]  # the buttons under an unverifiable file reply
+    finder: NotRequired[FindCommand]  # /find
     failures: NotRequired[FailureNotices]  # telling people the bot gave up (errors router)

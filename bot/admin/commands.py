@@ -41,13 +41,15 @@ class CommandMenu:
 MENUS: tuple[CommandMenu, ...] = (
     CommandMenu(
         BotCommandScopeDefault(),
-        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
+        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai", "find"),
     ),
     CommandMenu(
         BotCommandScopeAllPrivateChats(),
-        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
+        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai", "find"),
     ),
-    CommandMenu(BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "help")),
+    CommandMenu(
+        BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "find", "help")
+    ),
     CommandMenu(
         BotCommandScopeAllChatAdministrators(),
         (
@@ -63,6 +65,7 @@ MENUS: tuple[CommandMenu, ...] = (
             "hours",
             "ai",
             "stats",
+            "find",
             "help",
         ),
     ),

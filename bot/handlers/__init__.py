@@ -11,6 +11,7 @@ from bot.handlers import (
     ai_settings,
     drafts,
     errors,
+    find,
     groups,
     membership,
     push_urls,
@@ -45,6 +46,7 @@ def build_router() -> Router:
     root.include_router(agents.build_router())
     root.include_router(sla_queue.build_router())
     root.include_router(sla_admin.build_router())
+    root.include_router(find.build_router())  # /find
     root.include_router(ai_settings.build_router())
     root.include_router(drafts.build_router())
     root.include_router(reply_checks.build_router())

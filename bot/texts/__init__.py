@@ -13,6 +13,7 @@ from bot.texts import (
     admin,
     agents,
     core,
+    desk,
     drafts,
     marketplaces,
     outbox,
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    desk.TEXTS,
 )
 
 

@@ -1,0 +1,91 @@
+"""Scenes for /find and the weekly digest: buyer chats with their order context, messages
+and internal notes written straight into the test's database (the search reads only what
+is stored, however it got there), and a clock the test sets."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from storage.database import Database
+from storage.records import Chat
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class FixedClock:
+    """A clock that says ``now`` until the test moves it."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 30, 6, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+async def buyer_chat(
+    db: Database,
+    *,
+    seller_id: int,
+    workspace_id: int,
+    thread_id: int,
+    buyer: str = "",
+    order: str | None = None,
+    posting: str | None = None,
+    sku: str | None = None,
+    at: datetime | None = None,
+) -> Chat:
+    """A chat mirrored into topic ``thread_id``, last active ``at``."""
+    chat, _ = await db.chats.upsert(
+        seller_id=seller_id,
+        external_id=f"find-chat-{next(_ids)}",
+        order_number=order,
+        posting_number=posting,
+        sku=sku,
+    )
+    await db.chats.set_topic(
+        chat_id=chat.id, workspace_id=workspace_id, thread_id=thread_id, name=buyer or "chat"
+    )
+    await db.pool.execute(
+        "UPDATE chats SET buyer_name = $2, last_message_at = $3 WHERE id = $1",
+        chat.id,
+        buyer,
+        at or datetime.now(UTC),
+    )
+    return await db.chats.get(chat_id=chat.id)
+
+
+async def message(
+    db: Database, chat: Chat, text: str, *, at: datetime, direction: str = "in"
+) -> None:
+    """A stored message of ``chat`` (the buyer's, or with ``direction="out"`` the shop's)."""
+    await db.pool.execute(
+        """
+        INSERT INTO messages (chat_id, external_id, direction, author_type, text, sent_at)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        """,
+        chat.id,
+        f"find-msg-{next(_ids)}",
+        direction,
+        "customer" if direction == "in" else "seller",
+        text,
+        at,
+    )
+
+
+async def note(db: Database, chat: Chat, text: str, *, agent_id: int | None,
+               tg_chat_id: int) -> None:  # fmt: skip
+    await db.internal_notes.add(
+        chat_id=chat.id,
+        agent_id=agent_id,
+        tg_chat_id=tg_chat_id,
+        tg_message_id=next(_ids) + 50_000,
+        text=text,
+    )
