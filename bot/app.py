@@ -33,6 +33,8 @@ from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
 from bot.dead_claims import DeadClaimSweeper
 from bot.deps import Deps
+from bot.digest.service import DigestService
+from bot.digest.settings import DigestSettings
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.drafts.llm import LlmClient
@@ -112,9 +114,10 @@ class App:
     periodic: Leadership | None = None
     metrics: BotMetrics | None = None
     ops: OpsServer | None = None
+    digest: DigestService | None = None
 
 
-def assemble(
+def assemble(  # noqa: PLR0915 - the composition root: one statement per part
     settings: Settings,
     *,
     db: Database,
@@ -218,6 +221,13 @@ def assemble(
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
     buyer_posts.decorate(sla.post_extras)
+    digest = DigestService(
+        db=db,
+        delivery=delivery,
+        scheduler=jobs.scheduler,
+        is_leader=lambda: periodic.held,
+        **({"clock": sla_clock} if sla_clock is not None else {}),
+    )
     seller_admin = SellerAdmin(db=db, vault=vault, marketplaces=marketplaces, sync=sync)
     sla_scope, sla_answers = CommandScope(db=db, access=access), GroupAnswers(db=db, outbox=outbox)
     dispatcher = build_dispatcher(
@@ -264,6 +274,7 @@ def assemble(
             sla_stats=StatsCommand(db=db, scope=sla_scope, sla=sla),
             sla_answers=sla_answers,
             finder=FindCommand(db=db, scope=sla_scope),
+            digest_settings=DigestSettings(db=db, scope=sla_scope),
             agent_messages=AgentMessages(db=db, access=access),
             reply_checks=ReplyChecks(db=db, access=access),
             failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=settings.locale),
@@ -279,8 +290,9 @@ def assemble(
     _register_lifecycle(
         dispatcher,
         starts=(publish_commands, delivery.start, bridge.start, jobs.start, sync.start,
-                sla.start, periodic.start),
-        stops=(periodic.stop, sla.stop, sync.stop, jobs.stop, bridge.stop, delivery.stop),
+                sla.start, digest.start, periodic.start),
+        stops=(periodic.stop, digest.stop, sla.stop, sync.stop, jobs.stop, bridge.stop,
+               delivery.stop),
     )  # fmt: skip
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
@@ -328,6 +340,7 @@ def assemble(
         periodic=periodic,
         metrics=metrics,
         ops=ops,
+        digest=digest,
     )
 
 

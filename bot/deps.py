@@ -14,6 +14,7 @@ from bot.admin.sellers import SellerAdmin
 from bot.bridge.agent_messages import AgentMessages
 from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
+from bot.digest.settings import DigestSettings
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
@@ -63,4 +64,5 @@ class Deps(TypedDict):
     agent_messages: NotRequired[AgentMessages]  # what an agent's message in a topic means
     reply_checks: NotRequired[ReplyChecks]  # the buttons under an unverifiable file reply
     finder: NotRequired[FindCommand]  # /find
+    digest_settings: NotRequired[DigestSettings]  # /digest
     failures: NotRequired[FailureNotices]  # telling people the bot gave up (errors router)

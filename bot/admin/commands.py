@@ -66,6 +66,7 @@ MENUS: tuple[CommandMenu, ...] = (
             "ai",
             "stats",
             "find",
+            "digest",
             "help",
         ),
     ),

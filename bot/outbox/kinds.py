@@ -29,6 +29,7 @@ class Kind(StrEnum):
     SLA_BOARD = "sla_board"
     SLA_STATS = "sla_stats"
     REPLY_CHECK = "reply_check"
+    DIGEST = "digest"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
@@ -109,6 +110,14 @@ class SlaStats:
 
 
 @dataclass(frozen=True, slots=True)
+class Digest:
+    """The weekly digest: one photo (the chart) with the figures as its caption, in General."""
+
+    caption: str
+    png: str  # base64: the payload is JSON
+
+
+@dataclass(frozen=True, slots=True)
 class ReplyCheck:
     """A file reply whose delivery history cannot settle: the notice with "send anyway" /
     "drop" (``message_id`` None), or its edit once someone decided."""
@@ -132,6 +141,7 @@ Payload = (
     | SlaBoard
     | SlaStats
     | ReplyCheck
+    | Digest
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -146,6 +156,7 @@ _KIND_OF: dict[type[Any], Kind] = {
     SlaBoard: Kind.SLA_BOARD,
     SlaStats: Kind.SLA_STATS,
     ReplyCheck: Kind.REPLY_CHECK,
+    Digest: Kind.DIGEST,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

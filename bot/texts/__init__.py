@@ -14,6 +14,7 @@ from bot.texts import (
     agents,
     core,
     desk,
+    digest,
     drafts,
     marketplaces,
     outbox,
@@ -56,6 +57,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     push.TEXTS,
     yandex_market.TEXTS,
     desk.TEXTS,
+    digest.TEXTS,
 )
 
 

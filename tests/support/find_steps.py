@@ -89,3 +89,49 @@ async def note(db: Database, chat: Chat, text: str, *, agent_id: int | None,
         tg_message_id=next(_ids) + 50_000,
         text=text,
     )
+
+
+async def turn(
+    db: Database,
+    chat: Chat,
+    *,
+    started: datetime,
+    priority: str = "normal",
+    kind: str = "first",
+    target_minutes: int = 60,
+    answered_after: int | None = None,
+    via: str = "bot",
+    agent_id: int | None = None,
+) -> None:
+    """A stored buyer turn of ``chat``: its deadline ``target_minutes`` after it started,
+    answered ``answered_after`` minutes after it started (through ``via``, by ``agent_id``)
+    or still open."""
+    answered = None if answered_after is None else started + timedelta(minutes=answered_after)
+    await db.pool.execute(
+        """
+        INSERT INTO buyer_turns (chat_id, kind, started_at, priority, deadline, answered_at,
+                                 answered_via, answered_by_agent_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """,
+        chat.id,
+        kind,
+        started,
+        priority,
+        started + timedelta(minutes=target_minutes),
+        answered,
+        None if answered is None else via,
+        agent_id,
+    )
+
+
+async def suggestion(db: Database, chat: Chat, *, outcome: str, at: datetime) -> None:
+    """An AI draft of ``chat`` made at ``at`` whose fate was ``outcome``."""
+    await db.pool.execute(
+        """
+        INSERT INTO ai_suggestions (chat_id, text, source, outcome, created_at)
+        VALUES ($1, 'Здравствуйте!', 'llm', $2, $3)
+        """,
+        chat.id,
+        outcome,
+        at,
+    )
