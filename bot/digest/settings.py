@@ -19,7 +19,6 @@ from bot.sla.scope import CommandScope, Place
 from bot.texts import Html, Locale, text
 from bot.texts import input_words as vocab
 from bot.texts.input_words import accepted, spelled, spelled_one
-from storage.audit_repo import AuditRepo
 from storage.database import Database
 from storage.digest_repo import DigestPlan, DigestRepo
 from storage.records import Workspace
@@ -104,47 +103,50 @@ def usage(locale: Locale) -> str:
 
 class DigestSettings:
     def __init__(self, *, db: Database, scope: CommandScope) -> None:
+        self._db = db
         self._scope = scope
         self._repo = DigestRepo(db.pool)
-        self._audit: AuditRepo = db.audit
 
     async def command(
         self, place: Place, person: Presser | None, args: str, locale: Locale
     ) -> Reply:
-        try:
-            change = parse_change(args)
-        except DigestInputError as error:
-            return Reply(text(error.key, locale, word=error.word) + "\n" + usage(locale))
-        viewing = change is None
+        viewing = not args.strip()
         minimum = Role.AGENT if viewing and not place.private else Role.ADMIN
         scope = await self._scope.of(place, person, minimum, locale)
         locale = scope.locale
         if not scope.workspaces or person is None:
             return Reply(text("digest.forbidden", locale))
+        try:
+            change = parse_change(args)
+        except DigestInputError as error:
+            return Reply(text(error.key, locale, word=error.word) + "\n" + usage(locale))
         if change is None:
             return Reply(await self._show(scope.workspaces, locale))
         if len(scope.workspaces) > 1:
             return Reply(text("digest.in_group", locale) + "\n\n" + await self._show(
                 scope.workspaces, locale))  # fmt: skip
         [workspace] = scope.workspaces
-        await self._repo.save(
-            workspace_id=workspace.id,
-            enabled=change.enabled,
-            weekday=change.weekday,
-            send_at=change.send_at,
-            timezone=change.timezone,
-        )
-        await self._audit.record(
-            actor_tg_user_id=person.tg_user_id,
-            action="digest.settings",
-            workspace_id=workspace.id,
-            details={
-                "enabled": change.enabled,
-                "weekday": change.weekday,
-                "send_at": change.send_at.isoformat() if change.send_at else None,
-                "timezone": change.timezone,
-            },
-        )
+        async with self._db.transaction() as conn:  # the change and its audit record
+            await self._repo.save(
+                workspace_id=workspace.id,
+                enabled=change.enabled,
+                weekday=change.weekday,
+                send_at=change.send_at,
+                timezone=change.timezone,
+                conn=conn,
+            )
+            await self._db.audit.record(
+                actor_tg_user_id=person.tg_user_id,
+                action="digest.settings",
+                workspace_id=workspace.id,
+                details={
+                    "enabled": change.enabled,
+                    "weekday": change.weekday,
+                    "send_at": change.send_at.isoformat() if change.send_at else None,
+                    "timezone": change.timezone,
+                },
+                conn=conn,
+            )
         plan = await self._repo.plan(workspace_id=workspace.id)
         return Reply(text("digest.saved", locale, settings=Html(describe(plan, locale))))
 

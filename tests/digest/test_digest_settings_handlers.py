@@ -61,6 +61,7 @@ async def test_in_private_an_admin_of_one_group_changes_it_there(hw: HandlerWorl
     assert has(changed, says("digest.settings.on", day="по средам", time="08:15"))
     assert await in_private(hw, VERA, "/digest") in says("digest.forbidden")
     assert await in_private(hw, GLEB, "/digest off") in says("digest.forbidden")
+    assert await in_private(hw, GLEB, "/digest 25:00") in says("digest.forbidden")
 
 
 async def test_an_admin_of_several_groups_changes_each_in_the_group(hw: HandlerWorld) -> None:
