@@ -74,7 +74,7 @@ SELECT f.total, f.at, c.id AS chat_id, s.name AS shop, s.marketplace, c.buyer_na
         FROM (SELECT i.id, i.text, i.created_at,
                      coalesce(nullif(a.display_name, ''), a.username, '') AS author
                 FROM internal_notes i LEFT JOIN agents a ON a.id = i.agent_id
-               WHERE i.chat_id = c.id
+               WHERE i.chat_id = c.id AND i.text <> ''
                ORDER BY i.created_at DESC, i.id DESC LIMIT $6) n
   ) notes ON true
  ORDER BY f.at DESC, c.id DESC

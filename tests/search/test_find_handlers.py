@@ -125,12 +125,14 @@ async def test_notes_are_shown_with_their_chat(hw: HandlerWorld) -> None:
                tg_chat_id=GROUP_ID)  # fmt: skip
     await note(hw.db, chats["delivery"], "Склад обещал к пятнице", agent_id=None,
                tg_chat_id=GROUP_ID)  # fmt: skip
+    await note(hw.db, chats["delivery"], "", agent_id=vera.id, tg_chat_id=GROUP_ID)  # a photo
     await note(hw.db, chats["old"], "Не показывать", agent_id=None, tg_chat_id=GROUP_ID)
     post = await find_in_group(hw, VERA, "12345-0001")
     assert has(post.text, says("find.note", author="Вера", note="Позвонить на склад"))
     assert has(post.text, says("find.note_anonymous", note="Склад обещал к пятнице"))
     assert post.text.index("Склад обещал") < post.text.index("Позвонить")  # newest first
     assert "Не показывать" not in post.text
+    assert "Вера: \n" not in post.text + "\n"  # a note without text is not a line
 
 
 async def test_nothing_found_and_an_empty_query_say_so(hw: HandlerWorld) -> None:
