@@ -211,6 +211,8 @@ CREATE INDEX messages_chat_sent_idx ON messages (chat_id, sent_at);
 -- Grounding drafts on the seller's own earlier answers (full-text search).
 CREATE INDEX messages_answers_fts_idx ON messages
     USING gin (to_tsvector('russian', text)) WHERE direction = 'out';
+-- /find: every message, either direction (0016).
+CREATE INDEX messages_text_fts_idx ON messages USING gin (to_tsvector('russian', text));
 
 -- Durable queue toward Telegram. One row per unit of work (a buyer message to post, a topic
 -- to create or rename, a notice, a queue-board edit). Lower priority numbers go first:
@@ -471,3 +473,16 @@ CREATE TABLE push_inbox (
 CREATE INDEX push_inbox_pending ON push_inbox (not_before, id) WHERE status = 'pending';
 CREATE INDEX push_inbox_seller_received ON push_inbox (seller_id, received_at DESC);
 CREATE INDEX push_inbox_processed ON push_inbox (processed_at) WHERE status <> 'pending';
+
+-- The weekly digest of a workspace (0016): when it is posted (weekday 1 = Monday, local time
+-- in timezone; NULL timezone = the zone of the workspace's first shop) and the local date of
+-- the last one sent, so each week's digest goes out once. No row means on, Monday 09:00.
+CREATE TABLE workspace_digests (
+    workspace_id bigint PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
+    enabled      boolean  NOT NULL DEFAULT true,
+    weekday      smallint NOT NULL DEFAULT 1 CHECK (weekday BETWEEN 1 AND 7),
+    send_at      time     NOT NULL DEFAULT '09:00',
+    timezone     text,
+    last_sent_on date,
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);

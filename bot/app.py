@@ -35,6 +35,8 @@ from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
 from bot.dead_claims import DeadClaimSweeper
 from bot.deps import Deps
+from bot.digest.service import DigestService
+from bot.digest.settings import DigestSettings
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.drafts.llm import LlmClient
@@ -55,6 +57,7 @@ from bot.outbox.throttle import TelegramThrottle
 from bot.outbox.worker import OutboxWorker
 from bot.runtime import open_database
 from bot.scheduling import SchedulerRuntime, build_scheduler
+from bot.search.command import FindCommand
 from bot.seller_api import SellerApis
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
@@ -114,9 +117,10 @@ class App:
     periodic: Leadership | None = None
     metrics: BotMetrics | None = None
     ops: OpsServer | None = None
+    digest: DigestService | None = None
 
 
-def assemble(
+def assemble(  # noqa: PLR0915 - the composition root: one statement per part
     settings: Settings,
     *,
     db: Database,
@@ -220,6 +224,13 @@ def assemble(
         **({"clock": sla_clock} if sla_clock is not None else {}),
     )
     buyer_posts.decorate(sla.post_extras)
+    digest = DigestService(
+        db=db,
+        delivery=delivery,
+        scheduler=jobs.scheduler,
+        is_leader=lambda: periodic.held,
+        **({"clock": sla_clock} if sla_clock is not None else {}),
+    )
     seller_admin = SellerAdmin(db=db, vault=vault, marketplaces=marketplaces, sync=sync)
     connecting = build_connecting(settings, bot, GroupBinding(db=db, seller_admin=seller_admin))
     sla_scope, sla_answers = CommandScope(db=db, access=access), GroupAnswers(db=db, outbox=outbox)
@@ -271,6 +282,8 @@ def assemble(
             resolve=ResolveCommands(db=db, access=access, resolver=sla.resolver, clock=sla.now),
             idle_settings=IdleSettings(db=db, access=access),
             sla_answers=sla_answers,
+            finder=FindCommand(db=db, scope=sla_scope),
+            digest_settings=DigestSettings(db=db, scope=sla_scope),
             agent_messages=AgentMessages(db=db, access=access),
             reply_checks=ReplyChecks(db=db, access=access),
             failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=settings.locale),
@@ -285,8 +298,9 @@ def assemble(
     _register_lifecycle(
         dispatcher,
         starts=(publish_commands, publish_profile, delivery.start, bridge.start, jobs.start,
-                sync.start, sla.start, periodic.start),
-        stops=(periodic.stop, sla.stop, sync.stop, jobs.stop, bridge.stop, delivery.stop),
+                sync.start, sla.start, digest.start, periodic.start),
+        stops=(periodic.stop, digest.stop, sla.stop, sync.stop, jobs.stop, bridge.stop,
+               delivery.stop),
     )  # fmt: skip
     if model is not None and llm is None:  # ours to close; a caller's client stays theirs
         dispatcher.shutdown.register(model.aclose)
@@ -334,6 +348,7 @@ def assemble(
         periodic=periodic,
         metrics=metrics,
         ops=ops,
+        digest=digest,
     )
 
 

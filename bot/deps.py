@@ -15,9 +15,11 @@ from bot.admin.sellers import SellerAdmin
 from bot.bridge.agent_messages import AgentMessages
 from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
+from bot.digest.settings import DigestSettings
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
+from bot.search.command import FindCommand
 from bot.settings import Settings
 from bot.sla.commands import ClaimCommands
 from bot.sla.queue_commands import QueueCommands
@@ -66,4 +68,6 @@ class Deps(TypedDict):
     sla_answers: NotRequired[GroupAnswers]  # an SLA command's answer posted in its group
     agent_messages: NotRequired[AgentMessages]  # what an agent's message in a topic means
     reply_checks: NotRequired[ReplyChecks]  # the buttons under an unverifiable file reply
+    finder: NotRequired[FindCommand]  # /find
+    digest_settings: NotRequired[DigestSettings]  # /digest
     failures: NotRequired[FailureNotices]  # telling people the bot gave up (errors router)

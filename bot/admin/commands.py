@@ -45,14 +45,15 @@ class CommandMenu:
 MENUS: tuple[CommandMenu, ...] = (
     CommandMenu(
         BotCommandScopeDefault(),
-        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
+        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai", "find"),
     ),
     CommandMenu(
         BotCommandScopeAllPrivateChats(),
-        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
+        ("start", "help", "add_seller", "sellers", "agents", "groups", "ai", "find"),
     ),
     CommandMenu(
-        BotCommandScopeAllGroupChats(), ("queue", "take", "release", "done", "stats", "help")
+        BotCommandScopeAllGroupChats(),
+        ("queue", "take", "release", "done", "stats", "find", "help"),
     ),
     CommandMenu(
         BotCommandScopeAllChatAdministrators(),
@@ -70,6 +71,8 @@ MENUS: tuple[CommandMenu, ...] = (
             "hours",
             "ai",
             "stats",
+            "find",
+            "digest",
             "help",
         ),
     ),

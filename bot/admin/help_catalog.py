@@ -40,6 +40,8 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry("release", Role.AGENT, Where.GROUP),
     HelpEntry("done", Role.AGENT, Where.GROUP),
     HelpEntry("stats", Role.AGENT, Where.ANYWHERE),
+    HelpEntry("find", Role.AGENT, Where.ANYWHERE),
+    HelpEntry("digest", Role.ADMIN, Where.GROUP),
     HelpEntry("setup", Role.ADMIN, Where.GROUP),
     HelpEntry("add_seller", Role.ADMIN, Where.ANYWHERE, "help.details.add_seller"),
     HelpEntry("sellers", Role.ADMIN, Where.ANYWHERE),

@@ -9,9 +9,11 @@ from aiogram import Router
 from bot.handlers import (
     agents,
     ai_settings,
+    digest,
     drafts,
     errors,
     fallback,
+    find,
     groups,
     membership,
     push_urls,
@@ -48,6 +50,8 @@ def build_router() -> Router:
     root.include_router(sla_queue.build_router())
     root.include_router(resolve.build_router())  # /done, before topics sees it
     root.include_router(sla_admin.build_router())
+    root.include_router(find.build_router())  # /find
+    root.include_router(digest.build_router())  # /digest
     root.include_router(ai_settings.build_router())
     root.include_router(drafts.build_router())
     root.include_router(reply_checks.build_router())

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     SLA_QUEUE = "sla_queue"
     REPLY_CHECK = "reply_check"
     TOPIC_RESOLVED = "topic_resolved"
+    DIGEST = "digest"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
@@ -126,6 +127,11 @@ class SlaQueue:
     thread_id: int | None = None
     reply_to: int | None = None
     edit_message_id: int | None = None
+class Digest:
+    """The weekly digest: one photo (the chart) with the figures as its caption, in General."""
+
+    caption: str
+    png: str  # base64: the payload is JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +166,7 @@ Payload = (
     | SlaQueue
     | ReplyCheck
     | TopicResolved
+    | Digest
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -176,6 +183,7 @@ _KIND_OF: dict[type[Any], Kind] = {
     SlaQueue: Kind.SLA_QUEUE,
     ReplyCheck: Kind.REPLY_CHECK,
     TopicResolved: Kind.TOPIC_RESOLVED,
+    Digest: Kind.DIGEST,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

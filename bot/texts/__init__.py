@@ -13,6 +13,8 @@ from bot.texts import (
     admin,
     agents,
     core,
+    desk,
+    digest,
     drafts,
     marketplaces,
     onboarding,
@@ -60,6 +62,8 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     onboarding.TEXTS,
     queue_stats.TEXTS,
     resolve.TEXTS,
+    desk.TEXTS,
+    digest.TEXTS,
 )
 
 

@@ -96,6 +96,12 @@ HOURS_SWITCH: Vocabulary[bool] = {
     "en": {"off": False, "24/7": False, "on": True},
 }
 
+#: /digest off and /digest on (bot.digest.settings).
+DIGEST_SWITCH: Vocabulary[bool] = {
+    "ru": {"выкл": False, "вкл": True},
+    "en": {"off": False, "on": True},
+}
+
 #: Units of a duration in /targets ("30m", "1ч30м"): hours or minutes.
 DURATION_UNITS: Vocabulary[str] = {
     "ru": {"ч": "h", "м": "m", "мин": "m"},

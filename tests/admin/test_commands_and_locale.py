@@ -56,11 +56,14 @@ async def test_menus_are_published_per_scope_in_both_languages(hw: HandlerWorld)
     def names(scope: str, language: str = "") -> list[str]:
         return [c["command"] for c in commands[f"type={scope}|{language}"]]
 
-    private = ["start", "help", "add_seller", "sellers", "agents", "groups", "ai"]
+    private = ["start", "help", "add_seller", "sellers", "agents", "groups", "ai", "find"]
     assert names("all_private_chats") == private
-    assert names("all_group_chats", "en") == ["queue", "take", "release", "done", "stats", "help"]
+    assert names("all_group_chats", "en") == [
+        "queue", "take", "release", "done", "stats", "find", "help"
+    ]
     assert names("all_chat_administrators", "ru")[:3] == ["setup", "sellers", "agents"]
     assert "rules" in names("all_chat_administrators", "ru")
+    assert {"find", "digest"} <= set(names("all_chat_administrators", "ru"))
     assert names("default") == names("all_private_chats", "ru")
     ru = {c["command"]: c["description"] for c in commands["type=all_private_chats|ru"]}
     en = {c["command"]: c["description"] for c in commands["type=all_private_chats|en"]}

@@ -1,0 +1,2 @@
+"""The weekly digest: one post in General each week (figures, trend, chart), its schedule
+and the /digest settings."""
