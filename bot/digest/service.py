@@ -13,22 +13,19 @@ import base64
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import BufferedInputFile
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.digest.figures import chart, week_figures
 from bot.digest.render import render_caption
 from bot.digest.schedule import due_day, week_of
-from bot.outbox.kinds import Digest, Kind, decode
-from bot.outbox.queue import enqueue
+from bot.outbox.kinds import SlaStats
+from bot.outbox.queue import PRIORITY_NOTICE, enqueue
 from bot.outbox.worker import OutboxWorker
 from bot.scheduling import remove_jobs
 from storage.database import Database
 from storage.digest_repo import DigestPlan, DigestRepo
-from storage.records import TgOutboxItem, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +56,6 @@ class DigestService:
         self._delivery = delivery
         self._scheduler = scheduler
         self._is_leader = is_leader
-        delivery.register(Kind.DIGEST, self._deliver)
 
     async def start(self) -> None:
         self._scheduler.add_job(
@@ -114,20 +110,12 @@ class DigestService:
                 return False
             await enqueue(
                 self.db,
-                Digest(caption=caption, png=base64.b64encode(png).decode()),
+                # the /stats kind: one photo in General, the figures as its caption
+                SlaStats(text=caption, png=base64.b64encode(png).decode()),
                 workspace_id=workspace.id,
+                priority=PRIORITY_NOTICE,
                 dedup_key=f"digest:{workspace.id}:{day.isoformat()}",
                 conn=conn,
             )
         logger.info("workspace=%d: weekly digest of %s queued", workspace.id, day)
         return True
-
-    async def _deliver(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
-        digest = decode(item, Digest)
-        await self._delivery.spend(workspace)
-        sent = await self._delivery.bot.send_photo(
-            chat_id=workspace.tg_chat_id,
-            photo=BufferedInputFile(base64.b64decode(digest.png), filename="digest.png"),
-            caption=digest.caption,
-        )
-        return {"message_id": sent.message_id}

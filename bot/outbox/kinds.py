@@ -31,7 +31,6 @@ class Kind(StrEnum):
     SLA_QUEUE = "sla_queue"
     REPLY_CHECK = "reply_check"
     TOPIC_RESOLVED = "topic_resolved"
-    DIGEST = "digest"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
@@ -112,6 +111,8 @@ class SlaBoard:
 
 @dataclass(frozen=True, slots=True)
 class SlaStats:
+    """A /stats answer or the weekly digest: one photo (the chart), the text its caption."""
+
     text: str
     png: str  # base64: the payload is JSON
     thread_id: int | None = None
@@ -127,11 +128,6 @@ class SlaQueue:
     thread_id: int | None = None
     reply_to: int | None = None
     edit_message_id: int | None = None
-class Digest:
-    """The weekly digest: one photo (the chart) with the figures as its caption, in General."""
-
-    caption: str
-    png: str  # base64: the payload is JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +162,6 @@ Payload = (
     | SlaQueue
     | ReplyCheck
     | TopicResolved
-    | Digest
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -183,7 +178,6 @@ _KIND_OF: dict[type[Any], Kind] = {
     SlaQueue: Kind.SLA_QUEUE,
     ReplyCheck: Kind.REPLY_CHECK,
     TopicResolved: Kind.TOPIC_RESOLVED,
-    Digest: Kind.DIGEST,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from bot.outbox.kinds import Kind, Notice, Payload, encode, kind_of
 from storage.database import Database
@@ -39,7 +38,6 @@ DEFAULT_PRIORITY: dict[Kind, int] = {
     Kind.SLA_QUEUE: PRIORITY_AGENT_FEEDBACK,
     Kind.REPLY_CHECK: PRIORITY_AGENT_FEEDBACK,
     Kind.TOPIC_RESOLVED: PRIORITY_AGENT_FEEDBACK,
-    Kind.DIGEST: PRIORITY_NOTICE,
 }
 
 
@@ -86,7 +84,8 @@ async def enqueue_notice(
 ) -> int | None:
     """The one way to queue a notice (HTML), once per ``key``: in the chat's topic when
     ``chat_id`` is given, else in ``thread_id``, else in General. Call ``kick`` after
-    (or use :meth:`Outbox.notice`, which does). ``keyboard``: its buttons, as the Bot API spells them."""
+    (or use :meth:`Outbox.notice`, which does). ``keyboard``: its buttons, rows of Bot API
+    button objects."""
     return await enqueue(
         db,
         Notice(

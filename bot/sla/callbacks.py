@@ -19,6 +19,8 @@ class QueueCallback(CallbackData, prefix="sq1"):
 
     view: str
     seller: int = 0
+
+
 class ResolveCallback(CallbackData, prefix="sr1"):
     """Only the chat's id travels (looked up again, the presser's right to answer checked)."""
 

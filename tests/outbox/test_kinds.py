@@ -33,7 +33,6 @@ SAMPLES: list[Any] = [
     Notice(
         text="⏰", turn_id=9, markup={"inline_keyboard": [[{"text": "✅", "callback_data": "x"}]]}
     ),
-    kinds.Digest(caption="итоги", png="iVBOR"),
 ]
 
 
