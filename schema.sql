@@ -461,3 +461,14 @@ CREATE TABLE push_inbox (
 CREATE INDEX push_inbox_pending ON push_inbox (not_before, id) WHERE status = 'pending';
 CREATE INDEX push_inbox_seller_received ON push_inbox (seller_id, received_at DESC);
 CREATE INDEX push_inbox_processed ON push_inbox (processed_at) WHERE status <> 'pending';
+
+-- A command waiting for the shop it is about (0018): the "which shop?" buttons carry only
+-- this row's id; pressing one reads the command's words here and deletes the row.
+CREATE TABLE pending_commands (
+    id          bigserial PRIMARY KEY,
+    tg_user_id  bigint NOT NULL,
+    command     text NOT NULL,
+    args        text NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX pending_commands_created ON pending_commands (created_at);
