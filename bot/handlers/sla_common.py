@@ -39,6 +39,6 @@ async def answer(message: Message, answers: GroupAnswers, reply: Reply) -> None:
     if not place.private:
         await answers.post(place, reply)
         return
-    await message.answer(reply.text, link_preview_options=NO_PREVIEW)
+    await message.answer(reply.text, link_preview_options=NO_PREVIEW, reply_markup=reply.keyboard)
     if reply.png is not None:
         await message.answer_photo(BufferedInputFile(reply.png, filename="sla.png"))

@@ -52,6 +52,8 @@ class Notice:
     reply_to: int | None = None
     thread_id: int | None = None
     turn_id: int | None = None
+    # Inline buttons, rows of [label, callback data] (JSON has no tuples); None: no buttons.
+    buttons: list[list[list[str]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from aiogram.types import InlineKeyboardMarkup
+
 from bot.outbox.kinds import Kind, Notice, Payload, encode, kind_of
 from storage.database import Database
 from storage.sql import Executor
@@ -77,14 +79,26 @@ async def enqueue_notice(
     reply_to: int | None = None,
     turn_id: int | None = None,
     priority: int = PRIORITY_AGENT_FEEDBACK,
+    keyboard: InlineKeyboardMarkup | None = None,
     conn: Executor | None = None,
 ) -> int | None:
     """The one way to queue a notice (HTML), once per ``key``: in the chat's topic when
-    ``chat_id`` is given, else in ``thread_id``, else in General. Call ``kick`` after
-    (or use :meth:`Outbox.notice`, which does)."""
+    ``chat_id`` is given, else in ``thread_id``, else in General; with ``keyboard``'s
+    callback buttons under it. Call ``kick`` after (or use :meth:`Outbox.notice`, which
+    does)."""
+    buttons = (
+        None
+        if keyboard is None
+        else [
+            [[button.text, button.callback_data or ""] for button in row]
+            for row in keyboard.inline_keyboard
+        ]
+    )
     return await enqueue(
         db,
-        Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id),
+        Notice(
+            text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id, buttons=buttons
+        ),
         workspace_id=workspace_id,
         priority=priority,
         chat_id=chat_id,
@@ -141,10 +155,12 @@ class Outbox:
         reply_to: int | None = None,
         turn_id: int | None = None,
         priority: int = PRIORITY_AGENT_FEEDBACK,
+        keyboard: InlineKeyboardMarkup | None = None,
         conn: Executor | None = None,
     ) -> int | None:
         """Tell people something (HTML), once per ``key``: in the chat's topic when
-        ``chat_id`` is given, else in ``thread_id``, else in General."""
+        ``chat_id`` is given, else in ``thread_id``, else in General (with ``keyboard``'s
+        buttons, if any)."""
         item_id = await enqueue_notice(
             self._db,
             workspace_id=workspace_id,
@@ -155,6 +171,7 @@ class Outbox:
             reply_to=reply_to,
             turn_id=turn_id,
             priority=priority,
+            keyboard=keyboard,
             conn=conn,
         )
         self._kick()

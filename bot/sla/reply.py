@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiogram.types import InlineKeyboardMarkup
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:
     """What to answer the person with (a callback answer or a message); ``None`` text
     means say nothing (the answer went to the topic). ``png`` is a chart sent with the
-    text (/stats)."""
+    text (/stats); ``keyboard`` buttons under the text (e.g. "which shop?")."""
 
     text: str | None
     alert: bool = False
     png: bytes | None = None
+    keyboard: InlineKeyboardMarkup | None = None
 
 
 SILENT = Reply(None)

@@ -116,6 +116,7 @@ class GroupAnswers:
                 key=place.dedup_key,
                 thread_id=place.thread_id,
                 reply_to=place.message_id,
+                keyboard=reply.keyboard,
             )
             return True
         await self._outbox.put(

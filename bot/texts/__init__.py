@@ -18,6 +18,7 @@ from bot.texts import (
     outbox,
     push,
     replies,
+    rules,
     security,
     sla,
     sync,
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    rules.TEXTS,
 )
 
 
