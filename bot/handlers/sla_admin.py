@@ -83,7 +83,7 @@ async def stats(
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(configure, Command(*CONFIGURE))
+    router.message.register(configure, Command("rules", "targets", "hours"))
     router.callback_query.register(shop_picked, ShopCallback.filter(F.c.in_(CONFIGURE)))
     router.message.register(stats, Command("stats"))
     return router
