@@ -486,3 +486,14 @@ CREATE TABLE workspace_digests (
     last_sent_on date,
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
+
+-- A command waiting for the shop it is about (0018): the "which shop?" buttons carry only
+-- this row's id; pressing one reads the command's words here and deletes the row.
+CREATE TABLE pending_commands (
+    id          bigserial PRIMARY KEY,
+    tg_user_id  bigint NOT NULL,
+    command     text NOT NULL,
+    args        text NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX pending_commands_created ON pending_commands (created_at);

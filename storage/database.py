@@ -17,6 +17,7 @@ from storage.internal_note_repo import InternalNoteRepo
 from storage.leader_repo import LeaderRepo
 from storage.marketplace_data_repo import MarketplaceDataRepo
 from storage.message_repo import MessageRepo
+from storage.pending_command_repo import PendingCommandRepo
 from storage.push_inbox_repo import PushInboxRepo
 from storage.reply_outbox_repo import ReplyOutboxRepo
 from storage.seller_lease_repo import SellerLeaseRepo
@@ -58,6 +59,7 @@ class Database:
         self.tg_budget = TgBudgetRepo(pool)
         self.marketplace_data = MarketplaceDataRepo(pool)
         self.push_inbox = PushInboxRepo(pool)
+        self.pending_commands = PendingCommandRepo(pool)
 
     @property
     def instance_id(self) -> str:

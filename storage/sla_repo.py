@@ -49,26 +49,44 @@ class SlaRepo(Repository):
         return to_records(SlaRule, rows)
 
     async def add_rule(
-        self, *, seller_id: int, rule: RuleSpec, conn: Executor | None = None
+        self,
+        *,
+        seller_id: int,
+        rule: RuleSpec,
+        position: int | None = None,
+        conn: asyncpg.Connection | None = None,
     ) -> SlaRule:
-        """Append a rule after the existing ones."""
-        row = await self._db(conn).fetchrow(
-            f"""
-            INSERT INTO sla_rules (seller_id, position, kind, pattern, threshold, priority,
-                                   enabled)
-            SELECT $1, coalesce(max(position) + 1, 0), $2, $3, $4, $5, $6
-              FROM sla_rules WHERE seller_id = $1
-            RETURNING {_RULE}
-            """,
-            seller_id,
-            rule.kind,
-            rule.pattern,
-            rule.threshold,
-            rule.priority,
-            rule.enabled,
-        )
-        assert row is not None
-        return to_record(SlaRule, row)
+        """Insert a rule at ``position`` (0-based, clamped), shifting the ones from there
+        down; after the existing ones when ``position`` is None."""
+        async with self._transaction(conn) as tx:
+            count: int = await tx.fetchval(
+                "SELECT count(*) FROM sla_rules WHERE seller_id = $1", seller_id
+            )
+            at = count if position is None else max(0, min(position, count))
+            await tx.execute("SET CONSTRAINTS ALL DEFERRED")
+            await tx.execute(
+                "UPDATE sla_rules SET position = position + 1 "
+                "WHERE seller_id = $1 AND position >= $2",
+                seller_id,
+                at,
+            )
+            row = await tx.fetchrow(
+                f"""
+                INSERT INTO sla_rules (seller_id, position, kind, pattern, threshold, priority,
+                                       enabled)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                RETURNING {_RULE}
+                """,
+                seller_id,
+                at,
+                rule.kind,
+                rule.pattern,
+                rule.threshold,
+                rule.priority,
+                rule.enabled,
+            )
+            assert row is not None
+            return to_record(SlaRule, row)
 
     async def replace_rules(
         self,

@@ -18,10 +18,12 @@ from bot.drafts.callbacks import AUTO_TOGGLE, COUNTS_TOGGLE, INTENT_TOGGLE, AiCa
 from bot.guardrails.intents import SAFE_INTENTS
 from bot.outbox.kinds import AiPanel
 from bot.outbox.queue import enqueue
+from bot.shop_choice import Chosen, Question, ShopChoices, choose
 from bot.texts import Locale, plain_text, text
 from bot.texts.markup import join
 from storage.database import Database
 from storage.errors import NotFound
+from storage.pending_command_repo import PendingCommand
 from storage.records import Seller, Workspace
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 
@@ -42,6 +44,46 @@ class AiSettings:
     def __init__(self, *, db: Database, access: AccessControl) -> None:
         self._db = db
         self._access = access
+        self._choices = ShopChoices(db=db)
+
+    async def pick(
+        self,
+        tg_user_id: int,
+        command: str,
+        args: str,
+        locale: Locale,
+        *,
+        workspace: Workspace | None = None,
+    ) -> Chosen | Question | None:
+        """The shop an /ai command is about (named first in ``args``, or the only one), the
+        "which shop?" buttons when several could be meant, or None for someone who
+        manages no shop here."""
+        sellers = await self.manageable(tg_user_id, workspace=workspace)
+        if not sellers:
+            return None
+        chosen = choose(sellers, args)
+        if chosen is not None:
+            return chosen
+        return await self._choices.ask(
+            tg_user_id=tg_user_id, command=command, args=args, sellers=sellers, locale=locale
+        )
+
+    async def resume(
+        self,
+        pending_id: int,
+        seller_id: int,
+        tg_user_id: int,
+        *,
+        workspace: Workspace | None = None,
+    ) -> tuple[PendingCommand, Seller] | str:
+        """A "which shop?" button pressed: the waiting command and its shop (checked
+        again: the person must still manage it), or the text key saying why not."""
+        found = await self._choices.resume(pending_id=pending_id, tg_user_id=tg_user_id)
+        if isinstance(found, str):
+            return found
+        sellers = await self.manageable(tg_user_id, workspace=workspace)
+        seller = next((s for s in sellers if s.id == seller_id), None)
+        return "ai.not_admin" if seller is None else (found, seller)
 
     async def manageable(
         self, tg_user_id: int, *, workspace: Workspace | None = None
@@ -226,14 +268,6 @@ def usage(command: str, locale: Locale) -> str:
     return text("ai.usage", locale, command=command, clear=CLEAR)
 
 
-def parse_text_command(args: str | None) -> tuple[int, str] | None:
-    """``"3 дружелюбно"`` → ``(3, "дружелюбно")``; None when the shop number is missing."""
-    head, _, rest = (args or "").strip().partition(" ")
-    if not head.isdigit() or not rest.strip():
-        return None
-    return int(head), rest.strip()
-
-
 def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
     """The /ai panel of one seller: current settings and toggles for safe intents only."""
     unset = text("ai.unset", locale)
@@ -246,7 +280,6 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
         "ai.panel",
         locale,
         shop=seller.name,
-        id=seller.id,
         tone=seller.ai_tone or unset,
         instructions=seller.ai_instructions or unset,
         auto=text("ai.on" if seller.auto_reply_enabled else "ai.off", locale),

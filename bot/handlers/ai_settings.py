@@ -9,41 +9,87 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.admin.binding import GroupBinding
-from bot.drafts.ai_settings import AiSettings, Change, panel, parse_text_command, usage
+from bot.drafts.ai_settings import AiSettings, Change, panel, usage
 from bot.drafts.callbacks import AUTO_TOGGLE, COUNTS_TOGGLE, AiCallback
 from bot.outbox.queue import PRIORITY_NOTICE, Outbox
+from bot.shop_choice import Question, ShopCallback
 from bot.texts import Locale, text
+from storage.records import Workspace
+
+AI_COMMANDS = ("ai", "ai_tone", "ai_instructions")
+_FIELD = {"ai_tone": "tone", "ai_instructions": "instructions"}
 
 
-async def ai_private(message: Message, ai: AiSettings, locale: Locale) -> None:
+async def _say(
+    message: Message,
+    body: str,
+    *,
+    workspace: Workspace | None,
+    outbox: Outbox,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Answer where ``message`` is: at once in private, through the outbox in a group
+    (as a reply to it, once per message)."""
+    if workspace is None:
+        await message.answer(body, reply_markup=keyboard)
+        return
+    await outbox.notice(
+        workspace_id=workspace.id,
+        text=body,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        reply_to=message.message_id,
+        key=f"cmd:{message.chat.id}:{message.message_id}",
+        priority=PRIORITY_NOTICE,
+        keyboard=keyboard,
+    )
+
+
+async def ai_private(
+    message: Message, command: CommandObject, ai: AiSettings, locale: Locale, outbox: Outbox
+) -> None:
+    """The panel of the shop named after /ai (or of the only one); else "which shop?"."""
     assert message.from_user is not None
-    sellers = await ai.manageable(message.from_user.id)
-    if not sellers:
+    picked = await ai.pick(message.from_user.id, "ai", command.args or "", locale)
+    if picked is None:
         await message.answer(text("ai.none", locale))
         return
-    for seller in sellers:
-        body, keyboard = panel(seller, locale)
-        await message.answer(body, reply_markup=keyboard)
+    if isinstance(picked, Question):
+        await _say(message, picked.text, workspace=None, outbox=outbox, keyboard=picked.keyboard)
+        return
+    body, keyboard = panel(picked.seller, locale)
+    await message.answer(body, reply_markup=keyboard)
 
 
 async def ai_group(
-    message: Message, ai: AiSettings, binding: GroupBinding, outbox: Outbox
+    message: Message,
+    command: CommandObject,
+    ai: AiSettings,
+    binding: GroupBinding,
+    outbox: Outbox,
 ) -> None:
     workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
     if workspace is None or message.from_user is None:
         return
-    sellers = await ai.manageable(message.from_user.id, workspace=workspace)
-    thread = message.message_thread_id if message.is_topic_message else None
-    for seller in sellers:
-        await ai.queue_panel(
-            workspace_id=workspace.id,
-            seller_id=seller.id,
-            thread_id=thread,
-            dedup_key=f"cmd:{message.chat.id}:{message.message_id}:{seller.id}",
+    picked = await ai.pick(
+        message.from_user.id, "ai", command.args or "", workspace.locale, workspace=workspace
+    )
+    if picked is None:
+        return
+    if isinstance(picked, Question):
+        await _say(
+            message, picked.text, workspace=workspace, outbox=outbox, keyboard=picked.keyboard
         )
+        return
+    thread = message.message_thread_id if message.is_topic_message else None
+    await ai.queue_panel(
+        workspace_id=workspace.id,
+        seller_id=picked.seller.id,
+        thread_id=thread,
+        dedup_key=f"cmd:{message.chat.id}:{message.message_id}:{picked.seller.id}",
+    )
     outbox.kick()
 
 
@@ -56,39 +102,98 @@ async def ai_text(
     binding: GroupBinding,
     outbox: Outbox,
 ) -> None:
-    """/ai_tone N text, /ai_instructions N text."""
+    """/ai_tone [shop] text, /ai_instructions [shop] text."""
     if message.from_user is None:
         return
-    field = "tone" if command.command == "ai_tone" else "instructions"
-    parsed = parse_text_command(command.args)
     workspace = None
     if message.chat.type != ChatType.PRIVATE:
         workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
         if workspace is None:
             return
     locale = workspace.locale if workspace is not None else locale
-    if parsed is None:
+    args = (command.args or "").strip()
+    picked = (
+        await ai.pick(message.from_user.id, command.command, args, locale, workspace=workspace)
+        if args
+        else None
+    )
+    keyboard = None
+    if not args:
+        reply = usage(f"/{command.command}", locale)
+    elif picked is None:
+        reply = text("ai.not_admin", locale)
+    elif isinstance(picked, Question):
+        reply, keyboard = picked.text, picked.keyboard
+    elif not picked.rest:
         reply = usage(f"/{command.command}", locale)
     else:
         change = await ai.set_text(
-            parsed[0],
-            field,
-            parsed[1],
+            picked.seller.id,
+            _FIELD[command.command],
+            picked.rest,
             message.from_user.id,
             workspace_id=workspace.id if workspace is not None else None,
         )
         reply = _change_text(change, locale)
-    if workspace is None:
-        await message.answer(reply)
+    await _say(message, reply, workspace=workspace, outbox=outbox, keyboard=keyboard)
+
+
+async def ai_shop_picked(
+    query: CallbackQuery,
+    *,
+    callback_data: ShopCallback,
+    ai: AiSettings,
+    locale: Locale,
+    binding: GroupBinding,
+    outbox: Outbox,
+) -> None:
+    """A "which shop?" button under /ai, /ai_tone or /ai_instructions: the command goes
+    on for that shop. The question becomes the panel (/ai); a setting is answered under it."""
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(text("pick_seller.gone", locale), show_alert=True)
         return
-    await outbox.notice(
-        workspace_id=workspace.id,
-        text=reply,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
-        reply_to=message.message_id,
-        key=f"cmd:{message.chat.id}:{message.message_id}",
-        priority=PRIORITY_NOTICE,
+    workspace = None
+    if message.chat.type != ChatType.PRIVATE:
+        workspace = await binding.workspace_of(tg_chat_id=message.chat.id)
+        if workspace is None:
+            await query.answer(text("refused", locale), show_alert=True)
+            return
+        locale = workspace.locale
+    found = await ai.resume(
+        callback_data.p, callback_data.s, query.from_user.id, workspace=workspace
     )
+    if isinstance(found, str):
+        await query.answer(text(found, locale), show_alert=True)
+        return
+    pending, seller = found
+    await query.answer()
+    if pending.command == "ai":
+        if workspace is None:
+            body, keyboard = panel(seller, locale)
+            await message.edit_text(body, reply_markup=keyboard)
+            return
+        await ai.queue_panel(
+            workspace_id=workspace.id, seller_id=seller.id, message_id=message.message_id
+        )
+        outbox.kick()
+        return
+    field = _FIELD.get(pending.command)
+    if field is None or not pending.args:
+        reply = usage(f"/{pending.command}", locale)
+    else:
+        change = await ai.set_text(
+            seller.id,
+            field,
+            pending.args,
+            query.from_user.id,
+            workspace_id=workspace.id if workspace is not None else None,
+        )
+        reply = _change_text(change, locale)
+    if workspace is None:
+        await message.edit_text(reply)
+        return
+    await _say(message, reply, workspace=workspace, outbox=outbox)
 
 
 def _change_text(change: Change, locale: str) -> str:
@@ -164,4 +269,5 @@ def build_router() -> Router:
     router.message.register(ai_group, Command("ai"), group)
     router.message.register(ai_text, Command("ai_tone", "ai_instructions"))
     router.callback_query.register(ai_button, AiCallback.filter())
+    router.callback_query.register(ai_shop_picked, ShopCallback.filter(F.c.in_(AI_COMMANDS)))
     return router

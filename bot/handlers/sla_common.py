@@ -8,8 +8,7 @@ from aiogram.types import BufferedInputFile, Message, User
 
 from bot.access import Presser
 from bot.outbox.worker import NO_PREVIEW
-from bot.sla.queue_posts import markup
-from bot.sla.reply import Reply
+from bot.sla.reply import Reply, markup
 from bot.sla.scope import GroupAnswers, Place
 
 

@@ -16,7 +16,7 @@ from bot.sla.callbacks import ClaimCallback, QueueCallback
 from bot.sla.claims import Action
 from bot.sla.commands import ClaimCommands, TopicMessage
 from bot.sla.queue_commands import QueueCommands
-from bot.sla.queue_posts import markup
+from bot.sla.reply import markup
 from bot.sla.scope import GroupAnswers, Place
 from bot.texts import Locale, text
 from bot.texts.markup import visible

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from aiogram.types import InlineKeyboardMarkup
+
 from bot.outbox.kinds import Kind, Notice, Payload, encode, kind_of
 from storage.database import Database
 from storage.sql import Executor
@@ -21,6 +23,9 @@ from storage.tg_outbox_repo import (
     PRIORITY_DRAFT,
     PRIORITY_NOTICE,
 )
+
+#: Buttons under a notice: a typed keyboard, or its rows as the Bot API spells them (JSON).
+Keyboard = InlineKeyboardMarkup | list[list[dict[str, str]]]
 
 DEFAULT_PRIORITY: dict[Kind, int] = {
     Kind.BUYER_MESSAGE: PRIORITY_BUYER_CONTENT,
@@ -79,18 +84,21 @@ async def enqueue_notice(
     reply_to: int | None = None,
     turn_id: int | None = None,
     priority: int = PRIORITY_AGENT_FEEDBACK,
-    keyboard: list[list[dict[str, str]]] | None = None,
+    keyboard: Keyboard | None = None,
     conn: Executor | None = None,
 ) -> int | None:
     """The one way to queue a notice (HTML), once per ``key``: in the chat's topic when
     ``chat_id`` is given, else in ``thread_id``, else in General. Call ``kick`` after
     (or use :meth:`Outbox.notice`, which does). ``keyboard``: its buttons, rows of Bot API
     button objects."""
+    rows = (
+        keyboard.model_dump(exclude_none=True)["inline_keyboard"]
+        if isinstance(keyboard, InlineKeyboardMarkup)
+        else keyboard
+    )
     return await enqueue(
         db,
-        Notice(
-            text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id, keyboard=keyboard
-        ),
+        Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id, keyboard=rows),
         workspace_id=workspace_id,
         priority=priority,
         chat_id=chat_id,
@@ -147,11 +155,12 @@ class Outbox:
         reply_to: int | None = None,
         turn_id: int | None = None,
         priority: int = PRIORITY_AGENT_FEEDBACK,
-        keyboard: list[list[dict[str, str]]] | None = None,
+        keyboard: Keyboard | None = None,
         conn: Executor | None = None,
     ) -> int | None:
         """Tell people something (HTML), once per ``key``: in the chat's topic when
-        ``chat_id`` is given, else in ``thread_id``, else in General."""
+        ``chat_id`` is given, else in ``thread_id``, else in General (with ``keyboard``'s
+        buttons, if any)."""
         item_id = await enqueue_notice(
             self._db,
             workspace_id=workspace_id,

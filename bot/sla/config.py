@@ -63,14 +63,11 @@ def parse_priority(word: str) -> Priority:
 
 def parse_rule(args: str) -> RuleSpec:
     """``<priority> <kind> [pattern | N]``."""
-    parts = args.strip().split(maxsplit=2)
+    parts = args.strip().split(maxsplit=1)
     if len(parts) < 2:
         raise ConfigError("need a priority and a kind", key="need_kind")
     priority = parse_priority(parts[0])
-    kind = KIND_WORDS.get(parts[1].lower())
-    if kind is None:
-        raise ConfigError(f"kind {parts[1]!r} is unknown", key="kind", word=parts[1])
-    rest = parts[2].strip() if len(parts) > 2 else ""
+    kind, rest = _kind(parts[1])
     if kind in ("keyword", "regex"):
         if not rest:
             raise ConfigError("words or a pattern are needed", key="need_pattern")
@@ -88,6 +85,18 @@ def parse_rule(args: str) -> RuleSpec:
             raise ConfigError("give the number of messages, e.g. unanswered 3", key="need_count")
         return RuleSpec(kind=kind, priority=priority, threshold=int(rest))
     return RuleSpec(kind=kind, priority=priority)
+
+
+def _kind(words: str) -> tuple[str, str]:
+    """The rule kind ``words`` start with (the longest phrase: "первое сообщение" before
+    "первое") and the words after it."""
+    split = words.split()
+    for phrase in sorted(KIND_WORDS, key=len, reverse=True):
+        size = len(phrase.split())
+        if [w.lower() for w in split[:size]] == phrase.split():
+            rest = words.split(maxsplit=size)
+            return KIND_WORDS[phrase], rest[size].strip() if len(rest) > size else ""
+    raise ConfigError(f"kind {split[0]!r} is unknown", key="kind", word=split[0])
 
 
 def parse_minutes(word: str) -> int:

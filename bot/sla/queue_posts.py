@@ -7,23 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from aiogram.types import LinkPreviewOptions
 
 from bot.outbox.kinds import SlaQueue, decode
 from bot.outbox.worker import OutboxWorker
-from bot.sla.reply import Buttons
+from bot.sla.reply import markup
 from storage.records import TgOutboxItem, Workspace
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-def markup(buttons: Buttons | list[list[list[str]]]) -> InlineKeyboardMarkup | None:
-    """Plain (label, callback data) rows as Telegram's inline keyboard."""
-    rows = [
-        [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
-        for row in buttons
-    ]
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 class QueuePosts:

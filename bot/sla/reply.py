@@ -9,9 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
 #: An inline keyboard as plain data: rows of (label, callback data). Plain so a service
 #: can build it without aiogram and the Telegram queue can carry it as JSON.
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
+
+
+def markup(buttons: Buttons | list[list[list[str]]]) -> InlineKeyboardMarkup | None:
+    """Plain (label, callback data) rows as Telegram's inline keyboard."""
+    rows = [
+        [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
+        for row in buttons
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def buttons_of(keyboard: InlineKeyboardMarkup) -> Buttons:
+    """A keyboard of callback buttons as plain rows (what a :class:`Reply` carries)."""
+    return tuple(
+        tuple((button.text, button.callback_data or "") for button in row)
+        for row in keyboard.inline_keyboard
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from bot.texts import TEXTS, Html, Locale, plain_text, text
 from bot.texts import input_words as vocab
 from bot.texts.input_words import named, spelled, spelled_one
 from storage.records import PRIORITIES, Seller, SlaRule, SlaTarget
+from storage.sla_defaults import THANKS_PATTERN
 
 REASON_LIMIT = 200
 _QUOTED_LIMIT = 60
@@ -102,20 +104,49 @@ def rule_numbers(args: str, count: int, wanted: int) -> list[int]:
     return values
 
 
-def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
-    what = text(
+def _regex_words(pattern: str) -> list[str]:
+    """The words a regular expression looks for (escapes like ``\\s`` dropped), so an
+    admin reads what it matches rather than its syntax."""
+    return re.findall(r"[^\W\d_]{3,}", re.sub(r"\\.", " ", pattern))
+
+
+def rule_what(rule: SlaRule, locale: Locale) -> str:
+    """What a rule matches, in words: no raw regular expression is shown (the default
+    thanks rule by its name, another pattern by the words in it)."""
+    if rule.kind == "regex":
+        pattern = rule.pattern or ""
+        if pattern == THANKS_PATTERN:
+            return text("rules.kind.thanks", locale)
+        words = _regex_words(pattern)
+        if not words:
+            return text("rules.kind.regex_bare", locale)
+        return text("rules.kind.regex", locale, words=", ".join(words))
+    return text(
         f"rules.kind.{rule.kind}",
         locale,
         pattern=rule.pattern or "",
         threshold=rule.threshold or 1,
     )
+
+
+def rule_summary(rule: SlaRule, locale: Locale) -> str:
+    """ "🔴 срочно ← ключевые слова: брак, …" (one line of a confirmation)."""
+    return text(
+        "rules.rule",
+        locale,
+        priority=priority_label(rule.priority, locale),
+        what=Html(rule_what(rule, locale)),
+    )
+
+
+def _rule_line(index: int, rule: SlaRule, locale: Locale) -> str:
     off = text("rules.disabled", locale) if not rule.enabled else Html("")
     return text(
         "rules.line",
         locale,
         n=index,
         priority=priority_label(rule.priority, locale),
-        what=what,
+        what=Html(rule_what(rule, locale)),
         off=off,
     )
 
@@ -151,24 +182,21 @@ def day_names(days: list[int], locale: Locale) -> str:
     return ", ".join(plain_text(f"hours.day.{day}", locale) for day in sorted(days))
 
 
-def render_hours(seller: Seller, locale: Locale) -> str:
+def hours_line(seller: Seller, locale: Locale) -> str:
+    """The business hours in one line ("пн, вт, …, 10:00–19:00 (Europe/Moscow)" or off)."""
     shop = seller.name
     if not seller.business_hours_enabled:
-        body = text("hours.off", locale, shop=shop)
-    else:
-        body = text(
-            "hours.on",
-            locale,
-            shop=shop,
-            days=day_names(seller.work_days, locale),
-            start=seller.work_start.strftime("%H:%M"),
-            end=seller.work_end.strftime("%H:%M"),
-            tz=seller.timezone,
-        )
-    return body + "\n" + hours_help(locale)
+        return text("hours.off", locale, shop=shop)
+    return text(
+        "hours.on",
+        locale,
+        shop=shop,
+        days=day_names(seller.work_days, locale),
+        start=seller.work_start.strftime("%H:%M"),
+        end=seller.work_end.strftime("%H:%M"),
+        tz=seller.timezone,
+    )
 
 
-def seller_listing(sellers: list[Seller], locale: Locale) -> str:
-    """The "which shop?" answer: each seller's number and name."""
-    listing = "\n".join(text("pick_seller.line", locale, id=s.id, name=s.name) for s in sellers)
-    return text("pick_seller", locale, sellers=Html(listing))
+def render_hours(seller: Seller, locale: Locale) -> str:
+    return hours_line(seller, locale) + "\n" + hours_help(locale)

@@ -154,9 +154,7 @@ class SlaTicker:
                 turn_id=f.turn.turn_id,
                 priority=PRIORITY_NOTICE,
                 # "nothing to answer": resolve from the notice (a thanks, a duplicate, spam)
-                keyboard=resolve_keyboard(f.turn.chat_id, locale).model_dump(exclude_none=True)[
-                    "inline_keyboard"
-                ],
+                keyboard=resolve_keyboard(f.turn.chat_id, locale),
                 conn=conn,
             )
         return len(items)

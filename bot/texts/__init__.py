@@ -23,6 +23,7 @@ from bot.texts import (
     queue_stats,
     replies,
     resolve,
+    rules,
     security,
     sla,
     sync,
@@ -64,6 +65,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     resolve.TEXTS,
     desk.TEXTS,
     digest.TEXTS,
+    rules.TEXTS,
 )
 
 

@@ -164,25 +164,25 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "ai.panel": {
         "ru": (
-            "🤖 <b>Черновики ИИ · {shop}</b> (магазин #{id})\n"
+            "🤖 <b>Черновики ИИ · {shop}</b>\n"
             "Тон: {tone}\n"
             "Инструкции: {instructions}\n"
             "Автоответ: {auto}\n"
             "Темы автоответа: {intents}\n\n"
             "Изменить текстом:\n"
-            "<code>/ai_tone {id} дружелюбно, на «вы»</code>\n"
-            "<code>/ai_instructions {id} Доставка 1–3 дня, возврат через Ozon</code>\n"
+            "<code>/ai_tone {shop} дружелюбно, на «вы»</code>\n"
+            "<code>/ai_instructions {shop} Доставка 1–3 дня, возврат через Ozon</code>\n"
             "(«-» вместо текста очищает)"
         ),
         "en": (
-            "🤖 <b>AI drafts · {shop}</b> (shop #{id})\n"
+            "🤖 <b>AI drafts · {shop}</b>\n"
             "Tone: {tone}\n"
             "Instructions: {instructions}\n"
             "Auto-reply: {auto}\n"
             "Auto-reply topics: {intents}\n\n"
             "Change by text:\n"
-            "<code>/ai_tone {id} friendly, polite</code>\n"
-            "<code>/ai_instructions {id} Delivery takes 1–3 days, returns via Ozon</code>\n"
+            "<code>/ai_tone {shop} friendly, polite</code>\n"
+            "<code>/ai_instructions {shop} Delivery takes 1–3 days, returns via Ozon</code>\n"
             "(“-” instead of the text clears it)"
         ),
     },
@@ -198,12 +198,12 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "ai.saved": {"ru": "Сохранено.", "en": "Saved."},
     "ai.usage": {
         "ru": (
-            "Формат: <code>{command} НОМЕР_МАГАЗИНА текст</code> (номер — в /ai); "
-            "<code>{command} НОМЕР_МАГАЗИНА {clear}</code> очищает."
+            "Напишите так: <code>{command} Магазин текст</code> (название магазина можно "
+            "не писать, если он один); <code>{command} Магазин {clear}</code> очищает."
         ),
         "en": (
-            "Format: <code>{command} SHOP_NUMBER text</code> (the number is in /ai); "
-            "<code>{command} SHOP_NUMBER {clear}</code> clears it."
+            "Write it as <code>{command} Shop text</code> (the shop's name may be left out "
+            "when there is one); <code>{command} Shop {clear}</code> clears it."
         ),
     },
     "ai.too_long": {

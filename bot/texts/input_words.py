@@ -35,17 +35,25 @@ PRIORITIES: Vocabulary[str] = {
     "en": {"urgent": "urgent", "high": "high", "normal": "normal", "low": "low"},
 }
 
-#: The kind of a /rules add rule (storage.records.SlaRule.kind).
+#: The kind of a /rules add rule (storage.records.SlaRule.kind); a kind may be several
+#: words ("первое сообщение"), the longest one the arguments start with wins.
 RULE_KINDS: Vocabulary[str] = {
     "ru": {
+        "ключевые слова": "keyword",
         "слова": "keyword",
         "слово": "keyword",
+        "шаблон": "regex",
         "регулярка": "regex",
+        "первое сообщение": "first_message",
         "первое": "first_message",
+        "с заказом": "has_order",
         "заказ": "has_order",
         "с_заказом": "has_order",
+        "без заказа": "no_order",
         "без_заказа": "no_order",
+        "без ответа": "unanswered_at_least",
         "без_ответа": "unanswered_at_least",
+        "вне рабочего времени": "outside_hours",
         "вне_часов": "outside_hours",
         "ночью": "outside_hours",
     },

@@ -111,10 +111,15 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Bind a group (/setup) and add a shop first.",
     },
     "pick_seller": {
-        "ru": "У вас несколько магазинов, укажите номер первым словом:\n{sellers}",
-        "en": "You have several shops; put the number first:\n{sellers}",
+        "ru": (
+            "Для какого магазина? Нажмите кнопку или напишите название магазина после "
+            "команды, например: {command} {example}"
+        ),
+        "en": (
+            "Which shop? Tap a button or put the shop's name after the command, "
+            "e.g. {command} {example}"
+        ),
     },
-    "pick_seller.line": {"ru": "{id} — {name}", "en": "{id} — {name}"},
     # /rules
     "rules.title": {
         "ru": "Правила приоритета «{shop}» (сверху вниз, первое совпадение решает):",
@@ -127,7 +132,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "rules.help": {
         "ru": (
             "Команды:\n"
-            "/rules {add} &lt;приоритет&gt; &lt;тип&gt; [слова|regex|N]\n"
+            "/rules {add} &lt;приоритет&gt; &lt;тип&gt; [слова | шаблон | N]\n"
             "/rules {move} &lt;№&gt; &lt;новый №&gt;\n/rules {delete} &lt;№&gt;\n"
             "/rules {reset} — по умолчанию\n"
             "Приоритеты: {priorities}.\n"
@@ -144,20 +149,18 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "rules.hint.keyword": {"ru": "(слова через запятую)", "en": "(comma-separated words)"},
     "rules.hint.unanswered_at_least": {"ru": "N", "en": "N"},
-    "rules.kind.keyword": {"ru": "слова: {pattern}", "en": "words: {pattern}"},
-    "rules.kind.regex": {"ru": "regex: {pattern}", "en": "regex: {pattern}"},
+    "rules.kind.keyword": {"ru": "ключевые слова: {pattern}", "en": "words: {pattern}"},
     "rules.kind.first_message": {"ru": "первое сообщение в чате", "en": "first message in a chat"},
-    "rules.kind.has_order": {"ru": "есть заказ", "en": "linked to an order"},
+    "rules.kind.has_order": {"ru": "с заказом", "en": "linked to an order"},
     "rules.kind.no_order": {"ru": "без заказа", "en": "no order"},
     "rules.kind.unanswered_at_least": {
         "ru": "не меньше {threshold} {threshold:plural:сообщения|сообщений|сообщений} без ответа",
         "en": "at least {threshold} unanswered {threshold:plural:message|messages}",
     },
-    "rules.kind.outside_hours": {"ru": "вне рабочих часов", "en": "outside business hours"},
+    "rules.kind.outside_hours": {"ru": "вне рабочего времени", "en": "outside business hours"},
     "rules.line": {"ru": "{n}. {priority} ← {what}{off}", "en": "{n}. {priority} ← {what}{off}"},
     "rules.disabled": {"ru": " (выкл.)", "en": " (off)"},
     "rules.bad": {"ru": "Не понял правило: {reason}", "en": "Could not read the rule: {reason}"},
-    "rules.done": {"ru": "Готово.", "en": "Done."},
     # /targets
     "targets.title": {
         "ru": "Сроки ответа «{shop}» (цель / жёсткий лимит):",
@@ -167,8 +170,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "targets.help": {
         "ru": (
             "Изменить: /targets &lt;приоритет&gt; &lt;цель&gt; &lt;лимит&gt;, "
-            "например /targets urgent 30m 1h\n"
-            "Приоритеты: {priorities}.\nСроки: 30m, 4h, 1h30m; единицы: {units}."
+            "например /targets срочный 30м 1ч\n"
+            "Приоритеты: {priorities}.\nСроки: 30м, 4ч, 1ч30м; единицы: {units}."
         ),
         "en": (
             "Change: /targets &lt;priority&gt; &lt;target&gt; &lt;limit&gt;, "
@@ -288,11 +291,11 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "the regular expression is invalid",
     },
     "sla.error.need_count": {
-        "ru": "укажите число сообщений, например: без_ответа 3",
+        "ru": "укажите число сообщений, например: без ответа 3",
         "en": "give the number of messages, e.g. unanswered 3",
     },
     "sla.error.duration": {
-        "ru": "«{word}» — не срок; пишите, например, 30m или 4h",
+        "ru": "«{word}» — не срок; пишите, например, 30м или 4ч",
         "en": "“{word}” is not a duration like 30m or 4h",
     },
     "sla.error.range": {
@@ -315,7 +318,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "sla.error.time": {"ru": "{word} — такого времени нет", "en": "{word} is not a time"},
     "sla.error.nothing": {"ru": "нечего менять", "en": "nothing to change"},
     "sla.error.hours_first": {
-        "ru": "начните с часов работы, например 09:00-21:00, или напишите off",
+        "ru": "начните с часов работы, например 09:00-21:00, или напишите выкл",
         "en": "start with working hours like 09:00-21:00, or off",
     },
     "sla.error.day_order": {

@@ -9,6 +9,7 @@ from typing import Any
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 
 from bot.drafts.callbacks import AUTO_TOGGLE, AiCallback
+from bot.shop_choice import ShopCallback
 from storage.database import Database
 from storage.records import Seller
 from tests.support.handlers import (
@@ -100,7 +101,7 @@ async def test_a_panel_button_in_a_group_the_bot_does_not_serve_is_refused(
 async def test_ai_tone_in_the_group_answers_through_the_outbox(hw: HandlerWorld) -> None:
     workspace = await hw.bound_group()
     seller = await hw.add_seller(workspace)
-    asked = hw.message(BORIS, f"/ai_tone {seller.id} дружелюбно", GROUP_ID)
+    asked = hw.message(BORIS, "/ai_tone Обувь дружелюбно", GROUP_ID)
     assert shown(await hw.feed("message", asked)) == []
     assert (await hw.db.sellers.get(seller_id=seller.id)).ai_tone == "дружелюбно"
     [post] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
@@ -116,7 +117,7 @@ async def test_a_stranger_gets_no_panel_and_cannot_set_a_tone_in_private(
     seller = await hw.add_seller(workspace)  # Gleb is not even a member of the group
     [none] = texts(await hw.say(GLEB, "/ai"))
     assert none == says("ai.none").template
-    [refusal] = texts(await hw.say(GLEB, f"/ai_tone {seller.id} грубо"))
+    [refusal] = texts(await hw.say(GLEB, "/ai_tone Обувь грубо"))
     assert refusal == says("ai.not_admin").template
     assert (await hw.db.sellers.get(seller_id=seller.id)).ai_tone == ""
 
@@ -145,11 +146,18 @@ def _nothing_secret(requests: list[TelegramMethod[Any]]) -> bool:
 
 
 async def test_a_group_command_cannot_change_another_groups_shop(hw: HandlerWorld) -> None:
+    """Shops are named, not numbered, and a group only knows its own; a forged "which
+    shop?" button naming the other group's shop is refused."""
     own, foreign = await _two_groups(hw)
-    await hw.say(BORIS, f"/ai_tone {foreign.id} грубо", GROUP_ID)
-    await hw.say(BORIS, f"/ai_tone {own.id} мягко", GROUP_ID)
+    await hw.say(BORIS, "/ai_tone мягко", GROUP_ID)
+    pending = await hw.db.pending_commands.save(
+        tg_user_id=BORIS.id, command="ai_tone", args="грубо"
+    )
+    forged = ShopCallback(c="ai_tone", p=pending, s=foreign.id)
+    answer = await hw.press(BORIS, forged, chat_id=GROUP_ID)
+    assert answer.show_alert and answer.text == says("ai.not_admin").template
     delivered = await hw.deliver()
-    assert texts(delivered) == [says("ai.not_admin").template, says("ai.saved").template]
+    assert texts(delivered) == [says("ai.saved").template]
     assert (await hw.db.sellers.get(seller_id=own.id)).ai_tone == "мягко"
     assert (await hw.db.sellers.get(seller_id=foreign.id)).ai_tone == ""
     assert _nothing_secret(delivered)

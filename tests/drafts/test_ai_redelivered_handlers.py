@@ -17,7 +17,7 @@ from tests.support.texts import has, says
 async def test_a_redelivered_ai_tone_is_answered_once(hw: HandlerWorld) -> None:
     workspace = await hw.bound_group()
     seller = await hw.add_seller(workspace)
-    sent = hw.message(BORIS, f"/ai_tone {seller.id} мягко", GROUP_ID)
+    sent = hw.message(BORIS, "/ai_tone мягко", GROUP_ID)
     await hw.feed("message", sent)
     [saved] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
     assert has(saved.text, says("ai.saved"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.access import Role
-from bot.drafts.ai_settings import AiSettings, panel, parse_text_command
+from bot.drafts.ai_settings import AiSettings, panel
 from storage.database import Database
 from storage.records import Workspace
 from tests.storage.factories import make_seller_with_chat
@@ -73,13 +73,6 @@ async def test_turning_auto_reply_on_allows_thanks_first(db: Database) -> None:
     assert "Auto-reply: on" in body and "Auto-reply topics: thanks" in body
     datas = [b.callback_data for row in keyboard.inline_keyboard for b in row]
     assert all(d is not None and len(d.encode()) <= 64 for d in datas)
-
-
-def test_text_command_arguments() -> None:
-    assert parse_text_command("3 дружелюбно, на «вы»") == (3, "дружелюбно, на «вы»")
-    assert parse_text_command("дружелюбно") is None
-    assert parse_text_command("3") is None
-    assert parse_text_command(None) is None
 
 
 async def test_a_button_handled_twice_sets_the_same_state_not_the_previous_one(

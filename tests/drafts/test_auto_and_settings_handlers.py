@@ -116,8 +116,8 @@ async def test_ai_settings_from_a_private_chat(hw: HandlerWorld, llm: LlmEmulato
     seller = await hw.db.sellers.get(seller_id=seller.id)
     assert seller.auto_reply_intents == ["thanks", "delivery"]
 
-    await hw.say(BORIS, f"/ai_tone {seller.id} дружелюбно, на «вы»")
-    await hw.say(BORIS, f"/ai_instructions {seller.id} Доставка 1–3 дня")
+    await hw.say(BORIS, "/ai_tone Обувь дружелюбно, на «вы»")
+    await hw.say(BORIS, "/ai_instructions Доставка 1–3 дня")  # the only shop
     current = await hw.db.sellers.get(seller_id=seller.id)
     assert current.ai_tone == "дружелюбно, на «вы»" and current.ai_instructions != ""
     buyer_message(hw, "Есть ли такая же в синем цвете?")

@@ -26,6 +26,11 @@ from bot.guardrails.rules import check
         ("Спасибо! А курьер заберёт сам?", Intent.DELIVERY),
         ("Здравствуйте", Intent.OTHER),
         ("Есть ли в другом цвете?", Intent.OTHER),
+        ("Пришёл другого цвета", Intent.DEFECT),
+        ("Не тот размер", Intent.DEFECT),
+        ("Прислали другой цвет", Intent.DEFECT),
+        ("Пришла не того размера", Intent.DEFECT),
+        ("Цвет не совпадает с фото", Intent.DEFECT),
     ],
 )
 def test_detect(text: str, intent: Intent) -> None:

@@ -62,11 +62,13 @@ async def test_an_admin_configures_rules_targets_and_hours_in_private(hw: Handle
     assert has(listing, says("rules.title", shop="Обувь")) and has(listing, says("rules.help"))
     assert has(listing, says("rules.kind.keyword", pattern="брак"))
     added = await ask(hw, BORIS, "/rules add urgent regex возврат\\s+денег")
-    assert has(added, says("rules.kind.regex", pattern="возврат\\s+денег"))
+    assert has(added, says("rules.added_above", n=3))  # one line, no raw regex
+    assert has(added, says("rules.kind.regex", words="возврат, денег"))
+    assert "\\s" not in added and not has(added, says("rules.help"))
     assert has(await ask(hw, BORIS, "/rules del 9"), says("sla.error.number_range", count=6))
 
     assert has(await ask(hw, BORIS, "/targets urgent 15m 45m"),
-               says("targets.line", target="15 мин", hard="45 мин"))  # fmt: skip
+               says("targets.saved", target="15 мин", hard="45 мин"))  # fmt: skip
     assert has(await ask(hw, BORIS, "/targets urgent 2h 1h"), says("targets.bad"))
 
     shown = await ask(hw, BORIS, "/hours 10:00-19:00 пн-пт Asia/Yekaterinburg")
@@ -95,7 +97,7 @@ async def test_an_admin_configures_in_the_group_with_a_reply_there(hw: HandlerWo
     assert texts(await hw.feed("message", asked)) == []
     [post] = [r for r in await hw.deliver() if isinstance(r, SendMessage)]
     assert post.chat_id == GROUP_ID
-    assert has(post.text, says("targets.line", target="2 ч", hard="4 ч"))
+    assert has(post.text, says("targets.saved", target="2 ч", hard="4 ч"))
     assert post.reply_parameters is not None
     assert post.reply_parameters.message_id == asked["message_id"]
 

@@ -59,6 +59,15 @@ DEFAULTS = [
         ("Экран треснул при распаковке", False, 1, "urgent"),
         ("Спасибо, но пришёл брак", False, 1, "urgent"),  # the urgent rule comes first
         ("Подскажите, пожалуйста, цвет", False, 1, "normal"),
+        # Thanks without a question in a new chat: low, not "first message → high".
+        ("Спасибо большое, всё отлично!", True, 1, "low"),
+        ("Спасибо! А когда доставка?", True, 1, "high"),  # a question: the new chat decides
+        # A wrong colour or size is a wrong item.
+        ("Пришёл другого цвета", False, 1, "urgent"),
+        ("Не тот размер", True, 1, "urgent"),
+        ("Прислали другой цвет", False, 1, "urgent"),
+        ("Размер не тот, что заказывала", False, 1, "urgent"),
+        ("А есть другого цвета?", False, 1, "normal"),  # a question about the range
     ],
 )
 def test_default_rules(message: str, first: bool, unanswered: int, expected: str) -> None:

@@ -19,6 +19,7 @@ EXPECTED_TABLES = {
     "seller_leases", "tg_budget",
     "push_inbox",
     "workspace_digests",
+    "pending_commands",
 }  # fmt: skip
 
 
