@@ -14,6 +14,7 @@ from bot.texts import (
     agents,
     core,
     drafts,
+    handover,
     marketplaces,
     outbox,
     push,
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    handover.TEXTS,
 )
 
 

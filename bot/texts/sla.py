@@ -18,7 +18,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "command.rules": {"ru": "Правила приоритета", "en": "Priority rules"},
     "command.targets": {"ru": "Сроки ответа по приоритетам", "en": "Response targets"},
     "command.hours": {"ru": "Рабочие часы", "en": "Business hours"},
-    "prio.urgent": {"ru": "🔴 срочно", "en": "🔴 urgent"},
+    "prio.urgent": {"ru": "🔴 срочный", "en": "🔴 urgent"},
     "prio.high": {"ru": "🟠 высокий", "en": "🟠 high"},
     "prio.normal": {"ru": "🟢 обычный", "en": "🟢 normal"},
     "prio.low": {"ru": "⚪ низкий", "en": "⚪ low"},
@@ -33,7 +33,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "dur.min": {"ru": "{m} мин", "en": "{m} min"},
     "dur.hour": {"ru": "{h} ч", "en": "{h} h"},
     "dur.hour_min": {"ru": "{h} ч {m} мин", "en": "{h} h {m} min"},
-    "dur.day": {"ru": "{d} д {h} ч", "en": "{d} d {h} h"},
+    "dur.day": {"ru": "{d} {d:plural:день|дня|дней}", "en": "{d} {d:plural:day|days}"},
     # Notices (the ticker).
     "notice.warned": {
         "ru": "⏳ Прошла половина срока ответа ({priority}), {left}.",
