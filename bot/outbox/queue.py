@@ -8,7 +8,7 @@ tick.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.outbox.kinds import Kind, Notice, Payload, encode, kind_of
@@ -77,6 +77,7 @@ async def enqueue_notice(
     reply_to: int | None = None,
     turn_id: int | None = None,
     priority: int = PRIORITY_AGENT_FEEDBACK,
+    buttons: Sequence[tuple[str, str]] = (),
     conn: Executor | None = None,
 ) -> int | None:
     """The one way to queue a notice (HTML), once per ``key``: in the chat's topic when
@@ -84,7 +85,13 @@ async def enqueue_notice(
     (or use :meth:`Outbox.notice`, which does)."""
     return await enqueue(
         db,
-        Notice(text=text, reply_to=reply_to, thread_id=thread_id, turn_id=turn_id),
+        Notice(
+            text=text,
+            reply_to=reply_to,
+            thread_id=thread_id,
+            turn_id=turn_id,
+            buttons=tuple(buttons),
+        ),
         workspace_id=workspace_id,
         priority=priority,
         chat_id=chat_id,
@@ -141,6 +148,7 @@ class Outbox:
         reply_to: int | None = None,
         turn_id: int | None = None,
         priority: int = PRIORITY_AGENT_FEEDBACK,
+        buttons: Sequence[tuple[str, str]] = (),
         conn: Executor | None = None,
     ) -> int | None:
         """Tell people something (HTML), once per ``key``: in the chat's topic when
@@ -155,6 +163,7 @@ class Outbox:
             reply_to=reply_to,
             turn_id=turn_id,
             priority=priority,
+            buttons=buttons,
             conn=conn,
         )
         self._kick()

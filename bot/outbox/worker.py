@@ -29,7 +29,12 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import LinkPreviewOptions, ReactionTypeEmoji
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReactionTypeEmoji,
+)
 
 from bot.log_context import log_ids
 from bot.outbox.kinds import CONTENT_KINDS, Kind, Notice, Reaction, decode
@@ -333,6 +338,13 @@ class OutboxWorker:
                 "message_id": notice.reply_to,
                 "allow_sending_without_reply": True,
             }
+        if notice.buttons:
+            kwargs["reply_markup"] = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [InlineKeyboardButton(text=label, callback_data=data)]
+                    for label, data in notice.buttons
+                ]
+            )
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,

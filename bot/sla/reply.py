@@ -14,11 +14,12 @@ from dataclasses import dataclass
 class Reply:
     """What to answer the person with (a callback answer or a message); ``None`` text
     means say nothing (the answer went to the topic). ``png`` is a chart sent with the
-    text (/stats)."""
+    text (/stats); ``buttons`` are (label, callback data) rows under a group answer."""
 
     text: str | None
     alert: bool = False
     png: bytes | None = None
+    buttons: tuple[tuple[str, str], ...] = ()
 
 
 SILENT = Reply(None)

@@ -116,6 +116,7 @@ class GroupAnswers:
                 key=place.dedup_key,
                 thread_id=place.thread_id,
                 reply_to=place.message_id,
+                buttons=reply.buttons,
             )
             return True
         await self._outbox.put(
@@ -150,5 +151,6 @@ class GroupAnswers:
             key=key,
             chat_id=chat_id,
             reply_to=reply_to,
+            buttons=reply.buttons,
         )
         return True

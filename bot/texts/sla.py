@@ -80,10 +80,6 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "👐 {agent} больше не ведёт этот чат.",
         "en": "👐 {agent} released this chat.",
     },
-    "claim.assigned": {
-        "ru": "👉 Чат передан: теперь его ведёт {agent} (решение {admin}).",
-        "en": "👉 {admin} handed this chat to {agent}.",
-    },
     "claim.ok": {"ru": "Чат ваш", "en": "The chat is yours"},
     "claim.already_yours": {"ru": "Чат уже ваш", "en": "Already yours"},
     "claim.owned_by": {"ru": "Чат уже ведёт {agent}", "en": "{agent} already owns it"},
@@ -97,14 +93,6 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Use this command in a buyer chat topic.",
     },
     "claim.forbidden": {"ru": "Нет доступа", "en": "Not allowed"},
-    "assign.usage": {
-        "ru": "Передать чат: /assign @username (или ответом на сообщение сотрудника).",
-        "en": "Hand a chat over: /assign @username (or reply to the person's message).",
-    },
-    "assign.unknown": {
-        "ru": "Не знаю такого сотрудника: он должен хоть раз написать в группе.",
-        "en": "I don't know this person yet: they must write in the group once.",
-    },
     "admin_only": {"ru": "Это может только админ.", "en": "Only an admin can do this."},
     "no_workspace": {
         "ru": "Сначала подключите группу (/setup) и магазин.",
