@@ -14,7 +14,10 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "Отчёт: сроки ответов и график",
         "en": "Report: response times, chart",
     },
-    "command.assign": {"ru": "Передать чат агенту", "en": "Hand a chat to an agent"},
+    "command.assign": {
+        "ru": "Передать чат сотруднику (в теме)",
+        "en": "Hand this chat to a person (in its topic)",
+    },
     "command.rules": {"ru": "Правила приоритета", "en": "Priority rules"},
     "command.targets": {"ru": "Сроки ответа по приоритетам", "en": "Response targets"},
     "command.hours": {"ru": "Рабочие часы", "en": "Business hours"},
