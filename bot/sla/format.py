@@ -9,15 +9,15 @@ from bot.texts import Html, Locale, markup, text
 
 
 def duration(value: timedelta, locale: Locale) -> str:
-    """Short human duration: "25 мин", "3 ч 10 мин", "2 дня 4 ч", "1 день" (rounded down to
-    minutes; days are spelled out with their plural, an empty hours part is left out)."""
+    """Short human duration: "25 мин", "3 ч 10 мин", "2 дня 4 ч", "1 день" (rounded down
+    to minutes; a zero part is left out, never "1 д 0 ч")."""
     minutes = max(0, int(value.total_seconds() // 60))
     hours, mins = divmod(minutes, 60)
     days, hours_in_day = divmod(hours, 24)
     if days and hours_in_day:
-        return text("dur.day_hour", locale, d=days, h=hours_in_day)
+        return text("dur.day", locale, d=days, h=hours_in_day)
     if days:
-        return text("dur.day", locale, d=days)
+        return text("dur.days", locale, d=days)
     if hours and mins:
         return text("dur.hour_min", locale, h=hours, m=mins)
     if hours:

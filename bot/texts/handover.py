@@ -8,11 +8,9 @@ from __future__ import annotations
 from bot.texts.locale import Locale
 
 TEXTS: dict[str, dict[Locale, str]] = {
-    # bot.sla.format.duration: days and hours together («2 дня 3 ч»); see "dur.day".
-    "dur.day_hour": {
-        "ru": "{d} {d:plural:день|дня|дней} {h} ч",
-        "en": "{d} {d:plural:day|days} {h} h",
-    },
+    # bot.sla.format.duration: whole days («1 день», «5 дней»); "dur.day" has the hours.
+    # The helper "queue" adds the same key in bot/texts/queue_stats.py: keep one at merge.
+    "dur.days": {"ru": "{d} {d:plural:день|дня|дней}", "en": "{d} {d:plural:day|days}"},
     "handover.assigned": {
         "ru": "👉 {agent}, теперь этот чат ведёте вы. Передаёт: {admin}.",
         "en": "👉 {agent}, this chat is yours now, handed over by {admin}.",

@@ -36,7 +36,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "dur.min": {"ru": "{m} мин", "en": "{m} min"},
     "dur.hour": {"ru": "{h} ч", "en": "{h} h"},
     "dur.hour_min": {"ru": "{h} ч {m} мин", "en": "{h} h {m} min"},
-    "dur.day": {"ru": "{d} {d:plural:день|дня|дней}", "en": "{d} {d:plural:day|days}"},
+    "dur.day": {"ru": "{d} {d:plural:день|дня|дней} {h} ч", "en": "{d} {d:plural:day|days} {h} h"},
     # Notices (the ticker).
     "notice.warned": {
         "ru": "⏳ Прошла половина срока ответа ({priority}), {left}.",
