@@ -130,6 +130,26 @@ class AgentRepo(Repository):
         )
         return to_records(Member, rows)
 
+    async def answerers(
+        self, *, workspace_id: int, everyone: bool = False, conn: Executor | None = None
+    ) -> list[Agent]:
+        """The people a chat may be handed to here: members still in the group, allowed to
+        write, and admins or allowed to answer buyers (the /agents switch); by name.
+        ``everyone``: every member ever seen here, so a name can be refused for its reason."""
+        rows = await self._db(conn).fetch(
+            f"""
+            SELECT {columns(Agent, "a.")} FROM workspace_members m
+              JOIN agents a ON a.id = m.agent_id
+             WHERE m.workspace_id = $1
+               AND ($2 OR (m.left_at IS NULL AND m.can_send
+                           AND (m.role = 'admin' OR m.can_reply)))
+             ORDER BY lower(a.display_name), a.id
+            """,
+            workspace_id,
+            everyone,
+        )
+        return to_records(Agent, rows)
+
     async def remove_member(
         self, *, workspace_id: int, agent_id: int, conn: Executor | None = None
     ) -> bool:

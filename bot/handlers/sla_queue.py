@@ -1,6 +1,6 @@
-"""Claiming chats (the "Take" button, /take, /release, /assign) and /queue with its filter
-buttons: parse the update, call the service (bot.sla.commands, bot.sla.queue_commands),
-answer."""
+"""Claiming chats (the "Take" button, /take, /release, /assign and its people buttons) and
+/queue with its filter buttons: parse the update, call the service (bot.sla.commands,
+bot.sla.queue_commands), answer."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.outbox.worker import NO_PREVIEW
 from bot.sla.callbacks import ClaimCallback, QueueCallback
 from bot.sla.claims import Action
 from bot.sla.commands import ClaimCommands, TopicMessage
+from bot.sla.handover import AssignCallback
 from bot.sla.queue_commands import QueueCommands
 from bot.sla.reply import markup
 from bot.sla.scope import GroupAnswers, Place
@@ -41,6 +42,26 @@ async def on_claim_button(
     reply = await claims.press_take(
         tg_chat_id=query.message.chat.id,
         chat_id=callback_data.chat,
+        presser=presser(query.from_user),
+        query_id=query.id,
+        locale=locale,
+    )
+    await query.answer(visible(reply.text or ""), show_alert=reply.alert)
+
+
+async def on_assign_button(
+    query: CallbackQuery,
+    callback_data: AssignCallback,
+    claims: ClaimCommands,
+    locale: Locale,
+) -> None:
+    if query.message is None:
+        await query.answer(text("claim.forbidden", locale), show_alert=True)
+        return
+    reply = await claims.press_assign(
+        tg_chat_id=query.message.chat.id,
+        chat_id=callback_data.chat,
+        agent_id=callback_data.agent,
         presser=presser(query.from_user),
         query_id=query.id,
         locale=locale,
@@ -76,7 +97,8 @@ async def assign(
     sla_answers: GroupAnswers,
     locale: Locale,
 ) -> None:
-    """/assign @user (or in reply to the person's message), admins only, in a topic."""
+    """/assign [@user | name] (or in reply to the person's message), admins only, in a
+    topic; without a name the answer offers buttons of the people who may answer."""
     person = person_of(message)
     if person is None:
         return
@@ -93,7 +115,7 @@ async def assign(
     reply = await claims.assign(
         _where(message),
         person,
-        username=args.split()[0] if args else None,
+        name=args or None,
         replied_to=replied_to,
         locale=locale,
     )
@@ -161,6 +183,7 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_claim_button, ClaimCallback.filter())
     router.callback_query.register(on_queue_button, QueueCallback.filter())
+    router.callback_query.register(on_assign_button, AssignCallback.filter())
     router.message.register(
         topic_only, Command("take", "release", "assign"), F.chat.type == "private"
     )

@@ -51,7 +51,8 @@ class MessagePost:
 @dataclass(frozen=True, slots=True)
 class Notice:
     """A short bot message (HTML). The row's chat means its topic; else ``thread_id``;
-    neither means General. With ``turn_id`` it is dropped once that turn is answered."""
+    neither means General. With ``turn_id`` it is dropped once that turn is answered.
+    ``buttons`` are (label, callback data) pairs, one per row (e.g. whom to hand a chat)."""
 
     text: str
     reply_to: int | None = None

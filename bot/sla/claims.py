@@ -16,6 +16,7 @@ from bot.sla.callbacks import ClaimCallback
 from bot.texts import Locale, text
 from storage.database import Database
 from storage.errors import NotFound
+from storage.records import Agent
 
 
 def claim_keyboard(chat_id: int, locale: Locale) -> InlineKeyboardMarkup:
@@ -85,9 +86,15 @@ def decide(  # noqa: PLR0911 - a decision table, one return per cell
 
 @dataclass(frozen=True, slots=True)
 class ClaimResult:
+    """The outcome, the owner now, and (for mentions in a handover) who owned the chat
+    before and who acted."""
+
     outcome: Outcome
     owner_id: int | None
     owner_name: str | None
+    owner: Agent | None = None
+    previous: Agent | None = None
+    actor_id: int | None = None
 
 
 async def apply(
@@ -121,14 +128,19 @@ async def apply(
             )
             if status.endswith(" 0"):
                 continue  # someone else changed the owner meanwhile: look again
-        return ClaimResult(verdict.outcome, verdict.new_owner, await _name(db, verdict.new_owner))
+        owner = await _agent(db, verdict.new_owner)
+        previous = await _agent(db, chat.owner_agent_id)
+        return ClaimResult(
+            verdict.outcome, verdict.new_owner, owner.display_name if owner else None,
+            owner=owner, previous=previous, actor_id=actor,
+        )  # fmt: skip
     raise RuntimeError(f"chat {chat_id}: owner keeps changing")
 
 
-async def _name(db: Database, agent_id: int | None) -> str | None:
+async def _agent(db: Database, agent_id: int | None) -> Agent | None:
     if agent_id is None:
         return None
     try:
-        return (await db.agents.get(agent_id=agent_id)).display_name
+        return await db.agents.get(agent_id=agent_id)
     except NotFound:
         return None

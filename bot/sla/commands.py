@@ -1,4 +1,5 @@
-"""The SLA claim commands as a service: the "Take" button, /take, /release, /assign.
+"""The SLA claim commands as a service: the "Take" button, /take, /release, /assign (and
+its buttons of people to hand the chat to).
 
 Plain inputs (who, where, what) → a plain :class:`Reply` the handler renders; what the
 topic must be told (who owns the chat now) is handed here to
@@ -12,7 +13,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.access import AccessControl, Presser, Role
+from bot.access import AccessControl, Presser, Refusal, Role
+from bot.sla import handover
 from bot.sla.claims import Action, ClaimResult, Outcome, apply
 from bot.sla.reply import SILENT, Reply
 from bot.sla.scope import GroupAnswers, command_key
@@ -32,6 +34,11 @@ _REFUSALS = {
     Outcome.NOBODY_OWNS: "claim.nobody_owns",
     Outcome.FORBIDDEN: "admin_only",
 }
+_CANNOT_TAKE = {
+    Refusal.NOT_MEMBER: "handover.not_member",
+    Refusal.NOT_ALLOWED: "handover.not_allowed",
+    Refusal.RESTRICTED: "handover.restricted",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,10 @@ class TopicMessage:
 
 
 def result_text(result: ClaimResult, locale: Locale, actor_name: str) -> str:
+    """What the topic (or the presser) is told; someone else's chat taken over or released
+    by an admin mentions that person, so they learn it is no longer theirs."""
+    if (handed := handover.claim_text(result, locale, actor_name)) is not None:
+        return handed
     if result.outcome is Outcome.RELEASED:
         return text("claim.released", locale, agent=actor_name)
     key = _ANNOUNCED.get(result.outcome) or _REFUSALS[result.outcome]
@@ -138,12 +149,15 @@ class ClaimCommands:
         where: TopicMessage,
         admin: Presser,
         *,
-        username: str | None,
+        name: str | None,
         replied_to: Presser | None,
         locale: Locale,
     ) -> Reply:
-        """/assign @user (or in reply to the person's message): admins only, in a topic;
-        the owner changes, the audit line is written, and the topic is told."""
+        """/assign [name] (or in reply to the person's message): admins only, in a topic.
+
+        Without a name, the answer offers a button per person who may answer here; a name
+        (@username, full or first name) that fits several offers those; one that fits
+        nobody says so and lists the names known. The answer goes to the topic."""
         found = await self.topic_chat(where)
         if found is None:
             return Reply(text("claim.not_a_topic", locale))
@@ -151,26 +165,86 @@ class ClaimCommands:
         locale = workspace.locale
         if await self._role(admin, workspace) < Role.ADMIN:
             return Reply(text("admin_only", locale))
-        target: Agent | None = None
-        if username:
-            target = await self._queue.agent_by_username(username=username)
-        elif replied_to is not None:
+        if not name and replied_to is not None:
             target = await self._agent(replied_to)
-        if target is None:
-            return Reply(text("assign.unknown" if username else "assign.usage", locale))
-        target_role = await self._access.role(
-            tg_user_id=target.tg_user_id,
-            workspace=workspace,
-            display_name=target.display_name,
-            username=target.username,
-        )
-        if target_role < Role.AGENT:
-            return Reply(text("assign.unknown", locale))
+        else:
+            picked = await self._pick(name, workspace, chat)
+            if isinstance(picked, Reply):
+                return picked
+            target = picked
+        return await self._hand_over(workspace, chat, admin, target, key=where.dedup_key,
+                                     reply_to=where.message_id)  # fmt: skip
+
+    async def _pick(self, name: str | None, workspace: Workspace, chat: Chat) -> Agent | Reply:
+        """The one person ``name`` means, or the answer that offers buttons or says why
+        nobody fits."""
+        locale = workspace.locale
+        known = await self._db.agents.answerers(workspace_id=workspace.id)
+        if not name:
+            others = [a for a in known if a.id != chat.owner_agent_id]
+            if not others:
+                return Reply(text("handover.nobody_known", locale))
+            return Reply(text("handover.pick", locale),
+                         buttons=handover.agent_buttons(chat.id, others))  # fmt: skip
+        matches = handover.find_agents(name, known)
+        if not matches:  # someone known here who may not take it: refused with the reason
+            everyone = await self._db.agents.answerers(workspace_id=workspace.id, everyone=True)
+            matches = handover.find_agents(name, everyone)[:1]
+        if not matches and name.startswith("@"):  # seen elsewhere, not (yet) a member here
+            seen = await self._queue.agent_by_username(username=name)
+            matches = [seen] if seen is not None else []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            return Reply(text("handover.ambiguous", locale, name=name),
+                         buttons=handover.agent_buttons(chat.id, matches))  # fmt: skip
+        if not known:
+            return Reply(text("handover.unknown_nobody", locale, name=name))
+        return Reply(text("handover.unknown", locale, name=name, known=handover.names(known)))
+
+    async def press_assign(
+        self, *, tg_chat_id: int, chat_id: int, agent_id: int, presser: Presser, query_id: str,
+        locale: Locale,
+    ) -> Reply:  # fmt: skip
+        """A person's button under /assign: the chat must live in the group the button was
+        pressed in, the presser must be an admin there, and the person may answer there."""
+        try:
+            workspace = await self._db.workspaces.get_by_chat(tg_chat_id=tg_chat_id)
+            chat = await self._db.chats.get(chat_id=chat_id)
+            target = await self._db.agents.get(agent_id=agent_id)
+        except NotFound:
+            return Reply(text("claim.forbidden", locale), alert=True)
+        if chat.topic_workspace_id != workspace.id or workspace.state != "active":
+            return Reply(text("claim.forbidden", locale), alert=True)
+        locale = workspace.locale
+        if await self._role(presser, workspace) < Role.ADMIN:
+            return Reply(text("admin_only", locale), alert=True)
+        refused = await self._hand_over(workspace, chat, presser, target,
+                                        key=f"assigncb:{query_id}", reply_to=None)  # fmt: skip
+        if refused.text is not None:
+            return Reply(refused.text, alert=True)
+        return Reply(handover.done_text(target, locale))
+
+    async def _hand_over(
+        self, workspace: Workspace, chat: Chat, admin: Presser, target: Agent, *, key: str,
+        reply_to: int | None,
+    ) -> Reply:  # fmt: skip
+        """Give the chat to ``target`` if they may answer buyers here; the topic is told
+        with both owners mentioned. A refusal comes back as the reply, else SILENT."""
+        locale = workspace.locale
+        may = await self._access.answerer(
+            tg_user_id=target.tg_user_id, workspace=workspace,
+            display_name=target.display_name, username=target.username,
+        )  # fmt: skip
+        if isinstance(may, Refusal):
+            return Reply(text(_CANNOT_TAKE[may], locale, agent=target.display_name))
         acting = await self._agent(admin)
         result = await apply(
             self._db, chat_id=chat.id, action=Action.ASSIGN, actor=acting.id, is_admin=True,
             target=target.id,
         )  # fmt: skip
+        if result.previous is not None and result.previous.id == target.id:
+            return Reply(text("handover.already", locale, agent=target.display_name))
         await self._db.audit.record(
             actor_tg_user_id=admin.tg_user_id,
             action="sla.assign",
@@ -178,9 +252,8 @@ class ClaimCommands:
             seller_id=chat.seller_id,
             details={"chat_id": chat.id, "agent_id": target.id},
         )
-        body = text("claim.assigned", locale, admin=admin.name, agent=result.owner_name or "")
-        await self._announce(chat, workspace, key=where.dedup_key,
-                             body=body, reply_to=where.message_id)  # fmt: skip
+        body = handover.assigned_text(result, target, acting, locale)
+        await self._announce(chat, workspace, key=key, body=body, reply_to=reply_to)
         return SILENT
 
     async def _looked(self, chat_id: int, agent_id: int) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.access import AccessControl, Presser, Role
 from bot.outbox.kinds import SlaQueue, SlaStats
 from bot.outbox.queue import PRIORITY_AGENT_FEEDBACK, Outbox
-from bot.sla.reply import Reply
+from bot.sla.reply import Reply, markup
 from bot.texts import Locale
 from storage.database import Database
 from storage.records import Seller, Workspace
@@ -178,6 +178,7 @@ class GroupAnswers:
             key=key,
             chat_id=chat_id,
             reply_to=reply_to,
+            keyboard=markup(reply.buttons),
         )
         return True
 

@@ -16,6 +16,7 @@ from bot.texts import (
     desk,
     digest,
     drafts,
+    handover,
     marketplaces,
     onboarding,
     outbox,
@@ -66,6 +67,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     desk.TEXTS,
     digest.TEXTS,
     rules.TEXTS,
+    handover.TEXTS,
 )
 
 

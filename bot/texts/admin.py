@@ -19,7 +19,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "command.add_seller": {"ru": "Подключить магазин", "en": "Connect a shop"},
     "command.sellers": {"ru": "Магазины и их состояние", "en": "Shops and their state"},
     "command.groups": {
-        "ru": "Группы бота и запросы на подключение",
+        "ru": "Мои группы и запросы на подключение",
         "en": "Bot groups and binding requests",
     },
     # /setup
@@ -290,7 +290,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "add.group.open_private": {
         "ru": (
-            "Напишите мне в личный чат (нажмите на моё имя → «Написать» → Start) и "
+            "Напишите мне в личный чат (нажмите на моё имя → «Написать» → «Запустить») и "
             "повторите команду там."
         ),
         "en": (

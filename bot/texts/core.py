@@ -161,7 +161,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "seller_reason.auth_failed": {
         "ru": (
             "Ozon не принимает ключ API (неверный или отозван). Создайте новый ключ "
-            "в кабинете Ozon и замените его в боте."
+            "в кабинете Ozon и замените его через /sellers."
         ),
         "en": (
             "Ozon rejects the API key (wrong or revoked). Create a new key in the Ozon "
@@ -171,7 +171,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "seller_reason.premium_required": {
         "ru": (
             "Чаты с покупателями доступны только с подпиской Premium Plus или Premium Pro. "
-            "После продления бот подключится сам (проверка раз в 30 минут)."
+            "После продления я подключусь сам (проверяю раз в 30 минут)."
         ),
         "en": (
             "Buyer chats need a Premium Plus or Premium Pro subscription. Once it is "

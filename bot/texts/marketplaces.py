@@ -53,8 +53,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "reply_failed.file_rule": {"ru": "{detail}", "en": "{detail}"},
     "marketplace.unsupported": {
         "ru": (
-            "⚠️ Магазин «{shop}» на площадке, которую этот бот не обслуживает ({code}). "
-            "Обновите бота или удалите магазин (/sellers)."
+            "⚠️ Магазин «{shop}» на площадке, с которой я в этой версии не работаю "
+            "({code}). Установите мою новую версию или удалите магазин (/sellers)."
         ),
         "en": (
             "⚠️ The shop “{shop}” is on a marketplace this bot does not serve ({code}). "
@@ -72,7 +72,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "<code>/add_seller ozon Client-Id Api-Key [название]</code>\n"
             "<code>/add_seller wb токен [название]</code>\n"
             "<code>/add_seller ym Api-Key [название]</code>\n"
-            "Вместо wb можно wildberries, вместо ym — yandex или yandex_market.\n"
+            "Вместо <code>wb</code> можно <code>wildberries</code>, вместо <code>ym</code> — "
+            "<code>yandex</code> или <code>yandex_market</code>.\n"
             "Или просто /add_seller — и я спрошу всё по шагам."
         ),
         "en": (
@@ -179,7 +180,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "reply_failed.seller_removed.wildberries": {
         "ru": (
-            "⚠️ Не отправлено: магазин «{shop}» отключён от бота. Ответьте покупателю на "
+            "⚠️ Не отправлено: я больше не работаю с магазином «{shop}». Ответьте покупателю на "
             "портале WB или попросите администратора подключить магазин снова (/sellers)."
         ),
         "en": (
@@ -249,7 +250,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "seller_reason.auth_failed.wildberries": {
         "ru": (
             "Wildberries не принимает токен (неверный, отозван или истёк срок). Создайте новый "
-            "токен с категорией «Чат с покупателями» и замените его в боте (/sellers)."
+            "токен с категорией «Чат с покупателями» и замените его через /sellers."
         ),
         "en": (
             "Wildberries rejects the token (wrong, revoked or expired). Create a new token "
@@ -257,7 +258,9 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     "seller_reason.premium_required.wildberries": {
-        "ru": "Wildberries просит пополнить баланс для этого токена; после этого бот продолжит.",
+        "ru": (
+            "Wildberries просит пополнить баланс для этого токена; после этого я продолжу работу."
+        ),
         "en": "Wildberries asks to top up the balance for this token; the bot then carries on.",
     },
     "sync.unreadable_message.wildberries": {
@@ -267,7 +270,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "sync.chat_failing.wildberries": {
         "ru": (
             "⚠️ {shop}: чат {chat} не обновляется — {why}. Остальные чаты магазина "
-            "работают. Бот пробует снова сам; пока смотрите этот чат на портале Wildberries."
+            "работают. Я пробую снова сам; пока смотрите этот чат на портале Wildberries."
         ),
         "en": (
             "⚠️ {shop}: chat {chat} is not updating — {why}. The shop's other chats "

@@ -35,8 +35,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "outbox.refused.other": {
         "ru": (
-            "⚠️ Сообщение бота не отправлено: {reason}. "
-            "Повторите действие; если не поможет, проверьте права бота в группе."
+            "⚠️ Моё сообщение не отправлено: {reason}. "
+            "Повторите действие; если не поможет, проверьте мои права в группе."
         ),
         "en": (
             "⚠️ A bot message was not sent: {reason}. "
@@ -49,7 +49,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "outbox.reason.gave_up": {
         "ru": (
-            "внутренняя ошибка бота, {attempts} {attempts:plural:попытка|попытки|попыток} подряд"
+            "у меня внутренняя ошибка, {attempts} {attempts:plural:попытка|попытки|попыток} подряд"
         ),
         "en": (
             "an internal error of the bot, {attempts} {attempts:plural:attempt|attempts} in a row"

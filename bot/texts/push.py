@@ -44,7 +44,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "⏸ switched off in the Ozon cabinet",
     },
     "push.health.missing": {
-        "ru": "не подключён (подписки с адресом бота нет — вставьте адрес вручную)",
+        "ru": "не подключён (подписки с моим адресом нет — вставьте адрес вручную)",
         "en": "not set up (no subscription with the bot's URL; paste the URL by hand)",
     },
     "push.health.error": {
@@ -54,42 +54,42 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "push.health.reason": {"ru": "Причина: {reason}", "en": "Reason: {reason}"},
     # Ozon's codes for a failing receiver (its URL check uses the same words).
     "push.reason.REQUEST_ERROR": {
-        "ru": "Ozon не смог соединиться с ботом",
+        "ru": "Ozon не смог со мной соединиться",
         "en": "Ozon could not connect to the bot",
     },
     "push.reason.REQUEST_TIMEOUT": {
-        "ru": "бот отвечал дольше 5 секунд",
+        "ru": "я отвечал дольше 5 секунд",
         "en": "the bot took longer than 5 seconds to answer",
     },
     "push.reason.SERVER_FAULT": {
-        "ru": "бот ответил ошибкой сервера",
+        "ru": "я ответил ошибкой сервера",
         "en": "the bot answered with a server error",
     },
     "push.reason.STATUS_CODE_NOT_OK": {
-        "ru": "бот ответил не кодом 200",
+        "ru": "я ответил не кодом 200",
         "en": "the bot answered with a status other than 200",
     },
-    "push.reason.EMPTY_BODY": {"ru": "пустой ответ бота", "en": "the bot's answer was empty"},
+    "push.reason.EMPTY_BODY": {"ru": "мой ответ был пустым", "en": "the bot's answer was empty"},
     "push.reason.INVALID_BODY": {
-        "ru": "ответ бота не в формате JSON",
+        "ru": "мой ответ не в формате JSON",
         "en": "the bot's answer was not JSON",
     },
     "push.reason.INVALID_JSON": {
-        "ru": "ответ бота — испорченный JSON",
+        "ru": "мой ответ — испорченный JSON",
         "en": "the bot's answer was broken JSON",
     },
     "push.reason.WRONG_RESULT_FIELD": {
-        "ru": "в ответе бота нет нужного поля result",
+        "ru": "в моём ответе нет нужного поля <code>result</code>",
         "en": "the bot's answer lacked the result field",
     },
     "push.reason.WRONG_RESULT_TIME_FIELD": {
-        "ru": "в ответе бота на проверку неверное время",
+        "ru": "в моём ответе на проверку неверное время",
         "en": "the bot's answer to the check had a wrong time",
     },
     "push.ym_url.text": {
         "ru": (
-            "🔗 Адрес API-уведомлений кабинета «{shop}» на Яндекс Маркете — ваш HTTPS-адрес "
-            "бота и путь\n<code>{path}</code>\n"
+            "🔗 Адрес API-уведомлений кабинета «{shop}» на Яндекс Маркете — ваш HTTPS-адрес, "
+            "по которому я доступен, и путь\n<code>{path}</code>\n"
             "Подключите его в кабинете: Настройки → API и модули → API-уведомления → "
             "«Подключить», область — кабинет, типы — новый чат, новое сообщение, начало и "
             "завершение спора. Это секрет; если адрес мог утечь, выпустите новый — старый "

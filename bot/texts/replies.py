@@ -8,7 +8,7 @@ from bot.texts.locale import Locale
 TEXTS: dict[str, dict[Locale, str]] = {
     "reply_failed.seller_removed": {
         "ru": (
-            "⚠️ Не отправлено: магазин «{shop}» отключён от бота. Ответьте покупателю в "
+            "⚠️ Не отправлено: я больше не работаю с магазином «{shop}». Ответьте покупателю в "
             "кабинете Ozon или попросите администратора подключить магазин снова (/sellers)."
         ),
         "en": (
@@ -18,7 +18,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "reply_failed.file_too_big": {
         "ru": (
-            "⚠️ Не отправлено: файл больше 20 МБ, бот не может забрать его из Telegram. "
+            "⚠️ Не отправлено: файл больше 20 МБ, я не могу забрать его из Telegram. "
             "Уменьшите файл (или отправьте ссылку на него) и отправьте снова."
         ),
         "en": (
@@ -60,7 +60,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Ozon or Telegram was unavailable",
     },
     "reply_failed.detail.unexpected": {
-        "ru": "внутренняя ошибка бота",
+        "ru": "у меня внутренняя ошибка",
         "en": "an internal error of the bot",
     },
     # The check after an upload whose outcome is unknown and that history cannot confirm.

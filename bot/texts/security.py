@@ -29,8 +29,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     # ------------------------------------------------------------ binding a group
     "security.setup.no_owners": {
         "ru": (
-            "⛔ Подключать группы некому: у бота не задан владелец. Впишите свой Telegram id "
-            "в ADMIN_IDS (файл .env или переменная окружения), перезапустите бота и "
+            "⛔ Подключать группы некому: у меня не задан владелец. Впишите свой Telegram id "
+            "в ADMIN_IDS (файл .env или переменная окружения), перезапустите меня и "
             "отправьте /setup снова."
         ),
         "en": (
@@ -41,7 +41,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "security.setup.asked": {
         "ru": (
-            "📨 Подключить группу может только владелец бота. Я отправил ему запрос; "
+            "📨 Подключить группу может только мой владелец. Я отправил владельцу запрос; "
             "когда он одобрит, здесь появится сообщение."
         ),
         "en": (
@@ -55,7 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "security.setup.owners_unreachable": {
         "ru": (
-            "📨 Подключить группу может только владелец бота, но написать ему я не смог: "
+            "📨 Подключить группу может только мой владелец, но написать владельцу я не смог: "
             "попросите его открыть личный чат со мной (/start) и посмотреть /groups."
         ),
         "en": (
@@ -89,11 +89,11 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "This request is already decided. See /groups for the current state.",
     },
     "security.request.group_rejected": {
-        "ru": "✖️ Владелец бота отклонил подключение этой группы.",
+        "ru": "✖️ Мой владелец отклонил подключение этой группы.",
         "en": "✖️ The bot's owner declined to connect this group.",
     },
     "security.owners_only": {
-        "ru": "Это может только владелец бота (ADMIN_IDS).",
+        "ru": "Это может только мой владелец (ADMIN_IDS).",
         "en": "Only the bot's owner (ADMIN_IDS) can do this.",
     },
     "security.groups.title": {
@@ -132,7 +132,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "security.group.unbound_notice": {
         "ru": (
-            "🔌 Владелец бота отключил эту группу: новые чаты покупателей сюда не придут. "
+            "🔌 Мой владелец отключил эту группу: новые чаты покупателей сюда не придут. "
             "Данные сохранены."
         ),
         "en": (
@@ -148,7 +148,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "security.push_url.text": {
         "ru": (
-            "🔗 Адрес push-уведомлений магазина «{shop}» — ваш HTTPS-адрес бота и путь\n"
+            "🔗 Адрес push-уведомлений магазина «{shop}» — ваш HTTPS-адрес, по которому я "
+            "доступен, и путь\n"
             "<code>{path}</code>\n"
             "Вставьте его в кабинете Ozon: Настройки → Уведомления → Push. Это секрет: "
             "по нему Ozon будит опрос магазина. Если адрес мог утечь, выпустите новый — "
@@ -167,7 +168,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "A new URL is issued; the old one no longer works. Replace it in the Ozon cabinet.",
     },
     "security.push_url.disabled": {
-        "ru": "Сейчас push выключен: задайте OZON_PUSH_PORT, чтобы бот их принимал.",
+        "ru": "Сейчас push-уведомления выключены: задайте OZON_PUSH_PORT, чтобы я их принимал.",
         "en": "Push is off now: set OZON_PUSH_PORT for the bot to accept pushes.",
     },
     # ------------------------------------------------------------ internal notes

@@ -14,11 +14,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "Отчёт: сроки ответов и график",
         "en": "Report: response times, chart",
     },
-    "command.assign": {"ru": "Передать чат агенту", "en": "Hand a chat to an agent"},
+    "command.assign": {
+        "ru": "Передать чат сотруднику (в теме)",
+        "en": "Hand this chat to a person (in its topic)",
+    },
     "command.rules": {"ru": "Правила приоритета", "en": "Priority rules"},
     "command.targets": {"ru": "Сроки ответа по приоритетам", "en": "Response targets"},
     "command.hours": {"ru": "Рабочие часы", "en": "Business hours"},
-    "prio.urgent": {"ru": "🔴 срочно", "en": "🔴 urgent"},
+    "prio.urgent": {"ru": "🔴 срочный", "en": "🔴 urgent"},
     "prio.high": {"ru": "🟠 высокий", "en": "🟠 high"},
     "prio.normal": {"ru": "🟢 обычный", "en": "🟢 normal"},
     "prio.low": {"ru": "⚪ низкий", "en": "⚪ low"},
@@ -80,10 +83,6 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "👐 {agent} больше не ведёт этот чат.",
         "en": "👐 {agent} released this chat.",
     },
-    "claim.assigned": {
-        "ru": "👉 Чат передан: теперь его ведёт {agent} (решение {admin}).",
-        "en": "👉 {admin} handed this chat to {agent}.",
-    },
     "claim.ok": {"ru": "Чат ваш", "en": "The chat is yours"},
     "claim.already_yours": {"ru": "Чат уже ваш", "en": "Already yours"},
     "claim.owned_by": {"ru": "Чат уже ведёт {agent}", "en": "{agent} already owns it"},
@@ -97,14 +96,6 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Use this command in a buyer chat topic.",
     },
     "claim.forbidden": {"ru": "Нет доступа", "en": "Not allowed"},
-    "assign.usage": {
-        "ru": "Передать чат: /assign @username (или ответом на сообщение сотрудника).",
-        "en": "Hand a chat over: /assign @username (or reply to the person's message).",
-    },
-    "assign.unknown": {
-        "ru": "Не знаю такого сотрудника: он должен хоть раз написать в группе.",
-        "en": "I don't know this person yet: they must write in the group once.",
-    },
     "admin_only": {"ru": "Это может только админ.", "en": "Only an admin can do this."},
     "no_workspace": {
         "ru": "Сначала подключите группу (/setup) и магазин.",

@@ -13,7 +13,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "sync.chat_failing": {
         "ru": (
             "⚠️ {shop}: чат {chat} не обновляется — {why}. Остальные чаты магазина "
-            "работают. Бот пробует снова сам; пока смотрите этот чат в кабинете Ozon."
+            "работают. Я пробую снова сам; пока смотрите этот чат в кабинете Ozon."
         ),
         "en": (
             "⚠️ {shop}: chat {chat} is not updating — {why}. The shop's other chats "
@@ -39,12 +39,12 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Ozon sends this chat's history in a form the bot cannot read",
     },
     "sync.why.unexpected": {
-        "ru": "внутренняя ошибка бота при чтении этого чата",
+        "ru": "у меня внутренняя ошибка при чтении этого чата",
         "en": "an internal error of the bot while reading this chat",
     },
     "seller.removed.topic": {
         "ru": (
-            "🗄 Магазин «{shop}» отключён от бота. Чат сохранён как архив; ответы отсюда "
+            "🗄 Я больше не работаю с магазином «{shop}». Чат сохранён как архив; ответы отсюда "
             "больше не уходят покупателю — пишите в кабинете Ozon."
         ),
         "en": (
@@ -74,7 +74,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "seller.removed.reply_refused": {
         "ru": (
-            "⛔ Ответ не отправлен: магазин «{shop}» отключён от бота. Ответьте в кабинете Ozon."
+            "⛔ Ответ не отправлен: я больше не работаю с магазином «{shop}». "
+            "Ответьте в кабинете Ozon."
         ),
         "en": (
             "⛔ Reply not sent: the shop “{shop}” was disconnected from the bot. "
@@ -83,7 +84,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "seller.removed.agent_wrote": {
         "ru": (
-            "⛔ Магазин этого чата отключён от бота, сообщение покупателю не отправлено. "
+            "⛔ Я больше не работаю с магазином этого чата, сообщение покупателю не отправлено. "
             "Ответьте в кабинете Ozon или попросите админа снова добавить магазин."
         ),
         "en": (

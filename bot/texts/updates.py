@@ -7,14 +7,14 @@ from bot.texts.locale import Locale
 
 TEXTS: dict[str, dict[Locale, str]] = {
     "updates.failed_message": {
-        "ru": "⚠️ Бот не смог обработать это сообщение: сбой на нашей стороне, "
+        "ru": "⚠️ Я не смог обработать это сообщение: сбой на моей стороне, "
         "оно никуда не ушло. Отправьте его ещё раз через минуту; если не выйдет — "
         "сообщите администратору.",
         "en": "⚠️ The bot could not process this message (a failure on our side); it went "
         "nowhere. Send it again in a minute; if that fails too, tell your administrator.",
     },
     "updates.failed_button": {
-        "ru": "⚠️ Бот не смог выполнить нажатие кнопки: сбой на нашей стороне. Нажмите её "
+        "ru": "⚠️ Я не смог выполнить нажатие кнопки: сбой на моей стороне. Нажмите её "
         "ещё раз через минуту; если не выйдет — сообщите администратору.",
         "en": "⚠️ The bot could not act on a button press (a failure on our side). Press it "
         "again in a minute; if that fails too, tell your administrator.",

@@ -108,7 +108,7 @@ async def test_an_unexpected_exception_is_capped_then_reported_once(rig: Rig) ->
     assert calls == [1, 2, 3]  # capped at max_attempts
     assert (await _status(rig.db, item_id))[0] == "failed"
     [report] = rig.general()
-    assert "внутренняя ошибка бота, 3 попытки подряд" in report["text"]
+    assert "у меня внутренняя ошибка, 3 попытки подряд" in report["text"]
     reports = await rig.db.pool.fetchval(
         "SELECT count(*) FROM tg_outbox WHERE dedup_key = $1", f"{REPORT_KEY}{item_id}"
     )
@@ -144,7 +144,7 @@ async def test_a_refused_notice_is_reported_in_general_with_the_reason(rig: Rig)
     assert (await _status(rig.db, item_id))[0] == "failed"
     [report] = rig.general()
     assert "message is too long" in report["text"]
-    assert "Сообщение бота не отправлено" in report["text"]
+    assert "Моё сообщение не отправлено" in report["text"]
 
 
 async def test_start_takes_back_the_previous_runs_claims(rig: Rig) -> None:

@@ -92,7 +92,8 @@ async def test_take_release_and_assign(hw: HandlerWorld) -> None:
 
     assert await in_topic(hw, VERA, "/release", 41) == [says("claim.not_owner").template]
     [assigned] = await in_topic(hw, BORIS, "/assign @vera", 41)
-    assert has(assigned, says("claim.assigned", agent="Вера"))
+    assert has(assigned, says("handover.assigned", admin="Борис"))  # his own chat: no "from"
+    assert 'tg://user?id=1003">Вера</a>' in assigned  # mentioned: Telegram notifies her
     vera = await hw.db.agents.get_by_tg_user(tg_user_id=VERA.id)
     assert await owner_of(hw, chat) == vera.id
     assert await hw.db.pool.fetchval("SELECT count(*) FROM audit_log WHERE action = 'sla.assign'")
@@ -164,6 +165,6 @@ async def test_owners_take_and_assign_a_chat_on_first_contact(db: Database) -> N
         assert await posted(hw, 61) == [text("claim.taken", "ru", agent="Ольга")]
 
         [assigned] = await in_topic(hw, GLEB, "/assign @owner", 61)
-        assert has(assigned, says("claim.assigned", agent="Ольга", admin="Глеб"))
+        assert has(assigned, says("handover.already", agent="Ольга"))
         assert await owner_of(hw, chat) == owner.id
         await hw.db.agents.get_by_tg_user(tg_user_id=GLEB.id)  # known now (NotFound before)
