@@ -294,7 +294,7 @@ def panel(seller: Seller, locale: Locale) -> tuple[str, InlineKeyboardMarkup]:
             if seller.idle_close_days
             else text("resolve.idle_never", locale)
         ),
-        id=seller.id,
+        shop=seller.name,
     )
     toggle_key = "ai.button.auto_off" if seller.auto_reply_enabled else "ai.button.auto_on"
     rows = [

@@ -10,11 +10,13 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.admin.binding import GroupBinding
+from bot.drafts.ai_settings import AiSettings
 from bot.handlers.sla_common import answer, person_of, presser
 from bot.outbox.queue import PRIORITY_NOTICE, Outbox
+from bot.shop_choice import choose
 from bot.sla.callbacks import ResolveCallback
 from bot.sla.commands import TopicMessage
-from bot.sla.resolve import IdleSettings, ResolveCommands, parse_idle
+from bot.sla.resolve import OFF_WORDS, IdleSettings, ResolveCommands, parse_idle
 from bot.sla.scope import GroupAnswers
 from bot.texts import Locale, text
 from bot.texts.markup import visible
@@ -58,11 +60,12 @@ async def idle_close(
     *,
     command: CommandObject,
     idle_settings: IdleSettings,
+    ai: AiSettings,
     binding: GroupBinding,
     outbox: Outbox,
     locale: Locale,
 ) -> None:
-    """/idle_close N days|off, in private or in the shop's group (admins)."""
+    """/idle_close [shop name] days|off, in private or in the shop's group (admins)."""
     if message.from_user is None:
         return
     workspace = None
@@ -71,18 +74,24 @@ async def idle_close(
         if workspace is None:
             return
         locale = workspace.locale
-    parsed = parse_idle(command.args)
-    if parsed is None:
-        reply = text("resolve.idle_usage", locale)
+    sellers = await ai.manageable(message.from_user.id, workspace=workspace)
+    chosen = choose(sellers, command.args or "", reserved=OFF_WORDS)
+    parsed = parse_idle(chosen.rest) if chosen is not None else None
+    if not sellers:
+        reply = text("admin_only", locale)
+    elif chosen is None or parsed is None:
+        example = sellers[0].name if len(sellers) > 1 else ""
+        shops = ", ".join(seller.name for seller in sellers)
+        reply = text("resolve.idle_usage", locale, shop=example, shops=shops)
     else:
         change = await idle_settings.set_days(
-            parsed[0],
-            parsed[1],
+            chosen.seller.id,
+            parsed.days,
             message.from_user.id,
             workspace_id=workspace.id if workspace is not None else None,
         )
         if change.seller is None:
-            reply = text(change.error or "resolve.no_shop", locale)
+            reply = text(change.error or "admin_only", locale)
         elif change.seller.idle_close_days is None:
             reply = text("resolve.idle_off", locale, shop=change.seller.name)
         else:

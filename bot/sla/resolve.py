@@ -64,17 +64,21 @@ def resolve_keyboard(chat_id: int, locale: Locale) -> InlineKeyboardMarkup:
     )
 
 
-def parse_idle(args: str | None) -> tuple[int, int | None] | None:
-    """``"3 14"`` → shop 3, 14 days; ``"3 off"`` → shop 3, never; None when unreadable."""
-    parts = (args or "").split()
-    if len(parts) != 2 or not parts[0].isdigit():
-        return None
-    shop, value = int(parts[0]), parts[1].lower()
+@dataclass(frozen=True, slots=True)
+class IdleDays:
+    """What /idle_close asks for, the shop's name taken off: ``None`` days means never."""
+
+    days: int | None
+
+
+def parse_idle(value: str) -> IdleDays | None:
+    """``"14"`` → 14 days; ``"off"`` → never; None when unreadable."""
+    value = value.strip().lower()
     if value in OFF_WORDS:
-        return shop, None
+        return IdleDays(None)
     if not value.isdigit() or int(value) not in IDLE_DAYS:
         return None
-    return shop, int(value)
+    return IdleDays(int(value))
 
 
 class Resolver:

@@ -22,8 +22,11 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     "find.too_long": {
-        "ru": "Запрос слишком длинный: не больше {limit} символов.",
-        "en": "The query is too long: {limit} characters at most.",
+        "ru": (
+            "Запрос слишком длинный: можно {limit} "
+            "{limit:plural:символ|символа|символов}, не длиннее."
+        ),
+        "en": "The query is too long: {limit} {limit:plural:character|characters} at most.",
     },
     "find.forbidden": {
         "ru": (

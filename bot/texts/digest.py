@@ -28,8 +28,11 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "In time: {share}{trend}",
     },
     "digest.frt": {
-        "ru": "Первый ответ: медиана {median}{median_trend}, p90 {p90}{p90_trend}",
-        "en": "First response: median {median}{median_trend}, p90 {p90}{p90_trend}",
+        "ru": (
+            "Первый ответ: половина — быстрее {median}{median_trend}, "
+            "90 % — быстрее {p90}{p90_trend}"
+        ),
+        "en": "First response: half within {median}{median_trend}, 90 % within {p90}{p90_trend}",
     },
     "digest.agents": {"ru": "<b>Сотрудники:</b> {rows}", "en": "<b>Agents:</b> {rows}"},
     "digest.shops": {"ru": "<b>Магазины:</b> {rows}", "en": "<b>Shops:</b> {rows}"},
@@ -78,8 +81,8 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "digest.saved": {"ru": "Сохранил. {settings}", "en": "Saved. {settings}"},
     "digest.help": {
         "ru": (
-            "Изменить: /digest пн 09:00 Europe/Moscow — день ({days}), время и пояс, "
-            "в любом порядке и по отдельности.\n"
+            "Изменить: /digest пн 09:00 Europe/Moscow — укажите день недели ({days}), время и "
+            "часовой пояс, в любом порядке и по отдельности.\n"
             "Выключить: /digest {off}; включить снова: /digest {on}"
         ),
         "en": (

@@ -55,14 +55,14 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": (
             "Автоответ считается ответом: {counts}\n"
             "Закрывать чаты без сообщений: {idle}\n"
-            "<code>/idle_close {id} 14</code> — закрывать через 14 дней, "
-            "<code>/idle_close {id} off</code> — не закрывать"
+            "<code>/idle_close {shop} 14</code> — закрывать через 14 дней, "
+            "<code>/idle_close {shop} выкл</code> — не закрывать"
         ),
         "en": (
             "An auto-reply counts as an answer: {counts}\n"
             "Close chats with no messages: {idle}\n"
-            "<code>/idle_close {id} 14</code> closes them after 14 days, "
-            "<code>/idle_close {id} off</code> never"
+            "<code>/idle_close {shop} 14</code> closes them after 14 days, "
+            "<code>/idle_close {shop} off</code> never"
         ),
     },
     "resolve.yes": {"ru": "да", "en": "yes"},
@@ -84,17 +84,17 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "Do not count auto-replies as answers",
     },
     "resolve.no_shop": {
-        "ru": "В этой группе нет магазина с таким номером. Номера магазинов есть в /ai.",
-        "en": "This group has no shop with that number. Shop numbers are in /ai.",
+        "ru": "Этого магазина больше нет в группе: проверьте список в /sellers.",
+        "en": "This shop is no longer in the group: see the list in /sellers.",
     },
     "resolve.idle_usage": {
         "ru": (
-            "Напишите номер магазина и число дней: <code>/idle_close 3 14</code>. "
-            "<code>/idle_close 3 off</code> выключает. Номера магазинов есть в /ai."
+            "Напишите магазин и число дней: <code>/idle_close {shop} 14</code>; "
+            "<code>/idle_close {shop} выкл</code> выключает. Магазины: {shops}."
         ),
         "en": (
-            "Send the shop's number and the days: <code>/idle_close 3 14</code>. "
-            "<code>/idle_close 3 off</code> turns it off. Shop numbers are in /ai."
+            "Send the shop and the days: <code>/idle_close {shop} 14</code>; "
+            "<code>/idle_close {shop} off</code> turns it off. Shops: {shops}."
         ),
     },
     "resolve.idle_set": {

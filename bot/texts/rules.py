@@ -21,7 +21,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "ru": "шаблон со словами: {words}",
         "en": "pattern with the words: {words}",
     },
-    "rules.kind.regex_bare": {"ru": "шаблон (regex)", "en": "pattern (regex)"},
+    "rules.kind.regex_bare": {"ru": "шаблон (регулярное выражение)", "en": "pattern (regex)"},
     "rules.kind.thanks": {
         "ru": "благодарность без вопроса",
         "en": "thanks without a question",

@@ -123,7 +123,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "rules.help": {
         "ru": (
             "Команды:\n"
-            "/rules {add} &lt;приоритет&gt; &lt;тип&gt; [слова | шаблон | N]\n"
+            "/rules {add} &lt;приоритет&gt; &lt;тип&gt; [слова | шаблон | число]\n"
             "/rules {move} &lt;№&gt; &lt;новый №&gt;\n/rules {delete} &lt;№&gt;\n"
             "/rules {reset} — по умолчанию\n"
             "Приоритеты: {priorities}.\n"
@@ -139,7 +139,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     "rules.hint.keyword": {"ru": "(слова через запятую)", "en": "(comma-separated words)"},
-    "rules.hint.unanswered_at_least": {"ru": "N", "en": "N"},
+    "rules.hint.unanswered_at_least": {"ru": "число", "en": "N"},
     "rules.kind.keyword": {"ru": "ключевые слова: {pattern}", "en": "words: {pattern}"},
     "rules.kind.first_message": {"ru": "первое сообщение в чате", "en": "first message in a chat"},
     "rules.kind.has_order": {"ru": "с заказом", "en": "linked to an order"},

@@ -93,18 +93,7 @@ CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 NOT_ABOUT_ITSELF = frozenset({"guard.automation"})
 
 # Keys other helpers of issue 16 rewrite in this session (see the module docstring).
-PENDING_OTHER_HELPERS: frozenset[str] = frozenset(
-    {
-        "help",  # "onboard": /queue urgent|overdue|unread|mine, /stats today|7d|30d
-        "stats.frt",  # "queue": «p90»
-        "rules.help",  # "rules": regex, N
-        "rules.hint.unanswered_at_least",  # "rules": N
-        "rules.kind.regex",  # "rules": a raw regex shown
-        "targets.help",  # "rules": /targets urgent 30m 1h
-        "sla.error.duration",  # "rules" (its parser decides what «30м» accepts): 30m, 4h
-        "sla.error.hours_first",  # "rules" (/hours words): off
-    }
-)
+PENDING_OTHER_HELPERS: frozenset[str] = frozenset()
 
 _FORMATTER = string.Formatter()
 

@@ -13,6 +13,7 @@ from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
 
 from bot.digest.service import DigestService
+from bot.texts import text
 from storage.database import Database
 from storage.records import Workspace
 from tests.support.find_steps import FixedClock, buyer_chat, suggestion, turn
@@ -45,9 +46,9 @@ def at(hw: HandlerWorld, moment: datetime) -> None:
 
 
 async def seeded_week(hw: HandlerWorld) -> Workspace:
-    """Four turns last week (two urgent, one late; one high from the cabinet; one normal
-    late on Sunday night), one more just after midnight into Monday (not last week's), two
-    the week before; and four AI drafts."""
+    """Four answered turns last week (two urgent, one late; one high from the cabinet; one
+    normal late on Sunday night) and one resolved without a reply, one more just after
+    midnight into Monday (not last week's), two the week before; and four AI drafts."""
     workspace = await hw.bound_group()
     seller = await hw.add_seller(workspace)
     vera = await hw.db.agents.upsert(tg_user_id=VERA.id, display_name="Вера")
@@ -76,6 +77,16 @@ async def seeded_week(hw: HandlerWorld) -> Workspace:
     for n in range(2):
         await turn(hw.db, chat, started=BEFORE + n * day, priority="urgent",
                    target_minutes=30, answered_after=15, agent_id=vera.id)  # fmt: skip
+    await turn(
+        hw.db,
+        chat,
+        started=WEEK + 4 * day,
+        priority="normal",
+        target_minutes=60,
+        answered_after=30,
+        via="resolved",
+        agent_id=vera.id,
+    )  # a thanks: /done
     for outcome in ("sent", "edited", "dismissed", "pending"):
         await suggestion(hw.db, chat, outcome=outcome, at=WEEK + day)
     await suggestion(hw.db, chat, outcome="sent", at=BEFORE + day)
@@ -157,7 +168,7 @@ async def test_the_figures_of_a_seeded_week_and_its_trend(hw: HandlerWorld) -> N
     await service(hw).run_due()
     [post] = photos(await hw.deliver())
     caption = post.caption
-    assert has(caption, says("digest.turns", turns=4, answered=4, trend=" (↑ 2)"))
+    assert has(caption, says("digest.turns", turns=5, answered=4, trend=" (↑ 3)"))
     assert has(caption, says("digest.in_time", share="75%", trend=" (↓ 25 п. п.)"))
     assert has(caption, says("digest.frt", median="20 мин", median_trend=" (↑ 5 мин)",
                              p90="44 мин"))  # fmt: skip
@@ -165,9 +176,9 @@ async def test_the_figures_of_a_seeded_week_and_its_trend(hw: HandlerWorld) -> N
     assert has(caption, says("stats.prio", done=1, total=1, share="100%", goal="90%"))
     assert has(caption, says("digest.agent_row", name="Вера", answered=2, share="50%"))
     assert has(caption, says("digest.agent_row", name="Борис", answered=1, share="100%"))
-    assert has(caption, says("digest.agent_row", name="из кабинета Ozon", answered=1))
-    assert has(caption, says("digest.shop_row", name="Обувь", turns=4, share="75%"))
+    assert has(caption, says("digest.agent_row", name=text("stats.cabinet", "ru"), answered=1))
+    assert has(caption, says("digest.shop_row", name="Обувь", turns=5, share="75%"))
     assert has(caption, says("digest.ai", accepted=2, decided=3, share="67%",
                              trend=" (↓ 33 п. п.)"))  # fmt: skip
-    assert has(caption, says("digest.resolved", count=0, trend=" (→)"))
+    assert has(caption, says("digest.resolved", count=1, trend=" (↑ 1)"))
     assert len(caption) <= 1024

@@ -30,9 +30,7 @@ SAMPLES: list[Any] = [
     kinds.SlaQueue(text="очередь", buttons=[[["Все", "sq1:all:0"]]], thread_id=2, reply_to=3),
     kinds.ReplyCheck(reply_id=5, message_id=6, decision="dropped", who="Анна"),
     kinds.TopicResolved(),
-    Notice(
-        text="⏰", turn_id=9, markup={"inline_keyboard": [[{"text": "✅", "callback_data": "x"}]]}
-    ),
+    Notice(text="⏰", turn_id=9, keyboard=[[{"text": "✅", "callback_data": "x"}]]),
 ]
 
 

@@ -150,11 +150,11 @@ async def test_a_button_for_a_chat_of_another_group_is_refused(hw: HandlerWorld)
 async def test_idle_chats_are_resolved_once_after_the_shops_days(hw: HandlerWorld) -> None:
     workspace = await hw.bound_group()
     seller = await hw.add_seller(workspace)
-    [refused] = texts(await hw.say(VERA, f"/idle_close {seller.id} 3"), VERA.id)
+    [refused] = texts(await hw.say(VERA, "/idle_close Обувь 3"), VERA.id)
     assert has(refused, says("admin_only"))
     [usage] = texts(await hw.say(BORIS, "/idle_close три"), BORIS.id)
     assert has(usage, says("resolve.idle_usage"))
-    [saved] = texts(await hw.say(BORIS, f"/idle_close {seller.id} 3"), BORIS.id)
+    [saved] = texts(await hw.say(BORIS, "/idle_close обувь 3"), BORIS.id)
     assert has(saved, says("resolve.idle_set", shop="Обувь", days=3))
     started = datetime.now(UTC)
     quiet = await waiting_topic(hw, workspace, seller, "700-1", thread=51, started=started)
@@ -186,7 +186,7 @@ async def test_idle_chats_are_resolved_once_after_the_shops_days(hw: HandlerWorl
     assert (await hw.app.sla.ticker.tick()).resolved == 0  # once
     assert topic_calls(await hw.deliver()) == []
 
-    [off] = texts(await hw.say(BORIS, f"/idle_close {seller.id} off"), BORIS.id)
+    [off] = texts(await hw.say(BORIS, "/idle_close Обувь выкл"), BORIS.id)
     assert has(off, says("resolve.idle_off", shop="Обувь"))
     clock.advance(days=30)
     assert (await hw.app.sla.ticker.tick()).resolved == 0
