@@ -160,6 +160,8 @@ class BuyerTurn:
     warned_at: datetime | None
     escalated_at: datetime | None
     hard_breached_at: datetime | None
+    header_message_id: int | None = None
+    header_tg_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,8 +131,9 @@ class BuyerPosts:
         thread_id = await self._worker.topic_for(workspace, chat)
         chat = await self._db.chats.get(chat_id=chat.id)
         header = "" if chat.context_posted else await self._header(workspace, chat, seller)
+        plain = not header and await self._turn_has_header(message)
         status, markup = "", None
-        if self._extras is not None and message.author_type == "customer":
+        if self._extras is not None and message.author_type == "customer" and not plain:
             status, markup = await self._extras(workspace, chat, seller, message)
         parts = _plan(
             message,
@@ -141,6 +142,7 @@ class BuyerPosts:
             status=status,
             marketplace=seller.marketplace,
             buyer_name=chat.buyer_name,
+            plain=plain,
         )
         done: list[int] = list((item.result or {}).get("parts", []))
         for index, part in enumerate(parts):
@@ -162,6 +164,11 @@ class BuyerPosts:
             if index == 0 and header:
                 await self._db.chats.mark_context_posted(chat_id=chat.id)
         await self._db.messages.set_tg_message_id(message_id=message.id, tg_message_id=done[0])
+        if not plain and message.author_type == "customer" and message.turn_id is not None:
+            # The post whose keyboard is the Take button (the last part carries it).
+            await self._db.turns.set_header(
+                turn_id=message.turn_id, message_id=message.id, tg_message_id=done[-1]
+            )
         if (
             message.direction == "in"
             and workspace.mark_read_in_marketplace
@@ -169,6 +176,15 @@ class BuyerPosts:
         ):
             await self._mark_read(seller, chat, message)
         return {"parts": done}
+
+    async def _turn_has_header(self, message: Message) -> bool:
+        """A later buyer message of a turn whose first message already carries the header
+        (author, SLA line, Take button): posted plain, so a photo, a PDF and a text of one
+        turn do not repeat it three times."""
+        if message.author_type != "customer" or message.turn_id is None:
+            return False
+        turn = await self._db.turns.get(turn_id=message.turn_id)
+        return turn is not None and turn.header_message_id not in (None, message.id)
 
     async def _header(self, workspace: Workspace, chat: Chat, seller: Seller) -> str:
         rules = self._apis.rules(seller)
@@ -269,7 +285,7 @@ class BuyerPosts:
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,
-            text=f"{part.html}\n{named}\n{note}",
+            text="\n".join(line for line in (part.html, named, note) if line),
             link_preview_options=NO_PREVIEW,
             reply_markup=markup,
         )
@@ -298,7 +314,7 @@ class BuyerPosts:
                     chat_id=chat_id,
                     message_thread_id=thread_id,
                     photo=BufferedInputFile(content, filename=name),
-                    caption=part.html,
+                    caption=part.html or None,
                     reply_markup=markup,
                 )
                 return sent.message_id
@@ -312,7 +328,7 @@ class BuyerPosts:
                 chat_id=chat_id,
                 message_thread_id=thread_id,
                 document=BufferedInputFile(content, filename=name),
-                caption=part.html,
+                caption=part.html or None,
                 reply_markup=markup,
             )
             return sent.message_id
@@ -326,7 +342,7 @@ class BuyerPosts:
         sent = await self._bot.send_message(
             chat_id=chat_id,
             message_thread_id=thread_id,
-            text=f"{part.html}\n{named}",
+            text="\n".join(line for line in (part.html, named) if line),
             reply_markup=markup,
         )
         await self._report_file(workspace, item, index, name, refusal, marketplace=marketplace)
@@ -374,21 +390,23 @@ def _plan(
     status: str = "",
     marketplace: str = "",
     buyer_name: str = "",
+    plain: bool = False,
 ) -> list[_Part]:
-    """The posts for one message: fewest units first (text rides in the first caption)."""
+    """The posts for one message: fewest units first (text rides in the first caption);
+    ``plain``: without the author and status lines (see ``message_posts``)."""
     attachments = message.attachments
     body = message.text.strip()
     if not attachments:
         return [_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status, marketplace=marketplace, buyer_name=buyer_name,
+            status=status, marketplace=marketplace, buyer_name=buyer_name, plain=plain,
         )]  # fmt: skip
     parts: list[_Part] = []
     text_in_caption = utf16_len(body) <= _CAPTION_TEXT_ROOM
     if body and not text_in_caption:
         parts.extend(_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status, marketplace=marketplace, buyer_name=buyer_name,
+            status=status, marketplace=marketplace, buyer_name=buyer_name, plain=plain,
         ))  # fmt: skip
         header = status = ""
     for index, attachment in enumerate(attachments):
@@ -403,6 +421,8 @@ def _plan(
                     status=status if first else "",
                     marketplace=marketplace,
                     buyer_name=buyer_name,
+                    # a second file of one message has no lines of its own either
+                    plain=plain or not first,
                 ),
                 attachment,
             )

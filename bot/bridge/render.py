@@ -174,16 +174,20 @@ def message_posts(
     status: str = "",
     marketplace: str = "",
     buyer_name: str = "",
+    plain: bool = False,
 ) -> list[str]:
     """The HTML post(s) for one marketplace message: author line, optional context header
     (the chat's first post), optional status line (SLA), the escaped text, split to fit
     Telegram's limit. ``buyer_name`` names the buyer on their own messages where the
-    marketplace tells it."""
+    marketplace tells it. ``plain``: a later message of a turn whose first message already
+    carried the author and status lines: just the text (the author line if it has none)."""
+    body = body.strip()
+    if plain and body and not header:
+        return [escaped(chunk) for chunk in split_utf16(body, limit)]
     author = _author(author_type, locale, status, marketplace, buyer_name)
     lead = f"{header}\n\n{author}" if header else author
     lead_visible = utf16_len(visible(lead))
     first_room = max(1, limit - lead_visible - 1)
-    body = body.strip()
     if not body:
         return [lead]
     first = split_utf16(body, first_room)[0]
@@ -203,12 +207,16 @@ def caption(
     status: str = "",
     marketplace: str = "",
     buyer_name: str = "",
+    plain: bool = False,
 ) -> str:
-    """A photo or document caption: like a post, clipped to the caption limit."""
+    """A photo or document caption: like a post, clipped to the caption limit; ``plain``
+    (a later message of a turn, see :func:`message_posts`): the text alone, maybe empty."""
+    body = body.strip()
+    if plain and not header:
+        return escaped(clip_utf16(body, CAPTION_LIMIT))
     author = _author(author_type, locale, status, marketplace, buyer_name)
     lead = f"{header}\n\n{author}" if header else author
     room = CAPTION_LIMIT - utf16_len(visible(lead)) - 1
-    body = body.strip()
     return f"{lead}\n{escaped(clip_utf16(body, max(1, room)))}" if body else lead
 
 

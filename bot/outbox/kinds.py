@@ -29,6 +29,8 @@ class Kind(StrEnum):
     SLA_BOARD = "sla_board"
     SLA_STATS = "sla_stats"
     REPLY_CHECK = "reply_check"
+    TAKE_BUTTON = "take_button"
+    PROMPT_REMOVAL = "prompt_removal"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
@@ -119,6 +121,20 @@ class ReplyCheck:
     who: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class TakeButton:
+    """The Take button of the row's chat's open turn, edited to show who owns the chat now
+    (rendered when posted; a newer one for the same chat makes it pointless)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PromptRemoval:
+    """A used or cancelled "send me the corrected text" prompt, deleted from the topic."""
+
+    suggestion_id: int
+    message_id: int
+
+
 Payload = (
     MessagePost
     | Notice
@@ -132,6 +148,8 @@ Payload = (
     | SlaBoard
     | SlaStats
     | ReplyCheck
+    | TakeButton
+    | PromptRemoval
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -146,6 +164,8 @@ _KIND_OF: dict[type[Any], Kind] = {
     SlaBoard: Kind.SLA_BOARD,
     SlaStats: Kind.SLA_STATS,
     ReplyCheck: Kind.REPLY_CHECK,
+    TakeButton: Kind.TAKE_BUTTON,
+    PromptRemoval: Kind.PROMPT_REMOVAL,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

@@ -21,6 +21,7 @@ from bot.texts import (
     security,
     sla,
     sync,
+    topic_posts,
     updates,
     yandex_market,
 )
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    topic_posts.TEXTS,
 )
 
 

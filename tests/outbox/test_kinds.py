@@ -28,6 +28,8 @@ SAMPLES: list[Any] = [
     kinds.SlaBoard(),
     SlaStats(text="отчёт", png="iVBOR", thread_id=2),
     kinds.ReplyCheck(reply_id=5, message_id=6, decision="dropped", who="Анна"),
+    kinds.TakeButton(),
+    kinds.PromptRemoval(suggestion_id=1, message_id=9),
 ]
 
 
