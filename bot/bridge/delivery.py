@@ -12,6 +12,7 @@ document, and one refused as a document too goes as text naming the file, report
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from bot.seller_api import SellerApis
 from bot.texts import Locale, for_marketplace, text
 from connectors.errors import AttachmentNotReady, MarketplaceError
 from connectors.marketplace.messages import NotReady, Refused
+from connectors.marketplace.orders import OrderContext, OrderLookup, OrderQuery
 from storage.database import Database
 from storage.records import Chat, Message, Seller, TgOutboxItem, Workspace
 
@@ -47,6 +49,9 @@ ATTACHMENT_GIVE_UP_AFTER = 5
 # Moderation holds: with the outbox's backoff (2 s doubling, 5 min cap) about 20 minutes.
 MODERATION_GIVE_UP_AFTER = 10
 _CAPTION_TEXT_ROOM = 900
+#: Seconds the topic's first post may wait for the order's context (product, status,
+#: delivery) before it goes without it.
+ORDER_CONTEXT_TIMEOUT = 3.0
 # Bad requests about where or whether the bot may post, not about the file itself: the
 # worker's policy handles those (recreate, reopen, wait for rights).
 _NOT_ABOUT_THE_FILE = ("topic_closed", "not enough rights", "chat not found")
@@ -83,6 +88,7 @@ class BuyerPosts:
         apis: SellerApis,
         attachment_give_up_after: int = ATTACHMENT_GIVE_UP_AFTER,
         moderation_give_up_after: int = MODERATION_GIVE_UP_AFTER,
+        order_timeout: float = ORDER_CONTEXT_TIMEOUT,
     ) -> None:
         self._db = db
         self._worker = worker
@@ -91,6 +97,7 @@ class BuyerPosts:
         self._give_up_after = attachment_give_up_after
         self._moderation_give_up_after = moderation_give_up_after
         self._extras: PostExtras | None = None
+        self._order_timeout = order_timeout
 
     def register(self) -> None:
         self._worker.register(Kind.BUYER_MESSAGE, self._deliver_message)
@@ -198,10 +205,31 @@ class BuyerPosts:
             badge=rules.badge,
             marketplace=rules.code,
             buyer_name=chat.buyer_name,
+            order=await self._order(seller, chat),
         )
         header = context_header(context, workspace.locale)
         hint = text("security.hint.to_buyer", workspace.locale)  # the topic's first post
         return f"{header}\n{hint}" if header else hint
+
+    async def _order(self, seller: Seller, chat: Chat) -> OrderContext | None:
+        """What the order is about, where the marketplace tells it. Best effort and short:
+        the buyer's first post never waits long for it, nor fails because of it."""
+        if not (chat.order_number or chat.posting_number):
+            return None
+        try:
+            api = await self._apis.for_seller(seller)
+            if not isinstance(api, OrderLookup):
+                return None
+            query = OrderQuery(
+                order_number=chat.order_number, posting_number=chat.posting_number, sku=chat.sku
+            )
+            ref = await self._apis.chat_ref(chat)
+            return await asyncio.wait_for(
+                api.order_context(ref, query), timeout=self._order_timeout
+            )
+        except (MarketplaceError, TimeoutError) as exc:
+            logger.info("chat=%d: no order context (%s)", chat.id, type(exc).__name__)
+            return None
 
     async def _post(
         self,

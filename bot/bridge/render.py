@@ -9,11 +9,13 @@ chunks that already fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bot.texts import Html, Locale, for_marketplace, plain_text, text
 from bot.texts.markup import escaped, join, link, visible
+from connectors.marketplace.orders import OrderContext
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -22,6 +24,8 @@ TOPIC_NAME_LIMIT = 128
 BUYER_NAME_LIMIT = 64
 #: A file named in a post in place of the file itself (the name is the buyer's too).
 FILE_NAME_LIMIT = 128
+#: A product's name in the context header (the marketplace's catalogue title).
+PRODUCT_NAME_LIMIT = 120
 
 
 def utf16_len(value: str) -> int:
@@ -99,6 +103,8 @@ class ChatContext:
     marketplace: str = ""
     #: The buyer's public name where the marketplace tells it (WB, Yandex Market).
     buyer_name: str = ""
+    #: The product's name, the order's status and delivery dates, where told.
+    order: OrderContext | None = None
 
 
 def topic_name(
@@ -150,10 +156,43 @@ def context_header(context: ChatContext, locale: Locale) -> Html:
         if context.product_template and context.sku and context.sku.isdigit()
         else None
     )
+    if context.order is not None and context.order.product_name:
+        name = clip_utf16(" ".join(context.order.product_name.split()), PRODUCT_NAME_LIMIT)
+        lines.append(text("post.product_name", locale, name=name))
     if url:
         key = for_marketplace("post.product", context.marketplace)
         lines.append(link(url, text(key, locale, sku=context.sku or "")))
+    if context.order is not None:
+        lines.extend(order_lines(context.order, locale))
     return join(lines)
+
+
+def order_lines(order: OrderContext, locale: Locale) -> list[str]:
+    """The order's status and delivery window (nothing for what the marketplace did not
+    tell)."""
+    lines: list[str] = []
+    if order.status is not None:
+        code = clip_utf16(order.status_code, 40)
+        lines.append(text(f"order.status.{order.status.value}", locale, code=code))
+    start, end = order.delivery_from, order.delivery_to
+    if end is not None and start is not None and start != end:
+        lines.append(
+            text(
+                "post.delivery_between", locale, start=short_date(start, locale),
+                end=short_date(end, locale),
+            )
+        )  # fmt: skip
+    elif end is not None:
+        lines.append(text("post.delivery_on", locale, date=short_date(end, locale)))
+    return lines
+
+
+def short_date(day: date, locale: Locale) -> str:
+    """A day as people write it: 05.12 in Russian, Dec 5 in English."""
+    return f"{day:%d.%m}" if locale == "ru" else f"{_MONTHS[day.month - 1]} {day.day}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 AUTHOR_KEYS = {

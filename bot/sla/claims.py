@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.outbox.kinds import TakeButton
 from bot.outbox.queue import enqueue
 from bot.sla.callbacks import ClaimCallback
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Chat
@@ -25,9 +25,9 @@ def claim_keyboard(chat_id: int, locale: Locale, owner: str | None = None) -> In
     """[✋ Взять] while nobody owns the chat; once someone does, the same button names them
     («✋ Ведёт Вера · отпустить»): the owner's press releases, anyone else's is told who
     owns it (an admin's takes it over)."""
-    label = text("claim.button", locale)
+    label = plain_text("claim.button", locale)
     if owner:
-        label = text("topic.take.owned", locale, agent=_short(owner))
+        label = plain_text("topic.take.owned", locale, agent=_short(owner))
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=label, callback_data=ClaimCallback(chat=chat_id).pack())]

@@ -18,4 +18,25 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     # The owner pressed their own button: the chat is free again.
     "topic.take.released": {"ru": "Чат свободен", "en": "The chat is free"},
+    # The topic's context header: what the order is about, where the marketplace tells it.
+    "post.product_name": {"ru": "🛍 {name}", "en": "🛍 {name}"},
+    "post.delivery_on": {"ru": "🚚 Доставка: {date}", "en": "🚚 Delivery: {date}"},
+    "post.delivery_between": {
+        "ru": "🚚 Доставка: {start} – {end}",
+        "en": "🚚 Delivery: {start} – {end}",
+    },
+    "order.status.processing": {"ru": "📦 Заказ в обработке", "en": "📦 Order is being processed"},
+    "order.status.awaiting_shipment": {
+        "ru": "📦 Заказ собран и ждёт отгрузки",
+        "en": "📦 Order is packed, awaiting shipment",
+    },
+    "order.status.delivering": {"ru": "📦 Заказ в пути", "en": "📦 Order is on its way"},
+    "order.status.at_pickup_point": {
+        "ru": "📦 Заказ ждёт в пункте выдачи",
+        "en": "📦 Order is waiting at the pickup point",
+    },
+    "order.status.delivered": {"ru": "📦 Заказ доставлен", "en": "📦 Order delivered"},
+    "order.status.cancelled": {"ru": "📦 Заказ отменён", "en": "📦 Order cancelled"},
+    "order.status.dispute": {"ru": "📦 По заказу идёт спор", "en": "📦 Order is in dispute"},
+    "order.status.other": {"ru": "📦 Статус заказа: {code}", "en": "📦 Order status: {code}"},
 }
