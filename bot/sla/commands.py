@@ -16,7 +16,7 @@ from bot.access import AccessControl, Presser, Role
 from bot.sla.claims import Action, ClaimResult, Outcome, apply
 from bot.sla.reply import SILENT, Reply
 from bot.sla.scope import GroupAnswers, command_key
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Agent, Chat, Workspace
@@ -94,7 +94,7 @@ class ClaimCommands:
         toast = _BUTTON_TOASTS.get(result.outcome)
         if toast is None:
             key = "topic.take.owned_by" if result.outcome is Outcome.OWNED_BY else None
-            body = text(key, locale, agent=result.owner_name or "") if key else None
+            body = plain_text(key, locale, agent=result.owner_name or "") if key else None
             return Reply(body or result_text(result, locale, presser.name), alert=True)
         await self._announce(chat, workspace, key=f"claimcb:{query_id}",
                              body=result_text(result, workspace.locale, presser.name))  # fmt: skip
