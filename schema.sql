@@ -178,6 +178,10 @@ CREATE TABLE buyer_turns (
     hard_breached_at    timestamptz,
     -- an automatic reply that does not count as an answer: open at low priority, unwarned
     auto_answered_at    timestamptz,
+    -- The stored message that carried the turn's header and the Telegram post of its
+    -- [✋ Взять] keyboard (later messages of the turn are plain posts).
+    header_message_id    bigint,
+    header_tg_message_id bigint,
     CHECK ((answered_at IS NULL) = (answered_via IS NULL))
 );
 -- At most one open turn per chat.

@@ -165,6 +165,8 @@ class BuyerTurn:
     escalated_at: datetime | None
     hard_breached_at: datetime | None
     auto_answered_at: datetime | None = None  # an automatic reply that is not an answer
+    header_message_id: int | None = None
+    header_tg_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

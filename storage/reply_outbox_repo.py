@@ -74,6 +74,21 @@ class ReplyOutboxRepo(Repository):
             raise NotFound(f"reply {item_id}")
         return to_record(ReplyItem, row)
 
+    async def text_of_suggestion(
+        self, *, suggestion_id: int, conn: Executor | None = None
+    ) -> str | None:
+        """The text actually queued for the buyer as a draft's version (an agent's edit of
+        it), or None when none was: the draft's post then shows what was really sent."""
+        value = await self._db(conn).fetchval(
+            """
+            SELECT text FROM reply_outbox
+             WHERE suggestion_id = $1 AND kind = 'text'
+             ORDER BY id DESC LIMIT 1
+            """,
+            suggestion_id,
+        )
+        return None if value is None else str(value)
+
     async def claim(
         self,
         *,

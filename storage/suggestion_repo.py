@@ -10,6 +10,7 @@ from storage.records import BuyerTurn, Suggestion
 from storage.sql import Executor, Repository, columns, to_record, to_records
 
 _SUGGESTION = columns(Suggestion)
+_SUGGESTION_OF_A = columns(Suggestion, prefix="a.")
 _TURN = columns(BuyerTurn, "t.")
 
 
@@ -263,19 +264,23 @@ class SuggestionRepo(Repository):
         )
         return to_records(Suggestion, rows)
 
-    async def ignore_stale(self, *, at: datetime, conn: Executor | None = None) -> int:
-        """Pending drafts the conversation moved past (answered, or the buyer wrote again)."""
-        status = await self._db(conn).execute(
-            """
+    async def ignore_stale(
+        self, *, at: datetime, conn: Executor | None = None
+    ) -> list[Suggestion]:
+        """Pending drafts the conversation moved past (answered, or the buyer wrote again):
+        marked ignored and returned, so their posts can lose their buttons."""
+        rows = await self._db(conn).fetch(
+            f"""
             UPDATE ai_suggestions a SET outcome = 'ignored', decided_at = $1
               FROM buyer_turns t
              WHERE t.id = a.turn_id AND a.outcome = 'pending'
                AND (t.answered_at IS NOT NULL
                     OR t.buyer_message_count > coalesce(a.buyer_message_count, 0))
+            RETURNING {_SUGGESTION_OF_A}
             """,
             at,
         )
-        return int(status.rsplit(" ", 1)[-1])
+        return to_records(Suggestion, rows)
 
     async def find_by_message(
         self, *, chat_id: int, tg_message_id: int, conn: Executor | None = None

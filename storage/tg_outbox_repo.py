@@ -162,6 +162,21 @@ class TgOutboxRepo(Repository):
             error[:MAX_ERROR_LENGTH],
         )
 
+    async def superseded(self, *, item: TgOutboxItem, conn: Executor | None = None) -> bool:
+        """A newer pending row of the same kind for the same chat exists: this cosmetic
+        edit is made pointless by it (the newer one renders the state at its own time)."""
+        found = await self._db(conn).fetchval(
+            """
+            SELECT 1 FROM tg_outbox
+             WHERE kind = $1 AND chat_id = $2 AND status = 'pending' AND id > $3
+             LIMIT 1
+            """,
+            item.kind,
+            item.chat_id,
+            item.id,
+        )
+        return found is not None
+
     async def ready_workspaces(self, *, now: datetime, conn: Executor | None = None) -> list[int]:
         """Workspaces that have something to deliver now (the dispatcher's round-robin)."""
         rows = await self._db(conn).fetch(

@@ -99,6 +99,26 @@ class TurnRepo(Repository):
         )
         return None if row is None else to_record(BuyerTurn, row)
 
+    async def set_header(
+        self,
+        *,
+        turn_id: int,
+        message_id: int,
+        tg_message_id: int,
+        conn: Executor | None = None,
+    ) -> bool:
+        """Record the turn's header post once; False when another message carries it."""
+        status = await self._db(conn).execute(
+            """
+            UPDATE buyer_turns SET header_message_id = $2, header_tg_message_id = $3
+             WHERE id = $1 AND (header_message_id IS NULL OR header_message_id = $2)
+            """,
+            turn_id,
+            message_id,
+            tg_message_id,
+        )
+        return not status.endswith(" 0")
+
     async def close(
         self,
         *,

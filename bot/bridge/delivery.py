@@ -12,6 +12,7 @@ document, and one refused as a document too goes as text naming the file, report
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from bot.seller_api import SellerApis
 from bot.texts import Locale, for_marketplace, text
 from connectors.errors import AttachmentNotReady, MarketplaceError
 from connectors.marketplace.messages import NotReady, Refused
+from connectors.marketplace.orders import OrderContext, OrderLookup, OrderQuery
 from storage.database import Database
 from storage.records import Chat, Message, Seller, TgOutboxItem, Workspace
 
@@ -48,6 +50,9 @@ ATTACHMENT_GIVE_UP_AFTER = 5
 # Moderation holds: with the outbox's backoff (2 s doubling, 5 min cap) about 20 minutes.
 MODERATION_GIVE_UP_AFTER = 10
 _CAPTION_TEXT_ROOM = 900
+#: Seconds the topic's first post may wait for the order's context (product, status,
+#: delivery) before it goes without it.
+ORDER_CONTEXT_TIMEOUT = 3.0
 # Bad requests about where or whether the bot may post, not about the file itself: the
 # worker's policy handles those (recreate, reopen, wait for rights).
 _NOT_ABOUT_THE_FILE = ("topic_closed", "not enough rights", "chat not found")
@@ -84,6 +89,7 @@ class BuyerPosts:
         apis: SellerApis,
         attachment_give_up_after: int = ATTACHMENT_GIVE_UP_AFTER,
         moderation_give_up_after: int = MODERATION_GIVE_UP_AFTER,
+        order_timeout: float = ORDER_CONTEXT_TIMEOUT,
     ) -> None:
         self._db = db
         self._worker = worker
@@ -93,6 +99,7 @@ class BuyerPosts:
         self._moderation_give_up_after = moderation_give_up_after
         self._extras: PostExtras | None = None
         self.resolved = ResolvedTopics(db=db, worker=worker)
+        self._order_timeout = order_timeout
 
     def register(self) -> None:
         self.resolved.register()
@@ -142,8 +149,9 @@ class BuyerPosts:
                 thread_id = await self._worker.topic_for(workspace, chat)
                 chat = await self._db.chats.get(chat_id=chat.id)
         header = "" if chat.context_posted else await self._header(workspace, chat, seller)
+        plain = not header and await self._turn_has_header(message)
         status, markup = "", None
-        if self._extras is not None and message.author_type == "customer":
+        if self._extras is not None and message.author_type == "customer" and not plain:
             status, markup = await self._extras(workspace, chat, seller, message)
         parts = _plan(
             message,
@@ -152,6 +160,7 @@ class BuyerPosts:
             status=status,
             marketplace=seller.marketplace,
             buyer_name=chat.buyer_name,
+            plain=plain,
         )
         done: list[int] = list((item.result or {}).get("parts", []))
         for index, part in enumerate(parts):
@@ -173,6 +182,11 @@ class BuyerPosts:
             if index == 0 and header:
                 await self._db.chats.mark_context_posted(chat_id=chat.id)
         await self._db.messages.set_tg_message_id(message_id=message.id, tg_message_id=done[0])
+        if not plain and message.author_type == "customer" and message.turn_id is not None:
+            # The post whose keyboard is the Take button (the last part carries it).
+            await self._db.turns.set_header(
+                turn_id=message.turn_id, message_id=message.id, tg_message_id=done[-1]
+            )
         if (
             message.direction == "in"
             and workspace.mark_read_in_marketplace
@@ -180,6 +194,15 @@ class BuyerPosts:
         ):
             await self._mark_read(seller, chat, message)
         return {"parts": done}
+
+    async def _turn_has_header(self, message: Message) -> bool:
+        """A later buyer message of a turn whose first message already carries the header
+        (author, SLA line, Take button): posted plain, so a photo, a PDF and a text of one
+        turn do not repeat it three times."""
+        if message.author_type != "customer" or message.turn_id is None:
+            return False
+        turn = await self._db.turns.get(turn_id=message.turn_id)
+        return turn is not None and turn.header_message_id not in (None, message.id)
 
     async def _header(self, workspace: Workspace, chat: Chat, seller: Seller) -> str:
         rules = self._apis.rules(seller)
@@ -193,10 +216,31 @@ class BuyerPosts:
             badge=rules.badge,
             marketplace=rules.code,
             buyer_name=chat.buyer_name,
+            order=await self._order(seller, chat),
         )
         header = context_header(context, workspace.locale)
         hint = text("security.hint.to_buyer", workspace.locale)  # the topic's first post
         return f"{header}\n{hint}" if header else hint
+
+    async def _order(self, seller: Seller, chat: Chat) -> OrderContext | None:
+        """What the order is about, where the marketplace tells it. Best effort and short:
+        the buyer's first post never waits long for it, nor fails because of it."""
+        if not (chat.order_number or chat.posting_number):
+            return None
+        try:
+            api = await self._apis.for_seller(seller)
+            if not isinstance(api, OrderLookup):
+                return None
+            query = OrderQuery(
+                order_number=chat.order_number, posting_number=chat.posting_number, sku=chat.sku
+            )
+            ref = await self._apis.chat_ref(chat)
+            return await asyncio.wait_for(
+                api.order_context(ref, query), timeout=self._order_timeout
+            )
+        except (MarketplaceError, TimeoutError) as exc:
+            logger.info("chat=%d: no order context (%s)", chat.id, type(exc).__name__)
+            return None
 
     async def _post(
         self,
@@ -280,7 +324,7 @@ class BuyerPosts:
         sent = await self._bot.send_message(
             chat_id=workspace.tg_chat_id,
             message_thread_id=thread_id,
-            text=f"{part.html}\n{named}\n{note}",
+            text="\n".join(line for line in (part.html, named, note) if line),
             link_preview_options=NO_PREVIEW,
             reply_markup=markup,
         )
@@ -309,7 +353,7 @@ class BuyerPosts:
                     chat_id=chat_id,
                     message_thread_id=thread_id,
                     photo=BufferedInputFile(content, filename=name),
-                    caption=part.html,
+                    caption=part.html or None,
                     reply_markup=markup,
                 )
                 return sent.message_id
@@ -323,7 +367,7 @@ class BuyerPosts:
                 chat_id=chat_id,
                 message_thread_id=thread_id,
                 document=BufferedInputFile(content, filename=name),
-                caption=part.html,
+                caption=part.html or None,
                 reply_markup=markup,
             )
             return sent.message_id
@@ -337,7 +381,7 @@ class BuyerPosts:
         sent = await self._bot.send_message(
             chat_id=chat_id,
             message_thread_id=thread_id,
-            text=f"{part.html}\n{named}",
+            text="\n".join(line for line in (part.html, named) if line),
             reply_markup=markup,
         )
         await self._report_file(workspace, item, index, name, refusal, marketplace=marketplace)
@@ -385,21 +429,23 @@ def _plan(
     status: str = "",
     marketplace: str = "",
     buyer_name: str = "",
+    plain: bool = False,
 ) -> list[_Part]:
-    """The posts for one message: fewest units first (text rides in the first caption)."""
+    """The posts for one message: fewest units first (text rides in the first caption);
+    ``plain``: without the author and status lines (see ``message_posts``)."""
     attachments = message.attachments
     body = message.text.strip()
     if not attachments:
         return [_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status, marketplace=marketplace, buyer_name=buyer_name,
+            status=status, marketplace=marketplace, buyer_name=buyer_name, plain=plain,
         )]  # fmt: skip
     parts: list[_Part] = []
     text_in_caption = utf16_len(body) <= _CAPTION_TEXT_ROOM
     if body and not text_in_caption:
         parts.extend(_Part(html) for html in message_posts(
             author_type=message.author_type, body=body, header=header, locale=locale,
-            status=status, marketplace=marketplace, buyer_name=buyer_name,
+            status=status, marketplace=marketplace, buyer_name=buyer_name, plain=plain,
         ))  # fmt: skip
         header = status = ""
     for index, attachment in enumerate(attachments):
@@ -414,6 +460,8 @@ def _plan(
                     status=status if first else "",
                     marketplace=marketplace,
                     buyer_name=buyer_name,
+                    # a second file of one message has no lines of its own either
+                    plain=plain or not first,
                 ),
                 attachment,
             )

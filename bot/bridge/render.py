@@ -9,11 +9,13 @@ chunks that already fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bot.texts import Html, Locale, for_marketplace, plain_text, text
 from bot.texts.markup import escaped, join, link, visible
+from connectors.marketplace.orders import OrderContext
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -22,6 +24,8 @@ TOPIC_NAME_LIMIT = 128
 BUYER_NAME_LIMIT = 64
 #: A file named in a post in place of the file itself (the name is the buyer's too).
 FILE_NAME_LIMIT = 128
+#: A product's name in the context header (the marketplace's catalogue title).
+PRODUCT_NAME_LIMIT = 120
 
 
 def utf16_len(value: str) -> int:
@@ -99,6 +103,8 @@ class ChatContext:
     marketplace: str = ""
     #: The buyer's public name where the marketplace tells it (WB, Yandex Market).
     buyer_name: str = ""
+    #: The product's name, the order's status and delivery dates, where told.
+    order: OrderContext | None = None
 
 
 def topic_name(
@@ -150,10 +156,43 @@ def context_header(context: ChatContext, locale: Locale) -> Html:
         if context.product_template and context.sku and context.sku.isdigit()
         else None
     )
+    if context.order is not None and context.order.product_name:
+        name = clip_utf16(" ".join(context.order.product_name.split()), PRODUCT_NAME_LIMIT)
+        lines.append(text("post.product_name", locale, name=name))
     if url:
         key = for_marketplace("post.product", context.marketplace)
         lines.append(link(url, text(key, locale, sku=context.sku or "")))
+    if context.order is not None:
+        lines.extend(order_lines(context.order, locale))
     return join(lines)
+
+
+def order_lines(order: OrderContext, locale: Locale) -> list[str]:
+    """The order's status and delivery window (nothing for what the marketplace did not
+    tell)."""
+    lines: list[str] = []
+    if order.status is not None:
+        code = clip_utf16(order.status_code, 40)
+        lines.append(text(f"order.status.{order.status.value}", locale, code=code))
+    start, end = order.delivery_from, order.delivery_to
+    if end is not None and start is not None and start != end:
+        lines.append(
+            text(
+                "post.delivery_between", locale, start=short_date(start, locale),
+                end=short_date(end, locale),
+            )
+        )  # fmt: skip
+    elif end is not None:
+        lines.append(text("post.delivery_on", locale, date=short_date(end, locale)))
+    return lines
+
+
+def short_date(day: date, locale: Locale) -> str:
+    """A day as people write it: 05.12 in Russian, Dec 5 in English."""
+    return f"{day:%d.%m}" if locale == "ru" else f"{_MONTHS[day.month - 1]} {day.day}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 AUTHOR_KEYS = {
@@ -174,16 +213,20 @@ def message_posts(
     status: str = "",
     marketplace: str = "",
     buyer_name: str = "",
+    plain: bool = False,
 ) -> list[str]:
     """The HTML post(s) for one marketplace message: author line, optional context header
     (the chat's first post), optional status line (SLA), the escaped text, split to fit
     Telegram's limit. ``buyer_name`` names the buyer on their own messages where the
-    marketplace tells it."""
+    marketplace tells it. ``plain``: a later message of a turn whose first message already
+    carried the author and status lines: just the text (the author line if it has none)."""
+    body = body.strip()
+    if plain and body and not header:
+        return [escaped(chunk) for chunk in split_utf16(body, limit)]
     author = _author(author_type, locale, status, marketplace, buyer_name)
     lead = f"{header}\n\n{author}" if header else author
     lead_visible = utf16_len(visible(lead))
     first_room = max(1, limit - lead_visible - 1)
-    body = body.strip()
     if not body:
         return [lead]
     first = split_utf16(body, first_room)[0]
@@ -203,12 +246,16 @@ def caption(
     status: str = "",
     marketplace: str = "",
     buyer_name: str = "",
+    plain: bool = False,
 ) -> str:
-    """A photo or document caption: like a post, clipped to the caption limit."""
+    """A photo or document caption: like a post, clipped to the caption limit; ``plain``
+    (a later message of a turn, see :func:`message_posts`): the text alone, maybe empty."""
+    body = body.strip()
+    if plain and not header:
+        return escaped(clip_utf16(body, CAPTION_LIMIT))
     author = _author(author_type, locale, status, marketplace, buyer_name)
     lead = f"{header}\n\n{author}" if header else author
     room = CAPTION_LIMIT - utf16_len(visible(lead)) - 1
-    body = body.strip()
     return f"{lead}\n{escaped(clip_utf16(body, max(1, room)))}" if body else lead
 
 

@@ -24,13 +24,15 @@ from bot.outbox.kinds import (
     HeldNotice,
     HeldStatus,
     Kind,
+    PromptRemoval,
     decode,
 )
+from bot.outbox.queue import enqueue
 from bot.outbox.worker import NO_PREVIEW, OutboxWorker
 from bot.texts import text
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import TgOutboxItem, Workspace
+from storage.records import Suggestion, TgOutboxItem, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class DraftPosting:
         self._delivery.register(Kind.HELD_NOTICE, self.held_notice)
         self._delivery.register(Kind.HELD_STATUS, self.held_status)
         self._delivery.register(Kind.AI_PANEL, self.ai_panel)
+        self._delivery.register(Kind.PROMPT_REMOVAL, self.remove_prompt)
 
     async def _who(self, agent_id: int | None) -> str:
         if agent_id is None:
@@ -70,6 +73,7 @@ class DraftPosting:
         replaces = payload.replaces
         if replaces is not None:
             old = await self._db.suggestions.get(suggestion_id=replaces)
+            await self._remove_prompt(workspace, old)  # its prompt quoted the old text
             if old.tg_message_id is not None and await self._edit(
                 workspace, old.tg_message_id, html_text, markup
             ):
@@ -101,14 +105,52 @@ class DraftPosting:
         if await self._db.suggestions.has_successor(suggestion_id=suggestion.id):
             return {"skipped": "replaced by a newer version"}
         who = await self._who(suggestion.decided_by_agent_id)
-        html_text, markup = draft_post(suggestion, workspace.locale, who=who)
+        sent_text = None
+        if suggestion.outcome == "edited":
+            sent_text = await self._db.replies.text_of_suggestion(suggestion_id=suggestion.id)
+        html_text, markup = draft_post(suggestion, workspace.locale, who=who, sent_text=sent_text)
         edited = await self._edit(workspace, suggestion.tg_message_id, html_text, markup)
+        await self._remove_prompt(workspace, suggestion)
         return {"edited": edited}
+
+    async def _remove_prompt(self, workspace: Workspace, suggestion: Suggestion) -> None:
+        """The draft is decided (sent, edited, dismissed, out of date, regenerated): its
+        "send me the corrected text" prompt has done its job, and goes (cosmetic)."""
+        if suggestion.edit_prompt_message_id is None:
+            return
+        await enqueue(
+            self._db,
+            PromptRemoval(
+                suggestion_id=suggestion.id, message_id=suggestion.edit_prompt_message_id
+            ),
+            workspace_id=workspace.id,
+            chat_id=suggestion.chat_id,
+            dedup_key=f"prompt_removal:{suggestion.id}",
+        )
+        self._delivery.kick()
+
+    async def remove_prompt(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
+        """Delete a used or cancelled edit prompt; one already gone is fine."""
+        removal = decode(item, PromptRemoval)
+        await self._delivery.spend(workspace)
+        try:
+            await self._delivery.bot.delete_message(
+                chat_id=workspace.tg_chat_id, message_id=removal.message_id
+            )
+        except TelegramBadRequest as exc:
+            if "not found" not in exc.message.lower() and "can't be deleted" not in (
+                exc.message.lower()
+            ):
+                raise
+            return {"skipped": "prompt gone"}
+        return {"deleted": removal.message_id}
 
     async def edit_prompt(self, workspace: Workspace, item: TgOutboxItem) -> dict[str, Any]:
         """The draft as copyable text, with a reply field: the agent's reply is the edit."""
         prompt = decode(item, DraftEditPrompt)
         suggestion = await self._db.suggestions.get(suggestion_id=prompt.suggestion_id)
+        if suggestion.outcome != "pending":
+            return {"skipped": suggestion.outcome}  # decided meanwhile: nothing to edit
         chat = await self._db.chats.get(chat_id=suggestion.chat_id)
         thread_id = await self._delivery.topic_for(workspace, chat)
         body = text(

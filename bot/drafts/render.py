@@ -47,13 +47,16 @@ def fragments(findings: Iterable[Finding]) -> Html:
 
 
 def draft_post(
-    suggestion: Suggestion, locale: Locale, *, who: str = ""
+    suggestion: Suggestion, locale: Locale, *, who: str = "", sent_text: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The post for a draft in its current state."""
+    """The post for a draft in its current state; ``sent_text``: what the agent's edit
+    actually sent (an edited draft shows that, not the draft it replaced)."""
     findings = findings_from_dicts(suggestion.guardrail_findings)
     blocked = blocking(findings)
     outcome = suggestion.outcome
     body = f"<blockquote>{highlight(suggestion.text, findings)}</blockquote>"
+    if outcome == "edited" and sent_text is not None:
+        body = f"<blockquote>{escaped(sent_text)}</blockquote>"
     if outcome == "auto_sent":
         return f"{text('draft.state.auto_sent', locale)}\n{body}", None
     if outcome in ("sent", "edited", "dismissed", "ignored"):

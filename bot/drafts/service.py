@@ -342,6 +342,18 @@ class DraftService:
         logger.info("chat=%d: auto-reply %d queued", chat.id, suggestion.id)
         return True
 
+    async def retire_stale(self, now: datetime) -> int:
+        """Drafts the conversation moved past (a newer burst, or the turn answered another
+        way) are marked out of date, and each shown one is edited to say so without its
+        buttons (a cosmetic edit, later): a stale draft must not look sendable."""
+        async with self._db.transaction() as conn:
+            stale = await self._db.suggestions.ignore_stale(at=now, conn=conn)
+            for suggestion in stale:
+                chat = await self._db.chats.get(chat_id=suggestion.chat_id, conn=conn)
+                if suggestion.tg_message_id is not None and chat.topic_workspace_id is not None:
+                    await self.queue_status(suggestion, chat.topic_workspace_id, conn=conn)
+        return len(stale)
+
     async def queue_status(
         self, suggestion: Suggestion, workspace_id: int, *, conn: Executor | None = None
     ) -> None:

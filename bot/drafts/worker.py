@@ -74,7 +74,7 @@ class DraftWorker:
     async def run_once(self) -> int:
         """One round; returns how many drafts, regenerations and auto-sends it handled."""
         now = self._clock()
-        await self._db.suggestions.ignore_stale(at=now)
+        await self._service.retire_stale(now)
         jobs: list[Awaitable[object]] = [
             self._guarded(self._service.draft_for_turn(turn))
             for turn in await self._db.suggestions.turns_needing_draft(

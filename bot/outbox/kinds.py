@@ -31,6 +31,8 @@ class Kind(StrEnum):
     SLA_QUEUE = "sla_queue"
     REPLY_CHECK = "reply_check"
     TOPIC_RESOLVED = "topic_resolved"
+    TAKE_BUTTON = "take_button"
+    PROMPT_REMOVAL = "prompt_removal"
 
 
 # Posts of a marketplace message: within one chat they must appear in the buyer's order,
@@ -148,6 +150,20 @@ class TopicResolved:
     (skipped if the buyer wrote again before it was done)."""
 
 
+@dataclass(frozen=True, slots=True)
+class TakeButton:
+    """The Take button of the row's chat's open turn, edited to show who owns the chat now
+    (rendered when posted; a newer one for the same chat makes it pointless)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PromptRemoval:
+    """A used or cancelled "send me the corrected text" prompt, deleted from the topic."""
+
+    suggestion_id: int
+    message_id: int
+
+
 Payload = (
     MessagePost
     | Notice
@@ -163,6 +179,8 @@ Payload = (
     | SlaQueue
     | ReplyCheck
     | TopicResolved
+    | TakeButton
+    | PromptRemoval
 )
 
 _KIND_OF: dict[type[Any], Kind] = {
@@ -179,6 +197,8 @@ _KIND_OF: dict[type[Any], Kind] = {
     SlaQueue: Kind.SLA_QUEUE,
     ReplyCheck: Kind.REPLY_CHECK,
     TopicResolved: Kind.TOPIC_RESOLVED,
+    TakeButton: Kind.TAKE_BUTTON,
+    PromptRemoval: Kind.PROMPT_REMOVAL,
 }
 _TYPE_OF: dict[Kind, type[Any]] = {kind: cls for cls, kind in _KIND_OF.items()} | {
     Kind.BUYER_MESSAGE: MessagePost,

@@ -12,24 +12,33 @@ from enum import StrEnum
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.outbox.kinds import TakeButton
+from bot.outbox.queue import enqueue
 from bot.sla.callbacks import ClaimCallback
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import Agent
+from storage.records import Agent, Chat
 
 
-def claim_keyboard(chat_id: int, locale: Locale) -> InlineKeyboardMarkup:
+def claim_keyboard(chat_id: int, locale: Locale, owner: str | None = None) -> InlineKeyboardMarkup:
+    """[✋ Взять] while nobody owns the chat; once someone does, the same button names them
+    («✋ Ведёт Вера · отпустить»): the owner's press releases, anyone else's is told who
+    owns it (an admin's takes it over)."""
+    label = plain_text("claim.button", locale)
+    if owner:
+        label = plain_text("topic.take.owned", locale, agent=_short(owner))
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=text("claim.button", locale),
-                    callback_data=ClaimCallback(chat=chat_id).pack(),
-                )
-            ]
+            [InlineKeyboardButton(text=label, callback_data=ClaimCallback(chat=chat_id).pack())]
         ]
     )
+
+
+def _short(name: str, limit: int = 24) -> str:
+    """A button is narrow on a phone: a long display name is cut."""
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 class Action(StrEnum):
@@ -128,6 +137,7 @@ async def apply(
             )
             if status.endswith(" 0"):
                 continue  # someone else changed the owner meanwhile: look again
+            await _refresh_button(db, chat)
         owner = await _agent(db, verdict.new_owner)
         previous = await _agent(db, chat.owner_agent_id)
         return ClaimResult(
@@ -135,6 +145,14 @@ async def apply(
             owner=owner, previous=previous, actor_id=actor,
         )  # fmt: skip
     raise RuntimeError(f"chat {chat_id}: owner keeps changing")
+
+
+async def _refresh_button(db: Database, chat: Chat) -> None:
+    """The owner changed: the open turn's Take button is edited later, at cosmetic
+    priority (buyer posts go first; a newer change of the same chat makes it moot)."""
+    if chat.topic_workspace_id is None:
+        return
+    await enqueue(db, TakeButton(), workspace_id=chat.topic_workspace_id, chat_id=chat.id)
 
 
 async def _agent(db: Database, agent_id: int | None) -> Agent | None:

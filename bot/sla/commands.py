@@ -18,7 +18,7 @@ from bot.sla import handover
 from bot.sla.claims import Action, ClaimResult, Outcome, apply
 from bot.sla.reply import SILENT, Reply
 from bot.sla.scope import GroupAnswers, command_key
-from bot.texts import Locale, text
+from bot.texts import Locale, plain_text, text
 from storage.database import Database
 from storage.errors import NotFound
 from storage.records import Agent, Chat, Workspace
@@ -27,6 +27,12 @@ from storage.sla_queue_repo import SlaQueueRepo
 logger = logging.getLogger(__name__)
 
 _ANNOUNCED = {Outcome.TAKEN: "claim.taken", Outcome.ASSIGNED: "claim.taken"}
+# What the presser of the Take button is told when the owner changed (else an alert).
+_BUTTON_TOASTS = {
+    Outcome.TAKEN: "claim.ok",
+    Outcome.ASSIGNED: "claim.ok",
+    Outcome.RELEASED: "topic.take.released",
+}
 _REFUSALS = {
     Outcome.ALREADY_YOURS: "claim.already_yours",
     Outcome.OWNED_BY: "claim.owned_by",
@@ -77,7 +83,8 @@ class ClaimCommands:
         self, *, tg_chat_id: int, chat_id: int, presser: Presser, query_id: str, locale: Locale
     ) -> Reply:
         """The "Take" button. Checked on the server: the chat must live in the group the
-        button was pressed in, and the presser must be an agent there."""
+        button was pressed in, and the presser must be an agent there. Once someone owns
+        the chat the button names them: their own press releases it."""
         try:
             workspace = await self._db.workspaces.get_by_chat(tg_chat_id=tg_chat_id)
             chat = await self._db.chats.get(chat_id=chat_id)
@@ -90,16 +97,21 @@ class ClaimCommands:
         if role < Role.AGENT:
             return Reply(text("claim.forbidden", locale), alert=True)
         agent = await self._agent(presser)
+        mine = chat.owner_agent_id == agent.id
         result = await apply(
-            self._db, chat_id=chat.id, action=Action.TAKE, actor=agent.id,
-            is_admin=role >= Role.ADMIN,
+            self._db, chat_id=chat.id, action=Action.RELEASE if mine else Action.TAKE,
+            actor=agent.id, is_admin=role >= Role.ADMIN,
         )  # fmt: skip
-        if result.outcome not in _ANNOUNCED:
-            return Reply(result_text(result, locale, presser.name), alert=True)
-        await self._looked(chat.id, agent.id)
+        toast = _BUTTON_TOASTS.get(result.outcome)
+        if toast is None:
+            key = "topic.take.owned_by" if result.outcome is Outcome.OWNED_BY else None
+            body = plain_text(key, locale, agent=result.owner_name or "") if key else None
+            return Reply(body or result_text(result, locale, presser.name), alert=True)
+        if not mine:
+            await self._looked(chat.id, agent.id)
         await self._announce(chat, workspace, key=f"claimcb:{query_id}",
                              body=result_text(result, workspace.locale, presser.name))  # fmt: skip
-        return Reply(text("claim.ok", locale))
+        return Reply(text(toast, locale))
 
     async def topic_chat(self, where: TopicMessage) -> tuple[Workspace, Chat] | None:
         """The active workspace and the buyer chat of the topic a command was typed in."""

@@ -8,6 +8,7 @@ deadline line all read it).
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from bot.sla.format import local_deadline, priority_label
 from bot.sla.hours import BusinessHours
 from bot.sla.queue_posts import QueuePosts
 from bot.sla.resolve import Resolver
+from bot.sla.take_button import TakeButtons
 from bot.sla.ticker import BOARD, BOARD_MIN_INTERVAL, SlaTicker, TickReport
 from bot.texts import text
 from storage.database import Database
@@ -74,6 +76,7 @@ class SlaService:
         delivery.register(BOARD, self._deliver_board)
         delivery.register(Kind.SLA_STATS, self._deliver_stats)
         delivery.register(Kind.SLA_QUEUE, QueuePosts(delivery).deliver)
+        TakeButtons(db=db, delivery=delivery).register()
 
     def _now(self) -> datetime:
         return self.clock()  # late-bound: tests replace ``clock`` after assembly
@@ -139,13 +142,12 @@ class SlaService:
             deadline = local_deadline(turn.deadline, self.clock(), BusinessHours.of(seller))
             line = text("sla.line", locale, priority=label, deadline=deadline)
         fresh = await self.db.chats.get(chat_id=chat.id)
-        if fresh.owner_agent_id is None:
-            return line, claim_keyboard(chat.id, locale)
-        try:
-            owner = await self.db.agents.get(agent_id=fresh.owner_agent_id)
-        except NotFound:
-            return line, None
-        return line + text("sla.line_owner", locale, owner=owner.display_name), None
+        owner: str | None = None
+        if fresh.owner_agent_id is not None:
+            with contextlib.suppress(NotFound):
+                owner = (await self.db.agents.get(agent_id=fresh.owner_agent_id)).display_name
+        # The owner is on the button (edited on every take and release), not in the text.
+        return line, claim_keyboard(chat.id, locale, owner)
 
     # ------------------------------------------------------------ deliveries
 

@@ -28,6 +28,7 @@ from bot.texts import (
     security,
     sla,
     sync,
+    topic_posts,
     updates,
     yandex_market,
 )
@@ -68,6 +69,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     digest.TEXTS,
     rules.TEXTS,
     handover.TEXTS,
+    topic_posts.TEXTS,
 )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from pydantic import SecretStr
 
+from connectors.errors import BadRequest
 from connectors.marketplace.matching import Verdict
 from connectors.marketplace.messages import (
     Author,
@@ -23,6 +24,7 @@ from connectors.marketplace.messages import (
     Message,
     message_order,
 )
+from connectors.marketplace.orders import OrderContext, OrderLookup, OrderQuery, OrderStatus
 from connectors.marketplace.port import (
     ChatRef,
     Credentials,
@@ -35,7 +37,13 @@ from connectors.marketplace.push import PushHealth
 from connectors.marketplace.rules import OwnMessageMatch, RateLimit, Rules
 from connectors.ozon.client import MAX_TEXT, OzonClient, OzonCredentials, OzonSellerApi
 from connectors.ozon.delivery import looks_like_image, verify_file, verify_text
-from connectors.ozon.models import AuthorType, ChatMessage, ChatStatus, ChatSummary
+from connectors.ozon.models import (
+    AuthorType,
+    ChatMessage,
+    ChatStatus,
+    ChatSummary,
+    PostingDetails,
+)
 from connectors.ozon.subscriptions import OzonPushSubscriptions
 
 CODE = "ozon"
@@ -98,7 +106,47 @@ def message(item: ChatMessage) -> Message:
     )
 
 
-class OzonChannel(SellerChannel, ListingFeed):
+_STATUSES: dict[str, OrderStatus] = {
+    "awaiting_registration": OrderStatus.PROCESSING,
+    "acceptance_in_progress": OrderStatus.PROCESSING,
+    "awaiting_approve": OrderStatus.PROCESSING,
+    "awaiting_verification": OrderStatus.PROCESSING,
+    "awaiting_packaging": OrderStatus.PROCESSING,
+    "awaiting_deliver": OrderStatus.AWAITING_SHIPMENT,
+    "driver_pickup": OrderStatus.DELIVERING,
+    "sent_by_seller": OrderStatus.DELIVERING,
+    "delivering": OrderStatus.DELIVERING,
+    "delivered": OrderStatus.DELIVERED,
+    "cancelled": OrderStatus.CANCELLED,
+    "cancelled_from_split_pending": OrderStatus.CANCELLED,
+    "not_accepted": OrderStatus.CANCELLED,
+    "arbitration": OrderStatus.DISPUTE,
+    "client_arbitration": OrderStatus.DISPUTE,
+}
+
+
+def posting_context(posting: PostingDetails, *, sku: str | None) -> OrderContext:
+    """The product the chat is about (its SKU's, else the posting's first), the status in
+    the port's terms and the delivery window Ozon promised the buyer."""
+    products = posting.products
+    named = next((p for p in products if sku and str(p.sku) == sku), None) or (
+        products[0] if products else None
+    )
+    analytics = posting.analytics_data
+    begin = analytics.delivery_date_begin if analytics else None
+    end = analytics.delivery_date_end if analytics else None
+    last = end or begin
+    status = _STATUSES.get(posting.status, OrderStatus.OTHER) if posting.status else None
+    return OrderContext(
+        product_name=named.name.strip() if named else "",
+        status=status,
+        status_code=posting.status,
+        delivery_from=begin.date() if begin else None,
+        delivery_to=last.date() if last else None,
+    )
+
+
+class OzonChannel(SellerChannel, ListingFeed, OrderLookup):
     """One seller's Ozon chats through the port."""
 
     def __init__(self, api: OzonSellerApi, client: OzonClient) -> None:
@@ -208,6 +256,20 @@ class OzonChannel(SellerChannel, ListingFeed):
 
     async def mark_read(self, chat: ChatRef, message_id: str) -> None:
         await self._api.mark_read(chat.chat_id, message_id)
+
+    async def order_context(self, chat: ChatRef, query: OrderQuery) -> OrderContext | None:
+        """``/v3/posting/fbs/get`` for the chat's posting. Ozon's chat names only the order
+        (``order_number``) and the SKU; its postings are numbered ``<order>-<n>``, so a chat
+        without a posting of its own asks for the order's first one. Unknown to Ozon (an
+        FBO order, a split posting): None."""
+        number = query.posting_number or (f"{query.order_number}-1" if query.order_number else "")
+        if not number:
+            return None
+        try:
+            posting = await self._api.posting(number)
+        except BadRequest:  # 404 "posting not found" and its kin
+            return None
+        return posting_context(posting, sku=query.sku)
 
 
 class OzonMarketplace:

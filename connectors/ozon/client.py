@@ -28,7 +28,13 @@ from connectors.errors import (
 )
 from connectors.ozon.delivery import Delivery, find_sent_file, find_sent_text, looks_like_image
 from connectors.ozon.errors import map_error_response
-from connectors.ozon.models import ChatMessage, ChatPage, DownloadedFile, HistoryPage
+from connectors.ozon.models import (
+    ChatMessage,
+    ChatPage,
+    DownloadedFile,
+    HistoryPage,
+    PostingDetails,
+)
 from connectors.ratelimit import RateLimiter, Sleep
 from connectors.retry import (
     RandomSource,
@@ -53,6 +59,7 @@ SEND_MESSAGE = "/v1/chat/send/message"
 SEND_FILE = "/v1/chat/send/file"
 READ = "/v2/chat/read"
 START = "/v1/chat/start"
+POSTING = "/v3/posting/fbs/get"
 DOWNLOAD = "/v2/chat/file"  # label for stats and logs; the real path names the file
 MAX_TEXT = 1000
 MAX_LIST_LIMIT = 100
@@ -400,6 +407,15 @@ class OzonSellerApi:
         if not isinstance(chat_id, str | int) or isinstance(chat_id, bool) or chat_id == "":
             raise MarketplaceError(f"malformed response from {START}")
         return str(chat_id)
+
+    async def posting(self, posting_number: str) -> PostingDetails:
+        """A posting's products, status and delivery dates (``analytics_data``)."""
+        body = {"posting_number": posting_number, "with": {"analytics_data": True}}
+        result = _result(await self._post(POSTING, body), POSTING).get("result")
+        try:
+            return PostingDetails.model_validate(result)
+        except ValidationError as exc:
+            raise MarketplaceError(f"malformed response from {POSTING}") from exc
 
     async def download_file(self, url: str) -> DownloadedFile:
         """Fetch an attachment with the seller's headers; only from the API's own origin."""

@@ -291,3 +291,28 @@ class DownloadedFile:
     content: bytes
     content_type: str
     name: str
+
+
+class PostingProduct(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    sku: int = 0
+    name: str = ""
+
+
+class PostingAnalytics(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    delivery_date_begin: datetime | None = None
+    delivery_date_end: datetime | None = None
+
+
+class PostingDetails(BaseModel):
+    """``/v3/posting/fbs/get``'s ``result``, the fields the topic's header shows."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    posting_number: str = ""
+    status: str = ""
+    products: list[PostingProduct] = Field(default_factory=list)
+    analytics_data: PostingAnalytics | None = None

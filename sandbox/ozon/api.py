@@ -1,7 +1,8 @@
 """The Seller API chat routes, plus the middleware that authenticates, rate-limits, counts
 and injects faults into every non-control request.
 
-Only the eight current chat operations exist; the removed ``/v1/chat/updates``,
+Only the eight current chat operations exist (and ``/v3/posting/fbs/get``, for the order
+context a chat's topic shows); the removed ``/v1/chat/updates``,
 ``/v1/chat/list``, ``/v1/chat/history`` and ``/v2/chat/history`` fall through to the generic
 404 ``rpcStatus`` answer, as on the live API.
 """
@@ -255,6 +256,30 @@ async def chat_start(request: web.Request) -> web.Response:
     return json_response({"result": {"chat_id": chat_id}})
 
 
+async def posting_get(request: web.Request) -> web.Response:
+    """``POST /v3/posting/fbs/get``: what a chat's order is about (the fields the bot
+    reads: products, status, ``analytics_data`` when ``with.analytics_data`` is asked)."""
+    body = await _read_body(request)
+    posting_number = wire.optional_string(body, "posting_number")
+    posting = request.app[CONTEXT].state.posting(request[_CLIENT_ID], posting_number)
+    result: dict[str, Any] = {
+        "posting_number": posting.posting_number,
+        "order_number": posting.order_number,
+        "status": posting.status,
+        "products": [
+            {"sku": int(posting.sku) if posting.sku.isdigit() else 0,
+             "name": posting.product_name, "quantity": 1, "offer_id": "", "price": "0"}
+        ],
+    }  # fmt: skip
+    extra = body.get("with")
+    if isinstance(extra, dict) and extra.get("analytics_data") is True:
+        result["analytics_data"] = {
+            "delivery_date_begin": posting.delivery_date_begin or None,
+            "delivery_date_end": posting.delivery_date_end or None,
+        }
+    return json_response({"result": result})
+
+
 async def download_file(request: web.Request) -> web.Response:
     """``GET /v2/chat/file/<path>``: attachment bytes, behind the same auth headers."""
     stored = request.app[CONTEXT].state.get_file(request[_CLIENT_ID], request.match_info["path"])
@@ -282,4 +307,5 @@ def add_seller_api_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/v1/chat/send/file", send_file)
     router.add_post("/v2/chat/read", chat_read)
     router.add_post("/v1/chat/start", chat_start)
+    router.add_post("/v3/posting/fbs/get", posting_get)
     router.add_get(FILE_ROUTE + "{path:.+}", download_file)

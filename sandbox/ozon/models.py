@@ -87,6 +87,12 @@ class Posting:
     order_number: str
     sku: str
     chat_id: str | None = None
+    #: What ``/v3/posting/fbs/get`` tells about it (the product, the status, the dates of
+    #: ``analytics_data.delivery_date_begin``/``_end``, RFC 3339).
+    product_name: str = ""
+    status: str = "awaiting_packaging"
+    delivery_date_begin: str = ""
+    delivery_date_end: str = ""
 
 
 @dataclass(slots=True)

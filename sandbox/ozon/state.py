@@ -155,20 +155,43 @@ class EmulatorState:
         return list(self._sellers.values())
 
     def add_posting(
-        self, client_id: str, posting_number: str, *, order_number: str = "", sku: str = ""
+        self,
+        client_id: str,
+        posting_number: str,
+        *,
+        order_number: str = "",
+        sku: str = "",
+        product_name: str = "",
+        status: str = "",
+        delivery_date_begin: str = "",
+        delivery_date_end: str = "",
     ) -> None:
-        """Register a posting so that ``/v1/chat/start`` can open a chat for it."""
+        """Register a posting so that ``/v1/chat/start`` can open a chat for it and
+        ``/v3/posting/fbs/get`` describes it (product, status, delivery dates)."""
         if not posting_number:
             raise ValueError("posting_number must not be empty")
         seller = self.seller(client_id)
         posting = seller.postings.get(posting_number)
         if posting is None:
-            seller.postings[posting_number] = Posting(
+            posting = seller.postings[posting_number] = Posting(
                 posting_number, order_number or _order_of(posting_number), sku
             )
         else:
             posting.order_number = order_number or posting.order_number
             posting.sku = sku or posting.sku
+        posting.product_name = product_name or posting.product_name
+        posting.status = status or posting.status
+        posting.delivery_date_begin = delivery_date_begin or posting.delivery_date_begin
+        posting.delivery_date_end = delivery_date_end or posting.delivery_date_end
+
+    def posting(self, client_id: str, posting_number: str) -> Posting:
+        """``/v3/posting/fbs/get``: a known posting, else Ozon's 404."""
+        if not posting_number:
+            raise errors.required("posting_number")
+        posting = self.seller(client_id).postings.get(posting_number)
+        if posting is None:
+            raise errors.not_found(errors.MSG_POSTING_NOT_FOUND)
+        return posting
 
     # ------------------------------------------------------- world: buyers
 

@@ -161,9 +161,9 @@ async def test_the_buyers_name_heads_their_posts(db: Database) -> None:
         assert thread is not None
         opening, follow_up = topic_texts(requests, thread)
         assert opening in says("post.buyer", name="Мария <К.>")  # the context header
-        for post in (opening, follow_up):
-            assert post in says("author.buyer_named", name="Мария <К.>")  # escaped, by name
-            assert says("author.buyer").template not in post
+        assert opening in says("author.buyer_named", name="Мария <К.>")  # escaped, by name
+        assert says("author.buyer").template not in opening
+        assert follow_up == "Вы тут?"  # the same turn: a plain post, its header is above
 
 
 async def test_a_file_market_will_not_hand_over_is_named_in_the_topic(db: Database) -> None:

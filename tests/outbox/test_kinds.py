@@ -31,6 +31,8 @@ SAMPLES: list[Any] = [
     kinds.ReplyCheck(reply_id=5, message_id=6, decision="dropped", who="Анна"),
     kinds.TopicResolved(),
     Notice(text="⏰", turn_id=9, keyboard=[[{"text": "✅", "callback_data": "x"}]]),
+    kinds.TakeButton(),
+    kinds.PromptRemoval(suggestion_id=1, message_id=9),
 ]
 
 

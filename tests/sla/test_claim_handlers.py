@@ -87,7 +87,7 @@ async def test_take_release_and_assign(hw: HandlerWorld) -> None:
     assert await owner_of(hw, chat) == boris.id
     assert await posted(hw, 41) == [text("claim.taken", "ru", agent="Борис")]
     second = await hw.press(VERA, take, chat_id=GROUP_ID)
-    assert second.show_alert and second.text in says("claim.owned_by", agent="Борис")
+    assert second.show_alert and second.text in says("topic.take.owned_by", agent="Борис")
     assert await posted(hw, 41) == []
 
     assert await in_topic(hw, VERA, "/release", 41) == [says("claim.not_owner").template]
