@@ -31,6 +31,8 @@ from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
+from bot.canned.commands import TemplateCommands
+from bot.canned.inline import InlineTemplates
 from bot.dead_claims import DeadClaimSweeper
 from bot.deps import Deps
 from bot.drafts.actions import DraftActions
@@ -262,9 +264,11 @@ def assemble(
             sla_rules=RuleCommands(db=db, scope=sla_scope),
             sla_stats=StatsCommand(db=db, scope=sla_scope, sla=sla),
             sla_answers=sla_answers,
-            agent_messages=AgentMessages(db=db, access=access),
+            agent_messages=AgentMessages(db=db, access=access, rules=marketplaces.rules),
             reply_checks=ReplyChecks(db=db, access=access),
             failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=settings.locale),
+            canned=TemplateCommands(db=db, scope=sla_scope),
+            canned_inline=InlineTemplates(db=db, access=access),
         )
     )
 

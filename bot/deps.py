@@ -14,6 +14,8 @@ from bot.admin.sellers import SellerAdmin
 from bot.bridge.agent_messages import AgentMessages
 from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
+from bot.canned.commands import TemplateCommands
+from bot.canned.inline import InlineTemplates
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
 from bot.outbox.queue import Outbox
@@ -62,3 +64,5 @@ class Deps(TypedDict):
     agent_messages: NotRequired[AgentMessages]  # what an agent's message in a topic means
     reply_checks: NotRequired[ReplyChecks]  # the buttons under an unverifiable file reply
     failures: NotRequired[FailureNotices]  # telling people the bot gave up (errors router)
+    canned: NotRequired[TemplateCommands]  # /templates: canned replies
+    canned_inline: NotRequired[InlineTemplates]  # @bot in a topic: the matching templates

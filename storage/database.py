@@ -9,6 +9,7 @@ import asyncpg
 
 from storage.agent_repo import AgentRepo
 from storage.audit_repo import AuditRepo
+from storage.canned_repo import CannedRepo
 from storage.chat_repo import ChatRepo
 from storage.group_request_repo import GroupRequestRepo
 from storage.held_reply_repo import HeldReplyRepo
@@ -58,6 +59,7 @@ class Database:
         self.tg_budget = TgBudgetRepo(pool)
         self.marketplace_data = MarketplaceDataRepo(pool)
         self.push_inbox = PushInboxRepo(pool)
+        self.canned = CannedRepo(pool)
 
     @property
     def instance_id(self) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from bot.texts import (
     admin,
     agents,
+    canned,
     core,
     drafts,
     marketplaces,
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    canned.TEXTS,
 )
 
 
