@@ -1,8 +1,8 @@
 """Inline mode as a service: who asks, which templates they may insert, as plain choices.
 
 An inline query says who typed it, not where, so the right to see templates is the right
-to answer buyers (:meth:`bot.access.AccessControl.answerer`) in a group the bot has met
-the person in; their groups' templates (group-wide and every shop's) are offered. Anyone
+to answer buyers (:meth:`bot.access.AccessControl.answerer`) in a group; their groups'
+templates (group-wide and every shop's) are offered. Anyone
 else gets no results and a button explaining why — never silence. The chosen result is
 sent by Telegram as the person's own message with ``via_bot``: it costs the group's budget
 nothing, and the topic's ordinary relay path takes it as their reply (filling variables
@@ -21,6 +21,8 @@ from bot.texts import Locale, plain_text
 from storage.database import Database
 from storage.records import CannedReply, Workspace
 
+#: Up to this many active groups, every one is checked for an inline query's sender.
+ASK_ALL_UP_TO = 5
 #: The /start deep link of the button shown when there is nothing to offer.
 START_PARAMETER = "templates"
 #: Telegram's caption limit: a stacked text over it cannot ride on a file.
@@ -75,12 +77,17 @@ class InlineTemplates:
         return InlineAnswer(tuple(choices))
 
     async def _answerable(self, person: Presser) -> list[Workspace]:
-        """Groups where the person may answer buyers now (Telegram's word, cached)."""
-        if self._access.is_owner(person.tg_user_id):
-            candidates = await self._db.workspaces.list_all(only_active=True)
+        """Groups where the person may answer buyers now (Telegram's word, cached).
+
+        With a few groups, each is asked about (an admin who never wrote in the group is
+        still an admin); with many, only the groups the bot has met the person in, so a
+        stranger's queries cannot make the bot ask Telegram about every group."""
+        active = await self._db.workspaces.list_all(only_active=True)
+        if self._access.is_owner(person.tg_user_id) or len(active) <= ASK_ALL_UP_TO:
+            candidates = active
         else:
-            ids = await self._db.canned.member_workspace_ids(tg_user_id=person.tg_user_id)
-            candidates = [await self._db.workspaces.get(workspace_id=i) for i in ids]
+            met = set(await self._db.canned.member_workspace_ids(tg_user_id=person.tg_user_id))
+            candidates = [w for w in active if w.id in met]
         allowed: list[Workspace] = []
         for workspace in candidates:
             decided = await self._access.answerer(
