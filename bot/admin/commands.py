@@ -47,7 +47,9 @@ MENUS: tuple[CommandMenu, ...] = (
         BotCommandScopeAllPrivateChats(),
         ("start", "help", "add_seller", "sellers", "agents", "groups", "ai"),
     ),
-    CommandMenu(BotCommandScopeAllGroupChats(), ("queue", "take", "release", "stats", "help")),
+    CommandMenu(
+        BotCommandScopeAllGroupChats(), ("queue", "take", "release", "templates", "stats", "help")
+    ),
     CommandMenu(
         BotCommandScopeAllChatAdministrators(),
         (
@@ -62,6 +64,7 @@ MENUS: tuple[CommandMenu, ...] = (
             "targets",
             "hours",
             "ai",
+            "templates",
             "stats",
             "help",
         ),

@@ -12,13 +12,16 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "help.group": {
         "ru": (
             "Я переношу чаты покупателей с Ozon в темы этой группы. Чтобы ответить "
-            "покупателю, напишите сообщение в его теме.\n\n"
+            "покупателю, напишите сообщение в его теме. Шаблоны ответов — /templates: "
+            "в теме наберите @ и моё имя, затем начало названия (несколько названий через "
+            "пробел — вместе).\n\n"
             "Администраторам: /setup — проверить группу и мои права; /sellers и "
             "/add_seller — магазины (в личном чате со мной)."
         ),
         "en": (
             "I bring Ozon buyer chats into topics of this group. To answer a buyer, write "
-            "a message in their topic.\n\n"
+            "a message in their topic. Canned replies: /templates; in a topic type @ and my "
+            "name, then the start of a name (several names with spaces: together).\n\n"
             "Admins: /setup checks the group and my rights; /sellers and /add_seller "
             "manage shops (in a private chat with me)."
         ),

@@ -40,7 +40,9 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "/assign @агент — передать чат\n"
             "/rules, /targets, /hours — правила приоритета, сроки ответа, рабочие часы\n"
             "/stats [today|7d|30d] — отчёт с графиком\n"
-            "/ai — ИИ-черновики: тон, инструкции, автоответ\n\n"
+            "/ai — ИИ-черновики: тон, инструкции, автоответ\n"
+            "/templates — шаблоны ответов; в теме наберите @ и моё имя, затем начало "
+            "названия шаблона; несколько названий через пробел вставят шаблоны вместе\n\n"
             "Чтобы ответить покупателю, просто напишите сообщение в его теме "
             "или нажмите «Отправить» под черновиком."
         ),
@@ -58,7 +60,9 @@ TEXTS: dict[str, dict[Locale, str]] = {
             "/assign @agent — hand a chat over\n"
             "/rules, /targets, /hours — priority rules, response targets, business hours\n"
             "/stats [today|7d|30d] — a report with a chart\n"
-            "/ai — AI drafts: tone, instructions, auto-reply\n\n"
+            "/ai — AI drafts: tone, instructions, auto-reply\n"
+            "/templates — canned replies; in a topic type @ and my name, then the start of "
+            "a template's name; several names with spaces insert them together\n\n"
             "To answer a buyer, just write a message in their topic "
             "or tap Send under the draft."
         ),

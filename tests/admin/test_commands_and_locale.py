@@ -58,7 +58,9 @@ async def test_menus_are_published_per_scope_in_both_languages(hw: HandlerWorld)
 
     private = ["start", "help", "add_seller", "sellers", "agents", "groups", "ai"]
     assert names("all_private_chats") == private
-    assert names("all_group_chats", "en") == ["queue", "take", "release", "stats", "help"]
+    assert names("all_group_chats", "en") == [
+        "queue", "take", "release", "templates", "stats", "help"
+    ]  # fmt: skip
     assert names("all_chat_administrators", "ru")[:3] == ["setup", "sellers", "agents"]
     assert "rules" in names("all_chat_administrators", "ru")
     assert names("default") == names("all_private_chats", "ru")

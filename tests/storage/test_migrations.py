@@ -18,6 +18,7 @@ EXPECTED_TABLES = {
     "group_requests", "internal_notes",
     "seller_leases", "tg_budget",
     "push_inbox",
+    "canned_replies",
 }  # fmt: skip
 
 
