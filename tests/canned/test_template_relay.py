@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
 
+from bot.drafts.callbacks import HeldAction, HeldCallback
 from storage.database import Database
 from tests.support.handlers import BORIS, GROUP_ID, VERA
 from tests.support.relaying import PDF, RelayWorld, open_relay_world, receipts
@@ -138,3 +139,27 @@ async def test_a_template_inserted_as_a_note_is_never_relayed(rw: RelayWorld) ->
     assert rw.market.sent_texts(chat_id) == []
     [note] = await rw.db.internal_notes.list_recent(chat_id=(await rw.chat(chat_id)).id)
     assert note.text == "Заказ {заказ} уже в пути."
+
+
+async def test_a_held_template_once_confirmed_goes_out_filled_with_its_quote(
+    rw: RelayWorld,
+) -> None:
+    chat_id, thread = await rw.topic()
+    await add_template(rw, "/templates add деньги Вернём деньги за заказ {заказ}")
+    message = await insert(rw, thread, "деньги")  # a promise: held until Vera confirms
+    await rw.relay()
+    assert rw.market.sent_texts(chat_id) == []
+    held_id = await rw.db.pool.fetchval(
+        "SELECT id FROM held_replies WHERE tg_message_id = $1", message["message_id"]
+    )
+    held = await rw.db.held_replies.get(held_id=held_id)
+    filled = f"Вернём деньги за заказ {ORDER}"
+    assert (held.text, held.filled) == (filled, True)  # the guardrail judged the filled text
+
+    data = HeldCallback(a=HeldAction.CONFIRM, id=held.id).pack()
+    await rw.hw.feed("callback_query", rw.press_on(VERA, data, message_id=5000))
+    requests = await rw.relay()
+    assert rw.market.sent_texts(chat_id) == [filled]
+    assert said(
+        [p.text for p in group_posts(requests, thread)], says("canned.receipt", text=filled)
+    )
