@@ -56,12 +56,12 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "canned.admin_help": {
         "ru": (
             "<b>Для администраторов:</b>\n"
-            "<code>/templates add название текст</code> — для всей группы;\n"
-            "<code>/templates 3 add название текст</code> — для магазина №3;\n"
+            "<code>/templates добавить название текст</code> — для всей группы;\n"
+            "<code>/templates 3 добавить название текст</code> — для магазина №3;\n"
             "фото или PDF: отправьте файл с этой командой в подписи;\n"
-            "<code>/templates edit 5 новый текст</code> — изменить (с файлом в том же "
+            "<code>/templates изменить 5 новый текст</code> — изменить (с файлом в том же "
             "сообщении — заменить и файл);\n"
-            "<code>/templates del 5</code> — удалить.\n"
+            "<code>/templates удалить 5</code> — удалить.\n"
             "Слова команд: {verbs}."
         ),
         "en": (
@@ -114,7 +114,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     },
     "canned.error.usage": {
         "ru": (
-            "Не понял команду. Например: <code>/templates add привет Здравствуйте! "
+            "Не понял команду. Например: <code>/templates добавить привет Здравствуйте! "
             "Ваш заказ {{заказ}}</code>."
         ),
         "en": (
@@ -123,7 +123,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
         ),
     },
     "canned.error.exists": {
-        "ru": "Шаблон «{name}» уже есть: выберите другое название или измените его (edit).",
+        "ru": "Шаблон «{name}» уже есть: выберите другое название или измените этот шаблон.",
         "en": "There is already a canned reply “{name}”: pick another name or edit it.",
     },
     "canned.error.not_found": {

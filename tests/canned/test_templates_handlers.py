@@ -148,3 +148,14 @@ async def test_in_private_the_answer_comes_at_once(hw: HandlerWorld) -> None:
     await scene(hw)
     requests = await hw.say(BORIS, "/templates add привет Здравствуйте!")
     assert any(has(getattr(r, "text", None), says("canned.added")) for r in requests)
+
+
+async def test_russian_command_words_work_too(hw: HandlerWorld) -> None:
+    await scene(hw)
+    said_ = await answers(hw, BORIS, "/templates добавить спасибо Спасибо за покупку!")
+    assert said(said_, says("canned.added", name="спасибо"))
+    [saved] = await templates(hw.db)
+    await answers(hw, BORIS, f"/templates изменить {saved.id} Спасибо, {{имя}}!")
+    assert (await hw.db.canned.get(canned_id=saved.id)).body == "Спасибо, {имя}!"
+    said_ = await answers(hw, BORIS, f"/templates удалить {saved.id}")
+    assert said(said_, says("canned.deleted", id=saved.id))
