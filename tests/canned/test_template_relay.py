@@ -163,3 +163,16 @@ async def test_a_held_template_once_confirmed_goes_out_filled_with_its_quote(
     assert said(
         [p.text for p in group_posts(requests, thread)], says("canned.receipt", text=filled)
     )
+
+
+async def test_on_wildberries_the_buyers_name_and_the_marketplace_are_filled(
+    db: Database,
+) -> None:
+    async with open_relay_world(db, "wildberries") as wb:
+        chat_id, thread = await wb.topic()
+        await add_template(wb, "/templates add привет {имя}, спасибо, что выбрали {маркетплейс}!")
+        await insert(wb, thread, "привет")
+        await wb.relay()
+        buyer = (await wb.chat(chat_id)).buyer_name
+        assert buyer  # Wildberries tells the buyer's name
+        assert wb.market.sent_texts(chat_id) == [f"{buyer}, спасибо, что выбрали Wildberries!"]
