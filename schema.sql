@@ -312,6 +312,7 @@ CREATE TABLE reply_outbox (
     sent_at           timestamptz,
     attempt_started_at timestamptz,
     claimed_by        text,  -- the instance holding lease_until (instances, 0004)
+    filled            boolean NOT NULL DEFAULT false,  -- template variables filled (0014)
     CHECK (kind = 'file' OR length(text) > 0)
 );
 CREATE INDEX reply_outbox_open_idx ON reply_outbox (chat_id, id)
@@ -374,6 +375,7 @@ CREATE TABLE held_replies (
                       CHECK (status IN ('held', 'confirmed', 'cancelled')),
     created_at        timestamptz NOT NULL DEFAULT now(),
     decided_at        timestamptz,
+    filled            boolean NOT NULL DEFAULT false,  -- template variables filled (0014)
     UNIQUE (tg_chat_id, tg_message_id)
 );
 
@@ -501,3 +503,23 @@ CREATE TABLE pending_commands (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX pending_commands_created ON pending_commands (created_at);
+
+-- Canned replies (0014): per shop (seller_id) or for the whole group (NULL), with at most one
+-- attachment kept as the Telegram file_id of the admin's upload; inserted via inline mode.
+CREATE TABLE canned_replies (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workspace_id bigint NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    seller_id    bigint REFERENCES sellers (id) ON DELETE CASCADE,
+    name         text   NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+    body         text   NOT NULL DEFAULT '',
+    file_kind    text   CHECK (file_kind IN ('photo', 'document')),
+    file_id      text,
+    file_name    text,
+    created_by   bigint NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    CHECK ((file_kind IS NULL) = (file_id IS NULL)),
+    CHECK (file_id IS NOT NULL OR length(body) > 0)
+);
+CREATE UNIQUE INDEX canned_replies_name_idx
+    ON canned_replies (workspace_id, COALESCE(seller_id, 0), lower(name));

@@ -33,6 +33,8 @@ from bot.bridge.delivery import BuyerPosts
 from bot.bridge.replies import ReplyWorker
 from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
+from bot.canned.commands import TemplateCommands
+from bot.canned.inline import InlineTemplates
 from bot.dead_claims import DeadClaimSweeper
 from bot.deps import Deps
 from bot.digest.service import DigestService
@@ -284,9 +286,11 @@ def assemble(  # noqa: PLR0915 - the composition root: one statement per part
             sla_answers=sla_answers,
             finder=FindCommand(db=db, scope=sla_scope),
             digest_settings=DigestSettings(db=db, scope=sla_scope),
-            agent_messages=AgentMessages(db=db, access=access),
+            agent_messages=AgentMessages(db=db, access=access, rules=marketplaces.rules),
             reply_checks=ReplyChecks(db=db, access=access),
             failures=FailureNotices(db=db, bot=bot, outbox=outbox, default_locale=settings.locale),
+            canned=TemplateCommands(db=db, scope=sla_scope),
+            canned_inline=InlineTemplates(db=db, access=access),
         )
     )
 

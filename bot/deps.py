@@ -15,6 +15,8 @@ from bot.admin.sellers import SellerAdmin
 from bot.bridge.agent_messages import AgentMessages
 from bot.bridge.reply_checks import ReplyChecks
 from bot.bridge.service import Bridge
+from bot.canned.commands import TemplateCommands
+from bot.canned.inline import InlineTemplates
 from bot.digest.settings import DigestSettings
 from bot.drafts.actions import DraftActions
 from bot.drafts.ai_settings import AiSettings
@@ -71,3 +73,5 @@ class Deps(TypedDict):
     finder: NotRequired[FindCommand]  # /find
     digest_settings: NotRequired[DigestSettings]  # /digest
     failures: NotRequired[FailureNotices]  # telling people the bot gave up (errors router)
+    canned: NotRequired[TemplateCommands]  # /templates: canned replies
+    canned_inline: NotRequired[InlineTemplates]  # @bot in a topic: the matching templates

@@ -9,6 +9,7 @@ import asyncpg
 
 from storage.agent_repo import AgentRepo
 from storage.audit_repo import AuditRepo
+from storage.canned_repo import CannedRepo
 from storage.chat_repo import ChatRepo
 from storage.group_request_repo import GroupRequestRepo
 from storage.held_reply_repo import HeldReplyRepo
@@ -60,6 +61,7 @@ class Database:
         self.marketplace_data = MarketplaceDataRepo(pool)
         self.push_inbox = PushInboxRepo(pool)
         self.pending_commands = PendingCommandRepo(pool)
+        self.canned = CannedRepo(pool)
 
     @property
     def instance_id(self) -> str:

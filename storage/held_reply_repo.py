@@ -25,6 +25,7 @@ class HeldReplyRepo(Repository):
         findings: list[dict[str, Any]],
         file: dict[str, Any] | None = None,
         suggestion_id: int | None = None,
+        filled: bool = False,
         conn: Executor | None = None,
     ) -> tuple[HeldReply, bool]:
         """Hold a reply once per Telegram message; returns the row and whether it is new."""
@@ -32,8 +33,9 @@ class HeldReplyRepo(Repository):
         row = await db.fetchrow(
             f"""
             INSERT INTO held_replies (workspace_id, chat_id, agent_id, tg_chat_id,
-                                      tg_message_id, text, file, findings, suggestion_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                      tg_message_id, text, file, findings, suggestion_id,
+                                      filled)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (tg_chat_id, tg_message_id) DO NOTHING
             RETURNING {_HELD}
             """,
@@ -46,6 +48,7 @@ class HeldReplyRepo(Repository):
             file,
             findings,
             suggestion_id,
+            filled,
         )
         if row is not None:
             return to_record(HeldReply, row), True

@@ -247,6 +247,7 @@ class HeldReply:
     status: Literal["held", "confirmed", "cancelled"]
     created_at: datetime
     decided_at: datetime | None
+    filled: bool = False  # template variables filled in: the receipt quotes the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +273,7 @@ class ReplyItem:
     created_at: datetime
     sent_at: datetime | None
     attempt_started_at: datetime | None
+    filled: bool = False  # template variables filled in: the receipt quotes the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,3 +333,20 @@ class InternalNote:
     tg_message_id: int
     text: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CannedReply:
+    """A template admins keep for a shop (``seller_id``) or the whole group (``None``)."""
+
+    id: int
+    workspace_id: int
+    seller_id: int | None
+    name: str
+    body: str
+    file_kind: Literal["photo", "document"] | None
+    file_id: str | None
+    file_name: str | None
+    created_by: int
+    created_at: datetime
+    updated_at: datetime

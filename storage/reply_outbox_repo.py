@@ -35,15 +35,18 @@ class ReplyOutboxRepo(Repository):
         suggestion_id: int | None = None,
         tg_chat_id: int | None = None,
         tg_message_id: int | None = None,
+        filled: bool = False,
         conn: Executor | None = None,
     ) -> tuple[ReplyItem, bool]:
-        """Queue a reply; on a repeated key return the existing row and ``False``."""
+        """Queue a reply; on a repeated key return the existing row and ``False``.
+        ``filled``: the bot filled template variables into ``text`` (the receipt quotes it)."""
         db = self._db(conn)
         row = await db.fetchrow(
             f"""
             INSERT INTO reply_outbox (chat_id, idempotency_key, origin, text, kind, file,
-                                      agent_id, suggestion_id, tg_chat_id, tg_message_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                      agent_id, suggestion_id, tg_chat_id, tg_message_id,
+                                      filled)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING {_ITEM}
             """,
@@ -57,6 +60,7 @@ class ReplyOutboxRepo(Repository):
             suggestion_id,
             tg_chat_id,
             tg_message_id,
+            filled,
         )
         if row is not None:
             return to_record(ReplyItem, row), True

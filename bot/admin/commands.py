@@ -53,7 +53,7 @@ MENUS: tuple[CommandMenu, ...] = (
     ),
     CommandMenu(
         BotCommandScopeAllGroupChats(),
-        ("queue", "take", "release", "done", "stats", "find", "help"),
+        ("queue", "take", "release", "done", "templates", "stats", "find", "help"),
     ),
     CommandMenu(
         BotCommandScopeAllChatAdministrators(),
@@ -70,6 +70,7 @@ MENUS: tuple[CommandMenu, ...] = (
             "targets",
             "hours",
             "ai",
+            "templates",
             "stats",
             "find",
             "digest",

@@ -41,6 +41,7 @@ HELP: tuple[HelpEntry, ...] = (
     HelpEntry("done", Role.AGENT, Where.GROUP),
     HelpEntry("stats", Role.AGENT, Where.ANYWHERE),
     HelpEntry("find", Role.AGENT, Where.ANYWHERE),
+    HelpEntry("templates", Role.AGENT, Where.ANYWHERE, "help.details.templates"),
     HelpEntry("digest", Role.ADMIN, Where.GROUP),
     HelpEntry("setup", Role.ADMIN, Where.GROUP),
     HelpEntry("add_seller", Role.ADMIN, Where.ANYWHERE, "help.details.add_seller"),

@@ -8,6 +8,7 @@ update queues nothing twice) and sent to the marketplace by the reply worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,13 +20,17 @@ from bot.guardrails.intents import raises_return
 from bot.guardrails.rules import Finding, blocking, check
 from bot.outbox.kinds import DraftStatus, HeldNotice, Reaction
 from bot.outbox.queue import enqueue
+from bot.template_variables import chat_values, fill
+from connectors.marketplace.rules import Rules
 from storage.database import Database
 from storage.errors import NotFound
-from storage.records import Agent, Chat, HeldReply, ReplyItem, Suggestion, Workspace
+from storage.records import Agent, Chat, HeldReply, ReplyItem, Seller, Suggestion, Workspace
 from storage.sql import Executor
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK, PRIORITY_COSMETIC
 
 OZON_TEXT_LIMIT = 1000
+#: A marketplace's rules by its code: its text limit, name and product pages (templates).
+RulesOf = Callable[[str], Rules]
 
 
 class _QueuedFor(TypedDict):
@@ -75,6 +80,7 @@ class Outcome(StrEnum):
     HELD = "held"  # a warning guardrail fired: waits for the agent's confirmation
     SELLER_REMOVED = "seller_removed"  # the topic is an archive of a disconnected shop
     NOTE = "note"  # an internal note for colleagues: stored, marked, never relayed
+    MISSING_VALUE = "missing_value"  # a template variable this chat has no value for
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +92,7 @@ class Decision:
     length: int = 0
     findings: tuple[Finding, ...] = ()
     held: HeldReply | None = None
+    missing: tuple[str, ...] = ()  # variable codes with no value (MISSING_VALUE)
 
 
 _IGNORED = Decision(Outcome.IGNORED)
@@ -115,7 +122,7 @@ async def mapped_topic(db: Database, incoming: IncomingMessage) -> tuple[Workspa
 
 
 async def accept_agent_message(
-    db: Database, access: AccessControl, incoming: IncomingMessage
+    db: Database, access: AccessControl, incoming: IncomingMessage, rules: RulesOf | None = None
 ) -> Decision:
     found = await mapped_topic(db, incoming)
     if found is None:
@@ -126,20 +133,23 @@ async def accept_agent_message(
     )
     if note is not None:
         return await _keep_note(db, access, incoming, workspace=workspace, chat=chat, note=note)
-    return await _accept_reply(db, access, incoming, workspace, chat)
+    return await _accept_reply(db, access, incoming, workspace, chat, rules=rules)
 
 
 class AgentMessages:
     """The decisions above, built once (:func:`bot.app.assemble`) with the database and the
     access rules, so the topics handler passes plain data and gets a decision back."""
 
-    def __init__(self, *, db: Database, access: AccessControl) -> None:
+    def __init__(
+        self, *, db: Database, access: AccessControl, rules: RulesOf | None = None
+    ) -> None:
         self._db = db
         self._access = access
+        self._rules = rules
 
     async def accept(self, incoming: IncomingMessage) -> Decision:
         """:func:`accept_agent_message`: queue, hold, keep as a note, or refuse it."""
-        return await accept_agent_message(self._db, self._access, incoming)
+        return await accept_agent_message(self._db, self._access, incoming, self._rules)
 
     async def topic_of(self, incoming: IncomingMessage) -> tuple[Workspace, Chat] | None:
         """:func:`mapped_topic`: the workspace and buyer chat a human wrote in, else None."""
@@ -152,13 +162,16 @@ async def _accept_reply(
     incoming: IncomingMessage,
     workspace: Workspace,
     chat: Chat,
+    *,
+    rules: RulesOf | None,
 ) -> Decision:
     if (incoming.text or "").startswith("/"):
         return _IGNORED  # a command (handled elsewhere)
     agent = await _authorised_agent(access, incoming, workspace)
     if isinstance(agent, Outcome):
         return Decision(agent, workspace, chat)
-    if (await db.sellers.get(seller_id=chat.seller_id)).state == "removed":
+    seller = await db.sellers.get(seller_id=chat.seller_id)
+    if seller.state == "removed":
         return Decision(Outcome.SELLER_REMOVED, workspace, chat)
     body = (incoming.text or incoming.caption or "").strip()
     file_id = incoming.photo_file_id or incoming.document_file_id
@@ -166,7 +179,41 @@ async def _accept_reply(
         return Decision(Outcome.UNSUPPORTED, workspace, chat)
     if len(body) > OZON_TEXT_LIMIT:
         return Decision(Outcome.TOO_LONG, workspace, chat, length=len(body))
-    return await _screen(db, incoming, workspace, chat, agent, body=body, file_id=file_id)
+    return await _fill_and_screen(
+        db, incoming, workspace, chat, agent, seller=seller, rules=rules, body=body,
+        file_id=file_id,
+    )  # fmt: skip
+
+
+async def _fill_and_screen(
+    db: Database,
+    incoming: IncomingMessage,
+    workspace: Workspace,
+    chat: Chat,
+    agent: Agent,
+    *,
+    seller: Seller,
+    rules: RulesOf | None,
+    body: str,
+    file_id: str | None,
+) -> Decision:
+    """Fill a template's variables now, before the guardrails and the length check, so
+    both judge the very text the buyer will get and the queued row holds it (the reply
+    worker sends and verifies that text; the receipt quotes it). Inline mode cannot tell
+    which chat a template is inserted in, so this is the first moment the values are
+    known; a variable the chat has no value for refuses the reply rather than send a raw
+    placeholder."""
+    market = rules(seller.marketplace) if rules is not None else None
+    filled = fill(body, chat_values(chat, seller, market))
+    if filled.missing:
+        return Decision(Outcome.MISSING_VALUE, workspace, chat, missing=filled.missing)
+    limit = min(market.text_limit, OZON_TEXT_LIMIT) if market else OZON_TEXT_LIMIT
+    if filled.changed and len(filled.text) > limit:
+        return Decision(Outcome.TOO_LONG, workspace, chat, length=len(filled.text))
+    return await _screen(
+        db, incoming, workspace, chat, agent, body=filled.text, file_id=file_id,
+        filled=filled.changed,
+    )  # fmt: skip
 
 
 async def _keep_note(
@@ -222,6 +269,7 @@ async def _screen(
     *,
     body: str,
     file_id: str | None,
+    filled: bool = False,
 ) -> Decision:
     """Guardrails before Ozon sees the reply: block contacts and links, hold warnings."""
     findings = check(body, buyer_raised_return=await _return_raised(db, chat)) if body else []
@@ -239,10 +287,12 @@ async def _screen(
             file_id=file_id,
             findings=findings,
             draft=draft,
+            filled=filled,
         )
     return await _enqueue(
-        db, incoming, workspace, chat, agent, body=body, file_id=file_id, draft=draft
-    )
+        db, incoming, workspace, chat, agent, body=body, file_id=file_id, draft=draft,
+        filled=filled,
+    )  # fmt: skip
 
 
 async def _return_raised(db: Database, chat: Chat) -> bool:
@@ -283,6 +333,7 @@ async def _hold(
     file_id: str | None,
     findings: list[Finding],
     draft: Suggestion | None,
+    filled: bool = False,
 ) -> Decision:
     """Keep the reply until its author confirms it; the notice with the buttons is queued in
     the same transaction, so a held reply is never left without a way to release it."""
@@ -298,6 +349,7 @@ async def _hold(
             file=file,
             findings=[f.as_dict() for f in findings],
             suggestion_id=draft.id if draft is not None else None,
+            filled=filled,
             conn=conn,
         )
         if created:
@@ -334,7 +386,12 @@ async def release_held(db: Database, held: HeldReply, *, conn: Executor) -> None
         )
     if held.text:
         await db.replies.enqueue(
-            idempotency_key=key, kind="text", text=held.text, conn=conn, **common
+            idempotency_key=key,
+            kind="text",
+            text=held.text,
+            filled=held.filled,
+            conn=conn,
+            **common,
         )
 
 
@@ -399,6 +456,7 @@ async def _enqueue(
     body: str,
     file_id: str | None,
     draft: Suggestion | None = None,
+    filled: bool = False,
 ) -> Decision:
     """Queue the file (if any) and the text; the Telegram message is the idempotency key."""
     key = f"tg:{incoming.tg_chat_id}:{incoming.message_id}"
@@ -432,7 +490,7 @@ async def _enqueue(
             created_any |= created
         if body:
             item, created = await db.replies.enqueue(
-                idempotency_key=key, kind="text", text=body, conn=conn, **common
+                idempotency_key=key, kind="text", text=body, filled=filled, conn=conn, **common
             )
             queued.append(item)
             created_any |= created

@@ -51,6 +51,7 @@ from connectors.marketplace.port import ChatRef, OutgoingFile, SellerChannel, Se
 from connectors.marketplace.rules import MB, FileProblem, Rules, check_file, content_type_of
 from storage.database import Database
 from storage.records import Chat, ReplyItem, Seller
+from storage.sql import Executor
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 from storage.vault import VaultError
 
@@ -349,11 +350,31 @@ class ReplyWorker:
                     dedup_key=f"receipt:{item.id}",
                     conn=conn,
                 )
+                if item.filled:
+                    await self._quote_filled(item, chat, chat.topic_workspace_id, conn=conn)
         self._delivery.kick()
         self.kick()  # the chat's next reply is ready now
         logger.info("reply=%d sent to chat=%d", item.id, chat.id)
         if self._on_sent is not None:
             self._on_sent(item, now)
+
+    async def _quote_filled(
+        self, item: ReplyItem, chat: Chat, workspace_id: int, *, conn: Executor
+    ) -> None:
+        """A template's variables were filled in: the agent's message still shows the
+        placeholders, so the receipt also quotes what the buyer got (one post, under the
+        agent's message; a 👍 alone would not say it)."""
+        workspace = await self._db.workspaces.get(workspace_id=workspace_id, conn=conn)
+        await enqueue_notice(
+            self._db,
+            workspace_id=workspace_id,
+            text=text("canned.receipt", workspace.locale, text=item.text),
+            key=f"receipt_text:{item.id}",
+            chat_id=chat.id,
+            reply_to=item.tg_message_id,
+            priority=PRIORITY_AGENT_FEEDBACK,
+            conn=conn,
+        )
 
     async def _wait_for_budget(
         self, item: ReplyItem, chat: Chat, seller: Seller, seconds: float

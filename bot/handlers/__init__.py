@@ -9,12 +9,14 @@ from aiogram import Router
 from bot.handlers import (
     agents,
     ai_settings,
+    canned,
     digest,
     drafts,
     errors,
     fallback,
     find,
     groups,
+    inline,
     membership,
     push_urls,
     reply_checks,
@@ -37,6 +39,8 @@ def build_router() -> Router:
     root = Router(name="root")
     root.include_router(errors.build_router())  # any handler's unexpected failure
     root.include_router(membership.build_router())  # before topics: migration messages
+    root.include_router(canned.build_router())  # before start: its /start deep link
+    root.include_router(inline.build_router())
     root.include_router(start.build_router())
     root.include_router(setup.build_router())
     root.include_router(groups.build_router())

@@ -11,6 +11,7 @@ from bot.bridge.notes import note_text
 from bot.bridge.service import Bridge
 from bot.drafts.render import fragments, problems
 from bot.outbox.queue import Outbox
+from bot.template_variables import shown_name
 
 _NOTICE_KEYS = {
     Outcome.ANONYMOUS: "agent.anonymous",
@@ -93,6 +94,18 @@ async def on_group_message(
             reply_to=message.message_id,
             problems=problems(decision.findings, decision.workspace.locale),
             fragments=fragments(decision.findings),
+        )
+        return
+    if decision.outcome is Outcome.MISSING_VALUE and decision.workspace and decision.chat:
+        locale = decision.workspace.locale
+        await bridge.notice(
+            workspace=decision.workspace,
+            chat=decision.chat,
+            key=f"agent:{message.chat.id}:{message.message_id}",
+            text_key="canned.missing_value",
+            reply_to=message.message_id,
+            names=", ".join(shown_name(code, locale) for code in decision.missing),
+            n=len(decision.missing),
         )
         return
     text_key = _NOTICE_KEYS.get(decision.outcome)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from bot.texts import (
     admin,
     agents,
+    canned,
     core,
     desk,
     digest,
@@ -70,6 +71,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     rules.TEXTS,
     handover.TEXTS,
     topic_posts.TEXTS,
+    canned.TEXTS,
 )
 
 

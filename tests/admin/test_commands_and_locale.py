@@ -59,14 +59,8 @@ async def test_menus_are_published_per_scope_in_both_languages(hw: HandlerWorld)
     private = ["start", "help", "add_seller", "sellers", "agents", "groups", "ai", "find"]
     assert names("all_private_chats") == private
     assert names("all_group_chats", "en") == [
-        "queue",
-        "take",
-        "release",
-        "done",
-        "stats",
-        "find",
-        "help",
-    ]
+        "queue", "take", "release", "done", "templates", "stats", "find", "help"
+    ]  # fmt: skip
     assert names("all_chat_administrators", "ru")[:3] == ["setup", "sellers", "agents"]
     assert "rules" in names("all_chat_administrators", "ru")
     assert {"find", "digest"} <= set(names("all_chat_administrators", "ru"))

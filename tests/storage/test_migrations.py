@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "push_inbox",
     "workspace_digests",
     "pending_commands",
+    "canned_replies",
 }  # fmt: skip
 
 
