@@ -89,7 +89,7 @@ TEXTS: dict[str, dict[Locale, str]] = {
     "canned.inline_off": {
         "ru": (
             "⚠️ Встроенный режим у меня выключен, поэтому {bot} в темах пока ничего не "
-            "покажет. Владелец бота включает его в @BotFather: /setinline, выбрать меня, "
+            "покажет. Тот, кто меня создал, включает его в @BotFather: /setinline, выбрать меня, "
             "ввести подсказку (например, «шаблон»)."
         ),
         "en": (
@@ -160,12 +160,21 @@ TEXTS: dict[str, dict[Locale, str]] = {
         "en": "A canned reply may carry only a photo or a PDF.",
     },
     "canned.error.too_long": {
-        "ru": "Текст шаблона длиннее {limit} символов ({length}): сократите его.",
-        "en": "The text is over {limit} characters ({length}): shorten it.",
+        "ru": (
+            "Текст шаблона слишком длинный: {length} из {limit} "
+            "{limit:plural:символа|символов|символов} — сократите его."
+        ),
+        "en": (
+            "The text is too long: {length} of {limit} "
+            "{limit:plural:character|characters}; shorten it."
+        ),
     },
     "canned.error.name_too_long": {
-        "ru": "Название длиннее {limit} символов: сократите его.",
-        "en": "The name is over {limit} characters: shorten it.",
+        "ru": (
+            "Название слишком длинное: можно {limit} "
+            "{limit:plural:символ|символа|символов}, сократите его."
+        ),
+        "en": "The name is too long: {limit} {limit:plural:character|characters} at most.",
     },
     "canned.error.empty": {
         "ru": "У шаблона нет ни текста, ни файла.",
