@@ -212,7 +212,7 @@ async def _fill_and_screen(
         return Decision(Outcome.TOO_LONG, workspace, chat, length=len(filled.text))
     return await _screen(
         db, incoming, workspace, chat, agent, body=filled.text, file_id=file_id,
-        filled=filled.changed,
+        filled=filled.changed, marketplace=seller.marketplace,
     )  # fmt: skip
 
 
@@ -270,9 +270,12 @@ async def _screen(
     body: str,
     file_id: str | None,
     filled: bool = False,
+    marketplace: str = "ozon",
 ) -> Decision:
-    """Guardrails before Ozon sees the reply: block contacts and links, hold warnings."""
-    findings = check(body, buyer_raised_return=await _return_raised(db, chat)) if body else []
+    """Guardrails before the marketplace sees the reply: block contacts and links (its own
+    site's excepted), hold warnings."""
+    raised = await _return_raised(db, chat) if body else False
+    findings = check(body, buyer_raised_return=raised, marketplace=marketplace) if body else []
     if blocking(findings):
         return Decision(Outcome.BLOCKED, workspace, chat, findings=tuple(blocking(findings)))
     draft = await _edited_draft(db, incoming, chat)

@@ -145,7 +145,9 @@ class DraftService:
         )
         try:
             answer = await self._llm.complete(messages)
-            findings = check(answer.text, buyer_raised_return=asked_return)
+            findings = check(
+                answer.text, buyer_raised_return=asked_return, marketplace=seller.marketplace
+            )
             latency = answer.latency_ms
             if blocking(findings):
                 retry = build_messages(
@@ -157,7 +159,9 @@ class DraftService:
                     problems=[text(f"guard.{f.rule.value}", "en") for f in blocking(findings)],
                 )
                 answer = await self._llm.complete(retry)
-                findings = check(answer.text, buyer_raised_return=asked_return)
+                findings = check(
+                    answer.text, buyer_raised_return=asked_return, marketplace=seller.marketplace
+                )
                 latency += answer.latency_ms
         except LlmFailed as exc:
             logger.info("chat=%d: model unavailable (%s), template used", chat.id, exc.reason)

@@ -154,7 +154,13 @@ _DOMAIN = re.compile(rf"\b[\w-]{{2,}}(?:{_DOT}[\w-]{{2,}})*{_DOT}{_TLD}\b(?:/\S*
 _SHORT_LINKS = re.compile(
     r"\b(?:t\.me|wa\.me|vk\.cc|clck\.ru|bit\.ly|tinyurl\.com|goo\.gl)/\S*", re.IGNORECASE
 )
-_MARKETPLACE = re.compile(r"(?:^|[/.\s])ozon\.(?:ru|com)\b", re.IGNORECASE)
+# The marketplace's own site is the one link a buyer may get (a product card, "My orders"):
+# each marketplace forbids pointing its buyers anywhere else, a rival marketplace included.
+_OWN_SITE: dict[str, re.Pattern[str]] = {
+    "ozon": re.compile(r"(?:^|[/.\s])ozon\.(?:ru|com)\b", re.IGNORECASE),
+    "wildberries": re.compile(r"(?:^|[/.\s])(?:wildberries\.ru|wb\.ru)\b", re.IGNORECASE),
+    "ym": re.compile(r"(?:^|[/.\s])market\.yandex\.ru\b", re.IGNORECASE),
+}
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{3,}")
 _MESSENGERS = re.compile(
     r"\b(?:телеграм\w*|телеграмм\w*|telegram|телег[аеу]|тг|tg|whats\s?app|вотсап\w*|"
@@ -164,7 +170,7 @@ _MESSENGERS = re.compile(
 )
 
 
-def _contacts(text: str) -> Iterable[Finding]:
+def _contacts(text: str, own_site: re.Pattern[str]) -> Iterable[Finding]:
     taken: list[tuple[int, int]] = []
 
     def free(start: int, end: int) -> bool:
@@ -175,7 +181,7 @@ def _contacts(text: str) -> Iterable[Finding]:
         yield Finding(Rule.EMAIL, match.group(), *match.span())
     for pattern in (_URL, _SHORT_LINKS, _DOMAIN):
         for match in pattern.finditer(text):
-            if not free(*match.span()) or _MARKETPLACE.search(" " + match.group()):
+            if not free(*match.span()) or own_site.search(" " + match.group()):
                 continue
             taken.append(match.span())
             yield Finding(Rule.LINK, match.group(), *match.span())
@@ -238,12 +244,15 @@ _RETURN_OFFER = re.compile(
 )
 
 
-def check(text: str, *, buyer_raised_return: bool = True) -> list[Finding]:
-    """Every problem in ``text``, ordered by position. Empty means it may go out."""
+def check(
+    text: str, *, buyer_raised_return: bool = True, marketplace: str = "ozon"
+) -> list[Finding]:
+    """Every problem in ``text``, ordered by position. Empty means it may go out.
+    ``marketplace``: whose buyer reads it (its own site's links are allowed)."""
     normalized = text.replace("ё", "е").replace("Ё", "Е")
     found: list[Finding] = [
         Finding(f.rule, text[f.start : f.end], f.start, f.end)
-        for f in (*_phones(normalized), *_contacts(normalized))
+        for f in (*_phones(normalized), *_contacts(normalized, _OWN_SITE[marketplace]))
     ]
     if len(text) > OZON_TEXT_LIMIT:
         found.append(Finding(Rule.TOO_LONG, str(len(text)), OZON_TEXT_LIMIT, len(text)))

@@ -176,3 +176,16 @@ async def test_on_wildberries_the_buyers_name_and_the_marketplace_are_filled(
         buyer = (await wb.chat(chat_id)).buyer_name
         assert buyer  # Wildberries tells the buyer's name
         assert wb.market.sent_texts(chat_id) == [f"{buyer}, спасибо, что выбрали Wildberries!"]
+
+
+async def test_on_wildberries_a_product_link_to_wildberries_goes_out(db: Database) -> None:
+    """{ссылка} fills the buyer's own marketplace's product page: its link is allowed."""
+    async with open_relay_world(db, "wildberries") as wb:
+        chat_id, thread = await wb.topic()
+        chat = await wb.chat(chat_id)
+        url = "https://www.wildberries.ru/catalog/123456/detail.aspx"
+        await wb.db.pool.execute("UPDATE chats SET product_url = $2 WHERE id = $1", chat.id, url)
+        await add_template(wb, "/templates add товар Ваш товар: {ссылка}")
+        await insert(wb, thread, "товар")
+        await wb.relay()
+        assert wb.market.sent_texts(chat_id) == [f"Ваш товар: {url}"]

@@ -112,3 +112,22 @@ def test_severity_split_and_highlight() -> None:
     marked = highlight(text, found)
     assert "<u><b>+7 916 123-45-67</b></u>" in marked
     assert "&lt;3" in marked  # the rest stays escaped
+
+
+@pytest.mark.parametrize(
+    ("marketplace", "own", "rival"),
+    [
+        ("ozon", "https://www.ozon.ru/product/987654321/", "https://www.wildberries.ru/catalog/1"),
+        (
+            "wildberries",
+            "https://www.wildberries.ru/catalog/123/detail.aspx",
+            "https://www.ozon.ru/product/987654321/",
+        ),
+        ("ym", "https://market.yandex.ru/product/123", "https://www.wildberries.ru/catalog/1"),
+    ],
+)
+def test_a_link_to_the_buyers_own_marketplace_passes_and_a_rivals_is_caught(
+    marketplace: str, own: str, rival: str
+) -> None:
+    assert check(f"Вот товар: {own}", marketplace=marketplace) == []
+    assert {f.rule for f in check(f"Вот товар: {rival}", marketplace=marketplace)} == {Rule.LINK}
