@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.digest.figures import Period, WeekFigures
-from bot.sla.format import duration, priority_label
-from bot.sla.stats import share
+from bot.digest.figures import WeekFigures
+from bot.sla.format import duration
+from bot.sla.stats import priority_lines, share
 from bot.texts import Html, Locale, markup, text
-from storage.records import PRIORITIES
-from storage.sla_defaults import COMPLIANCE_GOALS
 from storage.sla_stats_repo import Aggregate
 
 CAPTION_LIMIT = 1024
@@ -61,26 +59,6 @@ def time_trend(now: float | None, before: float | None, locale: Locale) -> Html:
     return trend(delta, seconds(abs(delta), locale), locale)
 
 
-def _priority_lines(period: Period, locale: Locale) -> list[str]:
-    lines = []
-    for priority in PRIORITIES:
-        row = period.priorities.get(priority)
-        if row is None or not row.turns:
-            continue
-        goal = COMPLIANCE_GOALS.get(priority)
-        values = {
-            "priority": priority_label(priority, locale),
-            "done": row.in_time,
-            "total": row.decided,
-            "share": share(row.in_time, row.decided),
-        }
-        if goal is None:
-            lines.append(text("stats.prio_nogoal", locale, **values))
-        else:
-            lines.append(text("stats.prio", locale, goal=f"{goal:.0%}", **values))
-    return lines
-
-
 def _rows(key: str, rows: list[tuple[str, Aggregate]], limit: int, locale: Locale) -> str:
     parts = []
     for name, row in rows[:limit]:
@@ -122,7 +100,7 @@ def _caption(figures: WeekFigures, locale: Locale, rows: int) -> str:
              p90=seconds(o.frt_p90, locale),
              median_trend=time_trend(o.frt_median, p.frt_median, locale),
              p90_trend=time_trend(o.frt_p90, p.frt_p90, locale)),
-        *_priority_lines(now, locale),
+        *priority_lines(now.priorities, locale),
     ]  # fmt: skip
     if rows and now.agents:
         lines.append(text("digest.agents", locale,

@@ -9,42 +9,18 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.admin.binding import GroupBinding
 from bot.drafts.ai_settings import AiSettings, Change, panel, usage
 from bot.drafts.callbacks import AUTO_TOGGLE, COUNTS_TOGGLE, AiCallback
-from bot.outbox.queue import PRIORITY_NOTICE, Outbox
+from bot.handlers.command_answers import say_where
+from bot.outbox.queue import Outbox
 from bot.shop_choice import Question, ShopCallback
 from bot.texts import Locale, text
-from storage.records import Workspace
 
 AI_COMMANDS = ("ai", "ai_tone", "ai_instructions")
 _FIELD = {"ai_tone": "tone", "ai_instructions": "instructions"}
-
-
-async def _say(
-    message: Message,
-    body: str,
-    *,
-    workspace: Workspace | None,
-    outbox: Outbox,
-    keyboard: InlineKeyboardMarkup | None = None,
-) -> None:
-    """Answer where ``message`` is: at once in private, through the outbox in a group
-    (as a reply to it, once per message)."""
-    if workspace is None:
-        await message.answer(body, reply_markup=keyboard)
-        return
-    await outbox.notice(
-        workspace_id=workspace.id,
-        text=body,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
-        reply_to=message.message_id,
-        key=f"cmd:{message.chat.id}:{message.message_id}",
-        priority=PRIORITY_NOTICE,
-        keyboard=keyboard,
-    )
 
 
 async def ai_private(
@@ -57,7 +33,9 @@ async def ai_private(
         await message.answer(text("ai.none", locale))
         return
     if isinstance(picked, Question):
-        await _say(message, picked.text, workspace=None, outbox=outbox, keyboard=picked.keyboard)
+        await say_where(
+            message, picked.text, workspace=None, outbox=outbox, keyboard=picked.keyboard
+        )
         return
     body, keyboard = panel(picked.seller, locale)
     await message.answer(body, reply_markup=keyboard)
@@ -79,7 +57,7 @@ async def ai_group(
     if picked is None:
         return
     if isinstance(picked, Question):
-        await _say(
+        await say_where(
             message, picked.text, workspace=workspace, outbox=outbox, keyboard=picked.keyboard
         )
         return
@@ -135,7 +113,7 @@ async def ai_text(
             workspace_id=workspace.id if workspace is not None else None,
         )
         reply = _change_text(change, locale)
-    await _say(message, reply, workspace=workspace, outbox=outbox, keyboard=keyboard)
+    await say_where(message, reply, workspace=workspace, outbox=outbox, keyboard=keyboard)
 
 
 async def ai_shop_picked(
@@ -193,7 +171,7 @@ async def ai_shop_picked(
     if workspace is None:
         await message.edit_text(reply)
         return
-    await _say(message, reply, workspace=workspace, outbox=outbox)
+    await say_where(message, reply, workspace=workspace, outbox=outbox)
 
 
 def _change_text(change: Change, locale: str) -> str:

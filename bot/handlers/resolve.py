@@ -11,8 +11,9 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.admin.binding import GroupBinding
 from bot.drafts.ai_settings import AiSettings
+from bot.handlers.command_answers import say_where
 from bot.handlers.sla_common import answer, person_of, presser
-from bot.outbox.queue import PRIORITY_NOTICE, Outbox
+from bot.outbox.queue import Outbox
 from bot.shop_choice import choose
 from bot.sla.callbacks import ResolveCallback
 from bot.sla.commands import TopicMessage
@@ -97,17 +98,7 @@ async def idle_close(
         else:
             days = change.seller.idle_close_days
             reply = text("resolve.idle_set", locale, shop=change.seller.name, days=days)
-    if workspace is None:
-        await message.answer(reply)
-        return
-    await outbox.notice(
-        workspace_id=workspace.id,
-        text=reply,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
-        reply_to=message.message_id,
-        key=f"cmd:{message.chat.id}:{message.message_id}",
-        priority=PRIORITY_NOTICE,
-    )
+    await say_where(message, reply, workspace=workspace, outbox=outbox)
 
 
 def build_router() -> Router:

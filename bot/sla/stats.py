@@ -9,7 +9,7 @@ hands them to :mod:`bot.sla.stats_chart` for the picture, meant to be drawn thro
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -137,19 +137,12 @@ def _secs(value: float | None, locale: Locale) -> str:
     return duration(timedelta(seconds=value), locale)
 
 
-def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -> str:
-    """The report in words, at most ``rows`` agents and shops ("…и ещё N" after them)."""
-    o = report.overall
-    lines = [
-        text("stats.head", locale, period=text(f"stats.period.{report.period}", locale)),
-        text("stats.turns", locale, turns=o.turns, answered=o.answered, waiting=report.waiting),
-        *([text("resolve.stats", locale, count=o.resolved)] if o.resolved else []),
-        text(
-            "stats.frt", locale, median=_secs(o.frt_median, locale), p90=_secs(o.frt_p90, locale)
-        ),
-    ]
+def priority_lines(priorities: Mapping[str, Aggregate], locale: Locale) -> list[str]:
+    """In time per priority against its goal, a line each; a priority without chats is left
+    out (the chart says «нет чатов» for it). Shared by /stats and the weekly digest."""
+    lines = []
     for priority in PRIORITIES:
-        row = report.priorities.get(priority)
+        row = priorities.get(priority)
         if row is None or not row.turns:
             continue
         goal = COMPLIANCE_GOALS.get(priority)
@@ -163,6 +156,21 @@ def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -
             lines.append(text("stats.prio_nogoal", locale, **values))
         else:
             lines.append(text("stats.prio", locale, goal=f"{goal:.0%}", **values))
+    return lines
+
+
+def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -> str:
+    """The report in words, at most ``rows`` agents and shops ("…и ещё N" after them)."""
+    o = report.overall
+    lines = [
+        text("stats.head", locale, period=text(f"stats.period.{report.period}", locale)),
+        text("stats.turns", locale, turns=o.turns, answered=o.answered, waiting=report.waiting),
+        *([text("resolve.stats", locale, count=o.resolved)] if o.resolved else []),
+        text(
+            "stats.frt", locale, median=_secs(o.frt_median, locale), p90=_secs(o.frt_p90, locale)
+        ),
+    ]
+    lines += priority_lines(report.priorities, locale)
     for title, group in (("stats.agents", report.agents), ("stats.sellers", report.sellers)):
         if not group:
             continue
