@@ -7,21 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.digest.figures import WeekFigures
-from bot.sla.format import duration
 from bot.sla.stats import priority_lines, share
+from bot.sla.stats import seconds_shown as seconds
 from bot.texts import Html, Locale, markup, text
 from storage.sla_stats_repo import Aggregate
 
 CAPTION_LIMIT = 1024
 _ROWS = 5
-
-
-def seconds(value: float | None, locale: Locale) -> str:
-    if value is None:
-        return text("stats.none", locale)
-    if value < 60:
-        return text("dur.sec", locale, s=f"{value:.0f}")
-    return duration(timedelta(seconds=value), locale)
 
 
 def trend(delta: float | None, shown: str, locale: Locale) -> Html:

@@ -72,6 +72,19 @@ def result_text(result: ClaimResult, locale: Locale, actor_name: str) -> str:
     return text(key, locale, agent=result.owner_name or "")
 
 
+async def topic_chat(db: Database, where: TopicMessage) -> tuple[Workspace, Chat] | None:
+    """The active workspace and the buyer chat of the topic a command was typed in (/take,
+    /done and the rest of the commands that work in a buyer's topic)."""
+    workspace = await db.workspaces.find_by_chat(tg_chat_id=where.tg_chat_id)
+    if workspace is None or workspace.state != "active" or where.thread_id is None:
+        return None
+    try:
+        chat = await db.chats.get_by_topic(workspace_id=workspace.id, thread_id=where.thread_id)
+    except NotFound:
+        return None
+    return workspace, chat
+
+
 class ClaimCommands:
     def __init__(self, *, db: Database, access: AccessControl, answers: GroupAnswers) -> None:
         self._db = db
@@ -114,17 +127,7 @@ class ClaimCommands:
         return Reply(text(toast, locale))
 
     async def topic_chat(self, where: TopicMessage) -> tuple[Workspace, Chat] | None:
-        """The active workspace and the buyer chat of the topic a command was typed in."""
-        workspace = await self.active_workspace(where.tg_chat_id)
-        if workspace is None or where.thread_id is None:
-            return None
-        try:
-            chat = await self._db.chats.get_by_topic(
-                workspace_id=workspace.id, thread_id=where.thread_id
-            )
-        except NotFound:
-            return None
-        return workspace, chat
+        return await topic_chat(self._db, where)
 
     async def active_workspace(self, tg_chat_id: int) -> Workspace | None:
         workspace = await self._db.workspaces.find_by_chat(tg_chat_id=tg_chat_id)

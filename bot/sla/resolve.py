@@ -22,7 +22,7 @@ from bot.access import AccessControl, Answerer, Presser, Role
 from bot.outbox.kinds import TopicResolved
 from bot.outbox.queue import enqueue
 from bot.sla.callbacks import ResolveCallback
-from bot.sla.commands import TopicMessage
+from bot.sla.commands import TopicMessage, topic_chat
 from bot.sla.reply import SILENT, Reply
 from bot.texts import Locale, text
 from storage.database import Database
@@ -213,16 +213,8 @@ class ResolveCommands:
         return Outcome.RESOLVED if done else Outcome.ALREADY
 
     async def _topic_chat(self, where: TopicMessage) -> Found | None:
-        workspace = await self._db.workspaces.find_by_chat(tg_chat_id=where.tg_chat_id)
-        if workspace is None or workspace.state != "active" or where.thread_id is None:
-            return None
-        try:
-            chat = await self._db.chats.get_by_topic(
-                workspace_id=workspace.id, thread_id=where.thread_id
-            )
-        except NotFound:
-            return None
-        return Found(workspace, chat)
+        found = await topic_chat(self._db, where)
+        return Found(*found) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,8 @@ def share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "—"
 
 
-def _secs(value: float | None, locale: Locale) -> str:
+def seconds_shown(value: float | None, locale: Locale) -> str:
+    """A response time as people read it («40 с», «25 мин», «1 день 2 ч»); «—» if none."""
     if value is None:
         return text("stats.none", locale)
     if value < 60:
@@ -167,7 +168,10 @@ def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -
         text("stats.turns", locale, turns=o.turns, answered=o.answered, waiting=report.waiting),
         *([text("resolve.stats", locale, count=o.resolved)] if o.resolved else []),
         text(
-            "stats.frt", locale, median=_secs(o.frt_median, locale), p90=_secs(o.frt_p90, locale)
+            "stats.frt",
+            locale,
+            median=seconds_shown(o.frt_median, locale),
+            p90=seconds_shown(o.frt_p90, locale),
         ),
     ]
     lines += priority_lines(report.priorities, locale)
@@ -184,7 +188,7 @@ def render_text(report: StatsReport, locale: Locale, *, rows: int = _TOP_ROWS) -
                     name=shown,
                     answered=row.answered,
                     share=share(row.in_time, row.answered),
-                    median=_secs(row.frt_median, locale),
+                    median=seconds_shown(row.frt_median, locale),
                 )
             )
         if len(group) > rows:
