@@ -61,6 +61,7 @@ from connectors.marketplace.messages import (
     Refused,
     message_order,
 )
+from connectors.marketplace.orders import OrderContext, OrderLookup, OrderQuery, OrderStatus
 from connectors.marketplace.port import (
     ChatRef,
     Credentials,
@@ -80,6 +81,7 @@ from connectors.yandex_market.limits import Resource
 from connectors.yandex_market.models import (
     ACTIVE_STATUSES,
     Business,
+    BusinessOrder,
     Chat,
     ChatContext,
     ChatMessage,
@@ -226,6 +228,44 @@ def message(item: ChatMessage, context: ChatContext | None = None) -> Message:
     )
 
 
+#: ``OrderStatusType`` in the port's terms; ``UNKNOWN`` and codes added later show as is.
+_STATUSES: dict[str, OrderStatus] = {
+    "PLACING": OrderStatus.PROCESSING,
+    "RESERVED": OrderStatus.PROCESSING,
+    "UNPAID": OrderStatus.AWAITING_PAYMENT,
+    "PENDING": OrderStatus.PROCESSING,
+    "PROCESSING": OrderStatus.PROCESSING,
+    "DELIVERY": OrderStatus.DELIVERING,
+    "PICKUP": OrderStatus.AT_PICKUP_POINT,
+    "DELIVERED": OrderStatus.DELIVERED,
+    "CANCELLED": OrderStatus.CANCELLED,
+    "PARTIALLY_RETURNED": OrderStatus.PARTIALLY_RETURNED,
+    "RETURNED": OrderStatus.RETURNED,
+}
+#: ``PROCESSING`` substatuses meaning the parcel is packed and waits for the courier.
+_READY_TO_SHIP = frozenset({"READY_TO_SHIP"})
+
+
+def order_context(order: BusinessOrder) -> OrderContext:
+    """The first product's name (a chat names the order, not an item), the status in the
+    port's terms and the delivery window Yandex promised the buyer."""
+    named = next((i.offer_name.strip() for i in order.items if i.offer_name.strip()), "")
+    if not order.status:
+        status = None
+    elif order.status == "PROCESSING" and order.substatus in _READY_TO_SHIP:
+        status = OrderStatus.AWAITING_SHIPMENT
+    else:
+        status = _STATUSES.get(order.status, OrderStatus.OTHER)
+    dates = order.delivery.dates
+    return OrderContext(
+        product_name=named,
+        status=status,
+        status_code=order.status,
+        delivery_from=dates.from_date,
+        delivery_to=dates.to_date or dates.from_date,
+    )
+
+
 @dataclass(slots=True)
 class _Memory:
     """Per-process hints, per cabinet: when the last sweep ran; the newest raw message id
@@ -238,7 +278,7 @@ class _Memory:
     before_send: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-class YmChannel(SellerChannel, ListingFeed):
+class YmChannel(SellerChannel, ListingFeed, OrderLookup):
     """One cabinet's Yandex Market chats through the port."""
 
     def __init__(
@@ -443,6 +483,16 @@ class YmChannel(SellerChannel, ListingFeed):
 
     async def mark_read(self, chat: ChatRef, message_id: str) -> None:
         """Yandex Market has no read receipts."""
+
+    async def order_context(self, chat: ChatRef, query: OrderQuery) -> OrderContext | None:
+        """``POST /v1/businesses/{businessId}/orders`` for the chat's ``orderId`` (the
+        cabinet-wide call: the per-campaign ``getOrder`` is deprecated). An id that is not a
+        number, or an order the cabinet does not have: None."""
+        number = (query.order_number or "").strip()
+        if not number.isdigit():
+            return None
+        order = await self._api.order(int(number))
+        return order_context(order) if order is not None else None
 
 
 class YmMarketplace:
