@@ -41,6 +41,7 @@ from connectors.errors import (
     ChatNotFound,
     MarketplaceError,
     SendOutcomeUnknown,
+    TokenScopeMissing,
 )
 from connectors.marketplace.matching import (
     Delivery,
@@ -100,6 +101,8 @@ ID_DIGITS = 19
 #: Single-message reads kept in reserve: below this, a push reads history instead.
 MESSAGE_BUDGET_RESERVE = 100
 SWEEP_EVERY = timedelta(minutes=10)
+#: How long a key refused getBusinessOrders (no order scope) is not asked again.
+ORDERS_RETRY = timedelta(hours=1)
 RECHECK = timedelta(seconds=60)
 #: History pages read at most when looking for our own send (100 messages each).
 VERIFY_PAGES = 5
@@ -270,10 +273,12 @@ def order_context(order: BusinessOrder) -> OrderContext:
 class _Memory:
     """Per-process hints, per cabinet: when the last sweep ran; the newest raw message id
     read per chat; and, per chat, the newest id known *before* its last send (our message
-    can only come after it: a safe ``messageIdFrom`` for verifying that send). Losing them
-    costs calls, never messages."""
+    can only come after it: a safe ``messageIdFrom`` for verifying that send); and when
+    the cabinet's key was last refused orders (a chat-only key). Losing them costs calls,
+    never messages."""
 
     sweeps: dict[str, datetime] = field(default_factory=dict)
+    orders_refused: dict[str, datetime] = field(default_factory=dict)
     newest: dict[tuple[str, str], int] = field(default_factory=dict)
     before_send: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -491,7 +496,16 @@ class YmChannel(SellerChannel, ListingFeed, OrderLookup):
         number = (query.order_number or "").strip()
         if not number.isdigit():
             return None
-        order = await self._api.order(int(number))
+        account, now = self._api.account, self._clock()
+        refused = self._memory.orders_refused.get(account)
+        if refused is not None and now - refused < ORDERS_RETRY:
+            return None  # a chat-only key: no order lines, and no doomed call per post
+        try:
+            order = await self._api.order(int(number))
+        except TokenScopeMissing:
+            self._memory.orders_refused[account] = now
+            return None
+        self._memory.orders_refused.pop(account, None)
         return order_context(order) if order is not None else None
 
 

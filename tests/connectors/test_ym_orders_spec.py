@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -111,6 +111,25 @@ async def test_a_chat_only_key_is_refused_orders(
     emu.state.describe_order(BUSINESS, ORDER, status="DELIVERY")
     with pytest.raises(MarketplaceError):
         await client.for_seller(key, BUSINESS).order(ORDER)
+
+
+async def test_a_refused_key_is_not_asked_again_within_the_hour(
+    emu: YandexMarketEmulator, client: YandexMarketClient
+) -> None:
+    """A chat-only key: one refused call, then no call per post for an hour (the header has
+    no order lines either way)."""
+    now = [datetime(2026, 12, 3, 9, 0, tzinfo=UTC)]
+    key = emu.state.issue_key([BUSINESS], scopes=["COMMUNICATION"]).token
+    emu.state.describe_order(BUSINESS, ORDER, status="DELIVERY")
+    market = YmMarketplace(client, clock=lambda: now[0])
+    query = OrderQuery(order_number=str(ORDER), posting_number=None, sku=None)
+    for _ in range(3):
+        channel = market.channel(Credentials(str(BUSINESS), SecretStr(key)))
+        assert await channel.order_context(ChatRef("1"), query) is None
+    assert emu.calls[(str(BUSINESS), "/orders")] == 1
+    now[0] += timedelta(hours=1)
+    assert await channel.order_context(ChatRef("1"), query) is None
+    assert emu.calls[(str(BUSINESS), "/orders")] == 2
 
 
 def _order(status: str, **extra: object) -> BusinessOrder:
