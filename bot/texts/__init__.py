@@ -32,6 +32,7 @@ from bot.texts import (
     topic_posts,
     updates,
     yandex_market,
+    ym_orders,
 )
 from bot.texts.locale import Locale
 from bot.texts.rendering import Html, plural, render, render_plain
@@ -63,6 +64,7 @@ TEXTS: dict[str, dict[Locale, str]] = _merge(
     marketplaces.TEXTS,
     push.TEXTS,
     yandex_market.TEXTS,
+    ym_orders.TEXTS,
     onboarding.TEXTS,
     queue_stats.TEXTS,
     resolve.TEXTS,

@@ -20,6 +20,7 @@ class OrderStatus(StrEnum):
     """The few states an agent acts on; each marketplace maps its own codes onto them
     (texts ``order.status.<value>``)."""
 
+    AWAITING_PAYMENT = "awaiting_payment"
     PROCESSING = "processing"
     AWAITING_SHIPMENT = "awaiting_shipment"
     DELIVERING = "delivering"
@@ -27,6 +28,8 @@ class OrderStatus(StrEnum):
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
     DISPUTE = "dispute"
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"
     OTHER = "other"  # shown with the marketplace's own code
 
 

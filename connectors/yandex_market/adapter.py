@@ -41,6 +41,7 @@ from connectors.errors import (
     ChatNotFound,
     MarketplaceError,
     SendOutcomeUnknown,
+    TokenScopeMissing,
 )
 from connectors.marketplace.matching import (
     Delivery,
@@ -61,6 +62,7 @@ from connectors.marketplace.messages import (
     Refused,
     message_order,
 )
+from connectors.marketplace.orders import OrderContext, OrderLookup, OrderQuery, OrderStatus
 from connectors.marketplace.port import (
     ChatRef,
     Credentials,
@@ -80,6 +82,7 @@ from connectors.yandex_market.limits import Resource
 from connectors.yandex_market.models import (
     ACTIVE_STATUSES,
     Business,
+    BusinessOrder,
     Chat,
     ChatContext,
     ChatMessage,
@@ -98,6 +101,8 @@ ID_DIGITS = 19
 #: Single-message reads kept in reserve: below this, a push reads history instead.
 MESSAGE_BUDGET_RESERVE = 100
 SWEEP_EVERY = timedelta(minutes=10)
+#: How long a key refused getBusinessOrders (no order scope) is not asked again.
+ORDERS_RETRY = timedelta(hours=1)
 RECHECK = timedelta(seconds=60)
 #: History pages read at most when looking for our own send (100 messages each).
 VERIFY_PAGES = 5
@@ -226,19 +231,59 @@ def message(item: ChatMessage, context: ChatContext | None = None) -> Message:
     )
 
 
+#: ``OrderStatusType`` in the port's terms; ``UNKNOWN`` and codes added later show as is.
+_STATUSES: dict[str, OrderStatus] = {
+    "PLACING": OrderStatus.PROCESSING,
+    "RESERVED": OrderStatus.PROCESSING,
+    "UNPAID": OrderStatus.AWAITING_PAYMENT,
+    "PENDING": OrderStatus.PROCESSING,
+    "PROCESSING": OrderStatus.PROCESSING,
+    "DELIVERY": OrderStatus.DELIVERING,
+    "PICKUP": OrderStatus.AT_PICKUP_POINT,
+    "DELIVERED": OrderStatus.DELIVERED,
+    "CANCELLED": OrderStatus.CANCELLED,
+    "PARTIALLY_RETURNED": OrderStatus.PARTIALLY_RETURNED,
+    "RETURNED": OrderStatus.RETURNED,
+}
+#: ``PROCESSING`` substatuses meaning the parcel is packed and waits for the courier.
+_READY_TO_SHIP = frozenset({"READY_TO_SHIP"})
+
+
+def order_context(order: BusinessOrder) -> OrderContext:
+    """The first product's name (a chat names the order, not an item), the status in the
+    port's terms and the delivery window Yandex promised the buyer."""
+    named = next((i.offer_name.strip() for i in order.items if i.offer_name.strip()), "")
+    if not order.status:
+        status = None
+    elif order.status == "PROCESSING" and order.substatus in _READY_TO_SHIP:
+        status = OrderStatus.AWAITING_SHIPMENT
+    else:
+        status = _STATUSES.get(order.status, OrderStatus.OTHER)
+    dates = order.delivery.dates
+    return OrderContext(
+        product_name=named,
+        status=status,
+        status_code=order.status,
+        delivery_from=dates.from_date,
+        delivery_to=dates.to_date or dates.from_date,
+    )
+
+
 @dataclass(slots=True)
 class _Memory:
     """Per-process hints, per cabinet: when the last sweep ran; the newest raw message id
     read per chat; and, per chat, the newest id known *before* its last send (our message
-    can only come after it: a safe ``messageIdFrom`` for verifying that send). Losing them
-    costs calls, never messages."""
+    can only come after it: a safe ``messageIdFrom`` for verifying that send); and when
+    the cabinet's key was last refused orders (a chat-only key). Losing them costs calls,
+    never messages."""
 
     sweeps: dict[str, datetime] = field(default_factory=dict)
+    orders_refused: dict[str, datetime] = field(default_factory=dict)
     newest: dict[tuple[str, str], int] = field(default_factory=dict)
     before_send: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-class YmChannel(SellerChannel, ListingFeed):
+class YmChannel(SellerChannel, ListingFeed, OrderLookup):
     """One cabinet's Yandex Market chats through the port."""
 
     def __init__(
@@ -443,6 +488,25 @@ class YmChannel(SellerChannel, ListingFeed):
 
     async def mark_read(self, chat: ChatRef, message_id: str) -> None:
         """Yandex Market has no read receipts."""
+
+    async def order_context(self, chat: ChatRef, query: OrderQuery) -> OrderContext | None:
+        """``POST /v1/businesses/{businessId}/orders`` for the chat's ``orderId`` (the
+        cabinet-wide call: the per-campaign ``getOrder`` is deprecated). An id that is not a
+        number, or an order the cabinet does not have: None."""
+        number = (query.order_number or "").strip()
+        if not number.isdigit():
+            return None
+        account, now = self._api.account, self._clock()
+        refused = self._memory.orders_refused.get(account)
+        if refused is not None and now - refused < ORDERS_RETRY:
+            return None  # a chat-only key: no order lines, and no doomed call per post
+        try:
+            order = await self._api.order(int(number))
+        except TokenScopeMissing:
+            self._memory.orders_refused[account] = now
+            return None
+        self._memory.orders_refused.pop(account, None)
+        return order_context(order) if order is not None else None
 
 
 class YmMarketplace:

@@ -53,6 +53,7 @@ from connectors.yandex_market.errors import (
 from connectors.yandex_market.limits import CabinetLimits, Resource
 from connectors.yandex_market.models import (
     Business,
+    BusinessOrder,
     Chat,
     ChatMessage,
     ChatsPage,
@@ -90,6 +91,8 @@ HISTORY = "/chats/history"
 MESSAGE = "/chats/message"
 FILE_SEND = "/chats/file/send"
 NEW_CHAT = "/chats/new"
+#: getBusinessOrders; replaces the deprecated ``GET /v2/campaigns/{campaignId}/orders/{orderId}``.
+ORDERS = "/v1/businesses/{business}/orders"
 
 Clock = Callable[[], datetime]
 
@@ -464,6 +467,33 @@ class YandexMarketSellerApi:
         if wanted is not None and all(b.business_id != wanted for b in businesses):
             raise AuthFailed("bad_client_id", f"the key does not reach cabinet {wanted}")
         return AccessReport(key_name=info.name, scopes=info.scopes, businesses=businesses)
+
+    # ------------------------------------------------------------ orders
+
+    async def order(self, order_id: int) -> BusinessOrder | None:
+        """``POST /v1/businesses/{businessId}/orders`` for one order (what a chat's topic
+        header shows); None when the cabinet has no such order. Its answer is not wrapped
+        in ``result``."""
+        if self._cabinet.business_id is None:
+            raise BadRequest("an order call needs the cabinet's businessId")
+        path = ORDERS.format(business=self._cabinet.business_id)
+        response = await self._client._request(
+            self._cabinet,
+            "POST",
+            path,
+            resource=Resource.ORDERS,
+            label=ORDERS,
+            json_body={"orderIds": [int(order_id)]},
+        )
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise MarketplaceError(f"malformed response from {ORDERS}") from exc
+        orders = body.get("orders") if isinstance(body, dict) else None
+        if not isinstance(orders, list):
+            raise MarketplaceError(f"malformed response from {ORDERS}")
+        found: list[BusinessOrder] = [_model(BusinessOrder, item, ORDERS) for item in orders]
+        return next((o for o in found if o.order_id == int(order_id)), None)
 
     # ------------------------------------------------------------ chats
 

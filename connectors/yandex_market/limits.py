@@ -44,6 +44,8 @@ class Resource(StrEnum):
     NEW_CHAT = "new_chat"
     TOKEN = "token"
     CAMPAIGNS = "campaigns"
+    #: ``POST /v1/businesses/{businessId}/orders`` (a chat's order, for the topic's header).
+    ORDERS = "orders"
     #: Buyer files on Yandex's file hosts: no published limit; a generous guard of ours.
     DOWNLOAD = "download"
 
@@ -59,6 +61,7 @@ HOURLY_LIMITS: Mapping[Resource, int] = {
     Resource.NEW_CHAT: 1_000,
     Resource.TOKEN: 100,
     Resource.CAMPAIGNS: 1_000,
+    Resource.ORDERS: 10_000,
     Resource.DOWNLOAD: 10_000,
 }
 

@@ -8,7 +8,7 @@ ours; Yandex's spellings are aliases.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -203,6 +203,34 @@ class Business(_Model):
     business_id: int
     name: str = ""
     campaign_ids: tuple[int, ...] = ()
+
+
+class OrderItem(_Model):
+    """``BusinessOrderItemDTO``: the product's name is all the header shows."""
+
+    offer_name: Text = Field(default="", alias="offerName")
+
+
+class OrderDeliveryDates(_Model):
+    """``BusinessOrderDeliveryDatesDTO``: ``toDate`` absent means ``fromDate``."""
+
+    from_date: date | None = Field(default=None, alias="fromDate")
+    to_date: date | None = Field(default=None, alias="toDate")
+
+
+class OrderDelivery(_Model):
+    dates: OrderDeliveryDates = Field(default_factory=OrderDeliveryDates)
+
+
+class BusinessOrder(_Model):
+    """``BusinessOrderDTO`` of ``POST /v1/businesses/{businessId}/orders``: the fields the
+    topic's header shows (status, products, delivery window)."""
+
+    order_id: int = Field(alias="orderId")
+    status: Text = ""
+    substatus: Text = ""
+    items: Annotated[list[OrderItem], BeforeValidator(_list)] = Field(default_factory=list)
+    delivery: OrderDelivery = Field(default_factory=OrderDelivery)
 
 
 class Download(_Model):

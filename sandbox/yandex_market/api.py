@@ -34,6 +34,11 @@ MAX_FILE_BYTES = 5 * 1000 * 1000
 MAX_JSON_BYTES = 512 * 1024
 WRITE_OPERATIONS = frozenset({"sendMessageToChat", "sendFileToChat", "createChat"})
 CHAT_SCOPES = frozenset({"ALL_METHODS", "ALL_METHODS_READ_ONLY", "COMMUNICATION"})
+#: getBusinessOrders' ``x-auth-scopes`` (COMMUNICATION is not among them).
+ORDER_SCOPES = frozenset({
+    "ALL_METHODS", "ALL_METHODS_READ_ONLY", "INVENTORY_AND_ORDER_PROCESSING",
+    "INVENTORY_AND_ORDER_PROCESSING_READ_ONLY", "FINANCE_AND_ACCOUNTING",
+})  # fmt: skip
 
 _KEY: web.RequestKey[KeyRecord] = web.RequestKey("ym_key", KeyRecord)
 _BUSINESS: web.RequestKey[int] = web.RequestKey("ym_business", int)
@@ -51,7 +56,8 @@ def failure_response(failure: ApiFailure) -> web.Response:
 
 def _business_of(path: str) -> int | None:
     parts = path.strip("/").split("/")
-    if len(parts) >= 3 and parts[:2] == ["v2", "businesses"] and parts[2].isdigit():
+    version_ok = parts[:1] in (["v1"], ["v2"])
+    if len(parts) >= 3 and version_ok and parts[1] == "businesses" and parts[2].isdigit():
         return int(parts[2])
     return None
 
@@ -236,7 +242,7 @@ NO_SCOPE = "Token does not have any of the scopes to access the API method"
 def _authorize(key: KeyRecord, business: int | None, operation: str, context: YmContext) -> None:
     if operation in ("getAuthTokenInfo", "getCampaigns", "downloadFile"):
         return
-    if not key.scopes & CHAT_SCOPES:
+    if not key.scopes & (ORDER_SCOPES if operation == "getBusinessOrders" else CHAT_SCOPES):
         raise ApiFailure(
             403, "FORBIDDEN", "Token does not have any of the scopes to access the API method"
         )
@@ -371,6 +377,17 @@ async def campaigns(request: web.Request) -> web.Response:
     return json_response(body)
 
 
+async def business_orders(request: web.Request) -> web.Response:
+    """``getBusinessOrders``: not wrapped in ``result`` (its schema has no ApiResponse)."""
+    state = request.app[CONTEXT].state
+    filters = json.loads(await request.read())
+    orders = state.business_orders(request[_BUSINESS], filters)
+    page, token = _page(request, orders, 50)
+    answer: dict[str, Any] = {"orders": [wire.order_json(o) for o in page]}
+    answer["paging"] = {"nextPageToken": token} if token else {}
+    return json_response(answer)
+
+
 async def download(request: web.Request) -> web.Response:
     state = request.app[CONTEXT].state
     stored = state.file_for(request[_KEY], request.match_info["id"])
@@ -389,4 +406,5 @@ def add_api_routes(router: web.UrlDispatcher) -> None:
     router.add_post(BUSINESS + "/chats/new", create_chat)
     router.add_post("/v2/auth/token", token_info)
     router.add_get("/v2/campaigns", campaigns)
+    router.add_post("/v1/businesses/{businessId}/orders", business_orders)
     router.add_get(FILES + "/{id}", download)

@@ -24,6 +24,7 @@ HOURLY: Mapping[str, int] = {
     "createChat": 1_000,
     "getAuthTokenInfo": 100,
     "getCampaigns": 1_000,
+    "getBusinessOrders": 10_000,
 }
 
 

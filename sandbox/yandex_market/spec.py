@@ -20,6 +20,8 @@ from typing import Any
 SPEC_DIR = Path(__file__).resolve().parent / "spec"
 CHAT_SPEC = SPEC_DIR / "ym-chat.json"
 NOTIFICATION_SPEC = SPEC_DIR / "ym-notification.json"
+#: ``getBusinessOrders`` (a chat's order, for the topic's header), from the same commit.
+ORDERS_SPEC = SPEC_DIR / "ym-orders.json"
 
 
 class SpecViolation(ValueError):
@@ -32,13 +34,25 @@ def load_spec(path: Path = CHAT_SPEC) -> dict[str, Any]:
     return data
 
 
+@cache
+def api_spec() -> dict[str, Any]:
+    """The chat spec with the orders extract's path and components added: the operations
+    the emulator serves. Both come from one commit, so shared component names are equal."""
+    chat, orders = load_spec(CHAT_SPEC), load_spec(ORDERS_SPEC)
+    components: dict[str, dict[str, Any]] = {}
+    for part in (orders["components"], chat["components"]):
+        for kind, named in part.items():
+            components.setdefault(kind, {}).update(named)
+    return {**chat, "paths": {**chat["paths"], **orders["paths"]}, "components": components}
+
+
 def _template_regex(template: str) -> re.Pattern[str]:
     pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
     return re.compile(f"^{pattern}$")
 
 
 def find_operation(method: str, path: str) -> tuple[str, dict[str, Any]]:
-    for template, item in load_spec()["paths"].items():
+    for template, item in api_spec()["paths"].items():
         if _template_regex(template).match(path):
             operation = item.get(method.lower())
             if operation is None:
@@ -48,7 +62,7 @@ def find_operation(method: str, path: str) -> tuple[str, dict[str, Any]]:
 
 
 def resolve(node: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
-    root = spec if spec is not None else load_spec()
+    root = spec if spec is not None else api_spec()
     while "$ref" in node:
         target: Any = root
         for part in node["$ref"].lstrip("#/").split("/"):

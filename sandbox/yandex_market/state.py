@@ -114,6 +114,21 @@ class ChatRecord:
 
 
 @dataclass(slots=True)
+class OrderRecord:
+    """What ``POST /v1/businesses/{businessId}/orders`` tells about an order (the fields
+    the bot reads; dates ``YYYY-MM-DD``, ``to_date`` may be empty)."""
+
+    order_id: int
+    campaign_id: int
+    offer_name: str = ""
+    status: str = "PROCESSING"
+    substatus: str = "STARTED"
+    from_date: str = ""
+    to_date: str = ""
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(slots=True)
 class BusinessRecord:
     business_id: int
     name: str
@@ -169,6 +184,8 @@ class YmState:
         self.keys: dict[str, KeyRecord] = {}
         self.chats: dict[int, ChatRecord] = {}
         self.files: dict[str, StoredFile] = {}
+        #: (businessId, orderId) → the order ``getBusinessOrders`` describes.
+        self.orders: dict[tuple[int, int], OrderRecord] = {}
         self._clock_offset = timedelta()
         self._chat_ids = itertools.count(8_400_001)
         self._message_ids = itertools.count(300_001)
@@ -292,6 +309,48 @@ class YmState:
         if self.observer is not None:
             self.observer.chat_created(chat)
         return chat
+
+    def describe_order(
+        self,
+        business_id: int,
+        order_id: int,
+        *,
+        offer_name: str = "",
+        status: str = "",
+        substatus: str = "",
+        from_date: str = "",
+        to_date: str = "",
+    ) -> OrderRecord:
+        """Let ``getBusinessOrders`` describe an order (a chat's, usually); orders never
+        described are unknown to it, as orders older than its 30 days are."""
+        business = self.business(business_id)
+        chat = next((c for c in self.chats.values() if c.order_id == order_id), None)
+        campaign = chat.campaign_id if chat and chat.campaign_id else business.campaign_ids[0]
+        order = self.orders.get((business_id, order_id))
+        if order is None:
+            order = self.orders[(business_id, order_id)] = OrderRecord(
+                order_id, campaign, created_at=self._stamp()
+            )
+        order.offer_name = offer_name or order.offer_name
+        order.status = status or order.status
+        order.substatus = substatus or order.substatus
+        order.from_date = from_date or order.from_date
+        order.to_date = to_date or order.to_date
+        return order
+
+    def business_orders(self, business_id: int, filters: dict[str, Any]) -> list[OrderRecord]:
+        """``getBusinessOrders`` filtered by ``orderIds`` and ``campaignIds`` (the only
+        filters the emulator knows), in id order."""
+        self.business(business_id)
+        wanted = set(filters.get("orderIds") or [])
+        campaigns = set(filters.get("campaignIds") or [])
+        found = [
+            o
+            for (b, i), o in self.orders.items()
+            if b == business_id and (not wanted or i in wanted)
+            and (not campaigns or o.campaign_id in campaigns)
+        ]  # fmt: skip
+        return sorted(found, key=lambda o: o.order_id)
 
     def _append(
         self, chat: ChatRecord, sender: str, text: str | None, uploads: list[Upload]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from .state import ChatRecord, MessageRecord, iso
+from .state import ChatRecord, MessageRecord, OrderRecord, iso
 
 
 def context_json(chat: ChatRecord) -> dict[str, Any]:
@@ -58,3 +59,36 @@ def ok(result: Any = None) -> dict[str, Any]:
 
 def error(code: str, message: str) -> dict[str, Any]:
     return {"status": "ERROR", "errors": [{"code": code, "message": message}]}
+
+
+def order_json(order: OrderRecord) -> dict[str, Any]:
+    """``BusinessOrderDTO`` with its required fields and those the bot reads. Yandex always
+    gives a delivery date (``dates.fromDate`` is required): three days after the order when
+    the test set none."""
+    start = order.from_date or (order.created_at + timedelta(days=3)).date().isoformat()
+    dates = {"fromDate": start} | ({"toDate": order.to_date} if order.to_date else {})
+    return {
+        "orderId": order.order_id,
+        "campaignId": order.campaign_id,
+        "status": order.status,
+        "substatus": order.substatus,
+        "creationDate": iso(order.created_at),
+        "paymentType": "PREPAID",
+        "paymentMethod": "YANDEX",
+        "fake": False,
+        "items": [
+            {
+                "id": order.order_id * 10 + 1,
+                "offerId": f"SKU-{order.order_id}",
+                "offerName": order.offer_name or "Товар",
+                "count": 1,
+            }
+        ],
+        "delivery": {
+            "type": "PICKUP",
+            "serviceName": "Доставка Маркета",
+            "deliveryServiceId": 1006360,
+            "deliveryPartnerType": "YANDEX_MARKET",
+            "dates": dates,
+        },
+    }
