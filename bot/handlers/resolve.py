@@ -14,10 +14,9 @@ from bot.drafts.ai_settings import AiSettings
 from bot.handlers.command_answers import say_where
 from bot.handlers.sla_common import answer, person_of, presser
 from bot.outbox.queue import Outbox
-from bot.shop_choice import choose
 from bot.sla.callbacks import ResolveCallback
 from bot.sla.commands import TopicMessage
-from bot.sla.resolve import OFF_WORDS, IdleSettings, ResolveCommands, parse_idle
+from bot.sla.resolve import IdleSettings, ResolveCommands
 from bot.sla.scope import GroupAnswers
 from bot.texts import Locale, text
 from bot.texts.markup import visible
@@ -76,28 +75,9 @@ async def idle_close(
             return
         locale = workspace.locale
     sellers = await ai.manageable(message.from_user.id, workspace=workspace)
-    chosen = choose(sellers, command.args or "", reserved=OFF_WORDS)
-    parsed = parse_idle(chosen.rest) if chosen is not None else None
-    if not sellers:
-        reply = text("admin_only", locale)
-    elif chosen is None or parsed is None:
-        example = sellers[0].name if len(sellers) > 1 else ""
-        shops = ", ".join(seller.name for seller in sellers)
-        reply = text("resolve.idle_usage", locale, shop=example, shops=shops)
-    else:
-        change = await idle_settings.set_days(
-            chosen.seller.id,
-            parsed.days,
-            message.from_user.id,
-            workspace_id=workspace.id if workspace is not None else None,
-        )
-        if change.seller is None:
-            reply = text(change.error or "admin_only", locale)
-        elif change.seller.idle_close_days is None:
-            reply = text("resolve.idle_off", locale, shop=change.seller.name)
-        else:
-            days = change.seller.idle_close_days
-            reply = text("resolve.idle_set", locale, shop=change.seller.name, days=days)
+    reply = await idle_settings.command(
+        command.args or "", sellers, message.from_user.id, workspace=workspace, locale=locale
+    )
     await say_where(message, reply, workspace=workspace, outbox=outbox)
 
 

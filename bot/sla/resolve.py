@@ -11,7 +11,7 @@ topic before it is posted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -21,6 +21,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.access import AccessControl, Answerer, Presser, Role
 from bot.outbox.kinds import TopicResolved
 from bot.outbox.queue import enqueue
+from bot.shop_choice import choose
 from bot.sla.callbacks import ResolveCallback
 from bot.sla.commands import TopicMessage, topic_chat
 from bot.sla.reply import SILENT, Reply
@@ -232,6 +233,38 @@ class IdleSettings:
     def __init__(self, *, db: Database, access: AccessControl) -> None:
         self._db = db
         self._access = access
+
+    async def command(
+        self,
+        args: str,
+        sellers: Sequence[Seller],
+        tg_user_id: int,
+        *,
+        workspace: Workspace | None,
+        locale: Locale,
+    ) -> str:
+        """``/idle_close [shop name] days|off`` among ``sellers`` (those the person may
+        configure here): what to answer, the change made if the words say one."""
+        chosen = choose(sellers, args, reserved=OFF_WORDS)
+        parsed = parse_idle(chosen.rest) if chosen is not None else None
+        if not sellers:
+            return text("admin_only", locale)
+        if chosen is None or parsed is None:
+            example = sellers[0].name if len(sellers) > 1 else ""
+            shops = ", ".join(seller.name for seller in sellers)
+            return text("resolve.idle_usage", locale, shop=example, shops=shops)
+        change = await self.set_days(
+            chosen.seller.id,
+            parsed.days,
+            tg_user_id,
+            workspace_id=workspace.id if workspace is not None else None,
+        )
+        if change.seller is None:
+            return text(change.error or "admin_only", locale)
+        if change.seller.idle_close_days is None:
+            return text("resolve.idle_off", locale, shop=change.seller.name)
+        days = change.seller.idle_close_days
+        return text("resolve.idle_set", locale, shop=change.seller.name, days=days)
 
     async def set_days(
         self, seller_id: int, days: int | None, tg_user_id: int, *, workspace_id: int | None
