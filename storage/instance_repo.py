@@ -8,6 +8,7 @@ lock was claimed by the dead, and can be taken back without waiting out its leas
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 
@@ -62,6 +63,12 @@ class InstanceLock:
             if not self._conn.is_closed():
                 await self._conn.execute("SELECT pg_advisory_unlock_all()")
                 await self._conn.execute("DELETE FROM instances WHERE id = $1", self.instance_id)
+        except BaseException:
+            # The pool does not reset sessions (``storage.pool``): a connection that may
+            # still hold the lock is ended rather than handed on.
+            with contextlib.suppress(asyncpg.InterfaceError):
+                self._conn.terminate()
+            raise
         finally:
             await self._pool.release(self._conn)
 

@@ -47,9 +47,14 @@ class RoleLock:
             return
         self._done = True
         self._repo.forget(self)
-        # A connection already gone took the lock with it; the pool's reset unlocks too.
-        with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        try:
             await self._conn.execute("SELECT pg_advisory_unlock($1, $2)", ROLE_NAMESPACE, self.key)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            # The pool does not reset what a session holds (``storage.pool``): a connection
+            # that may still hold the role is ended, never handed to the next acquirer. A
+            # connection already gone took the lock with it.
+            with contextlib.suppress(asyncpg.InterfaceError):
+                self._conn.terminate()
         await self._repo.give_back(self._conn)
 
     async def kill(self) -> None:
