@@ -23,8 +23,13 @@ class SellerApis:
     def rules(self, seller: Seller) -> Rules:
         return self._marketplaces.rules(seller.marketplace)
 
-    async def for_seller(self, seller: Seller) -> SellerChannel:
-        encrypted = await self._db.sellers.get_encrypted_key(seller_id=seller.id)
+    async def for_seller(
+        self, seller: Seller, *, encrypted_key: bytes | None = None
+    ) -> SellerChannel:
+        """``encrypted_key``: the stored key when the caller has just read it."""
+        encrypted = encrypted_key
+        if encrypted is None:
+            encrypted = await self._db.sellers.get_encrypted_key(seller_id=seller.id)
         creds = Credentials(account_id=seller.client_id, secret=self._vault.decrypt(encrypted))
         return self._marketplaces.get(seller.marketplace).channel(creds)
 

@@ -7,7 +7,7 @@ repository method only where it is needed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, Literal
 
@@ -92,6 +92,17 @@ class SyncState:
     initial_sync_done_at: datetime | None
     health_notice: Literal["ok", "failing"]
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PollContext:
+    """What a poll starts from, read in one round trip: the seller, its sync state and its
+    encrypted key (kept out of :class:`Seller` so it never travels with it; none once the
+    seller is removed)."""
+
+    seller: Seller
+    state: SyncState
+    api_key_encrypted: bytes | None = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,15 @@ after its lease. Times are the database's, so the instances' clocks never disagr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from storage.instance_repo import held_by_live
+from storage.records import PollContext
 from storage.sql import Executor, Repository
+from storage.sync_state_repo import POLL_CONTEXT_COLUMNS, to_poll_context
 
-_TAKE = f"""
+_TAKE_ROW = f"""
     INSERT INTO seller_leases AS l (seller_id, held_by, lease_until, rerun)
     VALUES ($1, $2, clock_timestamp() + $3::interval, false)
     ON CONFLICT (seller_id) DO UPDATE
@@ -24,8 +27,28 @@ _TAKE = f"""
             OR NOT {held_by_live("l.held_by")})
        AND ($4::interval IS NULL OR l.polled_at IS NULL
             OR l.polled_at <= clock_timestamp() - $4::interval)
-    RETURNING 1
+    RETURNING l.seller_id
 """
+# The lease and what the poll starts from, in one round trip (once a minute per seller).
+# FOR SHARE makes the read see the last poll's writes: the statement's snapshot may predate
+# a release that commits while the take waits for it, and a locking read returns the
+# newest committed row, not the snapshot's. (A seller and its sync state are made in one
+# transaction and a lease row goes with its seller, so the inner joins drop no lease.)
+_TAKE = f"""
+    WITH taken AS ({_TAKE_ROW})
+    SELECT {POLL_CONTEXT_COLUMNS}
+      FROM taken JOIN sellers s ON s.id = taken.seller_id
+                 JOIN sync_state st ON st.seller_id = taken.seller_id
+       FOR SHARE OF s, st
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class TakenLease:
+    """A lease just taken, with the seller as it was read in the same statement
+    (``context`` None only if the rows were unreadable: nothing to poll)."""
+
+    context: PollContext | None
 
 
 class SellerLeaseRepo(Repository):
@@ -37,11 +60,12 @@ class SellerLeaseRepo(Repository):
         lease: timedelta,
         min_gap: timedelta | None = None,
         conn: Executor | None = None,
-    ) -> bool:
+    ) -> TakenLease | None:
         """Take the seller's lease for ``lease``; with ``min_gap``, only if no poll of it
-        ended within that time (a scheduled poll right after another one's is redundant)."""
-        row = await self._db(conn).fetchval(_TAKE, seller_id, holder, lease, min_gap)
-        return row is not None
+        ended within that time (a scheduled poll right after another one's is redundant).
+        None when not taken."""
+        row = await self._db(conn).fetchrow(_TAKE, seller_id, holder, lease, min_gap)
+        return None if row is None else TakenLease(to_poll_context(row))
 
     async def renew(self, *, seller_id: int, holder: str, lease: timedelta) -> bool:
         """Extend a lease still ours; False when it is not (it ran out and was taken)."""

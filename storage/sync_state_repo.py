@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
 from storage.errors import NotFound
-from storage.records import SyncState
+from storage.records import PollContext, Seller, SyncState
 from storage.sql import Executor, Repository, columns, to_record
 
 _STATE = columns(SyncState)
+_STATE_FIELDS = [f.name for f in fields(SyncState)]
+_SELLER_FIELDS = [f.name for f in fields(Seller)]
+#: The select list of a :class:`PollContext` over ``sellers s`` and ``sync_state st``.
+POLL_CONTEXT_COLUMNS = f"{columns(Seller, 's.')}, s.api_key_encrypted, " + ", ".join(
+    f"st.{name} AS st_{name}" for name in _STATE_FIELDS
+)
+
+
+def to_poll_context(row: Mapping[str, Any]) -> PollContext | None:
+    """The context in a row selected with :data:`POLL_CONTEXT_COLUMNS` (None when an outer
+    join found no seller or no sync state)."""
+    if row["id"] is None or row["st_seller_id"] is None:
+        return None
+    key = row["api_key_encrypted"]
+    return PollContext(
+        seller=Seller(**{name: row[name] for name in _SELLER_FIELDS}),
+        state=SyncState(**{name: row[f"st_{name}"] for name in _STATE_FIELDS}),
+        api_key_encrypted=None if key is None else bytes(key),
+    )
+
 
 # Errors are stored for people to read; keep them short so a huge body never lands here.
 MAX_ERROR_LENGTH = 500

@@ -68,17 +68,21 @@ class HealthMonitor:
         self._kick = kick
         self._clock = clock
 
-    async def check(self, seller_id: int) -> Health | None:
-        """Announce a change of health if there is one; returns what was announced."""
+    async def check(
+        self, seller_id: int, seen: tuple[Seller, SyncState] | None = None
+    ) -> Health | None:
+        """Announce a change of health if there is one; returns what was announced.
+
+        ``seen``: the seller and its sync state as a poll just left them; then an unchanged
+        health (the usual case, once a minute per seller) costs no database read."""
         try:
-            seller = await self._db.sellers.get(seller_id=seller_id)
-            sync = await self._db.sync_state.get(seller_id=seller_id)
+            seller, sync = seen if seen is not None else await self._read(seller_id)
+            health = assess_health(seller, sync, now=self._clock(), threshold=self._threshold)
+            if health is None or health == sync.health_notice:
+                return None
             workspace = await self._db.workspaces.get(workspace_id=seller.workspace_id)
         except NotFound:
             return None  # removed meanwhile
-        health = assess_health(seller, sync, now=self._clock(), threshold=self._threshold)
-        if health is None or health == sync.health_notice:
-            return None
         async with self._db.transaction() as conn:
             if not await self._db.sync_state.set_health_notice(
                 seller_id=seller_id, notice=health, conn=conn
@@ -96,3 +100,7 @@ class HealthMonitor:
         if self._kick is not None:
             self._kick()
         return health
+
+    async def _read(self, seller_id: int) -> tuple[Seller, SyncState]:
+        seller = await self._db.sellers.get(seller_id=seller_id)
+        return seller, await self._db.sync_state.get(seller_id=seller_id)

@@ -34,7 +34,7 @@ from connectors.errors import ChatNotFound
 from connectors.marketplace.messages import ChatInfo, Message, has_news, message_order
 from connectors.marketplace.port import EventFeed, ListingFeed, SellerChannel
 from storage.database import Database
-from storage.records import ChatSyncFailure, Seller
+from storage.records import ChatSyncFailure, Seller, SyncState
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ class PollReport:
     skipped_chats: list[str] = field(default_factory=list)
     failed_chats: list[str] = field(default_factory=list)  # skipped with their own backoff
     backed_off_chats: list[str] = field(default_factory=list)  # not due for a retry yet
+    state: SyncState | None = None  # the seller's sync state as this poll left it
+    seen: tuple[Seller, SyncState] | None = None  # set by the runner for the hook after it
 
 
 Progress = Callable[[PollReport], Awaitable[None]]
@@ -132,14 +134,29 @@ class SellerPoller:
     def _window(self, seller: Seller) -> timedelta:
         return self._reply_window or self._apis.rules(seller).reply_window
 
-    async def poll(self, seller: Seller, progress: Progress | None = None) -> PollReport:
-        """Poll once; raises the connector's errors (the runner decides what they mean)."""
+    async def poll(
+        self,
+        seller: Seller,
+        progress: Progress | None = None,
+        *,
+        state: SyncState | None = None,
+        encrypted_key: bytes | None = None,
+    ) -> PollReport:
+        """Poll once; raises the connector's errors (the runner decides what they mean).
+        ``state``, ``encrypted_key``: what the caller has just read of the seller."""
         async with self._slots:
-            return await self._poll(seller, progress)
+            return await self._poll(seller, progress, state, encrypted_key)
 
-    async def _poll(self, seller: Seller, progress: Progress | None) -> PollReport:
-        channel = await self._apis.for_seller(seller)
-        state = await self._db.sync_state.get(seller_id=seller.id)
+    async def _poll(
+        self,
+        seller: Seller,
+        progress: Progress | None,
+        state: SyncState | None,
+        encrypted_key: bytes | None,
+    ) -> PollReport:
+        channel = await self._apis.for_seller(seller, encrypted_key=encrypted_key)
+        if state is None:
+            state = await self._db.sync_state.get(seller_id=seller.id)
         now = self._clock()
         report = PollReport(seller_id=seller.id, initial=state.initial_sync_done_at is None)
         report.full_scan = report.initial or (
@@ -162,7 +179,7 @@ class SellerPoller:
             for change in changed:
                 await self._sync_chat(api, seller, change, report, failing)
         report.calls = channel.calls_made() - calls_before
-        await self._db.sync_state.record_success(
+        report.state = await self._db.sync_state.record_success(
             seller_id=seller.id,
             at=now,
             full_scan=report.full_scan,

@@ -29,7 +29,8 @@ from bot.retry import backoff as shared_backoff
 from bot.sync.poller import PollReport, Progress, SellerPoller
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
 from storage.database import Database
-from storage.errors import NotFound
+from storage.records import PollContext, Seller, SyncState
+from storage.seller_lease_repo import TakenLease
 from storage.vault import VaultError
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ def describe_failure(error: Exception) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
+#: The seller and its sync state just after a successful poll, as the hook after a run may
+#: use them instead of reading both again (``None``: the hook reads what it needs).
+Seen = tuple[Seller, SyncState]
+
+
 class Trigger(Enum):
     SCHEDULED = "scheduled"
     PUSHED = "pushed"
@@ -78,7 +84,7 @@ class SyncRunner:
         db: Database,
         poller: SellerPoller,
         on_new_messages: Callable[[], None] | None = None,
-        after_run: Callable[[int], Awaitable[object]] | None = None,
+        after_run: Callable[[int, Seen | None], Awaitable[object]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lease: timedelta = POLL_LEASE,
         min_gap: timedelta | None = None,
@@ -113,8 +119,9 @@ class SyncRunner:
     ) -> PollReport | None:
         report = await self._leased(seller_id, trigger, progress)
         if self._after_run is not None:
+            seen = report.seen if report is not None else None
             try:
-                await self._after_run(seller_id)
+                await self._after_run(seller_id, seen)
             except Exception:  # a notice problem must never stop polling
                 logger.exception("after-run hook failed for seller=%d", seller_id)
         return report
@@ -128,19 +135,25 @@ class SyncRunner:
         if trigger is Trigger.SCHEDULED and busy.locked():
             return None  # this process is polling it right now
         async with busy:
-            if not await self._take(seller_id, trigger):
+            taken = await self._take(seller_id, trigger)
+            if taken is None:
                 return None
             force = trigger is Trigger.FORCED
             while True:
                 try:
-                    report = await self._holding(seller_id, force=force, progress=progress)
+                    report = await self._holding(
+                        seller_id, taken.context, force=force, progress=progress
+                    )
                 finally:
                     rerun = await self._release(seller_id)
-                if not rerun or not await self._take_once(seller_id, min_gap=None):
+                if not rerun:
+                    return report
+                taken = await self._take_once(seller_id, min_gap=None)
+                if taken is None:
                     return report
                 force, progress = False, None  # the once-more poll a push asked for
 
-    async def _take_once(self, seller_id: int, *, min_gap: timedelta | None) -> bool:
+    async def _take_once(self, seller_id: int, *, min_gap: timedelta | None) -> TakenLease | None:
         try:
             taken = await self._db.seller_leases.take(
                 seller_id=seller_id,
@@ -149,12 +162,12 @@ class SyncRunner:
                 min_gap=min_gap,
             )
         except asyncpg.ForeignKeyViolationError:
-            return False  # the seller was deleted meanwhile
-        if taken:
+            return None  # the seller was deleted meanwhile
+        if taken is not None:
             logger.debug("poll lease seller=%d taken by %s", seller_id, self._db.instance_id)
         return taken
 
-    async def _take(self, seller_id: int, trigger: Trigger) -> bool:
+    async def _take(self, seller_id: int, trigger: Trigger) -> TakenLease | None:
         if trigger is Trigger.SCHEDULED:
             # A process's first poll of a seller is not skipped: a restart polls at once.
             first = seller_id not in self._polled
@@ -162,19 +175,19 @@ class SyncRunner:
             return await self._take_once(seller_id, min_gap=None if first else self._min_gap)
         if trigger is Trigger.PUSHED:
             for _ in range(_PUSH_TRIES):
-                if await self._take_once(seller_id, min_gap=None):
-                    return True
+                if (taken := await self._take_once(seller_id, min_gap=None)) is not None:
+                    return taken
                 if await self._db.seller_leases.request_rerun(seller_id=seller_id):
                     logger.debug("seller=%d: the instance polling it will poll again", seller_id)
-                    return False
-            return False
+                    return None
+            return None
         deadline = asyncio.get_running_loop().time() + LEASE_WAIT.total_seconds()
-        while not await self._take_once(seller_id, min_gap=None):
+        while (taken := await self._take_once(seller_id, min_gap=None)) is None:
             if asyncio.get_running_loop().time() > deadline:
                 logger.warning("seller=%d: another instance kept its poll lease", seller_id)
-                return False
+                return None
             await asyncio.sleep(LEASE_ASK_SECONDS)
-        return True
+        return taken
 
     async def _release(self, seller_id: int) -> bool:
         """Give the lease up; whether a push asked for one more poll meanwhile."""
@@ -190,11 +203,16 @@ class SyncRunner:
         return rerun
 
     async def _holding(
-        self, seller_id: int, *, force: bool, progress: Progress | None
+        self,
+        seller_id: int,
+        context: PollContext | None,
+        *,
+        force: bool,
+        progress: Progress | None,
     ) -> PollReport | None:
         """The poll, with its lease renewed meanwhile; stopped if the lease is lost (it
         ran out unrenewed, and another instance may be polling by now)."""
-        poll = asyncio.create_task(self._run(seller_id, force=force, progress=progress))
+        poll = asyncio.create_task(self._run(context, force=force, progress=progress))
         every = self._lease.total_seconds() / 3
         try:
             while True:
@@ -225,20 +243,22 @@ class SyncRunner:
     # ------------------------------------------------------------------ the poll
 
     async def _run(
-        self, seller_id: int, *, force: bool, progress: Progress | None
+        self, context: PollContext | None, *, force: bool, progress: Progress | None
     ) -> PollReport | None:
-        try:
-            seller = await self._db.sellers.get(seller_id=seller_id)
-            state = await self._db.sync_state.get(seller_id=seller_id)
-        except NotFound:
+        """Poll from what was read with the lease (None: the seller is gone)."""
+        if context is None:
             return None
+        seller, state = context.seller, context.state
+        seller_id = seller.id
         now = self._clock()
         if seller.state in ("paused", "removed"):
             return None
         if not force and state.next_attempt_at is not None and state.next_attempt_at > now:
             return None
         try:
-            report = await self._poller.poll(seller, progress)
+            report = await self._poller.poll(
+                seller, progress, state=state, encrypted_key=context.api_key_encrypted
+            )
         except (AuthFailed, PremiumRequired, VaultError) as exc:
             await self._mark_failing(seller_id, exc, now)
             return None
@@ -257,6 +277,8 @@ class SyncRunner:
         if seller.state == "failing":
             await self._db.sellers.set_state(seller_id=seller_id, state="active", reason=None)
             logger.info("seller=%d recovered", seller_id)
+        elif seller.state == "active" and report.state is not None:
+            report.seen = (seller, report.state)
         if report.messages_stored and self._on_new_messages is not None:
             self._on_new_messages()
         return report

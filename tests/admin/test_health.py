@@ -139,12 +139,13 @@ class _StubPoller:
         self.db = db
         self.error: Exception | None = None
 
-    async def poll(self, seller: object, progress: object = None) -> PollReport:
+    async def poll(self, seller: object, progress: object = None, **_: object
+                   ) -> PollReport:  # fmt: skip
         if self.error is not None:
             raise self.error
         seller_id = seller.id  # type: ignore[attr-defined]
-        await self.db.sync_state.record_success(seller_id=seller_id, at=T0)
-        return PollReport(seller_id=seller_id)
+        state = await self.db.sync_state.record_success(seller_id=seller_id, at=T0)
+        return PollReport(seller_id=seller_id, state=state)
 
 
 async def test_the_runner_calls_the_health_hook_after_every_run_and_survives_it(
@@ -154,7 +155,7 @@ async def test_the_runner_calls_the_health_hook_after_every_run_and_survives_it(
     poller = _StubPoller(db)
     seen: list[int] = []
 
-    async def hook(seller_id: int) -> None:
+    async def hook(seller_id: int, what: object) -> None:
         seen.append(seller_id)
         if len(seen) == 2:
             raise RuntimeError("a broken notice must not stop polling")
@@ -166,3 +167,48 @@ async def test_the_runner_calls_the_health_hook_after_every_run_and_survives_it(
     assert await runner.run(seller.id) is None  # backing off: skipped, hook still sees it
     assert seen == [seller.id] * 3
     assert (await db.sellers.get(seller_id=seller.id)).state == "failing"
+
+
+class _NoDatabase:
+    """Any read fails the test: what the poll saw must be enough."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"the health check read the database ({name})")
+
+
+async def test_what_a_poll_saw_decides_an_unchanged_health_without_a_read(db: Database) -> None:
+    seller = await make_seller(db, await make_workspace(db))
+    state = await db.sync_state.record_success(seller_id=seller.id, at=T0)
+    monitor = HealthMonitor(db=_NoDatabase(), threshold=THRESHOLD, clock=lambda: T0)  # type: ignore[arg-type]
+    assert await monitor.check(seller.id, (seller, state)) is None
+
+
+async def test_what_a_poll_saw_still_announces_a_change(db: Database) -> None:
+    seller = await make_seller(db, await make_workspace(db))
+    await db.sync_state.record_success(seller_id=seller.id, at=at(0))
+    await db.sync_state.record_failure(
+        seller_id=seller.id, at=at(1), error="ServerError", next_attempt_at=None
+    )
+    monitor = HealthMonitor(db=db, threshold=THRESHOLD, clock=lambda: at(40))
+    assert await monitor.check(seller.id) == "failing"
+    state = await db.sync_state.record_success(seller_id=seller.id, at=at(40))
+    assert await monitor.check(seller.id, (seller, state)) == "ok"
+    [_, recovered] = await db.pool.fetch("SELECT payload FROM tg_outbox ORDER BY id")
+    assert has(recovered["payload"]["text"], says("health.recovered"))
+
+
+async def test_the_runner_hands_the_hook_what_a_successful_poll_saw(db: Database) -> None:
+    seller = await make_seller(db, await make_workspace(db))
+    poller = _StubPoller(db)
+    seen: list[object] = []
+
+    async def hook(seller_id: int, what: object) -> None:
+        seen.append(what)
+
+    runner = SyncRunner(db=db, poller=poller, after_run=hook, clock=lambda: T0)  # type: ignore[arg-type]
+    await runner.run(seller.id, force=True)
+    poller.error = AuthFailed("invalid_key")
+    await runner.run(seller.id, force=True)
+    [(polled, state), failed] = seen
+    assert polled == seller and state.last_success_at == T0  # type: ignore[attr-defined]
+    assert failed is None  # a failure changed the seller: the hook reads it fresh

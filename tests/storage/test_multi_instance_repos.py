@@ -50,7 +50,12 @@ async def test_a_held_lease_is_not_taken_and_a_released_one_is(
     theirs = await other.instances.register()
     try:
         leases = db.seller_leases
-        assert await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+        taken = await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+        # the poll's start is read in the same statement: the seller, its state, its key
+        assert taken is not None and taken.context is not None
+        assert taken.context.seller == await db.sellers.get(seller_id=sid)
+        assert taken.context.state == await db.sync_state.get(seller_id=sid)
+        assert taken.context.api_key_encrypted == await db.sellers.get_encrypted_key(seller_id=sid)
         assert not await other.seller_leases.take(
             seller_id=sid, holder=theirs.instance_id, lease=LEASE
         )
@@ -83,11 +88,52 @@ async def test_the_lease_of_a_dead_instance_is_taken_at_once(
         other.pool.terminate()  # kill -9: the lease still has ten minutes to run
 
         async def taken() -> bool:
-            return await db.seller_leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+            lease = await db.seller_leases.take(
+                seller_id=sid, holder=mine.instance_id, lease=LEASE
+            )
+            return lease is not None
 
         await until(taken)
         assert await db.seller_leases.holder(seller_id=sid) == mine.instance_id
     finally:
+        await mine.release()
+
+
+async def test_a_take_waiting_on_a_release_reads_what_the_last_poll_wrote(
+    db: Database, other: Database
+) -> None:
+    """The take's snapshot predates the release it waits for; the state it hands the poll
+    must still be the one that poll left (its cursor), not the snapshot's."""
+    sid = await seller_id(db)
+    mine = await db.instances.register()
+    theirs = await other.instances.register()
+    try:
+        assert await other.seller_leases.take(
+            seller_id=sid, holder=theirs.instance_id, lease=LEASE
+        )
+        async with other.pool.acquire() as conn, conn.transaction():
+            # their poll ends: what it read is recorded, then the lease is given up
+            await conn.execute("UPDATE sync_state SET cursor = 'fresh' WHERE seller_id = $1", sid)
+            await conn.execute(
+                "UPDATE seller_leases SET held_by = NULL, lease_until = NULL WHERE seller_id = $1",
+                sid,
+            )
+            take = asyncio.create_task(
+                db.seller_leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+            )
+
+            async def waiting() -> bool:
+                count = await other.pool.fetchval(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted"
+                )
+                return bool(count)
+
+            await until(waiting)
+        taken = await take
+        assert taken is not None and taken.context is not None
+        assert taken.context.state.cursor == "fresh"
+    finally:
+        await theirs.release()
         await mine.release()
 
 
@@ -118,7 +164,12 @@ async def test_a_lease_left_by_a_failed_release_is_taken_back_by_its_holder(
     theirs = await other.instances.register()
     try:
         leases = db.seller_leases
-        assert await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+        taken = await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
+        # the poll's start is read in the same statement: the seller, its state, its key
+        assert taken is not None and taken.context is not None
+        assert taken.context.seller == await db.sellers.get(seller_id=sid)
+        assert taken.context.state == await db.sync_state.get(seller_id=sid)
+        assert taken.context.api_key_encrypted == await db.sellers.get_encrypted_key(seller_id=sid)
         assert await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
         assert not await other.seller_leases.take(
             seller_id=sid, holder=theirs.instance_id, lease=LEASE

@@ -34,7 +34,8 @@ class GatedPoller:
         self.entered = asyncio.Event()
         self.polls = 0
 
-    async def poll(self, seller: Seller, progress: Progress | None = None) -> PollReport:
+    async def poll(self, seller: Seller, progress: Progress | None = None,
+                   **_: object) -> PollReport:  # fmt: skip
         self._log.append(f"+{self._name}")
         self.entered.set()
         try:
