@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from storage.errors import NotFound
-from storage.records import TgOutboxItem
+from storage.records import TgOutboxItem, Workspace
 from storage.sql import Executor, Repository, columns, to_record, to_records
 
 _ITEM = columns(TgOutboxItem)
@@ -177,17 +177,22 @@ class TgOutboxRepo(Repository):
         )
         return found is not None
 
-    async def ready_workspaces(self, *, now: datetime, conn: Executor | None = None) -> list[int]:
-        """Workspaces that have something to deliver now (the dispatcher's round-robin)."""
+    async def ready_workspaces(
+        self, *, now: datetime, conn: Executor | None = None
+    ) -> list[Workspace]:
+        """Workspaces that have something to deliver now (the dispatcher's round-robin),
+        read with the workspace rows: a round then costs no read per group."""
         rows = await self._db(conn).fetch(
-            """
-            SELECT DISTINCT workspace_id FROM tg_outbox
-             WHERE status = 'pending' AND not_before <= $1
-               AND (lease_until IS NULL OR lease_until <= $1)
+            f"""
+            SELECT {columns(Workspace, "w.")} FROM workspaces w
+             WHERE w.id IN (SELECT workspace_id FROM tg_outbox
+                             WHERE status = 'pending' AND not_before <= $1
+                               AND (lease_until IS NULL OR lease_until <= $1))
+             ORDER BY w.id
             """,
             now,
         )
-        return sorted(row["workspace_id"] for row in rows)
+        return to_records(Workspace, rows)
 
     async def count_pending(self, *, workspace_id: int, conn: Executor | None = None) -> int:
         value = await self._db(conn).fetchval(

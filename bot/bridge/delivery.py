@@ -117,16 +117,15 @@ class BuyerPosts:
         return topic_name(
             order_number=chat.order_number,
             buyer_id=chat.buyer_external_id,
-            seller_name=await self._shop_name(workspace, seller),
+            seller_name=_shop_label(seller, sellers),
             locale=workspace.locale,
             buyer_name=chat.buyer_name,
             badge=self._apis.rules(seller).badge if mixed else "",
         )
 
     async def _shop_name(self, workspace: Workspace, seller: Seller) -> str | None:
-        """Name the shop only where a group serves several sellers."""
         sellers = await self._db.sellers.list_all(workspace_id=workspace.id)
-        return seller.name if len(sellers) > 1 else None
+        return _shop_label(seller, sellers)
 
     # -------------------------------------------------------------- messages
 
@@ -138,8 +137,10 @@ class BuyerPosts:
         seller = await self._db.sellers.get(seller_id=chat.seller_id)
         if item.kind == Kind.CABINET_REPLY and chat.topic_thread_id is None:
             return {"skipped": "no topic yet"}  # nothing to annotate: no buyer post exists
+        had_topic = chat.topic_thread_id is not None and chat.topic_workspace_id == workspace.id
         thread_id = await self._worker.topic_for(workspace, chat)
-        chat = await self._db.chats.get(chat_id=chat.id)
+        if not had_topic:  # the topic was made (or found) just now: read what it recorded
+            chat = await self._db.chats.get(chat_id=chat.id)
         if message.author_type == "customer" and (chat.topic_resolved or chat.topic_closed):
             # The buyer wrote again after /done (or into a closed topic): reopen it first,
             # in this post's own attempt, so the post cannot overtake or lose the reopening.
@@ -467,3 +468,8 @@ def _plan(
             )
         )
     return parts
+
+
+def _shop_label(seller: Seller, sellers: list[Seller]) -> str | None:
+    """Name the shop only where a group serves several sellers."""
+    return seller.name if len(sellers) > 1 else None

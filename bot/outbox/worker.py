@@ -154,14 +154,13 @@ class OutboxWorker:
         """One round: at most one item per group that has budget. Returns items handled."""
         now = self._clock()
         handled = 0
-        for workspace_id in await self._db.tg_outbox.ready_workspaces(now=now):
-            workspace = await self._db.workspaces.get(workspace_id=workspace_id)
+        for workspace in await self._db.tg_outbox.ready_workspaces(now=now):
             if workspace.state == "detached":
                 continue  # the bot left this group: keep its queue until it is back
             if self._throttle.delay(workspace.tg_chat_id) > 0:
                 continue
             for item in await self._db.tg_outbox.claim(
-                workspace_id=workspace_id,
+                workspace_id=workspace.id,
                 now=now,
                 in_chat_order=IN_CHAT_ORDER,
                 claimed_by=self._db.instance_id,

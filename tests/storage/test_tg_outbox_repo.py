@@ -334,8 +334,8 @@ async def test_ready_workspaces(db: Database) -> None:
     await db.tg_outbox.complete(item_id=await _enqueue(db, finished))
     await _enqueue(db, also_ready)
 
-    assert await db.tg_outbox.ready_workspaces(now=at(1)) == [ready.id, also_ready.id]
-    assert await db.tg_outbox.ready_workspaces(now=at(10)) == [
+    assert await db.tg_outbox.ready_workspaces(now=at(1)) == [ready, also_ready]
+    assert [w.id for w in await db.tg_outbox.ready_workspaces(now=at(10))] == [
         ready.id,
         later.id,
         leased.id,
