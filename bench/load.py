@@ -31,10 +31,11 @@ samples, lost/doubled, the floor (httpx, aiohttp) and our CPU ÷ floor, against 
 Exit code 1 if anything was lost or doubled. Nothing here is asserted on time.
 
 Scaling: two instances can only show that they carry more than one at a load one instance
-cannot keep up with. ``--instance-cpus 0.15`` caps each bot process to that much CPU during
+cannot keep up with. ``--instance-cpus 0.2`` caps each bot process to that much CPU during
 the load window (a cgroup, like ``cpus:`` in compose; see ``bench/cpu_cap.py``), so each
 instance is the scarce resource even on a two-CPU machine; start-up and the drain run
-uncapped, so the backlog still arrives and lost/doubled still count. With the cap, offer more
+uncapped, so the backlog still arrives and lost/doubled still count (a capped single
+instance's backlog may need ``--drain 400``). With the cap, offer more
 than two capped instances carry (``--compression 2``) and compare messages/s sustained.
 """
 

@@ -9,7 +9,6 @@ after its lease. Times are the database's, so the instances' clocks never disagr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from storage.instance_repo import held_by_live
@@ -43,14 +42,6 @@ _TAKE = f"""
 """
 
 
-@dataclass(frozen=True, slots=True)
-class TakenLease:
-    """A lease just taken, with the seller as it was read in the same statement
-    (``context`` None only if the rows were unreadable: nothing to poll)."""
-
-    context: PollContext | None
-
-
 class SellerLeaseRepo(Repository):
     async def take(
         self,
@@ -60,12 +51,12 @@ class SellerLeaseRepo(Repository):
         lease: timedelta,
         min_gap: timedelta | None = None,
         conn: Executor | None = None,
-    ) -> TakenLease | None:
+    ) -> PollContext | None:
         """Take the seller's lease for ``lease``; with ``min_gap``, only if no poll of it
         ended within that time (a scheduled poll right after another one's is redundant).
-        None when not taken."""
+        Returns what the poll starts from, read with the lease; None when not taken."""
         row = await self._db(conn).fetchrow(_TAKE, seller_id, holder, lease, min_gap)
-        return None if row is None else TakenLease(to_poll_context(row))
+        return None if row is None else to_poll_context(row)
 
     async def renew(self, *, seller_id: int, holder: str, lease: timedelta) -> bool:
         """Extend a lease still ours; False when it is not (it ran out and was taken)."""

@@ -20,11 +20,8 @@ POLL_CONTEXT_COLUMNS = f"{columns(Seller, 's.')}, s.api_key_encrypted, " + ", ".
 )
 
 
-def to_poll_context(row: Mapping[str, Any]) -> PollContext | None:
-    """The context in a row selected with :data:`POLL_CONTEXT_COLUMNS` (None when an outer
-    join found no seller or no sync state)."""
-    if row["id"] is None or row["st_seller_id"] is None:
-        return None
+def to_poll_context(row: Mapping[str, Any]) -> PollContext:
+    """The context in a row selected with :data:`POLL_CONTEXT_COLUMNS`."""
     key = row["api_key_encrypted"]
     return PollContext(
         seller=Seller(**{name: row[name] for name in _SELLER_FIELDS}),

@@ -30,7 +30,6 @@ from bot.sync.poller import PollReport, Progress, SellerPoller
 from connectors.errors import AuthFailed, MarketplaceError, PremiumRequired
 from storage.database import Database
 from storage.records import PollContext, Seller, SyncState
-from storage.seller_lease_repo import TakenLease
 from storage.vault import VaultError
 
 logger = logging.getLogger(__name__)
@@ -141,9 +140,7 @@ class SyncRunner:
             force = trigger is Trigger.FORCED
             while True:
                 try:
-                    report = await self._holding(
-                        seller_id, taken.context, force=force, progress=progress
-                    )
+                    report = await self._holding(taken, force=force, progress=progress)
                 finally:
                     rerun = await self._release(seller_id)
                 if not rerun:
@@ -153,7 +150,7 @@ class SyncRunner:
                     return report
                 force, progress = False, None  # the once-more poll a push asked for
 
-    async def _take_once(self, seller_id: int, *, min_gap: timedelta | None) -> TakenLease | None:
+    async def _take_once(self, seller_id: int, *, min_gap: timedelta | None) -> PollContext | None:
         try:
             taken = await self._db.seller_leases.take(
                 seller_id=seller_id,
@@ -167,7 +164,7 @@ class SyncRunner:
             logger.debug("poll lease seller=%d taken by %s", seller_id, self._db.instance_id)
         return taken
 
-    async def _take(self, seller_id: int, trigger: Trigger) -> TakenLease | None:
+    async def _take(self, seller_id: int, trigger: Trigger) -> PollContext | None:
         if trigger is Trigger.SCHEDULED:
             # A process's first poll of a seller is not skipped: a restart polls at once.
             first = seller_id not in self._polled
@@ -203,15 +200,11 @@ class SyncRunner:
         return rerun
 
     async def _holding(
-        self,
-        seller_id: int,
-        context: PollContext | None,
-        *,
-        force: bool,
-        progress: Progress | None,
+        self, context: PollContext, *, force: bool, progress: Progress | None
     ) -> PollReport | None:
         """The poll, with its lease renewed meanwhile; stopped if the lease is lost (it
         ran out unrenewed, and another instance may be polling by now)."""
+        seller_id = context.seller.id
         poll = asyncio.create_task(self._run(context, force=force, progress=progress))
         every = self._lease.total_seconds() / 3
         try:
@@ -243,11 +236,9 @@ class SyncRunner:
     # ------------------------------------------------------------------ the poll
 
     async def _run(
-        self, context: PollContext | None, *, force: bool, progress: Progress | None
+        self, context: PollContext, *, force: bool, progress: Progress | None
     ) -> PollReport | None:
-        """Poll from what was read with the lease (None: the seller is gone)."""
-        if context is None:
-            return None
+        """Poll from what was read with the lease."""
         seller, state = context.seller, context.state
         seller_id = seller.id
         now = self._clock()

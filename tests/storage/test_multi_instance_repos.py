@@ -52,10 +52,10 @@ async def test_a_held_lease_is_not_taken_and_a_released_one_is(
         leases = db.seller_leases
         taken = await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
         # the poll's start is read in the same statement: the seller, its state, its key
-        assert taken is not None and taken.context is not None
-        assert taken.context.seller == await db.sellers.get(seller_id=sid)
-        assert taken.context.state == await db.sync_state.get(seller_id=sid)
-        assert taken.context.api_key_encrypted == await db.sellers.get_encrypted_key(seller_id=sid)
+        assert taken is not None
+        assert taken.seller == await db.sellers.get(seller_id=sid)
+        assert taken.state == await db.sync_state.get(seller_id=sid)
+        assert taken.api_key_encrypted == await db.sellers.get_encrypted_key(seller_id=sid)
         assert not await other.seller_leases.take(
             seller_id=sid, holder=theirs.instance_id, lease=LEASE
         )
@@ -130,8 +130,8 @@ async def test_a_take_waiting_on_a_release_reads_what_the_last_poll_wrote(
 
             await until(waiting)
         taken = await take
-        assert taken is not None and taken.context is not None
-        assert taken.context.state.cursor == "fresh"
+        assert taken is not None
+        assert taken.state.cursor == "fresh"
     finally:
         await theirs.release()
         await mine.release()
@@ -166,10 +166,10 @@ async def test_a_lease_left_by_a_failed_release_is_taken_back_by_its_holder(
         leases = db.seller_leases
         taken = await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
         # the poll's start is read in the same statement: the seller, its state, its key
-        assert taken is not None and taken.context is not None
-        assert taken.context.seller == await db.sellers.get(seller_id=sid)
-        assert taken.context.state == await db.sync_state.get(seller_id=sid)
-        assert taken.context.api_key_encrypted == await db.sellers.get_encrypted_key(seller_id=sid)
+        assert taken is not None
+        assert taken.seller == await db.sellers.get(seller_id=sid)
+        assert taken.state == await db.sync_state.get(seller_id=sid)
+        assert taken.api_key_encrypted == await db.sellers.get_encrypted_key(seller_id=sid)
         assert await leases.take(seller_id=sid, holder=mine.instance_id, lease=LEASE)
         assert not await other.seller_leases.take(
             seller_id=sid, holder=theirs.instance_id, lease=LEASE
