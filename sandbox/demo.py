@@ -437,9 +437,10 @@ async def play_ozon(world: DemoWorld, out: Say, tell: Tell, locale: str) -> None
 
     follow_up = "Спасибо! А курьер заберёт сам?"
     tell("buyer_again", text=follow_up)
+    # Counted before the poll: the post may land while run_now is still returning.
+    posts_before = len(world.posts(thread))
     state.buyer_writes(DEMO_CLIENT_ID, chat_id=chat_id, text=follow_up)
     await world.app.sync.run_now(world.seller_id)
-    posts_before = len(world.posts(thread))
 
     async def follow_up_posted() -> bool:
         return any(follow_up in p.get("text", "") for p in world.posts(thread)[posts_before:])
