@@ -9,7 +9,8 @@ and Ozon emulators in this process, and ``python -m bot`` processes with one
 ``DATABASE_URL``. Buyers write to Ozon at the day's mean rate times ``--compression``
 (a third of the messages open a new chat, which costs a topic); agents answer half of the
 posted messages a second after they appear. Then the run drains (everything arrives or
-``--drain`` seconds pass) and the bare-client floor is measured against the same emulators.
+``--drain`` seconds pass). The bare-client floor is measured during the window against the
+same emulators: the bot's calls, at its rate and in its mix, one at a time.
 
 Time compression: messages arrive ``--compression`` times faster than the real day's mean
 (default 2×: 11.6 buyer messages/s; 10 minutes replay 20 minutes of the day). The Telegram
@@ -49,7 +50,6 @@ import os
 import random
 import re
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -329,7 +329,9 @@ class Phase:
     telegram_calls: int = 0
     telegram_429: int = 0
     floor_ms: dict[str, float] = field(default_factory=dict)
-    floor_runs: dict[str, list[float]] = field(default_factory=dict)
+    floor_runs: dict[str, list[float]] = field(default_factory=dict)  # per third of a run
+    floor_rate: float = 0.0
+    floor_ozon_share: float = 0.7
     settled: bool = True
 
     @property
@@ -382,29 +384,83 @@ def bot_env(tg: TelegramEmulator, ozon: OzonEmulator, dsn: str, fernet: str,
     return env
 
 
-async def floor(client: str, *, tg: TelegramEmulator, ozon: OzonEmulator, shops: list[Shop],
-                phase: Phase, args: argparse.Namespace) -> float:  # fmt: skip
-    """CPU ms per call of a bare client (a sample of the calls, in its own process); the
-    median of ``--floor-samples`` runs, as one run varies by up to half on a busy machine."""
-    share = min(1.0, args.floor_calls / max(1, phase.ozon_calls + phase.telegram_calls))
-    ozon_calls = max(1, int(phase.ozon_calls * share))
-    tg_calls = max(1, int(phase.telegram_calls * share))
-    sellers = ",".join(f"{s.client_id}:{s.api_key}" for s in shops[: min(200, len(shops))])
+#: The floors measured during the window, one after the other, each for a quarter of it.
+FLOOR_CLIENTS = ("httpx", "aiohttp")
+#: For reference only: httpx making the calls back to back, after the drain, as the floor
+#: was measured before (it batches wake-ups the bot's pace never offers).
+BACK_TO_BACK = "httpx back to back, after (reference)"
+BACK_TO_BACK_SECONDS = 15.0
+FLOORS = (*FLOOR_CLIENTS, BACK_TO_BACK)
+FLOOR_SELLERS = 50
+
+
+@dataclass(frozen=True)
+class FloorTargets:
+    """Where the floor's calls go: Ozon sellers and a group the bot does not serve, so its
+    calls are told apart from the bot's (and never counted as the bot's work)."""
+
+    sellers: list[tuple[str, str]]
+    group: int
+
+    def client_ids(self) -> set[str]:
+        return {client_id for client_id, _ in self.sellers}
+
+
+def floor_targets(tg: TelegramEmulator, ozon: OzonEmulator) -> FloorTargets:
+    sellers = []
+    for n in range(FLOOR_SELLERS):
+        client_id, key = str(800_000 + n), f"floor-key-{n}-abcdefghijklmnop"
+        ozon.state.add_seller(client_id, key, name=f"Floor {n}")
+        sellers.append((client_id, key))
+    group = tg.create_group("Floor", is_forum=True, bot_rights=FULL_RIGHTS)
+    return FloorTargets(sellers, group.id)
+
+
+def bot_calls(tg: TelegramEmulator, ozon: OzonEmulator, floor: FloorTargets) -> tuple[int, int]:
+    """(Ozon, Bot API) calls made so far by the bot, not by the floor."""
+    floor_ids = floor.client_ids()
+    ozon_calls = sum(n for (client_id, _), n in ozon.calls.items() if client_id not in floor_ids)
+    group = str(floor.group)
+    tg_calls = sum(1 for _, params in tg.calls if str(params.get("chat_id")) != group)
+    return ozon_calls, tg_calls
+
+
+async def floors_in_window(phase: Phase, *, tg: TelegramEmulator, ozon: OzonEmulator,
+                           floor: FloorTargets, args: argparse.Namespace) -> None:  # fmt: skip
+    """A quarter into the window, each bare client makes the calls the bot is making, at
+    the rate and in the mix it has made them so far, for a quarter of the window: our CPU
+    and the floor's are measured in the same minutes (see ``bench/load_floor.py``)."""
+    before = bot_calls(tg, ozon, floor)
+    started = time.monotonic()
+    quarter = args.seconds / 4
+    await asyncio.sleep(quarter)
+    (ozon_now, tg_now), (ozon_then, tg_then) = bot_calls(tg, ozon, floor), before
+    ozon_calls, tg_calls = ozon_now - ozon_then, tg_now - tg_then
+    calls = max(1, ozon_calls + tg_calls)
+    rate = max(1.0, calls / (time.monotonic() - started))
+    phase.floor_rate, phase.floor_ozon_share = rate, ozon_calls / calls
+    for client in FLOOR_CLIENTS:
+        await run_floor(phase, client, client, rate=rate, seconds=quarter, tg=tg, ozon=ozon,
+                        floor=floor)  # fmt: skip
+
+
+async def run_floor(phase: Phase, name: str, client: str, *, rate: float, seconds: float,
+                    tg: TelegramEmulator, ozon: OzonEmulator,
+                    floor: FloorTargets) -> None:  # fmt: skip
     command = [
         sys.executable, str(REPO_ROOT / "bench" / "load_floor.py"), "--client", client,
         "--ozon", ozon.base_url, "--telegram", tg.base_url, "--token", TOKEN,
-        "--group", str(shops[0].group), "--ozon-calls", str(ozon_calls),
-        "--telegram-calls", str(tg_calls), "--sellers", sellers,
+        "--group", str(floor.group), "--rate", f"{rate:.2f}",
+        "--ozon-share", f"{phase.floor_ozon_share:.3f}", "--seconds", f"{seconds:.1f}",
+        "--sellers", ",".join(f"{c}:{k}" for c, k in floor.sellers),
     ]  # fmt: skip
-    runs: list[float] = []
-    for _ in range(args.floor_samples):
-        process = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, cwd=REPO_ROOT
-        )
-        out, _ = await process.communicate()
-        runs.append(float(json.loads(out.decode().strip().splitlines()[-1])["cpu_ms_per_call"]))
-    phase.floor_runs[client] = runs
-    return statistics.median(runs)
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.PIPE, cwd=REPO_ROOT
+    )
+    out, _ = await process.communicate()
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    phase.floor_ms[name] = float(result["cpu_ms_per_call"])
+    phase.floor_runs[name] = [float(ms) for ms in result["segments"]]
 
 
 def offered_rate(args: argparse.Namespace) -> float:
@@ -486,6 +542,7 @@ async def run_phase(instances: int, args: argparse.Namespace, root: Path) -> Pha
     ):
         bot_user = tg.create_bot(token=TOKEN, username="agentiq_load_bot")
         shops = await seed(db, tg, ozon, vault, args)
+        floor = floor_targets(tg, ozon)
         hook_emulators(tg, ozon, trace, bot_user.id, rng)
         env = bot_env(tg, ozon, dsn, fernet, args)
         bots = []
@@ -496,28 +553,26 @@ async def run_phase(instances: int, args: argparse.Namespace, root: Path) -> Pha
         try:
             await first_polls(bots, ozon, shops, args)
             await asyncio.sleep(args.warmup)
-            ozon_before, tg_before = sum(ozon.calls.values()), len(tg.calls)
+            ozon_before, tg_before = bot_calls(tg, ozon, floor)
             pg_before = postgres_cpu(pgdata)
             for bot in bots:
                 bot.cpu_start = cpu_seconds(bot.proc.pid)
             await load_and_drain(phase, trace, db=db, tg=tg, ozon=ozon, shops=shops, bots=bots,
-                                 args=args, rng=rng)  # fmt: skip
+                                 floor=floor, args=args, rng=rng)  # fmt: skip
             phase.pg_cpu = postgres_cpu(pgdata) - pg_before
             for bot in bots:
                 bot.cpu_end = cpu_seconds(bot.proc.pid)
                 bot.peak_rss_kb = status_kb(bot.proc.pid, "VmHWM")
             phase.bot_cpu = sum(b.cpu_end - b.cpu_start for b in bots)
             phase.peak_rss_mb = [b.peak_rss_kb / 1024 for b in bots]
-            phase.ozon_calls = sum(ozon.calls.values()) - ozon_before
-            phase.telegram_calls = len(tg.calls) - tg_before
+            ozon_after, tg_after = bot_calls(tg, ozon, floor)
+            phase.ozon_calls, phase.telegram_calls = ozon_after - ozon_before, tg_after - tg_before
         finally:
             for bot in bots:
                 await stop_instance(bot)
         phase.telegram_429 = len([v for v in tg.violations if "429" in str(v)])
-        for client in ("httpx", "aiohttp"):
-            phase.floor_ms[client] = await floor(
-                client, tg=tg, ozon=ozon, shops=shops, phase=phase, args=args
-            )
+        await run_floor(phase, BACK_TO_BACK, "httpx", rate=0, seconds=BACK_TO_BACK_SECONDS,
+                        tg=tg, ozon=ozon, floor=floor)  # fmt: skip
     collect(phase, trace)
     return phase
 
@@ -536,7 +591,8 @@ async def first_polls(bots: list[Instance], ozon: OzonEmulator, shops: list[Shop
 
 async def load_and_drain(phase: Phase, trace: Trace, *, db: Database, tg: TelegramEmulator,
                          ozon: OzonEmulator, shops: list[Shop], bots: list[Instance],
-                         args: argparse.Namespace, rng: random.Random) -> None:  # fmt: skip
+                         floor: FloorTargets, args: argparse.Namespace,
+                         rng: random.Random) -> None:  # fmt: skip
     started = time.monotonic()
 
     async def take_sample() -> None:
@@ -550,6 +606,8 @@ async def load_and_drain(phase: Phase, trace: Trace, *, db: Database, tg: Telegr
     caps = [b.cap for b in bots if b.cap is not None]
     for cap in caps:  # only the window is capped: start-up and drain run free
         cap.on()
+    floors = asyncio.create_task(floors_in_window(phase, tg=tg, ozon=ozon, floor=floor,
+                                                  args=args))  # fmt: skip
     try:
         phase.offered = await drive(
             trace, tg=tg, ozon=ozon, shops=shops, args=args, rng=rng,
@@ -558,6 +616,7 @@ async def load_and_drain(phase: Phase, trace: Trace, *, db: Database, tg: Telegr
     finally:
         for cap in caps:
             cap.off()
+    await floors
     window_end = time.monotonic()
     phase.posted_in_window = sum(1 for t in trace.posted_at.values() if t <= window_end)
     deadline = window_end + args.drain
@@ -620,12 +679,11 @@ def report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any]:
         ("PostgreSQL CPU ms / buyer msg", lambda p: f"{p.cpu_ms_per_message(p.pg_cpu):.2f}"),
         ("peak RSS MB per instance", lambda p: "/".join(f"{m:.0f}" for m in p.peak_rss_mb)),
         ("Ozon calls / Bot API calls", lambda p: f"{p.ozon_calls}/{p.telegram_calls}"),
-        ("floor httpx ms/call (median; runs)", lambda p: floor_cell(p, "httpx")),
-        ("floor aiohttp ms/call (median; runs)", lambda p: floor_cell(p, "aiohttp")),
-        ("floor httpx ms / buyer msg", lambda p: f"{p.floor_per_message('httpx'):.2f}"),
-        ("floor aiohttp ms / buyer msg", lambda p: f"{p.floor_per_message('aiohttp'):.2f}"),
-        ("bot CPU ÷ floor (httpx)", lambda p: ratio(p, "httpx")),
-        ("bot CPU ÷ floor (aiohttp)", lambda p: ratio(p, "aiohttp")),
+        ("floor: calls/s paced (the bot's rate)", lambda p: f"{p.floor_rate:.1f}"),
+        *((f"floor {name} ms/call (thirds)", floor_column(name)) for name in FLOORS),
+        *((f"floor {name} ms / buyer msg", floor_per_message_column(name))
+          for name in FLOORS),
+        *((f"bot CPU ÷ floor ({name})", ratio_column(name)) for name in FLOORS),
         ("lost buyer/reply", lambda p: f"{p.lost_buyer}/{p.lost_reply}"),
         ("doubled buyer/reply", lambda p: f"{p.doubled_buyer}/{p.doubled_reply}"),
         ("replies sent by agents", lambda p: f"{p.replies_asked}"),
@@ -673,6 +731,7 @@ def report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any]:
                 "lost": p.lost_buyer + p.lost_reply,
                 "doubled": p.doubled_buyer + p.doubled_reply,
                 "floor_ms_per_call": p.floor_ms, "floor_runs": p.floor_runs,
+                "floor_calls_per_second": p.floor_rate,
                 "ratio_to_floor": {c: ratio_value(p, c) for c in p.floor_ms},
                 "settled": p.settled,
             }
@@ -687,6 +746,18 @@ def per_second(phase: Phase, args: argparse.Namespace) -> str:
 
 def triple(values: list[float]) -> str:
     return "/".join(f"{percentile(values, q):.2f}" for q in (0.5, 0.95, 0.99))
+
+
+def floor_column(name: str) -> Callable[[Phase], str]:
+    return lambda p: floor_cell(p, name)
+
+
+def floor_per_message_column(name: str) -> Callable[[Phase], str]:
+    return lambda p: f"{p.floor_per_message(name):.2f}"
+
+
+def ratio_column(name: str) -> Callable[[Phase], str]:
+    return lambda p: ratio(p, name)
 
 
 def floor_cell(phase: Phase, client: str) -> str:
@@ -758,9 +829,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--startup", type=float, default=300.0)
     parser.add_argument("--samples", type=int, default=6, help="queue depth samples per phase")
-    parser.add_argument("--floor-calls", type=int, default=4000)
-    parser.add_argument("--floor-samples", type=int, default=3,
-                        help="runs of the floor per client; the median is used")  # fmt: skip
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--instance-cpus", type=float, default=None,
                         help="cap each bot instance to this many CPUs during the load window "
@@ -772,8 +840,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.sellers, args.groups, args.minutes, args.compression = 20, 4, 1 / 3, 6.0
-        args.drain, args.floor_calls, args.samples, args.warmup = 90.0, 300, 3, 1.0
-        args.floor_samples = 1
+        args.drain, args.samples, args.warmup = 90.0, 3, 1.0
         args.poll_interval = 5
     args.seconds = args.minutes * 60
     scale = args.compression if args.scale_limits else 1.0

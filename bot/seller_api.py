@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from connectors.marketplace.port import ChatRef, Credentials, SellerChannel
 from connectors.marketplace.registry import MarketplaceRegistry
 from connectors.marketplace.rules import Rules
@@ -33,7 +35,9 @@ class SellerApis:
         creds = Credentials(account_id=seller.client_id, secret=self._vault.decrypt(encrypted))
         return self._marketplaces.get(seller.marketplace).channel(creds)
 
-    async def chat_ref(self, chat: Chat) -> ChatRef:
-        """The chat as its adapter needs it: the marketplace id and the fields it stored."""
-        extra = await self._db.marketplace_data.get(chat_id=chat.id)
-        return ChatRef(chat_id=chat.external_id, extra=extra)
+    async def chat_ref(self, chat: Chat, *, extra: Mapping[str, str] | None = None) -> ChatRef:
+        """The chat as its adapter needs it: the marketplace id and the fields it stored
+        (``extra``: those fields when the caller has just read them)."""
+        if extra is None:
+            extra = await self._db.marketplace_data.get(chat_id=chat.id)
+        return ChatRef(chat_id=chat.external_id, extra=dict(extra))

@@ -7,11 +7,18 @@ from datetime import datetime
 import asyncpg
 
 from storage.errors import Conflict, NotFound
-from storage.records import Chat, ChatSyncFailure
-from storage.sql import Executor, Repository, columns, to_record, to_records
+from storage.records import Chat, ChatSyncFailure, ChatWithSeller, Seller
+from storage.sql import Executor, Repository, columns, field_names, to_record, to_records
 
 _CHAT = columns(Chat)
 _SYNC_FAILURE = columns(ChatSyncFailure)
+_CHAT_FIELDS = field_names(Chat)
+_SELLER_FIELDS = field_names(Seller)
+_WITH_SELLER = (
+    f"{columns(Chat, 'c.')}, "
+    + ", ".join(f"s.{name} AS s_{name}" for name in _SELLER_FIELDS)
+    + ", s.api_key_encrypted AS s_api_key_encrypted, c.marketplace_data AS c_marketplace_data"
+)
 
 
 class ChatRepo(Repository):
@@ -71,6 +78,38 @@ class ChatRepo(Repository):
         if row is None:
             raise NotFound(f"chat {chat_id}")
         return to_record(Chat, row)
+
+    async def with_seller(
+        self, *, chat_id: int, workspace_id: int | None = None, conn: Executor | None = None
+    ) -> ChatWithSeller:
+        """The chat with its seller, key, marketplace fields and what the shops of the
+        group ``workspace_id`` (default: the seller's) are: one read for a delivery that
+        posts there, names the shop and calls the marketplace."""
+        row = await self._db(conn).fetchrow(
+            f"""
+            SELECT {_WITH_SELLER}, g.shops, g.marketplaces
+              FROM chats c JOIN sellers s ON s.id = c.seller_id
+                   CROSS JOIN LATERAL (
+                       SELECT count(*) AS shops, count(DISTINCT marketplace) AS marketplaces
+                         FROM sellers
+                        WHERE workspace_id = coalesce($2, s.workspace_id)
+                          AND state <> 'removed') g
+             WHERE c.id = $1
+            """,
+            chat_id,
+            workspace_id,
+        )
+        if row is None:
+            raise NotFound(f"chat {chat_id}")
+        key = row["s_api_key_encrypted"]
+        return ChatWithSeller(
+            chat=Chat(**{name: row[name] for name in _CHAT_FIELDS}),
+            seller=Seller(**{name: row[f"s_{name}"] for name in _SELLER_FIELDS}),
+            api_key_encrypted=None if key is None else bytes(key),
+            marketplace_data={str(k): str(v) for k, v in dict(row["c_marketplace_data"]).items()},
+            shops_in_group=int(row["shops"]),
+            marketplaces_in_group=int(row["marketplaces"]),
+        )
 
     async def get_for_update(self, *, chat_id: int, conn: asyncpg.Connection) -> Chat:
         """Lock the chat row for the caller's transaction (e.g. creating its topic once)."""
@@ -378,14 +417,22 @@ class ChatRepo(Repository):
         chat_id: int,
         priority: str,
         sla_deadline: datetime | None,
+        live_again: bool = False,
         conn: Executor | None = None,
     ) -> None:
-        """The open turn's priority and response deadline, copied for the board and /queue."""
+        """The open turn's priority and response deadline, copied for the board and /queue;
+        ``live_again``: the buyer opened a new turn, so a resolved chat is live again (its
+        topic reopens with the next post), in the same write."""
         await self._db(conn).execute(
-            "UPDATE chats SET priority = $2, sla_deadline = $3, updated_at = now() WHERE id = $1",
+            """
+            UPDATE chats SET priority = $2, sla_deadline = $3, updated_at = now(),
+                             resolved_at = CASE WHEN $4 THEN NULL ELSE resolved_at END
+             WHERE id = $1
+            """,
             chat_id,
             priority,
             sla_deadline,
+            live_again,
         )
 
     async def list_waiting(
@@ -514,14 +561,6 @@ class ChatRepo(Repository):
             at,
         )
         return not status.endswith(" 0")
-
-    async def clear_resolved(self, *, chat_id: int, conn: Executor | None = None) -> None:
-        """The buyer wrote again: the chat is live (its topic reopens with the next post)."""
-        await self._db(conn).execute(
-            "UPDATE chats SET resolved_at = NULL, updated_at = now()"
-            " WHERE id = $1 AND resolved_at IS NOT NULL",
-            chat_id,
-        )
 
     async def set_topic_resolved(
         self, *, chat_id: int, resolved: bool, conn: Executor | None = None

@@ -142,6 +142,22 @@ class Chat:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatWithSeller:
+    """A chat, its seller and what reaching the chat at the marketplace takes, read in one
+    round trip by the deliveries that need all of it. The encrypted key stays out of
+    :class:`Seller` (and out of repr); none once the seller is removed."""
+
+    chat: Chat
+    seller: Seller
+    api_key_encrypted: bytes | None = field(repr=False)
+    marketplace_data: dict[str, str]
+    #: The group's shops (removed ones aside) and how many marketplaces they are on: a
+    #: shop is named, and a marketplace badged, only in a group that has several.
+    shops_in_group: int
+    marketplaces_in_group: int
+
+
+@dataclass(frozen=True, slots=True)
 class ChatSyncFailure:
     """One chat whose history keeps failing: backed off on its own, reported once."""
 

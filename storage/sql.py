@@ -29,6 +29,11 @@ def columns(record_type: type, prefix: str = "") -> str:
     return ", ".join(f"{prefix}{f.name}" for f in fields(record_type))
 
 
+def field_names(record_type: type) -> list[str]:
+    """A record type's field names, which are its column names."""
+    return [f.name for f in fields(record_type)]
+
+
 def to_record(record_type: type[T], row: asyncpg.Record) -> T:
     return record_type(**dict(row))
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from storage.errors import NotFound
 from storage.records import PollContext, Seller, SyncState
-from storage.sql import Executor, Repository, columns, to_record
+from storage.sql import Executor, Repository, columns, field_names, to_record
 
 _STATE = columns(SyncState)
-_STATE_FIELDS = [f.name for f in fields(SyncState)]
-_SELLER_FIELDS = [f.name for f in fields(Seller)]
+_STATE_FIELDS = field_names(SyncState)
+_SELLER_FIELDS = field_names(Seller)
 #: The select list of a :class:`PollContext` over ``sellers s`` and ``sync_state st``.
 POLL_CONTEXT_COLUMNS = f"{columns(Seller, 's.')}, s.api_key_encrypted, " + ", ".join(
     f"st.{name} AS st_{name}" for name in _STATE_FIELDS

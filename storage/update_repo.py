@@ -53,25 +53,25 @@ _SPENT = "payload - 'sealed'"
 
 class UpdateRepo(Repository):
     async def store(self, updates: Sequence[IncomingUpdate]) -> int:
-        """Store a fetched batch in one transaction; returns how many were new."""
+        """Store a fetched batch (one statement, so all or nothing); returns how many were
+        new."""
         if not updates:
             return 0
-        async with self._pool.acquire() as conn, conn.transaction():
-            inserted = await conn.fetchval(
-                """
-                WITH new AS (
-                    INSERT INTO tg_updates (update_id, chat_key, payload)
-                    SELECT u.update_id, u.chat_key, u.payload::jsonb
-                      FROM unnest($1::bigint[], $2::text[], $3::text[])
-                           AS u (update_id, chat_key, payload)
-                    ON CONFLICT (update_id) DO NOTHING
-                    RETURNING 1)
-                SELECT count(*) FROM new
-                """,
-                [u.update_id for u in updates],
-                [u.chat_key for u in updates],
-                [json.dumps(u.payload) for u in updates],
-            )
+        inserted = await self._pool.fetchval(
+            """
+            WITH new AS (
+                INSERT INTO tg_updates (update_id, chat_key, payload)
+                SELECT u.update_id, u.chat_key, u.payload::jsonb
+                  FROM unnest($1::bigint[], $2::text[], $3::text[])
+                       AS u (update_id, chat_key, payload)
+                ON CONFLICT (update_id) DO NOTHING
+                RETURNING 1)
+            SELECT count(*) FROM new
+            """,
+            [u.update_id for u in updates],
+            [u.chat_key for u in updates],
+            [json.dumps(u.payload) for u in updates],
+        )
         return int(inserted)
 
     async def claim(

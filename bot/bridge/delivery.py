@@ -41,8 +41,9 @@ from bot.texts import Locale, for_marketplace, text
 from connectors.errors import AttachmentNotReady, MarketplaceError
 from connectors.marketplace.messages import NotReady, Refused
 from connectors.marketplace.orders import OrderContext, OrderLookup, OrderQuery
+from connectors.marketplace.port import SellerChannel
 from storage.database import Database
-from storage.records import Chat, Message, Seller, TgOutboxItem, Workspace
+from storage.records import Chat, ChatWithSeller, Message, Seller, TgOutboxItem, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -111,21 +112,17 @@ class BuyerPosts:
         self._extras = extras
 
     async def _topic_name(self, workspace: Workspace, chat: Chat) -> str:
-        seller = await self._db.sellers.get(seller_id=chat.seller_id)
-        sellers = await self._db.sellers.list_all(workspace_id=workspace.id)
-        mixed = len({s.marketplace for s in sellers}) > 1
+        found = await self._db.chats.with_seller(chat_id=chat.id, workspace_id=workspace.id)
+        seller = found.seller
+        mixed = found.marketplaces_in_group > 1
         return topic_name(
             order_number=chat.order_number,
             buyer_id=chat.buyer_external_id,
-            seller_name=_shop_label(seller, sellers),
+            seller_name=_shop_label(found),
             locale=workspace.locale,
             buyer_name=chat.buyer_name,
             badge=self._apis.rules(seller).badge if mixed else "",
         )
-
-    async def _shop_name(self, workspace: Workspace, seller: Seller) -> str | None:
-        sellers = await self._db.sellers.list_all(workspace_id=workspace.id)
-        return _shop_label(seller, sellers)
 
     # -------------------------------------------------------------- messages
 
@@ -133,8 +130,8 @@ class BuyerPosts:
         if item.chat_id is None or item.message_id is None:
             raise KeyError("message item without chat or message")
         message = await self._db.messages.get(message_id=item.message_id)
-        chat = await self._db.chats.get(chat_id=item.chat_id)
-        seller = await self._db.sellers.get(seller_id=chat.seller_id)
+        found = await self._db.chats.with_seller(chat_id=item.chat_id, workspace_id=workspace.id)
+        chat, seller = found.chat, found.seller
         if item.kind == Kind.CABINET_REPLY and chat.topic_thread_id is None:
             return {"skipped": "no topic yet"}  # nothing to annotate: no buyer post exists
         had_topic = chat.topic_thread_id is not None and chat.topic_workspace_id == workspace.id
@@ -149,7 +146,7 @@ class BuyerPosts:
             if chat.topic_thread_id is None:
                 thread_id = await self._worker.topic_for(workspace, chat)
                 chat = await self._db.chats.get(chat_id=chat.id)
-        header = "" if chat.context_posted else await self._header(workspace, chat, seller)
+        header = "" if chat.context_posted else await self._header(workspace, chat, found)
         plain = not header and await self._turn_has_header(message)
         status, markup = "", None
         if self._extras is not None and message.author_type == "customer" and not plain:
@@ -173,7 +170,7 @@ class BuyerPosts:
                 workspace,
                 thread_id,
                 part,
-                seller,
+                found,
                 item,
                 index=index,
                 markup=markup if last else None,
@@ -193,7 +190,7 @@ class BuyerPosts:
             and workspace.mark_read_in_marketplace
             and self._apis.rules(seller).marks_read
         ):
-            await self._mark_read(seller, chat, message)
+            await self._mark_read(found, chat, message)
         return {"parts": done}
 
     async def _turn_has_header(self, message: Message) -> bool:
@@ -205,37 +202,38 @@ class BuyerPosts:
         turn = await self._db.turns.get(turn_id=message.turn_id)
         return turn is not None and turn.header_message_id not in (None, message.id)
 
-    async def _header(self, workspace: Workspace, chat: Chat, seller: Seller) -> str:
+    async def _header(self, workspace: Workspace, chat: Chat, found: ChatWithSeller) -> str:
+        seller = found.seller
         rules = self._apis.rules(seller)
         context = ChatContext(
             order_number=chat.order_number,
             posting_number=chat.posting_number,
             sku=chat.sku,
             product_url=chat.product_url,
-            seller_name=await self._shop_name(workspace, seller),
+            seller_name=_shop_label(found),
             product_template=rules.product_url,
             badge=rules.badge,
             marketplace=rules.code,
             buyer_name=chat.buyer_name,
-            order=await self._order(seller, chat),
+            order=await self._order(found, chat),
         )
         header = context_header(context, workspace.locale)
         hint = text("security.hint.to_buyer", workspace.locale)  # the topic's first post
         return f"{header}\n{hint}" if header else hint
 
-    async def _order(self, seller: Seller, chat: Chat) -> OrderContext | None:
+    async def _order(self, found: ChatWithSeller, chat: Chat) -> OrderContext | None:
         """What the order is about, where the marketplace tells it. Best effort and short:
         the buyer's first post never waits long for it, nor fails because of it."""
         if not (chat.order_number or chat.posting_number):
             return None
         try:
-            api = await self._apis.for_seller(seller)
+            api = await self._reach(found)
             if not isinstance(api, OrderLookup):
                 return None
             query = OrderQuery(
                 order_number=chat.order_number, posting_number=chat.posting_number, sku=chat.sku
             )
-            ref = await self._apis.chat_ref(chat)
+            ref = await self._apis.chat_ref(chat, extra=found.marketplace_data)
             return await asyncio.wait_for(
                 api.order_context(ref, query), timeout=self._order_timeout
             )
@@ -248,12 +246,13 @@ class BuyerPosts:
         workspace: Workspace,
         thread_id: int,
         part: _Part,
-        seller: Seller,
+        found: ChatWithSeller,
         item: TgOutboxItem,
         *,
         index: int,
         markup: InlineKeyboardMarkup | None = None,
     ) -> int:
+        seller = found.seller
         if part.attachment is None:
             sent = await self._bot.send_message(
                 chat_id=workspace.tg_chat_id,
@@ -264,7 +263,7 @@ class BuyerPosts:
             )
             return sent.message_id
         try:
-            api = await self._apis.for_seller(seller)
+            api = await self._reach(found)
             file = await api.download(part.attachment["url"])
             if isinstance(file, NotReady):
                 raise AttachmentNotReady(retry_after=file.retry_after_seconds)
@@ -413,11 +412,15 @@ class BuyerPosts:
         )
         self._worker.kick()
 
-    async def _mark_read(self, seller: Seller, chat: Chat, message: Message) -> None:
+    async def _reach(self, found: ChatWithSeller) -> SellerChannel:
+        return await self._apis.for_seller(found.seller, encrypted_key=found.api_key_encrypted)
+
+    async def _mark_read(self, found: ChatWithSeller, chat: Chat, message: Message) -> None:
         """Best effort: a failure here must not undo or repeat the delivery."""
         try:
-            api = await self._apis.for_seller(seller)
-            await api.mark_read(await self._apis.chat_ref(chat), message.external_id)
+            api = await self._reach(found)
+            ref = await self._apis.chat_ref(chat, extra=found.marketplace_data)
+            await api.mark_read(ref, message.external_id)
         except MarketplaceError as exc:
             logger.info("chat=%d: mark read failed (%s)", chat.id, type(exc).__name__)
 
@@ -470,6 +473,6 @@ def _plan(
     return parts
 
 
-def _shop_label(seller: Seller, sellers: list[Seller]) -> str | None:
+def _shop_label(found: ChatWithSeller) -> str | None:
     """Name the shop only where a group serves several sellers."""
-    return seller.name if len(sellers) > 1 else None
+    return found.seller.name if found.shops_in_group > 1 else None

@@ -50,7 +50,7 @@ from connectors.marketplace.matching import Delivery, Verdict
 from connectors.marketplace.port import ChatRef, OutgoingFile, SellerChannel, SentReply
 from connectors.marketplace.rules import MB, FileProblem, Rules, check_file, content_type_of
 from storage.database import Database
-from storage.records import Chat, ReplyItem, Seller
+from storage.records import Chat, ChatWithSeller, ReplyItem, Seller
 from storage.sql import Executor
 from storage.tg_outbox_repo import PRIORITY_AGENT_FEEDBACK
 from storage.vault import VaultError
@@ -174,24 +174,25 @@ class ReplyWorker:
             )
 
     async def _process(self, item: ReplyItem) -> None:
-        chat = await self._db.chats.get(chat_id=item.chat_id)
-        seller = await self._db.sellers.get(seller_id=chat.seller_id)
-        with log_ids(seller_id=seller.id):
-            await self._process_for(item, chat, seller)
+        found = await self._db.chats.with_seller(chat_id=item.chat_id)
+        with log_ids(seller_id=found.seller.id):
+            await self._process_for(item, found)
 
-    async def _process_for(self, item: ReplyItem, chat: Chat, seller: Seller) -> None:
+    async def _process_for(self, item: ReplyItem, found: ChatWithSeller) -> None:
+        chat, seller = found.chat, found.seller
         refused_state = _SELLER_STATES_REFUSED.get(seller.state)
         if refused_state is not None:
             await self._refuse(item, chat, seller, refused_state)
             return
         try:
-            await self._attempt(item, chat, seller)
+            await self._attempt(item, found)
         except (MarketplaceError, VaultError, FileTooBig, TelegramAPIError) as exc:
             await self._settle_error(item, chat, seller, exc)
 
-    async def _attempt(self, item: ReplyItem, chat: Chat, seller: Seller) -> None:
-        api = await self._apis.for_seller(seller)
-        ref = await self._apis.chat_ref(chat)
+    async def _attempt(self, item: ReplyItem, found: ChatWithSeller) -> None:
+        chat, seller = found.chat, found.seller
+        api = await self._apis.for_seller(seller, encrypted_key=found.api_key_encrypted)
+        ref = await self._apis.chat_ref(chat, extra=found.marketplace_data)
         if item.status == "sending":
             verdict = await self._verify(api, ref, chat, item)
             if verdict.outcome is Delivery.FOUND:

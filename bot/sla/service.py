@@ -141,11 +141,11 @@ class SlaService:
         if turn.deadline is not None:
             deadline = local_deadline(turn.deadline, self.clock(), BusinessHours.of(seller))
             line = text("sla.line", locale, priority=label, deadline=deadline)
-        fresh = await self.db.chats.get(chat_id=chat.id)
+        # ``chat`` was read by this very delivery: its owner is current.
         owner: str | None = None
-        if fresh.owner_agent_id is not None:
+        if chat.owner_agent_id is not None:
             with contextlib.suppress(NotFound):
-                owner = (await self.db.agents.get(agent_id=fresh.owner_agent_id)).display_name
+                owner = (await self.db.agents.get(agent_id=chat.owner_agent_id)).display_name
         # The owner is on the button (edited on every take and release), not in the text.
         return line, claim_keyboard(chat.id, locale, owner)
 

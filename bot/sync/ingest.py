@@ -311,9 +311,7 @@ class _ChatWriter:
             matched_rule_id=decision.rule_id,
             conn=self._conn,
         )
-        if opened:  # after /done or an idle close: the chat is live again
-            await self._db.chats.clear_resolved(chat_id=self._chat.id, conn=self._conn)
-        else:
+        if not opened:  # a later message of the open turn
             priority, rule_id = turn.priority, turn.matched_rule_id
             if escalates(priority, decision.priority):
                 priority, rule_id = decision.priority, decision.rule_id
@@ -333,6 +331,7 @@ class _ChatWriter:
             chat_id=self._chat.id,
             priority=turn.priority,
             sla_deadline=turn.deadline,
+            live_again=opened,  # a new turn after /done or an idle close
             conn=self._conn,
         )
         return turn

@@ -34,5 +34,7 @@ def test_the_quick_load_run_loses_and_doubles_nothing(tmp_path: Path) -> None:
     assert phase["instances"] == 2 and phase["offered"] > 0
     assert (phase["lost"], phase["doubled"], phase["settled"]) == (0, 0, True)
     assert len(phase["peak_rss_mb"]) == 2 and all(mb > 0 for mb in phase["peak_rss_mb"])
-    assert set(phase["floor_ms_per_call"]) == {"httpx", "aiohttp"}
+    back_to_back = "httpx back to back, after (reference)"
+    assert set(phase["floor_ms_per_call"]) == {"httpx", "aiohttp", back_to_back}
+    assert all(ms > 0 for ms in phase["floor_ms_per_call"].values())
     assert "bot CPU ÷ floor (httpx)" in done.stdout and "targets:" in done.stdout

@@ -245,7 +245,7 @@ async def test_set_topic_used_by_another_chat_raises_conflict(db: Database) -> N
 
 async def test_same_thread_id_in_another_workspace_is_allowed(db: Database) -> None:
     ws1 = await make_workspace(db, tg_chat_id=-1001)
-    ws2 = await make_workspace(db, tg_chat_id=-1002)
+    ws2 = await make_workspace(db, tg_chat_id=-100_999)
     c1 = await make_chat(db, await make_seller(db, ws1, client_id="1"))
     c2 = await make_chat(db, await make_seller(db, ws2, client_id="2"))
 
@@ -507,3 +507,43 @@ async def test_upsert_fills_the_product_url_once(db: Database) -> None:
         seller_id=seller.id, external_id="p", product_url="https://www.ozon.ru/product/2"
     )
     assert first.product_url == again.product_url == "https://www.ozon.ru/product/1"
+
+
+async def test_with_seller_reads_the_chat_its_seller_key_fields_and_group_shops(
+    db: Database,
+) -> None:
+    workspace, other = await make_workspace(db), await make_workspace(db, tg_chat_id=-100_999)
+    seller = await make_seller(db, workspace, name="Shop A")
+    chat = await make_chat(db, seller, order_number="ORD-7")
+    await db.marketplace_data.merge(chat_id=chat.id, data={"reply_sign": "s-1"})
+
+    found = await db.chats.with_seller(chat_id=chat.id)
+    assert found.chat == await db.chats.get(chat_id=chat.id)
+    assert found.seller == await db.sellers.get(seller_id=seller.id)
+    assert found.api_key_encrypted == await db.sellers.get_encrypted_key(seller_id=seller.id)
+    assert found.marketplace_data == {"reply_sign": "s-1"}
+    assert (found.shops_in_group, found.marketplaces_in_group) == (1, 1)
+    assert "encrypted" not in repr(found)  # the key never travels in a repr (logs)
+
+    # A second shop on another marketplace: the shop is named, the marketplace badged.
+    await make_seller(db, workspace, client_id="wb-1", marketplace="wildberries", name="B")
+    await make_seller(db, other, client_id="elsewhere", name="C")  # another group: not counted
+    found = await db.chats.with_seller(chat_id=chat.id)
+    assert (found.shops_in_group, found.marketplaces_in_group) == (2, 2)
+    assert (await db.chats.with_seller(chat_id=chat.id, workspace_id=other.id)).shops_in_group == 1
+
+
+async def test_with_seller_leaves_removed_shops_out_and_has_no_key_for_them(db: Database) -> None:
+    workspace = await make_workspace(db)
+    seller = await make_seller(db, workspace)
+    gone = await make_seller(db, workspace, client_id="gone", marketplace="wildberries")
+    chat = await make_chat(db, seller)
+    gone_chat = await make_chat(db, gone, external_id="gone-chat")
+    async with db.transaction() as conn:
+        await db.sellers.archive(seller_id=gone.id, conn=conn)
+
+    found = await db.chats.with_seller(chat_id=chat.id)
+    assert (found.shops_in_group, found.marketplaces_in_group) == (1, 1)
+    assert (await db.chats.with_seller(chat_id=gone_chat.id)).api_key_encrypted is None
+    with pytest.raises(NotFound):
+        await db.chats.with_seller(chat_id=chat.id + gone_chat.id + 1000)
