@@ -1,8 +1,10 @@
 """Typed rows returned by the repositories (never raw asyncpg records).
 
 Field names equal column names, so a repository selects exactly ``columns(Record)``.
-Secrets are not part of any record: a seller's encrypted key is read by a dedicated
-repository method only where it is needed.
+Secrets are not part of any record in clear. A seller's encrypted key is kept out of
+:class:`Seller`; only the records read for one poll or one delivery carry it
+(:class:`PollContext`, :class:`ChatWithSeller`), out of their repr, so it reaches the vault
+and nowhere else.
 """
 
 from __future__ import annotations
